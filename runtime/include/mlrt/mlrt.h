@@ -1,0 +1,271 @@
+/*
+ * mlrt.h: the public interface of mlrt, a small on-device inference runtime.
+ *
+ * The life of a model: a model package (NAME.mlpackage/, see
+ * docs/model-format.md) is compiled into a compiled model (validated, shapes
+ * inferred, layers fused, a placement plan chosen), which is cached on disk
+ * keyed by the package's content; the compiled model is loaded for a set of
+ * compute units; the loaded model predicts; it is unloaded when no longer
+ * needed. Each of those steps is traced (tracer/provider/mlrt-tp.h).
+ *
+ * Every function that can fail returns an MlrtStatus and, when given a
+ * non-NULL MlrtError, fills it with a message naming the file or feature at
+ * fault. Nothing here aborts on bad input.
+ *
+ * A loaded MlrtModel may be used for predictions from several threads at
+ * once. Everything else is not thread-safe unless said so.
+ */
+#ifndef MLRT_H
+#define MLRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  MLRT_OK = 0,
+  MLRT_ERROR_IO,            /* a file could not be read or written */
+  MLRT_ERROR_FORMAT,        /* a package or compiled model is malformed */
+  MLRT_ERROR_UNSUPPORTED,   /* an op, type or unit that mlrt cannot run */
+  MLRT_ERROR_INVALID_INPUT, /* features given to predict do not fit the model */
+  MLRT_ERROR_INVALID_ARGUMENT, /* a caller error: NULL, bad option value */
+  MLRT_ERROR_NO_MEMORY,
+  MLRT_ERROR_DEVICE,        /* a compute unit failed while running */
+} MlrtStatus;
+
+#define MLRT_ERROR_MESSAGE_MAX 1024
+
+typedef struct {
+  MlrtStatus status;
+  char message[MLRT_ERROR_MESSAGE_MAX];
+} MlrtError;
+
+/* A short stable name for a status ("io", "format", ...). */
+const char *mlrt_status_name (MlrtStatus status);
+
+/* Feature types. Images are {height, width} (Gray8, Gray16Half) or
+ * {height, width} with 4 interleaved bytes per pixel (BGRA8); multi-arrays
+ * have any shape of rank 1..MLRT_MAX_RANK. */
+typedef enum {
+  MLRT_TYPE_INVALID = 0,
+  MLRT_TYPE_GRAY8,          /* image, uint8 per pixel */
+  MLRT_TYPE_GRAY16_HALF,    /* image, IEEE half per pixel */
+  MLRT_TYPE_BGRA8,          /* image, 4 x uint8 per pixel, alpha ignored */
+  MLRT_TYPE_INT32,          /* multi-array */
+  MLRT_TYPE_FLOAT32,        /* multi-array */
+  MLRT_TYPE_FLOAT64,        /* multi-array */
+  MLRT_TYPE_FLOAT16,        /* multi-array, IEEE half */
+} MlrtFeatureType;
+
+const char *mlrt_feature_type_name (MlrtFeatureType type);  /* "gray8", ... */
+MlrtFeatureType mlrt_feature_type_from_name (const char *name);
+size_t mlrt_feature_type_element_size (MlrtFeatureType type);
+
+typedef enum {
+  MLRT_UNIT_CPU = 0,
+  MLRT_UNIT_GPU = 1,
+  MLRT_UNIT_NPU = 2,        /* an emulated neural engine, see docs */
+} MlrtUnit;
+
+#define MLRT_N_UNITS 3
+
+const char *mlrt_unit_name (MlrtUnit unit);  /* "cpu", "gpu", "npu" */
+
+typedef enum {
+  MLRT_COMPUTE_CPU_ONLY = 0,
+  MLRT_COMPUTE_CPU_AND_GPU,
+  MLRT_COMPUTE_CPU_AND_NPU,
+  MLRT_COMPUTE_ALL,
+} MlrtComputeUnits;
+
+/* "cpu-only", "cpu-and-gpu", "cpu-and-npu", "all". */
+const char *mlrt_compute_units_name (MlrtComputeUnits units);
+MlrtStatus mlrt_compute_units_from_name (const char *name,
+                                         MlrtComputeUnits *units,
+                                         MlrtError *error);
+
+/*
+ * MlrtBuffer: memory that every compute unit reads and writes in place (the
+ * role IOSurface-backed buffers play elsewhere). Feeding a prediction from,
+ * or backing its outputs with, MlrtBuffers avoids copies between units.
+ * Reference counted; thread-safe.
+ */
+typedef struct MlrtBuffer MlrtBuffer;
+
+MlrtBuffer *mlrt_buffer_new (size_t size, MlrtError *error);
+MlrtBuffer *mlrt_buffer_ref (MlrtBuffer *buffer);
+void mlrt_buffer_unref (MlrtBuffer *buffer);
+void *mlrt_buffer_data (MlrtBuffer *buffer);
+size_t mlrt_buffer_size (const MlrtBuffer *buffer);
+
+#define MLRT_MAX_RANK 5
+
+/*
+ * MlrtValue: one feature value. `data` points at the elements, dense and
+ * row-major. When `buffer` is set, data lies inside it. Values handed to the
+ * runtime are borrowed, never freed by it.
+ */
+typedef struct {
+  MlrtFeatureType type;
+  int rank;
+  int64_t shape[MLRT_MAX_RANK];
+  void *data;
+  MlrtBuffer *buffer;       /* optional */
+} MlrtValue;
+
+size_t mlrt_value_element_count (const MlrtValue *value);
+size_t mlrt_value_byte_size (const MlrtValue *value);
+
+/* MlrtFeatures: a set of named values (a prediction's inputs or outputs). */
+typedef struct MlrtFeatures MlrtFeatures;
+
+MlrtFeatures *mlrt_features_new (void);
+void mlrt_features_free (MlrtFeatures *features);
+/* Adds or replaces `name`. The value's memory is borrowed. */
+MlrtStatus mlrt_features_set (MlrtFeatures *features, const char *name,
+                              const MlrtValue *value, MlrtError *error);
+const MlrtValue *mlrt_features_get (const MlrtFeatures *features,
+                                    const char *name);
+size_t mlrt_features_count (const MlrtFeatures *features);
+const char *mlrt_features_name (const MlrtFeatures *features, size_t index);
+
+/* What a model expects or produces under one name. */
+typedef struct {
+  const char *name;
+  MlrtFeatureType type;
+  int rank;
+  int64_t shape[MLRT_MAX_RANK];
+  const char *description;
+} MlrtFeatureDescription;
+
+typedef struct {
+  const char *name;
+  const char *author;
+  const char *description;
+  const char *version;
+  const char *compute_precision;   /* "float32" or "float16" */
+  const char *storage_precision;   /* "float32", "float16", "int8",
+                                      "palette<N>" or "sparse" */
+  size_t n_inputs;
+  const MlrtFeatureDescription *inputs;
+  size_t n_outputs;
+  const MlrtFeatureDescription *outputs;
+  size_t n_class_labels;
+  const char *const *class_labels;
+  size_t n_layers;
+} MlrtModelDescription;
+
+/*
+ * Compiling. `cache_dir` NULL means $MLRT_CACHE_DIR, else
+ * $XDG_CACHE_HOME/mlrt, else ~/.cache/mlrt. On success *compiled_path is a
+ * newly allocated path (free() it) to the compiled model; *cache_hit, if
+ * given, tells whether it was already in the cache.
+ */
+MlrtStatus mlrt_compile (const char *package_path, const char *cache_dir,
+                         char **compiled_path, int *cache_hit,
+                         MlrtError *error);
+
+typedef struct {
+  MlrtComputeUnits compute_units;
+  const char *cache_dir;           /* NULL: as for mlrt_compile() */
+} MlrtConfiguration;
+
+/* Defaults: all units, default cache. */
+void mlrt_configuration_init (MlrtConfiguration *config);
+
+typedef struct MlrtModel MlrtModel;
+
+/*
+ * Loads a model package (compiling it, or taking its compiled form from the
+ * cache) or a compiled model file. `config` may be NULL for the defaults.
+ */
+MlrtStatus mlrt_model_load (const char *path, const MlrtConfiguration *config,
+                            MlrtModel **model, MlrtError *error);
+
+/*
+ * Decrypts `size` bytes of `data` into a malloc()ed buffer; returns 0 on
+ * success. Lets an app keep its models encrypted at rest.
+ */
+typedef int (*MlrtDecryptFunc) (const void *data, size_t size,
+                                void **plain, size_t *plain_size,
+                                void *user_data);
+
+/*
+ * Loads a compiled model held in memory (the bytes of a compiled model file),
+ * optionally decrypting it first. No file is read. `name` names the model in
+ * traces and messages. `decrypt` may be NULL.
+ */
+MlrtStatus mlrt_model_load_from_memory (const char *name,
+                                        const void *data, size_t size,
+                                        MlrtDecryptFunc decrypt,
+                                        void *user_data,
+                                        const MlrtConfiguration *config,
+                                        MlrtModel **model, MlrtError *error);
+
+/* Unloads and frees the model. NULL is ignored. */
+void mlrt_model_unload (MlrtModel *model);
+
+const MlrtModelDescription *mlrt_model_description (const MlrtModel *model);
+
+typedef struct {
+  /* Optional preallocated outputs (output backings): for every output named
+   * here, predict writes into this value instead of allocating. Its type
+   * and shape must match the model's output description. */
+  const MlrtFeatures *output_backings;
+} MlrtPredictOptions;
+
+/*
+ * Runs one prediction. `inputs` must hold every input the model describes;
+ * a value of another type is converted. On success *outputs is a new
+ * MlrtFeatures (free with mlrt_features_free) whose values the runtime owns,
+ * except for the backed outputs, which point at the caller's memory.
+ * `options` may be NULL.
+ */
+MlrtStatus mlrt_model_predict (MlrtModel *model, const MlrtFeatures *inputs,
+                               const MlrtPredictOptions *options,
+                               MlrtFeatures **outputs, MlrtError *error);
+
+/* Runs `count` predictions as one batch; outputs[i] as for predict.
+ * `options` (may be NULL) applies to every item and may not carry output
+ * backings. */
+MlrtStatus mlrt_model_predict_batch (MlrtModel *model, size_t count,
+                                     const MlrtFeatures *const *inputs,
+                                     const MlrtPredictOptions *options,
+                                     MlrtFeatures **outputs,
+                                     MlrtError *error);
+
+/*
+ * The compute plan: where each layer of a loaded model runs. For each unit,
+ * `supported[unit]` says whether the layer can run there, and if not,
+ * `unsupported_reason[unit]` says why (op type, data type, shape or
+ * parameter); `estimated_cost_us[unit]` is the planner's estimate for it.
+ */
+typedef struct {
+  const char *name;
+  const char *op;
+  MlrtUnit unit;
+  int segment;
+  int supported[MLRT_N_UNITS];
+  const char *unsupported_reason[MLRT_N_UNITS];
+  double estimated_cost_us[MLRT_N_UNITS];
+} MlrtLayerPlan;
+
+/* Returns the number of layers and points *layers at the model's plan. */
+size_t mlrt_model_plan (const MlrtModel *model, const MlrtLayerPlan **layers);
+
+/* Whether a compute unit exists on this machine (the NPU always does: it is
+ * emulated; the GPU needs an OpenCL device). */
+int mlrt_unit_available (MlrtUnit unit);
+
+/* Converts between IEEE half and single precision (round to nearest even). */
+uint16_t mlrt_float_to_half (float value);
+float mlrt_half_to_float (uint16_t half);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MLRT_H */

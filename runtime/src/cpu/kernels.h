@@ -1,0 +1,119 @@
+/*
+ * kernels.h: the CPU compute unit's kernels, float32, on dense row-major
+ * tensors of shape [C, H, W] (or [N] for vectors). Batch is handled by the
+ * caller, one item at a time.
+ *
+ * GEMM-shaped work (convolution via im2col, transposed convolution, inner
+ * product) goes through OpenBLAS. Kernels never allocate: callers pass
+ * scratch memory of the size the matching *_scratch_size() function asks
+ * for. Each kernel is checked against a plain reference implementation in
+ * tests/runtime/test-kernels.c.
+ */
+#ifndef MLRT_CPU_KERNELS_H
+#define MLRT_CPU_KERNELS_H
+
+#include <stddef.h>
+
+/* Activations, standalone or fused into the op before them. */
+typedef enum {
+  MLRT_ACT_NONE = 0,
+  MLRT_ACT_RELU,
+  MLRT_ACT_LEAKY_RELU,      /* uses alpha */
+  MLRT_ACT_SIGMOID,
+  MLRT_ACT_TANH,
+  MLRT_ACT_GELU,            /* tanh approximation */
+} MlrtActivation;
+
+typedef struct {
+  int in_c, in_h, in_w;
+  int out_c, out_h, out_w;  /* out_h, out_w: from mlrt_conv_output_size */
+  int kh, kw;
+  int sh, sw;
+  int ph, pw;
+  int dh, dw;
+  int groups;               /* in_c and out_c divisible by it */
+  MlrtActivation act;
+  float alpha;
+} MlrtConvParams;
+
+/* Output extent of a convolution / pooling along one axis. */
+int mlrt_conv_output_size (int in, int kernel, int stride, int pad,
+                           int dilation);
+
+/* weight [out_c, in_c / groups, kh, kw]; bias [out_c] or NULL. */
+size_t mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p);
+void mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
+                      const float *weight, const float *bias, float *out,
+                      float *scratch);
+
+typedef struct {
+  int in_c, in_h, in_w;
+  int out_c, out_h, out_w;  /* (in - 1) * s - 2 * p + k + output_padding */
+  int kh, kw;
+  int sh, sw;
+  int ph, pw;
+  MlrtActivation act;
+  float alpha;
+} MlrtConvTransposeParams;
+
+/* weight [in_c, out_c, kh, kw]; bias [out_c] or NULL. */
+size_t mlrt_cpu_conv_transpose2d_scratch_size (const MlrtConvTransposeParams *p);
+void mlrt_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
+                                const float *in, const float *weight,
+                                const float *bias, float *out,
+                                float *scratch);
+
+typedef enum { MLRT_UPSAMPLE_NEAREST, MLRT_UPSAMPLE_BILINEAR } MlrtUpsampleMode;
+
+/* [c, h, w] -> [c, h * sh, w * sw]; bilinear uses half-pixel centres
+ * (align_corners = false), edges clamped. */
+void mlrt_cpu_upsample (int c, int h, int w, int sh, int sw,
+                        MlrtUpsampleMode mode, const float *in, float *out);
+
+/* y = gamma * (x - mean) / sqrt(var + eps) + beta, per channel. */
+void mlrt_cpu_batch_norm (int c, int hw, const float *mean, const float *var,
+                          const float *gamma, const float *beta, float eps,
+                          MlrtActivation act, float alpha,
+                          const float *in, float *out);
+
+/* Normalises each channel over its own h * w values. */
+void mlrt_cpu_instance_norm (int c, int hw, const float *gamma,
+                             const float *beta, float eps,
+                             MlrtActivation act, float alpha,
+                             const float *in, float *out);
+
+/* In place is allowed (in == out). */
+void mlrt_cpu_activation (MlrtActivation act, float alpha, size_t n,
+                          const float *in, float *out);
+
+void mlrt_cpu_add (size_t n, const float *a, const float *b,
+                   MlrtActivation act, float alpha, float *out);
+void mlrt_cpu_mul (size_t n, const float *a, const float *b, float *out);
+
+/* Concatenation along channels of tensors [c_i, h, w]. */
+void mlrt_cpu_concat_channels (int n_inputs, const int *channels, int hw,
+                               const float *const *inputs, float *out);
+
+typedef enum { MLRT_POOL_MAX, MLRT_POOL_AVG } MlrtPoolKind;
+
+typedef struct {
+  int c, in_h, in_w, out_h, out_w;
+  int kh, kw, sh, sw, ph, pw;
+  MlrtPoolKind kind;        /* avg excludes padding from the count */
+} MlrtPoolParams;
+
+void mlrt_cpu_pool2d (const MlrtPoolParams *p, const float *in, float *out);
+/* [c, hw] -> [c] */
+void mlrt_cpu_global_pool (MlrtPoolKind kind, int c, int hw, const float *in,
+                           float *out);
+
+/* out[o] = sum_i weight[o, i] * in[i] + bias[o]; bias may be NULL. */
+void mlrt_cpu_inner_product (int in_features, int out_features,
+                             const float *in, const float *weight,
+                             const float *bias, MlrtActivation act,
+                             float alpha, float *out);
+
+/* Softmax over the last axis of [outer, n]: each of `outer` rows. */
+void mlrt_cpu_softmax (size_t outer, size_t n, const float *in, float *out);
+
+#endif /* MLRT_CPU_KERNELS_H */

@@ -1,0 +1,137 @@
+/*
+ * mls-store.h: reading and writing mlscope trace databases (schema.sql).
+ *
+ * The store is the only code that knows the database's layout. The
+ * collector writes through it, `mlscope stats` and the viewer read through
+ * it. It depends on SQLite alone (no GLib), like Sysprof's capture library.
+ *
+ * Functions that can fail return 0 on success and -1 on failure, filling
+ * the MlsError (if non-NULL) with a message that names the file.
+ */
+#ifndef MLS_STORE_H
+#define MLS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sqlite3 sqlite3;
+
+/* Bump with every change to schema.sql, and add a migration. */
+#define MLS_SCHEMA_VERSION 1
+
+#define MLS_ERROR_MESSAGE_MAX 1024
+
+typedef struct {
+  int code;                       /* nonzero after an error */
+  char message[MLS_ERROR_MESSAGE_MAX];
+} MlsError;
+
+/* Span kind ids, as in schema.sql's span_kind rows. */
+typedef enum {
+  MLS_KIND_MODEL_COMPILE = 1,
+  MLS_KIND_MODEL_LOAD = 2,
+  MLS_KIND_MODEL_UNLOAD = 3,
+  MLS_KIND_PREDICTION = 4,
+  MLS_KIND_BATCH_PREDICTION = 5,
+  MLS_KIND_INPUT_VALIDATION = 10,
+  MLS_KIND_INPUT_CONVERSION = 11,
+  MLS_KIND_OUTPUT_CONVERSION = 12,
+  MLS_KIND_COPY_TO_UNIT = 13,
+  MLS_KIND_COPY_FROM_UNIT = 14,
+  MLS_KIND_OUTPUT_BACKING_FILL = 15,
+  MLS_KIND_CPU_COMPUTE = 20,
+  MLS_KIND_GPU_COMPUTE = 21,
+  MLS_KIND_NPU_COMPUTE = 22,
+  MLS_KIND_GPU_BUSY = 30,
+  MLS_KIND_NPU_BUSY = 31,
+  MLS_KIND_LAYER = 40,
+} MlsKind;
+
+typedef struct MlsStore MlsStore;
+
+/*
+ * Creates a new database at `path`. It is written as `path` + ".partial"
+ * and renamed into place by mls_store_finish(), so a failed import never
+ * leaves a half-written file under the final name nor destroys an older one.
+ */
+MlsStore *mls_store_create (const char *path, MlsError *error);
+
+/* Opens an existing database read-only; refuses files that are not trace
+ * databases or are of another schema version, saying which. */
+MlsStore *mls_store_open (const char *path, MlsError *error);
+
+void mls_store_close (MlsStore *store);
+
+const char *mls_store_path (const MlsStore *store);
+sqlite3 *mls_store_db (MlsStore *store);
+
+/* ---- writing (the collector) ---- */
+
+typedef struct {
+  int64_t id;               /* 0: assigned by the store */
+  int kind_id;              /* MlsKind */
+  int64_t model_id;         /* 0: none */
+  int64_t parent_id;        /* 0: none; an id returned by add_span */
+  int depth;
+  const char *unit;         /* "cpu", "gpu", "npu" or NULL */
+  int64_t pid;
+  int64_t tid;
+  int64_t start_ns;
+  int64_t end_ns;
+  int complete;
+  int status;
+  const char *args_json;    /* a JSON object, or NULL */
+} MlsSpan;
+
+int mls_store_set_meta_text (MlsStore *store, const char *key,
+                             const char *value, MlsError *error);
+int mls_store_set_meta_int (MlsStore *store, const char *key, int64_t value,
+                            MlsError *error);
+/* Return the row id, creating the row when new; -1 on error. */
+int64_t mls_store_intern_process (MlsStore *store, int64_t pid,
+                                  const char *name, MlsError *error);
+int64_t mls_store_intern_thread (MlsStore *store, int64_t pid, int64_t tid,
+                                 const char *name, MlsError *error);
+int64_t mls_store_intern_model (MlsStore *store, const char *name,
+                                MlsError *error);
+/* Returns the span's id (span->id if nonzero), -1 on error. */
+int64_t mls_store_add_span (MlsStore *store, const MlsSpan *span,
+                            MlsError *error);
+int mls_store_add_lost_events (MlsStore *store, int64_t start_ns,
+                               int64_t end_ns, int64_t count, int packets,
+                               const char *stream, MlsError *error);
+/* Computes span_kind_stats and span_summary, commits, and renames the file
+ * into place. The store stays open for reading. */
+int mls_store_finish (MlsStore *store, MlsError *error);
+
+/* ---- reading: aggregates (mlscope stats, the viewer's table) ---- */
+
+typedef struct {
+  int by_model;
+  int has_range;            /* restrict to spans overlapping [start, end) */
+  int64_t range_start_ns;
+  int64_t range_end_ns;
+} MlsStatsQuery;
+
+typedef struct {
+  int kind_id;
+  char *lane;
+  char *label;
+  int64_t model_id;         /* 0 when not by model */
+  char *model;              /* NULL when not by model */
+  int64_t count;
+  int64_t total_ns;
+  double avg_ns;
+  int64_t min_ns;
+  int64_t median_ns;
+  int64_t max_ns;
+  double stddev_ns;
+  double share;             /* of the lane's total time, 0..1 */
+} MlsStatsRow;
+
+int mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,
+                           MlsStatsRow **rows, size_t *n_rows,
+                           MlsError *error);
+void mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows);
+
+#endif /* MLS_STORE_H */
