@@ -1,0 +1,52 @@
+/*
+ * mlscope.c: the `mlscope` command: records live apps that use mlrt with
+ * LTTng, collects the traces into SQLite, and reports on them. This file
+ * only dispatches to the subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mlscope.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} MlscopeCommand;
+
+static const MlscopeCommand commands[] = {
+  { "record", mlscope_record, "run an app (or attach to running ones) under LTTng and import the trace" },
+  { "import", mlscope_import, "collect an LTTng trace directory into a .mlscope database" },
+  { "stats",  mlscope_stats,  "print the Model Activity Aggregation table of a recording" },
+  { "export", mlscope_export, "write a recording as Chrome / Perfetto JSON" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: mlscope COMMAND [OPTIONS...]\n\nCommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun 'mlscope COMMAND --help' for a command's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+  fprintf (stderr, "mlscope: unknown command '%s'\n\n", argv[1]);
+  usage (stderr);
+  return 2;
+}
