@@ -93,6 +93,9 @@ CREATE TABLE span (
 CREATE INDEX span_kind_start ON span (kind_id, start_ns);
 CREATE INDEX span_model_kind_start ON span (model_id, kind_id, start_ns);
 CREATE INDEX span_parent ON span (parent_id);
+-- Zoomed-out views read the few spans longer than a summary bucket by
+-- duration (dur_ns >= bucket_ns), without walking every span in range.
+CREATE INDEX span_kind_dur ON span (kind_id, dur_ns);
 
 -- Events LTTng reported as discarded, where they were lost.
 CREATE TABLE lost_events (
