@@ -1,0 +1,26 @@
+/*
+ * mls-test-trace.h: trace databases for the viewer's tests, benchmarks and
+ * screenshots, written through the store's write API (mls-store.h).
+ */
+#ifndef MLS_TEST_TRACE_H
+#define MLS_TEST_TRACE_H
+
+#include <glib.h>
+
+#include "mls-store.h"
+
+/* A recording-like trace: model compiles and loads, then frames of
+ * predictions alternating between two style models on the GPU while a
+ * detector predicts on the NPU, each prediction with its validation,
+ * conversions, copies and compute request (and the device busy under it).
+ * About 13 spans a frame. With `damaged`, events are lost mid-trace and
+ * the last prediction never ends. */
+gboolean mls_test_trace_write_demo (const char *path, gint64 n_frames,
+                                    gboolean damaged, GError **error);
+
+/* Adds one span through the store; aborts the test on failure. */
+gint64 mls_test_add_span (MlsStore *store, int kind_id, gint64 model_id,
+                          gint64 parent_id, int depth, gint64 start_ns,
+                          gint64 end_ns, gboolean complete);
+
+#endif /* MLS_TEST_TRACE_H */

@@ -1,0 +1,239 @@
+/*
+ * mls-lane-draw.c: one lane's spans.
+ *
+ * Spans at least a pixel wide arrive one by one and are drawn as boxes,
+ * nested ones (depth) in rows below their parents, labelled when wide
+ * enough; incomplete spans fade out and are hatched toward their unseen
+ * end. Spans narrower than a pixel arrive as summary buckets, summed into
+ * one busy fraction per pixel column and drawn as a density strip, so a
+ * lane costs O(width) cairo calls however many spans it holds.
+ */
+#include "mls-lane-draw.h"
+
+#include <math.h>
+#include <string.h>
+#include <pango/pangocairo.h>
+
+typedef struct {
+  cairo_t *cr;
+  MlsViewModel *vm;
+  const MlsRow *row;
+  const MlsDrawStyle *style;
+  PangoLayout *layout;
+  GArray *hits;
+  double width;
+  double ns_per_px;
+  const MlsTimelineKind *kind;
+  double alpha;
+  double last_px[MLS_MAX_SUBROWS];
+  double *busy;             /* per pixel column, for buckets */
+  gint64 *counts;
+  int n_px;
+} LaneCtx;
+
+static int
+subrow_of (const LaneCtx *ctx, int depth)
+{
+  return CLAMP (depth - ctx->row->base_depth, 0, ctx->row->n_subrows - 1);
+}
+
+static double
+subrow_y (const LaneCtx *ctx, int subrow)
+{
+  return ctx->row->y + MLS_LANE_PADDING + subrow * MLS_SUBROW_HEIGHT;
+}
+
+static void
+add_hit (LaneCtx *ctx, double x0, double x1, double y, gint64 id,
+         gint64 count, gint64 start, gint64 end)
+{
+  MlsHit hit = { x0, x1, y, y + MLS_SUBROW_HEIGHT, id,
+                 ctx->kind->kind_id, count, start, end };
+
+  if (ctx->hits)
+    g_array_append_val (ctx->hits, hit);
+}
+
+static void
+draw_open_end (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
+               double h)
+{
+  cairo_t *cr = ctx->cr;
+  double fade = MIN (32, (x1 - x0) / 2);
+  cairo_pattern_t *pattern;
+
+  /* Solid up to the fade, then hatched and fading: the end was never
+   * seen, so the box must not look like it knows where it ends. */
+  mls_draw_set_color (cr, c, ctx->alpha);
+  cairo_rectangle (cr, x0, y, x1 - x0 - fade, h);
+  cairo_fill (cr);
+  pattern = cairo_pattern_create_linear (x1 - fade, 0, x1, 0);
+  cairo_pattern_add_color_stop_rgba (pattern, 0, c.r, c.g, c.b, ctx->alpha);
+  cairo_pattern_add_color_stop_rgba (pattern, 1, c.r, c.g, c.b, 0.1);
+  cairo_set_source (cr, pattern);
+  cairo_rectangle (cr, x1 - fade, y, fade, h);
+  cairo_fill (cr);
+  cairo_pattern_destroy (pattern);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x0, y, x1 - x0, h);
+  cairo_clip (cr);
+  mls_draw_set_color (cr, mls_draw_mix (c, ctx->style->fg, 0.6), 0.5);
+  cairo_set_line_width (cr, 1.5);
+  for (double x = x0 - h; x < x1; x += 6)
+    {
+      cairo_move_to (cr, x, y + h);
+      cairo_line_to (cr, x + h, y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_span_label (LaneCtx *ctx, const MlsTimelineSpan *span, MlsColor c,
+                 double x0, double x1, double y, double h)
+{
+  const char *text = ctx->kind->label;
+  double lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+
+  if (ctx->row->n_kinds == 1 && ctx->row->model_id < 0 && span->model_id)
+    text = mls_timeline_model_name (ctx->vm->timeline, span->model_id);
+  if (!text)
+    return;
+  x0 = MAX (x0, MLS_LABEL_WIDTH);
+  x1 = MIN (x1, ctx->width);
+  if (x1 - x0 < 40)
+    return;
+  cairo_save (ctx->cr);
+  cairo_rectangle (ctx->cr, x0, y, x1 - x0, h);
+  cairo_clip (ctx->cr);
+  if (lum > 0.55)
+    cairo_set_source_rgba (ctx->cr, 0, 0, 0, 0.85 * ctx->alpha);
+  else
+    cairo_set_source_rgba (ctx->cr, 1, 1, 1, 0.95 * ctx->alpha);
+  mls_draw_text (ctx->cr, ctx->layout, text, x0 + 4, y, x1 - x0 - 8, h,
+                 FALSE);
+  cairo_restore (ctx->cr);
+}
+
+static void
+on_span (const MlsTimelineSpan *span, void *data)
+{
+  LaneCtx *ctx = data;
+  int subrow = subrow_of (ctx, span->depth);
+  double x0 = mls_view_model_x_for (ctx->vm, span->start_ns, ctx->width);
+  double x1 = mls_view_model_x_for (ctx->vm, span->end_ns, ctx->width);
+  double y = subrow_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
+  MlsColor c = mls_palette_kind (span->kind_id);
+
+  x0 = MAX (x0, MLS_LABEL_WIDTH - 2);
+  x1 = MIN (x1, ctx->width + 2);
+  if (x1 - x0 < 1.0)
+    {
+      /* Many thin spans share a pixel column: draw it once. */
+      if (floor (x0) == ctx->last_px[subrow])
+        return;
+      ctx->last_px[subrow] = floor (x0);
+      x0 = floor (x0);
+      x1 = x0 + 1;
+    }
+  add_hit (ctx, x0, x1, y - 1, span->id, 1, span->start_ns, span->end_ns);
+  if (!span->complete && x1 - x0 >= 4)
+    draw_open_end (ctx, c, x0, x1, y, h);
+  else
+    {
+      mls_draw_set_color (ctx->cr, c, ctx->alpha);
+      cairo_rectangle (ctx->cr, x0, y, x1 - x0 > 3 ? x1 - x0 - 1 : x1 - x0,
+                       h);
+      cairo_fill (ctx->cr);
+    }
+  if (span->id == ctx->vm->selected_span)
+    {
+      mls_draw_set_color (ctx->cr, ctx->style->fg, 1);
+      cairo_set_line_width (ctx->cr, 2);
+      cairo_rectangle (ctx->cr, x0 + 1, y + 1, MAX (x1 - x0 - 2, 1), h - 2);
+      cairo_stroke (ctx->cr);
+    }
+  draw_span_label (ctx, span, c, x0, x1, y, h);
+}
+
+static void
+on_bucket (const MlsTimelineBucket *bucket, void *data)
+{
+  LaneCtx *ctx = data;
+  double x = mls_view_model_x_for (ctx->vm, bucket->start_ns, ctx->width)
+             - MLS_LABEL_WIDTH;
+  int px = (int) floor (x);
+
+  /* A bucket is at most a pixel wide: it lands in its start's column. */
+  if (px >= 0 && px < ctx->n_px)
+    {
+      ctx->busy[px] += bucket->busy_ns;
+      ctx->counts[px] += bucket->count;
+    }
+}
+
+static void
+draw_buckets (LaneCtx *ctx)
+{
+  int subrow = subrow_of (ctx, ctx->kind->min_depth);
+  double y = subrow_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
+  MlsColor c = mls_palette_kind (ctx->kind->kind_id);
+
+  for (int px = 0; px < ctx->n_px; px++)
+    {
+      double fraction, x = MLS_LABEL_WIDTH + px;
+
+      if (ctx->counts[px] == 0)
+        continue;
+      /* Even a column with one tiny span stays visible; a busy one is
+       * solid. */
+      fraction = MIN (1.0, ctx->busy[px] / ctx->ns_per_px);
+      mls_draw_set_color (ctx->cr, c, ctx->alpha * (0.4 + 0.6 * fraction));
+      cairo_rectangle (ctx->cr, x, y, 1, h);
+      add_hit (ctx, x, x + 1, y - 1, 0, ctx->counts[px],
+               mls_view_model_time_at (ctx->vm, x, ctx->width),
+               mls_view_model_time_at (ctx->vm, x + 1, ctx->width));
+      cairo_fill (ctx->cr);
+    }
+}
+
+gint64
+mls_draw_lane (cairo_t *cr, MlsViewModel *vm, const MlsRow *row,
+               const MlsDrawStyle *style, PangoLayout *layout, double width,
+               GArray *hits)
+{
+  LaneCtx ctx = { cr, vm, row, style, layout, hits, width };
+  gint64 rows = 0;
+
+  ctx.ns_per_px = mls_view_model_ns_per_px (vm, width);
+  ctx.n_px = (int) MAX (width - MLS_LABEL_WIDTH, 0) + 1;
+  ctx.busy = g_new (double, ctx.n_px);
+  ctx.counts = g_new (gint64, ctx.n_px);
+  cairo_save (cr);
+  cairo_rectangle (cr, MLS_LABEL_WIDTH, row->y, width - MLS_LABEL_WIDTH,
+                   row->height);
+  cairo_clip (cr);
+  for (int k = 0; k < row->n_kinds; k++)
+    {
+      MlsLaneQuery q = { row->kinds[k], row->model_id, vm->view_start,
+                         vm->view_end, ctx.ns_per_px };
+      gint64 n;
+
+      ctx.kind = mls_timeline_find_kind (vm->timeline, row->kinds[k]);
+      ctx.alpha = vm->highlight_kind && vm->highlight_kind != row->kinds[k]
+                  ? 0.22 : 1.0;
+      for (int s = 0; s < MLS_MAX_SUBROWS; s++)
+        ctx.last_px[s] = -1;
+      memset (ctx.busy, 0, ctx.n_px * sizeof *ctx.busy);
+      memset (ctx.counts, 0, ctx.n_px * sizeof *ctx.counts);
+      n = mls_timeline_read_lane (vm->timeline, &q, on_span, on_bucket,
+                                  &ctx, NULL);
+      draw_buckets (&ctx);
+      rows += MAX (n, 0);
+    }
+  cairo_restore (cr);
+  g_free (ctx.busy);
+  g_free (ctx.counts);
+  return rows;
+}

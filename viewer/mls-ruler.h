@@ -1,0 +1,21 @@
+/*
+ * mls-ruler.h: the time axis above the tracks (drawn by mls_draw_ruler).
+ */
+#ifndef MLS_RULER_H
+#define MLS_RULER_H
+
+#include <gtk/gtk.h>
+
+#include "mls-view-model.h"
+
+G_BEGIN_DECLS
+
+#define MLS_TYPE_RULER (mls_ruler_get_type ())
+G_DECLARE_FINAL_TYPE (MlsRuler, mls_ruler, MLS, RULER, GtkWidget)
+
+/* vm is borrowed; NULL draws nothing. */
+void mls_ruler_set_view_model (MlsRuler *self, MlsViewModel *vm);
+
+G_END_DECLS
+
+#endif /* MLS_RULER_H */

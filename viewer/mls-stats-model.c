@@ -1,0 +1,133 @@
+/*
+ * mls-stats-model.c: the aggregation table's data (see mls-stats-model.h).
+ */
+#include "mls-stats-model.h"
+
+#include "mls-palette.h"
+
+#define MLS_STATS_ERROR (g_quark_from_static_string ("mls-stats-error"))
+
+static const char *const titles[MLS_STATS_N_COLUMNS] = {
+  "Span Kind", "Model", "Count", "Total", "Average", "Min", "Max",
+  "Std Dev",
+};
+
+const char *
+mls_stats_column_title (MlsStatsColumn column)
+{
+  return titles[column];
+}
+
+gboolean
+mls_stats_column_is_numeric (MlsStatsColumn column)
+{
+  return column >= MLS_STATS_COLUMN_COUNT;
+}
+
+static int
+compare_default (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const MlsStatsRow *ra = mls_stats_item_get_row ((MlsStatsItem *) a);
+  const MlsStatsRow *rb = mls_stats_item_get_row ((MlsStatsItem *) b);
+  int by_model = g_strcmp0 (ra->model, rb->model);
+
+  return by_model ? by_model : ra->kind_id - rb->kind_id;
+}
+
+GListModel *
+mls_stats_model_query (MlsStore *store, const MlsStatsOptions *options,
+                       GError **error)
+{
+  MlsStatsQuery query = { 0 };
+  MlsError err = { 0 };
+  MlsStatsRow *rows = NULL;
+  size_t n_rows = 0;
+  GListStore *list;
+
+  query.by_model = options->by_model;
+  query.has_range = options->has_range;
+  query.range_start_ns = options->range_start_ns;
+  query.range_end_ns = options->range_end_ns;
+  if (mls_store_query_stats (store, &query, &rows, &n_rows, &err) < 0)
+    {
+      g_set_error (error, MLS_STATS_ERROR, 1, "%s", err.message);
+      return NULL;
+    }
+  list = g_list_store_new (MLS_TYPE_STATS_ITEM);
+  for (size_t i = 0; i < n_rows; i++)
+    {
+      g_autoptr (MlsStatsItem) item = mls_stats_item_new (&rows[i]);
+      g_list_store_append (list, item);
+    }
+  mls_stats_rows_free (rows, n_rows);
+  g_list_store_sort (list, compare_default, NULL);
+  return G_LIST_MODEL (list);
+}
+
+char *
+mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
+{
+  const MlsStatsRow *row = mls_stats_item_get_row (item);
+
+  switch (column)
+    {
+    case MLS_STATS_COLUMN_KIND:
+      return g_strdup (row->label);
+    case MLS_STATS_COLUMN_MODEL:
+      return g_strdup (row->model ? row->model : "–");
+    case MLS_STATS_COLUMN_COUNT:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, row->count);
+    case MLS_STATS_COLUMN_TOTAL:
+      return mls_format_duration (row->total_ns);
+    case MLS_STATS_COLUMN_AVERAGE:
+      return mls_format_duration ((gint64) row->avg_ns);
+    case MLS_STATS_COLUMN_MIN:
+      return mls_format_duration (row->min_ns);
+    case MLS_STATS_COLUMN_MAX:
+      return mls_format_duration (row->max_ns);
+    case MLS_STATS_COLUMN_STDDEV:
+      return mls_format_duration ((gint64) row->stddev_ns);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static double
+numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
+{
+  switch (column)
+    {
+    case MLS_STATS_COLUMN_COUNT: return (double) row->count;
+    case MLS_STATS_COLUMN_TOTAL: return (double) row->total_ns;
+    case MLS_STATS_COLUMN_AVERAGE: return row->avg_ns;
+    case MLS_STATS_COLUMN_MIN: return (double) row->min_ns;
+    case MLS_STATS_COLUMN_MAX: return (double) row->max_ns;
+    case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
+    default: return 0;
+    }
+}
+
+static int
+compare_column (gconstpointer a, gconstpointer b, gpointer data)
+{
+  MlsStatsColumn column = GPOINTER_TO_INT (data);
+  const MlsStatsRow *ra = mls_stats_item_get_row ((MlsStatsItem *) a);
+  const MlsStatsRow *rb = mls_stats_item_get_row ((MlsStatsItem *) b);
+  double va, vb;
+
+  if (column == MLS_STATS_COLUMN_KIND)
+    return g_utf8_collate (ra->label, rb->label);
+  if (column == MLS_STATS_COLUMN_MODEL)
+    return g_strcmp0 (ra->model, rb->model);
+  va = numeric_value (ra, column);
+  vb = numeric_value (rb, column);
+  return va < vb ? GTK_ORDERING_SMALLER
+         : va > vb ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+GtkSorter *
+mls_stats_sorter_new (MlsStatsColumn column)
+{
+  return GTK_SORTER (gtk_custom_sorter_new (compare_column,
+                                            GINT_TO_POINTER (column), NULL));
+}

@@ -1,0 +1,234 @@
+/*
+ * mls-stats-view.c: the aggregation table (see mls-stats-view.h).
+ */
+#include "mls-stats-view.h"
+
+#include "mls-palette.h"
+#include "mls-stats-model.h"
+
+struct _MlsStatsView {
+  GtkBox parent_instance;
+  GtkWidget *range_label;
+  GtkWidget *by_model_switch;
+  GtkWidget *column_view;
+  GtkColumnViewColumn *columns[MLS_STATS_N_COLUMNS];
+  GtkSortListModel *sorted;
+  GtkSingleSelection *selection;
+  MlsStore *store;
+  gint64 trace_start;
+  MlsStatsOptions options;
+};
+
+G_DEFINE_FINAL_TYPE (MlsStatsView, mls_stats_view, GTK_TYPE_BOX)
+
+enum { KIND_SELECTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+refresh (MlsStatsView *self)
+{
+  g_autoptr (GListModel) list = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  self->options.by_model =
+    gtk_switch_get_active (GTK_SWITCH (self->by_model_switch));
+  gtk_column_view_column_set_visible (self->columns[MLS_STATS_COLUMN_MODEL],
+                                      self->options.by_model);
+  if (self->store)
+    list = mls_stats_model_query (self->store, &self->options, &error);
+  if (error)
+    g_printerr ("mlscope-viewer: %s\n", error->message);
+  gtk_sort_list_model_set_model (self->sorted, list);
+
+  if (self->options.has_range)
+    {
+      g_autofree char *a = mls_format_duration (self->options.range_start_ns
+                                                - self->trace_start);
+      g_autofree char *b = mls_format_duration (self->options.range_end_ns
+                                                - self->trace_start);
+      text = g_strdup_printf ("Spans overlapping %s – %s", a, b);
+    }
+  gtk_label_set_text (GTK_LABEL (self->range_label),
+                      text ? text : "Whole trace");
+}
+
+static void
+on_setup (GtkSignalListItemFactory *factory, GtkListItem *item,
+          gpointer data)
+{
+  MlsStatsColumn column = GPOINTER_TO_INT (data);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  if (column == MLS_STATS_COLUMN_KIND)
+    {
+      GtkWidget *swatch = gtk_drawing_area_new ();
+
+      gtk_widget_set_size_request (swatch, 10, 10);
+      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), swatch);
+    }
+  gtk_label_set_xalign (GTK_LABEL (label),
+                        mls_stats_column_is_numeric (column) ? 1 : 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  if (mls_stats_column_is_numeric (column))
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height,
+             gpointer data)
+{
+  MlsColor c = mls_palette_kind (GPOINTER_TO_INT (data));
+
+  cairo_set_source_rgb (cr, c.r, c.g, c.b);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+}
+
+static void
+on_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  MlsStatsColumn column = GPOINTER_TO_INT (data);
+  MlsStatsItem *stats = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *label = gtk_widget_get_last_child (box);
+  g_autofree char *text = mls_stats_item_format (stats, column);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (column == MLS_STATS_COLUMN_KIND)
+    gtk_drawing_area_set_draw_func (
+      GTK_DRAWING_AREA (gtk_widget_get_first_child (box)), draw_swatch,
+      GINT_TO_POINTER (mls_stats_item_get_row (stats)->kind_id), NULL);
+}
+
+static void
+add_columns (MlsStatsView *self)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (self->column_view);
+
+  for (int c = 0; c < MLS_STATS_N_COLUMNS; c++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (on_setup),
+                        GINT_TO_POINTER (c));
+      g_signal_connect (factory, "bind", G_CALLBACK (on_bind),
+                        GINT_TO_POINTER (c));
+      column = gtk_column_view_column_new (mls_stats_column_title (c),
+                                           factory);
+      gtk_column_view_column_set_sorter (column, mls_stats_sorter_new (c));
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, c == MLS_STATS_COLUMN_KIND);
+      gtk_column_view_append_column (view, column);
+      self->columns[c] = column;
+      g_object_unref (column);
+    }
+}
+
+static void
+on_selected (GtkSingleSelection *selection, GParamSpec *pspec,
+             MlsStatsView *self)
+{
+  MlsStatsItem *item = gtk_single_selection_get_selected_item (selection);
+
+  g_signal_emit (self, signals[KIND_SELECTED], 0,
+                 item ? mls_stats_item_get_row (item)->kind_id : 0);
+}
+
+static void
+on_by_model (GtkSwitch *sw, GParamSpec *pspec, MlsStatsView *self)
+{
+  refresh (self);
+}
+
+static GtkWidget *
+make_header (MlsStatsView *self)
+{
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *title = gtk_label_new ("Model Activity Aggregation");
+  GtkWidget *label = gtk_label_new ("Group by model");
+
+  gtk_widget_add_css_class (title, "heading");
+  self->range_label = gtk_label_new ("");
+  gtk_widget_add_css_class (self->range_label, "dim-label");
+  gtk_widget_set_hexpand (self->range_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->range_label), 0);
+  self->by_model_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->by_model_switch, GTK_ALIGN_CENTER);
+  g_signal_connect (self->by_model_switch, "notify::active",
+                    G_CALLBACK (on_by_model), self);
+  gtk_box_append (GTK_BOX (header), title);
+  gtk_box_append (GTK_BOX (header), self->range_label);
+  gtk_box_append (GTK_BOX (header), label);
+  gtk_box_append (GTK_BOX (header), self->by_model_switch);
+  gtk_widget_set_margin_start (header, 12);
+  gtk_widget_set_margin_end (header, 12);
+  gtk_widget_set_margin_top (header, 6);
+  gtk_widget_set_margin_bottom (header, 6);
+  return header;
+}
+
+static void
+mls_stats_view_class_init (MlsStatsViewClass *klass)
+{
+  signals[KIND_SELECTED] = g_signal_new ("kind-selected",
+    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+    G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+mls_stats_view_init (MlsStatsView *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_append (GTK_BOX (self), make_header (self));
+
+  self->column_view = gtk_column_view_new (NULL);
+  gtk_column_view_set_show_column_separators (
+    GTK_COLUMN_VIEW (self->column_view), TRUE);
+  add_columns (self);
+  self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (
+    gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (self->selection, "notify::selected",
+                    G_CALLBACK (on_selected), self);
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view),
+                             GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (self->selection);
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled),
+                                 self->column_view);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (self), scrolled);
+  refresh (self);
+}
+
+void
+mls_stats_view_set_store (MlsStatsView *self, MlsStore *store,
+                          gint64 trace_start)
+{
+  self->store = store;
+  self->trace_start = trace_start;
+  self->options.has_range = FALSE;
+  refresh (self);
+}
+
+void
+mls_stats_view_set_range (MlsStatsView *self, gboolean has_range,
+                          gint64 start_ns, gint64 end_ns)
+{
+  self->options.has_range = has_range;
+  self->options.range_start_ns = start_ns;
+  self->options.range_end_ns = end_ns;
+  refresh (self);
+}

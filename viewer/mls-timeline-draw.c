@@ -1,0 +1,406 @@
+/*
+ * mls-timeline-draw.c: the ruler, the track and lane chrome, and the
+ * overlays (selection, lost events) of the timeline. Spans themselves are
+ * drawn by mls-lane-draw.c.
+ */
+#include "mls-timeline-draw.h"
+#include "mls-lane-draw.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+
+void
+mls_draw_style_init (MlsDrawStyle *style, gboolean dark)
+{
+  MlsColor light_bg = { 0.98, 0.98, 0.98 }, light_fg = { 0.13, 0.13, 0.15 };
+  MlsColor dark_bg = { 0.14, 0.14, 0.15 }, dark_fg = { 0.93, 0.93, 0.94 };
+  MlsColor accent = { 0.21, 0.52, 0.89 };
+
+  style->dark = dark;
+  style->bg = dark ? dark_bg : light_bg;
+  style->fg = dark ? dark_fg : light_fg;
+  style->accent = accent;
+}
+
+MlsColor
+mls_draw_mix (MlsColor a, MlsColor b, double t)
+{
+  MlsColor c = {
+    a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t
+  };
+  return c;
+}
+
+void
+mls_draw_set_color (cairo_t *cr, MlsColor c, double alpha)
+{
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
+}
+
+void
+mls_draw_text (cairo_t *cr, PangoLayout *layout, const char *text,
+               double x, double y, double max_width, double height,
+               gboolean bold)
+{
+  PangoFontDescription *font;
+  int tw, th;
+
+  font = pango_font_description_from_string (bold ? "Sans Bold 9"
+                                                  : "Sans 9");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, (int) (MAX (max_width, 1) * PANGO_SCALE));
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_move_to (cr, x, y + (height - th) / 2);
+  pango_cairo_show_layout (cr, layout);
+}
+
+gint64
+mls_draw_tick_step (const MlsViewModel *vm, double width)
+{
+  static const int mantissas[] = { 1, 2, 5 };
+  double ns_per_px = mls_view_model_ns_per_px (vm, width);
+  gint64 scale = 1;
+
+  /* Labels at least 90 px apart, on 1, 2, 5 x 10^n. */
+  for (;;)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
+        if (mantissas[i] * scale / ns_per_px >= 90.0)
+          return mantissas[i] * scale;
+      if (scale > G_GINT64_CONSTANT (1000000000000))
+        return scale;
+      scale *= 10;
+    }
+}
+
+/* Runs func at each tick's x. Tick times are offsets from the trace start,
+ * so "0 ms" is where the recording begins. */
+static void
+for_each_tick (MlsViewModel *vm, double width,
+               void (*func) (cairo_t *, double, gint64, gint64, gpointer),
+               cairo_t *cr, gpointer data)
+{
+  gint64 step = mls_draw_tick_step (vm, width);
+  gint64 first = vm->view_start - vm->trace_start;
+  gint64 off;
+
+  first = (gint64) floor ((double) first / step) * step;
+  for (off = first; vm->trace_start + off <= vm->view_end; off += step)
+    {
+      double x = mls_view_model_x_for (vm, vm->trace_start + off, width);
+
+      if (x >= MLS_LABEL_WIDTH)
+        func (cr, x, off, step, data);
+    }
+}
+
+typedef struct {
+  const MlsDrawStyle *style;
+  PangoLayout *layout;
+  double height;
+} RulerCtx;
+
+static void
+ruler_tick (cairo_t *cr, double x, gint64 off, gint64 step, gpointer data)
+{
+  RulerCtx *ctx = data;
+  g_autofree char *label = mls_format_offset (off, step);
+
+  mls_draw_set_color (cr, ctx->style->fg, 0.45);
+  cairo_rectangle (cr, floor (x), ctx->height - 8, 1, 8);
+  cairo_fill (cr);
+  mls_draw_set_color (cr, ctx->style->fg, 0.85);
+  mls_draw_text (cr, ctx->layout, label, floor (x) + 4, 2, 84,
+                 ctx->height - 10, FALSE);
+}
+
+static void
+ruler_minor_ticks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+                   double width, double height)
+{
+  gint64 step = mls_draw_tick_step (vm, width) / 5;
+  gint64 off = (vm->view_start - vm->trace_start) / MAX (step, 1) * step;
+
+  mls_draw_set_color (cr, style->fg, 0.25);
+  for (; step > 0 && vm->trace_start + off <= vm->view_end; off += step)
+    {
+      double x = mls_view_model_x_for (vm, vm->trace_start + off, width);
+
+      if (x >= MLS_LABEL_WIDTH)
+        cairo_rectangle (cr, floor (x), height - 4, 1, 4);
+    }
+  cairo_fill (cr);
+}
+
+static void
+ruler_marks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+             PangoLayout *layout, double width, double height)
+{
+  for (size_t i = 0; i < mls_timeline_n_lost (vm->timeline); i++)
+    {
+      const MlsTimelineLost *lost = mls_timeline_lost (vm->timeline, i);
+      double x = mls_view_model_x_for (vm, lost->start_ns, width);
+      g_autofree char *text = NULL;
+
+      if (x < MLS_LABEL_WIDTH || x > width)
+        continue;
+      cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+      cairo_move_to (cr, x - 6, height - 12);
+      cairo_line_to (cr, x + 6, height - 12);
+      cairo_line_to (cr, x, height);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+      text = g_strdup_printf ("%" G_GINT64_FORMAT " %s lost", lost->count,
+                              lost->packets ? "packets" : "events");
+      mls_draw_text (cr, layout, text, x + 8, height - 14, 140, 12, TRUE);
+    }
+  if (vm->has_selection)
+    {
+      double x0 = mls_view_model_x_for (vm, vm->sel_start, width);
+      double x1 = mls_view_model_x_for (vm, vm->sel_end, width);
+      g_autofree char *text = mls_format_duration (vm->sel_end
+                                                   - vm->sel_start);
+
+      mls_draw_set_color (cr, style->accent, 0.25);
+      cairo_rectangle (cr, x0, 0, MAX (x1 - x0, 1), height);
+      cairo_fill (cr);
+      mls_draw_set_color (cr, style->fg, 1);
+      mls_draw_text (cr, layout, text, MAX (x0, MLS_LABEL_WIDTH) + 4,
+                     height - 14, MAX (x1 - x0 - 4, 60), 12, TRUE);
+    }
+}
+
+void
+mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+                double width, double height)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  RulerCtx ctx = { style, layout, height };
+  g_autofree char *span = NULL;
+
+  cairo_save (cr);
+  mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg, 0.06), 1);
+  cairo_paint (cr);
+  mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg, 0.10), 1);
+  cairo_rectangle (cr, 0, 0, MLS_LABEL_WIDTH, height);
+  cairo_fill (cr);
+
+  span = g_strdup_printf ("%s shown",
+                          mls_format_duration (vm->view_end - vm->view_start));
+  mls_draw_set_color (cr, style->fg, 0.7);
+  mls_draw_text (cr, layout, span, 10, 0, MLS_LABEL_WIDTH - 16, height,
+                 FALSE);
+
+  cairo_rectangle (cr, MLS_LABEL_WIDTH, 0, width - MLS_LABEL_WIDTH, height);
+  cairo_clip (cr);
+  ruler_minor_ticks (cr, vm, style, width, height);
+  for_each_tick (vm, width, ruler_tick, cr, &ctx);
+  ruler_marks (cr, vm, style, layout, width, height);
+  cairo_reset_clip (cr);
+
+  mls_draw_set_color (cr, style->fg, 0.2);
+  cairo_rectangle (cr, 0, height - 1, width, 1);
+  cairo_rectangle (cr, MLS_LABEL_WIDTH - 1, 0, 1, height);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  g_object_unref (layout);
+}
+
+static void
+draw_expander (cairo_t *cr, double x, double cy, gboolean expanded)
+{
+  if (expanded)
+    {
+      cairo_move_to (cr, x, cy - 2.5);
+      cairo_line_to (cr, x + 8, cy - 2.5);
+      cairo_line_to (cr, x + 4, cy + 3.5);
+    }
+  else
+    {
+      cairo_move_to (cr, x + 1.5, cy - 4);
+      cairo_line_to (cr, x + 7.5, cy);
+      cairo_line_to (cr, x + 1.5, cy + 4);
+    }
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_track_header (cairo_t *cr, const MlsRow *row, const MlsDrawStyle *style,
+                   PangoLayout *layout, double width)
+{
+  double x = 8 + row->indent * 14;
+
+  mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg,
+                                        row->indent ? 0.07 : 0.11), 1);
+  cairo_rectangle (cr, 0, row->y, width, row->height);
+  cairo_fill (cr);
+  mls_draw_set_color (cr, style->fg, 0.9);
+  if (row->expander)
+    {
+      draw_expander (cr, x, row->y + row->height / 2, row->expanded);
+      x += 14;
+    }
+  mls_draw_text (cr, layout, row->label, x, row->y, width - x - 8,
+                 row->height, TRUE);
+  mls_draw_set_color (cr, style->fg, 0.15);
+  cairo_rectangle (cr, 0, row->y + row->height - 1, width, 1);
+  cairo_fill (cr);
+}
+
+static void
+draw_lane_label (cairo_t *cr, const MlsRow *row, const MlsDrawStyle *style,
+                 PangoLayout *layout)
+{
+  double x = 18 + row->indent * 14;
+  double sx = MLS_LABEL_WIDTH - 10;
+
+  mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg, 0.04), 1);
+  cairo_rectangle (cr, 0, row->y, MLS_LABEL_WIDTH, row->height);
+  cairo_fill (cr);
+
+  /* A swatch per kind drawn in the lane, right-aligned: the legend. */
+  for (int k = row->n_kinds - 1; k >= 0 && sx > x + 60; k--)
+    {
+      sx -= 10;
+      mls_draw_set_color (cr, mls_palette_kind (row->kinds[k]), 1);
+      cairo_rectangle (cr, sx, row->y + row->height / 2 - 4, 8, 8);
+      cairo_fill (cr);
+    }
+  mls_draw_set_color (cr, style->fg, row->n_kinds ? 0.9 : 0.45);
+  mls_draw_text (cr, layout, row->label, x, row->y, sx - x - 4,
+                 MIN (row->height, MLS_SUBROW_HEIGHT + 2 * MLS_LANE_PADDING),
+                 FALSE);
+}
+
+typedef struct {
+  const MlsDrawStyle *style;
+  double y0;
+  double y1;
+} GridCtx;
+
+static void
+grid_line (cairo_t *cr, double x, gint64 off, gint64 step, gpointer data)
+{
+  GridCtx *ctx = data;
+
+  cairo_rectangle (cr, floor (x), ctx->y0, 1, ctx->y1 - ctx->y0);
+}
+
+static void
+draw_overlays (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+               double width, double y0, double y1)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, MLS_LABEL_WIDTH, y0, width - MLS_LABEL_WIDTH, y1 - y0);
+  cairo_clip (cr);
+  for (size_t i = 0; i < mls_timeline_n_lost (vm->timeline); i++)
+    {
+      const MlsTimelineLost *lost = mls_timeline_lost (vm->timeline, i);
+      double x0 = mls_view_model_x_for (vm, lost->start_ns, width);
+      double x1 = mls_view_model_x_for (vm, lost->end_ns, width);
+
+      /* Hatched red: nothing can be trusted about this stretch. */
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.18);
+      cairo_rectangle (cr, x0, y0, MAX (x1 - x0, 3), y1 - y0);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
+      cairo_rectangle (cr, floor (x0), y0, 2, y1 - y0);
+      cairo_fill (cr);
+    }
+  if (vm->has_selection)
+    {
+      double x0 = mls_view_model_x_for (vm, vm->sel_start, width);
+      double x1 = mls_view_model_x_for (vm, vm->sel_end, width);
+
+      mls_draw_set_color (cr, style->accent, 0.14);
+      cairo_rectangle (cr, x0, y0, MAX (x1 - x0, 1), y1 - y0);
+      cairo_fill (cr);
+      mls_draw_set_color (cr, style->accent, 0.8);
+      cairo_rectangle (cr, floor (x0), y0, 1, y1 - y0);
+      cairo_rectangle (cr, floor (x1), y0, 1, y1 - y0);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}
+
+gint64
+mls_draw_tracks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+                 double width, double clip_y0, double clip_y1, GArray *hits)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  GridCtx grid = { style, clip_y0, MIN (clip_y1, vm->content_height) };
+  gint64 rows_read = 0;
+
+  cairo_save (cr);
+  mls_draw_set_color (cr, style->bg, 1);
+  cairo_paint (cr);
+  for (guint i = 0; i < vm->rows->len; i++)
+    {
+      const MlsRow *row = &g_array_index (vm->rows, MlsRow, i);
+
+      if (row->y + row->height < clip_y0 || row->y >= clip_y1)
+        continue;
+      if (row->type == MLS_ROW_TRACK)
+        {
+          draw_track_header (cr, row, style, layout, width);
+          continue;
+        }
+      if (i % 2)
+        {
+          mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg, 0.025),
+                              1);
+          cairo_rectangle (cr, 0, row->y, width, row->height);
+          cairo_fill (cr);
+        }
+      rows_read += mls_draw_lane (cr, vm, row, style, layout, width, hits);
+      draw_lane_label (cr, row, style, layout);
+      mls_draw_set_color (cr, style->fg, 0.08);
+      cairo_rectangle (cr, 0, row->y + row->height - 1, width, 1);
+      cairo_fill (cr);
+    }
+
+  /* Grid lines under the ruler's ticks, over the lanes' backgrounds. */
+  cairo_rectangle (cr, MLS_LABEL_WIDTH, clip_y0, width - MLS_LABEL_WIDTH,
+                   clip_y1 - clip_y0);
+  cairo_clip (cr);
+  for_each_tick (vm, width, grid_line, cr, &grid);
+  mls_draw_set_color (cr, style->fg, 0.07);
+  cairo_fill (cr);
+  cairo_reset_clip (cr);
+  draw_overlays (cr, vm, style, width, clip_y0, grid.y1);
+
+  mls_draw_set_color (cr, style->fg, 0.2);
+  cairo_rectangle (cr, MLS_LABEL_WIDTH - 1, clip_y0, 1, grid.y1 - clip_y0);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  g_object_unref (layout);
+  return rows_read;
+}
+
+gint64
+mls_draw_view (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+               double width, double height)
+{
+  gint64 rows;
+
+  mls_draw_set_color (cr, style->bg, 1);
+  cairo_paint (cr);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, MLS_RULER_HEIGHT);
+  cairo_clip (cr);
+  mls_draw_ruler (cr, vm, style, width, MLS_RULER_HEIGHT);
+  cairo_restore (cr);
+
+  cairo_save (cr);
+  cairo_translate (cr, 0, MLS_RULER_HEIGHT);
+  cairo_rectangle (cr, 0, 0, width, height - MLS_RULER_HEIGHT);
+  cairo_clip (cr);
+  rows = mls_draw_tracks (cr, vm, style, width, 0,
+                          height - MLS_RULER_HEIGHT, NULL);
+  cairo_restore (cr);
+  return rows;
+}
