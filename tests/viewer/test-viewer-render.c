@@ -1,0 +1,359 @@
+/*
+ * test-viewer-render.c: mlscope-viewer --render-png on known databases,
+ * checked pixel by pixel: spans in their lane, colour and place; one
+ * sub-track per model; one lane per kind ungrouped; incomplete spans and
+ * lost events marked; summaries when zoomed out; bad files refused.
+ */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "mls-palette.h"
+#include "mls-test-png.h"
+#include "mls-test-trace.h"
+#include "mls-timeline-draw.h"
+
+#define MS G_GINT64_CONSTANT (1000000)
+#define T0 G_GINT64_CONSTANT (1000000000)
+/* --width 1184 over 100 ms: 1000 data pixels, 100 us each. */
+#define X(ms) ((int) MLS_LABEL_WIDTH + (int) ((ms) * 10))
+
+static char *tmpdir;
+static char *known_db;
+
+static void
+write_known_db (const char *path)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create (path, &err);
+  gint64 a, b, pred, compute;
+
+  g_assert_nonnull (store);
+  a = mls_store_intern_model (store, "model-a", &err);
+  b = mls_store_intern_model (store, "model-b", &err);
+  mls_test_add_span (store, MLS_KIND_MODEL_LOAD, a, 0, 0, T0, T0 + 5 * MS,
+                     TRUE);
+  pred = mls_test_add_span (store, MLS_KIND_PREDICTION, a, 0, 0, T0 + 10 * MS,
+                            T0 + 20 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_INPUT_CONVERSION, a, pred, 1,
+                     T0 + 11 * MS, T0 + 13 * MS, TRUE);
+  compute = mls_test_add_span (store, MLS_KIND_GPU_COMPUTE, a, pred, 1,
+                               T0 + 13 * MS, T0 + 19 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_GPU_BUSY, a, compute, 2, T0 + 14 * MS,
+                     T0 + 18 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_PREDICTION, b, 0, 0, T0 + 50 * MS,
+                     T0 + 60 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_PREDICTION, b, 0, 0, T0 + 75 * MS,
+                     T0 + 95 * MS, FALSE);
+  mls_test_add_span (store, MLS_KIND_MODEL_UNLOAD, a, 0, 0, T0 + 98 * MS,
+                     T0 + 100 * MS, TRUE);
+  g_assert_cmpint (mls_store_add_lost_events (store, T0 + 70 * MS,
+                                              T0 + 71 * MS, 12, 0, "ch0",
+                                              &err), ==, 0);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+}
+
+static cairo_surface_t *
+render (const char *name, const char *db, const char *extra1,
+        const char *extra2)
+{
+  g_autofree char *png = g_build_filename (tmpdir, name, NULL);
+  const char *args[] = { "--render-png", png, "--width", "1184", "--range",
+                         "0:100ms", db, extra1, extra2, NULL };
+  g_autofree char *err = NULL;
+
+  /* Options go before the file; GOption accepts them after it too. */
+  if (mls_test_run_viewer (args, &err) != 0)
+    g_error ("mlscope-viewer failed: %s", err);
+  return mls_test_load_png (png);
+}
+
+static int
+count_exact (cairo_surface_t *s, guint32 rgb, int x0, int x1, int y)
+{
+  int n = 0;
+
+  for (int x = x0; x < x1; x++)
+    n += mls_test_pixel (s, x, y) == rgb;
+  return n;
+}
+
+static const MlsRow *
+lane_of (int kind_id, gint64 model_id, gboolean grouped, gboolean by_model)
+{
+  static MlsStore *store;
+  static MlsTimeline *tl;
+  static MlsViewModel *vm;
+  MlsError err = { 0 };
+
+  if (!store)
+    {
+      store = mls_store_open (known_db, &err);
+      tl = mls_timeline_new (store, &err);
+      vm = mls_view_model_new (store, tl);
+    }
+  vm->grouped = grouped;
+  vm->by_model = by_model;
+  mls_view_model_relayout (vm);
+  return mls_view_model_find_lane (vm, kind_id, model_id);
+}
+
+static void
+test_span_in_lane_colour_and_place (void)
+{
+  cairo_surface_t *s = render ("known.png", known_db, NULL, NULL);
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  guint32 busy = mls_palette_kind_rgb (MLS_KIND_GPU_BUSY);
+  int y = mls_test_find_band (s, pred, X (14), X (16), 0);
+  int y_busy = mls_test_find_band (s, busy, X (15), X (17), 0);
+  const MlsRow *activity = lane_of (MLS_KIND_PREDICTION, -1, TRUE, FALSE);
+  const MlsRow *gpu = lane_of (MLS_KIND_GPU_BUSY, -1, TRUE, FALSE);
+
+  g_assert_cmpint (y, >, 0);
+  g_assert_nonnull (activity);
+  g_assert_cmpstr (activity->label, ==, "Activity");
+  g_assert_cmpint (y, >=, MLS_RULER_HEIGHT + activity->y);
+  g_assert_cmpint (y, <, MLS_RULER_HEIGHT + activity->y + activity->height);
+  /* The prediction spans [10 ms, 20 ms): x 284 .. 384. */
+  g_assert_cmphex (mls_test_pixel (s, X (10) + 1, y), ==, pred);
+  g_assert_cmphex (mls_test_pixel (s, X (10) - 2, y), !=, pred);
+  g_assert_cmphex (mls_test_pixel (s, X (20) - 3, y), ==, pred);
+  g_assert_cmphex (mls_test_pixel (s, X (20) + 2, y), !=, pred);
+  g_assert_cmphex (mls_test_pixel (s, X (30), y), !=, pred);
+
+  /* The GPU overlay lies below the runtime track, over [14 ms, 18 ms). */
+  g_assert_cmpint (y_busy, >=, MLS_RULER_HEIGHT + gpu->y);
+  g_assert_cmpint (y_busy, <, MLS_RULER_HEIGHT + gpu->y + gpu->height);
+  g_assert_cmphex (mls_test_pixel (s, X (14) + 1, y_busy), ==, busy);
+  g_assert_cmphex (mls_test_pixel (s, X (14) - 2, y_busy), !=, busy);
+  g_assert_cmphex (mls_test_pixel (s, X (12), y_busy), !=, busy);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_per_model_sub_tracks (void)
+{
+  cairo_surface_t *all = render ("all.png", known_db, NULL, NULL);
+  cairo_surface_t *per = render ("per-model.png", known_db, "--by-model",
+                                 NULL);
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  int x0 = MLS_LABEL_WIDTH, x1 = X (100);
+  int ya, yb;
+
+  g_assert_cmpint (mls_test_count_bands (all, pred, x0, x1), ==, 1);
+  g_assert_cmpint (mls_test_count_bands (per, pred, x0, x1), ==, 2);
+  /* model-a's prediction in model-a's sub-track, above model-b's. */
+  ya = mls_test_find_band (per, pred, X (14), X (16), 0);
+  yb = mls_test_find_band (per, pred, X (54), X (56), 0);
+  g_assert_cmpint (ya, >, 0);
+  g_assert_cmpint (yb, >, ya + (int) MLS_TRACK_HEIGHT);
+  g_assert_cmpint (ya, ==, MLS_RULER_HEIGHT + MLS_LANE_PADDING + 1
+                   + lane_of (MLS_KIND_PREDICTION, 1, TRUE, TRUE)->y);
+  g_assert_cmpint (yb, ==, MLS_RULER_HEIGHT + MLS_LANE_PADDING + 1
+                   + lane_of (MLS_KIND_PREDICTION, 2, TRUE, TRUE)->y);
+  g_assert_cmphex (mls_test_pixel (per, X (15), yb), !=, pred);
+  cairo_surface_destroy (all);
+  cairo_surface_destroy (per);
+}
+
+static void
+test_ungrouped_lane_per_kind (void)
+{
+  static const int kinds[] = {
+    MLS_KIND_MODEL_LOAD, MLS_KIND_MODEL_UNLOAD, MLS_KIND_PREDICTION,
+    MLS_KIND_INPUT_CONVERSION, MLS_KIND_GPU_COMPUTE,
+  };
+  cairo_surface_t *grouped = render ("grouped.png", known_db, NULL, NULL);
+  cairo_surface_t *s = render ("ungrouped.png", known_db, "--ungrouped",
+                               NULL);
+  int y[G_N_ELEMENTS (kinds)];
+  int x0 = MLS_LABEL_WIDTH, x1 = X (100);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      guint32 rgb = mls_palette_kind_rgb (kinds[i]);
+
+      g_assert_cmpint (mls_test_count_bands (s, rgb, x0, x1), ==, 1);
+      y[i] = mls_test_find_band (s, rgb, x0, x1, 0);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpint (ABS (y[i] - y[j]), >=, MLS_SUBROW_HEIGHT);
+    }
+  /* Grouped, loads, unloads and predictions share the Activity lane. */
+  g_assert_cmpint (
+    mls_test_find_band (grouped, mls_palette_kind_rgb (MLS_KIND_MODEL_LOAD),
+                        x0, x1, 0), ==,
+    mls_test_find_band (grouped, mls_palette_kind_rgb (MLS_KIND_PREDICTION),
+                        x0, x1, 0));
+  cairo_surface_destroy (grouped);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_incomplete_and_lost (void)
+{
+  cairo_surface_t *s = render ("marks.png", known_db, NULL, NULL);
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  int y = mls_test_find_band (s, pred, X (14), X (16), 0) + 2;
+  guint32 red = mls_test_pixel (s, X (70), y);
+
+  /* Solid at its start, faded and hatched toward the unseen end, unlike
+   * a complete span. */
+  g_assert_cmpint (count_exact (s, pred, X (76), X (82), y), >, 0);
+  g_assert_cmpint (count_exact (s, pred, X (95) - 16, X (95), y), ==, 0);
+  g_assert_cmpint (count_exact (s, pred, X (60) - 16, X (60) - 1, y), ==, 15);
+  /* A red line where events were lost, across the lanes. */
+  g_assert_cmpint (red >> 16, >, 180);
+  g_assert_cmpint ((red >> 8) & 0xff, <, 90);
+  g_assert_cmpint (red & 0xff, <, 90);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_highlight_and_dark (void)
+{
+  cairo_surface_t *s = render ("highlight.png", known_db, "--highlight-kind",
+                               "30");
+  cairo_surface_t *dark = render ("dark.png", known_db, "--dark", NULL);
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  guint32 busy = mls_palette_kind_rgb (MLS_KIND_GPU_BUSY);
+  int y = mls_test_find_band (dark, pred, X (14), X (16), 0);
+  guint32 bg = mls_test_pixel (dark, X (40), y);
+
+  g_assert_cmpint (mls_test_count_bands (s, pred, X (0), X (100)), ==, 0);
+  g_assert_cmpint (mls_test_count_bands (s, busy, X (0), X (100)), ==, 1);
+  g_assert_cmpint ((bg >> 16) + ((bg >> 8) & 0xff) + (bg & 0xff), <, 3 * 80);
+  cairo_surface_destroy (s);
+  cairo_surface_destroy (dark);
+}
+
+static void
+test_zoomed_out_reads_summaries (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "dense.mlscope", NULL);
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create (db, &err);
+  const int n = 20000;
+  MlsTimeline *tl;
+  MlsViewModel *vm;
+  MlsDrawStyle style;
+  cairo_surface_t *s;
+  cairo_t *cr;
+  gint64 rows;
+  int y, marked = 0;
+
+  /* 20 000 spans of 2 us every 5 us: 100 ms, 40 % busy. */
+  for (int i = 0; i < n; i++)
+    mls_test_add_span (store, MLS_KIND_INPUT_CONVERSION, 0, 0, 0,
+                       T0 + i * 5000, T0 + i * 5000 + 2000, TRUE);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+
+  store = mls_store_open (db, &err);
+  tl = mls_timeline_new (store, &err);
+  vm = mls_view_model_new (store, tl);
+  mls_view_model_set_range (vm, T0, T0 + 100 * MS);
+  mls_draw_style_init (&style, FALSE);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1184, 300);
+  cr = cairo_create (s);
+  rows = mls_draw_view (cr, vm, &style, 1184, 300);
+  cairo_surface_flush (s);
+  /* Drawn from about one summary bucket a pixel, not from the spans. */
+  g_assert_cmpint (rows, >, 0);
+  g_assert_cmpint (rows, <, n / 5);
+  y = (int) (MLS_RULER_HEIGHT + mls_view_model_find_lane (
+               vm, MLS_KIND_INPUT_CONVERSION, -1)->y + 10);
+  for (int x = X (1); x < X (99); x++)
+    marked += mls_test_pixel (s, x, y) != mls_test_pixel (s, X (1), y - 8);
+  g_assert_cmpint (marked, >, (X (99) - X (1)) * 9 / 10);
+
+  /* Zoomed in to 100 us, the few spans there are read one by one. */
+  mls_view_model_set_range (vm, T0 + 50 * MS, T0 + 50 * MS + 100000);
+  rows = mls_draw_view (cr, vm, &style, 1184, 300);
+  cairo_surface_flush (s);
+  g_assert_cmpint (rows, >=, 20);
+  g_assert_cmpint (rows, <=, 22);
+  g_assert_cmpint (count_exact (s, mls_palette_kind_rgb (
+                     MLS_KIND_INPUT_CONVERSION), X (0), X (100), y), >, 300);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  mls_view_model_free (vm);
+  mls_timeline_free (tl);
+  mls_store_close (store);
+}
+
+static void
+expect_refused (const char *path, const char *what)
+{
+  g_autofree char *png = g_build_filename (tmpdir, "refused.png", NULL);
+  const char *args[] = { "--render-png", png, path, NULL };
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (mls_test_run_viewer (args, &err), ==, 1);
+  g_assert_nonnull (strstr (err, path));
+  if (what)
+    g_assert_nonnull (strstr (err, what));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_bad_files_refused (void)
+{
+  g_autofree char *text = g_build_filename (tmpdir, "notes.mlscope", NULL);
+  g_autofree char *newer = g_build_filename (tmpdir, "newer.mlscope", NULL);
+  g_autofree char *missing = g_build_filename (tmpdir, "missing.mlscope",
+                                               NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "x.png", NULL);
+  const char *bad_range[] = { "--render-png", png, "--range", "9:3",
+                              known_db, NULL };
+  g_autofree char *err = NULL;
+  sqlite3 *db;
+
+  g_assert_true (g_file_set_contents (text, "not a trace\n", -1, NULL));
+  write_known_db (newer);
+  g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 999", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  expect_refused (text, NULL);
+  expect_refused (newer, "999");
+  expect_refused (missing, NULL);
+  g_assert_cmpint (mls_test_run_viewer (bad_range, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--range"));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("mls-viewer-render-XXXXXX", NULL);
+  known_db = g_build_filename (tmpdir, "known.mlscope", NULL);
+  write_known_db (known_db);
+  g_test_add_func ("/viewer/render/span-lane-colour-place",
+                   test_span_in_lane_colour_and_place);
+  g_test_add_func ("/viewer/render/per-model", test_per_model_sub_tracks);
+  g_test_add_func ("/viewer/render/ungrouped", test_ungrouped_lane_per_kind);
+  g_test_add_func ("/viewer/render/incomplete-and-lost",
+                   test_incomplete_and_lost);
+  g_test_add_func ("/viewer/render/highlight-and-dark",
+                   test_highlight_and_dark);
+  g_test_add_func ("/viewer/render/zoomed-out-summaries",
+                   test_zoomed_out_reads_summaries);
+  g_test_add_func ("/viewer/render/bad-files", test_bad_files_refused);
+  status = g_test_run ();
+  if (status == 0)
+    {
+      g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)))
+        {
+          g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+          g_unlink (path);
+        }
+      g_rmdir (tmpdir);
+    }
+  return status;
+}
