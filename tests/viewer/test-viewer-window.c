@@ -1,0 +1,258 @@
+/*
+ * test-viewer-window.c: the real window under its own Xvfb. Opens a trace,
+ * screenshots the X screen with xwd and checks the timeline is on it (not
+ * a blank screen); opens a file that is no trace and checks the viewer
+ * says so, in its window and on stderr, and keeps running.
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "mls-palette.h"
+#include "mls-test-png.h"
+#include "mls-test-trace.h"
+
+static char *tmpdir;
+static GSubprocess *xvfb;
+static char display[32];
+
+/* Children die with the test, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+start_xvfb (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                               | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr (GError) error = NULL;
+  char buf[32] = { 0 };
+  int fds[2];
+  gssize n = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
+                                         NULL);
+  xvfb = g_subprocess_launcher_spawn (launcher, &error, "Xvfb", "-displayfd",
+                                      "3", "-screen", "0", "1400x900x24",
+                                      "-nolisten", "tcp", NULL);
+  g_assert_no_error (error);
+  /* Xvfb writes its display number once it accepts clients. */
+  while (n < (gssize) sizeof buf - 1 && !strchr (buf, '\n'))
+    {
+      gssize r = read (fds[0], buf + n, sizeof buf - 1 - n);
+      g_assert_cmpint (r, >, 0);
+      n += r;
+    }
+  close (fds[0]);
+  g_snprintf (display, sizeof display, ":%d", atoi (buf));
+}
+
+/* Alive and not a zombie: GSubprocess only notices an exit from a main
+ * loop, which this test does not run. */
+static gboolean
+is_running (GSubprocess *process)
+{
+  const char *pid = g_subprocess_get_identifier (process);
+  g_autofree char *path = NULL, *stat = NULL;
+  const char *end;
+
+  if (!pid)
+    return FALSE;
+  path = g_strdup_printf ("/proc/%s/stat", pid);
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  end = strrchr (stat, ')');
+  return end && end[1] == ' ' && end[2] != 'Z';
+}
+
+static void
+stop (GSubprocess *process)
+{
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+/* Starts the viewer on path; returns once it saved its own snapshot. */
+static GSubprocess *
+start_viewer (const char *path, const char *snapshot, const char *log)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autofree char *viewer = mls_test_build_path ("viewer/mlscope-viewer");
+  g_autoptr (GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", display, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GDK_BACKEND", "x11", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GTK_A11Y", "none", TRUE);
+  g_subprocess_launcher_setenv (launcher, "MLSCOPE_VIEWER_SNAPSHOT", snapshot,
+                                TRUE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
+                                         NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, viewer, path,
+                                         NULL);
+  g_assert_no_error (error);
+  for (int i = 0; i < 300 && !g_file_test (snapshot, G_FILE_TEST_EXISTS)
+                  && is_running (process); i++)
+    g_usleep (100000);
+  g_assert_true (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+  g_usleep (300000);
+  return process;
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Reads a 24-bit TrueColor XWD dump (xwd -root) as 0xRRGGBB pixels. */
+static guint32 *
+read_xwd (const char *path, int *width, int *height)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len;
+  guint32 header_size, ncolors, bpp, bpl, byte_order;
+  guint32 *pixels;
+  const guint8 *p;
+
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  g_assert_cmpuint (len, >, 100);
+  header_size = be32 (data);
+  g_assert_cmpuint (be32 (data + 4), ==, 7);      /* XWD version */
+  *width = be32 (data + 16);
+  *height = be32 (data + 20);
+  byte_order = be32 (data + 28);
+  bpp = be32 (data + 44);
+  bpl = be32 (data + 48);
+  ncolors = be32 (data + 76);
+  g_assert_true (bpp == 24 || bpp == 32);
+  p = data + header_size + ncolors * 12;
+  g_assert_cmpuint (len, >=, (gsize) (p - data) + (gsize) bpl * *height);
+  pixels = g_new (guint32, *width * *height);
+  for (int y = 0; y < *height; y++)
+    for (int x = 0; x < *width; x++)
+      {
+        const guint8 *q = p + y * bpl + x * (bpp / 8);
+        guint32 v = byte_order ? (guint32) q[0] << 16 | q[1] << 8 | q[2]
+                               : (guint32) q[2] << 16 | q[1] << 8 | q[0];
+        pixels[y * *width + x] = v & 0xffffff;
+      }
+  return pixels;
+}
+
+static void
+test_window_shows_trace (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "demo.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "window.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "viewer.log", NULL);
+  g_autofree char *xwd = g_build_filename (tmpdir, "screen.xwd", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
+  guint32 pred = mls_palette_kind_rgb (4), busy = mls_palette_kind_rgb (30);
+  GSubprocess *viewer;
+  guint32 *screen;
+  int width, height, n_pred = 0, n_busy = 0, status = 0;
+  cairo_surface_t *own;
+
+  g_assert_true (mls_test_trace_write_demo (db, 30, TRUE, &error));
+  viewer = start_viewer (db, snap, log);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { "xwd", "-root", "-silent",
+                               "-display", display, "-out", xwd, NULL },
+                               NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (is_running (viewer));
+  stop (viewer);
+  g_object_unref (viewer);
+
+  screen = read_xwd (xwd, &width, &height);
+  g_assert_cmpint (width, ==, 1400);
+  for (int i = 0; i < width * height; i++)
+    {
+      n_pred += screen[i] == pred;
+      n_busy += screen[i] == busy;
+      g_hash_table_add (colours, GUINT_TO_POINTER (screen[i]));
+    }
+  g_free (screen);
+  /* Predictions and GPU busy spans drawn, amid text and chrome. */
+  g_assert_cmpint (n_pred, >, 500);
+  g_assert_cmpint (n_busy, >, 200);
+  g_assert_cmpuint (g_hash_table_size (colours), >, 50);
+
+  own = mls_test_load_png (snap);
+  g_assert_cmpint (mls_test_count_bands (own, pred, 0,
+                     cairo_image_surface_get_width (own)), >=, 1);
+  cairo_surface_destroy (own);
+}
+
+static void
+test_bad_file_shows_error (void)
+{
+  g_autofree char *bad = g_build_filename (tmpdir, "notes.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "error.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "error.log", NULL);
+  g_autofree char *err = NULL;
+  GSubprocess *viewer;
+  cairo_surface_t *own;
+  int pink_rows = 0;
+
+  g_assert_true (g_file_set_contents (bad, "just some notes\n", -1, NULL));
+  viewer = start_viewer (bad, snap, log);
+  /* Still running: the error is reported, not a crash. */
+  g_assert_true (is_running (viewer));
+  stop (viewer);
+  g_object_unref (viewer);
+  g_assert_true (g_file_get_contents (log, &err, NULL, NULL));
+  g_assert_nonnull (strstr (err, bad));
+
+  /* The error banner: rows tinted with the theme's error colour. */
+  own = mls_test_load_png (snap);
+  for (int y = 0; y < 200; y++)
+    {
+      guint32 px = mls_test_pixel (own, cairo_image_surface_get_width (own)
+                                   / 2, y);
+      int r = px >> 16, g = (px >> 8) & 0xff;
+      pink_rows += r - g > 20;
+    }
+  g_assert_cmpint (pink_rows, >, 20);
+  cairo_surface_destroy (own);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("mls-viewer-window-XXXXXX", NULL);
+  start_xvfb ();
+  g_test_add_func ("/viewer/window/shows-trace", test_window_shows_trace);
+  g_test_add_func ("/viewer/window/bad-file", test_bad_file_shows_error);
+  status = g_test_run ();
+  stop (xvfb);
+  g_object_unref (xvfb);
+  if (status == 0)
+    {
+      g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)))
+        {
+          g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+          g_unlink (path);
+        }
+      g_rmdir (tmpdir);
+    }
+  return status;
+}
