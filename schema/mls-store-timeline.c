@@ -381,7 +381,7 @@ pick_level (const MlsTimeline *tl, double ns_per_px)
 {
   int level = -1;
 
-  while (level < tl->max_level && MLS_BUCKET_NS (level + 1) <= ns_per_px)
+  while (level < tl->max_level && MLS_BUCKET_NS (level + 1) <= 2 * ns_per_px)
     level++;
   return level;
 }

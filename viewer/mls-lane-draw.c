@@ -161,16 +161,19 @@ static void
 on_bucket (const MlsTimelineBucket *bucket, void *data)
 {
   LaneCtx *ctx = data;
-  double x = mls_view_model_x_for (ctx->vm, bucket->start_ns, ctx->width)
-             - MLS_LABEL_WIDTH;
-  int px = (int) floor (x);
+  double xs = mls_view_model_x_for (ctx->vm, bucket->start_ns, ctx->width)
+              - MLS_LABEL_WIDTH;
+  double xe = xs + bucket->width_ns / ctx->ns_per_px;
+  int px = (int) floor (xs);
 
-  /* A bucket is at most a pixel wide: it lands in its start's column. */
+  /* Spread the bucket's busy time over the columns it overlaps, so
+   * buckets that do not line up with pixels draw no stripes. */
   if (px >= 0 && px < ctx->n_px)
-    {
-      ctx->busy[px] += bucket->busy_ns;
-      ctx->counts[px] += bucket->count;
-    }
+    ctx->counts[px] += bucket->count;
+  for (; px < xe && px < ctx->n_px; px++)
+    if (px >= 0)
+      ctx->busy[px] += bucket->busy_ns * (MIN (xe, px + 1) - MAX (xs, px))
+                       / (xe - xs);
 }
 
 static void
@@ -179,23 +182,44 @@ draw_buckets (LaneCtx *ctx)
   int subrow = subrow_of (ctx, ctx->kind->min_depth);
   double y = subrow_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
   MlsColor c = mls_palette_kind (ctx->kind->kind_id);
+  cairo_surface_t *mask;
+  cairo_pattern_t *pattern;
+  cairo_matrix_t matrix;
+  unsigned char *alpha;
+  gboolean any = FALSE;
 
+  /* One alpha mask row for the whole strip: a single cairo operation
+   * whatever the width, instead of a rectangle per column. */
+  mask = cairo_image_surface_create (CAIRO_FORMAT_A8, ctx->n_px, 1);
+  alpha = cairo_image_surface_get_data (mask);
   for (int px = 0; px < ctx->n_px; px++)
     {
       double fraction, x = MLS_LABEL_WIDTH + px;
 
-      if (ctx->counts[px] == 0)
+      if (ctx->counts[px] == 0 && ctx->busy[px] <= 0)
         continue;
       /* Even a column with one tiny span stays visible; a busy one is
        * solid. */
       fraction = MIN (1.0, ctx->busy[px] / ctx->ns_per_px);
-      mls_draw_set_color (ctx->cr, c, ctx->alpha * (0.4 + 0.6 * fraction));
-      cairo_rectangle (ctx->cr, x, y, 1, h);
+      alpha[px] = (unsigned char) (255 * ctx->alpha * (0.4 + 0.6 * fraction));
+      any = TRUE;
       add_hit (ctx, x, x + 1, y - 1, 0, ctx->counts[px],
                mls_view_model_time_at (ctx->vm, x, ctx->width),
                mls_view_model_time_at (ctx->vm, x + 1, ctx->width));
-      cairo_fill (ctx->cr);
     }
+  cairo_surface_mark_dirty (mask);
+  if (any)
+    {
+      pattern = cairo_pattern_create_for_surface (mask);
+      cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+      cairo_matrix_init_scale (&matrix, 1, 1 / h);
+      cairo_matrix_translate (&matrix, -MLS_LABEL_WIDTH, -y);
+      cairo_pattern_set_matrix (pattern, &matrix);
+      mls_draw_set_color (ctx->cr, c, 1);
+      cairo_mask (ctx->cr, pattern);
+      cairo_pattern_destroy (pattern);
+    }
+  cairo_surface_destroy (mask);
 }
 
 gint64

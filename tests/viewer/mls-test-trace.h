@@ -13,7 +13,7 @@
  * predictions alternating between two style models on the GPU while a
  * detector predicts on the NPU, each prediction with its validation,
  * conversions, copies and compute request (and the device busy under it).
- * About 13 spans a frame. With `damaged`, events are lost mid-trace and
+ * 16 spans a frame. With `damaged`, events are lost mid-trace and
  * the last prediction never ends. */
 gboolean mls_test_trace_write_demo (const char *path, gint64 n_frames,
                                     gboolean damaged, GError **error);
