@@ -3,7 +3,12 @@
  */
 #include "mls-application.h"
 
+#include <stdlib.h>
+
+#include "mls-render.h"
 #include "mls-window.h"
+
+static MlsWindowOptions options;
 
 static void
 load_css (void)
@@ -36,10 +41,58 @@ on_open (GApplication *app, GFile **files, int n_files, const char *hint)
     {
       MlsWindow *window = mls_window_new (GTK_APPLICATION (app));
 
-      mls_window_open (window, files[i]);
+      if (mls_window_open (window, files[i]))
+        mls_window_apply (window, &options);
       gtk_window_present (GTK_WINDOW (window));
     }
 }
+
+static gboolean
+parse_range (GVariantDict *dict, const char *key, gint64 *start, gint64 *end)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text;
+
+  if (!g_variant_dict_lookup (dict, key, "&s", &text))
+    return FALSE;
+  if (!mls_render_parse_range (text, start, end, &error))
+    {
+      g_printerr ("mlscope-viewer: %s\n", error->message);
+      exit (2);
+    }
+  return TRUE;
+}
+
+static int
+on_handle_local_options (GApplication *app, GVariantDict *dict)
+{
+  options.has_range = parse_range (dict, "range", &options.range_start,
+                                   &options.range_end);
+  options.has_selection = parse_range (dict, "select", &options.sel_start,
+                                       &options.sel_end);
+  g_variant_dict_lookup (dict, "by-model", "b", &options.by_model);
+  g_variant_dict_lookup (dict, "ungrouped", "b", &options.ungrouped);
+  g_variant_dict_lookup (dict, "span", "x", &options.span_id);
+  return -1;
+}
+
+static const GOptionEntry entries[] = {
+  { "range", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Show this time range, offsets from the trace start (10ms:20ms)",
+    "START:END" },
+  { "select", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Select this time range for the aggregation table", "START:END" },
+  { "by-model", 0, 0, G_OPTION_ARG_NONE, NULL, "One sub-track per model",
+    NULL },
+  { "ungrouped", 0, 0, G_OPTION_ARG_NONE, NULL, "One lane per span kind",
+    NULL },
+  { "span", 0, 0, G_OPTION_ARG_INT64, NULL, "Show this span's details",
+    "ID" },
+  { "render-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Draw the timeline into a PNG with no display (see --render-png --help)",
+    "OUT.png" },
+  { NULL }
+};
 
 int
 mls_application_run (int argc, char **argv)
@@ -54,5 +107,10 @@ mls_application_run (int argc, char **argv)
   g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
   g_signal_connect (app, "open", G_CALLBACK (on_open), NULL);
+  g_signal_connect (app, "handle-local-options",
+                    G_CALLBACK (on_handle_local_options), NULL);
+  g_application_add_main_option_entries (G_APPLICATION (app), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (app),
+                                                     "[FILE.mlscope...]");
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -100,6 +100,7 @@ for_each_tick (MlsViewModel *vm, double width,
 typedef struct {
   const MlsDrawStyle *style;
   PangoLayout *layout;
+  double width;
   double height;
 } RulerCtx;
 
@@ -112,6 +113,8 @@ ruler_tick (cairo_t *cr, double x, gint64 off, gint64 step, gpointer data)
   mls_draw_set_color (cr, ctx->style->fg, 0.45);
   cairo_rectangle (cr, floor (x), ctx->height - 8, 1, 8);
   cairo_fill (cr);
+  if (x > ctx->width - 60)
+    return;
   mls_draw_set_color (cr, ctx->style->fg, 0.85);
   mls_draw_text (cr, ctx->layout, label, floor (x) + 4, 2, 84,
                  ctx->height - 10, FALSE);
@@ -161,15 +164,21 @@ ruler_marks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
     {
       double x0 = mls_view_model_x_for (vm, vm->sel_start, width);
       double x1 = mls_view_model_x_for (vm, vm->sel_end, width);
+      double mid = (MAX (x0, MLS_LABEL_WIDTH) + MIN (x1, width)) / 2;
       g_autofree char *text = mls_format_duration (vm->sel_end
                                                    - vm->sel_start);
 
       mls_draw_set_color (cr, style->accent, 0.25);
       cairo_rectangle (cr, x0, 0, MAX (x1 - x0, 1), height);
       cairo_fill (cr);
-      mls_draw_set_color (cr, style->fg, 1);
-      mls_draw_text (cr, layout, text, MAX (x0, MLS_LABEL_WIDTH) + 4,
-                     height - 14, MAX (x1 - x0 - 4, 60), 12, TRUE);
+      /* The selection's length on a pill over the ticks it hides. */
+      mls_draw_set_color (cr, style->accent, 1);
+      cairo_rectangle (cr, mid - 36, height - 15, 72, 14);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      mls_draw_text (cr, layout, text, mid - 36, height - 15, 72, 14, TRUE);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
     }
 }
 
@@ -178,7 +187,7 @@ mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
                 double width, double height)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  RulerCtx ctx = { style, layout, height };
+  RulerCtx ctx = { style, layout, width, height };
   g_autofree char *span = NULL;
 
   cairo_save (cr);

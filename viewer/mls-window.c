@@ -334,6 +334,32 @@ mls_window_init (MlsWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
+void
+mls_window_apply (MlsWindow *self, const MlsWindowOptions *o)
+{
+  gtk_switch_set_active (GTK_SWITCH (self->grouped_switch), !o->ungrouped);
+  gtk_switch_set_active (GTK_SWITCH (self->by_model_switch), o->by_model);
+  if (!self->vm)
+    return;
+  if (o->has_range)
+    mls_view_model_set_range (self->vm, self->vm->trace_start + o->range_start,
+                              self->vm->trace_start + o->range_end);
+  if (o->has_selection)
+    {
+      self->vm->has_selection = TRUE;
+      self->vm->sel_start = self->vm->trace_start + o->sel_start;
+      self->vm->sel_end = self->vm->trace_start + o->sel_end;
+      on_selection_changed (MLS_TIMELINE_VIEW (self->timeline), self);
+    }
+  if (o->span_id > 0)
+    {
+      self->vm->selected_span = o->span_id;
+      on_span_activated (MLS_TIMELINE_VIEW (self->timeline), o->span_id, self);
+    }
+  gtk_widget_queue_draw (self->timeline);
+  gtk_widget_queue_draw (self->ruler);
+}
+
 MlsWindow *
 mls_window_new (GtkApplication *app)
 {

@@ -13,7 +13,23 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MlsWindow, mls_window, MLS, WINDOW,
                       GtkApplicationWindow)
 
+/* How a trace opens: the command line's --range, --select, --by-model,
+ * --ungrouped and --span. Ranges are offsets from the trace's start. */
+typedef struct {
+  gboolean has_range;
+  gint64 range_start;
+  gint64 range_end;
+  gboolean has_selection;
+  gint64 sel_start;
+  gint64 sel_end;
+  gboolean by_model;
+  gboolean ungrouped;
+  gint64 span_id;
+} MlsWindowOptions;
+
 MlsWindow *mls_window_new (GtkApplication *app);
+/* Applies options to the open trace. */
+void mls_window_apply (MlsWindow *self, const MlsWindowOptions *options);
 /* Opens a trace database; on failure the window keeps what it showed and
  * says why in its banner. */
 gboolean mls_window_open (MlsWindow *self, GFile *file);
