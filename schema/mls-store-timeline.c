@@ -159,6 +159,24 @@ load_kind_extents (MlsTimeline *tl)
     }
 }
 
+/* The recording's own bounds when the collector wrote them: the axis'
+ * zero is when recording began, not the first span. */
+static void
+load_meta_range (MlsTimeline *tl)
+{
+  int64_t start = query_int (tl, "SELECT value FROM meta WHERE key ="
+                             " 'start_ns' AND ?1 = ?1 AND ?2 = ?2", 0, 0,
+                             INT64_MAX);
+  int64_t end = query_int (tl, "SELECT value FROM meta WHERE key ="
+                           " 'end_ns' AND ?1 = ?1 AND ?2 = ?2", 0, 0,
+                           INT64_MIN);
+
+  if (start < tl->start_ns && start > 0)
+    tl->start_ns = start;
+  if (end > tl->end_ns && end > tl->start_ns)
+    tl->end_ns = end;
+}
+
 static int
 load_models (MlsTimeline *tl, MlsError *error)
 {
@@ -295,6 +313,7 @@ mls_timeline_new (MlsStore *store, MlsError *error)
       return NULL;
     }
   load_kind_extents (tl);
+  load_meta_range (tl);
   return tl;
 }
 
