@@ -18,13 +18,17 @@ mls_test_run_viewer (const char *const *args, char **err)
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
+  g_auto (GStrv) envp = NULL;
   int status = 0;
 
   g_ptr_array_add (argv, mls_test_build_path ("viewer/mlscope-viewer"));
   for (int i = 0; args[i]; i++)
     g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL,
+  /* No display at all: --render-png must not need one. */
+  envp = g_environ_unsetenv (g_get_environ (), "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL,
                 NULL, &out, err, &status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
