@@ -2,8 +2,9 @@
  * mls-store-timeline.c: the viewer's read queries (see mls-store-timeline.h).
  *
  * A lane at ns_per_px reads summary buckets of level L, the largest with
- * bucket_ns <= ns_per_px (spans shorter than a bucket are narrower than a
- * pixel), plus the spans at least bucket_ns long one by one. Those come
+ * bucket_ns <= 4 * ns_per_px, so at most one bucket row per pixel column:
+ * spans shorter than a bucket (a few pixels at most) are drawn as a
+ * density strip. The spans at least bucket_ns long are read one by one. Those come
  * either from the (kind_id, start_ns) index, bounded below by the kind's
  * longest span, or from the (kind_id, dur_ns) index; the cheaper one is
  * chosen from the kind's precomputed count and total time.
@@ -395,12 +396,13 @@ mls_timeline_kind_has_model (const MlsTimeline *tl, int kind_id,
   return 0;
 }
 
+/* -1: zoomed in below the finest bucket, every span is read. */
 static int
 pick_level (const MlsTimeline *tl, double ns_per_px)
 {
   int level = -1;
 
-  while (level < tl->max_level && MLS_BUCKET_NS (level + 1) <= 2 * ns_per_px)
+  while (level < tl->max_level && MLS_BUCKET_NS (level + 1) <= 4 * ns_per_px)
     level++;
   return level;
 }
@@ -419,7 +421,8 @@ read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int64_t min_dur,
   /* Rows each index would visit: spans starting in the range widened by
    * the longest span, or spans at least min_dur long (at most
    * total / min_dur of them). */
-  by_start_rows = kind->count * ((q->end_ns - q->start_ns) + kind->max_dur_ns)
+  by_start_rows = (double) kind->count
+                  * ((double) (q->end_ns - q->start_ns) + kind->max_dur_ns)
                   / trace_ns;
   by_dur_rows = min_dur > 0 ? (double) kind->total_ns / min_dur : 1e300;
   if (tl->has_dur_index && by_dur_rows < by_start_rows)
