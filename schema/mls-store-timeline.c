@@ -1,53 +1,18 @@
 /*
- * mls-store-timeline.c: the viewer's read queries (see mls-store-timeline.h).
- *
- * A lane at ns_per_px reads summary buckets of level L, the largest with
- * bucket_ns <= 4 * ns_per_px, so at most one bucket row per pixel column:
- * spans shorter than a bucket (a few pixels at most) are drawn as a
- * density strip. The spans at least bucket_ns long are read one by one. Those come
- * either from the (kind_id, start_ns) index, bounded below by the kind's
- * longest span, or from the (kind_id, dur_ns) index; the cheaper one is
- * chosen from the kind's precomputed count and total time.
+ * mls-store-timeline.c: opening a trace for the timeline: its time range,
+ * span kinds, models and lost events, each read with a few index probes,
+ * and the lane queries prepared once (mls-store-timeline-lane.c runs them).
  */
-#include "mls-store-timeline.h"
-
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MLS_BUCKET_NS(level) (1000LL << (2 * (level)))
+#include "mls-store-timeline-private.h"
 
-typedef struct {
-  int kind_id;
-  int64_t model_id;         /* 0: spans without a model */
-} KindModel;
-
-struct MlsTimeline {
-  MlsStore *store;
-  sqlite3 *db;
-  int64_t start_ns;
-  int64_t end_ns;
-  MlsTimelineKind kinds[MLS_TIMELINE_MAX_KINDS];
-  size_t n_kinds;
-  MlsTimelineModel *models;
-  size_t n_models;
-  MlsTimelineLost *lost;
-  size_t n_lost;
-  KindModel *pairs;
-  size_t n_pairs;
-  int max_level;            /* -1: no summary */
-  int has_dur_index;
-  sqlite3_stmt *by_start_all;
-  sqlite3_stmt *by_start_model;
-  sqlite3_stmt *by_dur_all;
-  sqlite3_stmt *by_dur_model;
-  sqlite3_stmt *buckets;
-};
-
-static int
-fail (MlsTimeline *tl, MlsError *error, const char *what)
+int
+mls_timeline_fail (MlsTimeline *tl, MlsError *error, const char *what)
 {
   if (error)
     {
@@ -66,7 +31,7 @@ prepare (MlsTimeline *tl, const char *sql, MlsError *error)
   if (sqlite3_prepare_v3 (tl->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                           &stmt, NULL) != SQLITE_OK)
     {
-      fail (tl, error, "cannot prepare the timeline queries");
+      mls_timeline_fail (tl, error, "cannot prepare the timeline queries");
       return NULL;
     }
   return stmt;
@@ -148,6 +113,14 @@ load_kind_extents (MlsTimeline *tl)
       end = query_int (tl, "SELECT max (end_ns) FROM span WHERE kind_id = ?1"
                        " AND start_ns >= ?2", k->kind_id,
                        last - k->max_dur_ns, last);
+      /* The 64th longest duration: longer spans are read by duration, so
+       * a few very long ones (a crashed app's incomplete spans) do not
+       * widen every time-range scan. */
+      k->long_dur_ns = tl->has_dur_index
+        ? query_int (tl, "SELECT dur_ns FROM span INDEXED BY span_kind_dur"
+                     " WHERE kind_id = ?1 ORDER BY dur_ns DESC"
+                     " LIMIT 1 OFFSET ?2", k->kind_id, 63, k->max_dur_ns)
+        : k->max_dur_ns;
       if (first < tl->start_ns)
         tl->start_ns = first;
       if (end > tl->end_ns)
@@ -269,10 +242,13 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
 {
   tl->by_start_all = prepare (tl, SPAN_COLUMNS
     "INDEXED BY span_kind_start WHERE kind_id = ?1 AND start_ns >= ?2"
-    " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5", error);
+    " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5 AND dur_ns <= ?7",
+    error);
   tl->by_start_model = prepare (tl, SPAN_COLUMNS
-    "WHERE model_id IS ?6 AND kind_id = ?1 AND start_ns >= ?2"
-    " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5", error);
+    "INDEXED BY span_model_kind_start WHERE model_id IS ?6 AND kind_id = ?1"
+    " AND start_ns >= ?2"
+    " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5 AND dur_ns <= ?7",
+    error);
   tl->buckets = prepare (tl,
     "SELECT bucket, count, busy_ns FROM span_summary WHERE level = ?1"
     " AND kind_id = ?2 AND model_id = ?3 AND bucket >= ?4 AND bucket < ?5",
@@ -396,202 +372,3 @@ mls_timeline_kind_has_model (const MlsTimeline *tl, int kind_id,
   return 0;
 }
 
-/* -1: zoomed in below the finest bucket, every span is read. */
-static int
-pick_level (const MlsTimeline *tl, double ns_per_px)
-{
-  int level = -1;
-
-  while (level < tl->max_level && MLS_BUCKET_NS (level + 1) <= 4 * ns_per_px)
-    level++;
-  return level;
-}
-
-static int64_t
-read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int64_t min_dur,
-            MlsTimelineSpanFunc span_func, void *data, MlsError *error)
-{
-  const MlsTimelineKind *kind = mls_timeline_find_kind (tl, q->kind_id);
-  double trace_ns = (double) (tl->end_ns - tl->start_ns) + 1;
-  double by_start_rows, by_dur_rows;
-  sqlite3_stmt *stmt;
-  int64_t rows = 0;
-  int rc;
-
-  /* Rows each index would visit: spans starting in the range widened by
-   * the longest span, or spans at least min_dur long (at most
-   * total / min_dur of them). */
-  by_start_rows = (double) kind->count
-                  * ((double) (q->end_ns - q->start_ns) + kind->max_dur_ns)
-                  / trace_ns;
-  by_dur_rows = min_dur > 0 ? (double) kind->total_ns / min_dur : 1e300;
-  if (tl->has_dur_index && by_dur_rows < by_start_rows)
-    stmt = q->model_id < 0 ? tl->by_dur_all : tl->by_dur_model;
-  else
-    stmt = q->model_id < 0 ? tl->by_start_all : tl->by_start_model;
-
-  sqlite3_reset (stmt);
-  sqlite3_bind_int (stmt, 1, q->kind_id);
-  sqlite3_bind_int64 (stmt, 2, q->start_ns - kind->max_dur_ns);
-  sqlite3_bind_int64 (stmt, 3, q->end_ns);
-  sqlite3_bind_int64 (stmt, 4, q->start_ns);
-  sqlite3_bind_int64 (stmt, 5, min_dur);
-  if (q->model_id > 0)
-    sqlite3_bind_int64 (stmt, 6, q->model_id);
-  else
-    sqlite3_bind_null (stmt, 6);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MlsTimelineSpan span;
-
-      span.id = sqlite3_column_int64 (stmt, 0);
-      span.kind_id = sqlite3_column_int (stmt, 1);
-      span.model_id = sqlite3_column_int64 (stmt, 2);
-      span.depth = sqlite3_column_int (stmt, 3);
-      span.start_ns = sqlite3_column_int64 (stmt, 4);
-      span.end_ns = sqlite3_column_int64 (stmt, 5);
-      span.complete = sqlite3_column_int (stmt, 6);
-      span_func (&span, data);
-      rows++;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return fail (tl, error, "cannot read spans");
-  return rows;
-}
-
-static int64_t
-read_buckets (MlsTimeline *tl, const MlsLaneQuery *q, int level,
-              int64_t model_id, MlsTimelineBucketFunc bucket_func,
-              void *data, MlsError *error)
-{
-  sqlite3_stmt *stmt = tl->buckets;
-  int64_t width = MLS_BUCKET_NS (level);
-  int64_t rows = 0;
-  int rc;
-
-  sqlite3_reset (stmt);
-  sqlite3_bind_int (stmt, 1, level);
-  sqlite3_bind_int (stmt, 2, q->kind_id);
-  sqlite3_bind_int64 (stmt, 3, model_id);
-  sqlite3_bind_int64 (stmt, 4, q->start_ns / width - 1);
-  sqlite3_bind_int64 (stmt, 5, q->end_ns / width + 1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MlsTimelineBucket bucket;
-
-      bucket.start_ns = sqlite3_column_int64 (stmt, 0) * width;
-      bucket.width_ns = width;
-      bucket.count = sqlite3_column_int64 (stmt, 1);
-      bucket.busy_ns = sqlite3_column_int64 (stmt, 2);
-      bucket_func (&bucket, data);
-      rows++;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return fail (tl, error, "cannot read the span summary");
-  return rows;
-}
-
-int64_t
-mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *q,
-                        MlsTimelineSpanFunc span_func,
-                        MlsTimelineBucketFunc bucket_func, void *data,
-                        MlsError *error)
-{
-  int level = pick_level (tl, q->ns_per_px);
-  int64_t rows, total;
-
-  if (!mls_timeline_find_kind (tl, q->kind_id))
-    return 0;
-  total = read_spans (tl, q, level < 0 ? 0 : MLS_BUCKET_NS (level),
-                      span_func, data, error);
-  if (total < 0 || level < 0)
-    return total;
-
-  /* The summary's primary key is (level, kind, model, bucket): one range
-   * per model keeps every read on the index. */
-  for (size_t i = 0; i < tl->n_pairs; i++)
-    {
-      if (tl->pairs[i].kind_id != q->kind_id)
-        continue;
-      if (q->model_id >= 0 && tl->pairs[i].model_id != q->model_id)
-        continue;
-      rows = read_buckets (tl, q, level, tl->pairs[i].model_id, bucket_func,
-                           data, error);
-      if (rows < 0)
-        return -1;
-      total += rows;
-    }
-  return total;
-}
-
-static char *
-column_strdup (sqlite3_stmt *stmt, int col)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, col);
-
-  return text ? strdup ((const char *) text) : NULL;
-}
-
-int
-mls_timeline_span_details (MlsTimeline *tl, int64_t span_id,
-                           MlsSpanDetails *d, MlsError *error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  memset (d, 0, sizeof *d);
-  if (sqlite3_prepare_v2 (tl->db,
-        "SELECT s.id, k.lane, k.label, m.name, s.unit, s.pid, s.tid,"
-        "       (SELECT t.name FROM thread t WHERE t.tid = s.tid LIMIT 1),"
-        "       ifnull (s.parent_id, 0), s.depth, s.start_ns, s.end_ns,"
-        "       s.dur_ns, s.complete, s.status, s.args"
-        " FROM span s JOIN span_kind k ON k.id = s.kind_id"
-        " LEFT JOIN model m ON m.id = s.model_id WHERE s.id = ?1",
-        -1, &stmt, NULL) != SQLITE_OK)
-    return fail (tl, error, "cannot read the span");
-  sqlite3_bind_int64 (stmt, 1, span_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_finalize (stmt);
-      if (rc == SQLITE_DONE && error)
-        {
-          error->code = 1;
-          snprintf (error->message, sizeof error->message,
-                    "%s: no span with id %lld", mls_store_path (tl->store),
-                    (long long) span_id);
-          return -1;
-        }
-      return fail (tl, error, "cannot read the span");
-    }
-  d->id = sqlite3_column_int64 (stmt, 0);
-  snprintf (d->lane, sizeof d->lane, "%s", sqlite3_column_text (stmt, 1));
-  snprintf (d->kind, sizeof d->kind, "%s", sqlite3_column_text (stmt, 2));
-  d->model = column_strdup (stmt, 3);
-  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-    snprintf (d->unit, sizeof d->unit, "%s", sqlite3_column_text (stmt, 4));
-  d->pid = sqlite3_column_int64 (stmt, 5);
-  d->tid = sqlite3_column_int64 (stmt, 6);
-  d->thread = column_strdup (stmt, 7);
-  d->parent_id = sqlite3_column_int64 (stmt, 8);
-  d->depth = sqlite3_column_int (stmt, 9);
-  d->start_ns = sqlite3_column_int64 (stmt, 10);
-  d->end_ns = sqlite3_column_int64 (stmt, 11);
-  d->dur_ns = sqlite3_column_int64 (stmt, 12);
-  d->complete = sqlite3_column_int (stmt, 13);
-  d->status = sqlite3_column_int (stmt, 14);
-  d->args = column_strdup (stmt, 15);
-  sqlite3_finalize (stmt);
-  return 0;
-}
-
-void
-mls_span_details_clear (MlsSpanDetails *d)
-{
-  free (d->model);
-  free (d->thread);
-  free (d->args);
-  memset (d, 0, sizeof *d);
-}

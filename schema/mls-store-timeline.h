@@ -22,6 +22,7 @@ typedef struct {
   int64_t count;
   int64_t total_ns;
   int64_t max_dur_ns;
+  int64_t long_dur_ns;      /* at most 64 spans are longer */
   int min_depth;            /* sampled from the kind's first spans */
   int max_depth;
 } MlsTimelineKind;
@@ -119,6 +120,10 @@ int64_t mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *query,
                                 MlsTimelineSpanFunc span_func,
                                 MlsTimelineBucketFunc bucket_func,
                                 void *data, MlsError *error);
+
+/* SQLite virtual machine steps the lane reads took since the last call:
+ * their real cost, rows skipped by a scan included (tests, benchmarks). */
+int64_t mls_timeline_take_vm_steps (MlsTimeline *tl);
 
 int mls_timeline_span_details (MlsTimeline *tl, int64_t span_id,
                                MlsSpanDetails *details, MlsError *error);

@@ -62,8 +62,8 @@ draw_open_end (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
   double fade = MIN (32, (x1 - x0) / 2);
   cairo_pattern_t *pattern;
 
-  /* Solid up to the fade, then hatched and fading: the end was never
-   * seen, so the box must not look like it knows where it ends. */
+  /* Solid up to the last 32 px, then hatched and fading: the end was
+   * never seen, so the box must not look like it knows where it ends. */
   mls_draw_set_color (cr, c, ctx->alpha);
   cairo_rectangle (cr, x0, y, x1 - x0 - fade, h);
   cairo_fill (cr);
@@ -76,11 +76,11 @@ draw_open_end (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
   cairo_pattern_destroy (pattern);
 
   cairo_save (cr);
-  cairo_rectangle (cr, x0, y, x1 - x0, h);
+  cairo_rectangle (cr, x1 - fade, y, fade, h);
   cairo_clip (cr);
   mls_draw_set_color (cr, mls_draw_mix (c, ctx->style->fg, 0.6), 0.5);
   cairo_set_line_width (cr, 1.5);
-  for (double x = x0 - h; x < x1; x += 6)
+  for (double x = x1 - fade - h; x < x1; x += 5)
     {
       cairo_move_to (cr, x, y + h);
       cairo_line_to (cr, x + h, y);

@@ -23,6 +23,7 @@ typedef struct {
   double open_ms;
   double out_ms, in_ms;
   gint64 out_rows, in_rows;
+  gint64 out_steps, in_steps;
   gint64 spans;
 } Result;
 
@@ -59,7 +60,8 @@ ensure_trace (const char *name, gint64 spans)
 
 /* Median milliseconds of drawing the view, and the rows it read. */
 static double
-time_frames (MlsViewModel *vm, cairo_t *cr, int height, gint64 *rows)
+time_frames (MlsViewModel *vm, cairo_t *cr, int height, gint64 *rows,
+             gint64 *steps)
 {
   MlsDrawStyle style;
   double ms[REPEAT];
@@ -69,7 +71,9 @@ time_frames (MlsViewModel *vm, cairo_t *cr, int height, gint64 *rows)
     {
       gint64 t = g_get_monotonic_time ();
 
+      mls_timeline_take_vm_steps (vm->timeline);
       *rows = mls_draw_view (cr, vm, &style, WIDTH, height);
+      *steps = mls_timeline_take_vm_steps (vm->timeline);
       cairo_surface_flush (cairo_get_target (cr));
       ms[i] = (g_get_monotonic_time () - t) / 1000.0;
     }
@@ -102,10 +106,10 @@ measure (const char *path)
   height = (int) (MLS_RULER_HEIGHT + vm->content_height);
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, WIDTH, height);
   cr = cairo_create (surface);
-  r.out_ms = time_frames (vm, cr, height, &r.out_rows);
+  r.out_ms = time_frames (vm, cr, height, &r.out_rows, &r.out_steps);
   mid = vm->trace_start + (vm->trace_end - vm->trace_start) / 2;
   mls_view_model_set_range (vm, mid, mid + 20 * 1000000);
-  r.in_ms = time_frames (vm, cr, height, &r.in_rows);
+  r.in_ms = time_frames (vm, cr, height, &r.in_rows, &r.in_steps);
 
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -118,9 +122,10 @@ measure (const char *path)
 static void
 print_row (const char *name, const Result *r)
 {
-  g_print ("%-6s %10" G_GINT64_FORMAT " %9.1f %12.2f %9" G_GINT64_FORMAT
-           " %12.2f %9" G_GINT64_FORMAT "\n", name, r->spans, r->open_ms,
-           r->out_ms, r->out_rows, r->in_ms, r->in_rows);
+  g_print ("%-6s %10" G_GINT64_FORMAT " %8.1f %11.2f %8" G_GINT64_FORMAT
+           " %9" G_GINT64_FORMAT " %10.2f %6" G_GINT64_FORMAT " %7"
+           G_GINT64_FORMAT "\n", name, r->spans, r->open_ms, r->out_ms,
+           r->out_rows, r->out_steps, r->in_ms, r->in_rows, r->in_steps);
 }
 
 int
@@ -134,8 +139,9 @@ main (int argc, char **argv)
   rl = measure (large);
   g_print ("viewer frame time, %d px wide, per-model view, median of %d "
            "frames\n", WIDTH, REPEAT);
-  g_print ("%-6s %10s %9s %12s %9s %12s %9s\n", "trace", "spans", "open ms",
-           "zoomed-out", "rows", "zoomed-in", "rows");
+  g_print ("%-6s %10s %8s %11s %8s %9s %10s %6s %7s\n", "trace", "spans",
+           "open ms", "out ms", "rows", "sql steps", "in ms", "rows",
+           "steps");
   print_row ("10k", &rs);
   print_row ("10M", &rl);
   g_print ("10M / 10k frame time: zoomed out %.2fx, zoomed in %.2fx\n",

@@ -226,22 +226,44 @@ test_highlight_and_dark (void)
   cairo_surface_destroy (dark);
 }
 
+/* Draws [start, end); returns the rows drawn from, *steps what reading
+ * them cost SQLite (rows scanned and skipped included). */
+static gint64
+draw_range (MlsViewModel *vm, cairo_t *cr, gint64 start, gint64 end,
+            gint64 *steps)
+{
+  MlsDrawStyle style;
+  gint64 rows;
+
+  mls_draw_style_init (&style, FALSE);
+  mls_view_model_set_range (vm, start, end);
+  mls_timeline_take_vm_steps (vm->timeline);
+  rows = mls_draw_view (cr, vm, &style, 1184, 300);
+  *steps = mls_timeline_take_vm_steps (vm->timeline);
+  cairo_surface_flush (cairo_get_target (cr));
+  return rows;
+}
+
 static void
-test_zoomed_out_reads_summaries (void)
+test_reads_only_what_it_draws (void)
 {
   g_autofree char *db = g_build_filename (tmpdir, "dense.mlscope", NULL);
+  const gint64 hour = G_GINT64_CONSTANT (3600000000000);
   MlsError err = { 0 };
   MlsStore *store = mls_store_create (db, &err);
   const int n = 20000;
   MlsTimeline *tl;
   MlsViewModel *vm;
-  MlsDrawStyle style;
   cairo_surface_t *s;
   cairo_t *cr;
-  gint64 rows;
+  gint64 rows, steps;
   int y, marked = 0;
 
-  /* 20 000 spans of 2 us every 5 us: 100 ms, 40 % busy. */
+  /* 20 000 spans of 2 us every 5 us (100 ms, 40 % busy), and one that
+   * never ended, 500 hours long: it stretches the trace and the kind's
+   * longest span far beyond the dense part. */
+  mls_test_add_span (store, MLS_KIND_INPUT_CONVERSION, 0, 0, 1, T0,
+                     T0 + 500 * hour, FALSE);
   for (int i = 0; i < n; i++)
     mls_test_add_span (store, MLS_KIND_INPUT_CONVERSION, 0, 0, 0,
                        T0 + i * 5000, T0 + i * 5000 + 2000, TRUE);
@@ -251,29 +273,37 @@ test_zoomed_out_reads_summaries (void)
   store = mls_store_open (db, &err);
   tl = mls_timeline_new (store, &err);
   vm = mls_view_model_new (store, tl);
-  mls_view_model_set_range (vm, T0, T0 + 100 * MS);
-  mls_draw_style_init (&style, FALSE);
   s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1184, 300);
   cr = cairo_create (s);
-  rows = mls_draw_view (cr, vm, &style, 1184, 300);
-  cairo_surface_flush (s);
-  /* Drawn from about one summary bucket a pixel, not from the spans. */
+
+  /* The dense 100 ms: about one summary bucket a pixel, not the spans. */
+  rows = draw_range (vm, cr, T0, T0 + 100 * MS, &steps);
   g_assert_cmpint (rows, >, 0);
   g_assert_cmpint (rows, <, n / 5);
+  g_assert_cmpint (steps, <, 40 * n / 5);
   y = (int) (MLS_RULER_HEIGHT + mls_view_model_find_lane (
                vm, MLS_KIND_INPUT_CONVERSION, -1)->y + 10);
   for (int x = X (1); x < X (99); x++)
     marked += mls_test_pixel (s, x, y) != mls_test_pixel (s, X (1), y - 8);
   g_assert_cmpint (marked, >, (X (99) - X (1)) * 9 / 10);
 
-  /* Zoomed in to 100 us, the few spans there are read one by one. */
-  mls_view_model_set_range (vm, T0 + 50 * MS, T0 + 50 * MS + 100000);
-  rows = mls_draw_view (cr, vm, &style, 1184, 300);
-  cairo_surface_flush (s);
-  g_assert_cmpint (rows, >=, 20);
-  g_assert_cmpint (rows, <=, 22);
+  /* The whole 500 hours: a handful of rows. */
+  rows = draw_range (vm, cr, T0, T0 + 500 * hour, &steps);
+  g_assert_cmpint (rows, >, 0);
+  g_assert_cmpint (rows, <, 100);
+  g_assert_cmpint (steps, <, 40 * 100);
+
+  /* Zoomed in to 100 us: the 20 spans there and the long one over them,
+   * not every span since the long one began. */
+  rows = draw_range (vm, cr, T0 + 50 * MS, T0 + 50 * MS + 100000, &steps);
+  g_assert_cmpint (rows, >=, 21);
+  g_assert_cmpint (rows, <=, 23);
+  g_assert_cmpint (steps, <, 40 * 100);
   g_assert_cmpint (count_exact (s, mls_palette_kind_rgb (
                      MLS_KIND_INPUT_CONVERSION), X (0), X (100), y), >, 300);
+  g_assert_cmpint (count_exact (s, mls_palette_kind_rgb (
+                     MLS_KIND_INPUT_CONVERSION), X (0), X (100),
+                     y + (int) MLS_SUBROW_HEIGHT), >, 800);
   cairo_destroy (cr);
   cairo_surface_destroy (s);
   mls_view_model_free (vm);
@@ -339,8 +369,8 @@ main (int argc, char **argv)
                    test_incomplete_and_lost);
   g_test_add_func ("/viewer/render/highlight-and-dark",
                    test_highlight_and_dark);
-  g_test_add_func ("/viewer/render/zoomed-out-summaries",
-                   test_zoomed_out_reads_summaries);
+  g_test_add_func ("/viewer/render/reads-only-what-it-draws",
+                   test_reads_only_what_it_draws);
   g_test_add_func ("/viewer/render/bad-files", test_bad_files_refused);
   status = g_test_run ();
   if (status == 0)
