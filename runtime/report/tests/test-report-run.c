@@ -1,0 +1,450 @@
+/*
+ * test-report-run.c: mlrt-report end to end, on a small model package the
+ * test writes itself (two 3x3 convolutions over a 16-channel 64x64 tensor,
+ * then pooling, an inner product and softmax).
+ *
+ * Checks: the report's per-layer units are those of mlrt_model_plan() for
+ * the same compute units; the per-unit layer counts add up; the measured
+ * per-layer times add up to the measured median prediction within 25 %
+ * (the rest is input validation and conversion, copies, scheduling);
+ * cpu-only puts every layer on the CPU; the JSON has the documented keys;
+ * the text fits 100 columns; CSV has a row per layer; --compare works on
+ * two JSON reports; bad inputs exit non-zero with a message naming the
+ * problem.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "mlrt/mlrt.h"
+
+/* Layer times must add up to the median prediction within this fraction. */
+#define LAYER_SUM_MARGIN 0.25
+
+static char *tmp_dir;
+static char *package;
+
+typedef struct {
+  GByteArray *blob;
+  GString *json;
+  guint32 seed;
+} Writer;
+
+/* Appends n random float32 values in -0.5..0.5, 64-byte aligned, and
+ * returns its spec entry. */
+static char *
+add_weight (Writer *w, const char *name, const char *shape, size_t n)
+{
+  static const guint8 zero[64] = { 0 };
+  size_t offset;
+
+  g_byte_array_append (w->blob, zero, (64 - w->blob->len % 64) % 64);
+  offset = w->blob->len;
+  for (size_t i = 0; i < n; i++)
+    {
+      float v;
+
+      w->seed = w->seed * 1664525u + 1013904223u;
+      v = (w->seed >> 8) / 16777216.0f - 0.5f;
+      g_byte_array_append (w->blob, (const guint8 *) &v, sizeof v);
+    }
+  return g_strdup_printf ("\"%s\": { \"shape\": %s, \"encoding\": "
+                          "\"float32\", \"offset\": %zu, \"size\": %zu }",
+                          name, shape, offset, n * sizeof (float));
+}
+
+static void
+add_conv (Writer *w, const char *name, const char *in, int in_c, int out_c)
+{
+  char *shape = g_strdup_printf ("[%d, %d, 3, 3]", out_c, in_c);
+  char *bias_shape = g_strdup_printf ("[%d]", out_c);
+  char *weight = add_weight (w, "weight", shape, (size_t) out_c * in_c * 9);
+  char *bias = add_weight (w, "bias", bias_shape, out_c);
+
+  g_string_append_printf (w->json,
+    "{ \"name\": \"%s\", \"op\": \"conv2d\", \"inputs\": [\"%s\"],"
+    " \"outputs\": [\"%s\"], \"params\": { \"out_channels\": %d,"
+    " \"kernel\": [3, 3], \"stride\": [1, 1], \"padding\": [1, 1],"
+    " \"dilation\": [1, 1], \"groups\": 1 }, \"weights\": { %s, %s } },\n",
+    name, in, name, out_c, weight, bias);
+  g_free (shape);
+  g_free (bias_shape);
+  g_free (weight);
+  g_free (bias);
+}
+
+static void
+add_simple (Writer *w, const char *name, const char *op, const char *in)
+{
+  g_string_append_printf (w->json, "{ \"name\": \"%s\", \"op\": \"%s\","
+                          " \"inputs\": [\"%s\"], \"outputs\": [\"%s\"] },\n",
+                          name, op, in, name);
+}
+
+static void
+write_package (const char *path)
+{
+  Writer w = { g_byte_array_new (), g_string_new (NULL), 12345 };
+  char *file;
+  char *fc_w, *fc_b;
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  g_string_append (w.json,
+    "{ \"format_version\": 1, \"name\": \"report-test\",\n"
+    "  \"metadata\": { \"author\": \"test-report-run\", \"description\":"
+    " \"a small network for mlrt-report\", \"version\": \"1.0\","
+    " \"license\": \"MIT\", \"class_labels\": [], \"compute_precision\":"
+    " \"float32\", \"storage_precision\": \"float32\" },\n"
+    "  \"inputs\": [ { \"name\": \"x\", \"type\": \"float32\","
+    " \"shape\": [16, 64, 64] } ],\n"
+    "  \"outputs\": [ { \"name\": \"probs\", \"type\": \"float32\","
+    " \"shape\": [4] } ],\n  \"layers\": [\n");
+  add_conv (&w, "conv1", "x", 16, 16);
+  add_simple (&w, "relu1", "relu", "conv1");
+  add_conv (&w, "conv2", "relu1", 16, 16);
+  add_simple (&w, "sig2", "sigmoid", "conv2");
+  add_simple (&w, "pool", "global_avg_pool", "sig2");
+  fc_w = add_weight (&w, "weight", "[4, 16]", 64);
+  fc_b = add_weight (&w, "bias", "[4]", 4);
+  g_string_append_printf (w.json,
+    "{ \"name\": \"fc\", \"op\": \"inner_product\", \"inputs\": [\"pool\"],"
+    " \"outputs\": [\"fc\"], \"params\": { \"out_features\": 4 },"
+    " \"weights\": { %s, %s } },\n"
+    "{ \"name\": \"probs\", \"op\": \"softmax\", \"inputs\": [\"fc\"],"
+    " \"outputs\": [\"probs\"] }\n  ]\n}\n", fc_w, fc_b);
+  file = g_build_filename (path, "model.json", NULL);
+  g_assert_true (g_file_set_contents (file, w.json->str, -1, NULL));
+  g_free (file);
+  file = g_build_filename (path, "weights.bin", NULL);
+  g_assert_true (g_file_set_contents (file, (const char *) w.blob->data,
+                                      w.blob->len, NULL));
+  g_free (file);
+  g_free (fc_w);
+  g_free (fc_b);
+  g_byte_array_unref (w.blob);
+  g_string_free (w.json, TRUE);
+}
+
+/* Runs mlrt-report; returns its exit status, output in *out / *err. */
+static int
+run_report (const char *const *args, char **env_extra, char **out, char **err)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  char **envp = g_get_environ ();
+  GError *error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MLRT_REPORT"));
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  g_ptr_array_add (argv, NULL);
+  for (char **e = env_extra; e != NULL && e[0] != NULL; e += 2)
+    envp = g_environ_setenv (envp, e[0], e[1], TRUE);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
+                     NULL, NULL, out, err, &status, &error))
+    g_error ("cannot run mlrt-report: %s", error->message);
+  g_ptr_array_free (argv, TRUE);
+  g_strfreev (envp);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
+}
+
+static char *
+report_json (const char *units, const char *name)
+{
+  char *path = g_build_filename (tmp_dir, name, NULL);
+  const char *args[] = { package, "--compute-units", units, "--iterations",
+                         "7", "--warmup", "2", "--format", "json", "-o",
+                         path, NULL };
+  char *out, *err;
+  int status = run_report (args, NULL, &out, &err);
+
+  if (status != 0)
+    g_error ("mlrt-report --compute-units %s failed (%d): %s", units, status,
+             err);
+  g_free (out);
+  g_free (err);
+  return path;
+}
+
+static json_object *
+member (json_object *o, const char *key)
+{
+  json_object *v = NULL;
+
+  if (!json_object_object_get_ex (o, key, &v))
+    g_error ("the report has no \"%s\"", key);
+  return v;
+}
+
+/* The plan mlrt itself gives for these compute units. */
+static size_t
+mlrt_plan (MlrtComputeUnits units, MlrtModel **model,
+           const MlrtLayerPlan **plan)
+{
+  MlrtConfiguration config;
+  MlrtError error;
+  char *cache = g_build_filename (tmp_dir, "plan-cache", NULL);
+
+  mlrt_configuration_init (&config);
+  config.compute_units = units;
+  config.cache_dir = cache;
+  if (mlrt_model_load (package, &config, model, &error) != MLRT_OK)
+    g_error ("loading the test model: %s", error.message);
+  g_free (cache);
+  return mlrt_model_plan (*model, plan);
+}
+
+static void
+check_report (const char *path, MlrtComputeUnits units)
+{
+  json_object *root = json_object_from_file (path);
+  json_object *layers, *summary, *prediction;
+  MlrtModel *model;
+  const MlrtLayerPlan *plan;
+  size_t n = mlrt_plan (units, &model, &plan);
+  size_t count[MLRT_N_UNITS] = { 0 };
+  double sum = 0.0, median;
+
+  g_assert_nonnull (root);
+  g_assert_cmpstr (json_object_get_string (member (root, "schema")), ==,
+                   "mlrt-report");
+  g_assert_cmpint (json_object_get_int (member (root, "schema_version")),
+                   ==, 1);
+  g_assert_cmpstr (json_object_get_string (member (root, "compute_units")),
+                   ==, mlrt_compute_units_name (units));
+  member (member (root, "machine"), "cpu_model");
+  g_assert_cmpstr (json_object_get_string (member (member (root, "machine"),
+                                                   "npu")), ==, "emulated");
+  g_assert_cmpstr (json_object_get_string (member (member (root, "model"),
+                                                   "name")), ==,
+                   "report-test");
+  g_assert_cmpint (json_object_get_int64 (member (member (root, "model"),
+                                                  "size_bytes")), >, 0);
+  for (const char *const *k = (const char *const[]) { "compile",
+         "load_uncached", "load_cached", "first_prediction", "prediction",
+         NULL }; *k != NULL; k++)
+    {
+      json_object *s = member (member (root, "timings"), *k);
+
+      g_assert_cmpint (json_object_get_int (member (s, "count")), ==, 7);
+      g_assert_cmpfloat (json_object_get_double (member (s, "median_us")),
+                         >, 0.0);
+      g_assert_cmpfloat (json_object_get_double (member (s, "min_us")), <=,
+                         json_object_get_double (member (s, "max_us")));
+    }
+  layers = member (root, "layers");
+  g_assert_cmpuint (json_object_array_length (layers), ==, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      json_object *l = json_object_array_get_idx (layers, i);
+      const char *unit = json_object_get_string (member (l, "unit"));
+
+      g_assert_cmpstr (json_object_get_string (member (l, "name")), ==,
+                       plan[i].name);
+      g_assert_cmpstr (unit, ==, mlrt_unit_name (plan[i].unit));
+      if (units == MLRT_COMPUTE_CPU_ONLY)
+        {
+          g_assert_cmpstr (unit, ==, "cpu");
+          g_assert_false (json_object_get_boolean (member (l, "fallback")));
+        }
+      count[plan[i].unit]++;
+      g_assert_true (json_object_is_type (member (l, "measured_us"),
+                                          json_type_double));
+      sum += json_object_get_double (member (l, "measured_us"));
+    }
+  summary = member (root, "layer_summary");
+  g_assert_cmpint (json_object_get_int (member (summary, "total")), ==, n);
+  g_assert_cmpint (json_object_get_int (member (summary, "cpu"))
+                   + json_object_get_int (member (summary, "gpu"))
+                   + json_object_get_int (member (summary, "npu")), ==, n);
+  for (int u = 0; u < MLRT_N_UNITS; u++)
+    g_assert_cmpint (json_object_get_int (member (summary,
+                       mlrt_unit_name ((MlrtUnit) u))), ==, count[u]);
+  prediction = member (member (root, "timings"), "prediction");
+  median = json_object_get_double (member (prediction, "median_us"));
+  g_test_message ("%s: layers sum to %.1f us, median prediction %.1f us",
+                  mlrt_compute_units_name (units), sum, median);
+  g_assert_cmpfloat (fabs (sum - median), <=, LAYER_SUM_MARGIN * median);
+  mlrt_model_unload (model);
+  json_object_put (root);
+}
+
+static void
+test_cpu_only (void)
+{
+  char *path = report_json ("cpu-only", "cpu.json");
+
+  check_report (path, MLRT_COMPUTE_CPU_ONLY);
+  g_free (path);
+}
+
+static void
+test_all (void)
+{
+  char *path = report_json ("all", "all.json");
+
+  check_report (path, MLRT_COMPUTE_ALL);
+  g_free (path);
+}
+
+static void
+test_text_and_csv (void)
+{
+  const char *text_args[] = { package, "-u", "cpu-only", "-n", "3", NULL };
+  const char *csv_args[] = { package, "-u", "cpu-only", "-n", "3",
+                             "--format", "csv", "--sort", "index", NULL };
+  char *out, *err;
+  char **lines;
+
+  g_assert_cmpint (run_report (text_args, NULL, &out, &err), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    if (g_utf8_strlen (*l, -1) > 100)
+      g_error ("text line over 100 columns: \"%s\"", *l);
+  g_assert_nonnull (strstr (out, "Prediction "));
+  g_assert_nonnull (strstr (out, "Layers: "));
+  g_assert_nonnull (strstr (out, "conv1"));
+  g_strfreev (lines);
+  g_free (out);
+  g_free (err);
+
+  g_assert_cmpint (run_report (csv_args, NULL, &out, &err), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "index,name,op,unit,"));
+  g_assert_true (g_str_has_prefix (lines[1], "0,conv1,conv2d,cpu,"));
+  /* header + one row per layer + the empty string after the last \n */
+  {
+    MlrtModel *model;
+    const MlrtLayerPlan *plan;
+    size_t n = mlrt_plan (MLRT_COMPUTE_CPU_ONLY, &model, &plan);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, n + 2);
+    mlrt_model_unload (model);
+  }
+  g_strfreev (lines);
+  g_free (out);
+  g_free (err);
+}
+
+static void
+test_compare (void)
+{
+  char *a = report_json ("cpu-only", "cmp-a.json");
+  char *b = report_json ("all", "cmp-b.json");
+  const char *args[] = { "--compare", a, b, NULL };
+  char *out, *err;
+
+  g_assert_cmpint (run_report (args, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "report-test, cpu-only"));
+  g_assert_nonnull (strstr (out, "report-test, all"));
+  g_assert_true (g_regex_match_simple ("Prediction, median ms +[0-9.]+ +"
+                                       "[0-9.]+ +[-+][0-9.]+ +[-+][0-9.]+%",
+                                       out, 0, 0));
+  g_assert_nonnull (strstr (out, "conv1"));
+  g_free (out);
+  g_free (err);
+  g_free (a);
+  g_free (b);
+}
+
+static void
+assert_fails (const char *const *args, char **env, int expected_status,
+              const char *expected_message)
+{
+  char *out, *err;
+  int status = run_report (args, env, &out, &err);
+
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, ==, expected_status);
+  if (strstr (err, expected_message) == NULL)
+    g_error ("stderr \"%s\" does not say \"%s\"", err, expected_message);
+  g_free (out);
+  g_free (err);
+}
+
+static void
+test_bad_inputs (void)
+{
+  char *missing = g_build_filename (tmp_dir, "nope.mlpackage", NULL);
+  char *broken = g_build_filename (tmp_dir, "broken.mlpackage", NULL);
+  char *broken_json = g_build_filename (broken, "model.json", NULL);
+  char *no_icd = g_build_filename (tmp_dir, "no-icd", NULL);
+  char *not_report = g_build_filename (broken, "model.json", NULL);
+  char *env[] = { "OCL_ICD_VENDORS", no_icd, NULL };
+
+  g_mkdir_with_parents (no_icd, 0700);
+  g_mkdir_with_parents (broken, 0700);
+  g_assert_true (g_file_set_contents (broken_json, "{ \"format_version\": ",
+                                      -1, NULL));
+  assert_fails ((const char *[]) { missing, "-u", "cpu-only", NULL }, NULL,
+                1, missing);
+  assert_fails ((const char *[]) { broken, "-u", "cpu-only", "-n", "1",
+                                   NULL }, NULL, 1, "broken.mlpackage");
+  assert_fails ((const char *[]) { package, "-u", "fast", NULL }, NULL, 2,
+                "unknown compute units \"fast\"");
+  assert_fails ((const char *[]) { package, NULL }, NULL, 2,
+                "--compute-units is required");
+  assert_fails ((const char *[]) { package, "-u", "all", "-n", "0", NULL },
+                NULL, 2, "--iterations");
+  /* With no OpenCL driver registered there is no GPU. */
+  assert_fails ((const char *[]) { package, "-u", "cpu-and-gpu", NULL }, env,
+                1, "need the gpu, which this machine does not have");
+  assert_fails ((const char *[]) { "--compare", not_report, missing, NULL },
+                NULL, 1, not_report);
+  g_remove (broken_json);
+  g_rmdir (broken);
+  g_rmdir (no_icd);
+  g_free (missing);
+  g_free (broken);
+  g_free (broken_json);
+  g_free (no_icd);
+  g_free (not_report);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+      g_free (child);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("MLRT_REPORT") == NULL)
+    g_error ("MLRT_REPORT must name the mlrt-report executable");
+  tmp_dir = g_dir_make_tmp ("report-run-XXXXXX", NULL);
+  package = g_build_filename (tmp_dir, "report-test.mlpackage", NULL);
+  write_package (package);
+  g_test_add_func ("/report/run/cpu-only", test_cpu_only);
+  g_test_add_func ("/report/run/all", test_all);
+  g_test_add_func ("/report/run/text-and-csv", test_text_and_csv);
+  g_test_add_func ("/report/run/compare", test_compare);
+  g_test_add_func ("/report/run/bad-inputs", test_bad_inputs);
+  result = g_test_run ();
+  remove_tree (tmp_dir);
+  g_free (package);
+  g_free (tmp_dir);
+  return result;
+}
