@@ -11,7 +11,7 @@
 #include "report.h"
 
 #define TEXT_WIDTH 100
-#define NAME_WIDTH 20
+#define NAME_WIDTH 19
 #define OP_WIDTH 16
 
 static void
@@ -157,30 +157,26 @@ print_summary (const MlrtReport *r, FILE *out)
     }
 }
 
-static const char *
-cell (MlrtReportPlacement p)
-{
-  switch (p)
-    {
-    case MLRT_REPORT_RAN:
-      return "RAN";
-    case MLRT_REPORT_SUPPORTED:
-      return "yes";
-    case MLRT_REPORT_EXCLUDED:
-      return "off";
-    case MLRT_REPORT_UNSUPPORTED:
-      return "no";
-    }
-  return "?";
-}
+/* The distinct "not supported" reasons, numbered from 1 in the order the
+ * table shows them, with the units each applies to. */
+typedef struct {
+  size_t n;
+  const char **text;
+  unsigned *units;          /* bit per MlrtUnit */
+} Reasons;
 
 static int
-has_note (const MlrtReportLayer *l)
+reason_number (Reasons *reasons, const char *text, MlrtUnit unit)
 {
-  for (int u = 0; u < MLRT_N_UNITS; u++)
-    if (l->placement[u] == MLRT_REPORT_UNSUPPORTED)
-      return 1;
-  return l->fallback;
+  size_t i;
+
+  for (i = 0; i < reasons->n; i++)
+    if (strcmp (reasons->text[i], text) == 0)
+      break;
+  if (i == reasons->n)
+    reasons->text[reasons->n++] = text;
+  reasons->units[i] |= 1u << unit;
+  return (int) i + 1;
 }
 
 /* Cuts a name to `width` characters, marking the cut with '~'. */
@@ -196,7 +192,33 @@ print_cell (FILE *out, const char *s, int width)
 }
 
 static void
-print_layer_row (FILE *out, const MlrtReportLayer *l, int note)
+print_placement (FILE *out, const MlrtReportLayer *l, MlrtUnit u,
+                 Reasons *reasons)
+{
+  char text[16];
+
+  switch (l->placement[u])
+    {
+    case MLRT_REPORT_RAN:
+      fprintf (out, " %-4s", "RAN");
+      return;
+    case MLRT_REPORT_SUPPORTED:
+      fprintf (out, " %-4s", "yes");
+      return;
+    case MLRT_REPORT_EXCLUDED:
+      fprintf (out, " %-4s", "off");
+      return;
+    case MLRT_REPORT_UNSUPPORTED:
+      snprintf (text, sizeof text, "no%d",
+                reason_number (reasons, l->reason[u] ? l->reason[u]
+                                                     : "not supported", u));
+      fprintf (out, " %-4s", text);
+      return;
+    }
+}
+
+static void
+print_layer_row (FILE *out, const MlrtReportLayer *l, Reasons *reasons)
 {
   double est = l->estimated_cost_us[l->unit];
 
@@ -204,79 +226,101 @@ print_layer_row (FILE *out, const MlrtReportLayer *l, int note)
   print_cell (out, l->name, NAME_WIDTH);
   fputc (' ', out);
   print_cell (out, l->op, OP_WIDTH);
-  fprintf (out, " %-4s %-4s %-4s %-4s", mlrt_report_unit_name (l->unit),
-           cell (l->placement[0]), cell (l->placement[1]),
-           cell (l->placement[2]));
+  fprintf (out, " %-4s", mlrt_report_unit_name (l->unit));
+  for (int u = 0; u < MLRT_N_UNITS; u++)
+    print_placement (out, l, (MlrtUnit) u, reasons);
   if (est >= 0.0)
-    fprintf (out, " %9.1f", est);
+    fprintf (out, " %8.1f", est);
   else
-    fprintf (out, " %9s", "-");
+    fprintf (out, " %8s", "-");
   if (l->measured)
-    fprintf (out, " %11.1f %5.1f%%", l->measured_us, 100.0 * l->share);
+    fprintf (out, " %9.1f %5.1f%%", l->measured_us, 100.0 * l->share);
   else
-    fprintf (out, " %11s %6s", "-", "-");
-  if (note > 0)
-    fprintf (out, "  [%d]", note);
-  fputc ('\n', out);
+    fprintf (out, " %9s %6s", "-", "-");
+  fprintf (out, "%s\n", l->fallback ? "  FELL BACK" : "");
 }
 
 static void
-print_note (FILE *out, int note, const MlrtReportLayer *l)
+print_fallbacks (const MlrtReport *r, const size_t *order, FILE *out)
 {
   char text[2048];
-  int n;
 
-  n = snprintf (text, sizeof text, "[%d] %s (%s):", note, l->name, l->op);
-  if (l->fallback && n > 0 && (size_t) n < sizeof text)
-    n += snprintf (text + n, sizeof text - n, " FELL BACK to %s because %s.",
-                   mlrt_report_unit_name (l->unit), l->fallback_reason);
-  for (int u = 0; u < MLRT_N_UNITS; u++)
-    if (l->placement[u] == MLRT_REPORT_UNSUPPORTED && n > 0
-        && (size_t) n < sizeof text
-        && (!l->fallback || strstr (l->fallback_reason, l->reason[u]) == NULL))
-      n += snprintf (text + n, sizeof text - n, " Not supported on %s: %s.",
-                     mlrt_report_unit_name ((MlrtUnit) u), l->reason[u]);
-  print_wrapped (out, text, 0, 4);
+  if (r->n_fallbacks == 0)
+    return;
+  fprintf (out, "\nLayers that fell back\n");
+  for (size_t k = 0; k < r->n_layers; k++)
+    {
+      const MlrtReportLayer *l = &r->layers[order[k]];
+
+      if (!l->fallback)
+        continue;
+      snprintf (text, sizeof text, "%s (%s, layer %zu) ran on %s because"
+                " %s", l->name, l->op, l->index,
+                mlrt_report_unit_name (l->unit), l->fallback_reason);
+      fputs ("  ", out);
+      print_wrapped (out, text, 2, 4);
+    }
+}
+
+static void
+print_reasons (const Reasons *reasons, FILE *out)
+{
+  char text[2048];
+
+  if (reasons->n == 0)
+    return;
+  fprintf (out, "\nWhy units cannot run layers (noN in the cpu / gpu / npu"
+           " columns)\n");
+  for (size_t i = 0; i < reasons->n; i++)
+    {
+      int n = snprintf (text, sizeof text, "no%-3zu", i + 1);
+      int first = 1;
+
+      for (int u = 0; u < MLRT_N_UNITS && n > 0 && (size_t) n < sizeof text;
+           u++)
+        if (reasons->units[i] & (1u << u))
+          {
+            n += snprintf (text + n, sizeof text - n, "%s%s", first ? "" : ", ",
+                           mlrt_report_unit_name ((MlrtUnit) u));
+            first = 0;
+          }
+      if (n > 0 && (size_t) n < sizeof text)
+        snprintf (text + n, sizeof text - n, ": %s", reasons->text[i]);
+      fputs ("  ", out);
+      print_wrapped (out, text, 2, 8);
+    }
 }
 
 static void
 print_layers (const MlrtReport *r, MlrtReportSort sort, FILE *out)
 {
   size_t *order = mlrt_report_layer_order (r, sort);
-  int *notes = calloc (r->n_layers + 1, sizeof *notes);
-  int n_notes = 0;
+  size_t max = r->n_layers * MLRT_N_UNITS + 1;
+  Reasons reasons = { 0, calloc (max, sizeof (char *)),
+                      calloc (max, sizeof (unsigned)) };
 
-  if (order == NULL || notes == NULL)
+  if (order != NULL && reasons.text != NULL && reasons.units != NULL)
     {
-      free (order);
-      free (notes);
-      return;
+      fprintf (out, "\n%4s %-*s %-*s %-4s %-4s %-4s %-4s %8s %9s %6s\n", "#",
+               NAME_WIDTH, "layer", OP_WIDTH, "op", "unit", "cpu", "gpu",
+               "npu", "est. us", "meas. us", "share");
+      for (size_t k = 0; k < r->n_layers; k++)
+        print_layer_row (out, &r->layers[order[k]], &reasons);
+      fputc ('\n', out);
+      print_wrapped (out, "cpu / gpu / npu: RAN = ran there; yes = supported,"
+                     " not chosen (estimated slower); off = supported, but not"
+                     " in the compute units asked for; noN = not supported,"
+                     " reason N below. est. us: the planner's estimate on the"
+                     " unit that ran the layer. meas. us: median measured time;"
+                     " share: of the median prediction. FELL BACK: a preferred"
+                     " unit (npu, then gpu) that was asked for cannot run the"
+                     " layer.", 0, 0);
+      print_fallbacks (r, order, out);
+      print_reasons (&reasons, out);
     }
-  fprintf (out, "\n%4s %-*s %-*s %-4s %-4s %-4s %-4s %9s %11s %6s  %s\n", "#",
-           NAME_WIDTH, "layer", OP_WIDTH, "op", "unit", "cpu", "gpu", "npu",
-           "est. us", "measured us", "share", "note");
-  for (size_t k = 0; k < r->n_layers; k++)
-    {
-      const MlrtReportLayer *l = &r->layers[order[k]];
-
-      if (has_note (l))
-        notes[order[k]] = ++n_notes;
-      print_layer_row (out, l, notes[order[k]]);
-    }
-  fputc ('\n', out);
-  print_wrapped (out, "cpu / gpu / npu: RAN = ran there, yes = supported but"
-                 " not chosen (estimated slower), off = supported but not in"
-                 " the compute units asked for, no = not supported (see the"
-                 " note). est. us: the planner's estimate on the unit that ran"
-                 " the layer. measured us: median over the measured"
-                 " predictions; share: of the median prediction.", 0, 0);
-  if (n_notes > 0)
-    fprintf (out, "\nNotes\n");
-  for (size_t k = 0; k < r->n_layers; k++)
-    if (notes[order[k]] > 0)
-      print_note (out, notes[order[k]], &r->layers[order[k]]);
   free (order);
-  free (notes);
+  free (reasons.text);
+  free (reasons.units);
 }
 
 int

@@ -242,7 +242,15 @@ test_text (void)
   g_assert_nonnull (strstr (text, "Layers: 5; on cpu 2, gpu 1, npu 2;"
                                   " 2 fell back"));
   g_assert_nonnull (strstr (text, "92.0% of the median prediction"));
-  g_assert_nonnull (strstr (text, "FELL BACK to gpu because npu: op"));
+  g_assert_nonnull (strstr (text, "up1 (conv_transpose2d, layer 1) ran on gpu"
+                                  " because npu: op"));
+  /* the fallback is flagged in its row, with a numbered reason */
+  g_assert_true (g_regex_match_simple ("\\n +1 up1 +conv_transpose2d +gpu +"
+                                       "yes +RAN +no[0-9] .* FELL BACK\\n",
+                                       text, 0, 0));
+  g_assert_true (g_regex_match_simple ("\\n  no[0-9] +npu: op conv_transpose2d"
+                                       " is not supported by the NPU\\n",
+                                       text, 0, 0));
   /* reasons may be wrapped: look for their last words */
   g_assert_nonnull (strstr (text, "1 channel"));
   g_assert_nonnull (strstr (text, "statistics"));
