@@ -411,10 +411,17 @@ read_layers (Reader *rd, json_object *root, MlrtReport *r)
 static void
 read_root (Reader *rd, json_object *root, MlrtReport *r)
 {
-  char *schema = get_string (rd, root, "the report", "schema", 0);
+  char *schema;
   char *units;
   json_object *timings;
 
+  if (!json_object_object_get_ex (root, "schema", NULL))
+    {
+      reader_fail (rd, "not an mlrt-report file (no \"schema\" key; write"
+                   " one with mlrt-report --format json)");
+      return;
+    }
+  schema = get_string (rd, root, "the report", "schema", 0);
   if (schema != NULL && strcmp (schema, MLRT_REPORT_SCHEMA) != 0)
     reader_fail (rd, "not an mlrt-report file (schema is \"%s\")", schema);
   free (schema);

@@ -156,7 +156,8 @@ check_units (MlrtComputeUnits units, MlrtError *error)
               mlrt_report_compute_units_name (units),
               mlrt_report_unit_name (accelerators[i]),
               accelerators[i] == MLRT_UNIT_GPU
-              ? " (no OpenCL device found)" : "");
+              ? " (no usable OpenCL device, or mlrt was built without its"
+                " GPU unit); try cpu-only or all" : "; try cpu-only or all");
         return -1;
       }
   return 0;

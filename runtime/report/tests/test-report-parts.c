@@ -390,6 +390,7 @@ test_json_bad (void)
   assert_read_fails (dir, "missing.json", NULL, "cannot open");
   assert_read_fails (dir, "garbage.json", "{ not json", "not valid JSON");
   assert_read_fails (dir, "array.json", "[1, 2]", "not a JSON object");
+  assert_read_fails (dir, "empty.json", "{}", "not an mlrt-report file");
   assert_read_fails (dir, "other.json", "{\"schema\": \"something\"}",
                      "not an mlrt-report file");
   g_assert_true (g_file_get_contents (good, &text, NULL, NULL));
