@@ -21,10 +21,14 @@ mlrt_act_sigmoid (float x)
   return 1.0f / (1.0f + expf (-x));
 }
 
+/* 0.5 x (1 + tanh u) rewritten as x / (1 + exp(-2u)), the same function:
+ * glibc's expf is several times faster than its tanhf. */
 static inline float
 mlrt_act_gelu (float x)
 {
-  return 0.5f * x * (1.0f + tanhf (MLRT_GELU_K * (x + 0.044715f * x * x * x)));
+  float u = MLRT_GELU_K * (x + 0.044715f * x * x * x);
+
+  return x / (1.0f + expf (-2.0f * u));
 }
 
 static inline float

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "vectorize.h"
 #include "activation-inline.h"
 #include "kernels.h"
 

@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include <string.h>
 
+#include "vectorize.h"
 #include "activation-inline.h"
 #include "kernels.h"
 

@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <string.h>
 
+#include "vectorize.h"
 #include "activation-inline.h"
 #include "kernels.h"
 

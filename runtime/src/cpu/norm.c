@@ -5,6 +5,7 @@
  */
 #include <math.h>
 
+#include "vectorize.h"
 #include "activation-inline.h"
 #include "kernels.h"
 

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 
+#include "vectorize.h"
 #include "kernels.h"
 
 /* Clips the window [start, start + k) to [0, in). */

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "vectorize.h"
 #include "kernels.h"
 
 static void

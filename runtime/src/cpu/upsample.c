@@ -4,9 +4,10 @@
  * pixel o looks at input coordinate (o + 0.5) / scale - 0.5, clamped to the
  * image so border pixels repeat rather than fade to zero.
  */
+#include "vectorize.h"
 #include "kernels.h"
 
-/* Input taps i0, i1 and the weight of i1 for output coordinate o. */
+/* Input rows i0, i1 and the weight of i1 for output row o. */
 static void
 bilinear_tap (int o, int scale, int in, int *i0, int *i1, float *frac)
 {
@@ -46,36 +47,66 @@ upsample_nearest (int c, int h, int w, int sh, int sw, const float *in,
       }
 }
 
+static float
+blend (const float *r0, const float *r1, int a, int b, float lx, float ly)
+{
+  float top = r0[a] + lx * (r0[b] - r0[a]);
+  float bottom = r1[a] + lx * (r1[b] - r1[a]);
+
+  return top + ly * (bottom - top);
+}
+
+/* One output row from input rows r0, r1 blended by ly. With an integer
+ * scale, output column x * sw + k always samples input x + f_k for a fixed
+ * offset f_k in (-0.5, 0.5), so each phase k is a plain loop over x with
+ * constant weights; only the first or last column needs clamping. */
+static void
+bilinear_row (const float *r0, const float *r1, float ly, int w, int sw,
+              float *dst)
+{
+  int k, x;
+
+  for (k = 0; k < sw; k++)
+    {
+      float f = ((float) k + 0.5f) / (float) sw - 0.5f;
+      int d = f < 0.0f ? -1 : 0;
+      float lx = f - (float) d;
+      int lo = d < 0 ? 1 : 0;
+      int hi = d < 0 ? w : w - 1;
+      float *o = dst + k;
+
+      if (lo > w)
+        lo = w;
+      if (hi < lo)
+        hi = lo;
+      for (x = 0; x < lo; x++)
+        o[x * sw] = blend (r0, r1, 0, 0, lx, ly);
+      for (x = lo; x < hi; x++)
+        o[x * sw] = blend (r0, r1, x + d, x + d + 1, lx, ly);
+      for (x = hi; x < w; x++)
+        o[x * sw] = blend (r0, r1, w - 1, w - 1, lx, ly);
+    }
+}
+
 static void
 upsample_bilinear (int c, int h, int w, int sh, int sw, const float *in,
                    float *out)
 {
   int oh = h * sh, ow = w * sw;
-  int ch, oy, ox;
+  int ch, oy;
 
   for (ch = 0; ch < c; ch++)
     {
       const float *plane = in + (size_t) ch * h * w;
 
-      for (oy = 0; oy < oh; oy++)
+      for (oy = 0; oy < oh; oy++, out += ow)
         {
           int y0, y1;
           float ly;
-          const float *r0, *r1;
 
           bilinear_tap (oy, sh, h, &y0, &y1, &ly);
-          r0 = plane + (size_t) y0 * w;
-          r1 = plane + (size_t) y1 * w;
-          for (ox = 0; ox < ow; ox++)
-            {
-              int x0, x1;
-              float lx, top, bottom;
-
-              bilinear_tap (ox, sw, w, &x0, &x1, &lx);
-              top = r0[x0] + lx * (r0[x1] - r0[x0]);
-              bottom = r1[x0] + lx * (r1[x1] - r1[x0]);
-              *out++ = top + ly * (bottom - top);
-            }
+          bilinear_row (plane + (size_t) y0 * w, plane + (size_t) y1 * w, ly,
+                        w, sw, out);
         }
     }
 }
