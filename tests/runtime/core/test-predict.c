@@ -4,10 +4,7 @@
  * inner product, softmax), a float16 model, output backings, batch
  * prediction and concurrent predictions on one model.
  */
-#include <math.h>
-#include <string.h>
-
-#include "mlrt/mlrt.h"
+#include "common.h"
 #include "pkg-writer.h"
 
 static char *tmp;
@@ -55,48 +52,13 @@ write_tiny (const char *name)
 static const float tiny_expected[8] = { 0, 0, 0.3f, 1.5f, 0.5f, 0.3f, 0.1f, 0 };
 static uint8_t tiny_pixels[4] = { 0, 51, 102, 255 };
 
-static MlrtModel *
-load (const char *path, MlrtComputeUnits units)
-{
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
-
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.cache_dir = tmp;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("loading %s: %s", path, error.message);
-  g_assert_nonnull (model);
-  return model;
-}
-
-static MlrtFeatures *
-one_input (const char *name, MlrtFeatureType type, int rank,
-           const int64_t *shape, void *data)
-{
-  MlrtFeatures *f = mlrt_features_new ();
-  MlrtValue v = { type, rank, { 0 }, data, NULL };
-  memcpy (v.shape, shape, (size_t) rank * sizeof (int64_t));
-  g_assert_cmpint (mlrt_features_set (f, name, &v, NULL), ==, MLRT_OK);
-  return f;
-}
-
-static void
-assert_floats (const float *got, const float *want, size_t n, float tol)
-{
-  for (size_t i = 0; i < n; i++)
-    if (fabsf (got[i] - want[i]) > tol)
-      g_error ("element %zu: got %g, expected %g", i, got[i], want[i]);
-}
-
 static void
 test_tiny_numbers (void)
 {
   char *path = write_tiny ("tiny");
-  MlrtModel *model = load (path, MLRT_COMPUTE_CPU_ONLY);
+  MlrtModel *model = test_load (path, tmp);
   const int64_t shape[] = { 2, 2 };
-  MlrtFeatures *in = one_input ("image", MLRT_TYPE_GRAY8, 2, shape,
+  MlrtFeatures *in = test_one_input ("image", MLRT_TYPE_GRAY8, 2, shape,
                                 tiny_pixels);
   MlrtFeatures *out = NULL;
   MlrtError error = { 0 };
@@ -124,7 +86,7 @@ test_tiny_numbers (void)
   g_assert_cmpint (v->type, ==, MLRT_TYPE_FLOAT32);
   g_assert_cmpint (v->rank, ==, 3);
   g_assert_cmpuint (mlrt_value_element_count (v), ==, 8);
-  assert_floats (v->data, tiny_expected, 8, 1e-5f);
+  test_assert_floats (v->data, tiny_expected, 8, 1e-5f);
   mlrt_features_free (out);
   mlrt_features_free (in);
   mlrt_model_unload (model);
@@ -161,16 +123,16 @@ test_classifier (void)
     "  {\"name\": \"sm\", \"op\": \"softmax\", \"inputs\": [\"logits\"], \"outputs\": [\"probs\"]}]}",
     ew, eb);
   path = test_write_package (tmp, "classify", json, &w);
-  model = load (path, MLRT_COMPUTE_ALL);
+  model = test_load (path, tmp);
   g_assert_cmpuint (mlrt_model_description (model)->n_class_labels, ==, 3);
   g_assert_cmpstr (mlrt_model_description (model)->class_labels[2], ==, "c");
-  in = one_input ("x", MLRT_TYPE_FLOAT32, 3, shape, x);
+  in = test_one_input ("x", MLRT_TYPE_FLOAT32, 3, shape, x);
   g_assert_cmpint (mlrt_model_predict (model, in, NULL, &out, NULL), ==,
                    MLRT_OK);
   v = mlrt_features_get (out, "probs");
   for (int i = 0; i < 3; i++)
     want[i] = (float) (e[i] / (e[0] + e[1] + e[2]));
-  assert_floats (v->data, want, 3, 1e-5f);
+  test_assert_floats (v->data, want, 3, 1e-5f);
   mlrt_features_free (out);
   mlrt_features_free (in);
   mlrt_model_unload (model);
@@ -225,7 +187,7 @@ static void
 test_float16_model_with_backing (void)
 {
   char *path = write_sharpen16 ();
-  MlrtModel *model = load (path, MLRT_COMPUTE_CPU_ONLY);
+  MlrtModel *model = test_load (path, tmp);
   const int64_t shape[] = { 4, 4 };
   float x[16], want[16], got[16];
   uint16_t h[16];
@@ -244,7 +206,7 @@ test_float16_model_with_backing (void)
       x[i] = mlrt_half_to_float (h[i]);
     }
   sharpen_reference (x, want);
-  in = one_input ("image", MLRT_TYPE_GRAY16_HALF, 2, shape, h);
+  in = test_one_input ("image", MLRT_TYPE_GRAY16_HALF, 2, shape, h);
   mlrt_features_set (backings, "sharp", &backing, NULL);
   g_assert_cmpint (mlrt_model_predict (model, in, &options, &out, &error), ==,
                    MLRT_OK);
@@ -254,7 +216,7 @@ test_float16_model_with_backing (void)
   for (int i = 0; i < 16; i++)
     got[i] = mlrt_half_to_float (((uint16_t *) mlrt_buffer_data (buffer))[i]);
   /* Halves between layers: about 3 significant digits. */
-  assert_floats (got, want, 16, 4e-3f);
+  test_assert_floats (got, want, 16, 4e-3f);
   mlrt_features_free (out);
 
   /* Without a backing the runtime allocates, with the same numbers. */
@@ -275,7 +237,7 @@ static void
 test_backing_with_conversion (void)
 {
   char *path = write_tiny ("tiny-backed");
-  MlrtModel *model = load (path, MLRT_COMPUTE_CPU_ONLY);
+  MlrtModel *model = test_load (path, tmp);
   const int64_t shape[] = { 2, 2 };
   uint16_t frames[4];
   float backing_data[8];
@@ -288,13 +250,13 @@ test_backing_with_conversion (void)
   /* Float16 frames into the gray8 model: converted (and quantised). */
   for (int i = 0; i < 4; i++)
     frames[i] = mlrt_float_to_half (tiny_pixels[i] / 255.0f);
-  in = one_input ("image", MLRT_TYPE_FLOAT16, 2, shape, frames);
+  in = test_one_input ("image", MLRT_TYPE_FLOAT16, 2, shape, frames);
   mlrt_features_set (backings, "act", &backing, NULL);
   memset (backing_data, 0xff, sizeof backing_data);
   g_assert_cmpint (mlrt_model_predict (model, in, &options, &out, NULL), ==,
                    MLRT_OK);
   g_assert_true (mlrt_features_get (out, "act")->data == backing_data);
-  assert_floats (backing_data, tiny_expected, 8, 1e-5f);
+  test_assert_floats (backing_data, tiny_expected, 8, 1e-5f);
   mlrt_features_free (out);
   mlrt_features_free (in);
   mlrt_features_free (backings);
@@ -306,7 +268,7 @@ static void
 test_batch (void)
 {
   char *path = write_tiny ("tiny-batch");
-  MlrtModel *model = load (path, MLRT_COMPUTE_CPU_ONLY);
+  MlrtModel *model = test_load (path, tmp);
   const int64_t shape[] = { 2, 2 };
   uint8_t pixels[3][4] = { { 0, 51, 102, 255 }, { 255, 102, 51, 0 },
                            { 51, 51, 51, 51 } };
@@ -314,11 +276,11 @@ test_batch (void)
   MlrtFeatures *single = NULL;
 
   for (int i = 0; i < 3; i++)
-    in[i] = one_input ("image", MLRT_TYPE_GRAY8, 2, shape, pixels[i]);
+    in[i] = test_one_input ("image", MLRT_TYPE_GRAY8, 2, shape, pixels[i]);
   g_assert_cmpint (mlrt_model_predict_batch (model, 3,
                                              (const MlrtFeatures *const *) in,
                                              NULL, out, NULL), ==, MLRT_OK);
-  assert_floats (mlrt_features_get (out[0], "act")->data, tiny_expected, 8,
+  test_assert_floats (mlrt_features_get (out[0], "act")->data, tiny_expected, 8,
                  1e-5f);
   for (int i = 0; i < 3; i++)
     {
@@ -399,7 +361,7 @@ static void
 test_threads (void)
 {
   char *path = write_wide ();
-  MlrtModel *model = load (path, MLRT_COMPUTE_CPU_ONLY);
+  MlrtModel *model = test_load (path, tmp);
   const int64_t shape[] = { 32, 32 };
   uint8_t pixels[32 * 32];
   MlrtFeatures *in, *out = NULL;
@@ -408,7 +370,7 @@ test_threads (void)
 
   for (int i = 0; i < 32 * 32; i++)
     pixels[i] = (uint8_t) ((i * 31) % 256);
-  in = one_input ("image", MLRT_TYPE_GRAY8, 2, shape, pixels);
+  in = test_one_input ("image", MLRT_TYPE_GRAY8, 2, shape, pixels);
   g_assert_cmpint (mlrt_model_predict (model, in, NULL, &out, NULL), ==,
                    MLRT_OK);
   for (int t = 0; t < 4; t++)
