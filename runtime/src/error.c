@@ -58,8 +58,9 @@ mlrt_error_prefix (MlrtError *error, const char *format, ...)
     {
       memcpy (error->message + at, ": ", 3);
       at += 2;
-      strncpy (error->message + at, old, sizeof error->message - at - 1);
-      error->message[sizeof error->message - 1] = '\0';
+      size_t len = strnlen (old, sizeof error->message - at - 1);
+      memcpy (error->message + at, old, len);
+      error->message[at + len] = '\0';
     }
 }
 

@@ -19,6 +19,9 @@
 #include "cpu/kernels.h"
 
 #define MLRT_MAX_LAYER_INPUTS 16
+/* Limits that keep every size computation far from overflow. */
+#define MLRT_MAX_DIM (1 << 24)
+#define MLRT_MAX_ELEMENTS (1 << 30)
 #define MLRT_MAX_WEIGHTS 6
 
 /* ---- errors (error.c) ---- */
@@ -186,6 +189,8 @@ MlrtStatus mlrt_spec_infer (MlrtSpec *spec, const char *origin,
 MlrtStatus mlrt_spec_fuse (MlrtSpec *spec, const char *origin,
                            MlrtError *error);
 size_t mlrt_tensor_count (const MlrtTensor *t);
+/* Whether a shape has at most MLRT_MAX_ELEMENTS values. */
+int mlrt_shape_fits (int rank, const int64_t *shape);
 /* Multiply-adds a layer costs: the planners' input. */
 double mlrt_layer_flops (const MlrtSpec *spec, const MlrtLayer *layer);
 

@@ -47,6 +47,21 @@ mlrt_tensor_count (const MlrtTensor *t)
   return n;
 }
 
+int
+mlrt_shape_fits (int rank, const int64_t *shape)
+{
+  int64_t n = 1;
+  for (int i = 0; i < rank; i++)
+    {
+      if (shape[i] < 1 || shape[i] > MLRT_MAX_ELEMENTS)
+        return 0;
+      n *= shape[i];
+      if (n > MLRT_MAX_ELEMENTS)
+        return 0;
+    }
+  return 1;
+}
+
 static void
 shape_str (int rank, const int64_t *shape, char *buf, size_t len)
 {
@@ -367,6 +382,9 @@ infer_layer (Ctx *c, MlrtSpec *spec, MlrtTensor *out)
     if (out->shape[i] < 1)
       return fail (c, "the output '%s' would be empty (input too small for "
                    "the kernel?)", l->output_name);
+  if (!mlrt_shape_fits (out->rank, out->shape))
+    return fail (c, "the output '%s' would have more than %d values",
+                 l->output_name, MLRT_MAX_ELEMENTS);
   return MLRT_OK;
 }
 
@@ -423,8 +441,11 @@ mlrt_spec_infer (MlrtSpec *spec, const char *origin, MlrtError *error)
       if (find_tensor (spec, spec->inputs[i].d.name) >= 0)
         return fail (&c, "input '%s' is declared twice",
                      spec->inputs[i].d.name);
-      t->name = strdup (spec->inputs[i].d.name);
       mlrt_feature_tensor_shape (&spec->inputs[i].d, &t->rank, t->shape);
+      if (!mlrt_shape_fits (t->rank, t->shape))
+        return fail (&c, "input '%s' has more than %d values",
+                     spec->inputs[i].d.name, MLRT_MAX_ELEMENTS);
+      t->name = strdup (spec->inputs[i].d.name);
       t->producer = -1;
       t->last_consumer = -1;
       spec->inputs[i].tensor = (int) spec->n_tensors++;
@@ -450,6 +471,7 @@ mlrt_spec_infer (MlrtSpec *spec, const char *origin, MlrtError *error)
       out.name = strdup (l->output_name);
       out.producer = (int) li;
       out.last_consumer = -1;
+      out.is_output = 0;
       l->output = (int) spec->n_tensors;
       spec->tensors[spec->n_tensors++] = out;
     }

@@ -123,6 +123,10 @@ get_ints (Ctx *c, json_object *obj, const char *key, int required,
           || json_object_get_int64 (e) < min)
         return fail (c, "'%s' must hold integers >= %lld", key,
                      (long long) min);
+      if (json_object_get_int64 (e) > MLRT_MAX_DIM)
+        return fail (c, "'%s' holds %lld, more than mlrt's limit of %d",
+                     key, (long long) json_object_get_int64 (e),
+                     MLRT_MAX_DIM);
       out[i] = json_object_get_int64 (e);
     }
   if (len)
@@ -257,6 +261,9 @@ parse_weights (Ctx *c, MlrtLayer *l, json_object *weights)
       if (!json_object_is_type (val, json_type_object))
         return fail (c, "weight '%s' must be an object", key);
       TRY (get_ints (c, val, "shape", 1, 4, 0, 1, &w->rank, w->shape));
+      if (!mlrt_shape_fits (w->rank, w->shape))
+        return fail (c, "weight '%s' has more than %d values", key,
+                     MLRT_MAX_ELEMENTS);
       TRY (get_string (c, val, "encoding", 1, &enc));
       if (!mlrt_encoding_parse (enc, &w->encoding, &w->bits))
         {

@@ -313,8 +313,13 @@ test_spans (void)
   char *session, *dir, *cmd, *out;
   GPtrArray *events;
 
-  if (!g_find_program_in_path ("lttng")
-      || !g_find_program_in_path ("babeltrace2"))
+  char *lttng = g_find_program_in_path ("lttng");
+  char *bt = g_find_program_in_path ("babeltrace2");
+  gboolean have_tools = lttng && bt;
+
+  g_free (lttng);
+  g_free (bt);
+  if (!have_tools)
     {
       g_test_skip ("lttng or babeltrace2 not installed");
       return;
@@ -324,7 +329,10 @@ test_spans (void)
   cmd = g_strdup_printf ("lttng create %s --output=%s", session, dir);
   g_free (run (cmd));
   g_free (cmd);
-  cmd = g_strdup_printf ("lttng enable-event -u -s %s 'mlrt:*'", session);
+  /* Only this process: other tests may be running models meanwhile. */
+  cmd = g_strdup_printf ("lttng enable-event -u -s %s 'mlrt:*' "
+                         "--filter '$ctx.vpid == %d'", session,
+                         (int) getpid ());
   g_free (run (cmd));
   g_free (cmd);
   wait_registered ();
