@@ -185,6 +185,31 @@ value_index (const MlrtValue *v, size_t i, size_t plane)
   return i;
 }
 
+/* The common case, an 8-bit image of the declared type: a table of the
+ * 256 scaled values, in the tensor's type. */
+static void
+convert_bytes (const MlrtValue *v, size_t n, size_t plane, int half,
+               void *tensor)
+{
+  const uint8_t *px = v->data;
+  float lut[256];
+  uint16_t lut_h[256];
+
+  for (int i = 0; i < 256; i++)
+    {
+      lut[i] = (float) (i / 255.0);
+      lut_h[i] = mlrt_float_to_half (lut[i]);
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      uint8_t b = px[value_index (v, i, plane)];
+      if (half)
+        ((uint16_t *) tensor)[i] = lut_h[b];
+      else
+        ((float *) tensor)[i] = lut[b];
+    }
+}
+
 void
 mlrt_convert_input (const MlrtFeatureDescription *d, const MlrtValue *v,
                     int half, void *tensor)
@@ -199,6 +224,17 @@ mlrt_convert_input (const MlrtFeatureDescription *d, const MlrtValue *v,
   /* A BGRA value's planes are its pixels, whatever the declared type. */
   plane = v->type == MLRT_TYPE_BGRA8 ? (size_t) (v->shape[0] * v->shape[1])
                                      : n;
+  if (v->type == d->type && is_byte_image (d->type))
+    {
+      convert_bytes (v, n, plane, half, tensor);
+      return;
+    }
+  if (!half && (v->type == MLRT_TYPE_GRAY16_HALF
+                || v->type == MLRT_TYPE_FLOAT16) && v->type == d->type)
+    {
+      mlrt_half_to_float_n (v->data, tensor, n);
+      return;
+    }
   for (size_t i = 0; i < n; i++)
     {
       double x = read_elem (v->type, v->data, value_index (v, i, plane));

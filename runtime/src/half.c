@@ -3,6 +3,7 @@
  * with subnormals, infinities and NaN kept. Done in integer arithmetic so the
  * result does not depend on the compiler's or CPU's half support.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "mlrt-internal.h"
@@ -80,11 +81,24 @@ mlrt_half_to_float (uint16_t half)
   return out;
 }
 
+/* Widening whole tensors is on every float16 model's path: a table of all
+ * 65536 halves (256 KiB, built once) makes it a load per element. */
+static float half_table[65536];
+static pthread_once_t half_table_once = PTHREAD_ONCE_INIT;
+
+static void
+half_table_init (void)
+{
+  for (uint32_t h = 0; h < 65536; h++)
+    half_table[h] = mlrt_half_to_float ((uint16_t) h);
+}
+
 void
 mlrt_half_to_float_n (const uint16_t *in, float *out, size_t n)
 {
+  pthread_once (&half_table_once, half_table_init);
   for (size_t i = 0; i < n; i++)
-    out[i] = mlrt_half_to_float (in[i]);
+    out[i] = half_table[in[i]];
 }
 
 void

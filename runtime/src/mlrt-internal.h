@@ -244,9 +244,12 @@ typedef struct {
  * mlrt_gpu_unit_ops / mlrt_npu_unit_ops in their own sources; plan.c refers
  * to them weakly, so a unit that is not built is simply absent.
  *
- * supports / estimate_us are asked at load for every layer. prepare runs
- * at load for each segment placed on the unit (upload weights, build
- * kernels) and may set segment->unit_data; release undoes it at unload.
+ * available may be NULL (always available). supports / estimate_us are
+ * asked at load for every layer; a reason given for an unsupported layer
+ * must be a static string. prepare (may be NULL) runs at load for each
+ * segment placed on the unit (upload weights, build kernels) and may set
+ * segment->unit_data; release (may be NULL) is called at unload for each
+ * segment whose unit_data is set.
  * run_segment computes layers first..last of one prediction: it reads its
  * input tensors from run->tensors (activation type: float, or uint16_t
  * halves when spec.half), writes its outputs there (mlrt_run_tensor()),

@@ -332,6 +332,50 @@ test_truncated_compiled_in_memory (void)
   g_free (path);
 }
 
+/* Random corruptions of a compiled model: each load either succeeds or
+ * fails with a message, and never crashes. */
+static void
+test_corrupted_compiled_in_memory (void)
+{
+  char *path = write_pkg ("corrupt", "inner_product", 4, 4, 0);
+  char *compiled = NULL;
+  gchar *data = NULL;
+  gsize len;
+  GRand *rand = g_rand_new_with_seed (1234);
+  int failures = 0;
+
+  g_assert_cmpint (mlrt_compile (path, tmp, &compiled, NULL, NULL), ==,
+                   MLRT_OK);
+  g_assert_true (g_file_get_contents (compiled, &data, &len, NULL));
+  for (int round = 0; round < 3000; round++)
+    {
+      guint8 *copy = g_memdup2 (data, len);
+      int flips = g_rand_int_range (rand, 1, 4);
+      MlrtModel *model = NULL;
+      MlrtError error = { 0 };
+
+      for (int i = 0; i < flips; i++)
+        copy[g_rand_int_range (rand, 0, (gint32) len)]
+          = (guint8) g_rand_int_range (rand, 0, 256);
+      if (mlrt_model_load_from_memory ("corrupt", copy, len, NULL, NULL, NULL,
+                                       &model, &error) == MLRT_OK)
+        mlrt_model_unload (model);
+      else
+        {
+          g_assert_null (model);
+          g_assert_cmpuint (strlen (error.message), >, 0);
+          failures++;
+        }
+      g_free (copy);
+    }
+  g_test_message ("%d of 3000 corrupted models rejected", failures);
+  g_assert_cmpint (failures, >, 0);
+  g_rand_free (rand);
+  g_free (data);
+  free (compiled);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -356,6 +400,8 @@ main (int argc, char **argv)
                    test_bad_output_backing);
   g_test_add_func ("/core/errors/truncated-compiled-in-memory",
                    test_truncated_compiled_in_memory);
+  g_test_add_func ("/core/errors/corrupted-compiled-in-memory",
+                   test_corrupted_compiled_in_memory);
   rc = g_test_run ();
   test_rm_rf (tmp);
   g_free (tmp);
