@@ -12,8 +12,12 @@ void
 mlrt_cpu_activation (MlrtActivation act, float alpha, size_t n,
                      const float *in, float *out)
 {
-  if (act == MLRT_ACT_NONE && in == out)
-    return;
+  if (act == MLRT_ACT_NONE)
+    {
+      if (in != out)
+        memmove (out, in, sizeof (float) * n);
+      return;
+    }
   mlrt_act_affine (act, alpha, n, in, 0.0f, 1.0f, 0.0f, out);
 }
 

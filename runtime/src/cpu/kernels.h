@@ -37,7 +37,9 @@ typedef struct {
   float alpha;
 } MlrtConvParams;
 
-/* Output extent of a convolution / pooling along one axis. */
+/* Output extent of a convolution / pooling along one axis; 0 when the
+ * (dilated) kernel does not fit in the padded input or an argument is
+ * out of range. */
 int mlrt_conv_output_size (int in, int kernel, int stride, int pad,
                            int dilation);
 

@@ -4,6 +4,8 @@
  * pixel o looks at input coordinate (o + 0.5) / scale - 0.5, clamped to the
  * image so border pixels repeat rather than fade to zero.
  */
+#include <string.h>
+
 #include "vectorize.h"
 #include "kernels.h"
 
@@ -28,22 +30,21 @@ static void
 upsample_nearest (int c, int h, int w, int sh, int sw, const float *in,
                   float *out)
 {
-  int ow = w * sw;
+  size_t ow = (size_t) w * sw;
   int ch, y, x, r, k;
 
   for (ch = 0; ch < c; ch++)
     for (y = 0; y < h; y++)
       {
         const float *src = in + ((size_t) ch * h + y) * w;
+        float *first = out;
 
         /* Build one output row, then repeat it sh times. */
-        float *first = out;
         for (x = 0; x < w; x++)
           for (k = 0; k < sw; k++)
             *out++ = src[x];
-        for (r = 1; r < sh; r++)
-          for (x = 0; x < ow; x++)
-            *out++ = first[x];
+        for (r = 1; r < sh; r++, out += ow)
+          memcpy (out, first, sizeof (float) * ow);
       }
 }
 

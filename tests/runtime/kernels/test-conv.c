@@ -106,7 +106,7 @@ test_conv_random (void)
 {
   GRand *rng = g_rand_new_with_seed (20261125);
 
-  for (int i = 0; i < 60; i++)
+  for (int i = 0; i < 150; i++)
     {
       MlrtConvParams p = { 0 };
       int kind = rand_int (rng, 0, 2);
@@ -221,7 +221,7 @@ test_deconv_random (void)
 {
   GRand *rng = g_rand_new_with_seed (7);
 
-  for (int i = 0; i < 30; i++)
+  for (int i = 0; i < 80; i++)
     {
       MlrtConvTransposeParams p = { 0 };
       int oph, opw;
