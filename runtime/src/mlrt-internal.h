@@ -299,6 +299,9 @@ struct MlrtRun {
   uint64_t compute_span;    /* the compute request being run */
   void **tensors;           /* per tensor, activation type, or NULL */
   uint8_t *owned;           /* tensors[i] was allocated by the run */
+  MlrtBuffer **buffers;     /* per tensor, the caller's MlrtBuffer its
+                               storage lies in (inputs used in place,
+                               outputs placed in backings), or NULL */
 };
 
 size_t mlrt_run_elem_size (const MlrtRun *run);

@@ -109,6 +109,7 @@ feed_inputs (MlrtRun *run, const MlrtFeatures *inputs, MlrtError *error)
       if (mlrt_convert_input_is_identity (&f->d, v, m->spec.half))
         {
           run->tensors[f->tensor] = v->data;
+          run->buffers[f->tensor] = v->buffer;
           continue;
         }
       if (mlrt_run_tensor (run, f->tensor) == NULL)
@@ -139,7 +140,10 @@ place_backings (MlrtRun *run, const MlrtFeatures *backings)
       if (b && mlrt_convert_output_is_identity (&f->d, m->spec.half)
           && m->spec.tensors[f->tensor].producer >= 0
           && run->tensors[f->tensor] == NULL)
-        run->tensors[f->tensor] = b->data;
+        {
+          run->tensors[f->tensor] = b->data;
+          run->buffers[f->tensor] = b->buffer;
+        }
     }
 }
 
@@ -275,7 +279,7 @@ predict_one (MlrtModel *m, const MlrtFeatures *inputs,
              const MlrtFeatures *backings, uint64_t parent,
              MlrtFeatures **outputs, MlrtError *error)
 {
-  MlrtRun run = { m, parent, 0, NULL, NULL };
+  MlrtRun run = { m, parent, 0, NULL, NULL, NULL };
   uint64_t span;
   MlrtStatus st;
 
@@ -289,7 +293,8 @@ predict_one (MlrtModel *m, const MlrtFeatures *inputs,
     return st;
   run.tensors = calloc (m->spec.n_tensors, sizeof (void *));
   run.owned = calloc (m->spec.n_tensors, 1);
-  if (run.tensors == NULL || run.owned == NULL)
+  run.buffers = calloc (m->spec.n_tensors, sizeof (MlrtBuffer *));
+  if (run.tensors == NULL || run.owned == NULL || run.buffers == NULL)
     st = mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   if (st == MLRT_OK)
     st = feed_inputs (&run, inputs, error);
@@ -305,6 +310,7 @@ predict_one (MlrtModel *m, const MlrtFeatures *inputs,
       free (run.tensors[t]);
   free (run.tensors);
   free (run.owned);
+  free (run.buffers);
   return st;
 }
 

@@ -142,4 +142,17 @@ mlrt_trace_layer_end (uint64_t id, int status)
     lttng_ust_tracepoint (mlrt, layer_end, id, status);
 }
 
+/* A device's busy interval for compute request `parent`, measured on the
+ * device and emitted after the fact (CLOCK_MONOTONIC nanoseconds). */
+static inline void
+mlrt_trace_device_busy (uint64_t parent, uint64_t model_id,
+                        const char *model_name, int unit, uint64_t start_ns,
+                        uint64_t end_ns, const char *what)
+{
+  if (lttng_ust_tracepoint_enabled (mlrt, device_busy))
+    lttng_ust_do_tracepoint (mlrt, device_busy, mlrt_trace_new_id (), parent,
+                             model_id, model_name ? model_name : "", unit,
+                             start_ns, end_ns, what ? what : "");
+}
+
 #endif /* MLRT_TRACE_H */
