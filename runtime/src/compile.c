@@ -14,6 +14,10 @@
 #include "mlrt-internal.h"
 #include "trace.h"
 
+/* Part of the cache key: bump it when compiling changes its output (fusion
+ * rules, compiled spec fields), so stale compiled models are not reused. */
+#define MLRT_COMPILER_VERSION "mlrt-compiler-1"
+
 char *
 mlrt_path_stem (const char *path)
 {
@@ -119,7 +123,8 @@ compile_package (const char *package, const char *cache_dir,
   if (st == MLRT_OK)
     {
       uint64_t sizes[2] = { json_size, weights_size };
-      uint64_t h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, MLRT_COMPILED_MAGIC, 8);
+      uint64_t h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, MLRT_COMPILER_VERSION,
+                                 sizeof MLRT_COMPILER_VERSION);
       h = mlrt_fnv1a64 (h, sizes, sizeof sizes);
       h = mlrt_fnv1a64 (h, json, json_size);
       h = mlrt_fnv1a64 (h, weights, weights_size);
