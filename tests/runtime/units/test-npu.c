@@ -1,10 +1,10 @@
 /*
- * test-npu.c: the emulated NPU against the reference ops: fp16 conversion
+ * test-npu.c: the emulated NPU against the CPU kernels: fp16 conversion
  * (exhaustively, against the compiler's _Float16), every supported op on
  * random shapes, the refusal rules and their reasons, asynchronous
  * requests from several threads, busy intervals, and bad requests.
  *
- * The reference runs on the same fp16-rounded inputs and weights, so the
+ * The CPU kernels run on the same fp16-rounded inputs and weights, so the
  * tolerance measures the NPU's own arithmetic: fp32 accumulation, one
  * rounding to fp16 per stored value (relative 2^-11), and intermediate
  * activations rounded too: 2e-3 is four fp16 ulps (2^-11 each).
@@ -16,7 +16,6 @@
 
 #include "npu/npu.h"
 #include "npu/npu-half.h"
-#include "reference.h"
 #include "units-test.h"
 
 #define NPU_RTOL 2e-3  /* four fp16 ulps */
@@ -132,7 +131,7 @@ test_conv2d (void)
       op.weights[0] = w16;
       op.weights[1] = r % 2 ? b16 : NULL;
       run_op (&op, 1, &in, &ni, got, no);
-      ref_conv2d (&p, in, w, r % 2 ? bias : NULL, ref);
+      units_cpu_conv2d (&p, in, w, r % 2 ? bias : NULL, ref);
       units_check ("npu conv2d", got, ref, no, NPU_RTOL);
       g_free (in); g_free (w); g_free (bias); g_free (w16); g_free (b16);
       g_free (got); g_free (ref);
@@ -154,7 +153,7 @@ test_pool (void)
 
       op.p.pool = p;
       run_op (&op, 1, &in, &ni, got, no);
-      ref_pool2d (&p, in, ref);
+      mlrt_cpu_pool2d (&p, in, ref);
       units_check (r % 2 ? "npu avg_pool" : "npu max_pool", got, ref, no,
                    NPU_RTOL);
 
@@ -164,7 +163,7 @@ test_pool (void)
       gop.p.global_pool.c = p.c;
       gop.p.global_pool.hw = p.in_h * p.in_w;
       run_op (&gop, 1, &in, &ni, gg, p.c);
-      ref_global_pool (p.kind, p.c, p.in_h * p.in_w, in, gr);
+      mlrt_cpu_global_pool (p.kind, p.c, p.in_h * p.in_w, in, gr);
       units_check ("npu global_pool", gg, gr, p.c, NPU_RTOL);
       g_free (in); g_free (got); g_free (ref);
     }
@@ -185,21 +184,18 @@ test_elementwise (void)
       op.p.eltwise.alpha = 0.3f;
       op.p.eltwise.n = n;
       run_op (&op, 1, &a, &n, got, n);
-      for (size_t i = 0; i < n; i++)
-        ref[i] = (float) ref_act (npu_acts[k], 0.3f, a[i]);
+      mlrt_cpu_activation (npu_acts[k], 0.3f, n, a, ref);
       units_check ("npu activation", got, ref, n, NPU_RTOL);
 
       op.kind = MLRT_NPU_ADD;
       run_op (&op, 2, ab, nn, got, n);
-      for (size_t i = 0; i < n; i++)
-        ref[i] = (float) ref_act (npu_acts[k], 0.3f, (double) a[i] + b[i]);
+      mlrt_cpu_add (n, a, b, npu_acts[k], 0.3f, ref);
       units_check ("npu add", got, ref, n, NPU_RTOL);
     }
   MlrtNpuOp op = { .kind = MLRT_NPU_MUL, .name = "mul" };
   op.p.eltwise.n = n;
   run_op (&op, 2, ab, nn, got, n);
-  for (size_t i = 0; i < n; i++)
-    ref[i] = a[i] * b[i];
+  mlrt_cpu_mul (n, a, b, ref);
   units_check ("npu mul", got, ref, n, NPU_RTOL);
   g_free (a); g_free (b); g_free (got); g_free (ref);
 }
@@ -228,7 +224,7 @@ test_norms (void)
       op.weights[0] = m16; op.weights[1] = v16;
       op.weights[2] = g16; op.weights[3] = b16;
       run_op (&op, 1, &in, &n, got, n);
-      ref_batch_norm (ch, hw, mean, var, gamma, beta, 1e-5f, op.p.norm.act,
+      mlrt_cpu_batch_norm (ch, hw, mean, var, gamma, beta, 1e-5f, op.p.norm.act,
                       0.1f, in, ref);
       units_check ("npu batch_norm", got, ref, n, NPU_RTOL);
 
@@ -237,7 +233,7 @@ test_norms (void)
       op.weights[0] = g16; op.weights[1] = b16;
       op.weights[2] = op.weights[3] = NULL;
       run_op (&op, 1, &in, &n, got, n);
-      ref_instance_norm (ch, hw, gamma, beta, 1e-5f, op.p.norm.act, 0.1f, in,
+      mlrt_cpu_instance_norm (ch, hw, gamma, beta, 1e-5f, op.p.norm.act, 0.1f, in,
                          ref);
       units_check ("npu instance_norm", got, ref, n, NPU_RTOL);
       g_free (in); g_free (mean); g_free (var); g_free (gamma); g_free (beta);
@@ -263,7 +259,7 @@ test_upsample_fc_softmax_concat (void)
       op.p.upsample.sh = sh; op.p.upsample.sw = sw;
       op.p.upsample.mode = MLRT_UPSAMPLE_NEAREST;
       run_op (&op, 1, &in, &ni, got, no);
-      ref_upsample (ch, h, w, sh, sw, MLRT_UPSAMPLE_NEAREST, in, ref);
+      mlrt_cpu_upsample (ch, h, w, sh, sw, MLRT_UPSAMPLE_NEAREST, in, ref);
       units_check ("npu upsample nearest", got, ref, no, 0);
       g_free (in); g_free (got); g_free (ref);
 
@@ -285,7 +281,7 @@ test_upsample_fc_softmax_concat (void)
       fc.weights[0] = w16;
       fc.weights[1] = b16;
       run_op (&fc, 1, &x, &nin, fg, out_f);
-      ref_inner_product (in_f, out_f, x, wt, b, fc.p.fc.act, 0.1f, fr);
+      mlrt_cpu_inner_product (in_f, out_f, x, wt, b, fc.p.fc.act, 0.1f, fr);
       units_check ("npu inner_product", fg, fr, out_f, NPU_RTOL);
 
       size_t sn = r == 0 ? MLRT_NPU_MAX_SOFTMAX_AXIS : (size_t) g_test_rand_int_range (1, 1024);
@@ -296,7 +292,7 @@ test_upsample_fc_softmax_concat (void)
       sm.p.softmax.outer = outer;
       sm.p.softmax.n = sn;
       run_op (&sm, 1, &sx, &tot, sg, tot);
-      ref_softmax (outer, sn, sx, sr);
+      mlrt_cpu_softmax (outer, sn, sx, sr);
       units_check ("npu softmax", sg, sr, tot, NPU_RTOL);
       g_free (x); g_free (wt); g_free (b); g_free (w16); g_free (b16);
       g_free (fg); g_free (fr); g_free (sx); g_free (sg); g_free (sr);

@@ -5,14 +5,6 @@
 
 #include "units-test.h"
 
-/* As mlrt_conv_output_size: 0 when the window does not fit. */
-static int
-out_size (int in, int k, int s, int pad, int d)
-{
-  int room = in + 2 * pad - (d * (k - 1) + 1);
-  return room < 0 ? 0 : room / s + 1;
-}
-
 float *
 units_random (size_t n, float lo, float hi)
 {
@@ -43,8 +35,8 @@ units_random_conv (MlrtConvParams *p, const MlrtActivation *acts, int n_acts)
       p->pw = g_test_rand_int_range (0, 3);
       p->dh = g_test_rand_int_range (1, 3);
       p->dw = g_test_rand_int_range (1, 3);
-      p->out_h = out_size (p->in_h, p->kh, p->sh, p->ph, p->dh);
-      p->out_w = out_size (p->in_w, p->kw, p->sw, p->pw, p->dw);
+      p->out_h = mlrt_conv_output_size (p->in_h, p->kh, p->sh, p->ph, p->dh);
+      p->out_w = mlrt_conv_output_size (p->in_w, p->kw, p->sw, p->pw, p->dw);
     }
   while (p->out_h < 1 || p->out_w < 1);
   p->act = acts[g_test_rand_int_range (0, n_acts)];
@@ -65,11 +57,31 @@ units_random_pool (MlrtPoolParams *p, MlrtPoolKind kind)
       p->sw = g_test_rand_int_range (1, 3);
       p->ph = g_test_rand_int_range (0, p->kh);
       p->pw = g_test_rand_int_range (0, p->kw);
-      p->out_h = out_size (p->in_h, p->kh, p->sh, p->ph, 1);
-      p->out_w = out_size (p->in_w, p->kw, p->sw, p->pw, 1);
+      p->out_h = mlrt_conv_output_size (p->in_h, p->kh, p->sh, p->ph, 1);
+      p->out_w = mlrt_conv_output_size (p->in_w, p->kw, p->sw, p->pw, 1);
     }
   while (p->out_h < 1 || p->out_w < 1);
   p->kind = kind;
+}
+
+void
+units_cpu_conv2d (const MlrtConvParams *p, const float *in, const float *w,
+                  const float *bias, float *out)
+{
+  void *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (p) + 1);
+
+  mlrt_cpu_conv2d (p, in, w, bias, out, scratch);
+  g_free (scratch);
+}
+
+void
+units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p, const float *in,
+                            const float *w, const float *bias, float *out)
+{
+  void *scratch = g_malloc (mlrt_cpu_conv_transpose2d_scratch_size (p) + 1);
+
+  mlrt_cpu_conv_transpose2d (p, in, w, bias, out, scratch);
+  g_free (scratch);
 }
 
 static GHashTable *figures;

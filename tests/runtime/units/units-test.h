@@ -20,6 +20,12 @@ void units_random_conv (MlrtConvParams *p, const MlrtActivation *acts,
                         int n_acts);
 void units_random_pool (MlrtPoolParams *p, MlrtPoolKind kind);
 
+void units_cpu_conv2d (const MlrtConvParams *p, const float *in,
+                       const float *w, const float *bias, float *out);
+void units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
+                                 const float *in, const float *w,
+                                 const float *bias, float *out);
+
 /* Worst error of `got` against `ref`, relative to |ref| plus the RMS of
  * ref (so an output that cancels to near zero is judged at the tensor's
  * scale, not against its own tiny value). Fails the test above `rtol`;
