@@ -26,10 +26,12 @@
 
 #include "gpu-private.h"
 
+static pthread_once_t gpu_probe = PTHREAD_ONCE_INIT;
 static pthread_once_t gpu_once = PTHREAD_ONCE_INIT;
-static MlrtError gpu_init_error;
+static MlrtError gpu_probe_error, gpu_init_error;
 static char gpu_device_name[256];
 static int64_t gpu_clock_offset, gpu_clock_uncertainty;
+static double gpu_peak_macs_per_us;
 static enum {
   GPU_CLOCK_OTHER,
   GPU_CLOCK_MONOTONIC,
@@ -202,6 +204,23 @@ measure_clock_offset (void)
     }
 }
 
+/* The device's peak multiply-add rate from what it reports: compute units
+ * x clock x float vector width. */
+static void
+read_throughput (void)
+{
+  cl_uint cu = 1, mhz = 1000, width = 1;
+
+  clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cu,
+                   &cu, NULL);
+  clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_MAX_CLOCK_FREQUENCY,
+                   sizeof mhz, &mhz, NULL);
+  clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT,
+                   sizeof width, &width, NULL);
+  gpu_peak_macs_per_us = (double) (cu ? cu : 1) * (mhz ? mhz : 1000)
+                         * (width ? width : 1);
+}
+
 static MlrtStatus
 build_program (MlrtError *error)
 {
@@ -230,19 +249,38 @@ build_program (MlrtError *error)
   return MLRT_OK;
 }
 
+/* Finding the device and reading its properties is cheap (no context, no
+ * compiler): enough for mlrt_gpu_available and the planner, so loading a
+ * model that ends up with nothing on the GPU never builds the program. */
+static void
+probe_once (void)
+{
+  cl_int err = pick_device (&mlrt_gpu_device);
+
+  memset (&gpu_probe_error, 0, sizeof gpu_probe_error);
+  if (err != CL_SUCCESS)
+    {
+      mlrt_gpu_fail (&gpu_probe_error, MLRT_ERROR_UNSUPPORTED,
+                     "gpu: no OpenCL device (%s); install an OpenCL driver "
+                     "such as pocl-opencl-icd", mlrt_gpu_cl_error_name (err));
+      return;
+    }
+  clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_NAME,
+                   sizeof gpu_device_name - 1, gpu_device_name, NULL);
+  read_throughput ();
+}
+
 static MlrtStatus
 init_device (MlrtError *error)
 {
   cl_int err;
 
-  err = pick_device (&mlrt_gpu_device);
-  if (err != CL_SUCCESS)
-    return mlrt_gpu_fail (error, MLRT_ERROR_UNSUPPORTED,
-                          "gpu: no OpenCL device (%s); install an OpenCL "
-                          "driver such as pocl-opencl-icd",
-                          mlrt_gpu_cl_error_name (err));
-  clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_NAME,
-                   sizeof gpu_device_name - 1, gpu_device_name, NULL);
+  pthread_once (&gpu_probe, probe_once);
+  if (gpu_probe_error.status != MLRT_OK)
+    {
+      *error = gpu_probe_error;
+      return error->status;
+    }
   mlrt_gpu_context = clCreateContext (NULL, 1, &mlrt_gpu_device, NULL, NULL,
                                       &err);
   if (err != CL_SUCCESS)
@@ -256,7 +294,7 @@ init_device (MlrtError *error)
                           "gpu: cannot create a profiling queue on %s: %s",
                           gpu_device_name, mlrt_gpu_cl_error_name (err));
   if (build_program (error) != MLRT_OK)
-    return error ? error->status : MLRT_ERROR_DEVICE;
+    return error->status;
   measure_clock_offset ();
   return MLRT_OK;
 }
@@ -280,7 +318,8 @@ mlrt_gpu_init (MlrtError *error)
 int
 mlrt_gpu_available (void)
 {
-  return mlrt_gpu_init (NULL) == MLRT_OK;
+  pthread_once (&gpu_probe, probe_once);
+  return gpu_probe_error.status == MLRT_OK;
 }
 
 const char *
@@ -309,6 +348,13 @@ mlrt_gpu_clock_name (void)
     case GPU_CLOCK_MONOTONIC_RAW: return "CLOCK_MONOTONIC_RAW";
     default: return "device clock";
     }
+}
+
+double
+mlrt_gpu_peak_macs_per_us (void)
+{
+  pthread_once (&gpu_probe, probe_once);
+  return gpu_peak_macs_per_us;
 }
 
 int64_t

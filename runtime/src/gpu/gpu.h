@@ -36,13 +36,16 @@ typedef struct {
 } MlrtBusyInterval;
 #endif
 
-/* Host memory aligned to this many bytes is used by the device in place
- * (CL_MEM_USE_HOST_PTR); MlrtBuffers are allocated with this alignment. */
-#define MLRT_GPU_HOST_ALIGN 4096
+/* Host memory aligned to this many bytes is handed to the device in place
+ * (CL_MEM_USE_HOST_PTR) instead of copied. Whether the driver then avoids
+ * a copy of its own depends on its alignment needs (PoCL: 128 bytes, Intel
+ * GPUs: 4096), which is why MlrtBuffers are page-aligned. */
+#define MLRT_GPU_HOST_ALIGN 64
 
 /* Creates the context, queue and program on first call; later calls return
  * the first call's result. Thread-safe. */
 MlrtStatus mlrt_gpu_init (MlrtError *error);
+/* Whether an OpenCL device exists; cheap (does not build the program). */
 int mlrt_gpu_available (void);
 const char *mlrt_gpu_device_name (void);
 
@@ -53,6 +56,10 @@ int64_t mlrt_gpu_clock_offset_ns (void);
 const char *mlrt_gpu_clock_name (void);
 /* Half-width of the window that bounds the offset measurement, in ns. */
 int64_t mlrt_gpu_clock_uncertainty_ns (void);
+
+/* Multiply-adds per microsecond at the device's peak (compute units x
+ * clock x float vector width), for the planner's cost model. */
+double mlrt_gpu_peak_macs_per_us (void);
 
 /* A device buffer: either the device's own memory, filled and drained by
  * explicit copies, or host memory the device uses in place. */

@@ -10,7 +10,9 @@
  * Also here: NPU tensors (fp16, 64-byte aligned) and the fp32 <-> fp16
  * conversions that move data in and out of them.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
