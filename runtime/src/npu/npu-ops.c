@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/vectorize.h"
 #include "npu-half.h"
 #include "npu-private.h"
 
