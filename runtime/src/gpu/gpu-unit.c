@@ -88,6 +88,30 @@ gpu_release (MlrtModel *model, MlrtSegment *segment)
   segment->unit_data = NULL;
 }
 
+/* Uploads one layer's weights into `bufs` (indexed like l->weights). */
+static MlrtStatus
+upload_layer (const MlrtLayer *l, MlrtGpuBuffer *bufs, MlrtError *error)
+{
+  MlrtGpuRun *run = mlrt_gpu_run_new ();
+  MlrtStatus st = MLRT_OK;
+
+  if (!run)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  for (int j = 0; st == MLRT_OK && j < l->n_weights; j++)
+    {
+      const MlrtWeight *w = &l->weights[j];
+      size_t bytes = mlrt_weight_count (w) * sizeof (float);
+
+      if (!w->data || strncmp (w->name, "bn_", 3) == 0)
+        continue;               /* folded into weight and bias at load */
+      st = mlrt_gpu_buffer_alloc (&bufs[j], bytes, error);
+      if (st == MLRT_OK)
+        st = mlrt_gpu_write (run, &bufs[j], w->data, bytes, error);
+    }
+  mlrt_gpu_run_free (run);
+  return st;
+}
+
 static MlrtStatus
 gpu_prepare (MlrtModel *model, MlrtSegment *segment, MlrtError *error)
 {
@@ -107,31 +131,14 @@ gpu_prepare (MlrtModel *model, MlrtSegment *segment, MlrtError *error)
   for (int i = 0; i < n; i++)
     {
       const MlrtLayer *l = &model->spec.layers[segment->first + i];
-      MlrtGpuRun *run = mlrt_gpu_run_new ();
-      MlrtStatus st = run ? MLRT_OK : MLRT_ERROR_NO_MEMORY;
+      MlrtStatus st = upload_layer (l, g->weights[i], error);
 
-      for (int j = 0; st == MLRT_OK && j < l->n_weights; j++)
-        {
-          const MlrtWeight *w = &l->weights[j];
-          size_t bytes = mlrt_weight_count (w) * sizeof (float);
-
-          if (!w->data || strncmp (w->name, "bn_", 3) == 0)
-            continue;           /* folded into weight and bias at load */
-          st = mlrt_gpu_buffer_alloc (&g->weights[i][j], bytes, error);
-          if (st == MLRT_OK)
-            st = mlrt_gpu_write (run, &g->weights[i][j], w->data, bytes,
-                                 error);
-        }
-      mlrt_gpu_run_free (run);
       if (st != MLRT_OK)
         {
           mlrt_error_prefix (error, "%s: layer '%s' on the gpu", model->name,
                              l->name);
           gpu_release (model, segment);
-          return st == MLRT_ERROR_NO_MEMORY && !run
-                 ? mlrt_set_error (error, st, "%s: out of memory",
-                                   model->name)
-                 : st;
+          return st;
         }
     }
   return MLRT_OK;
