@@ -5,8 +5,9 @@
  * a layer the NPU refuses says why and splits the network over more than
  * one unit under `all`, and every setting's outputs match cpu-only within the
  * precision of the units involved. Shared MlrtBuffers (input and output
- * backing) give the same results as plain memory, and predictions from two
- * threads at once agree.
+ * backing) give the same results as plain memory, predictions from two
+ * threads at once agree, and without an OpenCL driver the GPU is reported
+ * unavailable and its layers run on the CPU.
  */
 #include <math.h>
 #include <pthread.h>
@@ -332,6 +333,40 @@ test_example_style_models (void)
     g_test_skip ("the example style models are not generated in this build");
 }
 
+/* Without an OpenCL platform the GPU is unavailable, and says so in the
+ * plan; cpu-and-gpu then runs on the CPU. Run in a child process whose
+ * ICD loader looks for drivers in an empty directory. */
+static void
+test_no_gpu (void)
+{
+  if (g_test_subprocess ())
+    {
+      char *path = style_model_write (tmp, "units-style-n", "float32",
+                                      STYLE_DECODER_UPSAMPLE, 16);
+      MlrtModel *model = load (path, MLRT_COMPUTE_CPU_AND_GPU);
+      const MlrtLayerPlan *plan;
+      size_t n = mlrt_model_plan (model, &plan);
+      float out[N_PIXELS];
+
+      g_assert_false (mlrt_unit_available (MLRT_UNIT_GPU));
+      g_assert_true (mlrt_unit_available (MLRT_UNIT_NPU));
+      for (size_t i = 0; i < n; i++)
+        {
+          g_assert_cmpint (plan[i].unit, ==, MLRT_UNIT_CPU);
+          g_assert_false (plan[i].supported[MLRT_UNIT_GPU]);
+          g_assert_nonnull (plan[i].unsupported_reason[MLRT_UNIT_GPU]);
+        }
+      predict (model, NULL, NULL, out);
+      mlrt_model_unload (model);
+      g_free (path);
+      return;
+    }
+  g_setenv ("OCL_ICD_VENDORS", tmp, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("OCL_ICD_VENDORS");
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_figures (void)
 {
@@ -357,6 +392,7 @@ main (int argc, char **argv)
                    test_concurrent_predictions);
   g_test_add_func ("/placement/example-style-models",
                    test_example_style_models);
+  g_test_add_func ("/placement/no-gpu", test_no_gpu);
   g_test_add_func ("/placement/figures", test_figures);
   status = g_test_run ();
   test_rm_rf (tmp);
