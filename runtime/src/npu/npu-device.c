@@ -29,6 +29,8 @@ struct MlrtNpuRequest {
   MlrtNpuTensor *tensors;
   MlrtBusyInterval *intervals;
   size_t n_intervals;
+  MlrtNpuOpHook hook;
+  void *hook_data;
   int done;
   MlrtStatus status;
   char message[256];
@@ -76,12 +78,18 @@ execute (MlrtNpuRequest *r, MlrtNpuScratch *scratch)
   for (size_t i = 0; i < r->n_ops; i++)
     {
       const MlrtNpuOp *op = &r->ops[i];
-      uint64_t start = monotonic_ns ();
-      const char *err = mlrt_npu_run_op (op, r->tensors, scratch);
+      uint64_t start;
+      const char *err;
 
+      if (r->hook)
+        r->hook (i, 0, r->hook_data);
+      start = monotonic_ns ();
+      err = mlrt_npu_run_op (op, r->tensors, scratch);
       r->intervals[r->n_intervals++]
         = (MlrtBusyInterval) { start, monotonic_ns (),
                                op->name ? op->name : "" };
+      if (r->hook)
+        r->hook (i, 1, r->hook_data);
       if (err)
         {
           r->status = MLRT_ERROR_DEVICE;
@@ -242,6 +250,16 @@ MlrtNpuRequest *
 mlrt_npu_submit (const MlrtNpuOp *ops, size_t n_ops, MlrtNpuTensor *tensors,
                  int n_tensors, MlrtError *error)
 {
+  return mlrt_npu_submit_with_hook (ops, n_ops, tensors, n_tensors, NULL,
+                                    NULL, error);
+}
+
+MlrtNpuRequest *
+mlrt_npu_submit_with_hook (const MlrtNpuOp *ops, size_t n_ops,
+                           MlrtNpuTensor *tensors, int n_tensors,
+                           MlrtNpuOpHook hook, void *hook_data,
+                           MlrtError *error)
+{
   MlrtNpuRequest *r;
 
   for (size_t i = 0; i < n_ops; i++)
@@ -266,6 +284,8 @@ mlrt_npu_submit (const MlrtNpuOp *ops, size_t n_ops, MlrtNpuTensor *tensors,
   r->ops = ops;
   r->n_ops = n_ops;
   r->tensors = tensors;
+  r->hook = hook;
+  r->hook_data = hook_data;
   pthread_mutex_lock (&queue_lock);
   if (queue_tail)
     queue_tail->next = r;

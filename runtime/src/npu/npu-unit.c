@@ -8,7 +8,8 @@
  * Float32 tensors to fp16 on the way in: a copy_to_unit span from float32
  * to float16; Float16 tensors in an MlrtBuffer are used in place), submits
  * the request to the device thread, waits for it, emits the device's busy
- * intervals, and copies back what is read after the segment.
+ * intervals, and copies back what is read after the segment. Layer spans
+ * (opt-in) are emitted by the device thread as it runs each layer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +341,30 @@ emit_busy (MlrtRun *run, const MlrtNpuRequest *req)
                             iv[i].start_ns, iv[i].end_ns, iv[i].what);
 }
 
+/* Layer spans, emitted by the device thread as it runs each op (their
+ * thread is the NPU's; the collector pairs spans by id, not thread). */
+typedef struct {
+  MlrtRun *run;
+  int first;
+  uint64_t *spans;
+} LayerTrace;
+
+static void
+layer_hook (size_t index, int end, void *data)
+{
+  LayerTrace *lt = data;
+  const MlrtModel *m = lt->run->model;
+  const MlrtLayer *l = &m->spec.layers[lt->first + index];
+
+  if (end)
+    mlrt_trace_layer_end (lt->spans[index], MLRT_OK);
+  else
+    lt->spans[index] = mlrt_trace_layer_begin (lt->run->compute_span, m->id,
+                                               m->name, MLRT_UNIT_NPU,
+                                               (uint32_t) (lt->first + index),
+                                               l->name, mlrt_op_name (l->op));
+}
+
 static MlrtStatus
 npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 {
@@ -348,9 +373,12 @@ npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
   MlrtNpuTensor *slots = g ? calloc (g->n_slots, sizeof *slots) : NULL;
   MlrtNpuRequest *req = NULL;
   MlrtStatus st = MLRT_OK;
+  LayerTrace lt = { run, seg->first, NULL };
 
   if (!slots)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  if (lttng_ust_tracepoint_enabled (mlrt, layer_begin))
+    lt.spans = calloc (g->n_ops, sizeof *lt.spans);
   for (int i = 0; st == MLRT_OK && i < g->n_slots; i++)
     {
       int t = g->slot_tensor[i];
@@ -365,7 +393,9 @@ npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
     }
   if (st == MLRT_OK)
     {
-      req = mlrt_npu_submit (g->ops, g->n_ops, slots, g->n_slots, error);
+      req = mlrt_npu_submit_with_hook (g->ops, g->n_ops, slots, g->n_slots,
+                                       lt.spans ? layer_hook : NULL, &lt,
+                                       error);
       st = req ? mlrt_npu_wait (req, error) : error ? error->status
                                                     : MLRT_ERROR_DEVICE;
     }
@@ -380,6 +410,7 @@ npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
         st = copy_out (run, t, &slots[i], error);
     }
   mlrt_npu_request_free (req);
+  free (lt.spans);
   for (int i = 0; i < g->n_slots; i++)
     mlrt_npu_tensor_release (&slots[i]);
   free (slots);

@@ -121,6 +121,18 @@ typedef struct MlrtNpuRequest MlrtNpuRequest;
 MlrtNpuRequest *mlrt_npu_submit (const MlrtNpuOp *ops, size_t n_ops,
                                  MlrtNpuTensor *tensors, int n_tensors,
                                  MlrtError *error);
+/* Called on the device thread as op `index` of a request starts (end 0)
+ * and finishes (end 1): lets the runtime emit per-layer spans that time
+ * what the device really did. */
+typedef void (*MlrtNpuOpHook) (size_t index, int end, void *data);
+
+/* As mlrt_npu_submit, with `hook` (may be NULL) called around each op. */
+MlrtNpuRequest *mlrt_npu_submit_with_hook (const MlrtNpuOp *ops,
+                                           size_t n_ops,
+                                           MlrtNpuTensor *tensors,
+                                           int n_tensors, MlrtNpuOpHook hook,
+                                           void *hook_data,
+                                           MlrtError *error);
 /* Blocks until the request has run; returns its status. */
 MlrtStatus mlrt_npu_wait (MlrtNpuRequest *request, MlrtError *error);
 /* The device's busy intervals for the request, one per op. */

@@ -7,8 +7,9 @@
  * the planned unit, in order; Float32 data headed for the NPU converted to
  * Float16 in a copy_to_unit span (and back in copy_from_unit); device_busy
  * events for the GPU and the NPU, each inside its compute request on the
- * trace clock (which checks the GPU's clock conversion); and no copy spans
- * at all for inputs and outputs in MlrtBuffers.
+ * trace clock (which checks the GPU's clock conversion); the NPU's layer
+ * spans, one per layer inside its request; and no copy spans at all for
+ * inputs and outputs in MlrtBuffers.
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -160,6 +161,31 @@ count_data (GPtrArray *events, guint64 predict, const char *op,
   return n;
 }
 
+/* The NPU's layer spans, emitted by its device thread: one per layer of
+ * the request, each closed, inside the request. */
+static void
+check_npu_layers (GPtrArray *events, const Event *b, const Event *end)
+{
+  guint64 span = u64 (b, "span_id");
+  guint64 n = u64 (b, "last_layer") - u64 (b, "first_layer") + 1;
+  guint64 seen = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const Event *l = events->pdata[i], *le;
+      if (strcmp (l->name, "layer_begin") != 0
+          || u64 (l, "parent_id") != span)
+        continue;
+      g_assert_true (is (l, "unit", "npu"));
+      le = find (events, "layer_end", u64 (l, "span_id"));
+      g_assert_nonnull (le);
+      g_assert_cmpuint (l->ts, >=, b->ts);
+      g_assert_cmpuint (le->ts, <=, end->ts);
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, n);
+}
+
 /* Checks the compute requests of one prediction against the planned
  * segment units; each device request has device_busy events inside it. */
 static void
@@ -198,6 +224,8 @@ check_compute (GPtrArray *events, guint64 predict, const char *units)
         g_assert_cmpint (busy, ==, 0);
       else
         g_assert_cmpint (busy, >, 0);
+      if (strcmp (unit, "npu") == 0)
+        check_npu_layers (events, b, end);
       g_free (unit);
     }
   g_assert_cmpstr (seen->str, ==, units);
