@@ -1,9 +1,10 @@
 /*
  * plan.c: the placement planner. For every layer it asks each compute unit
  * whether it supports the layer (and why not) and what it would cost, picks
- * the cheapest unit the configuration allows (the CPU supports every op, so
- * there is always one), groups consecutive layers on the same unit into
- * segments, and lets each unit prepare its segments.
+ * units within the configuration (the CPU supports every op, so there is
+ * always one) to minimise the whole prediction's estimated latency, groups
+ * consecutive layers on the same unit into segments, and lets each unit
+ * prepare its segments.
  *
  * The choice is a dynamic programme over layers x units: the cost of
  * layer i on unit u is its estimate, plus moving each input from the unit
