@@ -61,7 +61,8 @@ allowed (MlrtComputeUnits units, MlrtUnit unit)
   return 0;
 }
 
-/* Fills one layer's plan entry and returns the chosen unit, or -1. */
+/* Fills one layer's plan entry; returns the cheapest allowed unit for the
+ * layer alone, or -1 when no allowed unit supports it. */
 static int
 plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
 {
