@@ -80,6 +80,15 @@ char *
 style_model_write (const char *dir, const char *name, const char *precision,
                    StyleDecoder decoder, guint32 seed)
 {
+  return style_model_write_io (dir, name, precision, "float32", decoder,
+                               seed);
+}
+
+char *
+style_model_write_io (const char *dir, const char *name,
+                      const char *precision, const char *io_type,
+                      StyleDecoder decoder, guint32 seed)
+{
   Net net;
   char *json, *path;
 
@@ -124,12 +133,12 @@ style_model_write (const char *dir, const char *name, const char *precision,
   json = g_strdup_printf (
     "{\"format_version\": 1, \"name\": \"%s\","
     " \"metadata\": {\"compute_precision\": \"%s\"},"
-    " \"inputs\": [{\"name\": \"image\", \"type\": \"float32\","
+    " \"inputs\": [{\"name\": \"image\", \"type\": \"%s\","
     " \"shape\": [3, %d, %d]}],"
-    " \"outputs\": [{\"name\": \"stylized\", \"type\": \"float32\","
+    " \"outputs\": [{\"name\": \"stylized\", \"type\": \"%s\","
     " \"shape\": [3, %d, %d]}],"
-    " \"layers\": [\n%s]}", name, precision, STYLE_SIZE, STYLE_SIZE,
-    STYLE_SIZE, STYLE_SIZE, net.layers->str);
+    " \"layers\": [\n%s]}", name, precision, io_type, STYLE_SIZE,
+    STYLE_SIZE, io_type, STYLE_SIZE, STYLE_SIZE, net.layers->str);
   path = test_write_package (dir, name, json, &net.w);
   g_free (json);
   g_string_free (net.layers, TRUE);

@@ -20,5 +20,10 @@ typedef enum {
 char *style_model_write (const char *dir, const char *name,
                          const char *precision, StyleDecoder decoder,
                          guint32 seed);
+/* The same with input and output of type `io_type` ("float32" or
+ * "float16" multi-arrays). */
+char *style_model_write_io (const char *dir, const char *name,
+                            const char *precision, const char *io_type,
+                            StyleDecoder decoder, guint32 seed);
 
 #endif /* MLRT_UNITS_STYLE_MODEL_H */

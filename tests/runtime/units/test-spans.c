@@ -9,7 +9,8 @@
  * events for the GPU and the NPU, each inside its compute request on the
  * trace clock (which checks the GPU's clock conversion); the NPU's layer
  * spans, one per layer inside its request; and no copy spans at all for
- * inputs and outputs in MlrtBuffers.
+ * inputs and outputs in MlrtBuffers, float32 on the GPU and float16 on
+ * the NPU (whose plain float16 data is copied but never converted).
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -297,6 +298,39 @@ predict (MlrtModel *model, MlrtBuffer *in_buf, MlrtBuffer *out_buf)
   mlrt_features_free (in);
 }
 
+/* A Float16 prediction from an MlrtBuffer into an MlrtBuffer backing, or
+ * from and into plain memory. */
+static void
+predict_half (MlrtModel *model, gboolean shared)
+{
+  MlrtBuffer *in_buf = mlrt_buffer_new (N_PIXELS * 2, NULL);
+  MlrtBuffer *out_buf = mlrt_buffer_new (N_PIXELS * 2, NULL);
+  uint16_t *in_plain = g_new (uint16_t, N_PIXELS);
+  uint16_t *x = shared ? mlrt_buffer_data (in_buf) : in_plain;
+  MlrtValue v = { MLRT_TYPE_FLOAT16, 3, { 3, STYLE_SIZE, STYLE_SIZE }, x,
+                  shared ? in_buf : NULL };
+  MlrtValue b = v;
+  MlrtFeatures *in = mlrt_features_new (), *out = NULL;
+  MlrtFeatures *backings = mlrt_features_new ();
+  MlrtPredictOptions options = { shared ? backings : NULL };
+  MlrtError error = { 0 };
+
+  for (int i = 0; i < N_PIXELS; i++)
+    x[i] = mlrt_float_to_half ((float) (i % 89) / 89.0f);
+  mlrt_features_set (in, "image", &v, NULL);
+  b.data = mlrt_buffer_data (out_buf);
+  b.buffer = out_buf;
+  mlrt_features_set (backings, "stylized", &b, NULL);
+  if (mlrt_model_predict (model, in, &options, &out, &error) != MLRT_OK)
+    g_error ("%s", error.message);
+  mlrt_features_free (out);
+  mlrt_features_free (backings);
+  mlrt_features_free (in);
+  mlrt_buffer_unref (in_buf);
+  mlrt_buffer_unref (out_buf);
+  g_free (in_plain);
+}
+
 static void
 wait_registered (void)
 {
@@ -324,8 +358,11 @@ test_unit_spans (void)
                                 STYLE_DECODER_TRANSPOSE, 21);
   char *pg = style_model_write (tmp, "spans-gpu", "float32",
                                 STYLE_DECODER_UPSAMPLE, 22);
+  char *ph = style_model_write_io (tmp, "spans-npu16", "float16", "float16",
+                                   STYLE_DECODER_UPSAMPLE, 23);
   MlrtModel *mall = load (pt, MLRT_COMPUTE_ALL);
   MlrtModel *mgpu = load (pg, MLRT_COMPUTE_CPU_AND_GPU);
+  MlrtModel *mnpu = load (ph, MLRT_COMPUTE_CPU_AND_NPU);
   MlrtBuffer *in_buf = mlrt_buffer_new (N_PIXELS * sizeof (float), NULL);
   MlrtBuffer *out_buf = mlrt_buffer_new (N_PIXELS * sizeof (float), NULL);
   GPtrArray *events;
@@ -362,6 +399,8 @@ test_unit_spans (void)
   predict (mall, NULL, NULL);
   predict (mgpu, NULL, NULL);
   predict (mgpu, in_buf, out_buf);
+  predict_half (mnpu, FALSE);
+  predict_half (mnpu, TRUE);
 
   cmd = g_strdup_printf ("lttng stop %s", session);
   g_free (run (cmd));
@@ -402,11 +441,35 @@ test_unit_spans (void)
     }
   g_array_free (ids, TRUE);
 
+  /* a Float16 model on the NPU: plain halves are copied in and out as
+   * they are (no conversion), halves in MlrtBuffers not even copied */
+  ids = predictions (events, "spans-npu16");
+  g_assert_cmpuint (ids->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      guint64 p = g_array_index (ids, guint64, i);
+
+      check_compute (events, p, "npu");
+      g_assert_cmpint (count_data (events, p, "input_conversion", NULL, NULL,
+                                   NULL), ==, 0);
+      g_assert_cmpint (count_data (events, p, "output_conversion", NULL, NULL,
+                                   NULL), ==, 0);
+      g_assert_cmpint (count_data (events, p, "copy_to_unit", "npu",
+                                   "float16", "float16"), ==, i == 0);
+      g_assert_cmpint (count_data (events, p, "copy_from_unit", "npu",
+                                   "float16", "float16"), ==, i == 0);
+      g_assert_cmpint (count_data (events, p, "copy_to_unit", NULL, NULL,
+                                   NULL), ==, i == 0);
+    }
+  g_array_free (ids, TRUE);
+
   g_ptr_array_free (events, TRUE);
   mlrt_buffer_unref (in_buf);
   mlrt_buffer_unref (out_buf);
   mlrt_model_unload (mall);
   mlrt_model_unload (mgpu);
+  mlrt_model_unload (mnpu);
+  g_free (ph);
   g_free (all_units);
   g_free (gpu_units);
   g_free (session);
