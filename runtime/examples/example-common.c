@@ -3,6 +3,7 @@
  * option parsing, model loading, timing, synthetic frames).
  */
 #include "example-common.h"
+#include "example-frames.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -136,29 +137,6 @@ ex_now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Intensity 0..1 of pixel (x, y) of frame `index` for colour channel `ch`
- * (each channel drifts at its own speed so BGRA frames are colourful). */
-static float
-frame_value (int x, int y, int width, int height, int index, int ch)
-{
-  float fx = (float) x / width, fy = (float) y / height;
-  float drift = (float) ((index * (3 + ch)) % 64) / 64.0f;
-  float v = 0.5f * (fx + fy) + drift;
-  v = v - (int) v;              /* wraps: a sawtooth, so edges move too */
-  v = 0.15f + 0.7f * v;
-
-  /* a bright disc circling, a dark square sliding */
-  float cx = 0.5f + 0.3f * (float) ((index * 5) % 40 - 20) / 20.0f;
-  float cy = 0.4f;
-  float dx = fx - cx, dy = fy - cy;
-  if (dx * dx + dy * dy < 0.02f)
-    v = 0.95f;
-  float sx = (float) ((index * 7) % 50) / 50.0f;
-  if (fx >= sx && fx < sx + 0.2f && fy >= 0.6f && fy < 0.8f)
-    v = 0.05f;
-  return v;
-}
-
 void
 ex_frame_bgra8 (uint8_t *pixels, int width, int height, int index)
 {
@@ -167,8 +145,8 @@ ex_frame_bgra8 (uint8_t *pixels, int width, int height, int index)
       {
         uint8_t *p = pixels + 4 * ((size_t) y * width + x);
         for (int ch = 0; ch < 3; ch++)
-          p[ch] = (uint8_t) (255.0f * frame_value (x, y, width, height, index,
-                                                   ch) + 0.5f);
+          p[ch] = (uint8_t) (255.0f * ex_frame_value (x, y, width, height,
+                                                      index, ch) + 0.5f);
         p[3] = 255;
       }
 }
@@ -179,5 +157,5 @@ ex_frame_gray_half (uint16_t *pixels, int width, int height, int index)
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
       pixels[(size_t) y * width + x] =
-          mlrt_float_to_half (frame_value (x, y, width, height, index, 1));
+          mlrt_float_to_half (ex_frame_value (x, y, width, height, index, 1));
 }

@@ -176,16 +176,18 @@ gen_net_instance_norm (GenNet *net, const char *name)
 }
 
 void
-gen_net_batch_norm (GenNet *net, const char *name)
+gen_net_batch_norm_fixed (GenNet *net, const char *name, const float *mean,
+                          const float *variance, const float *gamma,
+                          const float *beta)
 {
   json_object *params = layer (net, name, "batch_norm", NULL);
   json_object_object_add (params, "epsilon",
                           json_object_new_double_s (1e-3, "0.001"));
-  add_vector (net, "mean", net->c, 0.0, 0.05);
-  /* variances must be positive: 1 +- 0.1 cannot reach 0 (|normal| <= 6) */
-  add_vector (net, "variance", net->c, 1.0, 0.1);
-  add_vector (net, "gamma", net->c, 1.0, 0.1);
-  add_vector (net, "beta", net->c, 0.0, 0.1);
+  gen_package_add_weight (net->pkg, "mean", net->vec_enc, 1, &net->c, mean);
+  gen_package_add_weight (net->pkg, "variance", net->vec_enc, 1, &net->c,
+                          variance);
+  gen_package_add_weight (net->pkg, "gamma", net->vec_enc, 1, &net->c, gamma);
+  gen_package_add_weight (net->pkg, "beta", net->vec_enc, 1, &net->c, beta);
 }
 
 void
@@ -219,16 +221,17 @@ gen_net_global_avg_pool (GenNet *net, const char *name)
 }
 
 void
-gen_net_inner_product (GenNet *net, const char *name, int out_features,
-                       double gain)
+gen_net_inner_product_fixed (GenNet *net, const char *name, int out_features,
+                             const float *weight, const float *bias)
 {
   int in = net->c;
   json_object *params = layer (net, name, "inner_product", NULL);
   json_object_object_add (params, "out_features",
                           json_object_new_int (out_features));
   int shape[2] = { out_features, in };
-  add_random_weight (net, "weight", 2, shape, in, gain);
-  add_vector (net, "bias", out_features, 0.0, 0.1);
+  gen_package_add_weight (net->pkg, "weight", net->enc, 2, shape, weight);
+  gen_package_add_weight (net->pkg, "bias", net->vec_enc, 1, &out_features,
+                          bias);
   net->c = out_features;
 }
 

@@ -32,14 +32,19 @@ void gen_net_conv_fixed (GenNet *net, const char *name, int out_c, int k,
 void gen_net_conv_transpose_x2 (GenNet *net, const char *name, int out_c);
 void gen_net_upsample_x2 (GenNet *net, const char *name);
 void gen_net_instance_norm (GenNet *net, const char *name);
-void gen_net_batch_norm (GenNet *net, const char *name);
+/* Batch norm with given statistics and affine parameters, [c] each. */
+void gen_net_batch_norm_fixed (GenNet *net, const char *name,
+                               const float *mean, const float *variance,
+                               const float *gamma, const float *beta);
 /* relu, sigmoid, softmax: ops without params (softmax over the last axis) */
 void gen_net_unary (GenNet *net, const char *name, const char *op);
 void gen_net_add (GenNet *net, const char *name, const char *other);
 void gen_net_max_pool (GenNet *net, const char *name, int k, int stride);
 void gen_net_global_avg_pool (GenNet *net, const char *name);
-void gen_net_inner_product (GenNet *net, const char *name, int out_features,
-                            double gain);
+/* An inner product with given weight [out, c] and bias [out]. */
+void gen_net_inner_product_fixed (GenNet *net, const char *name,
+                                  int out_features, const float *weight,
+                                  const float *bias);
 /* conv + instance_norm + relu, conv + instance_norm, add the block input. */
 void gen_net_residual (GenNet *net, const char *prefix);
 

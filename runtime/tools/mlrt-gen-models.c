@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gen-models.h"
 #include "gen-net.h"
 
 #define STYLE_SIZE 128
@@ -39,11 +40,6 @@ static const StyleRecipe styles[] = {
 };
 
 #define N_STYLES (sizeof styles / sizeof styles[0])
-
-static const char *const detector_labels[] = {
-  "person", "bicycle", "car", "dog", "cat",
-  "bird", "tree", "house", "boat", "cup",
-};
 
 static void
 decoder_stage (GenNet *net, const StyleRecipe *r, int stage, int out_c)
@@ -128,40 +124,6 @@ build_sharpen (int fp16)
   return pkg;
 }
 
-/* A small CNN classifier over 10 labels. */
-static GenPackage *
-build_detector (void)
-{
-  GenPackage *pkg = gen_package_new (
-      "detector", "Small convolutional classifier over 10 object labels",
-      "float32", "float32");
-  gen_package_add_image_input (pkg, "image", "bgra8", DETECTOR_SIZE,
-                               DETECTOR_SIZE, "frame to classify");
-  gen_package_add_vector_output (pkg, "probabilities", "float32", 10,
-                                 "probability of each class label");
-  gen_package_set_class_labels (pkg, detector_labels, 10);
-
-  GenEncoding enc = { GEN_ENC_FLOAT32, 0 };
-  GenNet net;
-  gen_net_init (&net, pkg, "image", 3, DETECTOR_SIZE, DETECTOR_SIZE, 707,
-                enc);
-  gen_net_conv (&net, "conv1", 16, 3, 1, 0, 1.0);
-  gen_net_batch_norm (&net, "bn1");
-  gen_net_unary (&net, "relu1", "relu");
-  gen_net_max_pool (&net, "pool1", 2, 2);
-  gen_net_conv (&net, "conv2", 32, 3, 1, 0, 1.0);
-  gen_net_batch_norm (&net, "bn2");
-  gen_net_unary (&net, "relu2", "relu");
-  gen_net_max_pool (&net, "pool2", 2, 2);
-  gen_net_conv (&net, "conv3", 64, 3, 1, 0, 1.0);
-  gen_net_batch_norm (&net, "bn3");
-  gen_net_unary (&net, "relu3", "relu");
-  gen_net_global_avg_pool (&net, "gap");
-  gen_net_inner_product (&net, "logits", 10, 3.0);
-  gen_net_unary (&net, "probabilities", "softmax");
-  return pkg;
-}
-
 /* Builds model `index` of the catalogue; NULL past its end. */
 static GenPackage *
 build_model (size_t index)
@@ -172,7 +134,7 @@ build_model (size_t index)
     {
     case 0: return build_sharpen (0);
     case 1: return build_sharpen (1);
-    case 2: return build_detector ();
+    case 2: return gen_build_detector ();
     default: return NULL;
     }
 }
