@@ -41,7 +41,7 @@ usage (FILE *out)
            "Runs THREADS threads that each classify FRAMES synthetic BGRA8\n"
            "frames (THREADS * FRAMES predictions in all) with one shared\n"
            "detector model, then prints how often each class won.\n\n"
-           "  --threads T         how many threads predict at once (default 2)\n"
+           "  --threads T         threads predicting at once (default 2)\n"
            "  --frames N          frames per thread (default 16)\n"
            "  --compute-units U   cpu-only, cpu-and-gpu, cpu-and-npu or all\n"
            "                      (default all)\n"

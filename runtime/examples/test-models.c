@@ -102,8 +102,8 @@ check_weight (const char *where, json_object *w, const guint8 *blob,
               gsize blob_len)
 {
   json_object *shape = json_object_object_get (w, "shape");
-  const char *enc = json_object_get_string (json_object_object_get (w,
-                                                                    "encoding"));
+  const char *enc =
+      json_object_get_string (json_object_object_get (w, "encoding"));
   gint64 offset = json_object_get_int64 (json_object_object_get (w, "offset"));
   gint64 size = json_object_get_int64 (json_object_object_get (w, "size"));
   g_assert_nonnull (shape);

@@ -184,12 +184,12 @@ gen_package_add_weight (GenPackage *pkg, const char *key, GenEncoding enc,
   size_t size = pkg->blob.len - offset;
 
   char buf[16];
+  const char *enc_name = gen_encoding_name (enc, buf, sizeof buf);
   json_object *w = json_object_new_object ();
   json_object_object_add (w, "shape", int_array (rank, shape));
-  json_object_object_add (w, "encoding",
-                          json_object_new_string (gen_encoding_name (enc, buf,
-                                                                     sizeof buf)));
-  json_object_object_add (w, "offset", json_object_new_int64 ((int64_t) offset));
+  json_object_object_add (w, "encoding", json_object_new_string (enc_name));
+  json_object_object_add (w, "offset",
+                          json_object_new_int64 ((int64_t) offset));
   json_object_object_add (w, "size", json_object_new_int64 ((int64_t) size));
   json_object_object_add (pkg->last_weights, key, w);
 }
