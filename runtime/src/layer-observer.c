@@ -3,10 +3,12 @@
  * mlrt_model_set_layer_observer(). Observers are kept by model id in a small
  * locked table (models set them rarely); the layer being run is remembered
  * per thread between its begin and its end, because a unit's device thread
- * runs layers as well as the predicting threads.
+ * runs layers as well as the predicting threads. Units that time layers on
+ * the device (the GPU, from OpenCL profiling) report them after the fact.
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "layer-observer.h"
@@ -108,21 +110,29 @@ mlrt_layer_observer_forget (uint64_t model_id)
   pthread_mutex_unlock (&lock);
 }
 
-void
-mlrt_layer_observer_begin (uint64_t model_id, int unit, uint32_t index)
+/* The observer of a model, or NULL. */
+static MlrtLayerObserver
+lookup (uint64_t model_id, void **user_data)
 {
+  MlrtLayerObserver observer = NULL;
   Entry *e;
 
-  pending.open = 0;
   pthread_mutex_lock (&lock);
   e = find (model_id);
   if (e != NULL)
     {
-      pending.observer = e->observer;
-      pending.user_data = e->user_data;
-      pending.open = 1;
+      observer = e->observer;
+      *user_data = e->user_data;
     }
   pthread_mutex_unlock (&lock);
+  return observer;
+}
+
+void
+mlrt_layer_observer_begin (uint64_t model_id, int unit, uint32_t index)
+{
+  pending.observer = lookup (model_id, &pending.user_data);
+  pending.open = pending.observer != NULL;
   if (!pending.open)
     return;
   pending.event.layer = index;
@@ -139,4 +149,25 @@ mlrt_layer_observer_end (void)
   pending.event.end_ns = monotonic_ns ();
   pending.open = 0;
   pending.observer (&pending.event, pending.user_data);
+}
+
+void
+mlrt_layer_observer_device (const MlrtModel *model, int first, int last,
+                            int unit, const char *what, uint64_t start_ns,
+                            uint64_t end_ns)
+{
+  void *user_data = NULL;
+  MlrtLayerObserver observer = lookup (model->id, &user_data);
+
+  if (observer == NULL || what == NULL)
+    return;
+  for (int li = first; li <= last; li++)
+    if (strcmp (model->spec.layers[li].name, what) == 0)
+      {
+        MlrtLayerEvent event = { (size_t) li, (MlrtUnit) unit, start_ns,
+                                 end_ns };
+
+        observer (&event, user_data);
+        return;
+      }
 }

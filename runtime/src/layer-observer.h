@@ -26,6 +26,15 @@ mlrt_layer_observed (void)
 void mlrt_layer_observer_begin (uint64_t model_id, int unit, uint32_t index);
 void mlrt_layer_observer_end (void);
 
+/* A layer a device timed itself (GPU command profiling), reported after
+ * the fact: the layer of `model` in first..last named `what`, if any, ran
+ * on `unit` from start_ns to end_ns (CLOCK_MONOTONIC). A layer made of
+ * several device commands may be reported in several pieces. */
+struct MlrtModel;
+void mlrt_layer_observer_device (const struct MlrtModel *model, int first,
+                                 int last, int unit, const char *what,
+                                 uint64_t start_ns, uint64_t end_ns);
+
 /* Drops the model's observer (at unload). */
 void mlrt_layer_observer_forget (uint64_t model_id);
 

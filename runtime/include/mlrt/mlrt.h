@@ -263,9 +263,12 @@ size_t mlrt_model_plan (const MlrtModel *model, const MlrtLayerPlan **layers);
  *
  * The observer is called once per layer executed, when the layer ends, on
  * the thread that ran it (for asynchronous units, the unit's device thread),
- * before the prediction that ran the layer returns. It must be quick, must
- * not call back into the model, and must be thread-safe if the model
- * predicts from several threads at once.
+ * before the prediction that ran the layer returns. A unit that times
+ * layers on the device itself (the GPU, from OpenCL profiling) reports its
+ * layers when its compute request finishes, with the device's times, and
+ * may report a layer made of several device commands in several pieces.
+ * The observer must be quick, must not call back into the model, and must
+ * be thread-safe if the model predicts from several threads at once.
  */
 typedef struct {
   size_t layer;             /* index into mlrt_model_plan()'s layers */
