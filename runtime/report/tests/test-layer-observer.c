@@ -76,6 +76,35 @@ predict (MlrtModel *model)
   mlrt_features_free (inputs);
 }
 
+/* Layers come in plan order, each on its planned unit, inside the
+ * prediction, one after the other. A device-timed layer (GPU) may come in
+ * several pieces, so a layer index may repeat but never go back. */
+static void
+check_events (GArray *events, const MlrtLayerPlan *plan, size_t n,
+              uint64_t before, uint64_t after)
+{
+  size_t next = 0;
+
+  g_assert_cmpuint (events->len, >=, n);
+  for (guint k = 0; k < events->len; k++)
+    {
+      const MlrtLayerEvent *e = &g_array_index (events, MlrtLayerEvent, k);
+
+      if (k == 0 || e->layer != g_array_index (events, MlrtLayerEvent,
+                                               k - 1).layer)
+        g_assert_cmpuint (e->layer, ==, next++);
+      g_assert_cmpint (e->unit, ==, plan[e->layer].unit);
+      g_assert_cmpuint (e->start_ns, <=, e->end_ns);
+      g_assert_cmpuint (e->start_ns, >=, before);
+      g_assert_cmpuint (e->end_ns, <=, after);
+      if (k > 0)
+        g_assert_cmpuint (e->start_ns, >=,
+                          g_array_index (events, MlrtLayerEvent,
+                                         k - 1).end_ns);
+    }
+  g_assert_cmpuint (next, ==, n);
+}
+
 static void
 check_one_prediction (MlrtComputeUnits units)
 {
@@ -84,6 +113,7 @@ check_one_prediction (MlrtComputeUnits units)
   size_t n = mlrt_model_plan (model, &plan);
   Seen seen = { .events = g_array_new (FALSE, FALSE, sizeof (MlrtLayerEvent)) };
   uint64_t before, after;
+  guint count;
 
   g_mutex_init (&seen.lock);
   g_assert_cmpuint (n, >, 0);
@@ -91,25 +121,12 @@ check_one_prediction (MlrtComputeUnits units)
   before = now_ns ();
   predict (model);
   after = now_ns ();
-  g_assert_cmpuint (seen.events->len, ==, n);
-  for (size_t i = 0; i < n; i++)
-    {
-      const MlrtLayerEvent *e = &g_array_index (seen.events, MlrtLayerEvent, i);
+  check_events (seen.events, plan, n, before, after);
 
-      g_assert_cmpuint (e->layer, ==, i);
-      g_assert_cmpint (e->unit, ==, plan[i].unit);
-      g_assert_cmpuint (e->start_ns, <=, e->end_ns);
-      g_assert_cmpuint (e->start_ns, >=, before);
-      g_assert_cmpuint (e->end_ns, <=, after);
-      if (i > 0)
-        g_assert_cmpuint (e->start_ns, >=,
-                          g_array_index (seen.events, MlrtLayerEvent,
-                                         i - 1).end_ns);
-    }
-
+  count = seen.events->len;
   mlrt_model_set_layer_observer (model, NULL, NULL);
   predict (model);
-  g_assert_cmpuint (seen.events->len, ==, n);
+  g_assert_cmpuint (seen.events->len, ==, count);
 
   mlrt_model_unload (model);
   g_array_unref (seen.events);
@@ -126,6 +143,23 @@ static void
 test_all (void)
 {
   check_one_prediction (MLRT_COMPUTE_ALL);
+}
+
+static void
+test_gpu (void)
+{
+  if (!mlrt_unit_available (MLRT_UNIT_GPU))
+    {
+      g_test_skip ("no OpenCL device: the GPU unit is unavailable");
+      return;
+    }
+  check_one_prediction (MLRT_COMPUTE_CPU_AND_GPU);
+}
+
+static void
+test_npu (void)
+{
+  check_one_prediction (MLRT_COMPUTE_CPU_AND_NPU);
 }
 
 /* An observer belongs to one model: another model's layers (even the same
@@ -186,6 +220,8 @@ main (int argc, char **argv)
   mlrt_report_test_write_package (package);
   g_test_add_func ("/report/layer-observer/cpu-only", test_cpu_only);
   g_test_add_func ("/report/layer-observer/all", test_all);
+  g_test_add_func ("/report/layer-observer/cpu-and-gpu", test_gpu);
+  g_test_add_func ("/report/layer-observer/cpu-and-npu", test_npu);
   g_test_add_func ("/report/layer-observer/per-model", test_per_model);
   result = g_test_run ();
   remove_tree (tmp_dir);

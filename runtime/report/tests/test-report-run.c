@@ -217,6 +217,23 @@ test_all (void)
   check_measured (package, "all", MLRT_COMPUTE_ALL);
 }
 
+static void
+test_gpu (void)
+{
+  if (!mlrt_unit_available (MLRT_UNIT_GPU))
+    {
+      g_test_skip ("no OpenCL device: the GPU unit is unavailable");
+      return;
+    }
+  check_measured (package, "cpu-and-gpu", MLRT_COMPUTE_CPU_AND_GPU);
+}
+
+static void
+test_npu (void)
+{
+  check_measured (package, "cpu-and-npu", MLRT_COMPUTE_CPU_AND_NPU);
+}
+
 /* The example style model, when the build made it (MLRT_STYLE_MODEL). */
 static void
 test_style (gconstpointer data)
@@ -378,6 +395,8 @@ main (int argc, char **argv)
   mlrt_report_test_write_package (package);
   g_test_add_func ("/report/run/cpu-only", test_cpu_only);
   g_test_add_func ("/report/run/all", test_all);
+  g_test_add_func ("/report/run/cpu-and-gpu", test_gpu);
+  g_test_add_func ("/report/run/cpu-and-npu", test_npu);
   g_test_add_func ("/report/run/text-and-csv", test_text_and_csv);
   g_test_add_func ("/report/run/compare", test_compare);
   g_test_add_func ("/report/run/bad-inputs", test_bad_inputs);
