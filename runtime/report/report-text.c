@@ -141,7 +141,7 @@ print_summary (const MlrtReport *r, FILE *out)
                    u + 1 < MLRT_N_UNITS ? "," : ";");
   if (n > 0 && (size_t) n < sizeof line)
     snprintf (line + n, sizeof line - n, " %zu fell back%s", r->n_fallbacks,
-              r->n_fallbacks > 0 ? " (see the notes)" : "");
+              r->n_fallbacks > 0 ? " (listed below)" : "");
   fprintf (out, "%s\n", line);
   if (!r->layers_measured)
     fprintf (out, "Per-layer times: not measured (the runtime reported no"
