@@ -60,6 +60,8 @@ MlsStore *mls_store_create (const char *path, MlsError *error);
  * databases or are of another schema version, saying which. */
 MlsStore *mls_store_open (const char *path, MlsError *error);
 
+/* Closes the store. A store created and never finished is an aborted
+ * import: its PATH.partial file is deleted. */
 void mls_store_close (MlsStore *store);
 
 const char *mls_store_path (const MlsStore *store);
@@ -104,11 +106,25 @@ int mls_store_add_lost_events (MlsStore *store, int64_t start_ns,
  * into place. The store stays open for reading. */
 int mls_store_finish (MlsStore *store, MlsError *error);
 
+/* ---- reading: recording facts ---- */
+
+/* The value of meta.KEY as a new string (free it), or NULL if absent. */
+char *mls_store_get_meta_text (MlsStore *store, const char *key);
+/* 0 and *value set when meta.KEY exists, -1 when it does not. */
+int mls_store_get_meta_int (MlsStore *store, const char *key,
+                            int64_t *value);
+
+/* span_summary's levels: bucket length of a level, and the first level
+ * whose buckets are longer than a duration (where such a span is counted). */
+int64_t mls_summary_bucket_ns (int level);
+int mls_summary_level_of (int64_t dur_ns);
+
 /* ---- reading: aggregates (mlscope stats, the viewer's table) ---- */
 
 typedef struct {
   int by_model;
-  int has_range;            /* restrict to spans overlapping [start, end) */
+  int has_range;            /* restrict to spans overlapping [start, end),
+                               on the trace clock like span.start_ns */
   int64_t range_start_ns;
   int64_t range_end_ns;
 } MlsStatsQuery;
@@ -126,7 +142,9 @@ typedef struct {
   int64_t median_ns;
   int64_t max_ns;
   double stddev_ns;
-  double share;             /* of the lane's total time, 0..1 */
+  double share;             /* of the lane's total time, 0..1: total_ns over
+                               the sum of total_ns of the rows in the same
+                               lane */
 } MlsStatsRow;
 
 int mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,
