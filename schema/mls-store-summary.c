@@ -5,17 +5,30 @@
  * that start in a bucket and are shorter than it. Levels go from 0 (1 us)
  * up to the first level whose bucket is as long as the whole recording.
  *
- * Built bottom-up so the span table is read once: each span is counted at
- * the first level where it is short enough ("fresh" rows), and every level
- * above is its fresh rows plus the level below merged four buckets to one.
- * busy_ns is the sum of the counted spans' durations; it can exceed
- * bucket_ns when spans of one kind overlap (threads) or run past the
- * bucket's end, so drawing code clamps it.
+ * Built in one pass over span_model_kind_start: within one model and kind,
+ * spans come in start order, so every level's current bucket only moves
+ * forward and one accumulator per level suffices; a bucket's row is written
+ * when the next span falls past it. busy_ns is the sum of the counted
+ * spans' durations; it can exceed bucket_ns when spans of one kind overlap
+ * (threads) or run past the bucket's end, so drawing code clamps it.
  */
 #include "mls-store-private.h"
 
 /* 1000 << 2 * 24 ns is about 3 days; no recording needs a coarser level. */
 #define MLS_SUMMARY_MAX_LEVEL 24
+
+typedef struct {
+  int64_t bucket;
+  int64_t count;
+  int64_t busy_ns;
+} Bucket;
+
+typedef struct {
+  sqlite3_stmt *insert;
+  int top;
+  int64_t kind_id, model_id;
+  Bucket level[MLS_SUMMARY_MAX_LEVEL + 1];
+} Summary;
 
 int64_t
 mls_summary_bucket_ns (int level)
@@ -23,7 +36,6 @@ mls_summary_bucket_ns (int level)
   return INT64_C (1000) << (2 * level);
 }
 
-/* The first level whose buckets are longer than dur_ns. */
 int
 mls_summary_level_of (int64_t dur_ns)
 {
@@ -49,41 +61,98 @@ top_level (MlsStore *store)
   return level;
 }
 
+static int
+emit (Summary *summary, int level)
+{
+  Bucket *b = &summary->level[level];
+  int rc;
+
+  if (b->count == 0)
+    return SQLITE_OK;
+  sqlite3_bind_int (summary->insert, 1, level);
+  sqlite3_bind_int64 (summary->insert, 2, summary->kind_id);
+  sqlite3_bind_int64 (summary->insert, 3, summary->model_id);
+  sqlite3_bind_int64 (summary->insert, 4, b->bucket);
+  sqlite3_bind_int64 (summary->insert, 5, b->count);
+  sqlite3_bind_int64 (summary->insert, 6, b->busy_ns);
+  rc = sqlite3_step (summary->insert);
+  sqlite3_reset (summary->insert);
+  b->count = 0;
+  b->busy_ns = 0;
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+flush (Summary *summary)
+{
+  for (int level = 0; level <= summary->top; level++)
+    if (emit (summary, level) != SQLITE_OK)
+      return -1;
+  return 0;
+}
+
+static int
+count_span (Summary *summary, int64_t start_ns, int64_t dur_ns)
+{
+  for (int level = mls_summary_level_of (dur_ns); level <= summary->top;
+       level++)
+    {
+      Bucket *b = &summary->level[level];
+      int64_t bucket = start_ns / mls_summary_bucket_ns (level);
+
+      if (b->count > 0 && b->bucket != bucket
+          && emit (summary, level) != SQLITE_OK)
+        return -1;
+      b->bucket = bucket;
+      b->count++;
+      b->busy_ns += dur_ns;
+    }
+  return 0;
+}
+
 int
 mls_store_build_summary (MlsStore *store, MlsError *error)
 {
-  int top = top_level (store);
-  char *sql;
-  int rc;
+  Summary summary = { .top = top_level (store), .kind_id = -1 };
+  sqlite3_stmt *spans = NULL;
+  int rc = -1;
 
-  sql = sqlite3_mprintf (
-    "CREATE TEMP TABLE summary_fresh ("
-    "  level, kind_id, model_id, bucket, count, busy_ns,"
-    "  PRIMARY KEY (level, kind_id, model_id, bucket)) WITHOUT ROWID;"
-    "INSERT INTO summary_fresh"
-    "  SELECT level, kind_id, model_id, start_ns / (1000 << (2 * level)),"
-    "    count (*), sum (dur_ns)"
-    "  FROM (SELECT mls_summary_level (dur_ns) AS level, kind_id,"
-    "          ifnull (model_id, 0) AS model_id, start_ns, dur_ns FROM span)"
-    "  WHERE level <= %d GROUP BY 1, 2, 3, 4;", top);
-  rc = mls_exec (store, sql, "cannot compute span_summary", error);
-  sqlite3_free (sql);
-  for (int level = 0; rc == 0 && level <= top; level++)
+  if (sqlite3_prepare_v2 (store->db,
+                          "SELECT ifnull (model_id, 0), kind_id, start_ns,"
+                          " dur_ns FROM span"
+                          " ORDER BY model_id, kind_id, start_ns", -1,
+                          &spans, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (store->db,
+                             "INSERT INTO span_summary VALUES"
+                             " (?1, ?2, ?3, ?4, ?5, ?6)", -1,
+                             &summary.insert, NULL) == SQLITE_OK)
     {
-      sql = sqlite3_mprintf (
-        "INSERT INTO span_summary"
-        "  SELECT %d, kind_id, model_id, bucket, sum (count), sum (busy_ns)"
-        "  FROM (SELECT kind_id, model_id, bucket, count, busy_ns"
-        "          FROM summary_fresh WHERE level = %d"
-        "        UNION ALL"
-        "        SELECT kind_id, model_id, bucket >> 2, count, busy_ns"
-        "          FROM span_summary WHERE level = %d)"
-        "  GROUP BY kind_id, model_id, bucket", level, level, level - 1);
-      rc = mls_exec (store, sql, "cannot compute span_summary", error);
-      sqlite3_free (sql);
+      rc = 0;
+      while (rc == 0 && sqlite3_step (spans) == SQLITE_ROW)
+        {
+          int64_t model_id = sqlite3_column_int64 (spans, 0);
+          int64_t kind_id = sqlite3_column_int64 (spans, 1);
+
+          if ((model_id != summary.model_id || kind_id != summary.kind_id)
+              && (rc = flush (&summary)) == 0)
+            {
+              summary.model_id = model_id;
+              summary.kind_id = kind_id;
+            }
+          if (rc == 0)
+            rc = count_span (&summary, sqlite3_column_int64 (spans, 2),
+                             sqlite3_column_int64 (spans, 3));
+        }
+      if (rc == 0 && sqlite3_errcode (store->db) != SQLITE_DONE
+          && sqlite3_errcode (store->db) != SQLITE_OK
+          && sqlite3_errcode (store->db) != SQLITE_ROW)
+        rc = -1;
+      if (rc == 0)
+        rc = flush (&summary);
     }
-  if (rc == 0)
-    rc = mls_exec (store, "DROP TABLE summary_fresh",
-                   "cannot compute span_summary", error);
+  if (rc != 0)
+    mls_error_sqlite (store, error, "cannot compute span_summary");
+  sqlite3_finalize (spans);
+  sqlite3_finalize (summary.insert);
   return rc;
 }

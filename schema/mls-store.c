@@ -58,13 +58,6 @@ sqrt_func (sqlite3_context *context, int argc, sqlite3_value **argv)
     sqlite3_result_double (context, sqrt (sqlite3_value_double (argv[0])));
 }
 
-static void
-summary_level_func (sqlite3_context *context, int argc, sqlite3_value **argv)
-{
-  sqlite3_result_int (context,
-                      mls_summary_level_of (sqlite3_value_int64 (argv[0])));
-}
-
 /* SQLite's own sqrt () is a compile-time option; the store brings its own
  * so it works with any libsqlite3. */
 static int
@@ -73,10 +66,7 @@ register_functions (MlsStore *store, MlsError *error)
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
   if (sqlite3_create_function (store->db, "mls_sqrt", 1, flags, NULL,
-                               sqrt_func, NULL, NULL) != SQLITE_OK
-      || sqlite3_create_function (store->db, "mls_summary_level", 1, flags,
-                                  NULL, summary_level_func, NULL, NULL)
-         != SQLITE_OK)
+                               sqrt_func, NULL, NULL) != SQLITE_OK)
     {
       mls_error_sqlite (store, error, "cannot register SQL functions");
       return -1;
