@@ -152,4 +152,49 @@ int mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,
                            MlsError *error);
 void mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows);
 
+/* ---- reading: every span and thread (mlscope export) ---- */
+
+typedef struct {
+  int64_t id;
+  int kind_id;
+  const char *lane;
+  const char *label;
+  int64_t model_id;         /* 0: none */
+  const char *model;        /* NULL: none */
+  int64_t parent_id;        /* 0: none */
+  int depth;
+  const char *unit;         /* NULL: none */
+  int64_t pid;
+  int64_t tid;
+  int64_t start_ns;
+  int64_t end_ns;
+  int64_t dur_ns;
+  int complete;
+  int status;
+  const char *args_json;    /* NULL: none */
+} MlsSpanInfo;
+
+/* Called for each span; the strings are valid until it returns. A nonzero
+ * return stops the walk, and mls_store_foreach_span() returns it. */
+typedef int (*MlsSpanFunc) (const MlsSpanInfo *span, void *user_data);
+
+/* Walks all spans in id order (no sort, so it streams millions). Returns 0,
+ * func's nonzero value, or -1 on a database error. */
+int mls_store_foreach_span (MlsStore *store, MlsSpanFunc func,
+                            void *user_data, MlsError *error);
+
+typedef struct {
+  int64_t pid;
+  const char *process_name; /* NULL when unknown */
+  int64_t tid;              /* 0 for a process with no thread rows */
+  const char *thread_name;  /* NULL when unknown */
+} MlsThreadInfo;
+
+typedef int (*MlsThreadFunc) (const MlsThreadInfo *thread, void *user_data);
+
+/* Walks the process and thread tables (by pid, then tid), like
+ * mls_store_foreach_span(). */
+int mls_store_foreach_thread (MlsStore *store, MlsThreadFunc func,
+                              void *user_data, MlsError *error);
+
 #endif /* MLS_STORE_H */
