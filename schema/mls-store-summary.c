@@ -23,8 +23,19 @@ typedef struct {
   int64_t busy_ns;
 } Bucket;
 
+/* Rows go to SQLite in batches: one statement of many VALUES costs far
+ * less than as many single-row statements. */
+#define BATCH 64
+
 typedef struct {
-  sqlite3_stmt *insert;
+  int64_t v[6];
+} Row;
+
+typedef struct {
+  sqlite3_stmt *insert;     /* BATCH rows */
+  sqlite3_stmt *insert_one;
+  Row batch[BATCH];
+  int n_batch;
   int top;
   int64_t kind_id, model_id;
   Bucket level[MLS_SUMMARY_MAX_LEVEL + 1];
@@ -62,26 +73,48 @@ top_level (MlsStore *store)
 }
 
 static int
-emit (Summary *summary, int level)
+insert_rows (sqlite3_stmt *stmt, const Row *rows, int n)
 {
-  Bucket *b = &summary->level[level];
   int rc;
 
-  if (b->count == 0)
-    return SQLITE_OK;
-  sqlite3_bind_int (summary->insert, 1, level);
-  sqlite3_bind_int64 (summary->insert, 2, summary->kind_id);
-  sqlite3_bind_int64 (summary->insert, 3, summary->model_id);
-  sqlite3_bind_int64 (summary->insert, 4, b->bucket);
-  sqlite3_bind_int64 (summary->insert, 5, b->count);
-  sqlite3_bind_int64 (summary->insert, 6, b->busy_ns);
-  rc = sqlite3_step (summary->insert);
-  sqlite3_reset (summary->insert);
-  b->count = 0;
-  b->busy_ns = 0;
+  for (int r = 0; r < n; r++)
+    for (int c = 0; c < 6; c++)
+      sqlite3_bind_int64 (stmt, 6 * r + c + 1, rows[r].v[c]);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+static int
+flush_batch (Summary *summary)
+{
+  int rc = SQLITE_OK;
+
+  if (summary->n_batch == BATCH)
+    rc = insert_rows (summary->insert, summary->batch, BATCH);
+  else
+    for (int r = 0; r < summary->n_batch && rc == SQLITE_OK; r++)
+      rc = insert_rows (summary->insert_one, &summary->batch[r], 1);
+  summary->n_batch = 0;
+  return rc;
+}
+
+static int
+emit (Summary *summary, int level)
+{
+  Bucket *b = &summary->level[level];
+
+  if (b->count == 0)
+    return SQLITE_OK;
+  summary->batch[summary->n_batch++] = (Row) { {
+    level, summary->kind_id, summary->model_id, b->bucket, b->count,
+    b->busy_ns } };
+  b->count = 0;
+  b->busy_ns = 0;
+  return summary->n_batch == BATCH ? flush_batch (summary) : SQLITE_OK;
+}
+
+/* Writes the open buckets of the current kind and model. */
 static int
 flush (Summary *summary)
 {
@@ -89,6 +122,29 @@ flush (Summary *summary)
     if (emit (summary, level) != SQLITE_OK)
       return -1;
   return 0;
+}
+
+static int
+prepare_inserts (MlsStore *store, Summary *summary)
+{
+  char *sql = sqlite3_mprintf ("INSERT INTO span_summary VALUES"
+                               " (?, ?, ?, ?, ?, ?)");
+  int rc;
+
+  for (int r = 1; r < BATCH && sql; r++)
+    {
+      char *longer = sqlite3_mprintf ("%s, (?, ?, ?, ?, ?, ?)", sql);
+      sqlite3_free (sql);
+      sql = longer;
+    }
+  rc = sql ? sqlite3_prepare_v2 (store->db, sql, -1, &summary->insert, NULL)
+           : SQLITE_NOMEM;
+  sqlite3_free (sql);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (store->db, "INSERT INTO span_summary VALUES"
+                             " (?, ?, ?, ?, ?, ?)", -1, &summary->insert_one,
+                             NULL);
+  return rc;
 }
 
 static int
@@ -122,10 +178,7 @@ mls_store_build_summary (MlsStore *store, MlsError *error)
                           " dur_ns FROM span"
                           " ORDER BY model_id, kind_id, start_ns", -1,
                           &spans, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (store->db,
-                             "INSERT INTO span_summary VALUES"
-                             " (?1, ?2, ?3, ?4, ?5, ?6)", -1,
-                             &summary.insert, NULL) == SQLITE_OK)
+      && prepare_inserts (store, &summary) == SQLITE_OK)
     {
       rc = 0;
       while (rc == 0 && sqlite3_step (spans) == SQLITE_ROW)
@@ -149,10 +202,13 @@ mls_store_build_summary (MlsStore *store, MlsError *error)
         rc = -1;
       if (rc == 0)
         rc = flush (&summary);
+      if (rc == 0 && flush_batch (&summary) != SQLITE_OK)
+        rc = -1;
     }
   if (rc != 0)
     mls_error_sqlite (store, error, "cannot compute span_summary");
   sqlite3_finalize (spans);
   sqlite3_finalize (summary.insert);
+  sqlite3_finalize (summary.insert_one);
   return rc;
 }

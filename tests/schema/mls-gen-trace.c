@@ -4,6 +4,8 @@
  * the store's own benchmark times it).
  *
  *   mls-gen-trace OUT.mlscope N [SEED]
+ *   mls-gen-trace --scratch N [SEED]   (benchmark: writes a temporary file,
+ *                                       prints the times, removes it)
  *
  * The trace looks like a recording of mlrt apps: two processes, a few
  * threads each, four models compiled and loaded, then predictions on each
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mls-store.h"
 
@@ -231,23 +234,57 @@ seconds_since (const struct timespec *start)
          + (double) (now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* A path in a fresh temporary directory (TMPDIR or /tmp). */
+static char *
+scratch_path (void)
+{
+  const char *tmp = getenv ("TMPDIR");
+  static char dir[4096];
+  static char path[4200];
+
+  snprintf (dir, sizeof dir, "%s/mls-gen-trace-XXXXXX", tmp ? tmp : "/tmp");
+  if (mkdtemp (dir) == NULL)
+    {
+      perror ("mls-gen-trace: mkdtemp");
+      exit (1);
+    }
+  snprintf (path, sizeof path, "%s/bench.mlscope", dir);
+  return path;
+}
+
+static void
+remove_scratch (const char *path)
+{
+  char dir[4200];
+  const char *slash = strrchr (path, '/');
+
+  unlink (path);
+  snprintf (dir, sizeof dir, "%.*s", (int) (slash - path), path);
+  rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   Gen gen = { .rng = 0x9e3779b97f4a7c15, .next_id = 1 };
   struct timespec start;
-  double add_s;
+  double add_s, total_s;
+  const char *path;
+  int scratch;
 
   if (argc < 3 || argc > 4 || atoll (argv[2]) < 0)
     {
-      fprintf (stderr, "Usage: mls-gen-trace OUT.mlscope N_SPANS [SEED]\n");
+      fprintf (stderr, "Usage: mls-gen-trace OUT.mlscope N_SPANS [SEED]\n"
+               "       mls-gen-trace --scratch N_SPANS [SEED]\n");
       return 2;
     }
+  scratch = strcmp (argv[1], "--scratch") == 0;
+  path = scratch ? scratch_path () : argv[1];
   gen.max_spans = atoll (argv[2]);
   if (argc == 4)
     gen.rng ^= strtoull (argv[3], NULL, 0) * 0x100000001b3;
   clock_gettime (CLOCK_MONOTONIC, &start);
-  gen.store = mls_store_create (argv[1], &gen.error);
+  gen.store = mls_store_create (path, &gen.error);
   if (gen.store == NULL)
     {
       fprintf (stderr, "mls-gen-trace: %s\n", gen.error.message);
@@ -264,8 +301,12 @@ main (int argc, char **argv)
       return 1;
     }
   mls_store_close (gen.store);
-  printf ("mls-gen-trace: %lld spans: write %.2f s, finish %.2f s, "
-          "total %.2f s\n", (long long) gen.n_spans, add_s,
-          seconds_since (&start) - add_s, seconds_since (&start));
+  total_s = seconds_since (&start);
+  printf ("mls-gen-trace: %lld spans: write %.2f s (%.2f us/span), "
+          "finish %.2f s, total %.2f s\n", (long long) gen.n_spans, add_s,
+          gen.n_spans ? 1e6 * add_s / (double) gen.n_spans : 0.0,
+          total_s - add_s, total_s);
+  if (scratch)
+    remove_scratch (path);
   return 0;
 }
