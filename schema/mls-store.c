@@ -296,8 +296,10 @@ create_db (MlsStore *store, MlsError *error)
                      store->partial_path, strerror (errno));
       return -1;
     }
+  /* A writing store belongs to one thread (the collector's): no mutex. */
   if (sqlite3_open_v2 (store->partial_path, &store->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                       | SQLITE_OPEN_NOMUTEX, NULL)
       != SQLITE_OK)
     {
       mls_error_sqlite (store, error, "cannot create");
