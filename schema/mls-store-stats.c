@@ -2,9 +2,10 @@
  * mls-store-stats.c: the Model Activity Aggregation table: count, total,
  * average, min, median, max and standard deviation of span durations per
  * span kind (and per kind and model), precomputed into span_kind_stats by
- * mls_store_finish() and computed live for a time range.
+ * mls_store_finish() (mls-store-stats-build.c) and computed here in SQL
+ * for a time range.
  *
- * Definitions shared by both paths (they are the same SQL):
+ * Definitions shared by both paths:
  *  - every span counts, including incomplete ones (complete = 0), with the
  *    duration up to the last event seen from their process;
  *  - with a range, a span counts when it overlaps [start, end), with its
@@ -49,133 +50,6 @@
   "    a.min_ns, m.median_ns, a.max_ns, a.stddev_ns, a.max_ns AS max_dur_ns" \
   "  FROM agg a JOIN med m" \
   "    ON m.kind_id = a.kind_id AND m.model_id IS a.model_id) "
-
-/* mls_store_finish() reads temp.finish_span, a narrow copy of span with
- * indexes on (kind_id, dur_ns) and (kind_id, model_id, dur_ns). Sums and
- * extremes come from one grouped scan; each median is then read from the
- * middle of its group in the duration index (LIMIT / OFFSET), which is the
- * same value the window query above finds but about thirty times faster
- * than SQLite's window machinery over millions of rows. */
-#define BUILD_AGGREGATES(MODEL_EXPR, WHERE, GROUP) \
-  "INSERT INTO span_kind_stats" \
-  "  SELECT kind_id, " MODEL_EXPR ", count (*), sum (dur_ns), avg (dur_ns)," \
-  "    min (dur_ns), 0, max (dur_ns)," \
-  "    mls_sqrt (max (total (dur_ns * 1.0 * dur_ns) / count (*)" \
-  "                   - avg (dur_ns) * avg (dur_ns), 0.0))," \
-  "    max (dur_ns)" \
-  "  FROM temp.finish_span " WHERE " GROUP BY " GROUP
-
-static const char build_per_kind_sql[] =
-  BUILD_AGGREGATES ("NULL", "", "kind_id");
-static const char build_per_model_sql[] =
-  BUILD_AGGREGATES ("model_id", "WHERE model_id IS NOT NULL",
-                    "kind_id, model_id");
-
-static const char median_per_kind_sql[] =
-  "SELECT sum (dur_ns) / count (*) FROM (SELECT dur_ns"
-  "  FROM temp.finish_span WHERE kind_id = ?1"
-  "  ORDER BY dur_ns LIMIT ?3 OFFSET ?4)";
-static const char median_per_model_sql[] =
-  "SELECT sum (dur_ns) / count (*) FROM (SELECT dur_ns"
-  "  FROM temp.finish_span WHERE kind_id = ?1 AND model_id = ?2"
-  "  ORDER BY dur_ns LIMIT ?3 OFFSET ?4)";
-
-typedef struct {
-  int64_t rowid, kind_id, model_id, count;
-} StatsKey;
-
-static int
-read_stats_keys (MlsStore *store, StatsKey **keys, size_t *n_keys)
-{
-  sqlite3_stmt *stmt = NULL;
-  size_t n = 0, allocated = 64;
-  StatsKey *list = malloc (allocated * sizeof *list);
-  int rc;
-
-  if (list == NULL
-      || sqlite3_prepare_v2 (store->db,
-                             "SELECT rowid, kind_id, ifnull (model_id, 0),"
-                             " count FROM span_kind_stats", -1, &stmt, NULL)
-         != SQLITE_OK)
-    {
-      free (list);
-      return -1;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n == allocated)
-        {
-          StatsKey *bigger = realloc (list, 2 * allocated * sizeof *list);
-          if (bigger == NULL)
-            break;
-          list = bigger;
-          allocated *= 2;
-        }
-      list[n].rowid = sqlite3_column_int64 (stmt, 0);
-      list[n].kind_id = sqlite3_column_int64 (stmt, 1);
-      list[n].model_id = sqlite3_column_int64 (stmt, 2);
-      list[n].count = sqlite3_column_int64 (stmt, 3);
-      n++;
-    }
-  sqlite3_finalize (stmt);
-  *keys = list;
-  *n_keys = n;
-  return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-fill_medians (MlsStore *store, MlsError *error)
-{
-  sqlite3_stmt *per_kind = NULL, *per_model = NULL, *update = NULL;
-  StatsKey *keys = NULL;
-  size_t n_keys = 0;
-  int rc = -1;
-
-  if (read_stats_keys (store, &keys, &n_keys) == 0
-      && sqlite3_prepare_v2 (store->db, median_per_kind_sql, -1, &per_kind,
-                             NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (store->db, median_per_model_sql, -1, &per_model,
-                             NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (store->db, "UPDATE span_kind_stats"
-                             " SET median_ns = ?1 WHERE rowid = ?2", -1,
-                             &update, NULL) == SQLITE_OK)
-    {
-      rc = 0;
-      for (size_t i = 0; i < n_keys && rc == 0; i++)
-        {
-          sqlite3_stmt *median = keys[i].model_id ? per_model : per_kind;
-          sqlite3_bind_int64 (median, 1, keys[i].kind_id);
-          sqlite3_bind_int64 (median, 2, keys[i].model_id);
-          sqlite3_bind_int64 (median, 3, 2 - (keys[i].count & 1));
-          sqlite3_bind_int64 (median, 4, (keys[i].count - 1) / 2);
-          if (sqlite3_step (median) != SQLITE_ROW)
-            rc = -1;
-          sqlite3_bind_int64 (update, 1, sqlite3_column_int64 (median, 0));
-          sqlite3_bind_int64 (update, 2, keys[i].rowid);
-          if (sqlite3_step (update) != SQLITE_DONE)
-            rc = -1;
-          sqlite3_reset (median);
-          sqlite3_reset (update);
-        }
-    }
-  if (rc != 0)
-    mls_error_sqlite (store, error, "cannot compute medians");
-  sqlite3_finalize (per_kind);
-  sqlite3_finalize (per_model);
-  sqlite3_finalize (update);
-  free (keys);
-  return rc;
-}
-
-int
-mls_store_build_stats (MlsStore *store, MlsError *error)
-{
-  return mls_exec (store, build_per_kind_sql,
-                   "cannot compute span_kind_stats", error)
-         || mls_exec (store, build_per_model_sql,
-                      "cannot compute span_kind_stats by model", error)
-         || fill_medians (store, error) ? -1 : 0;
-}
 
 /* The table's rows: precomputed ones (`stored`, a condition on
  * span_kind_stats) and live ones (`live`), with names and shares. */

@@ -278,22 +278,6 @@ build_indexes (MlsStore *store, MlsError *error)
   return 0;
 }
 
-/* The aggregates read kind, model and duration of every span twice; a
- * narrow copy is much cheaper to read than span rows with their arguments,
- * and its indexes hand the median queries sorted groups. */
-static int
-create_finish_scratch (MlsStore *store, MlsError *error)
-{
-  return mls_exec (store,
-                   "CREATE TEMP TABLE finish_span AS"
-                   "  SELECT kind_id, model_id, dur_ns FROM span;"
-                   "CREATE INDEX temp.finish_kind_dur"
-                   "  ON finish_span (kind_id, dur_ns);"
-                   "CREATE INDEX temp.finish_kind_model_dur"
-                   "  ON finish_span (kind_id, model_id, dur_ns);",
-                   "cannot prepare the aggregates", error);
-}
-
 static int
 commit_and_rename (MlsStore *store, MlsError *error)
 {
@@ -328,11 +312,8 @@ mls_store_finish (MlsStore *store, MlsError *error)
   if (check_writing (store, error))
     return -1;
   if (fill_meta_defaults (store, error) || build_indexes (store, error)
-      || create_finish_scratch (store, error)
       || mls_store_build_stats (store, error)
       || mls_store_build_summary (store, error)
-      || mls_exec (store, "DROP TABLE temp.finish_span",
-                   "cannot drop scratch tables", error)
       || commit_and_rename (store, error))
     {
       store->failed = 1;

@@ -233,6 +233,57 @@ test_stats_known_values (void)
   test_dir_free (dir);
 }
 
+/* Groups of every size from 1 to 60 with many equal durations: the
+ * median's selection must agree with sorting for each. */
+static void
+test_stats_median_sizes (void)
+{
+  char *dir = test_dir_new ();
+  char *path = g_build_filename (dir, "m.mlscope", NULL);
+  GRand *rand = g_rand_new_with_seed (99);
+  int64_t durations[61][60];
+  MlsStatsQuery query = { .by_model = 1 };
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_create (path, &error);
+  MlsStatsRow *rows;
+  size_t n_rows;
+
+  for (int size = 1; size <= 60; size++)
+    {
+      char name[16];
+      int64_t model;
+      g_snprintf (name, sizeof name, "m%02d", size);
+      model = mls_store_intern_model (store, name, &error);
+      for (int i = 0; i < size; i++)
+        {
+          MlsSpan span = { .kind_id = MLS_KIND_LAYER, .model_id = model,
+                           .start_ns = 1000 * i };
+          durations[size][i] = g_rand_int_range (rand, 0, 1 + size / 3);
+          span.end_ns = span.start_ns + durations[size][i];
+          g_assert_cmpint (mls_store_add_span (store, &span, &error), >, 0);
+        }
+      qsort (durations[size], size, sizeof (int64_t), compare_int64);
+    }
+  g_assert_cmpint (mls_store_finish (store, &error), ==, 0);
+  g_assert_cmpint (mls_store_query_stats (store, &query, &rows, &n_rows,
+                                          &error), ==, 0);
+  g_assert_cmpuint (n_rows, ==, 60);
+  for (size_t r = 0; r < n_rows; r++)
+    {
+      int size = atoi (rows[r].model + 1);
+      int64_t *d = durations[size];
+      g_assert_cmpint (rows[r].count, ==, size);
+      g_assert_cmpint (rows[r].median_ns, ==,
+                       size % 2 ? d[size / 2]
+                                : (d[size / 2 - 1] + d[size / 2]) / 2);
+    }
+  mls_stats_rows_free (rows, n_rows);
+  mls_store_close (store);
+  g_rand_free (rand);
+  g_free (path);
+  test_dir_free (dir);
+}
+
 static void
 test_stats_range (Fixture *f, gconstpointer data)
 {
@@ -528,6 +579,7 @@ main (int argc, char **argv)
   ADD_FIXTURE ("meta", test_meta);
   ADD_FIXTURE ("version-refused", test_version_refused);
   g_test_add_func ("/store/stats-known-values", test_stats_known_values);
+  g_test_add_func ("/store/stats-median-sizes", test_stats_median_sizes);
   g_test_add_func ("/store/not-a-database", test_not_a_database);
   g_test_add_func ("/store/partial", test_partial);
   g_test_add_func ("/store/bad-input", test_bad_input);
