@@ -134,7 +134,8 @@ typedef struct {
   char *lane;
   char *label;
   int64_t model_id;         /* 0 when not by model */
-  char *model;              /* NULL when not by model */
+  char *model;              /* NULL when not by model; by model, NULL (and
+                               model_id 0) for spans without a model */
   int64_t count;
   int64_t total_ns;
   double avg_ns;
