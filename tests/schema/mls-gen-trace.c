@@ -12,8 +12,9 @@
  * thread, each with its data spans (validation, conversions, copies), one to
  * three compute requests on cpu / gpu / npu with their layers nested
  * inside, and GPU / Neural Engine busy spans under the requests. One model
- * is reloaded before some predictions, like the classic mistake. The same
- * N and SEED give the same file.
+ * is reloaded before some predictions, like the classic mistake. It ends
+ * with 42 lost events and one incomplete prediction. The same N and SEED
+ * give the same file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,13 +197,41 @@ setup (Gen *gen, int64_t t0)
     }
 }
 
+/* How recordings end: LTTng dropped a few events somewhere, and the app
+ * was killed in a prediction whose end was never seen (it ends at the
+ * process's last event, complete = 0). */
+static void
+finish_recording (Gen *gen, int64_t *clock, int add_incomplete)
+{
+  MlsSpan span = {
+    .id = gen->next_id++, .kind_id = MLS_KIND_PREDICTION,
+    .model_id = gen->models[3], .pid = 4200, .tid = 4200,
+    .start_ns = clock[3], .end_ns = clock[3] + 50000, .complete = 0,
+  };
+
+  if (mls_store_add_lost_events (gen->store, clock[0] / 2, clock[0] / 2
+                                 + 1000000, 42, 0, "channel0_1",
+                                 &gen->error) != 0
+      || (add_incomplete
+          && mls_store_add_span (gen->store, &span, &gen->error) < 0))
+    {
+      fprintf (stderr, "mls-gen-trace: %s\n", gen->error.message);
+      exit (1);
+    }
+  gen->n_spans += add_incomplete;
+}
+
 static void
 generate (Gen *gen, int64_t t0)
 {
   int64_t clock[6];
+  int add_incomplete;
 
   for (int i = 0; i < 6; i++)
     clock[i] = t0 + 900000000 + i * 300000;
+  /* The last span is the incomplete prediction. */
+  add_incomplete = gen->max_spans > 0;
+  gen->max_spans -= add_incomplete;
   setup (gen, t0);
   while (gen->n_spans < gen->max_spans)
     {
@@ -223,6 +252,7 @@ generate (Gen *gen, int64_t t0)
                       1 + (int) (next_random (gen) % 3));
       clock[thread] = t + jitter (gen, 400000);
     }
+  finish_recording (gen, clock, add_incomplete);
 }
 
 static double

@@ -339,6 +339,60 @@ test_export (void)
   g_free (out);
 }
 
+/* GPU and Neural Engine busy spans go on per-process device tracks with
+ * their names; the thread that sent the request keeps its own. */
+static void
+test_export_devices (void)
+{
+  static const TestSpan device_spans[] = {
+    { MLS_KIND_GPU_COMPUTE, 1, 0, 5000 }, { MLS_KIND_GPU_BUSY, 1, 1000, 5000 },
+    { MLS_KIND_NPU_BUSY, 2, 7000, 300 },
+  };
+  char *path = g_build_filename (dir, "devices.mlscope", NULL);
+  Run r;
+  json_object *root, *events;
+  int found_gpu_name = 0, found_npu_name = 0;
+
+  test_write_db (path, device_spans, G_N_ELEMENTS (device_spans));
+  r = run ("export", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = json_tokener_parse (r.out);
+  g_assert_nonnull (root);
+  g_assert_true (json_object_object_get_ex (root, "traceEvents", &events));
+  for (size_t i = 0; i < json_object_array_length (events); i++)
+    {
+      json_object *e = json_object_array_get_idx (events, i), *v, *args;
+      const char *name;
+      int64_t tid;
+      json_object_object_get_ex (e, "name", &v);
+      name = json_object_get_string (v);
+      json_object_object_get_ex (e, "tid", &v);
+      tid = v ? json_object_get_int64 (v) : 0;
+      if (strcmp (name, "GPU Compute Request") == 0)
+        g_assert_cmpint (tid, ==, 101);
+      else if (strcmp (name, "GPU Busy") == 0)
+        g_assert_cmpint (tid, ==, 2000000001);
+      else if (strcmp (name, "Neural Engine Busy") == 0)
+        g_assert_cmpint (tid, ==, 2000000002);
+      else if (strcmp (name, "thread_name") == 0)
+        {
+          json_object_object_get_ex (e, "args", &args);
+          json_object_object_get_ex (args, "name", &v);
+          found_gpu_name |= tid == 2000000001
+                            && strcmp (json_object_get_string (v),
+                                       "GPU (device)") == 0;
+          found_npu_name |= tid == 2000000002
+                            && strcmp (json_object_get_string (v),
+                                       "Neural Engine (device)") == 0;
+        }
+    }
+  g_assert_true (found_gpu_name);
+  g_assert_true (found_npu_name);
+  json_object_put (root);
+  run_clear (&r);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -356,6 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mlscope/stats-table", test_table);
   g_test_add_func ("/mlscope/errors", test_errors);
   g_test_add_func ("/mlscope/export", test_export);
+  g_test_add_func ("/mlscope/export-devices", test_export_devices);
   status = g_test_run ();
   g_free (spans);
   g_free (db_path);
