@@ -166,6 +166,34 @@ count_span (Summary *summary, int64_t start_ns, int64_t dur_ns)
   return 0;
 }
 
+/* Feeds every span to the accumulators, in model, kind, start order. */
+static int
+count_spans (Summary *summary, sqlite3_stmt *spans)
+{
+  int step;
+
+  while ((step = sqlite3_step (spans)) == SQLITE_ROW)
+    {
+      int64_t model_id = sqlite3_column_int64 (spans, 0);
+      int64_t kind_id = sqlite3_column_int64 (spans, 1);
+
+      if (model_id != summary->model_id || kind_id != summary->kind_id)
+        {
+          if (flush (summary) != 0)
+            return -1;
+          summary->model_id = model_id;
+          summary->kind_id = kind_id;
+        }
+      if (count_span (summary, sqlite3_column_int64 (spans, 2),
+                      sqlite3_column_int64 (spans, 3)) != 0)
+        return -1;
+    }
+  if (step != SQLITE_DONE || flush (summary) != 0
+      || flush_batch (summary) != SQLITE_OK)
+    return -1;
+  return 0;
+}
+
 int
 mls_store_build_summary (MlsStore *store, MlsError *error)
 {
@@ -179,32 +207,7 @@ mls_store_build_summary (MlsStore *store, MlsError *error)
                           " ORDER BY model_id, kind_id, start_ns", -1,
                           &spans, NULL) == SQLITE_OK
       && prepare_inserts (store, &summary) == SQLITE_OK)
-    {
-      rc = 0;
-      while (rc == 0 && sqlite3_step (spans) == SQLITE_ROW)
-        {
-          int64_t model_id = sqlite3_column_int64 (spans, 0);
-          int64_t kind_id = sqlite3_column_int64 (spans, 1);
-
-          if ((model_id != summary.model_id || kind_id != summary.kind_id)
-              && (rc = flush (&summary)) == 0)
-            {
-              summary.model_id = model_id;
-              summary.kind_id = kind_id;
-            }
-          if (rc == 0)
-            rc = count_span (&summary, sqlite3_column_int64 (spans, 2),
-                             sqlite3_column_int64 (spans, 3));
-        }
-      if (rc == 0 && sqlite3_errcode (store->db) != SQLITE_DONE
-          && sqlite3_errcode (store->db) != SQLITE_OK
-          && sqlite3_errcode (store->db) != SQLITE_ROW)
-        rc = -1;
-      if (rc == 0)
-        rc = flush (&summary);
-      if (rc == 0 && flush_batch (&summary) != SQLITE_OK)
-        rc = -1;
-    }
+    rc = count_spans (&summary, spans);
   if (rc != 0)
     mls_error_sqlite (store, error, "cannot compute span_summary");
   sqlite3_finalize (spans);
