@@ -1,0 +1,415 @@
+/*
+ * mls-import-check.c: finds the CTF traces under a recording directory and
+ * checks their files before babeltrace2 reads them.
+ *
+ * babeltrace2 2.0.4 spins forever on a truncated packetized metadata file,
+ * and refuses a whole trace when one data stream file ends in a partial
+ * packet. So: every metadata packet header is checked against the file's
+ * size (a bad or partial one is an error naming the file), and every data
+ * stream is measured in whole packets, from its index file when there is
+ * one, else from the packet headers. A stream that ends in a partial packet
+ * is cut back to its whole packets in a salvage copy of the trace (the other
+ * files are symlinked), with a warning, so everything readable is kept.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mls-import.h"
+
+#define METADATA_MAGIC 0x75d11d57u
+#define METADATA_HEADER_SIZE 37
+#define PACKET_MAGIC 0xc1fc1fc1u
+#define INDEX_MAGIC 0xc1f1dcc1u
+/* LTTng-UST packet header (magic, uuid, stream_id, stream_instance_id)
+ * then context (timestamp_begin, timestamp_end, content_size, packet_size). */
+#define PACKET_SIZE_OFFSET 56
+
+static guint32
+read_u32 (const guint8 *p, gboolean be)
+{
+  guint32 v;
+  memcpy (&v, p, 4);
+  return be ? GUINT32_FROM_BE (v) : GUINT32_FROM_LE (v);
+}
+
+static guint64
+read_u64 (const guint8 *p, gboolean be)
+{
+  guint64 v;
+  memcpy (&v, p, 8);
+  return be ? GUINT64_FROM_BE (v) : GUINT64_FROM_LE (v);
+}
+
+static gboolean
+read_file (const char *path, guint8 **data, gsize *len, GError **error)
+{
+  GError *e = NULL;
+  if (!g_file_get_contents (path, (char **) data, len, &e))
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks a metadata file: packetized (every packet whole and sane) or plain
+ * text starting with the CTF signature. */
+static gboolean
+check_metadata (const char *path, MlsTraceDir *t, GError **error)
+{
+  guint8 *data;
+  gsize len;
+  if (!read_file (path, &data, &len, error))
+    return FALSE;
+  gboolean ok = FALSE;
+  if (len == 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1,
+                   "%s: empty metadata file (the recording was cut short)",
+                   path);
+      goto out;
+    }
+  if (len >= 4 && (read_u32 (data, FALSE) == METADATA_MAGIC
+                   || read_u32 (data, TRUE) == METADATA_MAGIC))
+    {
+      gboolean be = read_u32 (data, TRUE) == METADATA_MAGIC;
+      gsize off = 0;
+      for (int n = 0; off < len; n++)
+        {
+          if (len - off < METADATA_HEADER_SIZE)
+            {
+              g_set_error (error, MLS_IMPORT_ERROR, 1,
+                           "%s: metadata truncated in the header of packet "
+                           "%d (offset %zu of %zu bytes)", path, n, off, len);
+              goto out;
+            }
+          const guint8 *h = data + off;
+          guint32 content = read_u32 (h + 24, be);
+          guint32 size = read_u32 (h + 28, be);
+          if (read_u32 (h, be) != METADATA_MAGIC || size % 8 != 0
+              || size / 8 < METADATA_HEADER_SIZE || content > size
+              || content / 8 < METADATA_HEADER_SIZE)
+            {
+              g_set_error (error, MLS_IMPORT_ERROR, 1,
+                           "%s: corrupt metadata packet %d at offset %zu",
+                           path, n, off);
+              goto out;
+            }
+          if (size / 8 > len - off)
+            {
+              g_set_error (error, MLS_IMPORT_ERROR, 1,
+                           "%s: metadata truncated: packet %d needs %u bytes "
+                           "at offset %zu, the file has %zu", path, n,
+                           size / 8, off, len);
+              goto out;
+            }
+          if (n == 0)
+            {
+              memcpy (t->uuid, h + 4, 16);
+              t->has_uuid = TRUE;
+            }
+          off += size / 8;
+        }
+      ok = TRUE;
+    }
+  else if (len >= 6 && memcmp (data, "/* CTF", 6) == 0)
+    ok = TRUE;
+  else
+    g_set_error (error, MLS_IMPORT_ERROR, 1,
+                 "%s: not a CTF metadata file (no packet magic, no CTF "
+                 "signature)", path);
+out:
+  g_free (data);
+  return ok;
+}
+
+/* Bytes of whole packets in a stream file, from its LTTng index. Returns
+ * FALSE when there is no usable index. */
+static gboolean
+whole_bytes_from_index (const char *dir, const char *name, gsize file_len,
+                        gsize *whole)
+{
+  char *idx_name = g_strconcat (name, ".idx", NULL);
+  char *path = g_build_filename (dir, "index", idx_name, NULL);
+  guint8 *data = NULL;
+  gsize len;
+  gboolean ok = FALSE;
+  g_free (idx_name);
+  if (!g_file_get_contents (path, (char **) &data, &len, NULL) || len < 16
+      || read_u32 (data, TRUE) != INDEX_MAGIC)
+    goto out;
+  guint32 entry_len = read_u32 (data + 12, TRUE);
+  if (entry_len < 16)
+    goto out;
+  gsize end = 0;
+  for (gsize off = 16; off + entry_len <= len; off += entry_len)
+    {
+      guint64 p_off = read_u64 (data + off, TRUE);
+      guint64 p_size = read_u64 (data + off + 8, TRUE) / 8;
+      if (p_off != end || p_size == 0 || p_off + p_size > file_len)
+        break;
+      end = p_off + p_size;
+    }
+  *whole = end;
+  ok = TRUE;
+out:
+  g_free (data);
+  g_free (path);
+  return ok;
+}
+
+/* Bytes of whole packets in a stream file, walking its packet headers
+ * (one small read per packet, whatever the file's size). */
+static gsize
+whole_bytes_from_headers (const char *path, gsize len)
+{
+  int fd = g_open (path, O_RDONLY, 0);
+  gsize off = 0;
+  guint8 h[PACKET_SIZE_OFFSET + 8];
+  while (fd >= 0 && len - off >= sizeof h
+         && pread (fd, h, sizeof h, off) == (gssize) sizeof h)
+    {
+      gboolean be = read_u32 (h, TRUE) == PACKET_MAGIC;
+      if (!be && read_u32 (h, FALSE) != PACKET_MAGIC)
+        break;
+      guint64 size = read_u64 (h + PACKET_SIZE_OFFSET, be) / 8;
+      if (size < sizeof h || size > len - off)
+        break;
+      off += size;
+    }
+  if (fd >= 0)
+    close (fd);
+  return off;
+}
+
+static gboolean
+is_stream_file (const char *dir, const char *name, GStatBuf *st)
+{
+  if (name[0] == '.' || strcmp (name, "metadata") == 0)
+    return FALSE;
+  char *path = g_build_filename (dir, name, NULL);
+  gboolean ok = g_stat (path, st) == 0 && S_ISREG (st->st_mode);
+  g_free (path);
+  return ok;
+}
+
+/* Writes the salvage copy of trace `t`: metadata and whole streams
+ * symlinked, cut streams copied up to `cut` bytes (0: left out). */
+static gboolean
+write_salvage (MlsTraceSet *set, MlsTraceDir *t, GHashTable *cuts,
+               GError **error)
+{
+  if (set->tmp_root == NULL)
+    {
+      set->tmp_root = g_dir_make_tmp ("mlscope-salvage-XXXXXX", NULL);
+      if (set->tmp_root == NULL)
+        {
+          g_set_error (error, MLS_IMPORT_ERROR, 1,
+                       "cannot create a temporary directory: %s",
+                       g_strerror (errno));
+          return FALSE;
+        }
+    }
+  char *sub = g_strdup_printf ("trace-%u", set->traces->len);
+  t->read_dir = g_build_filename (set->tmp_root, sub, NULL);
+  g_free (sub);
+  g_mkdir (t->read_dir, 0700);
+  GDir *d = g_dir_open (t->source_dir, 0, NULL);
+  const char *name;
+  gboolean ok = TRUE;
+  while (ok && d && (name = g_dir_read_name (d)) != NULL)
+    {
+      char *src = g_build_filename (t->source_dir, name, NULL);
+      char *dst = g_build_filename (t->read_dir, name, NULL);
+      gpointer cut;
+      GStatBuf st;
+      if (g_hash_table_lookup_extended (cuts, name, NULL, &cut))
+        {
+          guint8 *data;
+          gsize len;
+          if (GPOINTER_TO_SIZE (cut) > 0 && read_file (src, &data, &len, error))
+            {
+              ok = g_file_set_contents (dst, (char *) data,
+                                        GPOINTER_TO_SIZE (cut), NULL);
+              g_free (data);
+            }
+        }
+      else if (g_stat (src, &st) == 0 && S_ISREG (st.st_mode))
+        ok = symlink (src, dst) == 0;
+      if (!ok && error && *error == NULL)
+        g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot write %s: %s", dst,
+                     g_strerror (errno));
+      g_free (src);
+      g_free (dst);
+    }
+  if (d)
+    g_dir_close (d);
+  return ok;
+}
+
+/* Measures the stream files of trace `t`, salvaging when one is cut. */
+static gboolean
+check_streams (MlsTraceSet *set, MlsTraceDir *t, gboolean quiet,
+               GError **error)
+{
+  GDir *d = g_dir_open (t->source_dir, 0, NULL);
+  GHashTable *cuts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      GStatBuf st;
+      if (!is_stream_file (t->source_dir, name, &st) || st.st_size == 0)
+        continue;
+      /* The index is authoritative for the packets it lists; packets it
+       * does not list yet are measured from their headers. */
+      gsize whole = 0;
+      if (whole_bytes_from_index (t->source_dir, name, st.st_size, &whole)
+          && whole == (gsize) st.st_size)
+        continue;
+      char *path = g_build_filename (t->source_dir, name, NULL);
+      whole = MAX (whole, whole_bytes_from_headers (path, st.st_size));
+      g_free (path);
+      if (whole == (gsize) st.st_size)
+        continue;
+      if (!quiet)
+        g_printerr ("mlscope import: warning: %s/%s: stream truncated "
+                    "(%zu of %jd bytes are whole packets); keeping the whole "
+                    "packets\n", t->source_dir, name, whole,
+                    (intmax_t) st.st_size);
+      g_hash_table_insert (cuts, g_strdup (name), GSIZE_TO_POINTER (whole));
+      mls_import_progress++;
+    }
+  if (d)
+    g_dir_close (d);
+  gboolean ok = TRUE;
+  if (g_hash_table_size (cuts) > 0)
+    {
+      ok = write_salvage (set, t, cuts, error);
+      set->salvaged = TRUE;
+    }
+  g_hash_table_destroy (cuts);
+  return ok;
+}
+
+static void
+trace_dir_free (gpointer data)
+{
+  MlsTraceDir *t = data;
+  if (t->read_dir != t->source_dir)
+    g_free (t->read_dir);
+  g_free (t->source_dir);
+  g_free (t);
+}
+
+/* Collects directories that directly hold a `metadata` file. */
+static void
+find_traces (const char *dir, int depth, GPtrArray *found)
+{
+  char *meta = g_build_filename (dir, "metadata", NULL);
+  if (g_file_test (meta, G_FILE_TEST_IS_REGULAR))
+    g_ptr_array_add (found, g_strdup (dir));
+  g_free (meta);
+  if (depth > 8)
+    return;
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  GPtrArray *subdirs = g_ptr_array_new_with_free_func (g_free);
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      char *sub = g_build_filename (dir, name, NULL);
+      if (strcmp (name, "index") != 0
+          && g_file_test (sub, G_FILE_TEST_IS_DIR)
+          && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
+        g_ptr_array_add (subdirs, sub);
+      else
+        g_free (sub);
+    }
+  if (d)
+    g_dir_close (d);
+  /* Sorted, so the same recording always imports the same way. */
+  g_ptr_array_sort (subdirs, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < subdirs->len; i++)
+    find_traces (g_ptr_array_index (subdirs, i), depth + 1, found);
+  g_ptr_array_free (subdirs, TRUE);
+}
+
+MlsTraceSet *
+mls_trace_set_scan (const char *root, gboolean quiet, GError **error)
+{
+  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s: %s", root,
+                   g_file_test (root, G_FILE_TEST_EXISTS)
+                   ? "not a directory" : "no such directory");
+      return NULL;
+    }
+  MlsTraceSet *set = g_new0 (MlsTraceSet, 1);
+  set->traces = g_ptr_array_new_with_free_func (trace_dir_free);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  find_traces (root, 0, found);
+  if (found->len == 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1,
+                   "%s: no CTF trace found (no 'metadata' file in it or "
+                   "its subdirectories)", root);
+      goto fail;
+    }
+  for (guint i = 0; i < found->len; i++)
+    {
+      MlsTraceDir *t = g_new0 (MlsTraceDir, 1);
+      t->source_dir = g_strdup (g_ptr_array_index (found, i));
+      t->read_dir = t->source_dir;
+      char *meta = g_build_filename (t->source_dir, "metadata", NULL);
+      gboolean ok = check_metadata (meta, t, error)
+                    && check_streams (set, t, quiet, error);
+      g_free (meta);
+      g_ptr_array_add (set->traces, t);
+      if (!ok)
+        goto fail;
+    }
+  g_ptr_array_free (found, TRUE);
+  return set;
+
+fail:
+  g_ptr_array_free (found, TRUE);
+  mls_trace_set_free (set);
+  return NULL;
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *d = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      char *sub = g_build_filename (path, name, NULL);
+      if (g_file_test (sub, G_FILE_TEST_IS_DIR)
+          && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (sub);
+      else
+        g_unlink (sub);
+      g_free (sub);
+    }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (path);
+}
+
+void
+mls_trace_set_free (MlsTraceSet *set)
+{
+  if (set == NULL)
+    return;
+  if (set->tmp_root != NULL)
+    remove_tree (set->tmp_root);
+  g_free (set->tmp_root);
+  g_ptr_array_free (set->traces, TRUE);
+  g_free (set);
+}
