@@ -382,8 +382,8 @@ fail:
   return NULL;
 }
 
-static void
-remove_tree (const char *path)
+void
+mls_import_remove_tree (const char *path)
 {
   GDir *d = g_dir_open (path, 0, NULL);
   const char *name;
@@ -392,7 +392,7 @@ remove_tree (const char *path)
       char *sub = g_build_filename (path, name, NULL);
       if (g_file_test (sub, G_FILE_TEST_IS_DIR)
           && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (sub);
+        mls_import_remove_tree (sub);
       else
         g_unlink (sub);
       g_free (sub);
@@ -408,7 +408,7 @@ mls_trace_set_free (MlsTraceSet *set)
   if (set == NULL)
     return;
   if (set->tmp_root != NULL)
-    remove_tree (set->tmp_root);
+    mls_import_remove_tree (set->tmp_root);
   g_free (set->tmp_root);
   g_ptr_array_free (set->traces, TRUE);
   g_free (set);

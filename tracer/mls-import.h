@@ -68,6 +68,8 @@ typedef struct {
 MlsTraceSet *mls_trace_set_scan (const char *root, gboolean quiet,
                                  GError **error);
 void mls_trace_set_free (MlsTraceSet *set);
+/* Removes a directory tree (symlinks are removed, not followed). */
+void mls_import_remove_tree (const char *path);
 
 /* ---- mls-import-read.c ---- */
 
