@@ -374,7 +374,9 @@ consume (bt_message_iterator *it, void *data)
             : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
 }
 
-/* babeltrace2's error causes, root cause first, as one line. */
+/* babeltrace2's error causes, as one line: the plugins' own messages,
+ * oldest (closest to the fault) first; the library's causes only repeat
+ * them with addresses. */
 static char *
 take_bt_error (void)
 {
@@ -383,12 +385,18 @@ take_bt_error (void)
     return g_strdup ("unknown babeltrace2 error");
   GString *s = g_string_new (NULL);
   guint64 n = bt_error_get_cause_count (err);
-  for (guint64 i = n; i > 0 && i + 3 > n; i--)
+  for (guint64 i = 0; i < n; i++)
     {
-      const char *m =
-        bt_error_cause_get_message (bt_error_borrow_cause_by_index (err, i - 1));
-      g_string_append_printf (s, "%s%s", s->len ? ": " : "", m);
+      const bt_error_cause *c = bt_error_borrow_cause_by_index (err, i);
+      const char *module = bt_error_cause_get_module_name (c);
+      if (module != NULL && strcmp (module, "libbabeltrace2") == 0)
+        continue;
+      g_string_append_printf (s, "%s%s", s->len ? ": " : "",
+                              bt_error_cause_get_message (c));
     }
+  if (s->len == 0 && n > 0)
+    g_string_append (s, bt_error_cause_get_message (
+                          bt_error_borrow_cause_by_index (err, 0)));
   bt_error_release (err);
   return g_string_free (s, FALSE);
 }
@@ -447,8 +455,9 @@ add_sources (bt_graph *graph, const bt_plugin *ctf, MlsTraceSet *set,
       if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
         {
           char *why = take_bt_error ();
-          g_string_append_printf (errors, "%s%s: %s", errors->len ? "\n" : "",
-                                  t->source_dir, why);
+          g_string_append_printf (errors, "%s%s: cannot read the trace's "
+                                  "metadata or stream headers (%s)",
+                                  errors->len ? "\n" : "", t->source_dir, why);
           g_free (why);
           continue;
         }
@@ -493,8 +502,7 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
   int added = add_sources (graph, ctf, set, muxer, quiet, errors);
   if (added == 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot read the trace: %s",
-                   errors->str);
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", errors->str);
       goto out;
     }
   if (errors->len && !quiet)

@@ -3,8 +3,7 @@
  * sessions `mlscope record` traces with, through liblttng-ctl.
  *
  * One channel in per-user buffers, discard mode, with sub-buffers large
- * enough not to lose events in bursts (64 KiB x 4 loses about two thirds of
- * a tight burst; 4 MiB x 4 lost none of 6 M events on this platform).
+ * enough not to lose events in bursts (mls-record.h).
  */
 #include <lttng/lttng.h>
 #include <string.h>
@@ -12,8 +11,6 @@
 #include "mls-import.h"
 #include "mls-record.h"
 
-#define SUBBUF_SIZE (4u << 20)
-#define NUM_SUBBUF 4
 #define SESSIOND_WAIT_MS 10000
 
 static struct lttng_domain
@@ -73,7 +70,8 @@ mls_lttng_ensure_sessiond (GError **error)
 }
 
 static gboolean
-add_channel (struct lttng_handle *handle, const char *name, GError **error)
+add_channel (struct lttng_handle *handle, const char *name,
+             guint64 subbuf_size, GError **error)
 {
   struct lttng_domain domain = ust_domain ();
   struct lttng_channel *chan = lttng_channel_create (&domain);
@@ -82,8 +80,8 @@ add_channel (struct lttng_handle *handle, const char *name, GError **error)
   g_strlcpy (chan->name, MLS_RECORD_CHANNEL, sizeof chan->name);
   chan->enabled = 1;
   chan->attr.overwrite = 0;
-  chan->attr.subbuf_size = SUBBUF_SIZE;
-  chan->attr.num_subbuf = NUM_SUBBUF;
+  chan->attr.subbuf_size = subbuf_size;
+  chan->attr.num_subbuf = MLS_RECORD_NUM_SUBBUF;
   int ret = lttng_enable_channel (handle, chan);
   lttng_channel_destroy (chan);
   return ret < 0 ? lttng_fail (ret, error, "enabling the channel", name)
@@ -133,7 +131,8 @@ add_events (struct lttng_handle *handle, const char *name, gboolean layers,
 
 gboolean
 mls_lttng_session_setup (const char *name, const char *output_dir,
-                         gboolean layers, GError **error)
+                         gboolean layers, guint64 subbuf_size,
+                         GError **error)
 {
   char *url = g_strconcat ("file://", output_dir, NULL);
   int ret = lttng_create_session (name, url);
@@ -142,7 +141,7 @@ mls_lttng_session_setup (const char *name, const char *output_dir,
     return lttng_fail (ret, error, "creating it", name);
   struct lttng_domain domain = ust_domain ();
   struct lttng_handle *handle = lttng_create_handle (name, &domain);
-  gboolean ok = handle != NULL && add_channel (handle, name, error)
+  gboolean ok = handle != NULL && add_channel (handle, name, subbuf_size, error)
                 && add_events (handle, name, layers, error);
   if (handle == NULL)
     lttng_fail (-LTTNG_ERR_NOMEM, error, "creating a handle", name);

@@ -3,7 +3,7 @@
  * already running) under an LTTng session, then imports the trace.
  *
  *   mlscope record -o FILE.mlscope [--layers] [--keep-ctf DIR]
- *                  [--session-name N] -- CMD [ARGS...]
+ *                  [--session-name N] [--subbuf-size BYTES] -- CMD [ARGS...]
  *   mlscope record --attach [--duration S] -o FILE.mlscope
  *
  * The command's stdin / stdout / stderr are its own, and mlscope exits with
@@ -29,6 +29,7 @@ typedef struct {
   gboolean layers;
   gboolean attach;
   double duration;
+  gint64 subbuf_size;
   gboolean quiet;
 } RecordOptions;
 
@@ -198,7 +199,8 @@ record (const RecordOptions *o, char **cmd)
 
   if (!mls_lttng_ensure_sessiond (&error)
       || (dir = trace_output_dir (o, &error)) == NULL
-      || !(created = mls_lttng_session_setup (session, dir, o->layers, &error))
+      || !(created = mls_lttng_session_setup (session, dir, o->layers,
+                                                   o->subbuf_size, &error))
       || !mls_lttng_session_start (session, &error))
     goto out;
 
@@ -277,10 +279,14 @@ mlscope_record (int argc, char **argv)
       "trace the apps already running instead of running a command", NULL },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o.duration,
       "with --attach: stop after S seconds (default: at Ctrl-C)", "S" },
+    { "subbuf-size", 0, 0, G_OPTION_ARG_INT64, &o.subbuf_size,
+      "per-CPU sub-buffer size, a power of two (default 4194304); smaller "
+      "buffers lose events in bursts", "BYTES" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "print errors only", NULL },
     { NULL },
   };
+  o.subbuf_size = MLS_RECORD_SUBBUF_SIZE;
   GOptionContext *ctx = g_option_context_new ("-- CMD [ARGS...]");
   g_option_context_set_summary (ctx,
     "Runs CMD under an LTTng session recording the mlrt events and imports\n"
@@ -306,6 +312,8 @@ mlscope_record (int argc, char **argv)
     problem = "--attach traces running apps: give no command";
   else if (!o.attach && cmd[0] == NULL)
     problem = "no command given (or use --attach)";
+  else if (o.subbuf_size < 4096 || (o.subbuf_size & (o.subbuf_size - 1)))
+    problem = "--subbuf-size must be a power of two of at least 4096";
   else if (o.duration < 0 || (o.duration > 0 && !o.attach))
     problem = "--duration takes a positive number of seconds, with --attach";
   if (problem != NULL)
