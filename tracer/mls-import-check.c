@@ -355,7 +355,7 @@ mls_trace_set_scan (const char *root, gboolean quiet, GError **error)
   find_traces (root, 0, found);
   if (found->len == 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1,
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_NO_TRACE,
                    "%s: no CTF trace found (no 'metadata' file in it or "
                    "its subdirectories)", root);
       goto fail;

@@ -197,9 +197,17 @@ mls_import_run (const char *trace_dir, const char *out_path,
   memset (summary, 0, sizeof *summary);
 
   GThread *dog = watchdog_start (trace_dir, out_path, options->quiet);
-  MlsTraceSet *set = mls_trace_set_scan (trace_dir, options->quiet, error);
-  if (set == NULL)
-    goto out;
+  GError *scan_error = NULL;
+  MlsTraceSet *set = mls_trace_set_scan (trace_dir, options->quiet,
+                                         &scan_error);
+  if (set == NULL && !(options->allow_empty
+                       && g_error_matches (scan_error, MLS_IMPORT_ERROR,
+                                           MLS_IMPORT_ERROR_NO_TRACE)))
+    {
+      g_propagate_error (error, scan_error);
+      goto out;
+    }
+  g_clear_error (&scan_error);
   store = mls_store_create (out_path, &err);
   if (store == NULL)
     {
@@ -207,7 +215,8 @@ mls_import_run (const char *trace_dir, const char *out_path,
       goto out;
     }
   builder = mls_span_builder_new (store);
-  if (!mls_read_traces (set, builder, &read, options->quiet, error)
+  if ((set != NULL
+       && !mls_read_traces (set, builder, &read, options->quiet, error))
       || !mls_span_builder_finish (builder, summary, error)
       || !write_meta (store, trace_dir, options, builder, &read, error))
     goto out;
@@ -219,7 +228,7 @@ mls_import_run (const char *trace_dir, const char *out_path,
   summary->events = read.events;
   summary->lost_events = read.lost_events;
   summary->lost_packets = read.lost_packets;
-  summary->partial = read.partial || set->salvaged;
+  summary->partial = read.partial || (set != NULL && set->salvaged);
   if (!options->quiet)
     warn_losses (trace_dir, &read, summary);
   ok = TRUE;

@@ -23,6 +23,9 @@
 typedef struct {
   const char *command;      /* meta "command", or NULL */
   gboolean quiet;           /* no warnings / summary on stderr */
+  gboolean allow_empty;     /* no trace at all: write an empty recording
+                               (`mlscope record` of an app that emitted
+                               nothing) instead of failing */
 } MlsImportOptions;
 
 typedef struct {
@@ -36,6 +39,7 @@ typedef struct {
 } MlsImportSummary;
 
 #define MLS_IMPORT_ERROR (mls_import_error_quark ())
+enum { MLS_IMPORT_ERROR_FAILED = 1, MLS_IMPORT_ERROR_NO_TRACE = 2 };
 GQuark mls_import_error_quark (void);
 
 /* Reads the trace(s) under `trace_dir` into a new database `out_path`.

@@ -228,7 +228,8 @@ record (const RecordOptions *o, char **cmd)
     goto out;
   created = FALSE;
 
-  MlsImportOptions io = { .command = command, .quiet = o->quiet };
+  MlsImportOptions io = { .command = command, .quiet = o->quiet,
+                          .allow_empty = TRUE };
   MlsImportSummary summary;
   if (!mls_import_run (dir, o->output, &io, &summary, &error))
     goto out;

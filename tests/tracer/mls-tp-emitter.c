@@ -21,9 +21,12 @@
  *   mls-tp-emitter burst EVENTS
  *     At least EVENTS events when layers are recorded (predictions of 14
  *     events each) as fast as possible, for the import benchmark.
- *   mls-tp-emitter wait SECONDS
- *     Prints "ready", waits for a line on stdin (or SECONDS), then emits
- *     `pattern 1 3`: used by the --attach test.
+ *   mls-tp-emitter loop SECONDS
+ *     Prints "ready", then runs a prediction of alpha every 10 ms until
+ *     stdin closes or SECONDS pass: an app already running, for --attach.
+ *
+ * Every mode first prints "pid N" on stdout, so tests can pick this
+ * process's spans out of a recording that may hold other apps too.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -239,6 +242,8 @@ die_mid_prediction (int complete)
 int
 main (int argc, char **argv)
 {
+  printf ("pid %d\n", (int) getpid ());
+  fflush (stdout);
   if (argc >= 4 && strcmp (argv[1], "pattern") == 0)
     pattern (atoi (argv[2]), atoi (argv[3]));
   else if (argc >= 3 && strcmp (argv[1], "kill") == 0)
@@ -249,18 +254,19 @@ main (int argc, char **argv)
       for (long n = 0; n < events; n += 14)
         predict (1, "alpha");
     }
-  else if (argc >= 3 && strcmp (argv[1], "wait") == 0)
+  else if (argc >= 3 && strcmp (argv[1], "loop") == 0)
     {
       struct pollfd pfd = { .fd = 0, .events = POLLIN };
+      uint64_t until = now_ns () + (uint64_t) atoi (argv[2]) * 1000000000u;
       printf ("ready\n");
       fflush (stdout);
-      poll (&pfd, 1, atoi (argv[2]) * 1000);
-      pattern (1, 3);
+      while (now_ns () < until && poll (&pfd, 1, 10) == 0)
+        predict (1, "alpha");
     }
   else
     {
       fprintf (stderr, "usage: mls-tp-emitter pattern THREADS PREDICTIONS | "
-               "kill COMPLETE | burst EVENTS | wait SECONDS\n");
+               "kill COMPLETE | burst EVENTS | loop SECONDS\n");
       return 2;
     }
   return 0;
