@@ -54,6 +54,7 @@ typedef struct {
 
 struct MlsSpanBuilder {
   MlsStore *store;
+  MlsSpanWriter *writer;
   GHashTable *processes;    /* pid -> Process */
   GHashTable *models;       /* name -> id */
   Process *last_process;
@@ -89,6 +90,7 @@ mls_span_builder_new (MlsStore *store)
 {
   MlsSpanBuilder *b = g_new0 (MlsSpanBuilder, 1);
   b->store = store;
+  b->writer = mls_span_writer_new (store);
   b->processes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                         process_free);
   b->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -102,6 +104,7 @@ mls_span_builder_free (MlsSpanBuilder *b)
 {
   if (b == NULL)
     return;
+  mls_span_writer_free (b->writer);
   g_hash_table_destroy (b->processes);
   g_hash_table_destroy (b->models);
   g_string_free (b->buf, TRUE);
@@ -189,7 +192,9 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
   if (g_hash_table_lookup_extended (b->models, name, NULL, &value))
     return GPOINTER_TO_SIZE (value);
   MlsError err = { 0 };
+  mls_span_writer_lock (b->writer);
   int64_t id = mls_store_intern_model (b->store, name, &err);
+  mls_span_writer_unlock (b->writer);
   if (id < 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
@@ -318,11 +323,11 @@ resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
     }
 }
 
+/* Hands the span to the writer thread, with its args (s->args is taken). */
 static gboolean
 write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
             gboolean complete, int status, GError **error)
 {
-  MlsError err = { 0 };
   MlsSpan row = {
     .id = s->db_id,
     .kind_id = s->kind_id,
@@ -336,17 +341,13 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     .end_ns = end_ns < s->start_ns ? s->start_ns : end_ns,
     .complete = complete,
     .status = status,
-    .args_json = s->args,
   };
-  if (mls_store_add_span (b->store, &row, &err) < 0)
-    {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
-      return FALSE;
-    }
+  char *args = s->args;
+  s->args = NULL;
   b->spans++;
   if (!complete)
     b->incomplete++;
-  return TRUE;
+  return mls_span_writer_add (b->writer, &row, args, error);
 }
 
 static gboolean
@@ -374,7 +375,7 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
     {
       s->start_ns = ev->start_ns;
       g_string_append_c (b->buf, '}');
-      s->args = b->buf->str;
+      s->args = g_strndup (b->buf->str, b->buf->len);
       gboolean ok = write_span (b, p, s, ev->end_ns, TRUE, 0, error);
       g_free (s);
       return ok;
@@ -447,8 +448,11 @@ mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
                            const char *stream, GError **error)
 {
   MlsError err = { 0 };
-  if (mls_store_add_lost_events (b->store, start_ns, end_ns, count, packets,
-                                 stream, &err) != 0)
+  mls_span_writer_lock (b->writer);
+  int ret = mls_store_add_lost_events (b->store, start_ns, end_ns, count,
+                                       packets, stream, &err);
+  mls_span_writer_unlock (b->writer);
+  if (ret != 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
       return FALSE;
@@ -457,7 +461,7 @@ mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
 }
 
 static gboolean
-finish_process (MlsSpanBuilder *b, Process *p, GError **error)
+write_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
   MlsError err = { 0 };
   const char *name = p->main_name ? p->main_name : p->first_name;
@@ -470,10 +474,22 @@ finish_process (MlsSpanBuilder *b, Process *p, GError **error)
     if (mls_store_intern_thread (b->store, p->pid, GPOINTER_TO_SIZE (key),
                                  value, &err) < 0)
       goto fail;
-  /* The process died or tracing stopped before these ended: they last
-   * until the last event seen from their process. */
+  return TRUE;
+
+fail:
+  g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+  return FALSE;
+}
+
+/* The process died or tracing stopped before these ended: they last until
+ * the last event seen from their process. */
+static gboolean
+finish_process (MlsSpanBuilder *b, Process *p, GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
   g_hash_table_iter_init (&iter, p->open);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       OpenSpan *s = value;
       char *args = g_strconcat (s->args, "}", NULL);
@@ -484,10 +500,6 @@ finish_process (MlsSpanBuilder *b, Process *p, GError **error)
     }
   g_hash_table_remove_all (p->open);
   return TRUE;
-
-fail:
-  g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
-  return FALSE;
 }
 
 gboolean
@@ -499,6 +511,13 @@ mls_span_builder_finish (MlsSpanBuilder *b, MlsImportSummary *summary,
   g_hash_table_iter_init (&iter, b->processes);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (!finish_process (b, value, error))
+      return FALSE;
+  /* Processes and threads are written once the writer is done. */
+  if (!mls_span_writer_finish (b->writer, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, b->processes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!write_process (b, value, error))
       return FALSE;
   summary->spans = b->spans;
   summary->incomplete = b->incomplete;
