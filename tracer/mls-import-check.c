@@ -10,6 +10,7 @@
  * one, else from the packet headers. A stream that ends in a partial packet
  * is cut back to its whole packets in a salvage copy of the trace (the other
  * files are symlinked), with a warning, so everything readable is kept.
+ * (Corruption inside a packet is found later, by mls-import-salvage.c.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -163,14 +164,14 @@ out:
   return ok;
 }
 
-/* Bytes of whole packets in a stream file, walking its packet headers
- * (one small read per packet, whatever the file's size). */
-static gsize
-whole_bytes_from_headers (const char *path, gsize len)
+GArray *
+mls_stream_packets (const char *path, gsize len)
 {
+  GArray *packets = g_array_new (FALSE, FALSE, sizeof (MlsRange));
   int fd = g_open (path, O_RDONLY, 0);
   gsize off = 0;
   guint8 h[PACKET_SIZE_OFFSET + 8];
+  /* One small read per packet, whatever the file's size. */
   while (fd >= 0 && len - off >= sizeof h
          && pread (fd, h, sizeof h, off) == (gssize) sizeof h)
     {
@@ -180,15 +181,28 @@ whole_bytes_from_headers (const char *path, gsize len)
       guint64 size = read_u64 (h + PACKET_SIZE_OFFSET, be) / 8;
       if (size < sizeof h || size > len - off)
         break;
+      MlsRange r = { off, off + size };
+      g_array_append_val (packets, r);
       off += size;
     }
   if (fd >= 0)
     close (fd);
-  return off;
+  return packets;
 }
 
-static gboolean
-is_stream_file (const char *dir, const char *name, GStatBuf *st)
+/* Bytes of whole packets in a stream file, from its packet headers. */
+static gsize
+whole_bytes_from_headers (const char *path, gsize len)
+{
+  GArray *packets = mls_stream_packets (path, len);
+  gsize whole = packets->len
+                ? g_array_index (packets, MlsRange, packets->len - 1).end : 0;
+  g_array_unref (packets);
+  return whole;
+}
+
+gboolean
+mls_is_stream_file (const char *dir, const char *name, GStatBuf *st)
 {
   if (name[0] == '.' || strcmp (name, "metadata") == 0)
     return FALSE;
@@ -198,54 +212,92 @@ is_stream_file (const char *dir, const char *name, GStatBuf *st)
   return ok;
 }
 
-/* Writes the salvage copy of trace `t`: metadata and whole streams
- * symlinked, cut streams copied up to `cut` bytes (0: left out). */
 static gboolean
-write_salvage (MlsTraceSet *set, MlsTraceDir *t, GHashTable *cuts,
-               GError **error)
+ensure_tmp_root (MlsTraceSet *set, GError **error)
 {
+  if (set->tmp_root != NULL)
+    return TRUE;
+  set->tmp_root = g_dir_make_tmp ("mlscope-salvage-XXXXXX", NULL);
   if (set->tmp_root == NULL)
+    g_set_error (error, MLS_IMPORT_ERROR, 1,
+                 "cannot create a temporary directory: %s",
+                 g_strerror (errno));
+  return set->tmp_root != NULL;
+}
+
+/* Copies the byte ranges `keep` of `src` into a new file `dst`. */
+static gboolean
+copy_ranges (const char *src, const char *dst, GArray *keep)
+{
+  int in = g_open (src, O_RDONLY, 0);
+  int out = g_open (dst, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  char buf[1 << 16];
+  gboolean ok = in >= 0 && out >= 0;
+  for (guint i = 0; ok && i < keep->len; i++)
     {
-      set->tmp_root = g_dir_make_tmp ("mlscope-salvage-XXXXXX", NULL);
-      if (set->tmp_root == NULL)
+      MlsRange r = g_array_index (keep, MlsRange, i);
+      for (gsize off = r.start; ok && off < r.end;)
         {
-          g_set_error (error, MLS_IMPORT_ERROR, 1,
-                       "cannot create a temporary directory: %s",
-                       g_strerror (errno));
-          return FALSE;
+          gssize n = pread (in, buf, MIN (r.end - off, sizeof buf), off);
+          ok = n > 0 && write (out, buf, n) == n;
+          off += n > 0 ? (gsize) n : 0;
         }
     }
-  char *sub = g_strdup_printf ("trace-%u", set->traces->len);
-  t->read_dir = g_build_filename (set->tmp_root, sub, NULL);
+  if (in >= 0)
+    close (in);
+  if (out >= 0)
+    close (out);
+  return ok;
+}
+
+/* Links or copies one file of trace `t` into `dir`: metadata and whole
+ * streams are symlinked, cut streams copied (left out when nothing of them
+ * is kept). */
+gboolean
+mls_trace_dir_link_file (MlsTraceDir *t, const char *name, const char *dir,
+                         GError **error)
+{
+  char *src = g_build_filename (t->source_dir, name, NULL);
+  char *dst = g_build_filename (dir, name, NULL);
+  GArray *keep = g_hash_table_lookup (t->cuts, name);
+  gboolean ok;
+  if (keep != NULL)
+    ok = keep->len == 0 || copy_ranges (src, dst, keep);
+  else
+    ok = symlink (src, dst) == 0;
+  if (!ok)
+    g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot write %s: %s", dst,
+                 g_strerror (errno));
+  g_free (src);
+  g_free (dst);
+  return ok;
+}
+
+/* Writes a salvage copy of trace `t` with its cuts applied (the index
+ * directory left out: it describes the uncut files) and reads from it. */
+gboolean
+mls_trace_dir_write_salvage (MlsTraceSet *set, MlsTraceDir *t,
+                             GError **error)
+{
+  if (!ensure_tmp_root (set, error))
+    return FALSE;
+  char *sub = g_strdup_printf ("trace-%u", set->n_copies++);
+  char *dir = g_build_filename (set->tmp_root, sub, NULL);
   g_free (sub);
-  g_mkdir (t->read_dir, 0700);
+  g_mkdir (dir, 0700);
+  if (t->read_dir != t->source_dir)
+    g_free (t->read_dir);
+  t->read_dir = dir;
+  set->salvaged = TRUE;
   GDir *d = g_dir_open (t->source_dir, 0, NULL);
   const char *name;
   gboolean ok = TRUE;
   while (ok && d && (name = g_dir_read_name (d)) != NULL)
     {
-      char *src = g_build_filename (t->source_dir, name, NULL);
-      char *dst = g_build_filename (t->read_dir, name, NULL);
-      gpointer cut;
       GStatBuf st;
-      if (g_hash_table_lookup_extended (cuts, name, NULL, &cut))
-        {
-          guint8 *data;
-          gsize len;
-          if (GPOINTER_TO_SIZE (cut) > 0 && read_file (src, &data, &len, error))
-            {
-              ok = g_file_set_contents (dst, (char *) data,
-                                        GPOINTER_TO_SIZE (cut), NULL);
-              g_free (data);
-            }
-        }
-      else if (g_stat (src, &st) == 0 && S_ISREG (st.st_mode))
-        ok = symlink (src, dst) == 0;
-      if (!ok && error && *error == NULL)
-        g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot write %s: %s", dst,
-                     g_strerror (errno));
-      g_free (src);
-      g_free (dst);
+      if (strcmp (name, "metadata") == 0
+          || mls_is_stream_file (t->source_dir, name, &st))
+        ok = mls_trace_dir_link_file (t, name, dir, error);
     }
   if (d)
     g_dir_close (d);
@@ -258,13 +310,11 @@ check_streams (MlsTraceSet *set, MlsTraceDir *t, gboolean quiet,
                GError **error)
 {
   GDir *d = g_dir_open (t->source_dir, 0, NULL);
-  GHashTable *cuts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            NULL);
   const char *name;
   while (d && (name = g_dir_read_name (d)) != NULL)
     {
       GStatBuf st;
-      if (!is_stream_file (t->source_dir, name, &st) || st.st_size == 0)
+      if (!mls_is_stream_file (t->source_dir, name, &st) || st.st_size == 0)
         continue;
       /* The index is authoritative for the packets it lists; packets it
        * does not list yet are measured from their headers. */
@@ -282,19 +332,17 @@ check_streams (MlsTraceSet *set, MlsTraceDir *t, gboolean quiet,
                     "(%zu of %jd bytes are whole packets); keeping the whole "
                     "packets\n", t->source_dir, name, whole,
                     (intmax_t) st.st_size);
-      g_hash_table_insert (cuts, g_strdup (name), GSIZE_TO_POINTER (whole));
+      GArray *keep = g_array_new (FALSE, FALSE, sizeof (MlsRange));
+      if (whole > 0)
+        g_array_append_val (keep, ((MlsRange) { 0, whole }));
+      g_hash_table_insert (t->cuts, g_strdup (name), keep);
       mls_import_progress++;
     }
   if (d)
     g_dir_close (d);
-  gboolean ok = TRUE;
-  if (g_hash_table_size (cuts) > 0)
-    {
-      ok = write_salvage (set, t, cuts, error);
-      set->salvaged = TRUE;
-    }
-  g_hash_table_destroy (cuts);
-  return ok;
+  if (g_hash_table_size (t->cuts) > 0)
+    return mls_trace_dir_write_salvage (set, t, error);
+  return TRUE;
 }
 
 static void
@@ -303,6 +351,7 @@ trace_dir_free (gpointer data)
   MlsTraceDir *t = data;
   if (t->read_dir != t->source_dir)
     g_free (t->read_dir);
+  g_hash_table_destroy (t->cuts);
   g_free (t->source_dir);
   g_free (t);
 }
@@ -365,6 +414,8 @@ mls_trace_set_scan (const char *root, gboolean quiet, GError **error)
       MlsTraceDir *t = g_new0 (MlsTraceDir, 1);
       t->source_dir = g_strdup (g_ptr_array_index (found, i));
       t->read_dir = t->source_dir;
+      t->cuts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_array_unref);
       char *meta = g_build_filename (t->source_dir, "metadata", NULL);
       gboolean ok = check_metadata (meta, t, error)
                     && check_streams (set, t, quiet, error);

@@ -529,23 +529,11 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
       bt_current_thread_clear_error ();
       goto out;
     }
+  /* What was delivered before a failure is valid: the caller decides
+   * whether to salvage, keep it or give up. */
   if (st != BT_GRAPH_RUN_STATUS_OK)
     {
-      char *why = take_bt_error ();
-      if (result->events == 0)
-        {
-          g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot read %s: %s",
-                       set->traces->len == 1
-                       ? ((MlsTraceDir *) set->traces->pdata[0])->source_dir
-                       : "the trace", why);
-          g_free (why);
-          goto out;
-        }
-      if (!quiet)
-        g_printerr ("mlscope import: warning: reading stopped after %"
-                    G_GINT64_FORMAT " events: %s; keeping what was read\n",
-                    result->events, why);
-      g_free (why);
+      result->failure = take_bt_error ();
       result->partial = TRUE;
     }
   ok = TRUE;
@@ -556,5 +544,80 @@ out:
   g_string_free (errors, TRUE);
   bt_plugin_put_ref (ctf);
   bt_plugin_put_ref (utils);
+  return ok;
+}
+
+typedef struct {
+  guint64 packets_ended;
+} Probe;
+
+static bt_graph_simple_sink_component_consume_func_status
+probe_consume (bt_message_iterator *it, void *data)
+{
+  Probe *p = data;
+  bt_message_array_const msgs;
+  guint64 count;
+  switch (bt_message_iterator_next (it, &msgs, &count))
+    {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+      break;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+    default:
+      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+    }
+  for (guint64 i = 0; i < count; i++)
+    {
+      if (bt_message_get_type (msgs[i]) == BT_MESSAGE_TYPE_PACKET_END)
+        p->packets_ended++;
+      bt_message_put_ref (msgs[i]);
+    }
+  mls_import_progress += count;
+  return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+}
+
+gboolean
+mls_read_probe (const char *dir, guint64 *packets_ended, char **why)
+{
+  const bt_plugin *ctf = find_plugin ("ctf", NULL);
+  if (ctf == NULL)
+    {
+      *why = g_strdup ("no babeltrace2 ctf plugin");
+      return FALSE;
+    }
+  Probe probe = { 0 };
+  bt_graph *graph = bt_graph_create (0);
+  bt_value *params = bt_value_map_create ();
+  bt_value *inputs;
+  bt_value_map_insert_empty_array_entry (params, "inputs", &inputs);
+  bt_value_array_append_string_element (inputs, dir);
+  const bt_component_source *src = NULL;
+  const bt_component_sink *sink = NULL;
+  gboolean ok = bt_graph_add_source_component (graph,
+    bt_plugin_borrow_source_component_class_by_name_const (ctf, "fs"),
+    "src", params, BT_LOGGING_LEVEL_NONE, &src)
+    == BT_GRAPH_ADD_COMPONENT_STATUS_OK;
+  /* One stream: one output port, no muxer needed. */
+  if (ok && bt_component_source_get_output_port_count (src) > 0)
+    {
+      bt_graph_add_simple_sink_component (graph, "sink", NULL, probe_consume,
+                                          NULL, &probe, &sink);
+      bt_graph_connect_ports (graph,
+        bt_component_source_borrow_output_port_by_index_const (src, 0),
+        bt_component_sink_borrow_input_port_by_name_const (sink, "in"), NULL);
+      bt_graph_run_status st;
+      do
+        st = bt_graph_run (graph);
+      while (st == BT_GRAPH_RUN_STATUS_AGAIN);
+      ok = st == BT_GRAPH_RUN_STATUS_OK;
+    }
+  if (!ok)
+    *why = take_bt_error ();
+  *packets_ended = probe.packets_ended;
+  bt_value_put_ref (params);
+  bt_graph_put_ref (graph);
+  bt_plugin_put_ref (ctf);
   return ok;
 }

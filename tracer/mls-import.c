@@ -173,16 +173,62 @@ warn_losses (const char *trace_dir, const MlsReadResult *read,
              const MlsImportSummary *summary)
 {
   if (read->lost_events > 0 || read->lost_packets > 0)
-    g_printerr ("mlscope import: warning: %s: LTTng discarded %"
-                G_GINT64_FORMAT " events and %" G_GINT64_FORMAT " packets "
-                "(sub-buffers too small for the event rate); spans around "
-                "them may be incomplete\n", trace_dir, read->lost_events,
-                read->lost_packets);
+    g_printerr ("mlscope import: warning: %s: %" G_GINT64_FORMAT " events "
+                "and %" G_GINT64_FORMAT " packets lost (discarded by LTTng "
+                "when its sub-buffers were full, or cut out as damaged); "
+                "spans around them may be incomplete\n", trace_dir,
+                read->lost_events, read->lost_packets);
   if (summary->unmatched_ends > 0)
     g_printerr ("mlscope import: warning: %" G_GINT64_FORMAT " end events "
                 "had no begin in the trace (tracing started mid-span?)\n",
                 summary->unmatched_ends);
 }
+
+static void
+discard_store (MlsStore *store, const char *out_path)
+{
+  /* Never leave a half-written database behind. */
+  char *partial = g_strconcat (out_path, ".partial", NULL);
+  mls_store_close (store);
+  unlink (partial);
+  g_free (partial);
+}
+
+static void
+read_result_clear (MlsReadResult *read)
+{
+  g_free (read->hostname);
+  g_free (read->failure);
+  memset (read, 0, sizeof *read);
+}
+
+/* One pass: reads `set` (NULL: nothing to read) into a new store. Returns
+ * the store, unfinished, or NULL with `error`. */
+static MlsStore *
+import_pass (MlsTraceSet *set, const char *out_path,
+             const MlsImportOptions *options, MlsSpanBuilder **builder,
+             MlsReadResult *read, GError **error)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create (out_path, &err);
+  if (store == NULL)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      return NULL;
+    }
+  *builder = mls_span_builder_new (store);
+  if (set != NULL
+      && !mls_read_traces (set, *builder, read, options->quiet, error))
+    {
+      mls_span_builder_free (*builder);
+      *builder = NULL;
+      discard_store (store, out_path);
+      return NULL;
+    }
+  return store;
+}
+
+#define MAX_SALVAGE_PASSES 4
 
 gboolean
 mls_import_run (const char *trace_dir, const char *out_path,
@@ -208,16 +254,29 @@ mls_import_run (const char *trace_dir, const char *out_path,
       goto out;
     }
   g_clear_error (&scan_error);
-  store = mls_store_create (out_path, &err);
-  if (store == NULL)
+
+  /* A read that fails inside a packet is redone without the bad packets. */
+  for (int pass = 0;; pass++)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      store = import_pass (set, out_path, options, &builder, &read, error);
+      if (store == NULL)
+        goto out;
+      if (read.failure == NULL || pass == MAX_SALVAGE_PASSES
+          || !mls_trace_set_cut_corrupt (set, options->quiet, NULL))
+        break;
+      mls_span_builder_free (builder);
+      builder = NULL;
+      discard_store (store, out_path);
+      store = NULL;
+      read_result_clear (&read);
+    }
+  if (read.failure != NULL && read.events == 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot read %s: %s",
+                   trace_dir, read.failure);
       goto out;
     }
-  builder = mls_span_builder_new (store);
-  if ((set != NULL
-       && !mls_read_traces (set, builder, &read, options->quiet, error))
-      || !mls_span_builder_finish (builder, summary, error)
+  if (!mls_span_builder_finish (builder, summary, error)
       || !write_meta (store, trace_dir, options, builder, &read, error))
     goto out;
   if (mls_store_finish (store, &err) != 0)
@@ -229,6 +288,11 @@ mls_import_run (const char *trace_dir, const char *out_path,
   summary->lost_events = read.lost_events;
   summary->lost_packets = read.lost_packets;
   summary->partial = read.partial || (set != NULL && set->salvaged);
+  if (read.failure != NULL)
+    summary->read_error = g_strdup_printf ("%s: reading stopped after %"
+                                           G_GINT64_FORMAT " events: %s",
+                                           trace_dir, read.events,
+                                           read.failure);
   if (!options->quiet)
     warn_losses (trace_dir, &read, summary);
   ok = TRUE;
@@ -237,16 +301,10 @@ out:
   watchdog_stop (dog);
   mls_span_builder_free (builder);
   if (store != NULL && !ok)
-    {
-      /* Never leave a half-written database behind. */
-      char *partial = g_strconcat (out_path, ".partial", NULL);
-      mls_store_close (store);
-      unlink (partial);
-      g_free (partial);
-    }
+    discard_store (store, out_path);
   else
     mls_store_close (store);
   mls_trace_set_free (set);
-  g_free (read.hostname);
+  read_result_clear (&read);
   return ok;
 }

@@ -16,6 +16,7 @@
 #define MLS_IMPORT_H
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdint.h>
 
 #include "mls-store.h"
@@ -36,6 +37,8 @@ typedef struct {
   int64_t lost_packets;
   int64_t unmatched_ends;   /* ends whose begin was not in the trace */
   gboolean partial;         /* some data could not be read (warned) */
+  char *read_error;         /* the database was written, but reading
+                               stopped early for this reason (g_free) */
 } MlsImportSummary;
 
 #define MLS_IMPORT_ERROR (mls_import_error_quark ())
@@ -45,7 +48,8 @@ GQuark mls_import_error_quark (void);
 /* Reads the trace(s) under `trace_dir` into a new database `out_path`.
  * Returns FALSE with `error` set (naming the file at fault) when nothing
  * usable could be read; readable data is always kept otherwise, with
- * warnings on stderr. */
+ * warnings on stderr, and summary->read_error says when the read still
+ * stopped early (callers should exit non-zero). */
 gboolean mls_import_run (const char *trace_dir, const char *out_path,
                          const MlsImportOptions *options,
                          MlsImportSummary *summary, GError **error);
@@ -58,11 +62,18 @@ typedef struct {
                                salvaged copy with whole packets only */
   guint8 uuid[16];
   gboolean has_uuid;
+  GHashTable *cuts;         /* stream file name -> GArray of MlsRange:
+                               the byte ranges (whole packets) kept */
 } MlsTraceDir;
+
+typedef struct {
+  gsize start, end;
+} MlsRange;
 
 typedef struct {
   GPtrArray *traces;        /* MlsTraceDir */
   char *tmp_root;           /* salvage directory, removed by free() */
+  guint n_copies;
   gboolean salvaged;
 } MlsTraceSet;
 
@@ -72,6 +83,26 @@ typedef struct {
 MlsTraceSet *mls_trace_set_scan (const char *root, gboolean quiet,
                                  GError **error);
 void mls_trace_set_free (MlsTraceSet *set);
+gboolean mls_is_stream_file (const char *dir, const char *name,
+                             GStatBuf *st);
+/* The packets of a stream file, as MlsRange, walking its headers up to
+ * `len` bytes. */
+GArray *mls_stream_packets (const char *path, gsize len);
+/* Links (or, when cut, copies) one file of `t` into `dir`. */
+gboolean mls_trace_dir_link_file (MlsTraceDir *t, const char *name,
+                                  const char *dir, GError **error);
+/* Makes `t` read from a new salvage copy with its cuts applied. */
+gboolean mls_trace_dir_write_salvage (MlsTraceSet *set, MlsTraceDir *t,
+                                      GError **error);
+
+/* ---- mls-import-salvage.c ---- */
+
+/* After a read failed inside a packet: reads each stream of `set` on its
+ * own and cuts the failing packet out of those that fail. Returns TRUE when
+ * something was cut (re-read `set` then). */
+gboolean mls_trace_set_cut_corrupt (MlsTraceSet *set, gboolean quiet,
+                                    GError **error);
+
 /* Removes a directory tree (symlinks are removed, not followed). */
 void mls_import_remove_tree (const char *path);
 
@@ -116,6 +147,7 @@ typedef struct {
   int64_t lost_events, lost_packets;
   int64_t events;
   gboolean partial;
+  char *failure;            /* why reading stopped early, or NULL */
 } MlsReadResult;
 
 /* Reads every trace of `set` in time order, feeding `builder`. A failure
@@ -124,6 +156,11 @@ typedef struct {
 gboolean mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
                           MlsReadResult *result, gboolean quiet,
                           GError **error);
+
+/* Reads one trace directory to its end, only to see whether babeltrace2
+ * can: returns FALSE with `why` if not, with the number of packets read
+ * whole before the failure in *packets_ended. */
+gboolean mls_read_probe (const char *dir, guint64 *packets_ended, char **why);
 
 /* Progress, for the watchdog and the progress line: bumped as messages are
  * consumed. */

@@ -66,6 +66,13 @@ mlscope_import (int argc, char **argv)
   if (!quiet)
     print_summary (output, &summary);
   status = 0;
+  if (summary.read_error != NULL)
+    {
+      g_printerr ("mlscope import: %s; %s holds what was read before\n",
+                  summary.read_error, output);
+      g_free (summary.read_error);
+      status = 1;
+    }
 
 out:
   g_clear_error (&error);

@@ -240,6 +240,13 @@ record (const RecordOptions *o, char **cmd)
                 summary.events == 0 ? "; no mlrt events were recorded (does "
                 "the app use libmlrt?)" : "");
   status = app_status;
+  if (summary.read_error != NULL)
+    {
+      g_printerr ("mlscope record: %s; %s holds what was read before\n",
+                  summary.read_error, o->output);
+      g_free (summary.read_error);
+      status = app_status != 0 ? app_status : 1;
+    }
 
 out:
   if (error != NULL)

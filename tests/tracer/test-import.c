@@ -3,12 +3,13 @@
  * recording (kept as CTF, with small sub-buffers so streams hold many
  * packets) is copied and damaged in the ways recordings really get damaged:
  * garbage, truncated or empty metadata, metadata cut at a packet boundary,
- * a data stream cut in the middle of a packet, empty or missing
- * directories. Each must give a clear error naming the file and a non-zero
+ * a data stream cut in the middle of a packet, damage inside a packet,
+ * empty or missing directories. Each must give a clear error naming the file and a non-zero
  * exit (or, for a cut stream, keep every whole packet and warn), never a
  * crash or a hang.
  */
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -261,6 +262,48 @@ test_truncated_stream (void)
   g_free (copy);
 }
 
+/* Damage inside a packet (headers intact): babeltrace2 fails mid-read; the
+ * import finds the stream and packet, cuts that packet out, reads again,
+ * keeps everything else, and counts the packet as lost. */
+static void
+test_corrupt_packet (void)
+{
+  char *trace;
+  char *copy = copy_good ("bad-packet", &trace);
+  goffset size;
+  char *stream = largest_stream (trace, &size);
+  g_assert_cmpint (size, >=, 3 * 16384);
+  /* Packet 1 (16 KiB packets), well past its header. */
+  FILE *f = fopen (stream, "r+b");
+  g_assert_nonnull (f);
+  guint8 junk[2000];
+  memset (junk, 0xff, sizeof junk);
+  g_assert_cmpint (fseek (f, 16384 + 4000, SEEK_SET), ==, 0);
+  g_assert_cmpint (fwrite (junk, 1, sizeof junk, f), ==, sizeof junk);
+  fclose (f);
+
+  char *db = g_build_filename (work, "bad-packet.mlscope", NULL);
+  MlsRun *run = import (copy, db);
+  g_assert_cmpint (run->status, ==, 0);
+  char *base = g_path_get_basename (stream);
+  g_assert_nonnull (strstr (run->err, base));
+  g_assert_nonnull (strstr (run->err, "corrupt data in the packet at offset "
+                            "16384"));
+  sqlite3 *s = mls_test_open_db (db);
+  gint64 spans = mls_test_q_int (s, "SELECT count(*) FROM span");
+  g_assert_cmpint (spans, <, good_spans);
+  g_assert_cmpint (spans, >, good_spans / 2);
+  g_assert_cmpint (mls_test_q_int (s, "SELECT value FROM meta WHERE key = "
+                   "'lost_packets'"), >=, 1);
+  sqlite3_close (s);
+  mls_test_run_free (run);
+  g_free (base);
+  g_free (db);
+  g_free (stream);
+  g_free (trace);
+  g_free (copy);
+}
+
 static void
 test_unwritable_output (void)
 {
@@ -293,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/garbage-metadata", test_garbage_metadata);
   g_test_add_func ("/import/truncated-metadata", test_truncated_metadata);
   g_test_add_func ("/import/truncated-stream", test_truncated_stream);
+  g_test_add_func ("/import/corrupt-packet", test_corrupt_packet);
   g_test_add_func ("/import/unwritable-output", test_unwritable_output);
   g_test_add_func ("/import/usage", test_usage);
   int status = g_test_run ();
