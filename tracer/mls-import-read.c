@@ -311,6 +311,37 @@ handle_discarded (Reader *r, const bt_message *msg, gboolean packets)
                                     stream_name (stream), &r->error);
 }
 
+static char *
+env_string (const bt_trace *trace, const char *name)
+{
+  const bt_value *v =
+    bt_trace_borrow_environment_entry_value_by_name_const (trace, name);
+  return v != NULL && bt_value_is_string (v)
+         ? g_strdup (bt_value_string_get (v)) : NULL;
+}
+
+/* LTTng writes "20261125T073445+0000"; the database keeps ISO 8601. */
+static char *
+iso_datetime (char *compact)
+{
+  GDateTime *dt = NULL;
+  if (compact != NULL && strlen (compact) == 20)
+    {
+      char *iso = g_strdup_printf ("%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%.3s:%.2s",
+                                   compact, compact + 4, compact + 6,
+                                   compact + 9, compact + 11, compact + 13,
+                                   compact + 15, compact + 18);
+      dt = g_date_time_new_from_iso8601 (iso, NULL);
+      g_free (iso);
+    }
+  g_free (compact);
+  if (dt == NULL)
+    return NULL;
+  char *out = g_date_time_format_iso8601 (dt);
+  g_date_time_unref (dt);
+  return out;
+}
+
 static void
 note_stream (Reader *r, const bt_message *msg)
 {
@@ -318,10 +349,9 @@ note_stream (Reader *r, const bt_message *msg)
     return;
   const bt_stream *stream = bt_message_stream_beginning_borrow_stream_const (msg);
   const bt_trace *trace = bt_stream_borrow_trace_const (stream);
-  const bt_value *v =
-    bt_trace_borrow_environment_entry_value_by_name_const (trace, "hostname");
-  if (v != NULL && bt_value_is_string (v))
-    r->result->hostname = g_strdup (bt_value_string_get (v));
+  r->result->hostname = env_string (trace, "hostname");
+  r->result->created = iso_datetime (env_string (trace,
+                                                 "trace_creation_datetime"));
 }
 
 static gboolean

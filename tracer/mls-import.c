@@ -154,9 +154,11 @@ write_meta (MlsStore *store, const char *trace_dir,
                                &err) == 0
     && mls_store_set_meta_int (store, "lost_packets", read->lost_packets,
                                &err) == 0
-    && mls_store_set_meta_text (store, "trace_path", abs_dir, &err) == 0
+    && mls_store_set_meta_text (store, "trace_path", options->trace_path
+                                ? options->trace_path : abs_dir, &err) == 0
     && mls_store_set_meta_text (store, "mlscope_version", "0.1.0", &err) == 0
-    && mls_store_set_meta_text (store, "recorded_at", recorded_at, &err) == 0;
+    && mls_store_set_meta_text (store, "recorded_at", read->created
+                                ? read->created : recorded_at, &err) == 0;
   /* The kernel is only known when the trace was recorded here. */
   if (ok && local && options->command != NULL)
     ok = mls_store_set_meta_text (store, "kernel", un.release, &err) == 0;
@@ -198,6 +200,7 @@ static void
 read_result_clear (MlsReadResult *read)
 {
   g_free (read->hostname);
+  g_free (read->created);
   g_free (read->failure);
   memset (read, 0, sizeof *read);
 }

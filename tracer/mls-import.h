@@ -23,6 +23,7 @@
 
 typedef struct {
   const char *command;      /* meta "command", or NULL */
+  const char *trace_path;   /* meta "trace_path", or NULL for TRACE_DIR */
   gboolean quiet;           /* no warnings / summary on stderr */
   gboolean allow_empty;     /* no trace at all: write an empty recording
                                (`mlscope record` of an app that emitted
@@ -142,6 +143,7 @@ typedef struct MlsSpanBuilder MlsSpanBuilder;
 
 typedef struct {
   char *hostname;           /* from the trace environment */
+  char *created;            /* trace_creation_datetime, ISO 8601 */
   int64_t clock_offset_ns;  /* add to trace ns for wall-clock ns */
   gboolean have_offset;
   int64_t lost_events, lost_packets;

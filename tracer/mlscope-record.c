@@ -229,7 +229,9 @@ record (const RecordOptions *o, char **cmd)
   created = FALSE;
 
   MlsImportOptions io = { .command = command, .quiet = o->quiet,
-                          .allow_empty = TRUE };
+                          .allow_empty = TRUE,
+                          .trace_path = o->keep_ctf
+                                        ? NULL : "(not kept: use --keep-ctf)" };
   MlsImportSummary summary;
   if (!mls_import_run (dir, o->output, &io, &summary, &error))
     goto out;

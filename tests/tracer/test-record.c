@@ -190,6 +190,10 @@ test_pattern (void)
                                    "= 'command'");
   g_assert_nonnull (strstr (command, "mls-tp-emitter pattern 3 5"));
   g_free (command);
+  char *path = mls_test_q_text (r->db, "SELECT value FROM meta WHERE key = "
+                                "'trace_path'");
+  g_assert_cmpstr (path, ==, "(not kept: use --keep-ctf)");
+  g_free (path);
   recording_free (r);
 }
 
@@ -325,6 +329,11 @@ test_keep_ctf (void)
   const char *extra[] = { "--keep-ctf", ctf, "--session-name", session, NULL };
   const char *emit[] = { "pattern", "2", "3", NULL };
   Recording *r = record_emitter (extra, emit, 0);
+
+  char *path = mls_test_q_text (r->db, "SELECT value FROM meta WHERE key = "
+                                "'trace_path'");
+  g_assert_cmpstr (path, ==, ctf);
+  g_free (path);
 
   /* The session is gone, the trace stays and imports the same again. */
   const char *list[] = { "lttng", "list", NULL };
