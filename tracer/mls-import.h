@@ -159,6 +159,13 @@ gboolean mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
                           MlsReadResult *result, gboolean quiet,
                           GError **error);
 
+/* ---- mls-import-bt.c ---- */
+
+/* Finds a babeltrace2 plugin (put_ref it), or fails saying what to
+ * install. */
+const struct bt_plugin *mls_bt_find_plugin (const char *name, GError **error);
+/* Takes the thread's babeltrace2 error as one line (g_free). */
+char *mls_bt_take_error (void);
 /* Reads one trace directory to its end, only to see whether babeltrace2
  * can: returns FALSE with `why` if not, with the number of packets read
  * whole before the failure in *packets_ended. */
