@@ -204,10 +204,22 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
   return id;
 }
 
+/* JSON building without printf: it was a tenth of the import's time. */
+static void
+json_key (GString *s, const char *key)
+{
+  if (s->len > 1)
+    g_string_append_c (s, ',');
+  g_string_append_c (s, '"');
+  g_string_append (s, key);
+  g_string_append_len (s, "\":", 2);
+}
+
 static void
 json_string (GString *s, const char *key, const char *value)
 {
-  g_string_append_printf (s, "%s\"%s\":\"", s->len > 1 ? "," : "", key);
+  json_key (s, key);
+  g_string_append_c (s, '"');
   for (const char *c = value ? value : ""; *c; c++)
     {
       if (*c == '"' || *c == '\\')
@@ -223,8 +235,16 @@ json_string (GString *s, const char *key, const char *value)
 static void
 json_int (GString *s, const char *key, int64_t value)
 {
-  g_string_append_printf (s, "%s\"%s\":%" G_GINT64_FORMAT,
-                          s->len > 1 ? "," : "", key, value);
+  char digits[24];
+  int n = sizeof digits;
+  uint64_t v = value < 0 ? -(uint64_t) value : (uint64_t) value;
+  do
+    digits[--n] = '0' + v % 10;
+  while ((v /= 10) != 0);
+  if (value < 0)
+    digits[--n] = '-';
+  json_key (s, key);
+  g_string_append_len (s, digits + n, sizeof digits - n);
 }
 
 static const char *
