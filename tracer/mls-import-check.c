@@ -241,6 +241,7 @@ copy_ranges (const char *src, const char *dst, GArray *keep)
           gssize n = pread (in, buf, MIN (r.end - off, sizeof buf), off);
           ok = n > 0 && write (out, buf, n) == n;
           off += n > 0 ? (gsize) n : 0;
+          mls_import_progress++;
         }
     }
   if (in >= 0)
