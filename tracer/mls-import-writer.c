@@ -58,6 +58,8 @@ writer_main (gpointer data)
       g_mutex_unlock (&w->lock);
       batch_free (batch);
       g_atomic_int_add (&w->queued, -1);
+      /* The reader may be waiting for room: this is progress too. */
+      mls_import_progress++;
     }
   return NULL;
 }

@@ -273,6 +273,9 @@ mls_import_run (const char *trace_dir, const char *out_path,
       store = NULL;
       read_result_clear (&read);
     }
+  /* Only babeltrace2 can hang; the store's own work may take long. */
+  watchdog_stop (dog);
+  dog = NULL;
   if (read.failure != NULL && read.events == 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot read %s: %s",
@@ -301,7 +304,8 @@ mls_import_run (const char *trace_dir, const char *out_path,
   ok = TRUE;
 
 out:
-  watchdog_stop (dog);
+  if (dog != NULL)
+    watchdog_stop (dog);
   mls_span_builder_free (builder);
   if (store != NULL && !ok)
     discard_store (store, out_path);
