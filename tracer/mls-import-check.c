@@ -362,7 +362,8 @@ static void
 find_traces (const char *dir, int depth, GPtrArray *found)
 {
   char *meta = g_build_filename (dir, "metadata", NULL);
-  if (g_file_test (meta, G_FILE_TEST_IS_REGULAR))
+  if (g_file_test (meta, G_FILE_TEST_EXISTS)
+      && !g_file_test (meta, G_FILE_TEST_IS_DIR))
     g_ptr_array_add (found, g_strdup (dir));
   g_free (meta);
   if (depth > 8)

@@ -60,9 +60,10 @@ watchdog_main (gpointer data)
         }
       if (now - still_since > watchdog.timeout_s * G_TIME_SPAN_SECOND)
         {
-          fprintf (stderr, "\nmlscope import: %s: babeltrace2 made no progress "
-                   "for %d s (corrupt trace metadata?); giving up\n",
-                   watchdog.trace_dir, watchdog.timeout_s);
+          fprintf (stderr, "\nmlscope import: %s: reading the trace made no "
+                   "progress for %d s (damaged metadata, or a file that "
+                   "never ends?); giving up\n", watchdog.trace_dir,
+                   watchdog.timeout_s);
           if (watchdog.partial_path)
             unlink (watchdog.partial_path);
           _exit (1);

@@ -304,6 +304,35 @@ test_corrupt_packet (void)
   g_free (copy);
 }
 
+/* A read that makes no progress (here: metadata is a FIFO nobody writes)
+ * ends with an error from the watchdog, not a hang. */
+static void
+test_watchdog (void)
+{
+  char *trace;
+  char *copy = copy_good ("fifo-meta", &trace);
+  char *meta = g_build_filename (trace, "metadata", NULL);
+  g_assert_cmpint (g_unlink (meta), ==, 0);
+  g_assert_cmpint (mkfifo (meta, 0600), ==, 0);
+  char *db = g_build_filename (work, "fifo.mlscope", NULL);
+  char *mlscope = mls_test_mlscope ();
+  const char *argv[] = { "env", "MLSCOPE_IMPORT_WATCHDOG_S=2", mlscope,
+                         "import", copy, "-o", db, NULL };
+  gint64 t0 = g_get_monotonic_time ();
+  MlsRun *run = mls_test_run (argv);
+  mls_test_assert_no_hang (run);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 30 * G_TIME_SPAN_SECOND);
+  g_assert_nonnull (strstr (run->err, "made no progress for 2 s"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  mls_test_run_free (run);
+  g_free (mlscope);
+  g_free (db);
+  g_free (meta);
+  g_free (trace);
+  g_free (copy);
+}
+
 static void
 test_unwritable_output (void)
 {
@@ -337,6 +366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/truncated-metadata", test_truncated_metadata);
   g_test_add_func ("/import/truncated-stream", test_truncated_stream);
   g_test_add_func ("/import/corrupt-packet", test_corrupt_packet);
+  g_test_add_func ("/import/watchdog", test_watchdog);
   g_test_add_func ("/import/unwritable-output", test_unwritable_output);
   g_test_add_func ("/import/usage", test_usage);
   int status = g_test_run ();
