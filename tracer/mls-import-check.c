@@ -58,10 +58,37 @@ read_file (const char *path, guint8 **data, gsize *len, GError **error)
   return TRUE;
 }
 
+/* Why the metadata packet at `off` is unusable, or NULL when it is whole
+ * and sane. */
+static char *
+metadata_packet_problem (const guint8 *data, gsize len, gsize off, int n,
+                         gboolean be)
+{
+  if (len - off < METADATA_HEADER_SIZE)
+    return g_strdup_printf ("metadata truncated in the header of packet %d "
+                            "(offset %zu of %zu bytes)", n, off, len);
+  const guint8 *h = data + off;
+  guint32 content = read_u32 (h + 24, be);
+  guint32 size = read_u32 (h + 28, be);
+  if (read_u32 (h, be) != METADATA_MAGIC || size % 8 != 0
+      || size / 8 < METADATA_HEADER_SIZE || content > size
+      || content / 8 < METADATA_HEADER_SIZE)
+    return g_strdup_printf ("corrupt metadata packet %d at offset %zu", n,
+                            off);
+  if (size / 8 > len - off)
+    return g_strdup_printf ("metadata truncated: packet %d needs %u bytes at "
+                            "offset %zu, the file has %zu", n, size / 8, off,
+                            len);
+  return NULL;
+}
+
 /* Checks a metadata file: packetized (every packet whole and sane) or plain
- * text starting with the CTF signature. */
+ * text starting with the CTF signature. A bad packet after good ones is
+ * cut off (its text may still be complete enough to read the streams);
+ * a bad first packet leaves nothing to read. */
 static gboolean
-check_metadata (const char *path, MlsTraceDir *t, GError **error)
+check_metadata (const char *path, MlsTraceDir *t, gboolean quiet,
+                GError **error)
 {
   guint8 *data;
   gsize len;
@@ -69,54 +96,36 @@ check_metadata (const char *path, MlsTraceDir *t, GError **error)
     return FALSE;
   gboolean ok = FALSE;
   if (len == 0)
-    {
-      g_set_error (error, MLS_IMPORT_ERROR, 1,
-                   "%s: empty metadata file (the recording was cut short)",
-                   path);
-      goto out;
-    }
-  if (len >= 4 && (read_u32 (data, FALSE) == METADATA_MAGIC
-                   || read_u32 (data, TRUE) == METADATA_MAGIC))
+    g_set_error (error, MLS_IMPORT_ERROR, 1,
+                 "%s: empty metadata file (the recording was cut short)",
+                 path);
+  else if (len >= 4 && (read_u32 (data, FALSE) == METADATA_MAGIC
+                        || read_u32 (data, TRUE) == METADATA_MAGIC))
     {
       gboolean be = read_u32 (data, TRUE) == METADATA_MAGIC;
       gsize off = 0;
-      for (int n = 0; off < len; n++)
+      char *problem = NULL;
+      for (int n = 0; off < len && problem == NULL; n++)
         {
-          if (len - off < METADATA_HEADER_SIZE)
-            {
-              g_set_error (error, MLS_IMPORT_ERROR, 1,
-                           "%s: metadata truncated in the header of packet "
-                           "%d (offset %zu of %zu bytes)", path, n, off, len);
-              goto out;
-            }
-          const guint8 *h = data + off;
-          guint32 content = read_u32 (h + 24, be);
-          guint32 size = read_u32 (h + 28, be);
-          if (read_u32 (h, be) != METADATA_MAGIC || size % 8 != 0
-              || size / 8 < METADATA_HEADER_SIZE || content > size
-              || content / 8 < METADATA_HEADER_SIZE)
-            {
-              g_set_error (error, MLS_IMPORT_ERROR, 1,
-                           "%s: corrupt metadata packet %d at offset %zu",
-                           path, n, off);
-              goto out;
-            }
-          if (size / 8 > len - off)
-            {
-              g_set_error (error, MLS_IMPORT_ERROR, 1,
-                           "%s: metadata truncated: packet %d needs %u bytes "
-                           "at offset %zu, the file has %zu", path, n,
-                           size / 8, off, len);
-              goto out;
-            }
-          if (n == 0)
-            {
-              memcpy (t->uuid, h + 4, 16);
-              t->has_uuid = TRUE;
-            }
-          off += size / 8;
+          problem = metadata_packet_problem (data, len, off, n, be);
+          if (problem == NULL)
+            off += read_u32 (data + off + 28, be) / 8;
         }
-      ok = TRUE;
+      memcpy (t->uuid, data + 4, MIN (len - 4, 16));
+      t->has_uuid = len >= 20;
+      if (problem != NULL && off == 0)
+        g_set_error (error, MLS_IMPORT_ERROR, 1, "%s: %s", path, problem);
+      else if (problem != NULL)
+        {
+          if (!quiet)
+            g_printerr ("mlscope import: warning: %s: %s; reading its %zu "
+                        "bytes of whole packets\n", path, problem, off);
+          GArray *keep = g_array_new (FALSE, FALSE, sizeof (MlsRange));
+          g_array_append_val (keep, ((MlsRange) { 0, off }));
+          g_hash_table_insert (t->cuts, g_strdup ("metadata"), keep);
+        }
+      ok = problem == NULL || off > 0;
+      g_free (problem);
     }
   else if (len >= 6 && memcmp (data, "/* CTF", 6) == 0)
     ok = TRUE;
@@ -124,7 +133,6 @@ check_metadata (const char *path, MlsTraceDir *t, GError **error)
     g_set_error (error, MLS_IMPORT_ERROR, 1,
                  "%s: not a CTF metadata file (no packet magic, no CTF "
                  "signature)", path);
-out:
   g_free (data);
   return ok;
 }
@@ -419,7 +427,7 @@ mls_trace_set_scan (const char *root, gboolean quiet, GError **error)
       t->cuts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_array_unref);
       char *meta = g_build_filename (t->source_dir, "metadata", NULL);
-      gboolean ok = check_metadata (meta, t, error)
+      gboolean ok = check_metadata (meta, t, quiet, error)
                     && check_streams (set, t, quiet, error);
       g_free (meta);
       g_ptr_array_add (set->traces, t);
