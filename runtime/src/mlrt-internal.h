@@ -268,6 +268,12 @@ typedef struct {
   void (*release) (MlrtModel *model, MlrtSegment *segment);
   MlrtStatus (*run_segment) (MlrtRun *run, const MlrtSegment *segment,
                              MlrtError *error);
+  /* Optional (NULL: free, as for the CPU, which works in host memory): the
+   * planner's data-movement terms. transfer_us is the cost of moving
+   * tensor `tensor` between host memory and the unit, one way;
+   * request_us the fixed cost of one compute request (one segment). */
+  double (*transfer_us) (const MlrtModel *model, int tensor);
+  double (*request_us) (const MlrtModel *model);
 } MlrtUnitOps;
 
 extern const MlrtUnitOps mlrt_cpu_unit_ops;
