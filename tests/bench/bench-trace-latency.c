@@ -11,12 +11,13 @@
  */
 #include <glib.h>
 #include <mlrt/mlrt.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define ROUNDS 2
+#define ROUNDS 3
 
 static double
 now_us (void)
@@ -85,6 +86,27 @@ child (const char *model_path, int n)
   return 0;
 }
 
+/* Events the traced run recorded per prediction: each span is a begin and
+ * an end event (device busy intervals are one event). */
+static double
+events_per_prediction (const char *db_path)
+{
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  double v = 0;
+  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "SELECT (2.0 * count(*) - sum (kind_id IN "
+                             "(30, 31))) / sum (kind_id = 4) FROM span",
+                             -1, &st, NULL) == SQLITE_OK)
+    {
+      if (sqlite3_step (st) == SQLITE_ROW)
+        v = sqlite3_column_double (st, 0);
+      sqlite3_finalize (st);
+    }
+  sqlite3_close (db);
+  return v;
+}
+
 static double
 run_child (const char *const *argv)
 {
@@ -143,6 +165,10 @@ main (int argc, char **argv)
   g_print ("tracing cost: %+.2f us per prediction (%+.1f%%)\n",
            traced[0] - untraced[0],
            100.0 * (traced[0] - untraced[0]) / untraced[0]);
+  double events = events_per_prediction (db);
+  if (events > 0)
+    g_print ("%.1f events per prediction: %+.0f ns per event\n", events,
+             1000.0 * (traced[0] - untraced[0]) / events);
   const char *rm[] = { "rm", "-rf", dir, NULL };
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 NULL, NULL, NULL, NULL);
