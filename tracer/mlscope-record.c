@@ -301,7 +301,9 @@ mlscope_record (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Runs CMD under an LTTng session recording the mlrt events and imports\n"
     "the trace into FILE.mlscope; with --attach, traces the apps already\n"
-    "running. Exits with CMD's exit status.");
+    "running. Exits with CMD's exit status. Like LTTng, it records every\n"
+    "app of the user that uses libmlrt while the session runs (CMD's\n"
+    "children too); the database tells them apart by pid.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   /* Options after the command belong to the command. */
   g_option_context_set_strict_posix (ctx, TRUE);
