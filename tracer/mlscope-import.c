@@ -35,6 +35,7 @@ mlscope_import (int argc, char **argv)
       "print errors only", NULL },
     { NULL },
   };
+  g_set_prgname ("mlscope import");
   GOptionContext *ctx = g_option_context_new ("TRACE_DIR");
   g_option_context_set_summary (ctx,
     "Collects the LTTng trace (CTF) recorded under TRACE_DIR into an mlscope\n"

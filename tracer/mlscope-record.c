@@ -297,6 +297,7 @@ mlscope_record (int argc, char **argv)
     { NULL },
   };
   o.subbuf_size = MLS_RECORD_SUBBUF_SIZE;
+  g_set_prgname ("mlscope record");
   GOptionContext *ctx = g_option_context_new ("-- CMD [ARGS...]");
   g_option_context_set_summary (ctx,
     "Runs CMD under an LTTng session recording the mlrt events and imports\n"
