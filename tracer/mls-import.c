@@ -245,6 +245,7 @@ mls_import_run (const char *trace_dir, const char *out_path,
   MlsError err = { 0 };
   gboolean ok = FALSE;
   memset (summary, 0, sizeof *summary);
+  gint64 t0 = g_get_monotonic_time ();
 
   GThread *dog = watchdog_start (trace_dir, out_path, options->quiet);
   GError *scan_error = NULL;
@@ -286,11 +287,14 @@ mls_import_run (const char *trace_dir, const char *out_path,
   if (!mls_span_builder_finish (builder, summary, error)
       || !write_meta (store, trace_dir, options, builder, &read, error))
     goto out;
+  gint64 t1 = g_get_monotonic_time ();
   if (mls_store_finish (store, &err) != 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
       goto out;
     }
+  summary->read_s = (t1 - t0) / 1e6;
+  summary->finish_s = (g_get_monotonic_time () - t1) / 1e6;
   summary->events = read.events;
   summary->lost_events = read.lost_events;
   summary->lost_packets = read.lost_packets;

@@ -38,6 +38,8 @@ typedef struct {
   int64_t lost_packets;
   int64_t unmatched_ends;   /* ends whose begin was not in the trace */
   gboolean partial;         /* some data could not be read (warned) */
+  double read_s;            /* reading and pairing, with span inserts */
+  double finish_s;          /* the store's aggregates and commit */
   char *read_error;         /* the database was written, but reading
                                stopped early for this reason (g_free) */
 } MlsImportSummary;

@@ -26,6 +26,7 @@ mlscope_import (int argc, char **argv)
   char *output = NULL;
   char *command = NULL;
   gboolean quiet = FALSE;
+  gboolean timings = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "the database to write (required)", "FILE.mlscope" },
@@ -33,6 +34,8 @@ mlscope_import (int argc, char **argv)
       "the traced command, stored in the recording's metadata", "CMD" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
       "print errors only", NULL },
+    { "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
+      "print how long reading and the store's finish took", NULL },
     { NULL },
   };
   g_set_prgname ("mlscope import");
@@ -66,6 +69,10 @@ mlscope_import (int argc, char **argv)
     }
   if (!quiet)
     print_summary (output, &summary);
+  if (timings)
+    g_printerr ("mlscope import: read, paired and inserted in %.3f s; "
+                "store finish (aggregates, summaries, commit) %.3f s\n",
+                summary.read_s, summary.finish_s);
   status = 0;
   if (summary.read_error != NULL)
     {

@@ -113,7 +113,8 @@ main (int argc, char **argv)
     {
       const char *bt[] = { "babeltrace2", "--output-format=dummy", ctf, NULL };
       bare[i] = run (bt, NULL);
-      const char *import[] = { mlscope, "import", ctf, "-o", out, NULL };
+      const char *import[] = { mlscope, "import", "--timings", ctf, "-o", out,
+                               NULL };
       g_free (summary);
       imp[i] = run (import, &summary);
     }
@@ -131,6 +132,9 @@ main (int argc, char **argv)
            imp[RUNS / 2], n_events / imp[RUNS / 2]);
   g_print ("import / bare read: %.2fx (goal <= 2x)\n",
            imp[RUNS / 2] / bare[RUNS / 2]);
+  const char *t = strstr (summary, "read, paired");
+  if (t != NULL)
+    g_print ("last import: %s", t);
 
   const char *rm[] = { "rm", "-rf", dir, NULL };
   run (rm, NULL);
