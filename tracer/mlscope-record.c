@@ -183,6 +183,20 @@ trace_output_dir (const RecordOptions *o, GError **error)
   return dir;
 }
 
+/* Fails early, before the app runs, when FILE.mlscope cannot be written. */
+static gboolean
+check_output (const char *output, GError **error)
+{
+  char *dir = g_path_get_dirname (output);
+  gboolean ok = g_file_test (dir, G_FILE_TEST_IS_DIR) && access (dir, W_OK) == 0;
+  if (!ok)
+    g_set_error (error, MLS_IMPORT_ERROR, 1, "%s: cannot write there: %s",
+                 output, g_file_test (dir, G_FILE_TEST_IS_DIR)
+                 ? g_strerror (EACCES) : "no such directory");
+  g_free (dir);
+  return ok;
+}
+
 /* Records, imports, and returns the exit status. */
 static int
 record (const RecordOptions *o, char **cmd)
@@ -197,7 +211,8 @@ record (const RecordOptions *o, char **cmd)
   int app_status = 0, status = 1;
   gboolean created = FALSE, stopped = FALSE;
 
-  if (!mls_lttng_ensure_sessiond (&error)
+  if (!check_output (o->output, &error)
+      || !mls_lttng_ensure_sessiond (&error)
       || (dir = trace_output_dir (o, &error)) == NULL
       || !(created = mls_lttng_session_setup (session, dir, o->layers,
                                                    o->subbuf_size, &error))

@@ -288,6 +288,15 @@ test_exit_status (void)
   g_assert_nonnull (strstr (run->err, "no command given"));
   mls_test_run_free (run);
 
+  /* An unwritable output is refused before the app runs. */
+  const char *echo[] = { "--", "sh", "-c", "echo ran", NULL };
+  run = record_command ("/nonexistent-dir/x.mlscope", echo);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "/nonexistent-dir/x.mlscope: cannot "
+                            "write there"));
+  g_assert_cmpstr (run->out, ==, "");
+  mls_test_run_free (run);
+
   const char *no_output[] = { "--", "true", NULL };
   run = record_command (NULL, no_output);
   g_assert_cmpint (run->status, ==, 2);
