@@ -297,6 +297,12 @@ test_exit_status (void)
   g_assert_cmpstr (run->out, ==, "");
   mls_test_run_free (run);
 
+  const char *subbuf[] = { "--subbuf-size", "1000", "--", "true", NULL };
+  run = record_command (db, subbuf);
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_nonnull (strstr (run->err, "--subbuf-size must be a power of two"));
+  mls_test_run_free (run);
+
   const char *no_output[] = { "--", "true", NULL };
   run = record_command (NULL, no_output);
   g_assert_cmpint (run->status, ==, 2);
