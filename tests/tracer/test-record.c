@@ -53,6 +53,10 @@ record_emitter (const char *const *extra, const char *const *emit,
   r->pid = mls_test_emitter_pid (r->run->out);
   g_assert_cmpint (r->pid, >, 0);
   r->db = mls_test_open_db (r->db_path);
+  /* The open database stays readable: nothing is left behind even when a
+   * check fails. */
+  mls_test_q_int (r->db, "SELECT count(*) FROM meta");
+  mls_test_rmtree (r->dir);
   g_ptr_array_free (argv, TRUE);
   g_free (mlscope);
   g_free (emitter);
@@ -64,7 +68,6 @@ recording_free (Recording *r)
 {
   sqlite3_close (r->db);
   mls_test_run_free (r->run);
-  mls_test_rmtree (r->dir);
   g_free (r->dir);
   g_free (r->db_path);
   g_free (r);
