@@ -8,10 +8,11 @@
 #include <lttng/lttng.h>
 #include <string.h>
 
-#include "mls-import.h"
 #include "mls-record.h"
 
 #define SESSIOND_WAIT_MS 10000
+
+G_DEFINE_QUARK (mls-record-error-quark, mls_record_error)
 
 static struct lttng_domain
 ust_domain (void)
@@ -26,7 +27,7 @@ ust_domain (void)
 static gboolean
 lttng_fail (int ret, GError **error, const char *what, const char *name)
 {
-  g_set_error (error, MLS_IMPORT_ERROR, 1, "LTTng session '%s': %s: %s", name,
+  g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': %s: %s", name,
                what, lttng_strerror (ret));
   return FALSE;
 }
@@ -44,7 +45,7 @@ mls_lttng_ensure_sessiond (GError **error)
                      | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_out,
                      &wait_status, &spawn_error))
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1,
+      g_set_error (error, MLS_RECORD_ERROR, 1,
                    "no LTTng session daemon runs and starting one failed: %s "
                    "(install lttng-tools)", spawn_error->message);
       g_error_free (spawn_error);
@@ -62,7 +63,7 @@ mls_lttng_ensure_sessiond (GError **error)
       g_usleep (50 * 1000);
     }
   g_strstrip (err_out);
-  g_set_error (error, MLS_IMPORT_ERROR, 1,
+  g_set_error (error, MLS_RECORD_ERROR, 1,
                "no LTTng session daemon runs and `lttng-sessiond --daemonize` "
                "did not start one%s%s", *err_out ? ": " : "", err_out);
   g_free (err_out);

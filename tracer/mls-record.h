@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+#define MLS_RECORD_ERROR (mls_record_error_quark ())
+GQuark mls_record_error_quark (void);
+
 #define MLS_RECORD_CHANNEL "mlscope"
 /* Per-CPU sub-buffers of the channel: 4 x 4 MiB lost none of 6 M events
  * in a tight burst on this platform; 64 KiB x 4 lost about two thirds. */

@@ -1,23 +1,26 @@
 /*
- * bench-trace-latency.c: what tracing costs a prediction. In one run, it
- * times predictions of a small model (sharpen-fp16: Float16 in, no
- * conversions) in a child process without any tracing session, then in a
- * child recorded by `mlscope record` (mlrt:* enabled with the vpid / vtid /
- * procname contexts), alternating twice, and prints the median latency of
- * each and the difference per prediction.
+ * bench-trace-latency.c: what tracing costs a prediction. One process loads
+ * a small model (sharpen-fp16: Float16 in, no conversions) and times
+ * predictions in alternating phases with an LTTng session (the one
+ * `mlscope record` sets up: mlrt:* with the vpid / vtid / procname
+ * contexts) stopped and started, so both sides share the process, the
+ * caches and the model. Prints the median latency with tracing off and on,
+ * and the difference per prediction and per event.
  *
- *   bench-trace-latency MODEL.mlpackage [PREDICTIONS]   (default 2000)
- *   bench-trace-latency --child MODEL.mlpackage N       (one timed run)
+ *   bench-trace-latency MODEL.mlpackage [PREDICTIONS_PER_PHASE]  (500)
  */
 #include <glib.h>
 #include <mlrt/mlrt.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define ROUNDS 3
+#include "mls-record.h"
+
+#define PHASES 8            /* off, on, off, on, ... */
+#define WARMUP 50           /* predictions after a start / stop, untimed */
 
 static double
 now_us (void)
@@ -34,147 +37,159 @@ compare_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* Loads the model, predicts n times on zeroed inputs, prints the median
- * latency in microseconds. */
-static int
-child (const char *model_path, int n)
+typedef struct {
+  MlrtModel *model;
+  MlrtFeatures *inputs;
+  void **data;
+  size_t n_inputs;
+} Bench;
+
+static void
+load (Bench *b, const char *path)
 {
   MlrtError error;
-  MlrtModel *model = NULL;
   MlrtConfiguration config;
   mlrt_configuration_init (&config);
   config.compute_units = MLRT_COMPUTE_CPU_ONLY;
-  if (mlrt_model_load (model_path, &config, &model, &error) != MLRT_OK)
-    {
-      fprintf (stderr, "bench-trace-latency: %s\n", error.message);
-      return 1;
-    }
-  const MlrtModelDescription *desc = mlrt_model_description (model);
-  MlrtFeatures *inputs = mlrt_features_new ();
-  void **data = calloc (desc->n_inputs, sizeof *data);
+  if (mlrt_model_load (path, &config, &b->model, &error) != MLRT_OK)
+    g_error ("%s", error.message);
+  const MlrtModelDescription *desc = mlrt_model_description (b->model);
+  b->inputs = mlrt_features_new ();
+  b->n_inputs = desc->n_inputs;
+  b->data = g_new0 (void *, desc->n_inputs);
   for (size_t i = 0; i < desc->n_inputs; i++)
     {
       const MlrtFeatureDescription *fd = &desc->inputs[i];
       MlrtValue v = { .type = fd->type, .rank = fd->rank };
       memcpy (v.shape, fd->shape, sizeof v.shape);
-      data[i] = calloc (1, mlrt_value_byte_size (&v));
-      v.data = data[i];
-      mlrt_features_set (inputs, fd->name, &v, &error);
+      b->data[i] = g_malloc0 (mlrt_value_byte_size (&v));
+      v.data = b->data[i];
+      if (mlrt_features_set (b->inputs, fd->name, &v, &error) != MLRT_OK)
+        g_error ("%s", error.message);
     }
-  double *lat = malloc (n * sizeof *lat);
+}
+
+static double
+predict_once (Bench *b)
+{
+  MlrtError error;
+  MlrtFeatures *outputs = NULL;
+  double t0 = now_us ();
+  if (mlrt_model_predict (b->model, b->inputs, NULL, &outputs, &error)
+      != MLRT_OK)
+    g_error ("%s", error.message);
+  double t = now_us () - t0;
+  mlrt_features_free (outputs);
+  return t;
+}
+
+/* Median latency of n predictions, after a few untimed ones. */
+static double
+phase (Bench *b, int n)
+{
+  double *lat = g_new (double, n);
+  for (int i = 0; i < WARMUP; i++)
+    predict_once (b);
   for (int i = 0; i < n; i++)
-    {
-      MlrtFeatures *outputs = NULL;
-      double t0 = now_us ();
-      if (mlrt_model_predict (model, inputs, NULL, &outputs, &error)
-          != MLRT_OK)
-        {
-          fprintf (stderr, "bench-trace-latency: %s\n", error.message);
-          return 1;
-        }
-      lat[i] = now_us () - t0;
-      mlrt_features_free (outputs);
-    }
+    lat[i] = predict_once (b);
   qsort (lat, n, sizeof *lat, compare_double);
-  printf ("median_us %.3f\n", lat[n / 2]);
-  mlrt_features_free (inputs);
-  for (size_t i = 0; i < desc->n_inputs; i++)
-    free (data[i]);
-  free (data);
-  free (lat);
-  mlrt_model_unload (model);
-  return 0;
+  double median = lat[n / 2];
+  g_free (lat);
+  return median;
 }
 
-/* Events the traced run recorded per prediction: each span is a begin and
- * an end event (device busy intervals are one event). */
+/* Events in the recorded trace, counted by `mlscope import`. */
 static double
-events_per_prediction (const char *db_path)
+recorded_events (const char *dir)
 {
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  double v = 0;
-  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, "SELECT (2.0 * count(*) - sum (kind_id IN "
-                             "(30, 31))) / sum (kind_id = 4) FROM span",
-                             -1, &st, NULL) == SQLITE_OK)
+  const char *root = g_getenv ("MLSCOPE_BUILD_ROOT");
+  if (root == NULL)
+    return 0;
+  char *mlscope = g_build_filename (root, "tracer", "mlscope", NULL);
+  char *db = g_build_filename (dir, "bench.mlscope", NULL);
+  const char *argv[] = { mlscope, "import", dir, "-o", db, NULL };
+  char *err = NULL;
+  double events = 0;
+  if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                    NULL, NULL, NULL, &err, NULL, NULL))
     {
-      if (sqlite3_step (st) == SQLITE_ROW)
-        v = sqlite3_column_double (st, 0);
-      sqlite3_finalize (st);
+      /* "mlscope import: wrote FILE: N events, ..." */
+      const char *p = strstr (err, "wrote ");
+      p = p ? strstr (p, ": ") : NULL;
+      events = p ? atof (p + 2) : 0;
     }
-  sqlite3_close (db);
-  return v;
+  g_free (err);
+  g_free (db);
+  g_free (mlscope);
+  return events;
 }
 
-static double
-run_child (const char *const *argv)
+static void
+check (gboolean ok, GError *error)
 {
-  char *out = NULL, *err = NULL;
-  int status;
-  GError *error = NULL;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
-                     NULL, &out, &err, &status, &error))
-    g_error ("%s: %s", argv[0], error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  const char *m = strstr (out, "median_us ");
-  if (m == NULL)
-    g_error ("no latency in the output of %s: %s", argv[0], out);
-  double v = atof (m + 10);
-  g_free (out);
-  g_free (err);
-  return v;
+  if (!ok)
+    g_error ("%s", error->message);
 }
 
 int
 main (int argc, char **argv)
 {
-  if (argc == 4 && strcmp (argv[1], "--child") == 0)
-    return child (argv[2], atoi (argv[3]));
   if (argc < 2)
     {
       fprintf (stderr, "usage: bench-trace-latency MODEL.mlpackage "
-               "[PREDICTIONS]\n");
+               "[PREDICTIONS_PER_PHASE]\n");
       return 2;
     }
-  const char *n = argc > 2 ? argv[2] : "2000";
-  const char *root = g_getenv ("MLSCOPE_BUILD_ROOT");
-  if (root == NULL)
-    g_error ("MLSCOPE_BUILD_ROOT is not set");
-  char *mlscope = g_build_filename (root, "tracer", "mlscope", NULL);
+  int n = argc > 2 ? atoi (argv[2]) : 500;
+  GError *error = NULL;
+  Bench b = { 0 };
+  load (&b, argv[1]);
+
   char *dir = g_dir_make_tmp ("mlscope-bench-XXXXXX", NULL);
-  char *db = g_build_filename (dir, "latency.mlscope", NULL);
-  const char *off[] = { argv[0], "--child", argv[1], n, NULL };
-  const char *on[] = { mlscope, "record", "-q", "-o", db, "--", argv[0],
-                       "--child", argv[1], n, NULL };
-  double untraced[ROUNDS], traced[ROUNDS];
-  for (int r = 0; r < ROUNDS; r++)
+  char *session = g_strdup_printf ("mlscope-bench-%d", (int) getpid ());
+  check (mls_lttng_ensure_sessiond (&error), error);
+  check (mls_lttng_session_setup (session, dir, FALSE,
+                                  MLS_RECORD_SUBBUF_SIZE, &error), error);
+
+  double off[PHASES / 2], on[PHASES / 2];
+  for (int p = 0; p < PHASES; p++)
     {
-      untraced[r] = run_child (off);
-      traced[r] = run_child (on);
+      if (p % 2 == 0)
+        off[p / 2] = phase (&b, n);
+      else
+        {
+          check (mls_lttng_session_start (session, &error), error);
+          on[p / 2] = phase (&b, n);
+          check (mls_lttng_session_stop (session, &error), error);
+        }
     }
-  qsort (untraced, ROUNDS, sizeof (double), compare_double);
-  qsort (traced, ROUNDS, sizeof (double), compare_double);
+  check (mls_lttng_session_destroy (session, &error), error);
+
+  qsort (off, PHASES / 2, sizeof (double), compare_double);
+  qsort (on, PHASES / 2, sizeof (double), compare_double);
+  double d = on[PHASES / 4] - off[PHASES / 4];
   char *base = g_path_get_basename (argv[1]);
-  g_print ("model %s, %s predictions per run, best median of %d runs:\n",
-           base, n, ROUNDS);
-  g_print ("tracing off: %.2f us per prediction\n", untraced[0]);
-  g_print ("tracing on (mlscope record): %.2f us per prediction\n",
-           traced[0]);
-  g_print ("tracing cost: %+.2f us per prediction (%+.1f%%)\n",
-           traced[0] - untraced[0],
-           100.0 * (traced[0] - untraced[0]) / untraced[0]);
-  double events = events_per_prediction (db);
+  g_print ("model %s, %d phases of %d predictions, tracing stopped / "
+           "started in turn (median of phase medians):\n", base, PHASES, n);
+  g_print ("tracing off: %.2f us per prediction\n", off[PHASES / 4]);
+  g_print ("tracing on:  %.2f us per prediction\n", on[PHASES / 4]);
+  g_print ("tracing cost: %+.2f us per prediction (%+.2f%%)\n", d,
+           100.0 * d / off[PHASES / 4]);
+  double events = recorded_events (dir) / ((PHASES / 2.0) * (n + WARMUP));
   if (events > 0)
-    g_print ("%.1f events per prediction: %+.0f ns per event\n", events,
-             1000.0 * (traced[0] - untraced[0]) / events);
+    g_print ("%.1f events per prediction recorded: %+.0f ns per event\n",
+             events, 1000.0 * d / events);
+
   const char *rm[] = { "rm", "-rf", dir, NULL };
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 NULL, NULL, NULL, NULL);
+  mlrt_features_free (b.inputs);
+  for (size_t i = 0; i < b.n_inputs; i++)
+    g_free (b.data[i]);
+  g_free (b.data);
+  mlrt_model_unload (b.model);
   g_free (base);
-  g_free (db);
+  g_free (session);
   g_free (dir);
-  g_free (mlscope);
   return 0;
 }
