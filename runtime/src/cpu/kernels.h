@@ -6,8 +6,9 @@
  * GEMM-shaped work (convolution via im2col, transposed convolution, inner
  * product) goes through OpenBLAS. Kernels never allocate: callers pass
  * scratch memory of the size the matching *_scratch_size() function asks
- * for. Each kernel is checked against a plain reference implementation in
- * tests/runtime/test-kernels.c.
+ * for, in bytes (0 means no scratch is touched; NULL is then fine). Each
+ * kernel is checked against a plain reference implementation in
+ * tests/runtime/kernels/.
  */
 #ifndef MLRT_CPU_KERNELS_H
 #define MLRT_CPU_KERNELS_H
@@ -36,7 +37,9 @@ typedef struct {
   float alpha;
 } MlrtConvParams;
 
-/* Output extent of a convolution / pooling along one axis. */
+/* Output extent of a convolution / pooling along one axis; 0 when the
+ * (dilated) kernel does not fit in the padded input or an argument is
+ * out of range. */
 int mlrt_conv_output_size (int in, int kernel, int stride, int pad,
                            int dilation);
 

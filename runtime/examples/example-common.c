@@ -1,0 +1,161 @@
+/*
+ * example-common.c: helpers shared by the example apps (models directory,
+ * option parsing, model loading, timing, synthetic frames).
+ */
+#include "example-common.h"
+#include "example-frames.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#ifndef MLRT_EXAMPLE_MODELS_DIR
+#error "MLRT_EXAMPLE_MODELS_DIR must name the generated models directory"
+#endif
+
+const char *
+ex_models_dir (const char *option)
+{
+  if (option)
+    return option;
+  const char *env = getenv ("MLRT_MODELS_DIR");
+  if (env && *env)
+    return env;
+  return MLRT_EXAMPLE_MODELS_DIR;
+}
+
+int
+ex_check_models_dir (const char *prog, const char *dir)
+{
+  struct stat st;
+  int stat_failed = stat (dir, &st) != 0;
+  if (stat_failed || !S_ISDIR (st.st_mode))
+    {
+      fprintf (stderr, "%s: models directory %s: %s\n", prog, dir,
+               stat_failed ? strerror (errno) : "not a directory");
+      return -1;
+    }
+  return 0;
+}
+
+char *
+ex_model_path (const char *prog, const char *dir, const char *name)
+{
+  struct stat st;
+  if (ex_check_models_dir (prog, dir) != 0)
+    return NULL;
+  size_t len = strlen (dir) + strlen (name) + 16;
+  char *path = malloc (len);
+  snprintf (path, len, "%s/%s.mlpackage", dir, name);
+  if (stat (path, &st) != 0)
+    {
+      fprintf (stderr, "%s: model package %s: %s (generate the models with "
+               "mlrt-gen-models, or point --models-dir at them)\n",
+               prog, path, strerror (errno));
+      free (path);
+      return NULL;
+    }
+  return path;
+}
+
+int
+ex_parse_count (const char *prog, const char *opt, const char *arg, int min,
+                int *value)
+{
+  char *end;
+  errno = 0;
+  long v = strtol (arg, &end, 10);
+  if (errno || end == arg || *end || v < min || v > INT_MAX)
+    {
+      fprintf (stderr, "%s: --%s expects a whole number >= %d, not '%s'\n",
+               prog, opt, min, arg);
+      return -1;
+    }
+  *value = (int) v;
+  return 0;
+}
+
+int
+ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units)
+{
+  MlrtError error = { 0 };
+  if (mlrt_compute_units_from_name (arg, units, &error) != MLRT_OK)
+    {
+      fprintf (stderr, "%s: --compute-units: %s (expected cpu-only, "
+               "cpu-and-gpu, cpu-and-npu or all)\n", prog, error.message);
+      return -1;
+    }
+  return 0;
+}
+
+MlrtModel *
+ex_load_model (const char *prog, const char *path, MlrtComputeUnits units,
+               double *ms)
+{
+  MlrtConfiguration config;
+  MlrtError error = { 0 };
+  MlrtModel *model = NULL;
+
+  mlrt_configuration_init (&config);
+  config.compute_units = units;
+  double start = ex_now_ms ();
+  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
+    {
+      fprintf (stderr, "%s: cannot load %s: %s\n", prog, path, error.message);
+      return NULL;
+    }
+  if (ms)
+    *ms = ex_now_ms () - start;
+  return model;
+}
+
+const MlrtFeatureDescription *
+ex_find_feature (const char *prog, const MlrtModel *model, const char *name,
+                 int output)
+{
+  const MlrtModelDescription *desc = mlrt_model_description (model);
+  size_t n = output ? desc->n_outputs : desc->n_inputs;
+  const MlrtFeatureDescription *features = output ? desc->outputs
+                                                  : desc->inputs;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (features[i].name, name) == 0)
+      return &features[i];
+  fprintf (stderr, "%s: model %s has no %s named '%s'\n", prog, desc->name,
+           output ? "output" : "input", name);
+  return NULL;
+}
+
+double
+ex_now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void
+ex_frame_bgra8 (uint8_t *pixels, int width, int height, int index)
+{
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        uint8_t *p = pixels + 4 * ((size_t) y * width + x);
+        for (int ch = 0; ch < 3; ch++)
+          p[ch] = (uint8_t) (255.0f * ex_frame_value (x, y, width, height,
+                                                      index, ch) + 0.5f);
+        p[3] = 255;
+      }
+}
+
+void
+ex_frame_gray_half (uint16_t *pixels, int width, int height, int index)
+{
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      pixels[(size_t) y * width + x] =
+          mlrt_float_to_half (ex_frame_value (x, y, width, height, index, 1));
+}

@@ -1,0 +1,53 @@
+/*
+ * example-common.h: what the example apps share: finding the models
+ * directory, parsing numeric options, loading a model with a readable error,
+ * timing, and the synthetic frames they feed their models.
+ */
+#ifndef EXAMPLE_COMMON_H
+#define EXAMPLE_COMMON_H
+
+#include <stdint.h>
+
+#include <mlrt/mlrt.h>
+
+/* The models directory: `option` if given, else $MLRT_MODELS_DIR, else the
+ * build tree's generated models (baked in at build time). */
+const char *ex_models_dir (const char *option);
+
+/* Prints an error naming `dir` and returns -1 unless it is a directory. */
+int ex_check_models_dir (const char *prog, const char *dir);
+
+/* A newly allocated DIR/NAME.mlpackage; prints an error naming the path and
+ * returns NULL when it does not exist. */
+char *ex_model_path (const char *prog, const char *dir, const char *name);
+
+/* Parses a whole decimal number >= `min` for option `--opt`; prints an error
+ * naming the option and returns -1 on bad input. */
+int ex_parse_count (const char *prog, const char *opt, const char *arg,
+                    int min, int *value);
+
+/* Parses --compute-units; prints the error and returns -1 on bad input. */
+int ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units);
+
+/* Loads `path` for `units`; on failure prints "PROG: cannot load PATH: ..."
+ * and returns NULL. *ms, if given, receives the time the load took. */
+MlrtModel *ex_load_model (const char *prog, const char *path,
+                          MlrtComputeUnits units, double *ms);
+
+/* Finds the input or output named `name`; prints an error and returns NULL
+ * when the model has none. */
+const MlrtFeatureDescription *ex_find_feature (const char *prog,
+                                               const MlrtModel *model,
+                                               const char *name, int output);
+
+/* Milliseconds on the monotonic clock. */
+double ex_now_ms (void);
+
+/* Frame `index` of a synthetic stream: a diagonal gradient drifting over
+ * time with a bright disc and a dark square moving across it. BGRA8 writes
+ * 4 bytes per pixel (alpha 255); the gray variant writes IEEE halves in
+ * 0..1. */
+void ex_frame_bgra8 (uint8_t *pixels, int width, int height, int index);
+void ex_frame_gray_half (uint16_t *pixels, int width, int height, int index);
+
+#endif /* EXAMPLE_COMMON_H */

@@ -1,0 +1,219 @@
+/*
+ * test-examples.c: runs the example apps as a user would (small frame
+ * counts, each with a fresh compile cache) and checks that they succeed,
+ * report what they did, and refuse bad options with a message. The
+ * generator's tests are in test-models.c.
+ */
+#include "test-examples.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+void
+test_run (const char *exe_var, const char *const *args, const char *cache_dir,
+          TestRun *run)
+{
+  const char *exe = g_getenv (exe_var);
+  GError *error = NULL;
+  int status = 0;
+
+  if (!exe)
+    g_error ("$%s is not set: run the tests with meson test", exe_var);
+  GPtrArray *argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) exe);
+  for (int i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  char **envp = g_get_environ ();
+  if (cache_dir)
+    envp = g_environ_setenv (envp, "MLRT_CACHE_DIR", cache_dir, TRUE);
+
+  memset (run, 0, sizeof *run);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
+                     NULL, NULL, &run->out, &run->err, &status, &error))
+    g_error ("cannot run %s: %s", exe, error->message);
+  run->exited = WIFEXITED (status);
+  run->exit_code = run->exited ? WEXITSTATUS (status) : -1;
+  g_test_message ("%s exited %d\nstdout: %s\nstderr: %s", exe,
+                  run->exit_code, run->out, run->err);
+  g_strfreev (envp);
+  g_ptr_array_free (argv, TRUE);
+}
+
+void
+test_run_clear (TestRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  memset (run, 0, sizeof *run);
+}
+
+char *
+test_tmpdir_new (void)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp ("mlrt-examples-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR)
+      && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      GDir *dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir && (name = g_dir_read_name (dir)))
+        {
+          char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+          g_free (child);
+        }
+      if (dir)
+        g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+void
+test_tmpdir_remove (char *path)
+{
+  remove_tree (path);
+  g_free (path);
+}
+
+/* Runs an app that must succeed and print `expect` in its summary. */
+static void
+run_ok (const char *exe_var, const char *const *args, const char *expect)
+{
+  char *cache = test_tmpdir_new ();
+  TestRun run;
+  test_run (exe_var, args, cache, &run);
+  g_assert_true (run.exited);
+  g_assert_cmpint (run.exit_code, ==, 0);
+  g_assert_nonnull (strstr (run.out, expect));
+  test_run_clear (&run);
+  test_tmpdir_remove (cache);
+}
+
+static void
+test_style_demo (void)
+{
+  const char *kept[] = { "--styles", "2", "--frames", "4",
+                         "--compute-units", "cpu-only", NULL };
+  run_ok ("STYLE_DEMO", kept,
+          "stylised 4 frames with 2 style model(s) on compute units "
+          "cpu-only, loading each model once; 2 model load(s)");
+  const char *reload[] = { "--styles", "3", "--frames", "3",
+                           "--reload-every-frame", NULL };
+  run_ok ("STYLE_DEMO", reload, "3 model load(s)");
+}
+
+static void
+test_sharpen_gray8 (void)
+{
+  const char *args[] = { "--frames", "2", "--check", NULL };
+  run_ok ("SHARPEN_DEMO", args, "check: passed");
+}
+
+static void
+test_sharpen_fp16 (void)
+{
+  const char *args[] = { "--frames", "2", "--fp16", "--output-backing",
+                         "--check", NULL };
+  run_ok ("SHARPEN_DEMO", args, "check: passed");
+}
+
+static void
+test_detect_demo (void)
+{
+  const char *args[] = { "--threads", "3", "--frames", "2", NULL };
+  run_ok ("DETECT_DEMO", args, "classified 6 frames, 2 per thread");
+  /* the class counts add up to the frames: read them back */
+  char *cache = test_tmpdir_new ();
+  TestRun run;
+  test_run ("DETECT_DEMO", args, cache, &run);
+  const char *counts = strstr (run.out, "class counts:");
+  g_assert_nonnull (counts);
+  char **words = g_strsplit_set (counts + strlen ("class counts:"), " ,\n",
+                                 -1);
+  int total = 0, labels = 0;
+  for (int i = 0; words[i]; i++)
+    if (g_ascii_isdigit (words[i][0]))
+      {
+        total += atoi (words[i]);
+        labels++;
+      }
+  g_assert_cmpint (labels, ==, 10);
+  g_assert_cmpint (total, ==, 6);
+  g_strfreev (words);
+  test_run_clear (&run);
+  test_tmpdir_remove (cache);
+}
+
+/* `args` must fail cleanly (no crash) with `expect` on stderr. */
+static void
+run_bad (const char *exe_var, const char *const *args, const char *expect)
+{
+  TestRun run;
+  test_run (exe_var, args, NULL, &run);
+  g_assert_true (run.exited);
+  g_assert_cmpint (run.exit_code, !=, 0);
+  g_assert_nonnull (strstr (run.err, expect));
+  test_run_clear (&run);
+}
+
+static void
+test_options (void)
+{
+  static const char *const apps[] = { "STYLE_DEMO", "SHARPEN_DEMO",
+                                      "DETECT_DEMO", "MLRT_GEN_MODELS" };
+  for (guint i = 0; i < G_N_ELEMENTS (apps); i++)
+    {
+      const char *help[] = { "--help", NULL };
+      TestRun run;
+      test_run (apps[i], help, NULL, &run);
+      g_assert_cmpint (run.exit_code, ==, 0);
+      g_assert_true (g_str_has_prefix (run.out, "Usage: "));
+      test_run_clear (&run);
+      const char *bogus[] = { "--bogus", NULL };
+      run_bad (apps[i], bogus, "bogus");
+      if (strcmp (apps[i], "MLRT_GEN_MODELS") == 0)
+        continue;               /* it has no frames, units or models dir */
+      const char *zero[] = { "--frames", "0", NULL };
+      run_bad (apps[i], zero, "--frames expects a whole number >= 1");
+      const char *word[] = { "--frames", "ten", NULL };
+      run_bad (apps[i], word, "not 'ten'");
+      const char *units[] = { "--compute-units", "warp", NULL };
+      run_bad (apps[i], units, "--compute-units");
+      const char *dir[] = { "--models-dir", "/nonexistent/mlrt-models",
+                            NULL };
+      run_bad (apps[i], dir, "/nonexistent/mlrt-models");
+    }
+  const char *styles[] = { "--styles", "99", NULL };
+  run_bad ("STYLE_DEMO", styles, "style model package");
+  const char *threads[] = { "--threads", "-2", NULL };
+  run_bad ("DETECT_DEMO", threads, "--threads");
+  const char *extra[] = { "stray", NULL };
+  run_bad ("SHARPEN_DEMO", extra, "unexpected argument 'stray'");
+  const char *gen[] = { NULL };
+  run_bad ("MLRT_GEN_MODELS", gen, "OUTDIR");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  test_models_add ();
+  g_test_add_func ("/examples/style-demo/runs", test_style_demo);
+  g_test_add_func ("/examples/sharpen-demo/gray8-check", test_sharpen_gray8);
+  g_test_add_func ("/examples/sharpen-demo/fp16-backing-check",
+                   test_sharpen_fp16);
+  g_test_add_func ("/examples/detect-demo/threads", test_detect_demo);
+  g_test_add_func ("/examples/options", test_options);
+  return g_test_run ();
+}

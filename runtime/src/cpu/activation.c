@@ -1,0 +1,72 @@
+/*
+ * activation.c: the element-wise ops on the CPU: standalone activations,
+ * add (with a fused activation), mul, and channel concatenation.
+ */
+#include <string.h>
+
+#include "vectorize.h"
+#include "activation-inline.h"
+#include "kernels.h"
+
+void
+mlrt_cpu_activation (MlrtActivation act, float alpha, size_t n,
+                     const float *in, float *out)
+{
+  if (act == MLRT_ACT_NONE)
+    {
+      if (in != out)
+        memmove (out, in, sizeof (float) * n);
+      return;
+    }
+  mlrt_act_affine (act, alpha, n, in, 0.0f, 1.0f, 0.0f, out);
+}
+
+void
+mlrt_cpu_add (size_t n, const float *a, const float *b, MlrtActivation act,
+              float alpha, float *out)
+{
+  size_t i;
+
+  switch (act)
+    {
+    case MLRT_ACT_NONE:
+      for (i = 0; i < n; i++)
+        out[i] = a[i] + b[i];
+      break;
+    case MLRT_ACT_RELU:
+      for (i = 0; i < n; i++)
+        {
+          float v = a[i] + b[i];
+          out[i] = v > 0.0f ? v : 0.0f;
+        }
+      break;
+    default:
+      for (i = 0; i < n; i++)
+        out[i] = mlrt_act_apply (act, alpha, a[i] + b[i]);
+      break;
+    }
+}
+
+void
+mlrt_cpu_mul (size_t n, const float *a, const float *b, float *out)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    out[i] = a[i] * b[i];
+}
+
+void
+mlrt_cpu_concat_channels (int n_inputs, const int *channels, int hw,
+                          const float *const *inputs, float *out)
+{
+  int i;
+
+  for (i = 0; i < n_inputs; i++)
+    {
+      size_t n = (size_t) channels[i] * hw;
+
+      memcpy (out, inputs[i], sizeof (float) * n);
+      out += n;
+    }
+}

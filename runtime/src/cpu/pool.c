@@ -1,0 +1,77 @@
+/*
+ * pool.c: max and average pooling on the CPU, windowed and global.
+ * Padding never contributes: a max ignores it and an average divides by the
+ * number of real input pixels under the window (count_include_pad = false).
+ */
+#include <math.h>
+
+#include "vectorize.h"
+#include "kernels.h"
+
+/* Clips the window [start, start + k) to [0, in). */
+static void
+window (int start, int k, int in, int *lo, int *hi)
+{
+  *lo = start < 0 ? 0 : start;
+  *hi = start + k > in ? in : start + k;
+}
+
+static float
+pool_window (MlrtPoolKind kind, const float *plane, int in_w, int y0, int y1,
+             int x0, int x1)
+{
+  float acc = kind == MLRT_POOL_MAX ? -INFINITY : 0.0f;
+  int count = (y1 - y0) * (x1 - x0);
+  int y, x;
+
+  /* Only reachable with padding >= kernel: no real pixel to pool. */
+  if (count <= 0)
+    return 0.0f;
+  for (y = y0; y < y1; y++)
+    {
+      const float *row = plane + (size_t) y * in_w;
+
+      if (kind == MLRT_POOL_MAX)
+        for (x = x0; x < x1; x++)
+          acc = row[x] > acc ? row[x] : acc;
+      else
+        for (x = x0; x < x1; x++)
+          acc += row[x];
+    }
+  return kind == MLRT_POOL_MAX ? acc : acc / (float) count;
+}
+
+void
+mlrt_cpu_pool2d (const MlrtPoolParams *p, const float *in, float *out)
+{
+  int c, oy, ox;
+
+  for (c = 0; c < p->c; c++)
+    {
+      const float *plane = in + (size_t) c * p->in_h * p->in_w;
+
+      for (oy = 0; oy < p->out_h; oy++)
+        {
+          int y0, y1;
+
+          window (oy * p->sh - p->ph, p->kh, p->in_h, &y0, &y1);
+          for (ox = 0; ox < p->out_w; ox++)
+            {
+              int x0, x1;
+
+              window (ox * p->sw - p->pw, p->kw, p->in_w, &x0, &x1);
+              *out++ = pool_window (p->kind, plane, p->in_w, y0, y1, x0, x1);
+            }
+        }
+    }
+}
+
+void
+mlrt_cpu_global_pool (MlrtPoolKind kind, int c, int hw, const float *in,
+                      float *out)
+{
+  int i;
+
+  for (i = 0; i < c; i++)
+    out[i] = pool_window (kind, in + (size_t) i * hw, hw, 0, 1, 0, hw);
+}

@@ -1,0 +1,123 @@
+/*
+ * upsample.c: integer-factor upsampling on the CPU, nearest or bilinear.
+ * Bilinear samples at half-pixel centres (align_corners = false): output
+ * pixel o looks at input coordinate (o + 0.5) / scale - 0.5, clamped to the
+ * image so border pixels repeat rather than fade to zero.
+ */
+#include <string.h>
+
+#include "vectorize.h"
+#include "kernels.h"
+
+/* Input rows i0, i1 and the weight of i1 for output row o. */
+static void
+bilinear_tap (int o, int scale, int in, int *i0, int *i1, float *frac)
+{
+  float src = ((float) o + 0.5f) / (float) scale - 0.5f;
+  int lo;
+
+  if (src < 0.0f)
+    src = 0.0f;
+  lo = (int) src;
+  if (lo > in - 1)
+    lo = in - 1;
+  *i0 = lo;
+  *i1 = lo + 1 < in ? lo + 1 : in - 1;
+  *frac = src - (float) lo;
+}
+
+static void
+upsample_nearest (int c, int h, int w, int sh, int sw, const float *in,
+                  float *out)
+{
+  size_t ow = (size_t) w * sw;
+  int ch, y, x, r, k;
+
+  for (ch = 0; ch < c; ch++)
+    for (y = 0; y < h; y++)
+      {
+        const float *src = in + ((size_t) ch * h + y) * w;
+        float *first = out;
+
+        /* Build one output row, then repeat it sh times. */
+        for (x = 0; x < w; x++)
+          for (k = 0; k < sw; k++)
+            *out++ = src[x];
+        for (r = 1; r < sh; r++, out += ow)
+          memcpy (out, first, sizeof (float) * ow);
+      }
+}
+
+static float
+blend (const float *r0, const float *r1, int a, int b, float lx, float ly)
+{
+  float top = r0[a] + lx * (r0[b] - r0[a]);
+  float bottom = r1[a] + lx * (r1[b] - r1[a]);
+
+  return top + ly * (bottom - top);
+}
+
+/* One output row from input rows r0, r1 blended by ly. With an integer
+ * scale, output column x * sw + k always samples input x + f_k for a fixed
+ * offset f_k in (-0.5, 0.5), so each phase k is a plain loop over x with
+ * constant weights; only the first or last column needs clamping. */
+static void
+bilinear_row (const float *r0, const float *r1, float ly, int w, int sw,
+              float *dst)
+{
+  int k, x;
+
+  for (k = 0; k < sw; k++)
+    {
+      float f = ((float) k + 0.5f) / (float) sw - 0.5f;
+      int d = f < 0.0f ? -1 : 0;
+      float lx = f - (float) d;
+      int lo = d < 0 ? 1 : 0;
+      int hi = d < 0 ? w : w - 1;
+      float *o = dst + k;
+
+      if (lo > w)
+        lo = w;
+      if (hi < lo)
+        hi = lo;
+      for (x = 0; x < lo; x++)
+        o[x * sw] = blend (r0, r1, 0, 0, lx, ly);
+      for (x = lo; x < hi; x++)
+        o[x * sw] = blend (r0, r1, x + d, x + d + 1, lx, ly);
+      for (x = hi; x < w; x++)
+        o[x * sw] = blend (r0, r1, w - 1, w - 1, lx, ly);
+    }
+}
+
+static void
+upsample_bilinear (int c, int h, int w, int sh, int sw, const float *in,
+                   float *out)
+{
+  int oh = h * sh, ow = w * sw;
+  int ch, oy;
+
+  for (ch = 0; ch < c; ch++)
+    {
+      const float *plane = in + (size_t) ch * h * w;
+
+      for (oy = 0; oy < oh; oy++, out += ow)
+        {
+          int y0, y1;
+          float ly;
+
+          bilinear_tap (oy, sh, h, &y0, &y1, &ly);
+          bilinear_row (plane + (size_t) y0 * w, plane + (size_t) y1 * w, ly,
+                        w, sw, out);
+        }
+    }
+}
+
+void
+mlrt_cpu_upsample (int c, int h, int w, int sh, int sw,
+                   MlrtUpsampleMode mode, const float *in, float *out)
+{
+  if (mode == MLRT_UPSAMPLE_NEAREST)
+    upsample_nearest (c, h, w, sh, sw, in, out);
+  else
+    upsample_bilinear (c, h, w, sh, sw, in, out);
+}

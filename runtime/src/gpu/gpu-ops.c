@@ -1,0 +1,285 @@
+/*
+ * gpu-ops.c: the GPU unit's ops, one launcher per op of
+ * runtime/src/cpu/kernels.h: each packs its parameters into the layout the
+ * OpenCL C kernels declare (prelude.cl) and enqueues over the output.
+ */
+#include <string.h>
+
+#include "gpu-private.h"
+
+/* Mirrors ConvP and PoolP in prelude.cl: ints and floats only. */
+typedef struct {
+  cl_int in_c, in_h, in_w;
+  cl_int out_c, out_h, out_w;
+  cl_int kh, kw, sh, sw, ph, pw, dh, dw;
+  cl_int groups, act;
+  cl_float alpha;
+  cl_int has_bias;
+} GpuConvP;
+
+typedef struct {
+  cl_int c, in_h, in_w, out_h, out_w;
+  cl_int kh, kw, sh, sw, ph, pw;
+  cl_int is_max;
+} GpuPoolP;
+
+#define N_ARGS(a) ((cl_uint) (sizeof (a) / sizeof (a)[0]))
+
+MlrtStatus
+mlrt_gpu_conv2d (MlrtGpuRun *run, const char *what, const MlrtConvParams *p,
+                 MlrtGpuBuffer *in, MlrtGpuBuffer *weight,
+                 MlrtGpuBuffer *bias, MlrtGpuBuffer *out, MlrtError *error)
+{
+  GpuConvP q = { p->in_c, p->in_h, p->in_w, p->out_c, p->out_h, p->out_w,
+                 p->kh, p->kw, p->sh, p->sw, p->ph, p->pw, p->dh, p->dw,
+                 p->groups, p->act, p->alpha, bias != NULL };
+  size_t global[3] = { p->out_w, p->out_h, p->out_c };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (weight), MLRT_GPU_MEM (bias),
+                        MLRT_GPU_MEM (out) };
+
+  if (p->groups < 1 || p->in_c % p->groups || p->out_c % p->groups)
+    return mlrt_gpu_fail (error, MLRT_ERROR_INVALID_ARGUMENT,
+                          "gpu: %s: %d groups do not divide %d -> %d "
+                          "channels", what, p->groups, p->in_c, p->out_c);
+  return mlrt_gpu_launch (run, what, "conv2d", 3, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_conv_transpose2d (MlrtGpuRun *run, const char *what,
+                           const MlrtConvTransposeParams *p,
+                           MlrtGpuBuffer *in, MlrtGpuBuffer *weight,
+                           MlrtGpuBuffer *bias, MlrtGpuBuffer *out,
+                           MlrtError *error)
+{
+  GpuConvP q = { p->in_c, p->in_h, p->in_w, p->out_c, p->out_h, p->out_w,
+                 p->kh, p->kw, p->sh, p->sw, p->ph, p->pw, 1, 1,
+                 1, p->act, p->alpha, bias != NULL };
+  size_t global[3] = { p->out_w, p->out_h, p->out_c };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (weight), MLRT_GPU_MEM (bias),
+                        MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "conv_transpose2d", 3, global, NULL,
+                          args, N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_inner_product (MlrtGpuRun *run, const char *what, int in_features,
+                        int out_features, MlrtGpuBuffer *in,
+                        MlrtGpuBuffer *weight, MlrtGpuBuffer *bias,
+                        MlrtActivation act, float alpha, MlrtGpuBuffer *out,
+                        MlrtError *error)
+{
+  cl_int n = in_features, has_bias = bias != NULL, a = act;
+  cl_float al = alpha;
+  size_t global[1] = { (size_t) out_features };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (n), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (weight), MLRT_GPU_MEM (bias),
+                        MLRT_GPU_ARG (has_bias), MLRT_GPU_ARG (a),
+                        MLRT_GPU_ARG (al), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "inner_product", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_activation (MlrtGpuRun *run, const char *what, MlrtActivation act,
+                     float alpha, size_t n, MlrtGpuBuffer *in,
+                     MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int a = act;
+  cl_float al = alpha;
+  size_t global[1] = { n };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (a), MLRT_GPU_ARG (al),
+                        MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "activation", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_add (MlrtGpuRun *run, const char *what, size_t n, MlrtGpuBuffer *a,
+              MlrtGpuBuffer *b, MlrtActivation act, float alpha,
+              MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int ac = act;
+  cl_float al = alpha;
+  size_t global[1] = { n };
+  MlrtGpuArg args[] = { MLRT_GPU_MEM (a), MLRT_GPU_MEM (b), MLRT_GPU_ARG (ac),
+                        MLRT_GPU_ARG (al), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "add", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_mul (MlrtGpuRun *run, const char *what, size_t n, MlrtGpuBuffer *a,
+              MlrtGpuBuffer *b, MlrtGpuBuffer *out, MlrtError *error)
+{
+  size_t global[1] = { n };
+  MlrtGpuArg args[] = { MLRT_GPU_MEM (a), MLRT_GPU_MEM (b),
+                        MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "mul", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_batch_norm (MlrtGpuRun *run, const char *what, int c, int hw,
+                     MlrtGpuBuffer *mean, MlrtGpuBuffer *var,
+                     MlrtGpuBuffer *gamma, MlrtGpuBuffer *beta, float eps,
+                     MlrtActivation act, float alpha, MlrtGpuBuffer *in,
+                     MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int n = hw, a = act;
+  cl_float e = eps, al = alpha;
+  size_t global[1] = { (size_t) c * hw };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (n), MLRT_GPU_MEM (mean),
+                        MLRT_GPU_MEM (var), MLRT_GPU_MEM (gamma),
+                        MLRT_GPU_MEM (beta), MLRT_GPU_ARG (e),
+                        MLRT_GPU_ARG (a), MLRT_GPU_ARG (al),
+                        MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "batch_norm", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+/* Work-group size for the per-channel reduction: a power of two, no
+ * larger than the plane, capped well inside every device's limit. */
+static size_t
+reduction_width (int hw)
+{
+  size_t w = 1;
+
+  while (w < 64 && w * 2 <= (size_t) hw)
+    w *= 2;
+  return w;
+}
+
+MlrtStatus
+mlrt_gpu_instance_norm (MlrtGpuRun *run, const char *what, int c, int hw,
+                        MlrtGpuBuffer *gamma, MlrtGpuBuffer *beta, float eps,
+                        MlrtActivation act, float alpha, MlrtGpuBuffer *in,
+                        MlrtGpuBuffer *out, MlrtError *error)
+{
+  MlrtGpuBuffer affine, *aff = &affine;
+  cl_int n = hw, a = act;
+  cl_float e = eps, al = alpha;
+  size_t width = reduction_width (hw);
+  size_t global[1] = { (size_t) c * width }, local[1] = { width };
+  size_t global2[1] = { (size_t) c * hw };
+  MlrtStatus status;
+
+  if (mlrt_gpu_buffer_alloc (&affine, 2 * sizeof (float) * c, error)
+      != MLRT_OK)
+    return error ? error->status : MLRT_ERROR_NO_MEMORY;
+  {
+    MlrtGpuArg args[] = { MLRT_GPU_ARG (n), MLRT_GPU_MEM (gamma),
+                          MLRT_GPU_MEM (beta), MLRT_GPU_ARG (e),
+                          MLRT_GPU_MEM (in), MLRT_GPU_MEM (aff),
+                          MLRT_GPU_LOCAL (width * sizeof (float)) };
+    status = mlrt_gpu_launch (run, what, "instance_norm_moments", 1, global,
+                              local, args, N_ARGS (args), error);
+  }
+  if (status == MLRT_OK)
+    {
+      MlrtGpuArg args[] = { MLRT_GPU_ARG (n), MLRT_GPU_MEM (aff),
+                            MLRT_GPU_ARG (a), MLRT_GPU_ARG (al),
+                            MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
+      status = mlrt_gpu_launch (run, what, "channel_affine", 1, global2, NULL,
+                                args, N_ARGS (args), error);
+    }
+  /* The queued kernels hold their own reference to the buffer. */
+  mlrt_gpu_buffer_release (&affine);
+  return status;
+}
+
+MlrtStatus
+mlrt_gpu_upsample (MlrtGpuRun *run, const char *what, int c, int h, int w,
+                   int sh, int sw, MlrtUpsampleMode mode, MlrtGpuBuffer *in,
+                   MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int ih = h, iw = w, ish = sh, isw = sw;
+  size_t global[3] = { (size_t) w * sw, (size_t) h * sh, (size_t) c };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (ih), MLRT_GPU_ARG (iw),
+                        MLRT_GPU_ARG (ish), MLRT_GPU_ARG (isw),
+                        MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what,
+                          mode == MLRT_UPSAMPLE_NEAREST ? "upsample_nearest"
+                                                        : "upsample_bilinear",
+                          3, global, NULL, args, N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_pool2d (MlrtGpuRun *run, const char *what, const MlrtPoolParams *p,
+                 MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
+{
+  GpuPoolP q = { p->c, p->in_h, p->in_w, p->out_h, p->out_w, p->kh, p->kw,
+                 p->sh, p->sw, p->ph, p->pw, p->kind == MLRT_POOL_MAX };
+  size_t global[3] = { p->out_w, p->out_h, p->c };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "pool2d", 3, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_global_pool (MlrtGpuRun *run, const char *what, MlrtPoolKind kind,
+                      int c, int hw, MlrtGpuBuffer *in, MlrtGpuBuffer *out,
+                      MlrtError *error)
+{
+  cl_int is_max = kind == MLRT_POOL_MAX, n = hw;
+  size_t global[1] = { (size_t) c };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (is_max), MLRT_GPU_ARG (n),
+                        MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "global_pool", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_softmax (MlrtGpuRun *run, const char *what, size_t outer, size_t n,
+                  MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int len = (cl_int) n;
+  size_t global[1] = { outer };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (len), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (out) };
+
+  if (n == 0)
+    return MLRT_OK;
+  return mlrt_gpu_launch (run, what, "softmax", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_concat_channels (MlrtGpuRun *run, const char *what, int n_inputs,
+                          const int *channels, int hw,
+                          MlrtGpuBuffer *const *inputs, MlrtGpuBuffer *out,
+                          MlrtError *error)
+{
+  size_t offset = 0;
+  int i;
+
+  for (i = 0; i < n_inputs; i++)
+    {
+      size_t bytes = (size_t) channels[i] * hw * sizeof (float);
+
+      if (mlrt_gpu_launch_copy (run, what, inputs[i], 0, out, offset, bytes,
+                                error) != MLRT_OK)
+        return error ? error->status : MLRT_ERROR_DEVICE;
+      offset += bytes;
+    }
+  return MLRT_OK;
+}
+
+MlrtStatus
+mlrt_gpu_copy (MlrtGpuRun *run, const char *what, MlrtGpuBuffer *src,
+               MlrtGpuBuffer *dst, size_t size, MlrtError *error)
+{
+  return mlrt_gpu_launch_copy (run, what, src, 0, dst, 0, size, error);
+}

@@ -1,0 +1,308 @@
+/*
+ * load.c: loading a model, from a package (through the compile cache), from
+ * a compiled model file or from a compiled model held in memory (optionally
+ * decrypted by the app), and unloading it. Loading parses the compiled spec,
+ * checks and decodes its weights, folds batch norms into convolutions and
+ * builds the placement plan.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mlrt-internal.h"
+#include "trace.h"
+
+void
+mlrt_configuration_init (MlrtConfiguration *config)
+{
+  if (config == NULL)
+    return;
+  memset (config, 0, sizeof *config);
+  config->compute_units = MLRT_COMPUTE_ALL;
+}
+
+/* y = gamma (x - mean) / sqrt(var + eps) + beta, folded into W and b. */
+static MlrtStatus
+fold_batch_norm (MlrtLayer *l, MlrtError *error)
+{
+  MlrtWeight *w = mlrt_layer_weight_mut (l, "weight");
+  MlrtWeight *b = mlrt_layer_weight_mut (l, "bias");
+  const float *mean = mlrt_layer_weight (l, "bn_mean")->data;
+  const float *var = mlrt_layer_weight (l, "bn_variance")->data;
+  const float *gamma = mlrt_layer_weight (l, "bn_gamma")->data;
+  const float *beta = mlrt_layer_weight (l, "bn_beta")->data;
+  size_t out_c = (size_t) w->shape[0];
+  size_t per = mlrt_weight_count (w) / out_c;
+
+  if (b == NULL)
+    {
+      if (l->n_weights == MLRT_MAX_WEIGHTS)
+        return mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                               "layer '%s': too many weights", l->name);
+      b = &l->weights[l->n_weights++];
+      memset (b, 0, sizeof *b);
+      b->name = strdup ("bias");
+      b->rank = 1;
+      b->shape[0] = (int64_t) out_c;
+      b->data = calloc (out_c, sizeof (float));
+      if (b->data == NULL || b->name == NULL)
+        return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+    }
+  for (size_t o = 0; o < out_c; o++)
+    {
+      float s = gamma[o] / sqrtf (var[o] + l->bn_epsilon);
+      for (size_t i = 0; i < per; i++)
+        w->data[o * per + i] *= s;
+      b->data[o] = (b->data[o] - mean[o]) * s + beta[o];
+    }
+  return MLRT_OK;
+}
+
+static MlrtStatus
+decode_weights (MlrtSpec *spec, const uint8_t *blob, MlrtError *error)
+{
+  for (size_t i = 0; i < spec->n_layers; i++)
+    {
+      MlrtLayer *l = &spec->layers[i];
+      for (int j = 0; j < l->n_weights; j++)
+        {
+          MlrtStatus st = mlrt_weight_decode (&l->weights[j], blob, error);
+          if (st != MLRT_OK)
+            return st;
+        }
+      if (l->fold_bn)
+        {
+          MlrtStatus st = fold_batch_norm (l, error);
+          if (st != MLRT_OK)
+            return st;
+        }
+    }
+  return MLRT_OK;
+}
+
+static void
+describe (MlrtModel *m)
+{
+  MlrtSpec *s = &m->spec;
+  MlrtModelDescription *d = &m->description;
+
+  m->input_descs = calloc (s->n_inputs, sizeof (MlrtFeatureDescription));
+  m->output_descs = calloc (s->n_outputs, sizeof (MlrtFeatureDescription));
+  for (size_t i = 0; m->input_descs && i < s->n_inputs; i++)
+    m->input_descs[i] = s->inputs[i].d;
+  for (size_t i = 0; m->output_descs && i < s->n_outputs; i++)
+    m->output_descs[i] = s->outputs[i].d;
+  d->name = s->name;
+  d->author = s->author;
+  d->description = s->description;
+  d->version = s->version;
+  d->compute_precision = s->compute_precision;
+  d->storage_precision = s->storage_precision;
+  d->n_inputs = s->n_inputs;
+  d->inputs = m->input_descs;
+  d->n_outputs = s->n_outputs;
+  d->outputs = m->output_descs;
+  d->n_class_labels = s->n_class_labels;
+  d->class_labels = (const char *const *) s->class_labels;
+  d->n_layers = s->n_layers;
+}
+
+static void
+model_free (MlrtModel *m)
+{
+  if (m == NULL)
+    return;
+  mlrt_plan_free (m);
+  mlrt_spec_clear (&m->spec);
+  free (m->input_descs);
+  free (m->output_descs);
+  free (m->name);
+  free (m);
+}
+
+/* Fills a model (whose id and name are set) from compiled bytes. */
+static MlrtStatus
+model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
+            size_t size, const MlrtConfiguration *config, MlrtError *error)
+{
+  uint64_t len = 0;
+  MlrtStatus st;
+
+  if (size < 16 || memcmp (data, MLRT_COMPILED_MAGIC, 8) != 0)
+    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                           "%s: not a compiled mlrt model (%s)", origin,
+                           size < 16 ? "too short for the header"
+                           : "no MLRTC001 magic");
+  for (int i = 0; i < 8; i++)
+    len |= (uint64_t) data[8 + i] << (8 * i);
+  if (len > size - 16)
+    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                           "%s: compiled model is truncated: its header "
+                           "announces a %llu-byte spec but only %zu bytes "
+                           "follow", origin, (unsigned long long) len,
+                           size - 16);
+  st = mlrt_spec_parse ((const char *) data + 16, (size_t) len, origin, 1,
+                        &m->spec, error);
+  if (st != MLRT_OK)
+    return st;
+  st = mlrt_spec_infer (&m->spec, origin, error);
+  if (st == MLRT_OK)
+    st = mlrt_spec_check_weights (&m->spec, data + 16 + len,
+                                  size - 16 - (size_t) len, origin, error);
+  if (st == MLRT_OK)
+    st = decode_weights (&m->spec, data + 16 + len, error);
+  if (st != MLRT_OK)
+    return st;
+  m->compute_units = config ? config->compute_units : MLRT_COMPUTE_ALL;
+  if ((unsigned) m->compute_units > MLRT_COMPUTE_ALL)
+    return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
+                           "%s: invalid compute units %d", origin,
+                           (int) m->compute_units);
+  describe (m);
+  if (m->input_descs == NULL || m->output_descs == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  return mlrt_plan_build (m, error);
+}
+
+static MlrtModel *
+model_new (const char *name)
+{
+  MlrtModel *m = calloc (1, sizeof *m);
+  if (m == NULL)
+    return NULL;
+  m->id = mlrt_trace_new_model_id ();
+  m->name = strdup (name ? name : "model");
+  if (m->name == NULL)
+    {
+      free (m);
+      return NULL;
+    }
+  return m;
+}
+
+/* Reads, checks and loads a compiled file into `m`. */
+static MlrtStatus
+load_compiled_file (MlrtModel *m, const char *path,
+                    const MlrtConfiguration *config, MlrtError *error)
+{
+  uint8_t *data = NULL;
+  size_t size = 0;
+  MlrtStatus st = mlrt_read_file (path, &data, &size, error);
+
+  if (st == MLRT_OK)
+    st = model_fill (m, path, data, size, config, error);
+  free (data);
+  return st;
+}
+
+MlrtStatus
+mlrt_model_load (const char *path, const MlrtConfiguration *config,
+                 MlrtModel **model, MlrtError *error)
+{
+  struct stat st_buf;
+  MlrtModel *m;
+  uint64_t span;
+  MlrtStatus st;
+  MlrtCacheResult cache = MLRT_CACHE_NONE;
+  char *stem;
+
+  if (path == NULL || model == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
+                           "mlrt_model_load: NULL path or model");
+  *model = NULL;
+  stem = mlrt_path_stem (path);
+  m = model_new (stem);
+  free (stem);
+  if (m == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  span = mlrt_trace_activity_begin (0, m->id, m->name, MLRT_ACTIVITY_LOAD, 0);
+  if (stat (path, &st_buf) == 0 && S_ISDIR (st_buf.st_mode))
+    {
+      char *compiled = NULL;
+      int hit = 0;
+      st = mlrt_compile_internal (path, config ? config->cache_dir : NULL,
+                                  span, m->id, m->name, &compiled, &hit,
+                                  error);
+      if (st == MLRT_OK)
+        {
+          cache = hit ? MLRT_CACHE_HIT : MLRT_CACHE_MISS;
+          st = load_compiled_file (m, compiled, config, error);
+        }
+      free (compiled);
+    }
+  else
+    st = load_compiled_file (m, path, config, error);
+  mlrt_trace_activity_end (span, st, cache);
+  if (st != MLRT_OK)
+    {
+      model_free (m);
+      return st;
+    }
+  *model = m;
+  return MLRT_OK;
+}
+
+MlrtStatus
+mlrt_model_load_from_memory (const char *name, const void *data, size_t size,
+                             MlrtDecryptFunc decrypt, void *user_data,
+                             const MlrtConfiguration *config,
+                             MlrtModel **model, MlrtError *error)
+{
+  void *plain = NULL;
+  size_t plain_size = 0;
+  MlrtModel *m;
+  uint64_t span;
+  MlrtStatus st = MLRT_OK;
+
+  if (data == NULL || model == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
+                           "mlrt_model_load_from_memory: NULL data or model");
+  *model = NULL;
+  m = model_new (name ? name : "memory");
+  if (m == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  span = mlrt_trace_activity_begin (0, m->id, m->name, MLRT_ACTIVITY_LOAD, 0);
+  if (decrypt)
+    {
+      int rc = decrypt (data, size, &plain, &plain_size, user_data);
+      if (rc != 0 || plain == NULL)
+        st = mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                             "%s: the decrypt callback failed (returned %d)",
+                             m->name, rc);
+      data = plain;
+      size = plain_size;
+    }
+  if (st == MLRT_OK)
+    st = model_fill (m, m->name, data, size, config, error);
+  free (plain);
+  mlrt_trace_activity_end (span, st, MLRT_CACHE_NONE);
+  if (st != MLRT_OK)
+    {
+      model_free (m);
+      return st;
+    }
+  *model = m;
+  return MLRT_OK;
+}
+
+void
+mlrt_model_unload (MlrtModel *model)
+{
+  uint64_t span;
+
+  if (model == NULL)
+    return;
+  span = mlrt_trace_activity_begin (0, model->id, model->name,
+                                    MLRT_ACTIVITY_UNLOAD, 0);
+  mlrt_layer_observer_forget (model->id);
+  mlrt_plan_free (model);
+  mlrt_trace_activity_end (span, MLRT_OK, MLRT_CACHE_NONE);
+  model_free (model);
+}
+
+const MlrtModelDescription *
+mlrt_model_description (const MlrtModel *model)
+{
+  return model ? &model->description : NULL;
+}

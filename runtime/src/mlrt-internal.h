@@ -1,0 +1,348 @@
+/*
+ * mlrt-internal.h: the runtime's internal data model, shared by the core
+ * (spec parsing, compile, load, plan, predict) and the compute units.
+ *
+ * A model is held as an MlrtSpec: its metadata, features, a table of tensors
+ * (every tensor the network names, with its inferred shape) and its layers,
+ * each pointing at tensors by index. The same structure comes out of parsing
+ * a package's model.json and a compiled model's spec; compiling adds fused
+ * activations and batch-norm folds, loading adds decoded weights.
+ */
+#ifndef MLRT_INTERNAL_H
+#define MLRT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlrt/mlrt.h"
+#include "cpu/kernels.h"
+
+#define MLRT_MAX_LAYER_INPUTS 16
+/* Limits that keep every size computation far from overflow. */
+#define MLRT_MAX_DIM (1 << 24)
+#define MLRT_MAX_ELEMENTS (1 << 30)
+#define MLRT_MAX_WEIGHTS 6
+
+/* ---- errors (error.c) ---- */
+
+/* Fills `error` (if not NULL) and returns `status`. */
+MlrtStatus mlrt_set_error (MlrtError *error, MlrtStatus status,
+                           const char *format, ...)
+  __attribute__ ((format (printf, 3, 4)));
+/* Prepends "prefix: " to an error's message. */
+void mlrt_error_prefix (MlrtError *error, const char *format, ...)
+  __attribute__ ((format (printf, 2, 3)));
+char *mlrt_strdup (const char *s);
+char *mlrt_strdup_printf (const char *format, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* ---- float16 (half.c) ---- */
+
+void mlrt_half_to_float_n (const uint16_t *in, float *out, size_t n);
+void mlrt_float_to_half_n (const float *in, uint16_t *out, size_t n);
+
+/* ---- ops ---- */
+
+typedef enum {
+  MLRT_OP_CONV2D,
+  MLRT_OP_CONV_TRANSPOSE2D,
+  MLRT_OP_UPSAMPLE,
+  MLRT_OP_BATCH_NORM,
+  MLRT_OP_INSTANCE_NORM,
+  MLRT_OP_RELU,
+  MLRT_OP_SIGMOID,
+  MLRT_OP_TANH,
+  MLRT_OP_GELU,
+  MLRT_OP_LEAKY_RELU,
+  MLRT_OP_ADD,
+  MLRT_OP_MUL,
+  MLRT_OP_CONCAT,
+  MLRT_OP_MAX_POOL,
+  MLRT_OP_AVG_POOL,
+  MLRT_OP_GLOBAL_AVG_POOL,
+  MLRT_OP_GLOBAL_MAX_POOL,
+  MLRT_OP_INNER_PRODUCT,
+  MLRT_OP_SOFTMAX,
+  MLRT_OP_RESHAPE,
+  MLRT_OP_FLATTEN,
+  MLRT_N_OPS,
+} MlrtOp;
+
+const char *mlrt_op_name (MlrtOp op);
+int mlrt_op_from_name (const char *name, MlrtOp *op);
+const char *mlrt_activation_name (MlrtActivation act);
+int mlrt_activation_from_name (const char *name, MlrtActivation *act);
+
+/* ---- weights (weights.c) ---- */
+
+typedef enum {
+  MLRT_ENC_FLOAT32,
+  MLRT_ENC_FLOAT16,
+  MLRT_ENC_INT8,
+  MLRT_ENC_PALETTE,         /* `bits` = N */
+  MLRT_ENC_SPARSE,
+} MlrtEncoding;
+
+typedef struct {
+  char *name;               /* role: "weight", "bias", "mean", ... */
+  int rank;
+  int64_t shape[MLRT_MAX_RANK];
+  MlrtEncoding encoding;
+  int bits;
+  uint64_t offset, size;
+  float *data;              /* decoded (at load), count() floats */
+} MlrtWeight;
+
+size_t mlrt_weight_count (const MlrtWeight *w);
+const char *mlrt_encoding_name (const MlrtWeight *w, char *buf, size_t len);
+int mlrt_encoding_parse (const char *name, MlrtEncoding *enc, int *bits);
+/* Checks that `w` lies inside the blob and has the size its encoding and
+ * shape need; `what` names it in the message. */
+MlrtStatus mlrt_weight_check (const MlrtWeight *w, const uint8_t *blob,
+                              size_t blob_size, const char *what,
+                              MlrtError *error);
+/* Decodes `w` into w->data (allocated). Call only after mlrt_weight_check. */
+MlrtStatus mlrt_weight_decode (MlrtWeight *w, const uint8_t *blob,
+                               MlrtError *error);
+
+/* ---- spec (spec.c) ---- */
+
+typedef struct {
+  char *name;
+  int rank;
+  int64_t shape[MLRT_MAX_RANK];
+  int producer;             /* layer index, -1 for a model input */
+  int last_consumer;        /* layer index, -1 if none */
+  int is_output;
+} MlrtTensor;
+
+typedef struct {
+  int out_channels, out_features;
+  int kernel[2], stride[2], padding[2], dilation[2], output_padding[2];
+  int scale[2];
+  int groups;
+  int bilinear;
+  float epsilon, alpha;
+  int axis, has_axis;
+  int shape_rank;
+  int64_t shape[MLRT_MAX_RANK];
+} MlrtParams;
+
+typedef struct {
+  char *name;
+  MlrtOp op;
+  int n_inputs;
+  char *input_names[MLRT_MAX_LAYER_INPUTS];
+  int inputs[MLRT_MAX_LAYER_INPUTS];      /* tensor indices */
+  char *output_name;
+  int output;                             /* tensor index */
+  MlrtParams p;
+  MlrtActivation act;                     /* fused activation */
+  float act_alpha;
+  int fold_bn;                            /* conv2d: fold bn_* weights */
+  float bn_epsilon;
+  int n_fused;
+  char **fused;                           /* names of layers merged in */
+  int n_weights;
+  MlrtWeight weights[MLRT_MAX_WEIGHTS];
+} MlrtLayer;
+
+typedef struct {
+  MlrtFeatureDescription d;               /* strings owned */
+  int tensor;
+} MlrtFeature;
+
+typedef struct {
+  char *name, *author, *description, *version, *license;
+  char *compute_precision, *storage_precision;
+  size_t n_class_labels;
+  char **class_labels;
+  size_t n_inputs, n_outputs;
+  MlrtFeature *inputs, *outputs;
+  size_t n_layers;
+  MlrtLayer *layers;
+  size_t n_tensors;
+  MlrtTensor *tensors;
+  int half;                 /* activations stored as float16 */
+} MlrtSpec;
+
+/* Parses a spec (model.json, or a compiled model's spec when `compiled`).
+ * `origin` names the file in messages. Does not infer shapes. */
+MlrtStatus mlrt_spec_parse (const char *json, size_t len, const char *origin,
+                            int compiled, MlrtSpec *spec, MlrtError *error);
+void mlrt_spec_clear (MlrtSpec *spec);
+const MlrtWeight *mlrt_layer_weight (const MlrtLayer *layer,
+                                     const char *name);
+MlrtWeight *mlrt_layer_weight_mut (MlrtLayer *layer, const char *name);
+/* Serialises a spec (after compile) as the compiled model's JSON. */
+char *mlrt_spec_to_json (const MlrtSpec *spec);
+
+/* ---- shapes and fusion (shape.c, fuse.c) ---- */
+
+/* Resolves tensor names, infers every tensor's shape and checks weights'
+ * shapes, naming `origin` and the layer at fault. */
+MlrtStatus mlrt_spec_infer (MlrtSpec *spec, const char *origin,
+                            MlrtError *error);
+/* Folds batch norms into convolutions and activations into the op before
+ * them. The spec must have been inferred; it is re-inferred after. */
+MlrtStatus mlrt_spec_fuse (MlrtSpec *spec, const char *origin,
+                           MlrtError *error);
+size_t mlrt_tensor_count (const MlrtTensor *t);
+/* Whether a shape has at most MLRT_MAX_ELEMENTS values. */
+int mlrt_shape_fits (int rank, const int64_t *shape);
+/* Multiply-adds a layer costs: the planners' input. */
+double mlrt_layer_flops (const MlrtSpec *spec, const MlrtLayer *layer);
+
+/* ---- cache (cache.c) ---- */
+
+char *mlrt_cache_dir_default (void);
+uint64_t mlrt_fnv1a64 (uint64_t hash, const void *data, size_t len);
+#define MLRT_FNV_OFFSET 0xcbf29ce484222325ULL
+MlrtStatus mlrt_read_file (const char *path, uint8_t **data, size_t *size,
+                           MlrtError *error);
+/* Writes `n` pieces to `path` through a temporary file and rename(). */
+MlrtStatus mlrt_write_file_atomic (const char *path, const void *const *parts,
+                                   const size_t *sizes, int n,
+                                   MlrtError *error);
+MlrtStatus mlrt_mkdir_p (const char *path, MlrtError *error);
+
+/* ---- compiled file (compile.c) ---- */
+
+#define MLRT_COMPILED_MAGIC "MLRTC001"
+
+/* Compiles a package; `parent_span` nests the compile activity. */
+MlrtStatus mlrt_compile_internal (const char *package_path,
+                                  const char *cache_dir, uint64_t parent_span,
+                                  uint64_t model_id, const char *model_name,
+                                  char **compiled_path, int *cache_hit,
+                                  MlrtError *error);
+/* Checks every weight of `spec` against the blob; `origin` names the
+ * weights' file in messages. */
+MlrtStatus mlrt_spec_check_weights (const MlrtSpec *spec, const uint8_t *blob,
+                                    size_t blob_size, const char *origin,
+                                    MlrtError *error);
+/* The name of a package or compiled file: its base name without the
+ * extension. Newly allocated. */
+char *mlrt_path_stem (const char *path);
+
+/* ---- units and plan (plan.c, unit-cpu.c) ---- */
+
+typedef struct MlrtModel MlrtModel;
+typedef struct MlrtRun MlrtRun;
+
+/* A run of consecutive layers placed on one unit. */
+typedef struct {
+  MlrtUnit unit;
+  int first, last;          /* layer indices, inclusive */
+  void *unit_data;          /* the unit's own per-segment state */
+} MlrtSegment;
+
+/*
+ * MlrtUnitOps: what a compute unit offers the planner and executor. The
+ * CPU's is mlrt_cpu_unit_ops (unit-cpu.c). The GPU and NPU units define
+ * mlrt_gpu_unit_ops / mlrt_npu_unit_ops in their own sources; plan.c refers
+ * to them weakly, so a unit that is not built is simply absent.
+ *
+ * available may be NULL (always available). supports / estimate_us are
+ * asked at load for every layer; a reason given for an unsupported layer
+ * must be a static string. prepare (may be NULL) runs at load for each
+ * segment placed on the unit (upload weights, build kernels) and may set
+ * segment->unit_data; release (may be NULL) is called at unload for each
+ * segment whose unit_data is set.
+ * run_segment computes layers first..last of one prediction: it reads its
+ * input tensors from run->tensors (activation type: float, or uint16_t
+ * halves when spec.half), writes its outputs there (mlrt_run_tensor()),
+ * emits copy_to_unit / copy_from_unit data spans and layer spans (parent
+ * run->compute_span) and, for a device, device_busy. It must not modify
+ * the model: several predictions run at once.
+ */
+typedef struct {
+  MlrtUnit unit;
+  int (*available) (void);
+  int (*supports) (const MlrtModel *model, const MlrtLayer *layer,
+                   const char **reason);
+  double (*estimate_us) (const MlrtModel *model, const MlrtLayer *layer);
+  MlrtStatus (*prepare) (MlrtModel *model, MlrtSegment *segment,
+                         MlrtError *error);
+  void (*release) (MlrtModel *model, MlrtSegment *segment);
+  MlrtStatus (*run_segment) (MlrtRun *run, const MlrtSegment *segment,
+                             MlrtError *error);
+  /* Optional (NULL: free, as for the CPU, which works in host memory): the
+   * planner's data-movement terms. transfer_us is the cost of moving
+   * tensor `tensor` between host memory and the unit, one way;
+   * request_us the fixed cost of one compute request (one segment). */
+  double (*transfer_us) (const MlrtModel *model, int tensor);
+  double (*request_us) (const MlrtModel *model);
+} MlrtUnitOps;
+
+extern const MlrtUnitOps mlrt_cpu_unit_ops;
+/* NULL when the unit is not built into this library. */
+const MlrtUnitOps *mlrt_unit_ops (MlrtUnit unit);
+
+struct MlrtModel {
+  uint64_t id;              /* per process, for traces */
+  char *name;
+  MlrtSpec spec;
+  MlrtComputeUnits compute_units;
+  MlrtModelDescription description;
+  MlrtFeatureDescription *input_descs, *output_descs;
+  MlrtLayerPlan *plan;
+  size_t n_segments;
+  MlrtSegment *segments;
+};
+
+/* Chooses a unit per layer within model->compute_units and groups layers
+ * into segments, then prepares each segment on its unit. */
+MlrtStatus mlrt_plan_build (MlrtModel *model, MlrtError *error);
+void mlrt_plan_free (MlrtModel *model);
+
+/* ---- one prediction's state (predict.c) ---- */
+
+struct MlrtRun {
+  const MlrtModel *model;
+  uint64_t parent_span;     /* the prediction or batch */
+  uint64_t compute_span;    /* the compute request being run */
+  void **tensors;           /* per tensor, activation type, or NULL */
+  uint8_t *owned;           /* tensors[i] was allocated by the run */
+  MlrtBuffer **buffers;     /* per tensor, the caller's MlrtBuffer its
+                               storage lies in (inputs used in place,
+                               outputs placed in backings), or NULL */
+};
+
+size_t mlrt_run_elem_size (const MlrtRun *run);
+/* The storage of tensor `t`, allocated on first use; NULL if out of memory. */
+void *mlrt_run_tensor (MlrtRun *run, int t);
+/* Whether a tensor is read outside layers first..last. */
+int mlrt_tensor_needed_outside (const MlrtSpec *spec, int t, int first,
+                                int last);
+
+/* ---- features (features.c, convert.c) ---- */
+
+/* Adds a value whose data `features` will free(). */
+MlrtStatus mlrt_features_take (MlrtFeatures *features, const char *name,
+                               const MlrtValue *value, MlrtError *error);
+
+/* The tensor shape a feature maps to inside the network. */
+void mlrt_feature_tensor_shape (const MlrtFeatureDescription *d, int *rank,
+                                int64_t *shape);
+/* Checks that `value` can feed input `d`; names the feature. */
+MlrtStatus mlrt_convert_check_input (const MlrtFeatureDescription *d,
+                                     const MlrtValue *value,
+                                     MlrtError *error);
+/* Whether `value` already is the tensor's bytes (no conversion needed). */
+int mlrt_convert_input_is_identity (const MlrtFeatureDescription *d,
+                                    const MlrtValue *value, int half);
+/* Converts `value` to the tensor (float or half, per `half`). */
+void mlrt_convert_input (const MlrtFeatureDescription *d,
+                         const MlrtValue *value, int half, void *tensor);
+int mlrt_convert_output_is_identity (const MlrtFeatureDescription *d,
+                                     int half);
+/* Converts a tensor into output `d`'s type at `out`. */
+void mlrt_convert_output (const MlrtFeatureDescription *d, const void *tensor,
+                          int half, void *out);
+/* The MlrtValue shape of output `d` (with its type). */
+void mlrt_output_value_init (const MlrtFeatureDescription *d,
+                             MlrtValue *value);
+
+#endif /* MLRT_INTERNAL_H */

@@ -1,0 +1,140 @@
+/*
+ * units-test.c: the shared test helpers of units-test.h.
+ */
+#include <math.h>
+
+#include "units-test.h"
+
+float *
+units_random (size_t n, float lo, float hi)
+{
+  float *x = g_new (float, n ? n : 1);
+
+  for (size_t i = 0; i < n; i++)
+    x[i] = (float) g_test_rand_double_range (lo, hi);
+  return x;
+}
+
+void
+units_random_conv (MlrtConvParams *p, const MlrtActivation *acts, int n_acts)
+{
+  int g = g_test_rand_int_range (1, 3);
+
+  do
+    {
+      p->groups = g;
+      p->in_c = g * g_test_rand_int_range (1, 5);
+      p->out_c = g * g_test_rand_int_range (1, 6);
+      p->in_h = g_test_rand_int_range (3, 19);
+      p->in_w = g_test_rand_int_range (3, 23);
+      p->kh = g_test_rand_int_range (1, 6);
+      p->kw = g_test_rand_int_range (1, 6);
+      p->sh = g_test_rand_int_range (1, 3);
+      p->sw = g_test_rand_int_range (1, 3);
+      p->ph = g_test_rand_int_range (0, 3);
+      p->pw = g_test_rand_int_range (0, 3);
+      p->dh = g_test_rand_int_range (1, 3);
+      p->dw = g_test_rand_int_range (1, 3);
+      p->out_h = mlrt_conv_output_size (p->in_h, p->kh, p->sh, p->ph, p->dh);
+      p->out_w = mlrt_conv_output_size (p->in_w, p->kw, p->sw, p->pw, p->dw);
+    }
+  while (p->out_h < 1 || p->out_w < 1);
+  p->act = acts[g_test_rand_int_range (0, n_acts)];
+  p->alpha = 0.1f;
+}
+
+void
+units_random_pool (MlrtPoolParams *p, MlrtPoolKind kind)
+{
+  do
+    {
+      p->c = g_test_rand_int_range (1, 6);
+      p->in_h = g_test_rand_int_range (2, 20);
+      p->in_w = g_test_rand_int_range (2, 20);
+      p->kh = g_test_rand_int_range (1, 4);
+      p->kw = g_test_rand_int_range (1, 4);
+      p->sh = g_test_rand_int_range (1, 3);
+      p->sw = g_test_rand_int_range (1, 3);
+      p->ph = g_test_rand_int_range (0, p->kh);
+      p->pw = g_test_rand_int_range (0, p->kw);
+      p->out_h = mlrt_conv_output_size (p->in_h, p->kh, p->sh, p->ph, 1);
+      p->out_w = mlrt_conv_output_size (p->in_w, p->kw, p->sw, p->pw, 1);
+    }
+  while (p->out_h < 1 || p->out_w < 1);
+  p->kind = kind;
+}
+
+void
+units_cpu_conv2d (const MlrtConvParams *p, const float *in, const float *w,
+                  const float *bias, float *out)
+{
+  void *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (p) + 1);
+
+  mlrt_cpu_conv2d (p, in, w, bias, out, scratch);
+  g_free (scratch);
+}
+
+void
+units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p, const float *in,
+                            const float *w, const float *bias, float *out)
+{
+  void *scratch = g_malloc (mlrt_cpu_conv_transpose2d_scratch_size (p) + 1);
+
+  mlrt_cpu_conv_transpose2d (p, in, w, bias, out, scratch);
+  g_free (scratch);
+}
+
+static GHashTable *figures;
+
+double
+units_check (const char *label, const float *got, const float *ref, size_t n,
+             double rtol)
+{
+  double sq = 0, rms, worst = 0;
+  size_t worst_i = 0;
+
+  for (size_t i = 0; i < n; i++)
+    sq += (double) ref[i] * ref[i];
+  rms = n ? sqrt (sq / n) : 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double e = fabs ((double) got[i] - ref[i]) / (fabs (ref[i]) + rms + 1e-30);
+      if (!(e <= worst))       /* NaN counts as the worst */
+        {
+          worst = isnan (e) ? INFINITY : e;
+          worst_i = i;
+        }
+    }
+  if (!figures)
+    figures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    double *w = g_hash_table_lookup (figures, label);
+    if (!w)
+      {
+        w = g_new0 (double, 1);
+        g_hash_table_insert (figures, g_strdup (label), w);
+      }
+    if (worst > *w)
+      *w = worst;
+  }
+  if (worst > rtol)
+    g_test_message ("%s: element %zu is %.9g, expected %.9g", label, worst_i,
+                    got[worst_i], ref[worst_i]);
+  g_assert_cmpfloat (worst, <=, rtol);
+  return worst;
+}
+
+void
+units_print_figures (void)
+{
+  GList *keys, *l;
+
+  if (!figures)
+    return;
+  keys = g_list_sort (g_hash_table_get_keys (figures),
+                      (GCompareFunc) g_strcmp0);
+  for (l = keys; l; l = l->next)
+    g_test_message ("worst relative error %-28s %.3g", (char *) l->data,
+                    *(double *) g_hash_table_lookup (figures, l->data));
+  g_list_free (keys);
+}

@@ -1,0 +1,39 @@
+/*
+ * units-test.h: helpers shared by the GPU and NPU unit tests: random
+ * tensors and shapes, and the closeness check with the error figure it
+ * reports.
+ */
+#ifndef MLRT_UNITS_TEST_H
+#define MLRT_UNITS_TEST_H
+
+#include <glib.h>
+#include <stddef.h>
+
+#include "cpu/kernels.h"
+
+/* n floats uniform in [lo, hi), g_free() them. */
+float *units_random (size_t n, float lo, float hi);
+
+/* A random conv configuration (stride, padding, dilation, groups, fused
+ * activation among `acts`). */
+void units_random_conv (MlrtConvParams *p, const MlrtActivation *acts,
+                        int n_acts);
+void units_random_pool (MlrtPoolParams *p, MlrtPoolKind kind);
+
+void units_cpu_conv2d (const MlrtConvParams *p, const float *in,
+                       const float *w, const float *bias, float *out);
+void units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
+                                 const float *in, const float *w,
+                                 const float *bias, float *out);
+
+/* Worst error of `got` against `ref`, relative to |ref| plus the RMS of
+ * ref (so an output that cancels to near zero is judged at the tensor's
+ * scale, not against its own tiny value). Fails the test above `rtol`;
+ * logs the figure and keeps the worst per label for the summary. */
+double units_check (const char *label, const float *got, const float *ref,
+                    size_t n, double rtol);
+
+/* Prints "label worst-error" lines of everything checked so far. */
+void units_print_figures (void);
+
+#endif /* MLRT_UNITS_TEST_H */
