@@ -259,11 +259,12 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
     {
       tl->by_dur_all = prepare (tl, SPAN_COLUMNS
         "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= ?5"
-        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2", error);
+        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 ORDER BY start_ns",
+        error);
       tl->by_dur_model = prepare (tl, SPAN_COLUMNS
         "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= ?5"
-        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND model_id IS ?6",
-        error);
+        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND model_id IS ?6"
+        " ORDER BY start_ns", error);
       if (!tl->by_dur_all || !tl->by_dur_model)
         return -1;
     }

@@ -14,6 +14,15 @@
 #include <string.h>
 #include <pango/pangocairo.h>
 
+/* A span's label waits for the next span of its row: spans arrive by
+ * start time, so the next one's start is where this label must stop. */
+typedef struct {
+  const char *text;
+  MlsColor color;
+  double x0, x1, y, h;
+  double alpha;
+} Label;
+
 typedef struct {
   cairo_t *cr;
   MlsViewModel *vm;
@@ -26,6 +35,8 @@ typedef struct {
   const MlsTimelineKind *kind;
   double alpha;
   double last_px[MLS_MAX_SUBROWS];
+  Label pending[MLS_MAX_SUBROWS];
+  GArray *spans;            /* MlsTimelineSpan, of the current kind */
   double *busy;             /* per pixel column, for buckets */
   gint64 *counts;
   int n_px;
@@ -90,36 +101,51 @@ draw_open_end (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
 }
 
 static void
-draw_span_label (LaneCtx *ctx, const MlsTimelineSpan *span, MlsColor c,
-                 double x0, double x1, double y, double h)
+flush_label (LaneCtx *ctx, int subrow, double stop_x)
 {
-  const char *text = ctx->kind->label;
-  double lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+  Label *l = &ctx->pending[subrow];
+  double lum = 0.299 * l->color.r + 0.587 * l->color.g + 0.114 * l->color.b;
+  double x0 = MAX (l->x0, MLS_LABEL_WIDTH);
+  double x1 = MIN (MIN (l->x1, stop_x), ctx->width);
+  const char *text = l->text;
 
-  if (ctx->row->n_kinds == 1 && ctx->row->model_id < 0 && span->model_id)
-    text = mls_timeline_model_name (ctx->vm->timeline, span->model_id);
-  if (!text)
-    return;
-  x0 = MAX (x0, MLS_LABEL_WIDTH);
-  x1 = MIN (x1, ctx->width);
-  if (x1 - x0 < 40)
+  l->text = NULL;
+  if (!text || x1 - x0 < 40)
     return;
   cairo_save (ctx->cr);
-  cairo_rectangle (ctx->cr, x0, y, x1 - x0, h);
+  cairo_rectangle (ctx->cr, x0, l->y, x1 - x0, l->h);
   cairo_clip (ctx->cr);
   if (lum > 0.55)
-    cairo_set_source_rgba (ctx->cr, 0, 0, 0, 0.85 * ctx->alpha);
+    cairo_set_source_rgba (ctx->cr, 0, 0, 0, 0.85 * l->alpha);
   else
-    cairo_set_source_rgba (ctx->cr, 1, 1, 1, 0.95 * ctx->alpha);
-  mls_draw_text (ctx->cr, ctx->layout, text, x0 + 4, y, x1 - x0 - 8, h,
-                 FALSE);
+    cairo_set_source_rgba (ctx->cr, 1, 1, 1, 0.95 * l->alpha);
+  mls_draw_text (ctx->cr, ctx->layout, text, x0 + 4, l->y, x1 - x0 - 8,
+                 l->h, FALSE);
   cairo_restore (ctx->cr);
 }
 
 static void
-on_span (const MlsTimelineSpan *span, void *data)
+queue_label (LaneCtx *ctx, int subrow, const MlsTimelineSpan *span,
+             MlsColor c, double x0, double x1, double y, double h)
 {
-  LaneCtx *ctx = data;
+  const char *text = ctx->kind->label;
+  Label *l = &ctx->pending[subrow];
+
+  /* In a lane of one kind the kind is the lane's label: name the model. */
+  if (ctx->row->n_kinds == 1 && ctx->row->model_id < 0 && span->model_id)
+    text = mls_timeline_model_name (ctx->vm->timeline, span->model_id);
+  l->text = text;
+  l->color = c;
+  l->x0 = x0;
+  l->x1 = x1;
+  l->y = y;
+  l->h = h;
+  l->alpha = ctx->alpha;
+}
+
+static void
+draw_span (LaneCtx *ctx, const MlsTimelineSpan *span)
+{
   int subrow = subrow_of (ctx, span->depth);
   double x0 = mls_view_model_x_for (ctx->vm, span->start_ns, ctx->width);
   double x1 = mls_view_model_x_for (ctx->vm, span->end_ns, ctx->width);
@@ -138,6 +164,7 @@ on_span (const MlsTimelineSpan *span, void *data)
       x1 = x0 + 1;
     }
   add_hit (ctx, x0, x1, y - 1, span->id, 1, span->start_ns, span->end_ns);
+  flush_label (ctx, subrow, x0);
   if (!span->complete && x1 - x0 >= 4)
     draw_open_end (ctx, c, x0, x1, y, h);
   else
@@ -154,7 +181,34 @@ on_span (const MlsTimelineSpan *span, void *data)
       cairo_rectangle (ctx->cr, x0 + 1, y + 1, MAX (x1 - x0 - 2, 1), h - 2);
       cairo_stroke (ctx->cr);
     }
-  draw_span_label (ctx, span, c, x0, x1, y, h);
+  /* A darker left edge keeps overlapping spans (other threads) apart. */
+  if (x1 - x0 >= 4)
+    {
+      mls_draw_set_color (ctx->cr, mls_draw_mix (c, (MlsColor) { 0, 0, 0 },
+                                                 0.3), ctx->alpha);
+      cairo_rectangle (ctx->cr, x0, y, 1, h);
+      cairo_fill (ctx->cr);
+    }
+  queue_label (ctx, subrow, span, c, x0, x1, y, h);
+}
+
+/* Spans come from up to two queries (by start time, and the kind's few
+ * longest by duration); they are drawn in start order so each label stops
+ * where the next span of its row begins. */
+static void
+on_span (const MlsTimelineSpan *span, void *data)
+{
+  LaneCtx *ctx = data;
+
+  g_array_append_val (ctx->spans, *span);
+}
+
+static int
+compare_start (gconstpointer a, gconstpointer b)
+{
+  const MlsTimelineSpan *x = a, *y = b;
+
+  return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
 }
 
 static void
@@ -234,6 +288,7 @@ mls_draw_lane (cairo_t *cr, MlsViewModel *vm, const MlsRow *row,
   ctx.n_px = (int) MAX (width - MLS_LABEL_WIDTH, 0) + 1;
   ctx.busy = g_new (double, ctx.n_px);
   ctx.counts = g_new (gint64, ctx.n_px);
+  ctx.spans = g_array_new (FALSE, FALSE, sizeof (MlsTimelineSpan));
   cairo_save (cr);
   cairo_rectangle (cr, MLS_LABEL_WIDTH, row->y, width - MLS_LABEL_WIDTH,
                    row->height);
@@ -248,16 +303,26 @@ mls_draw_lane (cairo_t *cr, MlsViewModel *vm, const MlsRow *row,
       ctx.alpha = vm->highlight_kind && vm->highlight_kind != row->kinds[k]
                   ? 0.22 : 1.0;
       for (int s = 0; s < MLS_MAX_SUBROWS; s++)
-        ctx.last_px[s] = -1;
+        {
+          ctx.last_px[s] = -1;
+          ctx.pending[s].text = NULL;
+        }
       memset (ctx.busy, 0, ctx.n_px * sizeof *ctx.busy);
       memset (ctx.counts, 0, ctx.n_px * sizeof *ctx.counts);
+      g_array_set_size (ctx.spans, 0);
       n = mls_timeline_read_lane (vm->timeline, &q, on_span, on_bucket,
                                   &ctx, NULL);
+      g_array_sort (ctx.spans, compare_start);
+      for (guint i = 0; i < ctx.spans->len; i++)
+        draw_span (&ctx, &g_array_index (ctx.spans, MlsTimelineSpan, i));
+      for (int s = 0; s < MLS_MAX_SUBROWS; s++)
+        flush_label (&ctx, s, width);
       draw_buckets (&ctx);
       rows += MAX (n, 0);
     }
   cairo_restore (cr);
   g_free (ctx.busy);
   g_free (ctx.counts);
+  g_array_unref (ctx.spans);
   return rows;
 }

@@ -5,17 +5,17 @@
  * use. The goal is the same cost for both files: each lane reads only
  * what it draws.
  *
- * The traces are generated once into the build directory and reused
- * (ten million spans take minutes to write).
+ * The traces come from mls-gen-trace (a recording-like synthetic trace),
+ * written once into the build directory and reused: ten million spans
+ * take minutes to write.
  */
 #include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "mls-test-trace.h"
+#include "mls-store.h"
 #include "mls-timeline-draw.h"
 
-#define SPANS_PER_FRAME 16
 #define WIDTH 1600
 #define REPEAT 15
 
@@ -35,14 +35,19 @@ compare_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* The trace of `spans` spans in the bench directory, written once by
+ * mls-gen-trace (argv[1]) and reused. */
 static char *
-ensure_trace (const char *name, gint64 spans)
+ensure_trace (const char *gen, const char *name, gint64 spans)
 {
   const char *dir = g_getenv ("MLSCOPE_BENCH_DIR");
   char *path = g_build_filename (dir ? dir : ".", name, NULL);
+  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, spans);
+  const char *argv[] = { gen, path, count, NULL };
   g_autoptr (GError) error = NULL;
   MlsError err = { 0 };
   MlsStore *store;
+  int status;
 
   store = mls_store_open (path, &err);
   if (store)
@@ -50,11 +55,11 @@ ensure_trace (const char *name, gint64 spans)
       mls_store_close (store);
       return path;
     }
-  g_printerr ("bench-viewer-frame: writing %s (%" G_GINT64_FORMAT
-              " spans, once)\n", path, spans);
-  if (!mls_test_trace_write_demo (path, spans / SPANS_PER_FRAME, FALSE,
-                                  &error))
-    g_error ("%s", error->message);
+  g_printerr ("bench-viewer-frame: writing %s (once)\n", path);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("%s: %s", gen, error->message);
   return path;
 }
 
@@ -131,9 +136,16 @@ print_row (const char *name, const Result *r)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *small = ensure_trace ("viewer-10k.mlscope", 10000);
-  g_autofree char *large = ensure_trace ("viewer-10M.mlscope", 10000000);
+  g_autofree char *small = NULL, *large = NULL;
   Result rs, rl;
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: bench-viewer-frame PATH/TO/mls-gen-trace\n");
+      return 2;
+    }
+  small = ensure_trace (argv[1], "viewer-10k.mlscope", 10000);
+  large = ensure_trace (argv[1], "viewer-10M.mlscope", 10000000);
 
   rs = measure (small);
   rl = measure (large);
