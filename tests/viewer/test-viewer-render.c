@@ -312,6 +312,34 @@ test_reads_only_what_it_draws (void)
 }
 
 static void
+test_ruler_labels (void)
+{
+  static const struct { gint64 off, step; const char *text; } cases[] = {
+    { 0, 50 * MS, "0 ms" }, { 50 * MS, 50 * MS, "50 ms" },
+    { 1500 * MS, 500 * MS, "1500 ms" }, { 2 * T0, T0, "2 s" },
+    { 250000, 50000, "250 µs" }, { 700, 100, "700 ns" },
+  };
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_open (known_db, &err);
+  MlsTimeline *tl = mls_timeline_new (store, &err);
+  MlsViewModel *vm = mls_view_model_new (store, tl);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = mls_format_offset (cases[i].off, cases[i].step);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  /* 100 ms over 1000 data pixels: ticks every 10 ms (100 px apart). */
+  mls_view_model_set_range (vm, T0, T0 + 100 * MS);
+  g_assert_cmpint (mls_draw_tick_step (vm, 1184), ==, 10 * MS);
+  mls_view_model_set_range (vm, T0, T0 + 1 * MS);
+  g_assert_cmpint (mls_draw_tick_step (vm, 1184), ==, 100000);
+  mls_view_model_free (vm);
+  mls_timeline_free (tl);
+  mls_store_close (store);
+}
+
+static void
 expect_refused (const char *path, const char *what)
 {
   g_autofree char *png = g_build_filename (tmpdir, "refused.png", NULL);
@@ -372,6 +400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/render/reads-only-what-it-draws",
                    test_reads_only_what_it_draws);
   g_test_add_func ("/viewer/render/bad-files", test_bad_files_refused);
+  g_test_add_func ("/viewer/render/ruler-labels", test_ruler_labels);
   status = g_test_run ();
   if (status == 0)
     {
