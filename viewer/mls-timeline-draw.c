@@ -188,7 +188,7 @@ mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   RulerCtx ctx = { style, layout, width, height };
-  g_autofree char *span = NULL;
+  g_autofree char *span = NULL, *shown = NULL;
 
   cairo_save (cr);
   mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg, 0.06), 1);
@@ -197,8 +197,8 @@ mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
   cairo_rectangle (cr, 0, 0, MLS_LABEL_WIDTH, height);
   cairo_fill (cr);
 
-  span = g_strdup_printf ("%s shown",
-                          mls_format_duration (vm->view_end - vm->view_start));
+  shown = mls_format_duration (vm->view_end - vm->view_start);
+  span = g_strdup_printf ("%s shown", shown);
   mls_draw_set_color (cr, style->fg, 0.7);
   mls_draw_text (cr, layout, span, 10, 0, MLS_LABEL_WIDTH - 16, height,
                  FALSE);
