@@ -278,6 +278,11 @@ mls_timeline_new (MlsStore *store, MlsError *error)
 
   tl->store = store;
   tl->db = mls_store_db (store);
+  /* Redraws read the same index pages again and again: map the file and
+   * keep a page cache big enough for a view's working set, so a frame of
+   * a multi-gigabyte trace costs no more system calls than a small one's. */
+  sqlite3_exec (tl->db, "PRAGMA mmap_size = 17179869184;"
+                "PRAGMA cache_size = -65536;", NULL, NULL, NULL);
   tl->max_level = (int) query_int (tl, "SELECT max (level) FROM span_summary"
                                    " WHERE ?1 = ?1 AND ?2 = ?2", 0, 0, -1);
   tl->has_dur_index = query_int (tl, "SELECT count (*) FROM sqlite_master"
