@@ -84,21 +84,20 @@ decimals_for (gint64 step, gint64 unit)
 }
 
 char *
-mls_format_offset (gint64 offset_ns, gint64 step_ns)
+mls_format_offset (gint64 offset_ns, gint64 step_ns, gint64 max_offset_ns)
 {
-  gint64 unit;
-  const char *suffix;
+  static const char *const suffixes[] = { "ns", "µs", "ms", "s" };
+  gint64 unit = 1;
+  int u = 0;
 
-  /* The step's own unit: 50 ms steps read 0 ms, 50 ms, 100 ms. */
+  /* The step's own unit (50 ms steps read 0 ms, 50 ms, 100 ms), or a
+   * larger one with decimals once numbers grow past four digits
+   * (100.1 s, not 100100 ms); one unit for the whole ruler. */
   step_ns = MAX (step_ns, 1);
-  if (step_ns >= G_GINT64_CONSTANT (1000000000))
-    unit = G_GINT64_CONSTANT (1000000000), suffix = "s";
-  else if (step_ns >= 1000000)
-    unit = 1000000, suffix = "ms";
-  else if (step_ns >= 1000)
-    unit = 1000, suffix = "µs";
-  else
-    unit = 1, suffix = "ns";
+  while (u < 3 && step_ns >= unit * 1000)
+    unit *= 1000, u++;
+  while (u < 3 && ABS (max_offset_ns) >= unit * 10000)
+    unit *= 1000, u++;
   return g_strdup_printf ("%.*f %s", decimals_for (step_ns, unit),
-                          (double) offset_ns / unit, suffix);
+                          (double) offset_ns / unit, suffixes[u]);
 }

@@ -17,6 +17,7 @@ struct _MlsStatsView {
   MlsStore *store;
   gint64 trace_start;
   MlsStatsOptions options;
+  guint generation;         /* of the latest query asked for */
 };
 
 G_DEFINE_FINAL_TYPE (MlsStatsView, mls_stats_view, GTK_TYPE_BOX)
@@ -25,32 +26,117 @@ enum { KIND_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
+set_range_label (MlsStatsView *self, const char *state)
+{
+  g_autofree char *a = NULL, *b = NULL, *text = NULL;
+
+  if (!self->options.has_range)
+    {
+      gtk_label_set_text (GTK_LABEL (self->range_label), "Whole trace");
+      return;
+    }
+  a = mls_format_duration (self->options.range_start_ns - self->trace_start);
+  b = mls_format_duration (self->options.range_end_ns - self->trace_start);
+  text = g_strdup_printf ("%s %s – %s", state, a, b);
+  gtk_label_set_text (GTK_LABEL (self->range_label), text);
+}
+
+static void
+show_list (MlsStatsView *self, GListModel *list, const GError *error)
+{
+  if (error)
+    g_printerr ("mlscope-viewer: %s\n", error->message);
+  gtk_sort_list_model_set_model (self->sorted, list);
+  set_range_label (self, "Spans overlapping");
+}
+
+typedef struct {
+  char *path;
+  MlsStatsOptions options;
+  guint generation;
+} RangeQuery;
+
+static void
+range_query_free (gpointer data)
+{
+  RangeQuery *q = data;
+
+  g_free (q->path);
+  g_free (q);
+}
+
+/* Statistics over a range read spans, which takes a while on a big trace:
+ * a worker thread does it on its own connection, so the timeline keeps
+ * drawing meanwhile. */
+static void
+query_in_thread (GTask *task, gpointer source, gpointer data,
+                 GCancellable *cancellable)
+{
+  RangeQuery *q = data;
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_open (q->path, &err);
+  GListModel *list;
+  GError *error = NULL;
+
+  if (!store)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               err.message);
+      return;
+    }
+  list = mls_stats_model_query (store, &q->options, &error);
+  mls_store_close (store);
+  if (list)
+    g_task_return_pointer (task, list, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_range_query_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  MlsStatsView *self = MLS_STATS_VIEW (source);
+  RangeQuery *q = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GListModel) list = NULL;
+  g_autoptr (GError) error = NULL;
+
+  list = g_task_propagate_pointer (G_TASK (result), &error);
+  /* A newer range was asked for meanwhile: its answer is the one shown. */
+  if (q->generation != self->generation)
+    return;
+  show_list (self, list, error);
+}
+
+static void
 refresh (MlsStatsView *self)
 {
   g_autoptr (GListModel) list = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
+  RangeQuery *q;
+  GTask *task;
 
+  self->generation++;
   self->options.by_model =
     gtk_switch_get_active (GTK_SWITCH (self->by_model_switch));
   gtk_column_view_column_set_visible (self->columns[MLS_STATS_COLUMN_MODEL],
                                       self->options.by_model);
-  if (self->store)
-    list = mls_stats_model_query (self->store, &self->options, &error);
-  if (error)
-    g_printerr ("mlscope-viewer: %s\n", error->message);
-  gtk_sort_list_model_set_model (self->sorted, list);
-
-  if (self->options.has_range)
+  if (!self->store || !self->options.has_range)
     {
-      g_autofree char *a = mls_format_duration (self->options.range_start_ns
-                                                - self->trace_start);
-      g_autofree char *b = mls_format_duration (self->options.range_end_ns
-                                                - self->trace_start);
-      text = g_strdup_printf ("Spans overlapping %s – %s", a, b);
+      /* The whole trace's rows are precomputed: one quick query. */
+      if (self->store)
+        list = mls_stats_model_query (self->store, &self->options, &error);
+      show_list (self, list, error);
+      return;
     }
-  gtk_label_set_text (GTK_LABEL (self->range_label),
-                      text ? text : "Whole trace");
+  set_range_label (self, "Computing statistics for");
+  q = g_new0 (RangeQuery, 1);
+  q->path = g_strdup (mls_store_path (self->store));
+  q->options = self->options;
+  q->generation = self->generation;
+  task = g_task_new (self, NULL, on_range_query_done, NULL);
+  g_task_set_task_data (task, q, range_query_free);
+  g_task_run_in_thread (task, query_in_thread);
+  g_object_unref (task);
 }
 
 static void

@@ -102,13 +102,14 @@ typedef struct {
   PangoLayout *layout;
   double width;
   double height;
+  gint64 max_offset;
 } RulerCtx;
 
 static void
 ruler_tick (cairo_t *cr, double x, gint64 off, gint64 step, gpointer data)
 {
   RulerCtx *ctx = data;
-  g_autofree char *label = mls_format_offset (off, step);
+  g_autofree char *label = mls_format_offset (off, step, ctx->max_offset);
 
   mls_draw_set_color (cr, ctx->style->fg, 0.45);
   cairo_rectangle (cr, floor (x), ctx->height - 8, 1, 8);
@@ -187,7 +188,9 @@ mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
                 double width, double height)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  RulerCtx ctx = { style, layout, width, height };
+  RulerCtx ctx = { style, layout, width, height,
+                   MAX (ABS (vm->view_end - vm->trace_start),
+                        ABS (vm->view_start - vm->trace_start)) };
   g_autofree char *span = NULL, *shown = NULL;
 
   cairo_save (cr);

@@ -314,10 +314,13 @@ test_reads_only_what_it_draws (void)
 static void
 test_ruler_labels (void)
 {
-  static const struct { gint64 off, step; const char *text; } cases[] = {
-    { 0, 50 * MS, "0 ms" }, { 50 * MS, 50 * MS, "50 ms" },
-    { 1500 * MS, 500 * MS, "1500 ms" }, { 2 * T0, T0, "2 s" },
-    { 250000, 50000, "250 µs" }, { 700, 100, "700 ns" },
+  static const struct { gint64 off, step, max; const char *text; } cases[] = {
+    { 0, 50 * MS, 200 * MS, "0 ms" }, { 50 * MS, 50 * MS, 200 * MS, "50 ms" },
+    { 1500 * MS, 500 * MS, 2 * T0, "1500 ms" }, { 2 * T0, T0, 9 * T0, "2 s" },
+    { 250000, 50000, 400000, "250 µs" }, { 700, 100, 900, "700 ns" },
+    { 100100 * MS, 100 * MS, 101 * T0, "100.1 s" },
+    { 0, 100 * MS, 101 * T0, "0.0 s" },
+    { 12 * MS + 500000, 500000, 20 * MS, "12.5 ms" },
   };
   MlsError err = { 0 };
   MlsStore *store = mls_store_open (known_db, &err);
@@ -326,7 +329,8 @@ test_ruler_labels (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = mls_format_offset (cases[i].off, cases[i].step);
+      g_autofree char *text = mls_format_offset (cases[i].off, cases[i].step,
+                                                 cases[i].max);
       g_assert_cmpstr (text, ==, cases[i].text);
     }
   /* 100 ms over 1000 data pixels: ticks every 10 ms (100 px apart). */
