@@ -1,0 +1,158 @@
+/*
+ * test-viewer-model.c: the view model behind zoom, pan and layout: zooming
+ * keeps the time under the pointer in place, panning and zooming stay
+ * within the trace, fit shows it all, and the layout has the lanes the
+ * options ask for.
+ */
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "mls-test-trace.h"
+#include "mls-view-model.h"
+
+#define MS G_GINT64_CONSTANT (1000000)
+#define T0 G_GINT64_CONSTANT (1000000000)
+#define WIDTH 1184.0
+
+static MlsStore *store;
+static MlsTimeline *tl;
+
+static void
+test_zoom_keeps_anchor (void)
+{
+  MlsViewModel *vm = mls_view_model_new (store, tl);
+  gint64 anchor;
+  double x;
+
+  mls_view_model_set_range (vm, T0, T0 + 100 * MS);
+  x = mls_view_model_x_for (vm, T0 + 30 * MS, WIDTH);
+  g_assert_cmpfloat (fabs (x - (MLS_LABEL_WIDTH + 300)), <, 0.01);
+  anchor = mls_view_model_time_at (vm, x, WIDTH);
+  g_assert_cmpint (ABS (anchor - (T0 + 30 * MS)), <=, 1);
+
+  mls_view_model_zoom (vm, 4.0, anchor);
+  g_assert_cmpint (vm->view_end - vm->view_start, ==, 25 * MS);
+  g_assert_cmpfloat (fabs (mls_view_model_x_for (vm, anchor, WIDTH) - x), <,
+                     0.5);
+  mls_view_model_zoom (vm, 0.25, anchor);
+  g_assert_cmpint (ABS (vm->view_end - vm->view_start - 100 * MS), <=, 2);
+  mls_view_model_free (vm);
+}
+
+static void
+test_pan_and_limits (void)
+{
+  MlsViewModel *vm = mls_view_model_new (store, tl);
+  gint64 len;
+
+  mls_view_model_set_range (vm, T0 + 10 * MS, T0 + 20 * MS);
+  mls_view_model_pan (vm, 5 * MS);
+  g_assert_cmpint (vm->view_start, ==, T0 + 15 * MS);
+  g_assert_cmpint (vm->view_end, ==, T0 + 25 * MS);
+  /* Panning far past the end stops a margin after it, same length. */
+  mls_view_model_pan (vm, 1000 * MS);
+  g_assert_cmpint (vm->view_end - vm->view_start, ==, 10 * MS);
+  g_assert_cmpint (vm->view_end, <=, vm->trace_end + 6 * MS);
+  /* Zooming out past the whole trace shows the whole trace, no more. */
+  mls_view_model_zoom (vm, 0.001, vm->view_start);
+  len = vm->view_end - vm->view_start;
+  g_assert_cmpint (len, <=, (vm->trace_end - vm->trace_start) * 12 / 10);
+  g_assert_cmpint (vm->view_start, <=, vm->trace_start);
+  g_assert_cmpint (vm->view_end, >=, vm->trace_end);
+  /* Zooming in stops at 100 ns on screen. */
+  mls_view_model_zoom (vm, 1e9, vm->trace_start + 50 * MS);
+  g_assert_cmpint (vm->view_end - vm->view_start, >=, 100);
+  mls_view_model_zoom_to_fit (vm);
+  g_assert_cmpint (vm->view_start, <, vm->trace_start);
+  g_assert_cmpint (vm->view_end, >, vm->trace_end);
+  mls_view_model_free (vm);
+}
+
+static int
+count_lanes (MlsViewModel *vm, gint64 model_id)
+{
+  int n = 0;
+
+  for (guint i = 0; i < vm->rows->len; i++)
+    {
+      const MlsRow *row = &g_array_index (vm->rows, MlsRow, i);
+      n += row->type == MLS_ROW_LANE && row->model_id == model_id;
+    }
+  return n;
+}
+
+static void
+test_layout (void)
+{
+  MlsViewModel *vm = mls_view_model_new (store, tl);
+  const MlsRow *gpu;
+
+  /* Grouped: Activity, Data, Compute, then GPU and NPU overlays. */
+  g_assert_cmpint (count_lanes (vm, -1), ==, 5);
+  gpu = mls_view_model_find_lane (vm, MLS_KIND_GPU_BUSY, -1);
+  g_assert_cmpstr (gpu->label, ==, "GPU Busy");
+  g_assert_true (gpu->y > mls_view_model_find_lane (
+                   vm, MLS_KIND_PREDICTION, -1)->y);
+  /* Ungrouped: one lane per runtime kind present (load, compile,
+   * prediction, input conversion, GPU compute request), then the
+   * overlays. */
+  vm->grouped = FALSE;
+  mls_view_model_relayout (vm);
+  g_assert_cmpint (count_lanes (vm, -1), ==, 5 + 2);
+  /* Per model: three runtime lanes for each of the two models. */
+  vm->grouped = TRUE;
+  vm->by_model = TRUE;
+  mls_view_model_relayout (vm);
+  g_assert_cmpint (count_lanes (vm, 1), ==, 3);
+  g_assert_cmpint (count_lanes (vm, 2), ==, 3);
+  g_assert_null (mls_view_model_find_lane (vm, MLS_KIND_PREDICTION, -1));
+  g_assert_cmpfloat (vm->content_height, >, 0);
+  /* Nested spans get a row under their parents: a load's compile. */
+  g_assert_cmpint (mls_view_model_find_lane (vm, MLS_KIND_MODEL_LOAD,
+                                             1)->n_subrows, ==, 2);
+  mls_view_model_free (vm);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mls-viewer-model-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.mlscope", NULL);
+  MlsError err = { 0 };
+  MlsStore *w;
+  gint64 a, b, load;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  w = mls_store_create (path, &err);
+  a = mls_store_intern_model (w, "model-a", &err);
+  b = mls_store_intern_model (w, "model-b", &err);
+  load = mls_test_add_span (w, MLS_KIND_MODEL_LOAD, a, 0, 0, T0,
+                            T0 + 8 * MS, TRUE);
+  mls_test_add_span (w, MLS_KIND_MODEL_COMPILE, a, load, 1, T0 + MS,
+                     T0 + 5 * MS, TRUE);
+  mls_test_add_span (w, MLS_KIND_PREDICTION, a, 0, 0, T0 + 10 * MS,
+                     T0 + 20 * MS, TRUE);
+  mls_test_add_span (w, MLS_KIND_INPUT_CONVERSION, b, 0, 1, T0 + 30 * MS,
+                     T0 + 32 * MS, TRUE);
+  mls_test_add_span (w, MLS_KIND_GPU_COMPUTE, b, 0, 1, T0 + 40 * MS,
+                     T0 + 50 * MS, TRUE);
+  mls_test_add_span (w, MLS_KIND_GPU_BUSY, b, 0, 2, T0 + 41 * MS,
+                     T0 + 100 * MS, TRUE);
+  g_assert_cmpint (mls_store_finish (w, &err), ==, 0);
+  mls_store_close (w);
+  store = mls_store_open (path, &err);
+  g_assert_nonnull (store);
+  tl = mls_timeline_new (store, &err);
+  g_assert_nonnull (tl);
+
+  g_test_add_func ("/viewer/model/zoom-keeps-anchor", test_zoom_keeps_anchor);
+  g_test_add_func ("/viewer/model/pan-and-limits", test_pan_and_limits);
+  g_test_add_func ("/viewer/model/layout", test_layout);
+  status = g_test_run ();
+  mls_timeline_free (tl);
+  mls_store_close (store);
+  g_unlink (path);
+  g_rmdir (dir);
+  return status;
+}
