@@ -157,3 +157,38 @@ mls_test_trace_write_demo (const char *path, gint64 n_frames,
   mls_store_close (d.store);
   return TRUE;
 }
+
+#define KNOWN_T0 G_GINT64_CONSTANT (1000000000)
+
+void
+mls_test_trace_write_known (const char *path)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create (path, &err);
+  gint64 a, b, pred, compute;
+
+  g_assert_nonnull (store);
+  a = mls_store_intern_model (store, "model-a", &err);
+  b = mls_store_intern_model (store, "model-b", &err);
+  mls_test_add_span (store, MLS_KIND_MODEL_LOAD, a, 0, 0, KNOWN_T0, KNOWN_T0 + 5 * MS,
+                     TRUE);
+  pred = mls_test_add_span (store, MLS_KIND_PREDICTION, a, 0, 0, KNOWN_T0 + 10 * MS,
+                            KNOWN_T0 + 20 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_INPUT_CONVERSION, a, pred, 1,
+                     KNOWN_T0 + 11 * MS, KNOWN_T0 + 13 * MS, TRUE);
+  compute = mls_test_add_span (store, MLS_KIND_GPU_COMPUTE, a, pred, 1,
+                               KNOWN_T0 + 13 * MS, KNOWN_T0 + 19 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_GPU_BUSY, a, compute, 2, KNOWN_T0 + 14 * MS,
+                     KNOWN_T0 + 18 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_PREDICTION, b, 0, 0, KNOWN_T0 + 50 * MS,
+                     KNOWN_T0 + 60 * MS, TRUE);
+  mls_test_add_span (store, MLS_KIND_PREDICTION, b, 0, 0, KNOWN_T0 + 75 * MS,
+                     KNOWN_T0 + 95 * MS, FALSE);
+  mls_test_add_span (store, MLS_KIND_MODEL_UNLOAD, a, 0, 0, KNOWN_T0 + 98 * MS,
+                     KNOWN_T0 + 100 * MS, TRUE);
+  g_assert_cmpint (mls_store_add_lost_events (store, KNOWN_T0 + 70 * MS,
+                                              KNOWN_T0 + 71 * MS, 12, 0, "ch0",
+                                              &err), ==, 0);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+}

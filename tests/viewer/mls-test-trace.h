@@ -18,6 +18,13 @@
 gboolean mls_test_trace_write_demo (const char *path, gint64 n_frames,
                                     gboolean damaged, GError **error);
 
+/* A small trace with spans at known times from T0 = 1 s: model-a loads
+ * over [0, 5) ms and predicts over [10, 20) ms (input conversion
+ * [11, 13), GPU compute request [13, 19), GPU busy [14, 18)); model-b
+ * predicts over [50, 60) ms and over [75, 95) ms without an end seen;
+ * model-a unloads over [98, 100) ms; 12 events are lost over [70, 71) ms. */
+void mls_test_trace_write_known (const char *path);
+
 /* Adds one span through the store; aborts the test on failure. */
 gint64 mls_test_add_span (MlsStore *store, int kind_id, gint64 model_id,
                           gint64 parent_id, int depth, gint64 start_ns,

@@ -20,39 +20,6 @@
 static char *tmpdir;
 static char *known_db;
 
-static void
-write_known_db (const char *path)
-{
-  MlsError err = { 0 };
-  MlsStore *store = mls_store_create (path, &err);
-  gint64 a, b, pred, compute;
-
-  g_assert_nonnull (store);
-  a = mls_store_intern_model (store, "model-a", &err);
-  b = mls_store_intern_model (store, "model-b", &err);
-  mls_test_add_span (store, MLS_KIND_MODEL_LOAD, a, 0, 0, T0, T0 + 5 * MS,
-                     TRUE);
-  pred = mls_test_add_span (store, MLS_KIND_PREDICTION, a, 0, 0, T0 + 10 * MS,
-                            T0 + 20 * MS, TRUE);
-  mls_test_add_span (store, MLS_KIND_INPUT_CONVERSION, a, pred, 1,
-                     T0 + 11 * MS, T0 + 13 * MS, TRUE);
-  compute = mls_test_add_span (store, MLS_KIND_GPU_COMPUTE, a, pred, 1,
-                               T0 + 13 * MS, T0 + 19 * MS, TRUE);
-  mls_test_add_span (store, MLS_KIND_GPU_BUSY, a, compute, 2, T0 + 14 * MS,
-                     T0 + 18 * MS, TRUE);
-  mls_test_add_span (store, MLS_KIND_PREDICTION, b, 0, 0, T0 + 50 * MS,
-                     T0 + 60 * MS, TRUE);
-  mls_test_add_span (store, MLS_KIND_PREDICTION, b, 0, 0, T0 + 75 * MS,
-                     T0 + 95 * MS, FALSE);
-  mls_test_add_span (store, MLS_KIND_MODEL_UNLOAD, a, 0, 0, T0 + 98 * MS,
-                     T0 + 100 * MS, TRUE);
-  g_assert_cmpint (mls_store_add_lost_events (store, T0 + 70 * MS,
-                                              T0 + 71 * MS, 12, 0, "ch0",
-                                              &err), ==, 0);
-  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
-  mls_store_close (store);
-}
-
 static cairo_surface_t *
 render (const char *name, const char *db, const char *extra1,
         const char *extra2)
@@ -371,7 +338,7 @@ test_bad_files_refused (void)
   sqlite3 *db;
 
   g_assert_true (g_file_set_contents (text, "not a trace\n", -1, NULL));
-  write_known_db (newer);
+  mls_test_trace_write_known (newer);
   g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 999", NULL, NULL,
                                  NULL), ==, SQLITE_OK);
@@ -392,7 +359,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("mls-viewer-render-XXXXXX", NULL);
   known_db = g_build_filename (tmpdir, "known.mlscope", NULL);
-  write_known_db (known_db);
+  mls_test_trace_write_known (known_db);
   g_test_add_func ("/viewer/render/span-lane-colour-place",
                    test_span_in_lane_colour_and_place);
   g_test_add_func ("/viewer/render/per-model", test_per_model_sub_tracks);

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 
 #include "mls-palette.h"
+#include "mls-view-model.h"
 #include "mls-test-png.h"
 #include "mls-test-trace.h"
 
@@ -149,6 +150,148 @@ read_xwd (const char *path, int *width, int *height)
   return pixels;
 }
 
+typedef struct {
+  guint32 *pixels;
+  int width, height;
+} Screen;
+
+static void
+grab_screen (Screen *screen)
+{
+  g_autofree char *xwd = g_build_filename (tmpdir, "grab.xwd", NULL);
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_usleep (400000);
+  g_free (screen->pixels);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { "xwd", "-root", "-silent",
+                               "-display", display, "-out", xwd, NULL },
+                               NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_cmpint (status, ==, 0);
+  screen->pixels = read_xwd (xwd, &screen->width, &screen->height);
+}
+
+/* The bounding box of rgb's pixels in the tracks (right of the lane
+ * labels, above the table: the window sits at 0,0 with no window manager);
+ * FALSE if there are none. */
+static gboolean
+find_colour (const Screen *screen, guint32 rgb, int *x0, int *x1, int *y0,
+             int *y1)
+{
+  *x0 = *y0 = G_MAXINT;
+  *x1 = *y1 = -1;
+  for (int y = 0; y < 540; y++)
+    for (int x = (int) MLS_LABEL_WIDTH + 4; x < screen->width; x++)
+      if (screen->pixels[y * screen->width + x] == rgb)
+        {
+          *x0 = MIN (*x0, x);
+          *x1 = MAX (*x1, x);
+          *y0 = MIN (*y0, y);
+          *y1 = MAX (*y1, y);
+        }
+  return *x1 >= 0;
+}
+
+static void
+xdotool (const char *args)
+{
+  g_autofree char *cmd = g_strdup_printf ("xdotool %s", args);
+  g_auto (GStrv) argv = g_strsplit (cmd, " ", -1);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "DISPLAY",
+                                          display, TRUE);
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+}
+
+static int
+count_colour (const Screen *screen, guint32 rgb, int x0, int x1, int y)
+{
+  int n = 0;
+
+  for (int x = x0; x <= x1; x++)
+    n += screen->pixels[y * screen->width + x] == rgb;
+  return n;
+}
+
+/* Real pointer and keyboard input through the X server (XTEST): click a
+ * span, drag a range, Ctrl+wheel to zoom, 0 to fit. */
+static void
+test_window_input (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "known.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "input.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "input.log", NULL);
+  g_autofree char *args = NULL;
+  guint32 busy = mls_palette_kind_rgb (30);
+  Screen screen = { 0 };
+  GSubprocess *viewer;
+  int x0, x1, y0, y1, w0, bx0, bx1, by0, by1, cx, cy, before;
+
+  mls_test_trace_write_known (db);
+  viewer = start_viewer (db, snap, log);
+  grab_screen (&screen);
+
+  /* The GPU busy span, [14 ms, 18 ms) of 100: solid in its colour. */
+  g_assert_true (find_colour (&screen, busy, &x0, &x1, &y0, &y1));
+  w0 = x1 - x0;
+  cx = (x0 + x1) / 2;
+  cy = (y0 + y1) / 2;
+  g_assert_cmpint (w0, >, 20);
+  before = count_colour (&screen, busy, x0, x1, y0 + 1);
+
+  /* A click selects it: outlined, so its top edge is no longer its
+   * colour. */
+  args = g_strdup_printf ("mousemove %d %d click 1", cx, cy);
+  xdotool (args);
+  grab_screen (&screen);
+  g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
+  g_assert_cmpint (count_colour (&screen, busy, x0, x1, y0 + 1), <,
+                   before / 2);
+
+  /* Ctrl+wheel up over it zooms in around the pointer: wider, still
+   * under the pointer. */
+  g_free (args);
+  args = g_strdup_printf ("mousemove %d %d keydown ctrl click 4 click 4 "
+                          "keyup ctrl", cx, cy);
+  xdotool (args);
+  grab_screen (&screen);
+  g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
+  g_assert_cmpint (bx1 - bx0, >, w0 * 14 / 10);
+  g_assert_cmpint (bx0, <, cx);
+  g_assert_cmpint (bx1, >, cx);
+
+  /* 0 zooms to fit again. */
+  xdotool ("key 0");
+  grab_screen (&screen);
+  g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
+  g_assert_cmpint (ABS ((bx1 - bx0) - w0), <=, 2);
+
+  /* A drag over the empty part of the GPU lane selects a range: the
+   * lane's background there takes the selection's tint. */
+  {
+    guint32 empty = screen.pixels[cy * screen.width + x1 + 150];
+    g_free (args);
+    args = g_strdup_printf ("mousemove %d %d mousedown 1 mousemove %d %d "
+                            "mousemove %d %d mouseup 1", x1 + 100, cy,
+                            x1 + 150, cy, x1 + 200, cy);
+    xdotool (args);
+    grab_screen (&screen);
+    g_assert_cmphex (screen.pixels[cy * screen.width + x1 + 150], !=, empty);
+    g_assert_cmphex (screen.pixels[cy * screen.width + x1 + 250], ==, empty);
+  }
+
+  g_assert_true (is_running (viewer));
+  stop (viewer);
+  g_object_unref (viewer);
+  g_free (screen.pixels);
+}
+
 static void
 test_window_shows_trace (void)
 {
@@ -239,6 +382,7 @@ main (int argc, char **argv)
   start_xvfb ();
   g_test_add_func ("/viewer/window/shows-trace", test_window_shows_trace);
   g_test_add_func ("/viewer/window/bad-file", test_bad_file_shows_error);
+  g_test_add_func ("/viewer/window/input", test_window_input);
   status = g_test_run ();
   stop (xvfb);
   g_object_unref (xvfb);
