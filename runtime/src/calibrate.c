@@ -36,11 +36,13 @@
 /* Below the clocks' resolution a layer still costs something. */
 #define CALIBRATE_MIN_US 0.001
 
-/* One unit's data movement, summed over its measuring requests. */
+/* One unit's data movement, one sample per layer measured (from its
+ * fastest request): the median is kept, as a request now and then is held
+ * up by something else on the machine. */
 typedef struct {
-  double copy_us, copy_bytes;
-  double overhead_us;       /* per layer, the fastest run's */
-  int n_layers;
+  double *byte_us;          /* copy time per byte, for requests that copied */
+  double *overhead_us;      /* wall time beyond compute and copies */
+  int n_bytes, n_layers;
 } UnitTally;
 
 double
@@ -153,13 +155,24 @@ best_other (const MlrtLayerPlan *p, MlrtUnit u)
   return best;
 }
 
+static void
+tally_add (UnitTally *tally, const MlrtRunTiming *t, double wall_us)
+{
+  double overhead = wall_us - t->exec_us - t->copy_us;
+
+  tally->overhead_us[tally->n_layers++] = overhead > 0 ? overhead : 0;
+  if (t->copy_bytes > 0)
+    tally->byte_us[tally->n_bytes++] = t->copy_us / t->copy_bytes;
+}
+
 /* Runs the segment's layer; returns its fastest execution in *us. */
 static MlrtStatus
 time_layer (MlrtRun *run, const MlrtSegment *seg, UnitTally *tally,
             double *us, MlrtError *error)
 {
   double other = best_other (&run->model->plan[seg->first], seg->unit);
-  double overhead = -1;
+  double fastest = -1;
+  MlrtRunTiming fastest_t = { 0 };
 
   *us = -1;
   for (int r = 0; r < CALIBRATE_RUNS
@@ -171,15 +184,15 @@ time_layer (MlrtRun *run, const MlrtSegment *seg, UnitTally *tally,
 
       if (st != MLRT_OK)
         return st;
-      tally->copy_us += t.copy_us;
-      tally->copy_bytes += t.copy_bytes;
       if (*us < 0 || t.exec_us < *us)
         *us = t.exec_us;
-      if (overhead < 0 || wall - t.exec_us - t.copy_us < overhead)
-        overhead = wall - t.exec_us - t.copy_us;
+      if (fastest < 0 || wall < fastest)
+        {
+          fastest = wall;
+          fastest_t = t;
+        }
     }
-  tally->overhead_us += overhead > 0 ? overhead : 0;
-  tally->n_layers++;
+  tally_add (tally, &fastest_t, fastest);
   return MLRT_OK;
 }
 
@@ -216,38 +229,67 @@ measure_layer (MlrtModel *m, int i, MlrtUnit u, UnitTally *tally,
   return MLRT_OK;
 }
 
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, (size_t) n, sizeof *v, compare_doubles);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* A unit's measured data movement, when its requests moved any data. */
 static void
-set_unit_costs (MlrtModel *m, MlrtUnit u, const UnitTally *tally)
+set_unit_costs (MlrtModel *m, MlrtUnit u, UnitTally *tally)
 {
   MlrtUnitCosts *c = &m->unit_costs[u];
 
-  if (tally->n_layers == 0 || tally->copy_bytes <= 0)
+  if (tally->n_layers == 0 || tally->n_bytes == 0)
     return;
   c->measured = 1;
-  c->byte_us = tally->copy_us / tally->copy_bytes;
-  c->request_us = tally->overhead_us / tally->n_layers;
+  c->byte_us = median (tally->byte_us, tally->n_bytes);
+  c->request_us = median (tally->overhead_us, tally->n_layers);
+}
+
+/* Measures every allowed layer on unit u. */
+static MlrtStatus
+measure_unit (MlrtModel *m, const int *ok, MlrtUnit u, double *samples,
+              MlrtError *error)
+{
+  size_t n = m->spec.n_layers;
+  UnitTally tally = { samples, samples + n, 0, 0 };
+
+  for (size_t i = 0; i < n; i++)
+    if (ok[i * MLRT_N_UNITS + u])
+      {
+        MlrtStatus st = measure_layer (m, (int) i, u, &tally, error);
+        if (st != MLRT_OK)
+          return st;
+      }
+  if (u != MLRT_UNIT_CPU)       /* works in host memory: moves nothing */
+    set_unit_costs (m, u, &tally);
+  return MLRT_OK;
 }
 
 MlrtStatus
 mlrt_calibrate (MlrtModel *m, const int *ok, MlrtError *error)
 {
-  UnitTally tally[MLRT_N_UNITS];
+  double *samples;
+  MlrtStatus st = MLRT_OK;
 
   if (m->placement != MLRT_PLACEMENT_MEASURED || n_choices (m, ok) < 2)
     return MLRT_OK;
-  memset (tally, 0, sizeof tally);
-  for (int u = 0; u < MLRT_N_UNITS; u++)
-    for (size_t i = 0; i < m->spec.n_layers; i++)
-      if (ok[i * MLRT_N_UNITS + u])
-        {
-          MlrtStatus st = measure_layer (m, (int) i, (MlrtUnit) u, &tally[u],
-                                         error);
-          if (st != MLRT_OK)
-            return st;
-        }
-  for (int u = 0; u < MLRT_N_UNITS; u++)
-    if (u != MLRT_UNIT_CPU)
-      set_unit_costs (m, (MlrtUnit) u, &tally[u]);
-  return MLRT_OK;
+  samples = malloc (2 * m->spec.n_layers * sizeof *samples);
+  if (!samples)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  for (int u = 0; st == MLRT_OK && u < MLRT_N_UNITS; u++)
+    st = measure_unit (m, ok, (MlrtUnit) u, samples, error);
+  free (samples);
+  return st;
 }
