@@ -60,6 +60,8 @@ MlsStore *mls_store_create (const char *path, MlsError *error);
  * databases or are of another schema version, saying which. */
 MlsStore *mls_store_open (const char *path, MlsError *error);
 
+/* Closes the store. A store created and never finished is an aborted
+ * import: its PATH.partial file is deleted. */
 void mls_store_close (MlsStore *store);
 
 const char *mls_store_path (const MlsStore *store);
@@ -104,11 +106,25 @@ int mls_store_add_lost_events (MlsStore *store, int64_t start_ns,
  * into place. The store stays open for reading. */
 int mls_store_finish (MlsStore *store, MlsError *error);
 
+/* ---- reading: recording facts ---- */
+
+/* The value of meta.KEY as a new string (free it), or NULL if absent. */
+char *mls_store_get_meta_text (MlsStore *store, const char *key);
+/* 0 and *value set when meta.KEY exists, -1 when it does not. */
+int mls_store_get_meta_int (MlsStore *store, const char *key,
+                            int64_t *value);
+
+/* span_summary's levels: bucket length of a level, and the first level
+ * whose buckets are longer than a duration (where such a span is counted). */
+int64_t mls_summary_bucket_ns (int level);
+int mls_summary_level_of (int64_t dur_ns);
+
 /* ---- reading: aggregates (mlscope stats, the viewer's table) ---- */
 
 typedef struct {
   int by_model;
-  int has_range;            /* restrict to spans overlapping [start, end) */
+  int has_range;            /* restrict to spans overlapping [start, end),
+                               on the trace clock like span.start_ns */
   int64_t range_start_ns;
   int64_t range_end_ns;
 } MlsStatsQuery;
@@ -118,7 +134,8 @@ typedef struct {
   char *lane;
   char *label;
   int64_t model_id;         /* 0 when not by model */
-  char *model;              /* NULL when not by model */
+  char *model;              /* NULL when not by model; by model, NULL (and
+                               model_id 0) for spans without a model */
   int64_t count;
   int64_t total_ns;
   double avg_ns;
@@ -126,12 +143,59 @@ typedef struct {
   int64_t median_ns;
   int64_t max_ns;
   double stddev_ns;
-  double share;             /* of the lane's total time, 0..1 */
+  double share;             /* of the lane's total time, 0..1: total_ns over
+                               the sum of total_ns of the rows in the same
+                               lane */
 } MlsStatsRow;
 
 int mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,
                            MlsStatsRow **rows, size_t *n_rows,
                            MlsError *error);
 void mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows);
+
+/* ---- reading: every span and thread (mlscope export) ---- */
+
+typedef struct {
+  int64_t id;
+  int kind_id;
+  const char *lane;
+  const char *label;
+  int64_t model_id;         /* 0: none */
+  const char *model;        /* NULL: none */
+  int64_t parent_id;        /* 0: none */
+  int depth;
+  const char *unit;         /* NULL: none */
+  int64_t pid;
+  int64_t tid;
+  int64_t start_ns;
+  int64_t end_ns;
+  int64_t dur_ns;
+  int complete;
+  int status;
+  const char *args_json;    /* NULL: none */
+} MlsSpanInfo;
+
+/* Called for each span; the strings are valid until it returns. A nonzero
+ * return stops the walk, and mls_store_foreach_span() returns it. */
+typedef int (*MlsSpanFunc) (const MlsSpanInfo *span, void *user_data);
+
+/* Walks all spans in id order (no sort, so it streams millions). Returns 0,
+ * func's nonzero value, or -1 on a database error. */
+int mls_store_foreach_span (MlsStore *store, MlsSpanFunc func,
+                            void *user_data, MlsError *error);
+
+typedef struct {
+  int64_t pid;
+  const char *process_name; /* NULL when unknown */
+  int64_t tid;              /* 0 for a process with no thread rows */
+  const char *thread_name;  /* NULL when unknown */
+} MlsThreadInfo;
+
+typedef int (*MlsThreadFunc) (const MlsThreadInfo *thread, void *user_data);
+
+/* Walks the process and thread tables (by pid, then tid), like
+ * mls_store_foreach_span(). */
+int mls_store_foreach_thread (MlsStore *store, MlsThreadFunc func,
+                              void *user_data, MlsError *error);
 
 #endif /* MLS_STORE_H */

@@ -1,0 +1,74 @@
+/*
+ * mls-store-private.h: what the store's own files share and nothing else
+ * sees: the MlsStore structure, error helpers, and the steps of
+ * mls_store_finish() that live in their own files.
+ */
+#ifndef MLS_STORE_PRIVATE_H
+#define MLS_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "mls-store.h"
+
+/* The span indexes of schema.sql are dropped while a new database is
+ * filled and rebuilt by mls_store_finish(): building a B-tree once from
+ * sorted data beats updating three of them on every insert. */
+#define MLS_MAX_DEFERRED_INDEXES 8
+
+/* Kind ids are small (schema.sql uses 1..40); a bitmap checks them. */
+#define MLS_MAX_KIND_ID 256
+
+typedef enum {
+  MLS_STMT_META,
+  MLS_STMT_PROCESS,
+  MLS_STMT_THREAD,
+  MLS_STMT_MODEL,
+  MLS_STMT_SPAN,
+  MLS_STMT_LOST,
+  MLS_N_STMTS
+} MlsStmtId;
+
+struct MlsStore {
+  sqlite3 *db;
+  char *path;               /* the final name */
+  char *partial_path;       /* path + ".partial" while writing, else NULL */
+  int writing;              /* created and not yet finished */
+  int failed;               /* a write failed: finish refuses */
+
+  sqlite3_stmt *stmts[MLS_N_STMTS];
+  unsigned char known_kind[MLS_MAX_KIND_ID];
+  char *deferred_index_sql[MLS_MAX_DEFERRED_INDEXES];
+  int n_deferred_indexes;
+
+  int64_t next_span_id;
+  int64_t n_spans;
+  int64_t first_start_ns;   /* over the spans added, for meta defaults */
+  int64_t last_end_ns;
+
+  /* The last process / thread / model interned: the collector asks for the
+   * same one many times in a row. */
+  int64_t last_pid, last_pid_row;
+  int64_t last_tid_pid, last_tid, last_tid_row;
+  char *last_model;
+  int64_t last_model_row;
+};
+
+/* schema.sql, embedded at build time (mls-schema-sql.c). */
+extern const char mls_schema_sql[];
+
+void mls_error_set (MlsError *error, const char *format, ...)
+  __attribute__ ((format (printf, 2, 3)));
+/* "PATH: WHAT: sqlite's message" */
+void mls_error_sqlite (MlsStore *store, MlsError *error, const char *what);
+int mls_exec (MlsStore *store, const char *sql, const char *what,
+              MlsError *error);
+
+/* Opens store->path read-only into store->db, checking it is a trace
+ * database of this version. */
+int mls_store_open_db (MlsStore *store, MlsError *error);
+
+/* The steps of mls_store_finish(), inside its transaction. */
+int mls_store_build_stats (MlsStore *store, MlsError *error);
+int mls_store_build_summary (MlsStore *store, MlsError *error);
+
+#endif /* MLS_STORE_PRIVATE_H */

@@ -1,0 +1,419 @@
+/*
+ * test-mlscope-cli.c: `mlscope stats` and `mlscope export` run as
+ * subprocesses on a database written through the store: the CSV header and
+ * rows, JSON that parses and matches the store, --sort orders, --range,
+ * the table's header, the exit status and message of bad input, and a
+ * Chrome trace whose events carry the spans' times.
+ */
+#include <json-c/json.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test-store-common.h"
+
+#define N_SPANS 2000
+
+static char *dir;
+static char *db_path;
+static TestSpan *spans;
+
+typedef struct {
+  char *out;
+  char *err;
+  int status;
+} Run;
+
+static char *
+mlscope_path (void)
+{
+  const char *root = g_getenv ("MLSCOPE_BUILD_ROOT");
+  g_assert_nonnull (root);
+  return g_build_filename (root, "tracer", "mlscope", NULL);
+}
+
+/* Runs mlscope with the NULL-terminated arguments. */
+static Run
+run (const char *first, ...)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  GError *error = NULL;
+  Run r = { 0 };
+  va_list args;
+  int wait_status;
+
+  g_ptr_array_add (argv, mlscope_path ());
+  va_start (args, first);
+  for (const char *a = first; a; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                               G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  r.status = WEXITSTATUS (wait_status);
+  g_ptr_array_free (argv, TRUE);
+  return r;
+}
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static int64_t
+kind_count (int kind)
+{
+  int64_t n = 0;
+  for (int i = 0; i < N_SPANS; i++)
+    n += spans[i].kind_id == kind;
+  return n;
+}
+
+static int
+kind_by_label (const char *label)
+{
+  static const struct { const char *label; int kind; } kinds[] = {
+    { "Model Load", MLS_KIND_MODEL_LOAD }, { "Prediction", MLS_KIND_PREDICTION },
+    { "Input Conversion", MLS_KIND_INPUT_CONVERSION },
+    { "GPU Compute Request", MLS_KIND_GPU_COMPUTE }, { "Layer", MLS_KIND_LAYER },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (strcmp (kinds[i].label, label) == 0)
+      return kinds[i].kind;
+  g_error ("unexpected kind '%s'", label);
+  return 0;
+}
+
+static void
+test_csv (void)
+{
+  Run r = run ("stats", db_path, "--format", "csv", NULL);
+  char **lines = g_strsplit (r.out, "\n", -1);
+  int n = 0;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (lines[0], ==, "kind,count,total_ns,avg_ns,min_ns,"
+                   "median_ns,max_ns,stddev_ns,share");
+  for (char **l = lines + 1; *l && **l; l++, n++)
+    {
+      char **f = g_strsplit (*l, ",", -1);
+      g_assert_cmpuint (g_strv_length (f), ==, 9);
+      g_assert_cmpint (g_ascii_strtoll (f[1], NULL, 10), ==,
+                       kind_count (kind_by_label (f[0])));
+      g_strfreev (f);
+    }
+  g_assert_cmpint (n, ==, 5);
+  g_strfreev (lines);
+  run_clear (&r);
+
+  r = run ("stats", db_path, "--by-model", "--format", "csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "kind,model,count,total_ns,avg_ns,"
+                                   "min_ns,median_ns,max_ns,stddev_ns,"
+                                   "share\n"));
+  g_assert_nonnull (strstr (r.out, "\nPrediction,detector,"));
+  g_assert_nonnull (strstr (r.out, "\nPrediction,,"));
+  run_clear (&r);
+}
+
+/* Column `column` of the CSV rows, in order. */
+static GArray *
+csv_column (const char *out, int column)
+{
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+  char **lines = g_strsplit (out, "\n", -1);
+
+  for (char **l = lines + 1; *l && **l; l++)
+    {
+      char **f = g_strsplit (*l, ",", -1);
+      double v = g_ascii_strtod (f[column], NULL);
+      g_array_append_val (values, v);
+      g_strfreev (f);
+    }
+  g_strfreev (lines);
+  return values;
+}
+
+static void
+test_sort (void)
+{
+  static const struct { const char *key; int column; } keys[] = {
+    { "count", 2 }, { "total", 3 }, { "avg", 4 }, { "min", 5 },
+    { "median", 6 }, { "max", 7 },
+  };
+  Run r;
+
+  for (size_t k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      GArray *values;
+      r = run ("stats", db_path, "--by-model", "--sort", keys[k].key,
+               "--format", "csv", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      values = csv_column (r.out, keys[k].column);
+      g_assert_cmpuint (values->len, ==, 13);
+      for (guint i = 1; i < values->len; i++)
+        g_assert_cmpfloat (g_array_index (values, double, i - 1), >=,
+                           g_array_index (values, double, i));
+      g_array_free (values, TRUE);
+      run_clear (&r);
+    }
+  r = run ("stats", db_path, "--sort", "name", "--format", "csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (strchr (r.out, '\n') + 1,
+                                   "GPU Compute Request,"));
+  g_assert_nonnull (strstr (r.out, "\nPrediction,"));
+  g_assert_true (strstr (r.out, "\nLayer,") < strstr (r.out, "\nModel Load,"));
+  g_assert_true (strstr (r.out, "\nModel Load,")
+                 < strstr (r.out, "\nPrediction,"));
+  run_clear (&r);
+}
+
+static void
+test_json (void)
+{
+  Run r = run ("stats", db_path, "--by-model", "--format", "json", NULL);
+  json_object *root, *meta, *rows, *v;
+  int64_t total = 0;
+
+  g_assert_cmpint (r.status, ==, 0);
+  root = json_tokener_parse (r.out);
+  g_assert_nonnull (root);
+  g_assert_true (json_object_object_get_ex (root, "meta", &meta));
+  g_assert_true (json_object_object_get_ex (meta, "duration_ns", &v));
+  g_assert_cmpint (json_object_get_int64 (v), ==, 900000000);
+  g_assert_true (json_object_object_get_ex (meta, "lost_events", &v));
+  g_assert_cmpint (json_object_get_int64 (v), ==, 7);
+  g_assert_true (json_object_object_get_ex (root, "rows", &rows));
+  g_assert_cmpuint (json_object_array_length (rows), ==, 13);
+  for (size_t i = 0; i < json_object_array_length (rows); i++)
+    {
+      json_object *row = json_object_array_get_idx (rows, i);
+      g_assert_true (json_object_object_get_ex (row, "model", NULL));
+      g_assert_true (json_object_object_get_ex (row, "count", &v));
+      total += json_object_get_int64 (v);
+    }
+  g_assert_cmpint (total, ==, N_SPANS);
+  json_object_put (root);
+  run_clear (&r);
+}
+
+static void
+test_range (void)
+{
+  Run r = run ("stats", db_path, "--range", "100ms:0.2s", "--format", "csv",
+               NULL);
+  GArray *counts;
+  int64_t expected = 0, got = 0;
+
+  g_assert_cmpint (r.status, ==, 0);
+  for (int i = 0; i < N_SPANS; i++)
+    expected += spans[i].start_ns < 200000000
+                && spans[i].start_ns + spans[i].dur_ns > 100000000;
+  counts = csv_column (r.out, 1);
+  for (guint i = 0; i < counts->len; i++)
+    got += (int64_t) g_array_index (counts, double, i);
+  g_assert_cmpint (got, ==, expected);
+  g_assert_cmpint (got, <, N_SPANS);
+  g_array_free (counts, TRUE);
+  run_clear (&r);
+}
+
+static void
+test_table (void)
+{
+  Run r = run ("stats", db_path, NULL);
+  char *header = g_strdup_printf ("%s: 900.00 ms recorded, %d spans, "
+                                  "7 events lost\n", db_path, N_SPANS);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, header));
+  g_assert_nonnull (strstr (r.out, "share: a row's total time"));
+  g_assert_nonnull (strstr (r.out, "\nActivity\n  Model Load"));
+  g_assert_nonnull (strstr (r.out, "\nCompute\n  GPU Compute Request"));
+  g_assert_nonnull (strstr (r.out, " ms "));
+  g_free (header);
+  run_clear (&r);
+}
+
+static void
+expect_failure (const char *message, Run r)
+{
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.out, ==, "");
+  if (strstr (r.err, message) == NULL)
+    g_error ("expected '%s' in: %s", message, r.err);
+  run_clear (&r);
+}
+
+static void
+test_errors (void)
+{
+  char *missing = g_build_filename (dir, "missing.mlscope", NULL);
+  char *old = g_build_filename (dir, "old.mlscope", NULL);
+  char *missing_message = g_strdup_printf ("%s: No such file", missing);
+  sqlite3 *db;
+
+  expect_failure (missing_message, run ("stats", missing, NULL));
+  expect_failure ("unknown --sort key 'speed'",
+                  run ("stats", db_path, "--sort", "speed", NULL));
+  expect_failure ("unknown --format 'xml'",
+                  run ("stats", db_path, "--format", "xml", NULL));
+  expect_failure ("bad --range '2s:1s'",
+                  run ("stats", db_path, "--range", "2s:1s", NULL));
+  expect_failure ("bad --range '1parsec:2'",
+                  run ("stats", db_path, "--range", "1parsec:2", NULL));
+  expect_failure ("no FILE given", run ("stats", NULL));
+  test_write_db (old, spans, 10);
+  g_assert_cmpint (sqlite3_open (old, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 7", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  expect_failure ("schema version 7, this mlscope reads version 1; "
+                  "re-import the trace with this version",
+                  run ("stats", old, NULL));
+  expect_failure ("schema version 7", run ("export", old, NULL));
+  expect_failure ("unknown --format 'svg'",
+                  run ("export", db_path, "--format", "svg", NULL));
+  g_free (missing_message);
+  g_free (missing);
+  g_free (old);
+}
+
+static void
+test_export (void)
+{
+  char *out = g_build_filename (dir, "trace.json", NULL);
+  Run r = run ("export", db_path, "--format", "chrome-json", "-o", out, NULL);
+  json_object *root, *events, *v;
+  char *text = NULL;
+  size_t n_x = 0, n_names = 0;
+
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  root = json_tokener_parse (text);
+  g_assert_nonnull (root);
+  g_assert_true (json_object_object_get_ex (root, "traceEvents", &events));
+  for (size_t i = 0; i < json_object_array_length (events); i++)
+    {
+      json_object *e = json_object_array_get_idx (events, i), *args;
+      const char *ph;
+      g_assert_true (json_object_object_get_ex (e, "ph", &v));
+      ph = json_object_get_string (v);
+      if (strcmp (ph, "M") == 0)
+        {
+          n_names++;
+          continue;
+        }
+      g_assert_cmpstr (ph, ==, "X");
+      g_assert_true (json_object_object_get_ex (e, "args", &args));
+      g_assert_true (json_object_object_get_ex (args, "span_id", &v));
+      /* Span ids are 1 + the index of the test's span. */
+      const TestSpan *s = &spans[json_object_get_int64 (v) - 1];
+      g_assert_true (json_object_object_get_ex (e, "ts", &v));
+      g_assert_cmpfloat_with_epsilon (json_object_get_double (v),
+                                      s->start_ns / 1e3, 1e-6);
+      g_assert_true (json_object_object_get_ex (e, "dur", &v));
+      g_assert_cmpfloat_with_epsilon (json_object_get_double (v),
+                                      s->dur_ns / 1e3, 1e-6);
+      g_assert_true (json_object_object_get_ex (e, "name", &v));
+      g_assert_cmpint (kind_by_label (json_object_get_string (v)), ==,
+                       s->kind_id);
+      g_assert_cmpint (json_object_object_get_ex (args, "model", &v), ==,
+                       s->model != 0);
+      if (s->model)
+        g_assert_cmpstr (json_object_get_string (v), ==,
+                         test_models[s->model - 1]);
+      n_x++;
+    }
+  g_assert_cmpuint (n_x, ==, N_SPANS);
+  /* Process 100 and thread 101 ("worker") were named. */
+  g_assert_cmpuint (n_names, ==, 1);
+  json_object_put (root);
+  g_free (text);
+  g_free (out);
+}
+
+/* GPU and Neural Engine busy spans go on per-process device tracks with
+ * their names; the thread that sent the request keeps its own. */
+static void
+test_export_devices (void)
+{
+  static const TestSpan device_spans[] = {
+    { MLS_KIND_GPU_COMPUTE, 1, 0, 5000 }, { MLS_KIND_GPU_BUSY, 1, 1000, 5000 },
+    { MLS_KIND_NPU_BUSY, 2, 7000, 300 },
+  };
+  char *path = g_build_filename (dir, "devices.mlscope", NULL);
+  Run r;
+  json_object *root, *events;
+  int found_gpu_name = 0, found_npu_name = 0;
+
+  test_write_db (path, device_spans, G_N_ELEMENTS (device_spans));
+  r = run ("export", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = json_tokener_parse (r.out);
+  g_assert_nonnull (root);
+  g_assert_true (json_object_object_get_ex (root, "traceEvents", &events));
+  for (size_t i = 0; i < json_object_array_length (events); i++)
+    {
+      json_object *e = json_object_array_get_idx (events, i), *v, *args;
+      const char *name;
+      int64_t tid;
+      json_object_object_get_ex (e, "name", &v);
+      name = json_object_get_string (v);
+      json_object_object_get_ex (e, "tid", &v);
+      tid = v ? json_object_get_int64 (v) : 0;
+      if (strcmp (name, "GPU Compute Request") == 0)
+        g_assert_cmpint (tid, ==, 101);
+      else if (strcmp (name, "GPU Busy") == 0)
+        g_assert_cmpint (tid, ==, 2000000001);
+      else if (strcmp (name, "Neural Engine Busy") == 0)
+        g_assert_cmpint (tid, ==, 2000000002);
+      else if (strcmp (name, "thread_name") == 0)
+        {
+          json_object_object_get_ex (e, "args", &args);
+          json_object_object_get_ex (args, "name", &v);
+          found_gpu_name |= tid == 2000000001
+                            && strcmp (json_object_get_string (v),
+                                       "GPU (device)") == 0;
+          found_npu_name |= tid == 2000000002
+                            && strcmp (json_object_get_string (v),
+                                       "Neural Engine (device)") == 0;
+        }
+    }
+  g_assert_true (found_gpu_name);
+  g_assert_true (found_npu_name);
+  json_object_put (root);
+  run_clear (&r);
+  g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  dir = test_dir_new ();
+  db_path = g_build_filename (dir, "cli.mlscope", NULL);
+  spans = test_spans_new (1234, N_SPANS);
+  test_write_db (db_path, spans, N_SPANS);
+  g_test_add_func ("/mlscope/stats-csv", test_csv);
+  g_test_add_func ("/mlscope/stats-sort", test_sort);
+  g_test_add_func ("/mlscope/stats-json", test_json);
+  g_test_add_func ("/mlscope/stats-range", test_range);
+  g_test_add_func ("/mlscope/stats-table", test_table);
+  g_test_add_func ("/mlscope/errors", test_errors);
+  g_test_add_func ("/mlscope/export", test_export);
+  g_test_add_func ("/mlscope/export-devices", test_export_devices);
+  status = g_test_run ();
+  g_free (spans);
+  g_free (db_path);
+  test_dir_free (dir);
+  return status;
+}
