@@ -303,6 +303,7 @@ mlrt_model_unload (MlrtModel *model)
     return;
   span = mlrt_trace_activity_begin (0, model->id, model->name,
                                     MLRT_ACTIVITY_UNLOAD, 0);
+  mlrt_layer_observer_forget (model->id);
   mlrt_plan_free (model);
   mlrt_trace_activity_end (span, MLRT_OK, MLRT_CACHE_NONE);
   model_free (model);

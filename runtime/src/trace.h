@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "mlrt-tp.h"
+#include "layer-observer.h"
 
 typedef enum {
   MLRT_ACTIVITY_COMPILE = 0,
@@ -132,12 +133,16 @@ mlrt_trace_layer_begin (uint64_t parent, uint64_t model_id,
                                model_name ? model_name : "", unit, index,
                                name, op);
     }
+  if (mlrt_layer_observed ())
+    mlrt_layer_observer_begin (model_id, unit, index);
   return id;
 }
 
 static inline void
 mlrt_trace_layer_end (uint64_t id, int status)
 {
+  if (mlrt_layer_observed ())
+    mlrt_layer_observer_end ();
   if (id != 0)
     lttng_ust_tracepoint (mlrt, layer_end, id, status);
 }

@@ -277,6 +277,36 @@ typedef struct {
 /* Returns the number of layers and points *layers at the model's plan. */
 size_t mlrt_model_plan (const MlrtModel *model, const MlrtLayerPlan **layers);
 
+/*
+ * Layer observer: an in-process view of the points the layer tracepoints
+ * (mlrt:layer_begin / mlrt:layer_end) mark, delivered whether or not a
+ * tracing session is running. mlrt-report uses it to time each layer.
+ *
+ * The observer is called once per layer executed, when the layer ends, on
+ * the thread that ran it (for asynchronous units, the unit's device thread),
+ * before the prediction that ran the layer returns. A unit that times
+ * layers on the device itself (the GPU, from OpenCL profiling) reports its
+ * layers when its compute request finishes, with the device's times, and
+ * may report a layer made of several device commands in several pieces.
+ * The observer must be quick, must not call back into the model, and must
+ * be thread-safe if the model predicts from several threads at once.
+ */
+typedef struct {
+  size_t layer;             /* index into mlrt_model_plan()'s layers */
+  MlrtUnit unit;            /* the unit that ran the layer */
+  uint64_t start_ns;        /* CLOCK_MONOTONIC, where layer_begin fires */
+  uint64_t end_ns;          /* CLOCK_MONOTONIC, where layer_end fires */
+} MlrtLayerEvent;
+
+typedef void (*MlrtLayerObserver) (const MlrtLayerEvent *event,
+                                   void *user_data);
+
+/* Sets the model's layer observer, replacing any previous one; NULL clears
+ * it. Not to be called while a prediction on `model` is running. */
+void mlrt_model_set_layer_observer (MlrtModel *model,
+                                    MlrtLayerObserver observer,
+                                    void *user_data);
+
 /* Whether a compute unit exists on this machine (the NPU always does: it is
  * emulated; the GPU needs an OpenCL device). */
 int mlrt_unit_available (MlrtUnit unit);

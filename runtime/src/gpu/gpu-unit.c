@@ -381,9 +381,15 @@ emit_busy (GpuExec *x)
   size_t n = mlrt_gpu_run_intervals (x->gr, &iv);
 
   for (size_t i = 0; i < n; i++)
-    mlrt_trace_device_busy (x->run->compute_span, m->id, m->name,
-                            MLRT_UNIT_GPU, iv[i].start_ns, iv[i].end_ns,
-                            iv[i].what);
+    {
+      mlrt_trace_device_busy (x->run->compute_span, m->id, m->name,
+                              MLRT_UNIT_GPU, iv[i].start_ns, iv[i].end_ns,
+                              iv[i].what);
+      if (mlrt_layer_observed ())
+        mlrt_layer_observer_device (m, x->seg->first, x->seg->last,
+                                    MLRT_UNIT_GPU, iv[i].what,
+                                    iv[i].start_ns, iv[i].end_ns);
+    }
 }
 
 /* The device's time on the segment's layers, copies excluded (measuring

@@ -394,7 +394,8 @@ npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 
   if (!slots)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
-  if (lttng_ust_tracepoint_enabled (mlrt, layer_begin))
+  if (lttng_ust_tracepoint_enabled (mlrt, layer_begin)
+      || mlrt_layer_observed ())
     lt.spans = calloc (g->n_ops, sizeof *lt.spans);
   for (int i = 0; st == MLRT_OK && i < g->n_slots; i++)
     {
