@@ -170,24 +170,27 @@ MlrtStatus mlrt_compile (const char *package_path, const char *cache_dir,
 
 /*
  * How a load places layers when more than one unit is allowed (see
- * docs/placement.md). MEASURED (the default) runs every layer on every
- * allowed unit that supports it during the load and plans on those
- * timings: placement right for this machine, at the price of about one
- * pass of the network per unit in each load. ESTIMATED plans on the units'
- * cost models alone: a fast load, a plan that may be wrong here.
+ * docs/placement.md). MEASURED runs every layer on every allowed unit that
+ * supports it during the load and plans on those timings: placement right
+ * for this machine, at the price of about one pass of the network per
+ * unit in each load. ESTIMATED plans on the units' cost models alone: a
+ * fast load and the same plan every time, which may be wrong here.
+ * DEFAULT (zero) is $MLRT_PLACEMENT ("measured" or "estimated"), else
+ * MEASURED.
  */
 typedef enum {
-  MLRT_PLACEMENT_MEASURED = 0,
-  MLRT_PLACEMENT_ESTIMATED = 1,
+  MLRT_PLACEMENT_DEFAULT = 0,
+  MLRT_PLACEMENT_MEASURED = 1,
+  MLRT_PLACEMENT_ESTIMATED = 2,
 } MlrtPlacement;
 
 typedef struct {
   MlrtComputeUnits compute_units;
   const char *cache_dir;           /* NULL: as for mlrt_compile() */
-  MlrtPlacement placement;         /* added after 0.1: zero is MEASURED */
+  MlrtPlacement placement;         /* added after 0.1 */
 } MlrtConfiguration;
 
-/* Defaults: all units, default cache, measured placement. */
+/* Defaults: all units, default cache, default placement. */
 void mlrt_configuration_init (MlrtConfiguration *config);
 
 typedef struct MlrtModel MlrtModel;
