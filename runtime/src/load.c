@@ -14,6 +14,20 @@
 #include "mlrt-internal.h"
 #include "trace.h"
 
+/* $MLRT_PLACEMENT lets a deployment, or a test that needs the same plan
+ * from every load (measured plans differ where units come close), choose
+ * the cost models without rebuilding the app. */
+static MlrtPlacement
+resolve_placement (MlrtPlacement placement)
+{
+  const char *env = getenv ("MLRT_PLACEMENT");
+
+  if (placement != MLRT_PLACEMENT_DEFAULT)
+    return placement;
+  return env && strcmp (env, "estimated") == 0 ? MLRT_PLACEMENT_ESTIMATED
+                                               : MLRT_PLACEMENT_MEASURED;
+}
+
 void
 mlrt_configuration_init (MlrtConfiguration *config)
 {
@@ -160,7 +174,8 @@ model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
     return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                            "%s: invalid compute units %d", origin,
                            (int) m->compute_units);
-  m->placement = config ? config->placement : MLRT_PLACEMENT_MEASURED;
+  m->placement = resolve_placement (config ? config->placement
+                                                : MLRT_PLACEMENT_DEFAULT);
   if ((unsigned) m->placement > MLRT_PLACEMENT_ESTIMATED)
     return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                            "%s: invalid placement %d", origin,

@@ -4,7 +4,8 @@
  * unit) pair and keeps the cost models' figures beside them; where one
  * unit is the cheapest for every layer and moves no data (the CPU) the
  * plan puts everything there; cpu-only and estimated-placement loads
- * measure nothing and are faster; outputs still match cpu-only; and in a
+ * measure nothing and are faster; the default placement follows
+ * $MLRT_PLACEMENT; outputs still match cpu-only; and in a
  * real LTTng session (filtered to this process) the measuring compute
  * requests are children of the Model Load span, inside it.
  */
@@ -150,6 +151,28 @@ test_measured_costs (void)
   mlrt_model_unload (cpu);
   mlrt_model_unload (all);
   mlrt_model_unload (est);
+  g_free (path);
+}
+
+/* MLRT_PLACEMENT_DEFAULT follows $MLRT_PLACEMENT, else measures. */
+static void
+test_default_placement (void)
+{
+  char *path = style_model_write (tmp, "measure-env", "float32",
+                                  STYLE_DECODER_UPSAMPLE, 35);
+  MlrtModel *m;
+
+  g_setenv ("MLRT_PLACEMENT", "estimated", TRUE);
+  m = load (path, MLRT_COMPUTE_ALL, MLRT_PLACEMENT_DEFAULT, NULL);
+  g_assert_true (nothing_measured (m));
+  mlrt_model_unload (m);
+  m = load (path, MLRT_COMPUTE_ALL, MLRT_PLACEMENT_MEASURED, NULL);
+  g_assert_false (nothing_measured (m));
+  mlrt_model_unload (m);
+  g_unsetenv ("MLRT_PLACEMENT");
+  m = load (path, MLRT_COMPUTE_ALL, MLRT_PLACEMENT_DEFAULT, NULL);
+  g_assert_false (nothing_measured (m));
+  mlrt_model_unload (m);
   g_free (path);
 }
 
@@ -459,6 +482,7 @@ main (int argc, char **argv)
     image[i] = (float) ((i * 37) % 101) / 100.0f;
   g_test_add_func ("/measure/costs", test_measured_costs);
   g_test_add_func ("/measure/cheapest", test_cheapest_plan);
+  g_test_add_func ("/measure/default", test_default_placement);
   g_test_add_func ("/measure/trace", test_measure_trace);
   status = g_test_run ();
   test_rm_rf (tmp);
