@@ -1,10 +1,91 @@
-/* mlscope-import.c: placeholder until the import subcommand lands. */
+/*
+ * mlscope-import.c: `mlscope import TRACE_DIR -o FILE.mlscope`, the
+ * collector's command line. The work is in mls-import*.c.
+ */
+#include <glib.h>
 #include <stdio.h>
+
+#include "mls-import.h"
 #include "mlscope.h"
+
+static void
+print_summary (const char *out, const MlsImportSummary *s)
+{
+  g_printerr ("mlscope import: wrote %s: %" G_GINT64_FORMAT " events, %"
+              G_GINT64_FORMAT " spans (%" G_GINT64_FORMAT " incomplete)",
+              out, s->events, s->spans, s->incomplete);
+  if (s->lost_events || s->lost_packets)
+    g_printerr (", %" G_GINT64_FORMAT " events and %" G_GINT64_FORMAT
+                " packets lost", s->lost_events, s->lost_packets);
+  g_printerr ("\n");
+}
 
 int
 mlscope_import (int argc, char **argv)
 {
-  fprintf (stderr, "mlscope import: not built yet\n");
-  return 2;
+  char *output = NULL;
+  char *command = NULL;
+  gboolean quiet = FALSE;
+  gboolean timings = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "the database to write (required)", "FILE.mlscope" },
+    { "command", 0, 0, G_OPTION_ARG_STRING, &command,
+      "the traced command, stored in the recording's metadata", "CMD" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      "print errors only", NULL },
+    { "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
+      "print how long reading and the store's finish took", NULL },
+    { NULL },
+  };
+  g_set_prgname ("mlscope import");
+  GOptionContext *ctx = g_option_context_new ("TRACE_DIR");
+  g_option_context_set_summary (ctx,
+    "Collects the LTTng trace (CTF) recorded under TRACE_DIR into an mlscope\n"
+    "trace database: begin / end events become spans, unmatched begins are\n"
+    "kept as incomplete spans, discarded events are counted.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *error = NULL;
+  int status = 2;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("mlscope import: %s\n", error->message);
+      goto out;
+    }
+  if (argc != 2 || output == NULL)
+    {
+      g_printerr ("mlscope import: %s\nUsage: mlscope import TRACE_DIR -o "
+                  "FILE.mlscope\n", argc != 2 ? "give one TRACE_DIR"
+                                                : "-o FILE.mlscope is required");
+      goto out;
+    }
+  MlsImportOptions options = { .command = command, .quiet = quiet };
+  MlsImportSummary summary;
+  if (!mls_import_run (argv[1], output, &options, &summary, &error))
+    {
+      g_printerr ("mlscope import: %s\n", error->message);
+      status = 1;
+      goto out;
+    }
+  if (!quiet)
+    print_summary (output, &summary);
+  if (timings)
+    g_printerr ("mlscope import: read, paired and inserted in %.3f s; "
+                "store finish (aggregates, summaries, commit) %.3f s\n",
+                summary.read_s, summary.finish_s);
+  status = 0;
+  if (summary.read_error != NULL)
+    {
+      g_printerr ("mlscope import: %s; %s holds what was read before\n",
+                  summary.read_error, output);
+      g_free (summary.read_error);
+      status = 1;
+    }
+
+out:
+  g_clear_error (&error);
+  g_option_context_free (ctx);
+  g_free (output);
+  g_free (command);
+  return status;
 }

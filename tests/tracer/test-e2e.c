@@ -1,0 +1,209 @@
+/*
+ * test-e2e.c: `mlscope record` of the example apps running on the real
+ * runtime (runtime/examples), checked against what each app is documented
+ * to do:
+ *
+ *   style-demo --styles 5 --frames 40 --reload-every-frame: 40 model loads,
+ *     and more time spent loading than predicting (the classic mistake the
+ *     trace must make obvious); without the flag 5 loads, 40 predictions.
+ *   sharpen-demo --frames 20 (gray8 model): an input and an output
+ *     conversion inside every prediction; with --fp16 --output-backing none.
+ *   detect-demo --threads 4: every span's parent, model and thread right,
+ *     counts exact.
+ *
+ * Each app runs through `sh -c 'echo pid $$; exec APP ...'` so the test
+ * knows its pid: other apps traced at the same time are left out.
+ */
+#include <string.h>
+
+#include "mls-test-util.h"
+
+typedef struct {
+  char *dir;
+  sqlite3 *db;
+  int pid;
+} AppRecording;
+
+static AppRecording *
+record_app (const char *app, const char *args)
+{
+  AppRecording *r = g_new0 (AppRecording, 1);
+  r->dir = mls_test_tmpdir ();
+  char *db_path = g_build_filename (r->dir, "app.mlscope", NULL);
+  char *rel = g_build_filename ("runtime", "examples", app, NULL);
+  char *exe = mls_test_build_path (rel);
+  char *quoted = g_shell_quote (exe);
+  char *script = g_strdup_printf ("echo pid $$; exec %s %s", quoted, args);
+  char *mlscope = mls_test_mlscope ();
+  const char *argv[] = { mlscope, "record", "-o", db_path, "--", "sh", "-c",
+                         script, NULL };
+  MlsRun *run = mls_test_run (argv);
+  mls_test_assert_no_hang (run);
+  g_assert_cmpint (run->status, ==, 0);
+  r->pid = mls_test_emitter_pid (run->out);
+  g_assert_cmpint (r->pid, >, 0);
+  r->db = mls_test_open_db (db_path);
+  /* The app's own spans, all complete, from a process named after it. */
+  char *name = mls_test_q_text (r->db, "SELECT name FROM process WHERE pid "
+                                "= %d", r->pid);
+  g_assert_cmpstr (name, ==, app);
+  /* The open database stays readable: nothing is left behind even when a
+   * check below fails. */
+  mls_test_rmtree (r->dir);
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span WHERE "
+                   "pid = %d AND complete = 0", r->pid), ==, 0);
+  g_free (name);
+  mls_test_run_free (run);
+  g_free (mlscope);
+  g_free (script);
+  g_free (quoted);
+  g_free (exe);
+  g_free (rel);
+  g_free (db_path);
+  return r;
+}
+
+static void
+app_recording_free (AppRecording *r)
+{
+  sqlite3_close (r->db);
+  g_free (r->dir);
+  g_free (r);
+}
+
+static gint64
+count_kind (AppRecording *r, const char *kind)
+{
+  return mls_test_q_int (r->db, "SELECT count(*) FROM span_view WHERE pid = "
+                         "%d AND kind = %Q", r->pid, kind);
+}
+
+static gint64
+total_ns (AppRecording *r, const char *kind)
+{
+  return mls_test_q_int (r->db, "SELECT ifnull (sum (dur_ns), 0) FROM "
+                         "span_view WHERE pid = %d AND kind = %Q", r->pid,
+                         kind);
+}
+
+static void
+test_style_reload (void)
+{
+  AppRecording *r = record_app ("style-demo", "--styles 5 --frames 40 "
+                                "--reload-every-frame");
+  g_assert_cmpint (count_kind (r, "Model Load"), ==, 40);
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, 40);
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(DISTINCT model) FROM "
+                   "span_view WHERE pid = %d AND kind = 'Model Load' AND "
+                   "model LIKE '%%style%%'", r->pid), ==, 5);
+  g_test_message ("loads %" G_GINT64_FORMAT " ns, predictions %"
+                  G_GINT64_FORMAT " ns", total_ns (r, "Model Load"),
+                  total_ns (r, "Prediction"));
+  g_assert_cmpint (total_ns (r, "Model Load"), >, total_ns (r, "Prediction"));
+  app_recording_free (r);
+}
+
+static void
+test_style_once (void)
+{
+  AppRecording *r = record_app ("style-demo", "--styles 5 --frames 40");
+  g_assert_cmpint (count_kind (r, "Model Load"), ==, 5);
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, 40);
+  /* Every prediction of a style model, each style predicting 8 frames. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM (SELECT "
+                   "model, count(*) AS n FROM span_view WHERE pid = %d AND "
+                   "kind = 'Prediction' GROUP BY model) WHERE n = 8",
+                   r->pid), ==, 5);
+  app_recording_free (r);
+}
+
+/* How many predictions hold at least one span of `kind`. */
+static gint64
+predictions_with (AppRecording *r, const char *kind)
+{
+  return mls_test_q_int (r->db, "SELECT count(*) FROM span_view p WHERE "
+                         "p.pid = %d AND p.kind = 'Prediction' AND EXISTS "
+                         "(SELECT 1 FROM span_view c WHERE c.parent_id = p.id "
+                         "AND c.kind = %Q)", r->pid, kind);
+}
+
+static void
+test_sharpen_gray8 (void)
+{
+  AppRecording *r = record_app ("sharpen-demo", "--frames 20");
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, 20);
+  g_assert_cmpint (predictions_with (r, "Input Conversion"), ==, 20);
+  g_assert_cmpint (predictions_with (r, "Output Conversion"), ==, 20);
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
+                   "WHERE pid = %d AND kind = 'Prediction' AND model = "
+                   "'sharpen-gray8'", r->pid), ==, 20);
+  app_recording_free (r);
+}
+
+static void
+test_sharpen_fp16 (void)
+{
+  AppRecording *r = record_app ("sharpen-demo",
+                                "--frames 20 --fp16 --output-backing");
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, 20);
+  g_assert_cmpint (count_kind (r, "Input Conversion"), ==, 0);
+  g_assert_cmpint (count_kind (r, "Output Conversion"), ==, 0);
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
+                   "WHERE pid = %d AND kind = 'Prediction' AND model = "
+                   "'sharpen-fp16'", r->pid), ==, 20);
+  app_recording_free (r);
+}
+
+#define DETECT_THREADS 4
+#define DETECT_FRAMES 5
+
+static void
+test_detect_threads (void)
+{
+  AppRecording *r = record_app ("detect-demo", "--threads "
+                                G_STRINGIFY (DETECT_THREADS) " --frames "
+                                G_STRINGIFY (DETECT_FRAMES));
+  int pid = r->pid;
+  g_assert_cmpint (count_kind (r, "Model Load"), ==, 1);
+  g_assert_cmpint (count_kind (r, "Prediction"), ==,
+                   DETECT_THREADS * DETECT_FRAMES);
+  /* One thread per worker, each with its own frames. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM (SELECT tid,"
+                   " count(*) AS n FROM span_view WHERE pid = %d AND kind = "
+                   "'Prediction' GROUP BY tid) WHERE n = %d", pid,
+                   DETECT_FRAMES), ==, DETECT_THREADS);
+  /* Every span has the detector model; every span below a prediction has
+   * it as parent and runs on its thread, one level down. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
+                   "WHERE pid = %d AND (model IS NOT 'detector')", pid), ==,
+                   0);
+  gint64 children = mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
+                                    "WHERE pid = %d AND lane IN ('data', "
+                                    "'compute')", pid);
+  g_assert_cmpint (children, >=, 2 * DETECT_THREADS * DETECT_FRAMES);
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view c "
+                   "JOIN span_view p ON p.id = c.parent_id WHERE c.pid = %d "
+                   "AND c.lane IN ('data', 'compute') AND p.kind = "
+                   "'Prediction' AND c.depth = p.depth + 1 AND c.start_ns >= "
+                   "p.start_ns AND c.end_ns <= p.end_ns AND (c.tid = p.tid OR "
+                   "c.unit IN ('gpu', 'npu'))", pid), ==, children);
+  /* Each prediction holds one input validation. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view p "
+                   "WHERE p.pid = %d AND p.kind = 'Prediction' AND (SELECT "
+                   "count(*) FROM span_view c WHERE c.parent_id = p.id AND "
+                   "c.kind = 'Input Validation') = 1", pid), ==,
+                   DETECT_THREADS * DETECT_FRAMES);
+  app_recording_free (r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/e2e/style-demo/reload-every-frame", test_style_reload);
+  g_test_add_func ("/e2e/style-demo/load-once", test_style_once);
+  g_test_add_func ("/e2e/sharpen-demo/gray8", test_sharpen_gray8);
+  g_test_add_func ("/e2e/sharpen-demo/fp16-output-backing", test_sharpen_fp16);
+  g_test_add_func ("/e2e/detect-demo/threads", test_detect_threads);
+  return g_test_run ();
+}

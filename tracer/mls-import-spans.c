@@ -1,0 +1,571 @@
+/*
+ * mls-import-spans.c: turns decoded mlrt events into spans.
+ *
+ * A begin event opens a span keyed by (vpid, span_id); its database id is
+ * assigned right away so children (whose begins always follow their
+ * parent's) can refer to it, and the row is written when the end arrives,
+ * whatever thread or order it arrives in. Spans that can have children
+ * (activities, compute requests) leave a small (span_id -> id, depth) entry
+ * behind when they end, because device busy intervals are reported after
+ * their compute request has ended. Everything else is freed at its end, so
+ * memory follows the number of open spans, not the trace's size.
+ */
+#include <string.h>
+
+#include "mls-import.h"
+
+static const char *const unit_names[] = { "cpu", "gpu", "npu" };
+static const char *const dtype_names[] = {
+  "none", "gray8", "gray16_half", "bgra8", "int32", "float32", "float64",
+  "float16",
+};
+static const char *const cache_names[] = { "none", "hit", "miss" };
+
+typedef struct {
+  uint64_t span_id;         /* key; first member for g_int64_hash */
+  int64_t db_id;
+  int64_t parent_db_id;
+  int64_t model_db_id;
+  int64_t tid;
+  int64_t start_ns;
+  int depth;
+  int kind_id;
+  int unit;                 /* -1 when none */
+  int keep_as_parent;
+  char *args;               /* JSON object, still open: no closing brace */
+} OpenSpan;
+
+typedef struct {
+  uint64_t span_id;         /* 0: empty slot */
+  int64_t db_id;
+  int depth;
+} ClosedSpan;
+
+typedef struct {
+  int64_t pid;
+  int64_t last_ts;
+  char *main_name;          /* procname of the thread with tid == pid */
+  char *first_name;
+  GHashTable *threads;      /* tid -> name */
+  GHashTable *open;         /* &OpenSpan.span_id -> OpenSpan */
+  ClosedSpan *closed;       /* open addressing, power-of-two size */
+  gsize closed_size, closed_used;
+} Process;
+
+struct MlsSpanBuilder {
+  MlsStore *store;
+  MlsSpanWriter *writer;
+  GHashTable *processes;    /* pid -> Process */
+  GHashTable *models;       /* name -> id */
+  Process *last_process;
+  int64_t next_id;
+  int64_t first_ts, last_ts;
+  gboolean have_ts;
+  int64_t spans, incomplete, unmatched_ends;
+  GString *buf;
+};
+
+static void
+open_span_free (gpointer data)
+{
+  OpenSpan *s = data;
+  g_free (s->args);
+  g_free (s);
+}
+
+static void
+process_free (gpointer data)
+{
+  Process *p = data;
+  g_free (p->main_name);
+  g_free (p->first_name);
+  g_hash_table_destroy (p->threads);
+  g_hash_table_destroy (p->open);
+  g_free (p->closed);
+  g_free (p);
+}
+
+MlsSpanBuilder *
+mls_span_builder_new (MlsStore *store)
+{
+  MlsSpanBuilder *b = g_new0 (MlsSpanBuilder, 1);
+  b->store = store;
+  b->writer = mls_span_writer_new (store);
+  b->processes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                        process_free);
+  b->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  b->next_id = 1;
+  b->buf = g_string_sized_new (256);
+  return b;
+}
+
+void
+mls_span_builder_free (MlsSpanBuilder *b)
+{
+  if (b == NULL)
+    return;
+  mls_span_writer_free (b->writer);
+  g_hash_table_destroy (b->processes);
+  g_hash_table_destroy (b->models);
+  g_string_free (b->buf, TRUE);
+  g_free (b);
+}
+
+static gsize
+closed_slot (const ClosedSpan *table, gsize size, uint64_t span_id)
+{
+  gsize mask = size - 1;
+  gsize i = (span_id * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+  while (table[i].span_id != 0 && table[i].span_id != span_id)
+    i = (i + 1) & mask;
+  return i;
+}
+
+static void
+closed_put (Process *p, uint64_t span_id, int64_t db_id, int depth)
+{
+  if ((p->closed_used + 1) * 2 > p->closed_size)
+    {
+      gsize size = p->closed_size ? p->closed_size * 2 : 1024;
+      ClosedSpan *table = g_new0 (ClosedSpan, size);
+      for (gsize i = 0; i < p->closed_size; i++)
+        if (p->closed[i].span_id != 0)
+          table[closed_slot (table, size, p->closed[i].span_id)]
+            = p->closed[i];
+      g_free (p->closed);
+      p->closed = table;
+      p->closed_size = size;
+    }
+  gsize i = closed_slot (p->closed, p->closed_size, span_id);
+  if (p->closed[i].span_id == 0)
+    p->closed_used++;
+  p->closed[i] = (ClosedSpan) { span_id, db_id, depth };
+}
+
+static const ClosedSpan *
+closed_get (Process *p, uint64_t span_id)
+{
+  if (p->closed_size == 0)
+    return NULL;
+  gsize i = closed_slot (p->closed, p->closed_size, span_id);
+  return p->closed[i].span_id ? &p->closed[i] : NULL;
+}
+
+static Process *
+process_for (MlsSpanBuilder *b, const MlsEvent *ev)
+{
+  Process *p = b->last_process;
+  if (p == NULL || p->pid != ev->pid)
+    {
+      p = g_hash_table_lookup (b->processes, GSIZE_TO_POINTER (ev->pid));
+      if (p == NULL)
+        {
+          p = g_new0 (Process, 1);
+          p->pid = ev->pid;
+          p->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                              NULL, g_free);
+          p->open = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                           open_span_free);
+          g_hash_table_insert (b->processes, GSIZE_TO_POINTER (ev->pid), p);
+        }
+      b->last_process = p;
+    }
+  if (ev->procname != NULL
+      && !g_hash_table_contains (p->threads, GSIZE_TO_POINTER (ev->tid)))
+    {
+      g_hash_table_insert (p->threads, GSIZE_TO_POINTER (ev->tid),
+                           g_strdup (ev->procname));
+      if (p->first_name == NULL)
+        p->first_name = g_strdup (ev->procname);
+      if (ev->tid == ev->pid && p->main_name == NULL)
+        p->main_name = g_strdup (ev->procname);
+    }
+  return p;
+}
+
+static int64_t
+model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
+{
+  if (name == NULL || name[0] == '\0')
+    return 0;
+  gpointer value;
+  if (g_hash_table_lookup_extended (b->models, name, NULL, &value))
+    return GPOINTER_TO_SIZE (value);
+  MlsError err = { 0 };
+  mls_span_writer_lock (b->writer);
+  int64_t id = mls_store_intern_model (b->store, name, &err);
+  mls_span_writer_unlock (b->writer);
+  if (id < 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      return -1;
+    }
+  g_hash_table_insert (b->models, g_strdup (name), GSIZE_TO_POINTER (id));
+  return id;
+}
+
+/* JSON building without printf: it was a tenth of the import's time. */
+static void
+json_key (GString *s, const char *key)
+{
+  if (s->len > 1)
+    g_string_append_c (s, ',');
+  g_string_append_c (s, '"');
+  g_string_append (s, key);
+  g_string_append_len (s, "\":", 2);
+}
+
+static void
+json_string (GString *s, const char *key, const char *value)
+{
+  json_key (s, key);
+  g_string_append_c (s, '"');
+  for (const char *c = value ? value : ""; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (s, '\\');
+      if ((unsigned char) *c < 0x20)
+        g_string_append_printf (s, "\\u%04x", *c);
+      else
+        g_string_append_c (s, *c);
+    }
+  g_string_append_c (s, '"');
+}
+
+static void
+json_int (GString *s, const char *key, int64_t value)
+{
+  char digits[24];
+  int n = sizeof digits;
+  uint64_t v = value < 0 ? -(uint64_t) value : (uint64_t) value;
+  do
+    digits[--n] = '0' + v % 10;
+  while ((v /= 10) != 0);
+  if (value < 0)
+    digits[--n] = '-';
+  json_key (s, key);
+  g_string_append_len (s, digits + n, sizeof digits - n);
+}
+
+static const char *
+enum_name (const char *const *names, size_t n, int64_t value)
+{
+  return value >= 0 && (size_t) value < n ? names[value] : "unknown";
+}
+
+/* Fills b->buf with the begin event's arguments, an unclosed JSON object. */
+static void
+begin_args (MlsSpanBuilder *b, const MlsEvent *ev)
+{
+  GString *s = b->buf;
+  g_string_assign (s, "{");
+  json_int (s, "span_id", ev->span_id);
+  switch (ev->type)
+    {
+    case MLS_EV_ACTIVITY_BEGIN:
+      if (ev->kind >= 3)
+        json_int (s, "batch_size", ev->batch_size);
+      break;
+    case MLS_EV_DATA_BEGIN:
+      json_string (s, "feature", ev->feature);
+      json_string (s, "src_type", enum_name (dtype_names, 8, ev->src_type));
+      json_string (s, "dst_type", enum_name (dtype_names, 8, ev->dst_type));
+      json_int (s, "bytes", ev->bytes);
+      break;
+    case MLS_EV_COMPUTE_BEGIN:
+      json_int (s, "first_layer", ev->first_layer);
+      json_int (s, "last_layer", ev->last_layer);
+      json_string (s, "first_layer_name", ev->first_layer_name);
+      json_string (s, "last_layer_name", ev->last_layer_name);
+      break;
+    case MLS_EV_LAYER_BEGIN:
+      json_int (s, "index", ev->index);
+      json_string (s, "name", ev->name);
+      json_string (s, "op", ev->op);
+      break;
+    case MLS_EV_DEVICE_BUSY:
+      json_string (s, "what", ev->what);
+      break;
+    default:
+      break;
+    }
+}
+
+/* Kind id and unit (-1: none) of a begin or device busy event; 0 when the
+ * event is not one the database has a kind for. */
+static int
+kind_of (const MlsEvent *ev, int *unit)
+{
+  int u = ev->unit >= 0 && ev->unit <= 2 ? (int) ev->unit : -1;
+  *unit = -1;
+  switch (ev->type)
+    {
+    case MLS_EV_ACTIVITY_BEGIN:
+      return ev->kind >= 0 && ev->kind <= 4 ? MLS_KIND_MODEL_COMPILE + ev->kind
+                                            : 0;
+    case MLS_EV_DATA_BEGIN:
+      *unit = u;
+      return ev->kind >= 0 && ev->kind <= 5
+             ? MLS_KIND_INPUT_VALIDATION + ev->kind : 0;
+    case MLS_EV_COMPUTE_BEGIN:
+      *unit = u < 0 ? 0 : u;
+      return MLS_KIND_CPU_COMPUTE + *unit;
+    case MLS_EV_LAYER_BEGIN:
+      *unit = u;
+      return MLS_KIND_LAYER;
+    case MLS_EV_DEVICE_BUSY:
+      *unit = u;
+      return u == 1 ? MLS_KIND_GPU_BUSY : u == 2 ? MLS_KIND_NPU_BUSY : 0;
+    default:
+      return 0;
+    }
+}
+
+static void
+resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
+{
+  *db_id = 0;
+  *depth = 0;
+  if (parent_span == 0)
+    return;
+  OpenSpan *parent = g_hash_table_lookup (p->open, &parent_span);
+  if (parent != NULL)
+    {
+      *db_id = parent->db_id;
+      *depth = parent->depth + 1;
+      return;
+    }
+  const ClosedSpan *closed = closed_get (p, parent_span);
+  if (closed != NULL)
+    {
+      *db_id = closed->db_id;
+      *depth = closed->depth + 1;
+    }
+}
+
+/* Hands the span to the writer thread, with its args (s->args is taken). */
+static gboolean
+write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
+            gboolean complete, int status, GError **error)
+{
+  MlsSpan row = {
+    .id = s->db_id,
+    .kind_id = s->kind_id,
+    .model_id = s->model_db_id,
+    .parent_id = s->parent_db_id,
+    .depth = s->depth,
+    .unit = s->unit >= 0 ? unit_names[s->unit] : NULL,
+    .pid = p->pid,
+    .tid = s->tid,
+    .start_ns = s->start_ns,
+    .end_ns = end_ns < s->start_ns ? s->start_ns : end_ns,
+    .complete = complete,
+    .status = status,
+  };
+  char *args = s->args;
+  s->args = NULL;
+  b->spans++;
+  if (!complete)
+    b->incomplete++;
+  return mls_span_writer_add (b->writer, &row, args, error);
+}
+
+static gboolean
+add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
+{
+  int unit;
+  int kind = kind_of (ev, &unit);
+  if (kind == 0)
+    return TRUE;
+  int64_t model = model_id_for (b, ev->model_name, error);
+  if (model < 0)
+    return FALSE;
+  OpenSpan *s = g_new0 (OpenSpan, 1);
+  s->span_id = ev->span_id;
+  s->db_id = b->next_id++;
+  s->model_db_id = model;
+  s->tid = ev->tid;
+  s->kind_id = kind;
+  s->unit = unit;
+  s->keep_as_parent = ev->type == MLS_EV_ACTIVITY_BEGIN
+                      || ev->type == MLS_EV_COMPUTE_BEGIN;
+  resolve_parent (p, ev->parent_id, &s->parent_db_id, &s->depth);
+  begin_args (b, ev);
+  if (ev->type == MLS_EV_DEVICE_BUSY)
+    {
+      s->start_ns = ev->start_ns;
+      g_string_append_c (b->buf, '}');
+      s->args = g_strndup (b->buf->str, b->buf->len);
+      gboolean ok = write_span (b, p, s, ev->end_ns, TRUE, 0, error);
+      g_free (s);
+      return ok;
+    }
+  s->start_ns = ev->ts;
+  s->args = g_strndup (b->buf->str, b->buf->len);
+  /* A reused span id replaces the stale open span (its end was lost). */
+  g_hash_table_replace (p->open, &s->span_id, s);
+  return TRUE;
+}
+
+static gboolean
+add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
+{
+  OpenSpan *s = g_hash_table_lookup (p->open, &ev->span_id);
+  if (s == NULL)
+    {
+      b->unmatched_ends++;
+      return TRUE;
+    }
+  GString *args = b->buf;
+  g_string_assign (args, s->args);
+  if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
+    json_string (args, "cache", enum_name (cache_names, 3, ev->cache));
+  if (ev->tid != s->tid)
+    json_int (args, "end_tid", ev->tid);
+  g_string_append_c (args, '}');
+  g_free (s->args);
+  s->args = g_strndup (args->str, args->len);
+  if (!write_span (b, p, s, ev->ts, TRUE, (int) ev->status, error))
+    return FALSE;
+  if (s->keep_as_parent)
+    closed_put (p, s->span_id, s->db_id, s->depth);
+  g_hash_table_remove (p->open, &ev->span_id);
+  return TRUE;
+}
+
+gboolean
+mls_span_builder_add (MlsSpanBuilder *b, const MlsEvent *ev, GError **error)
+{
+  if (!b->have_ts)
+    {
+      b->first_ts = ev->ts;
+      b->have_ts = TRUE;
+    }
+  if (ev->ts > b->last_ts)
+    b->last_ts = ev->ts;
+  Process *p = process_for (b, ev);
+  if (ev->ts > p->last_ts)
+    p->last_ts = ev->ts;
+  switch (ev->type)
+    {
+    case MLS_EV_ACTIVITY_BEGIN:
+    case MLS_EV_DATA_BEGIN:
+    case MLS_EV_COMPUTE_BEGIN:
+    case MLS_EV_LAYER_BEGIN:
+    case MLS_EV_DEVICE_BUSY:
+      return add_begin (b, p, ev, error);
+    case MLS_EV_ACTIVITY_END:
+    case MLS_EV_SPAN_END:
+      return add_end (b, p, ev, error);
+    default:
+      return TRUE;
+    }
+}
+
+gboolean
+mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
+                           int64_t end_ns, int64_t count, gboolean packets,
+                           const char *stream, GError **error)
+{
+  MlsError err = { 0 };
+  mls_span_writer_lock (b->writer);
+  int ret = mls_store_add_lost_events (b->store, start_ns, end_ns, count,
+                                       packets, stream, &err);
+  mls_span_writer_unlock (b->writer);
+  if (ret != 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_process (MlsSpanBuilder *b, Process *p, GError **error)
+{
+  MlsError err = { 0 };
+  const char *name = p->main_name ? p->main_name : p->first_name;
+  if (mls_store_intern_process (b->store, p->pid, name, &err) < 0)
+    goto fail;
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, p->threads);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (mls_store_intern_thread (b->store, p->pid, GPOINTER_TO_SIZE (key),
+                                 value, &err) < 0)
+      goto fail;
+  return TRUE;
+
+fail:
+  g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+  return FALSE;
+}
+
+/* The process died or tracing stopped before these ended: they last until
+ * the last event seen from their process. */
+static gboolean
+finish_process (MlsSpanBuilder *b, Process *p, GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, p->open);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      OpenSpan *s = value;
+      char *args = g_strconcat (s->args, "}", NULL);
+      g_free (s->args);
+      s->args = args;
+      if (!write_span (b, p, s, p->last_ts, FALSE, 0, error))
+        return FALSE;
+    }
+  g_hash_table_remove_all (p->open);
+  return TRUE;
+}
+
+gboolean
+mls_span_builder_finish (MlsSpanBuilder *b, MlsImportSummary *summary,
+                         GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, b->processes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!finish_process (b, value, error))
+      return FALSE;
+  /* Processes and threads are written once the writer is done. */
+  if (!mls_span_writer_finish (b->writer, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, b->processes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!write_process (b, value, error))
+      return FALSE;
+  summary->spans = b->spans;
+  summary->incomplete = b->incomplete;
+  summary->unmatched_ends = b->unmatched_ends;
+  return TRUE;
+}
+
+void
+mls_span_builder_time_range (MlsSpanBuilder *b, int64_t *start_ns,
+                             int64_t *end_ns)
+{
+  *start_ns = b->have_ts ? b->first_ts : 0;
+  *end_ns = b->have_ts ? b->last_ts : 0;
+}
+
+char *
+mls_span_builder_process_names (MlsSpanBuilder *b)
+{
+  GString *s = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, b->processes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Process *p = value;
+      const char *name = p->main_name ? p->main_name : p->first_name;
+      if (name != NULL)
+        g_string_append_printf (s, "%s%s", s->len ? " " : "", name);
+    }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,215 @@
+/*
+ * mls-import.h: the collector's internal interfaces. `mlscope import` and
+ * `mlscope record` both call mls_import_run(); the other declarations link
+ * its three stages:
+ *
+ *   mls-import-check.c  finds the CTF traces under a directory and checks
+ *                       their files before babeltrace2 sees them (it hangs
+ *                       on truncated metadata and refuses a whole trace for
+ *                       one truncated stream); salvages whole packets.
+ *   mls-import-read.c   reads the checked traces with libbabeltrace2 and
+ *                       decodes mlrt events into MlsEvent.
+ *   mls-import-spans.c  pairs begin / end events into spans and writes them
+ *                       through the store.
+ */
+#ifndef MLS_IMPORT_H
+#define MLS_IMPORT_H
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdint.h>
+
+#include "mls-store.h"
+
+typedef struct {
+  const char *command;      /* meta "command", or NULL */
+  const char *trace_path;   /* meta "trace_path", or NULL for TRACE_DIR */
+  gboolean quiet;           /* no warnings / summary on stderr */
+  gboolean allow_empty;     /* no trace at all: write an empty recording
+                               (`mlscope record` of an app that emitted
+                               nothing) instead of failing */
+} MlsImportOptions;
+
+typedef struct {
+  int64_t events;           /* mlrt events read */
+  int64_t spans;
+  int64_t incomplete;       /* spans whose end was never seen */
+  int64_t lost_events;
+  int64_t lost_packets;
+  int64_t unmatched_ends;   /* ends whose begin was not in the trace */
+  gboolean partial;         /* some data could not be read (warned) */
+  double read_s;            /* reading and pairing, with span inserts */
+  double finish_s;          /* the store's aggregates and commit */
+  char *read_error;         /* the database was written, but reading
+                               stopped early for this reason (g_free) */
+} MlsImportSummary;
+
+#define MLS_IMPORT_ERROR (mls_import_error_quark ())
+enum { MLS_IMPORT_ERROR_FAILED = 1, MLS_IMPORT_ERROR_NO_TRACE = 2 };
+GQuark mls_import_error_quark (void);
+
+/* Reads the trace(s) under `trace_dir` into a new database `out_path`.
+ * Returns FALSE with `error` set (naming the file at fault) when nothing
+ * usable could be read; readable data is always kept otherwise, with
+ * warnings on stderr, and summary->read_error says when the read still
+ * stopped early (callers should exit non-zero). */
+gboolean mls_import_run (const char *trace_dir, const char *out_path,
+                         const MlsImportOptions *options,
+                         MlsImportSummary *summary, GError **error);
+
+/* ---- mls-import-check.c ---- */
+
+typedef struct {
+  char *source_dir;         /* the trace directory as recorded */
+  char *read_dir;           /* what babeltrace2 reads: source_dir, or a
+                               salvaged copy with whole packets only */
+  guint8 uuid[16];
+  gboolean has_uuid;
+  GHashTable *cuts;         /* stream file name -> GArray of MlsRange:
+                               the byte ranges (whole packets) kept */
+} MlsTraceDir;
+
+typedef struct {
+  gsize start, end;
+} MlsRange;
+
+typedef struct {
+  GPtrArray *traces;        /* MlsTraceDir */
+  char *tmp_root;           /* salvage directory, removed by free() */
+  guint n_copies;
+  gboolean salvaged;
+} MlsTraceSet;
+
+/* Finds every directory holding a `metadata` file under `root` and checks
+ * it. Fails when none is found or when a trace's metadata is unusable;
+ * truncated stream files are cut back to their whole packets (warned). */
+MlsTraceSet *mls_trace_set_scan (const char *root, gboolean quiet,
+                                 GError **error);
+void mls_trace_set_free (MlsTraceSet *set);
+gboolean mls_is_stream_file (const char *dir, const char *name,
+                             GStatBuf *st);
+/* The packets of a stream file, as MlsRange, walking its headers up to
+ * `len` bytes. */
+GArray *mls_stream_packets (const char *path, gsize len);
+/* Links (or, when cut, copies) one file of `t` into `dir`. */
+gboolean mls_trace_dir_link_file (MlsTraceDir *t, const char *name,
+                                  const char *dir, GError **error);
+/* Makes `t` read from a new salvage copy with its cuts applied. */
+gboolean mls_trace_dir_write_salvage (MlsTraceSet *set, MlsTraceDir *t,
+                                      GError **error);
+
+/* ---- mls-import-salvage.c ---- */
+
+/* After a read failed inside a packet: reads each stream of `set` on its
+ * own and cuts the failing packet out of those that fail. Returns TRUE when
+ * something was cut (re-read `set` then). */
+gboolean mls_trace_set_cut_corrupt (MlsTraceSet *set, gboolean quiet,
+                                    GError **error);
+
+/* Removes a directory tree (symlinks are removed, not followed). */
+void mls_import_remove_tree (const char *path);
+
+/* ---- mls-import-read.c ---- */
+
+typedef enum {
+  MLS_EV_ACTIVITY_BEGIN,
+  MLS_EV_ACTIVITY_END,
+  MLS_EV_DATA_BEGIN,
+  MLS_EV_COMPUTE_BEGIN,
+  MLS_EV_LAYER_BEGIN,
+  MLS_EV_SPAN_END,          /* data_end, compute_end, layer_end */
+  MLS_EV_DEVICE_BUSY,
+  MLS_EV_OTHER,             /* not an mlrt event: only its time counts */
+} MlsEventType;
+
+/* One decoded event. Strings are borrowed for the duration of the call. */
+typedef struct {
+  MlsEventType type;
+  int64_t ts;               /* trace clock (CLOCK_MONOTONIC) ns */
+  int64_t pid, tid;
+  const char *procname;
+  uint64_t span_id, parent_id, model_id;
+  const char *model_name;
+  int64_t kind;             /* activity, data op */
+  int64_t unit;
+  int64_t status, cache;
+  int64_t batch_size;
+  int64_t src_type, dst_type, bytes;
+  int64_t first_layer, last_layer, index;
+  int64_t start_ns, end_ns;
+  const char *feature, *first_layer_name, *last_layer_name;
+  const char *what, *name, *op;
+} MlsEvent;
+
+typedef struct MlsSpanBuilder MlsSpanBuilder;
+
+typedef struct {
+  char *hostname;           /* from the trace environment */
+  char *created;            /* trace_creation_datetime, ISO 8601 */
+  int64_t clock_offset_ns;  /* add to trace ns for wall-clock ns */
+  gboolean have_offset;
+  int64_t lost_events, lost_packets;
+  int64_t events;
+  gboolean partial;
+  char *failure;            /* why reading stopped early, or NULL */
+} MlsReadResult;
+
+/* Reads every trace of `set` in time order, feeding `builder`. A failure
+ * before any event was read is an error; a failure after that keeps what
+ * was read, warns and sets result->partial. */
+gboolean mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
+                          MlsReadResult *result, gboolean quiet,
+                          GError **error);
+
+/* ---- mls-import-bt.c ---- */
+
+/* Finds a babeltrace2 plugin (put_ref it), or fails saying what to
+ * install. */
+const struct bt_plugin *mls_bt_find_plugin (const char *name, GError **error);
+/* Takes the thread's babeltrace2 error as one line (g_free). */
+char *mls_bt_take_error (void);
+/* Reads one trace directory to its end, only to see whether babeltrace2
+ * can: returns FALSE with `why` if not, with the number of packets read
+ * whole before the failure in *packets_ended. */
+gboolean mls_read_probe (const char *dir, guint64 *packets_ended, char **why);
+
+/* Progress, for the watchdog and the progress line: bumped as messages are
+ * consumed. */
+extern volatile gint64 mls_import_progress;
+
+/* ---- mls-import-writer.c ---- */
+
+typedef struct MlsSpanWriter MlsSpanWriter;
+
+MlsSpanWriter *mls_span_writer_new (MlsStore *store);
+/* Queues a span; takes `args_json` (g_free'd after writing). Fails when an
+ * earlier write failed. */
+gboolean mls_span_writer_add (MlsSpanWriter *w, const MlsSpan *row,
+                              char *args_json, GError **error);
+/* Held around any other store call made while the writer runs. */
+void mls_span_writer_lock (MlsSpanWriter *w);
+void mls_span_writer_unlock (MlsSpanWriter *w);
+/* Writes what is queued and ends the thread. */
+gboolean mls_span_writer_finish (MlsSpanWriter *w, GError **error);
+void mls_span_writer_free (MlsSpanWriter *w);
+
+/* ---- mls-import-spans.c ---- */
+
+MlsSpanBuilder *mls_span_builder_new (MlsStore *store);
+void mls_span_builder_free (MlsSpanBuilder *builder);
+gboolean mls_span_builder_add (MlsSpanBuilder *builder, const MlsEvent *ev,
+                               GError **error);
+gboolean mls_span_builder_add_lost (MlsSpanBuilder *builder, int64_t start_ns,
+                                    int64_t end_ns, int64_t count,
+                                    gboolean packets, const char *stream,
+                                    GError **error);
+/* Closes open spans as incomplete, writes processes / threads / models. */
+gboolean mls_span_builder_finish (MlsSpanBuilder *builder,
+                                  MlsImportSummary *summary, GError **error);
+/* First / last event time seen (0 when none). */
+void mls_span_builder_time_range (MlsSpanBuilder *builder, int64_t *start_ns,
+                                  int64_t *end_ns);
+/* Process names seen, space separated (for meta "command" on import). */
+char *mls_span_builder_process_names (MlsSpanBuilder *builder);
+
+#endif /* MLS_IMPORT_H */

@@ -1,0 +1,175 @@
+/*
+ * mls-record-lttng.c: creates, starts, stops and destroys the LTTng
+ * sessions `mlscope record` traces with, through liblttng-ctl.
+ *
+ * One channel in per-user buffers, discard mode, with sub-buffers large
+ * enough not to lose events in bursts (mls-record.h).
+ */
+#include <lttng/lttng.h>
+#include <string.h>
+
+#include "mls-record.h"
+
+#define SESSIOND_WAIT_MS 10000
+
+G_DEFINE_QUARK (mls-record-error-quark, mls_record_error)
+
+static struct lttng_domain
+ust_domain (void)
+{
+  struct lttng_domain domain;
+  memset (&domain, 0, sizeof domain);
+  domain.type = LTTNG_DOMAIN_UST;
+  domain.buf_type = LTTNG_BUFFER_PER_UID;
+  return domain;
+}
+
+static gboolean
+lttng_fail (int ret, GError **error, const char *what, const char *name)
+{
+  g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': %s: %s", name,
+               what, lttng_strerror (ret));
+  return FALSE;
+}
+
+gboolean
+mls_lttng_ensure_sessiond (GError **error)
+{
+  if (lttng_session_daemon_alive () == 1)
+    return TRUE;
+  char *argv[] = { "lttng-sessiond", "--daemonize", NULL };
+  char *err_out = NULL;
+  int wait_status;
+  GError *spawn_error = NULL;
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH
+                     | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_out,
+                     &wait_status, &spawn_error))
+    {
+      g_set_error (error, MLS_RECORD_ERROR, 1,
+                   "no LTTng session daemon runs and starting one failed: %s "
+                   "(install lttng-tools)", spawn_error->message);
+      g_error_free (spawn_error);
+      return FALSE;
+    }
+  /* --daemonize returns once the daemon is ready; wait a little anyway in
+   * case its sockets are not answering yet. */
+  for (int waited = 0; waited < SESSIOND_WAIT_MS; waited += 50)
+    {
+      if (lttng_session_daemon_alive () == 1)
+        {
+          g_free (err_out);
+          return TRUE;
+        }
+      g_usleep (50 * 1000);
+    }
+  g_strstrip (err_out);
+  g_set_error (error, MLS_RECORD_ERROR, 1,
+               "no LTTng session daemon runs and `lttng-sessiond --daemonize` "
+               "did not start one%s%s", *err_out ? ": " : "", err_out);
+  g_free (err_out);
+  return FALSE;
+}
+
+static gboolean
+add_channel (struct lttng_handle *handle, const char *name,
+             guint64 subbuf_size, GError **error)
+{
+  struct lttng_domain domain = ust_domain ();
+  struct lttng_channel *chan = lttng_channel_create (&domain);
+  if (chan == NULL)
+    return lttng_fail (-LTTNG_ERR_NOMEM, error, "creating a channel", name);
+  g_strlcpy (chan->name, MLS_RECORD_CHANNEL, sizeof chan->name);
+  chan->enabled = 1;
+  chan->attr.overwrite = 0;
+  chan->attr.subbuf_size = subbuf_size;
+  chan->attr.num_subbuf = MLS_RECORD_NUM_SUBBUF;
+  int ret = lttng_enable_channel (handle, chan);
+  lttng_channel_destroy (chan);
+  return ret < 0 ? lttng_fail (ret, error, "enabling the channel", name)
+                 : TRUE;
+}
+
+static gboolean
+add_events (struct lttng_handle *handle, const char *name, gboolean layers,
+            GError **error)
+{
+  struct lttng_event *ev = lttng_event_create ();
+  g_strlcpy (ev->name, "mlrt:*", sizeof ev->name);
+  ev->type = LTTNG_EVENT_TRACEPOINT;
+  /* Tracepoints without a log level are at DEBUG_LINE; the layer events are
+   * at DEBUG, one step less severe, so a range up to DEBUG_LINE leaves them
+   * out. */
+  if (layers)
+    {
+      ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
+      ev->loglevel = -1;
+    }
+  else
+    {
+      ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_RANGE;
+      ev->loglevel = LTTNG_LOGLEVEL_DEBUG_LINE;
+    }
+  int ret = lttng_enable_event (handle, ev, MLS_RECORD_CHANNEL);
+  lttng_event_destroy (ev);
+  if (ret < 0)
+    return lttng_fail (ret, error, "enabling the mlrt:* events", name);
+
+  static const enum lttng_event_context_type contexts[] = {
+    LTTNG_EVENT_CONTEXT_VPID, LTTNG_EVENT_CONTEXT_VTID,
+    LTTNG_EVENT_CONTEXT_PROCNAME,
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (contexts); i++)
+    {
+      struct lttng_event_context ctx;
+      memset (&ctx, 0, sizeof ctx);
+      ctx.ctx = contexts[i];
+      ret = lttng_add_context (handle, &ctx, NULL, MLS_RECORD_CHANNEL);
+      if (ret < 0)
+        return lttng_fail (ret, error, "adding a context", name);
+    }
+  return TRUE;
+}
+
+gboolean
+mls_lttng_session_setup (const char *name, const char *output_dir,
+                         gboolean layers, guint64 subbuf_size,
+                         GError **error)
+{
+  char *url = g_strconcat ("file://", output_dir, NULL);
+  int ret = lttng_create_session (name, url);
+  g_free (url);
+  if (ret < 0)
+    return lttng_fail (ret, error, "creating it", name);
+  struct lttng_domain domain = ust_domain ();
+  struct lttng_handle *handle = lttng_create_handle (name, &domain);
+  gboolean ok = handle != NULL && add_channel (handle, name, subbuf_size, error)
+                && add_events (handle, name, layers, error);
+  if (handle == NULL)
+    lttng_fail (-LTTNG_ERR_NOMEM, error, "creating a handle", name);
+  lttng_destroy_handle (handle);
+  if (!ok)
+    lttng_destroy_session (name);
+  return ok;
+}
+
+gboolean
+mls_lttng_session_start (const char *name, GError **error)
+{
+  int ret = lttng_start_tracing (name);
+  return ret < 0 ? lttng_fail (ret, error, "starting it", name) : TRUE;
+}
+
+gboolean
+mls_lttng_session_stop (const char *name, GError **error)
+{
+  int ret = lttng_stop_tracing (name);
+  return ret < 0 && ret != -LTTNG_ERR_TRACE_ALREADY_STOPPED
+         ? lttng_fail (ret, error, "stopping it", name) : TRUE;
+}
+
+gboolean
+mls_lttng_session_destroy (const char *name, GError **error)
+{
+  int ret = lttng_destroy_session (name);
+  return ret < 0 ? lttng_fail (ret, error, "destroying it", name) : TRUE;
+}
