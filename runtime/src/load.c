@@ -3,7 +3,8 @@
  * a compiled model file or from a compiled model held in memory (optionally
  * decrypted by the app), and unloading it. Loading parses the compiled spec,
  * checks and decodes its weights, folds batch norms into convolutions and
- * builds the placement plan.
+ * builds the placement plan (measuring the layers on the allowed units,
+ * under the Model Load span: docs/placement.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,20 @@
 
 #include "mlrt-internal.h"
 #include "trace.h"
+
+/* $MLRT_PLACEMENT lets a deployment, or a test that needs the same plan
+ * from every load (measured plans differ where units come close), choose
+ * the cost models without rebuilding the app. */
+static MlrtPlacement
+resolve_placement (MlrtPlacement placement)
+{
+  const char *env = getenv ("MLRT_PLACEMENT");
+
+  if (placement != MLRT_PLACEMENT_DEFAULT)
+    return placement;
+  return env && strcmp (env, "estimated") == 0 ? MLRT_PLACEMENT_ESTIMATED
+                                               : MLRT_PLACEMENT_MEASURED;
+}
 
 void
 mlrt_configuration_init (MlrtConfiguration *config)
@@ -159,6 +174,12 @@ model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
     return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                            "%s: invalid compute units %d", origin,
                            (int) m->compute_units);
+  m->placement = resolve_placement (config ? config->placement
+                                                : MLRT_PLACEMENT_DEFAULT);
+  if ((unsigned) m->placement > MLRT_PLACEMENT_ESTIMATED)
+    return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
+                           "%s: invalid placement %d", origin,
+                           (int) m->placement);
   describe (m);
   if (m->input_descs == NULL || m->output_descs == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
@@ -217,6 +238,7 @@ mlrt_model_load (const char *path, const MlrtConfiguration *config,
   if (m == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   span = mlrt_trace_activity_begin (0, m->id, m->name, MLRT_ACTIVITY_LOAD, 0);
+  m->load_span = span;
   if (stat (path, &st_buf) == 0 && S_ISDIR (st_buf.st_mode))
     {
       char *compiled = NULL;
@@ -263,6 +285,7 @@ mlrt_model_load_from_memory (const char *name, const void *data, size_t size,
   if (m == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   span = mlrt_trace_activity_begin (0, m->id, m->name, MLRT_ACTIVITY_LOAD, 0);
+  m->load_span = span;
   if (decrypt)
     {
       int rc = decrypt (data, size, &plain, &plain_size, user_data);

@@ -280,11 +280,22 @@ extern const MlrtUnitOps mlrt_cpu_unit_ops;
 /* NULL when the unit is not built into this library. */
 const MlrtUnitOps *mlrt_unit_ops (MlrtUnit unit);
 
+/* Data movement measured at load (calibrate.c), per unit: what the
+ * planner uses in place of transfer_us and request_us when `measured`. */
+typedef struct {
+  int measured;
+  double byte_us;           /* host <-> unit, per byte of activation */
+  double request_us;        /* a request's cost beyond compute and copies */
+} MlrtUnitCosts;
+
 struct MlrtModel {
   uint64_t id;              /* per process, for traces */
   char *name;
   MlrtSpec spec;
   MlrtComputeUnits compute_units;
+  MlrtPlacement placement;
+  uint64_t load_span;       /* the Model Load span: parent of its work */
+  MlrtUnitCosts unit_costs[MLRT_N_UNITS];
   MlrtModelDescription description;
   MlrtFeatureDescription *input_descs, *output_descs;
   MlrtLayerPlan *plan;
@@ -296,8 +307,29 @@ struct MlrtModel {
  * into segments, then prepares each segment on its unit. */
 MlrtStatus mlrt_plan_build (MlrtModel *model, MlrtError *error);
 void mlrt_plan_free (MlrtModel *model);
+/* Whether a unit may be used under `units` (the CPU always may). */
+int mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit);
+
+/* Measures, when more than one unit is allowed and placement is measured,
+ * each layer on each unit where ok[layer * MLRT_N_UNITS + unit] and each
+ * unit's data movement, as compute requests under the Model Load span, and
+ * puts the timings into model->plan and model->unit_costs (calibrate.c). */
+MlrtStatus mlrt_calibrate (MlrtModel *model, const int *ok,
+                           MlrtError *error);
 
 /* ---- one prediction's state (predict.c) ---- */
+
+/* What a unit's run_segment reports when MlrtRun.timing is set (measuring
+ * at load): the unit's own execution of the layers, on its own clock (the
+ * GPU's event profiling, the NPU's device thread), and the copies between
+ * host and unit, wall time and host bytes. A unit that leaves `filled` 0
+ * (the CPU, which works in host memory) is timed by the caller. */
+typedef struct {
+  int filled;
+  double exec_us;
+  double copy_us;
+  double copy_bytes;
+} MlrtRunTiming;
 
 struct MlrtRun {
   const MlrtModel *model;
@@ -308,7 +340,14 @@ struct MlrtRun {
   MlrtBuffer **buffers;     /* per tensor, the caller's MlrtBuffer its
                                storage lies in (inputs used in place,
                                outputs placed in backings), or NULL */
+  MlrtRunTiming *timing;    /* NULL but when measuring at load */
 };
+
+/* CLOCK_MONOTONIC in microseconds (calibrate.c). */
+double mlrt_now_us (void);
+/* Adds a copy of `bytes` host bytes begun at `start_us` to run->timing, if
+ * set (a unit's copy_in / copy_out). */
+void mlrt_run_note_copy (MlrtRun *run, double start_us, size_t bytes);
 
 size_t mlrt_run_elem_size (const MlrtRun *run);
 /* The storage of tensor `t`, allocated on first use; NULL if out of memory. */

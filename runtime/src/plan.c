@@ -2,14 +2,16 @@
  * plan.c: the placement planner. For every layer it asks each compute unit
  * whether it supports the layer (and why not) and what it would cost, picks
  * units within the configuration (the CPU supports every op, so there is
- * always one) to minimise the whole prediction's estimated latency, groups
+ * always one) to minimise the whole prediction's latency, groups
  * consecutive layers on the same unit into segments, and lets each unit
  * prepare its segments.
  *
- * The choice is a dynamic programme over layers x units: the cost of
- * layer i on unit u is its estimate, plus moving each input from the unit
- * that produced it (host memory for model inputs; a unit's transfer_us
- * each way, through the host), plus a request's fixed cost whenever a new
+ * Costs are measured at load when more than one unit is allowed
+ * (calibrate.c, docs/placement.md), else the units' estimates. The choice
+ * is a dynamic programme over layers x units: the cost of layer i on unit
+ * u is its cost there, plus moving each input from the unit that produced
+ * it (host memory for model inputs; a unit's transfer cost each way,
+ * through the host), plus a request's fixed cost whenever a new
  * segment starts, plus bringing model outputs back to the host. Inputs made
  * further back than the previous layer (skip connections) are charged
  * from the unit their producer has on the best path being extended, which
@@ -46,8 +48,8 @@ mlrt_unit_available (MlrtUnit unit)
   return ops != NULL && (ops->available == NULL || ops->available ());
 }
 
-static int
-allowed (MlrtComputeUnits units, MlrtUnit unit)
+int
+mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit)
 {
   switch (unit)
     {
@@ -83,7 +85,8 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
         {
           p->supported[u] = 1;
           p->estimated_cost_us[u] = ops->estimate_us (m, l);
-          if (allowed (m->compute_units, (MlrtUnit) u)
+          p->model_estimate_us[u] = p->estimated_cost_us[u];
+          if (mlrt_unit_allowed (m->compute_units, (MlrtUnit) u)
               && (best < 0
                   || p->estimated_cost_us[u] < p->estimated_cost_us[best]))
             best = u;
@@ -94,27 +97,36 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
   return best;
 }
 
+/* The cost of moving tensor t between unit u and host memory, one way:
+ * measured at load, else the unit's estimate. */
+static double
+unit_transfer_us (const MlrtModel *m, int t, int u)
+{
+  const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
+  const MlrtUnitCosts *c = &m->unit_costs[u];
+
+  if (c->measured)
+    return c->byte_us * (double) mlrt_tensor_count (&m->spec.tensors[t])
+           * (m->spec.half ? 2 : 4);
+  return ops && ops->transfer_us ? ops->transfer_us (m, t) : 0;
+}
+
 /* The cost of moving tensor t from unit `from` to unit `to`. */
 static double
 transfer_us (const MlrtModel *m, int t, int from, int to)
 {
-  const MlrtUnitOps *a = mlrt_unit_ops ((MlrtUnit) from);
-  const MlrtUnitOps *b = mlrt_unit_ops ((MlrtUnit) to);
-  double cost = 0;
-
   if (from == to)
     return 0;
-  if (a && a->transfer_us)
-    cost += a->transfer_us (m, t);
-  if (b && b->transfer_us)
-    cost += b->transfer_us (m, t);
-  return cost;
+  return unit_transfer_us (m, t, from) + unit_transfer_us (m, t, to);
 }
 
 static double
 request_us (const MlrtModel *m, int u)
 {
   const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
+
+  if (m->unit_costs[u].measured)
+    return m->unit_costs[u].request_us;
   return ops && ops->request_us ? ops->request_us (m) : 0;
 }
 
@@ -241,9 +253,12 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
         }
       for (int u = 0; u < MLRT_N_UNITS; u++)
         ok[i * MLRT_N_UNITS + u] = m->plan[i].supported[u]
-                                   && allowed (m->compute_units, (MlrtUnit) u);
+                                   && mlrt_unit_allowed (m->compute_units,
+                                                         (MlrtUnit) u);
     }
-  st = choose_units (m, ok, chosen, error);
+  st = mlrt_calibrate (m, ok, error);
+  if (st == MLRT_OK)
+    st = choose_units (m, ok, chosen, error);
   free (ok);
   if (st != MLRT_OK)
     {

@@ -10,6 +10,14 @@
  *     conversion inside every prediction; with --fp16 --output-backing none.
  *   detect-demo --threads 4: every span's parent, model and thread right,
  *     counts exact.
+ *   Compute units, planned on the units' device models
+ *   (MLRT_PLACEMENT=estimated, as on a machine with a real GPU and NPU; a
+ *   measured plan on this machine's PoCL and emulated NPU is mostly CPU,
+ *   docs/placement.md): style-demo under `all` runs segments on the NPU
+ *   and the GPU, with busy intervals inside their requests and Float16
+ *   conversions where data moves to the NPU; sharpen-demo's Gray8 model
+ *   copies and converts in every prediction, Float16 data in shared
+ *   buffers does neither.
  *
  * Each app runs through `sh -c 'echo pid $$; exec APP ...'` so the test
  * knows its pid: other apps traced at the same time are left out.
@@ -25,7 +33,7 @@ typedef struct {
 } AppRecording;
 
 static AppRecording *
-record_app (const char *app, const char *args)
+record_app_env (const char *app, const char *env, const char *args)
 {
   AppRecording *r = g_new0 (AppRecording, 1);
   r->dir = mls_test_tmpdir ();
@@ -33,7 +41,8 @@ record_app (const char *app, const char *args)
   char *rel = g_build_filename ("runtime", "examples", app, NULL);
   char *exe = mls_test_build_path (rel);
   char *quoted = g_shell_quote (exe);
-  char *script = g_strdup_printf ("echo pid $$; exec %s %s", quoted, args);
+  char *script = g_strdup_printf ("echo pid $$; exec env %s %s %s", env,
+                                  quoted, args);
   char *mlscope = mls_test_mlscope ();
   const char *argv[] = { mlscope, "record", "-o", db_path, "--", "sh", "-c",
                          script, NULL };
@@ -61,6 +70,18 @@ record_app (const char *app, const char *args)
   g_free (rel);
   g_free (db_path);
   return r;
+}
+
+static AppRecording *
+record_app (const char *app, const char *args)
+{
+  return record_app_env (app, "", args);
+}
+
+static AppRecording *
+record_app_estimated (const char *app, const char *args)
+{
+  return record_app_env (app, "MLRT_PLACEMENT=estimated", args);
 }
 
 static void
@@ -173,13 +194,17 @@ test_detect_threads (void)
                    "'Prediction' GROUP BY tid) WHERE n = %d", pid,
                    DETECT_FRAMES), ==, DETECT_THREADS);
   /* Every span has the detector model; every span below a prediction has
-   * it as parent and runs on its thread, one level down. */
+   * it as parent and runs on its thread, one level down. The others are
+   * the load's: it measures the layers on the units (docs/placement.md). */
   g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
                    "WHERE pid = %d AND (model IS NOT 'detector')", pid), ==,
                    0);
   gint64 children = mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
-                                    "WHERE pid = %d AND lane IN ('data', "
-                                    "'compute')", pid);
+                                    "c WHERE pid = %d AND lane IN ('data', "
+                                    "'compute') AND NOT EXISTS (SELECT 1 "
+                                    "FROM span_view p WHERE p.id = "
+                                    "c.parent_id AND p.kind = 'Model "
+                                    "Load')", pid);
   g_assert_cmpint (children, >=, 2 * DETECT_THREADS * DETECT_FRAMES);
   g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view c "
                    "JOIN span_view p ON p.id = c.parent_id WHERE c.pid = %d "
@@ -196,6 +221,85 @@ test_detect_threads (void)
   app_recording_free (r);
 }
 
+/* Spans of `kind` below a prediction. */
+static gint64
+count_in_predictions (AppRecording *r, const char *kind, const char *unit)
+{
+  return mls_test_q_int (r->db, "SELECT count(*) FROM span_view c JOIN "
+                         "span_view p ON p.id = c.parent_id WHERE c.pid = %d "
+                         "AND p.kind = 'Prediction' AND c.kind = %Q AND "
+                         "c.unit IS %Q", r->pid, kind, unit);
+}
+
+/* Busy intervals of `lane` that lie inside their parent request of
+ * `request`, and all busy intervals of the lane. */
+static void
+assert_busy_inside (AppRecording *r, const char *lane, const char *request)
+{
+  gint64 all = mls_test_q_int (r->db, "SELECT count(*) FROM span_view WHERE "
+                               "pid = %d AND lane = %Q", r->pid, lane);
+  gint64 inside = mls_test_q_int (r->db, "SELECT count(*) FROM span_view c "
+                                  "JOIN span_view p ON p.id = c.parent_id "
+                                  "WHERE c.pid = %d AND c.lane = %Q AND "
+                                  "p.kind = %Q AND c.start_ns >= p.start_ns "
+                                  "AND c.end_ns <= p.end_ns", r->pid, lane,
+                                  request);
+  g_assert_cmpint (all, >, 0);
+  g_assert_cmpint (inside, ==, all);
+}
+
+static void
+test_units_style_all (void)
+{
+  AppRecording *r = record_app_estimated ("style-demo", "--styles 5 "
+                                          "--frames 10 --compute-units all");
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, 10);
+  g_assert_cmpint (count_in_predictions (r, "Neural Engine Compute Request",
+                                         "npu"), >, 0);
+  g_assert_cmpint (count_in_predictions (r, "GPU Compute Request", "gpu"),
+                   >, 0);
+  assert_busy_inside (r, "npu", "Neural Engine Compute Request");
+  assert_busy_inside (r, "gpu", "GPU Compute Request");
+  /* Float32 activations headed for the NPU become halves on the way. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view c "
+                   "JOIN span_view p ON p.id = c.parent_id WHERE c.pid = %d "
+                   "AND p.kind = 'Prediction' AND c.kind = 'Copy to Compute "
+                   "Unit' AND c.unit = 'npu' AND json_extract (c.args, "
+                   "'$.src_type') = 'float32' AND json_extract (c.args, "
+                   "'$.dst_type') = 'float16'", r->pid), >, 0);
+  app_recording_free (r);
+}
+
+static void
+test_units_sharpen_gray8 (void)
+{
+  AppRecording *r = record_app_estimated ("sharpen-demo", "--frames 20");
+  g_assert_cmpint (count_in_predictions (r, "Input Conversion", NULL), ==,
+                   20);
+  g_assert_cmpint (count_in_predictions (r, "Output Conversion", NULL), ==,
+                   20);
+  g_assert_cmpint (count_in_predictions (r, "Copy to Compute Unit", "npu"),
+                   ==, 20);
+  g_assert_cmpint (count_in_predictions (r, "Copy from Compute Unit", "npu"),
+                   ==, 20);
+  app_recording_free (r);
+}
+
+static void
+test_units_sharpen_fp16_shared (void)
+{
+  AppRecording *r = record_app_estimated ("sharpen-demo", "--frames 20 "
+                                          "--fp16 --output-backing");
+  g_assert_cmpint (count_in_predictions (r, "Neural Engine Compute Request",
+                                         "npu"), ==, 20);
+  /* Nothing but the validation of the inputs in the Data lane. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view c "
+                   "JOIN span_view p ON p.id = c.parent_id WHERE c.pid = %d "
+                   "AND p.kind = 'Prediction' AND c.lane = 'data' AND c.kind "
+                   "!= 'Input Validation'", r->pid), ==, 0);
+  app_recording_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,5 +309,9 @@ main (int argc, char **argv)
   g_test_add_func ("/e2e/sharpen-demo/gray8", test_sharpen_gray8);
   g_test_add_func ("/e2e/sharpen-demo/fp16-output-backing", test_sharpen_fp16);
   g_test_add_func ("/e2e/detect-demo/threads", test_detect_threads);
+  g_test_add_func ("/e2e/units/style-demo-all", test_units_style_all);
+  g_test_add_func ("/e2e/units/sharpen-gray8", test_units_sharpen_gray8);
+  g_test_add_func ("/e2e/units/sharpen-fp16-shared",
+                   test_units_sharpen_fp16_shared);
   return g_test_run ();
 }

@@ -168,12 +168,29 @@ MlrtStatus mlrt_compile (const char *package_path, const char *cache_dir,
                          char **compiled_path, int *cache_hit,
                          MlrtError *error);
 
+/*
+ * How a load places layers when more than one unit is allowed (see
+ * docs/placement.md). MEASURED runs every layer on every allowed unit that
+ * supports it during the load and plans on those timings: placement right
+ * for this machine, at the price of about one pass of the network per
+ * unit in each load. ESTIMATED plans on the units' cost models alone: a
+ * fast load and the same plan every time, which may be wrong here.
+ * DEFAULT (zero) is $MLRT_PLACEMENT ("measured" or "estimated"), else
+ * MEASURED.
+ */
+typedef enum {
+  MLRT_PLACEMENT_DEFAULT = 0,
+  MLRT_PLACEMENT_MEASURED = 1,
+  MLRT_PLACEMENT_ESTIMATED = 2,
+} MlrtPlacement;
+
 typedef struct {
   MlrtComputeUnits compute_units;
   const char *cache_dir;           /* NULL: as for mlrt_compile() */
+  MlrtPlacement placement;         /* added after 0.1 */
 } MlrtConfiguration;
 
-/* Defaults: all units, default cache. */
+/* Defaults: all units, default cache, default placement. */
 void mlrt_configuration_init (MlrtConfiguration *config);
 
 typedef struct MlrtModel MlrtModel;
@@ -241,7 +258,11 @@ MlrtStatus mlrt_model_predict_batch (MlrtModel *model, size_t count,
  * The compute plan: where each layer of a loaded model runs. For each unit,
  * `supported[unit]` says whether the layer can run there, and if not,
  * `unsupported_reason[unit]` says why (op type, data type, shape or
- * parameter); `estimated_cost_us[unit]` is the planner's estimate for it.
+ * parameter); `estimated_cost_us[unit]` is the cost the planner used for
+ * it. When the load measured the layer on that unit (`measured[unit]`,
+ * MLRT_PLACEMENT_MEASURED with more than one unit allowed), that cost is
+ * the measured one and `model_estimate_us[unit]` keeps the unit's cost
+ * model figure; otherwise both hold the cost model's figure.
  */
 typedef struct {
   const char *name;
@@ -251,6 +272,9 @@ typedef struct {
   int supported[MLRT_N_UNITS];
   const char *unsupported_reason[MLRT_N_UNITS];
   double estimated_cost_us[MLRT_N_UNITS];
+  /* Added after 0.1. */
+  int measured[MLRT_N_UNITS];
+  double model_estimate_us[MLRT_N_UNITS];
 } MlrtLayerPlan;
 
 /* Returns the number of layers and points *layers at the model's plan. */

@@ -184,6 +184,7 @@ copy_in (GpuExec *x, int t, MlrtError *error)
   void *host = x->run->tensors[t];
   float *wide = NULL;
   uint64_t span;
+  double start;
   MlrtStatus st;
 
   if (!host)
@@ -192,6 +193,7 @@ copy_in (GpuExec *x, int t, MlrtError *error)
   if (!s->half && x->run->buffers[t]
       && mlrt_gpu_can_wrap (host))
     return mlrt_gpu_buffer_wrap (&x->buf[t], host, n * sizeof (float), error);
+  start = mlrt_now_us ();
   span = data_span (x, MLRT_DATA_COPY_TO_UNIT, t,
                     s->half ? MLRT_TYPE_FLOAT16 : MLRT_TYPE_FLOAT32,
                     MLRT_TYPE_FLOAT32,
@@ -210,6 +212,7 @@ copy_in (GpuExec *x, int t, MlrtError *error)
                          n * sizeof (float), error);
   free (wide);
   mlrt_trace_data_end (span, st);
+  mlrt_run_note_copy (x->run, start, n * mlrt_run_elem_size (x->run));
   return st;
 }
 
@@ -237,10 +240,12 @@ copy_out (GpuExec *x, int t, MlrtError *error)
   void *host;
   float *wide = NULL;
   uint64_t span;
+  double start;
   MlrtStatus st = MLRT_OK;
 
   if (x->buf[t].host)
     return mlrt_gpu_sync_to_host (x->gr, &x->buf[t], error);
+  start = mlrt_now_us ();
   host = mlrt_run_tensor (x->run, t);
   if (!host)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
@@ -256,6 +261,7 @@ copy_out (GpuExec *x, int t, MlrtError *error)
     mlrt_float_to_half_n (wide, host, n);
   free (wide);
   mlrt_trace_data_end (span, st);
+  mlrt_run_note_copy (x->run, start, n * mlrt_run_elem_size (x->run));
   return st;
 }
 
@@ -386,6 +392,23 @@ emit_busy (GpuExec *x)
     }
 }
 
+/* The device's time on the segment's layers, copies excluded (measuring
+ * at load): the intervals labelled with the layers' names. */
+static void
+note_exec (GpuExec *x)
+{
+  const MlrtLayer *layers = x->run->model->spec.layers;
+  const MlrtBusyInterval *iv;
+  size_t n = mlrt_gpu_run_intervals (x->gr, &iv);
+
+  x->run->timing->filled = 1;
+  for (size_t i = 0; i < n; i++)
+    for (int li = x->seg->first; li <= x->seg->last; li++)
+      if (iv[i].what == layers[li].name)
+        x->run->timing->exec_us += (double) (iv[i].end_ns - iv[i].start_ns)
+                                   / 1e3;
+}
+
 static MlrtStatus
 gpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 {
@@ -418,6 +441,8 @@ gpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
       st = copy_out (&x, s->layers[li].output, error);
   if (st == MLRT_OK)
     st = mlrt_gpu_run_finish (x.gr, error);
+  if (st == MLRT_OK && run->timing)
+    note_exec (&x);
   if (st == MLRT_OK)
     emit_busy (&x);
   else if (x.gr)

@@ -283,6 +283,7 @@ copy_in (MlrtRun *run, int t, MlrtNpuTensor *slot, MlrtError *error)
   size_t n = mlrt_tensor_count (&s->tensors[t]);
   void *host = run->tensors[t];
   uint64_t span;
+  double start;
   MlrtStatus st;
 
   if (!host)
@@ -293,6 +294,7 @@ copy_in (MlrtRun *run, int t, MlrtNpuTensor *slot, MlrtError *error)
       mlrt_npu_tensor_wrap (slot, host, n);
       return MLRT_OK;
     }
+  start = mlrt_now_us ();
   span = data_span (run, MLRT_DATA_COPY_TO_UNIT, t,
                     s->half ? MLRT_TYPE_FLOAT16 : MLRT_TYPE_FLOAT32,
                     MLRT_TYPE_FLOAT16,
@@ -303,6 +305,7 @@ copy_in (MlrtRun *run, int t, MlrtNpuTensor *slot, MlrtError *error)
   else if (st == MLRT_OK)
     mlrt_npu_tensor_write_f32 (slot, host);
   mlrt_trace_data_end (span, st);
+  mlrt_run_note_copy (run, start, n * mlrt_run_elem_size (run));
   return st;
 }
 
@@ -312,6 +315,7 @@ copy_out (MlrtRun *run, int t, MlrtNpuTensor *slot, MlrtError *error)
   const MlrtSpec *s = &run->model->spec;
   void *host;
   uint64_t span;
+  double start = mlrt_now_us ();
 
   if (!slot->owned)
     return MLRT_OK;             /* computed in place, in shared memory */
@@ -326,6 +330,7 @@ copy_out (MlrtRun *run, int t, MlrtNpuTensor *slot, MlrtError *error)
   else
     mlrt_npu_tensor_read_f32 (slot, host);
   mlrt_trace_data_end (span, MLRT_OK);
+  mlrt_run_note_copy (run, start, slot->n * mlrt_run_elem_size (run));
   return MLRT_OK;
 }
 
@@ -339,6 +344,18 @@ emit_busy (MlrtRun *run, const MlrtNpuRequest *req)
   for (size_t i = 0; i < n; i++)
     mlrt_trace_device_busy (run->compute_span, m->id, m->name, MLRT_UNIT_NPU,
                             iv[i].start_ns, iv[i].end_ns, iv[i].what);
+}
+
+/* The device thread's time on the ops (measuring at load). */
+static void
+note_exec (MlrtRun *run, const MlrtNpuRequest *req)
+{
+  const MlrtBusyInterval *iv;
+  size_t n = mlrt_npu_request_intervals (req, &iv);
+
+  run->timing->filled = 1;
+  for (size_t i = 0; i < n; i++)
+    run->timing->exec_us += (double) (iv[i].end_ns - iv[i].start_ns) / 1e3;
 }
 
 /* Layer spans, emitted by the device thread as it runs each op (their
@@ -402,6 +419,8 @@ npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
     }
   if (req)
     emit_busy (run, req);
+  if (req && st == MLRT_OK && run->timing)
+    note_exec (run, req);
   for (int i = 0; st == MLRT_OK && i < g->n_slots; i++)
     {
       int t = g->slot_tensor[i];

@@ -1,0 +1,295 @@
+/*
+ * calibrate.c: measured placement, the runtime's device specialisation.
+ * When a load may choose between units, every layer is run on every
+ * allowed unit that supports it, as a one-layer compute request on
+ * zero-filled inputs, and the planner (plan.c) then places layers on those
+ * timings instead of the units' cost models, which describe hardware this
+ * machine may not have (docs/placement.md, docs/gpu.md).
+ *
+ * A layer's cost is the unit's own execution of it, inputs already on the
+ * unit: the GPU's event profiling, the NPU's device thread, the wall time
+ * of the CPU's kernels. The same requests give each unit's data movement:
+ * the copies' time per byte, and what a request costs beyond its compute
+ * and copies. Every request is parented to the Model Load span, so a trace
+ * shows the load doing this compute.
+ *
+ * Nothing is cached across loads: the figures describe the device's state
+ * and the machine's load at that moment (clocks, thermal state, other
+ * processes on the cores, another app's work queued on the GPU), and a
+ * stale plan is exactly the mistake this replaces. Keying a cache by
+ * device and driver would be a later improvement.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mlrt-internal.h"
+#include "trace.h"
+
+/* Runs per (layer, unit); the fastest counts, so one-off costs of a first
+ * run (a kernel's first launch, fresh buffers' page faults) do not. A run
+ * CALIBRATE_HOPELESS times slower than another unit's figure for the layer
+ * is not repeated: a second run would not change the choice, and on a slow
+ * unit it is most of the load's time. */
+#define CALIBRATE_RUNS 2
+#define CALIBRATE_HOPELESS 4.0
+/* Below the clocks' resolution a layer still costs something. */
+#define CALIBRATE_MIN_US 0.001
+
+/* One unit's data movement, one sample per layer measured (from its
+ * fastest request): the median is kept, as a request now and then is held
+ * up by something else on the machine. */
+typedef struct {
+  double *byte_us;          /* copy time per byte, for requests that copied */
+  double *overhead_us;      /* wall time beyond compute and copies */
+  int n_bytes, n_layers;
+} UnitTally;
+
+double
+mlrt_now_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
+}
+
+void
+mlrt_run_note_copy (MlrtRun *run, double start_us, size_t bytes)
+{
+  if (run->timing == NULL)
+    return;
+  run->timing->copy_us += mlrt_now_us () - start_us;
+  run->timing->copy_bytes += (double) bytes;
+}
+
+/* How many units the plan may choose between. */
+static int
+n_choices (const MlrtModel *m, const int *ok)
+{
+  int n = 0;
+
+  for (int u = 0; u < MLRT_N_UNITS; u++)
+    for (size_t i = 0; i < m->spec.n_layers; i++)
+      if (ok[i * MLRT_N_UNITS + u])
+        {
+          n++;
+          break;
+        }
+  return n;
+}
+
+static void
+run_clear (MlrtRun *run)
+{
+  for (size_t t = 0; run->owned && t < run->model->spec.n_tensors; t++)
+    if (run->owned[t])
+      free (run->tensors[t]);
+  free (run->tensors);
+  free (run->owned);
+  free (run->buffers);
+}
+
+/* A run holding zero-filled host tensors for layer l's inputs, as a
+ * prediction would hand them to the unit. */
+static MlrtStatus
+run_init (MlrtRun *run, const MlrtModel *m, const MlrtLayer *l,
+          MlrtError *error)
+{
+  run->model = m;
+  run->parent_span = m->load_span;
+  run->tensors = calloc (m->spec.n_tensors, sizeof (void *));
+  run->owned = calloc (m->spec.n_tensors, 1);
+  run->buffers = calloc (m->spec.n_tensors, sizeof (MlrtBuffer *));
+  if (!run->tensors || !run->owned || !run->buffers)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  for (int j = 0; j < l->n_inputs; j++)
+    {
+      int t = l->inputs[j];
+
+      if (run->tensors[t])
+        continue;
+      run->tensors[t] = calloc (mlrt_tensor_count (&m->spec.tensors[t]),
+                                mlrt_run_elem_size (run));
+      if (!run->tensors[t])
+        return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+      run->owned[t] = 1;
+    }
+  return MLRT_OK;
+}
+
+/* One compute request of the segment, under the Model Load span. */
+static MlrtStatus
+time_once (MlrtRun *run, const MlrtSegment *seg, MlrtRunTiming *t,
+           double *wall_us, MlrtError *error)
+{
+  const MlrtModel *m = run->model;
+  const char *name = m->spec.layers[seg->first].name;
+  double start;
+  MlrtStatus st;
+
+  memset (t, 0, sizeof *t);
+  run->timing = t;
+  run->compute_span = mlrt_trace_compute_begin (
+    m->load_span, m->id, m->name, seg->unit, (uint32_t) seg->first,
+    (uint32_t) seg->last, name, name);
+  start = mlrt_now_us ();
+  st = mlrt_unit_ops (seg->unit)->run_segment (run, seg, error);
+  *wall_us = mlrt_now_us () - start;
+  mlrt_trace_compute_end (run->compute_span, st);
+  if (!t->filled)
+    t->exec_us = *wall_us;      /* in host memory: all of it is compute */
+  return st;
+}
+
+/* The lowest figure already measured for layer i on another unit, or -1. */
+static double
+best_other (const MlrtLayerPlan *p, MlrtUnit u)
+{
+  double best = -1;
+
+  for (int v = 0; v < MLRT_N_UNITS; v++)
+    if (v != (int) u && p->measured[v]
+        && (best < 0 || p->estimated_cost_us[v] < best))
+      best = p->estimated_cost_us[v];
+  return best;
+}
+
+static void
+tally_add (UnitTally *tally, const MlrtRunTiming *t, double wall_us)
+{
+  double overhead = wall_us - t->exec_us - t->copy_us;
+
+  tally->overhead_us[tally->n_layers++] = overhead > 0 ? overhead : 0;
+  if (t->copy_bytes > 0)
+    tally->byte_us[tally->n_bytes++] = t->copy_us / t->copy_bytes;
+}
+
+/* Runs the segment's layer; returns its fastest execution in *us. */
+static MlrtStatus
+time_layer (MlrtRun *run, const MlrtSegment *seg, UnitTally *tally,
+            double *us, MlrtError *error)
+{
+  double other = best_other (&run->model->plan[seg->first], seg->unit);
+  double fastest = -1;
+  MlrtRunTiming fastest_t = { 0 };
+
+  *us = -1;
+  for (int r = 0; r < CALIBRATE_RUNS
+       && (other < 0 || *us < 0 || *us < CALIBRATE_HOPELESS * other); r++)
+    {
+      MlrtRunTiming t;
+      double wall;
+      MlrtStatus st = time_once (run, seg, &t, &wall, error);
+
+      if (st != MLRT_OK)
+        return st;
+      if (*us < 0 || t.exec_us < *us)
+        *us = t.exec_us;
+      if (fastest < 0 || wall < fastest)
+        {
+          fastest = wall;
+          fastest_t = t;
+        }
+    }
+  tally_add (tally, &fastest_t, fastest);
+  return MLRT_OK;
+}
+
+/* Prepares layer i alone on unit u, as a load would, and times it. */
+static MlrtStatus
+measure_layer (MlrtModel *m, int i, MlrtUnit u, UnitTally *tally,
+               MlrtError *error)
+{
+  const MlrtUnitOps *ops = mlrt_unit_ops (u);
+  MlrtSegment seg = { u, i, i, NULL };
+  MlrtRun run = { 0 };
+  MlrtLayerPlan *p = &m->plan[i];
+  MlrtStatus st = MLRT_OK;
+  double us = 0;
+
+  if (ops->prepare)
+    st = ops->prepare (m, &seg, error);
+  if (st == MLRT_OK)
+    st = run_init (&run, m, &m->spec.layers[i], error);
+  if (st == MLRT_OK)
+    st = time_layer (&run, &seg, tally, &us, error);
+  if (run.model)
+    run_clear (&run);
+  if (seg.unit_data && ops->release)
+    ops->release (m, &seg);
+  if (st != MLRT_OK)
+    {
+      mlrt_error_prefix (error, "%s: measuring layer '%s' on the %s",
+                         m->name, p->name, mlrt_unit_name (u));
+      return st;
+    }
+  p->measured[u] = 1;
+  p->estimated_cost_us[u] = us > CALIBRATE_MIN_US ? us : CALIBRATE_MIN_US;
+  return MLRT_OK;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, (size_t) n, sizeof *v, compare_doubles);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A unit's measured data movement, when its requests moved any data. */
+static void
+set_unit_costs (MlrtModel *m, MlrtUnit u, UnitTally *tally)
+{
+  MlrtUnitCosts *c = &m->unit_costs[u];
+
+  if (tally->n_layers == 0 || tally->n_bytes == 0)
+    return;
+  c->measured = 1;
+  c->byte_us = median (tally->byte_us, tally->n_bytes);
+  c->request_us = median (tally->overhead_us, tally->n_layers);
+}
+
+/* Measures every allowed layer on unit u. */
+static MlrtStatus
+measure_unit (MlrtModel *m, const int *ok, MlrtUnit u, double *samples,
+              MlrtError *error)
+{
+  size_t n = m->spec.n_layers;
+  UnitTally tally = { samples, samples + n, 0, 0 };
+
+  for (size_t i = 0; i < n; i++)
+    if (ok[i * MLRT_N_UNITS + u])
+      {
+        MlrtStatus st = measure_layer (m, (int) i, u, &tally, error);
+        if (st != MLRT_OK)
+          return st;
+      }
+  if (u != MLRT_UNIT_CPU)       /* works in host memory: moves nothing */
+    set_unit_costs (m, u, &tally);
+  return MLRT_OK;
+}
+
+MlrtStatus
+mlrt_calibrate (MlrtModel *m, const int *ok, MlrtError *error)
+{
+  double *samples;
+  MlrtStatus st = MLRT_OK;
+
+  if (m->placement != MLRT_PLACEMENT_MEASURED || n_choices (m, ok) < 2)
+    return MLRT_OK;
+  samples = malloc (2 * m->spec.n_layers * sizeof *samples);
+  if (!samples)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  for (int u = 0; st == MLRT_OK && u < MLRT_N_UNITS; u++)
+    st = measure_unit (m, ok, (MlrtUnit) u, samples, error);
+  free (samples);
+  return st;
+}
