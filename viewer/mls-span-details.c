@@ -99,7 +99,8 @@ mls_span_details_show (MlsSpanDetailsPanel *self, const MlsSpanDetails *d,
                               G_GINT64_FORMAT ")",
                               d->thread ? d->thread : "",
                               d->thread ? " " : "", d->tid, d->pid));
-  start = mls_format_duration (d->start_ns - trace_start);
+  start = mls_format_offset (d->start_ns - trace_start, 1000,
+                             d->start_ns - trace_start);
   set_value (self, FIELD_START, g_strdup_printf ("%s after trace start",
                                                  start));
   set_value (self, FIELD_DURATION, mls_format_duration (d->dur_ns));

@@ -29,14 +29,20 @@ static void
 set_range_label (MlsStatsView *self, const char *state)
 {
   g_autofree char *a = NULL, *b = NULL, *text = NULL;
+  gint64 step;
 
   if (!self->options.has_range)
     {
       gtk_label_set_text (GTK_LABEL (self->range_label), "Whole trace");
       return;
     }
-  a = mls_format_duration (self->options.range_start_ns - self->trace_start);
-  b = mls_format_duration (self->options.range_end_ns - self->trace_start);
+  /* Ruler-style offsets, precise to a hundredth of the range. */
+  step = MAX ((self->options.range_end_ns - self->options.range_start_ns)
+              / 100, 1);
+  a = mls_format_offset (self->options.range_start_ns - self->trace_start,
+                         step, self->options.range_end_ns - self->trace_start);
+  b = mls_format_offset (self->options.range_end_ns - self->trace_start,
+                         step, self->options.range_end_ns - self->trace_start);
   text = g_strdup_printf ("%s %s – %s", state, a, b);
   gtk_label_set_text (GTK_LABEL (self->range_label), text);
 }
