@@ -308,10 +308,12 @@ print_layers (const MlrtReport *r, MlrtReportSort sort, FILE *out)
         print_layer_row (out, &r->layers[order[k]], &reasons);
       fputc ('\n', out);
       print_wrapped (out, "cpu / gpu / npu: RAN = ran there; yes = supported,"
-                     " not chosen (estimated slower); off = supported, but not"
+                     " not chosen (slower for the planner); off = supported, but not"
                      " in the compute units asked for; noN = not supported,"
-                     " reason N below. est. us: the planner's estimate on the"
-                     " unit that ran the layer. meas. us: median measured time;"
+                     " reason N below. est. us: the planner's cost on the unit"
+                     " that ran the layer (measured when the model was loaded"
+                     " for more than one unit, else the unit's cost model;"
+                     " docs/placement.md). meas. us: median measured time;"
                      " share: of the median prediction. FELL BACK: a preferred"
                      " unit (npu, then gpu) that was asked for cannot run the"
                      " layer.", 0, 0);
