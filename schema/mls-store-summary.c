@@ -5,23 +5,22 @@
  * that start in a bucket and are shorter than it. Levels go from 0 (1 us)
  * up to the first level whose bucket is as long as the whole recording.
  *
- * Built in one pass over span_model_kind_start: within one model and kind,
- * spans come in start order, so every level's current bucket only moves
- * forward and one accumulator per level suffices; a bucket's row is written
- * when the next span falls past it. busy_ns is the sum of the counted
- * spans' durations; it can exceed bucket_ns when spans of one kind overlap
+ * Built from the span times the store gathered per kind and model while
+ * writing (mls-store-stats-build.c), each group sorted by start: within a
+ * group and level the current bucket only moves forward, so one
+ * accumulator suffices, and a bucket's row is written when the next span
+ * falls past it. Rows are produced in primary-key order (level, kind,
+ * model, bucket), so SQLite appends to the table's B-tree instead of
+ * inserting all over it. busy_ns is the sum of the counted spans'
+ * durations; it can exceed bucket_ns when spans of one kind overlap
  * (threads) or run past the bucket's end, so drawing code clamps it.
  */
+#include <stdlib.h>
+
 #include "mls-store-private.h"
 
 /* 1000 << 2 * 24 ns is about 3 days; no recording needs a coarser level. */
 #define MLS_SUMMARY_MAX_LEVEL 24
-
-typedef struct {
-  int64_t bucket;
-  int64_t count;
-  int64_t busy_ns;
-} Bucket;
 
 /* Rows go to SQLite in batches: one statement of many VALUES costs far
  * less than as many single-row statements. */
@@ -36,9 +35,6 @@ typedef struct {
   sqlite3_stmt *insert_one;
   Row batch[BATCH];
   int n_batch;
-  int top;
-  int64_t kind_id, model_id;
-  Bucket level[MLS_SUMMARY_MAX_LEVEL + 1];
 } Summary;
 
 int64_t
@@ -100,28 +96,12 @@ flush_batch (Summary *summary)
 }
 
 static int
-emit (Summary *summary, int level)
+emit (Summary *summary, int level, const MlsSpanGroup *group, int64_t bucket,
+      int64_t count, int64_t busy_ns)
 {
-  Bucket *b = &summary->level[level];
-
-  if (b->count == 0)
-    return SQLITE_OK;
   summary->batch[summary->n_batch++] = (Row) { {
-    level, summary->kind_id, summary->model_id, b->bucket, b->count,
-    b->busy_ns } };
-  b->count = 0;
-  b->busy_ns = 0;
+    level, group->kind_id, group->model_id, bucket, count, busy_ns } };
   return summary->n_batch == BATCH ? flush_batch (summary) : SQLITE_OK;
-}
-
-/* Writes the open buckets of the current kind and model. */
-static int
-flush (Summary *summary)
-{
-  for (int level = 0; level <= summary->top; level++)
-    if (emit (summary, level) != SQLITE_OK)
-      return -1;
-  return 0;
 }
 
 static int
@@ -147,70 +127,102 @@ prepare_inserts (MlsStore *store, Summary *summary)
   return rc;
 }
 
+/* One level's rows for one group, whose spans are in start order. */
 static int
-count_span (Summary *summary, int64_t start_ns, int64_t dur_ns)
+count_level (Summary *summary, const MlsSpanGroup *group, int level)
 {
-  for (int level = mls_summary_level_of (dur_ns); level <= summary->top;
-       level++)
-    {
-      Bucket *b = &summary->level[level];
-      int64_t bucket = start_ns / mls_summary_bucket_ns (level);
+  int64_t bucket_ns = mls_summary_bucket_ns (level);
+  int64_t bucket = 0, count = 0, busy_ns = 0;
 
-      if (b->count > 0 && b->bucket != bucket
-          && emit (summary, level) != SQLITE_OK)
-        return -1;
-      b->bucket = bucket;
-      b->count++;
-      b->busy_ns += dur_ns;
+  for (size_t i = 0; i < group->n; i++)
+    {
+      const MlsSpanTime *t = &group->spans[i];
+      int64_t b;
+
+      if (t->dur_ns >= bucket_ns)
+        continue;
+      b = t->start_ns / bucket_ns;
+      if (count > 0 && b != bucket)
+        {
+          if (emit (summary, level, group, bucket, count, busy_ns))
+            return -1;
+          count = busy_ns = 0;
+        }
+      bucket = b;
+      count++;
+      busy_ns += t->dur_ns;
     }
+  if (count > 0 && emit (summary, level, group, bucket, count, busy_ns))
+    return -1;
   return 0;
 }
 
-/* Feeds every span to the accumulators, in model, kind, start order. */
 static int
-count_spans (Summary *summary, sqlite3_stmt *spans)
+compare_start (const void *a, const void *b)
 {
-  int step;
+  const MlsSpanTime *x = a, *y = b;
 
-  while ((step = sqlite3_step (spans)) == SQLITE_ROW)
-    {
-      int64_t model_id = sqlite3_column_int64 (spans, 0);
-      int64_t kind_id = sqlite3_column_int64 (spans, 1);
+  return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+}
 
-      if (model_id != summary->model_id || kind_id != summary->kind_id)
-        {
-          if (flush (summary) != 0)
-            return -1;
-          summary->model_id = model_id;
-          summary->kind_id = kind_id;
-        }
-      if (count_span (summary, sqlite3_column_int64 (spans, 2),
-                      sqlite3_column_int64 (spans, 3)) != 0)
-        return -1;
-    }
-  if (step != SQLITE_DONE || flush (summary) != 0
-      || flush_batch (summary) != SQLITE_OK)
+/* Spans reach the store in end order, which is nearly start order. */
+static void
+sort_by_start (MlsSpanGroup *group)
+{
+  for (size_t i = 1; i < group->n; i++)
+    if (group->spans[i].start_ns < group->spans[i - 1].start_ns)
+      {
+        qsort (group->spans, group->n, sizeof *group->spans, compare_start);
+        return;
+      }
+}
+
+static int
+compare_group (const void *a, const void *b)
+{
+  const MlsSpanGroup *x = *(const MlsSpanGroup *const *) a;
+  const MlsSpanGroup *y = *(const MlsSpanGroup *const *) b;
+
+  if (x->kind_id != y->kind_id)
+    return x->kind_id < y->kind_id ? -1 : 1;
+  return x->model_id < y->model_id ? -1 : x->model_id > y->model_id;
+}
+
+static int
+count_spans (MlsStore *store, Summary *summary, int top)
+{
+  size_t n = store->n_groups;
+  MlsSpanGroup **order = malloc ((n ? n : 1) * sizeof *order);
+
+  if (order == NULL)
     return -1;
-  return 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      order[i] = &store->groups[i];
+      sort_by_start (order[i]);
+    }
+  qsort (order, n, sizeof *order, compare_group);
+  for (int level = 0; level <= top; level++)
+    for (size_t i = 0; i < n; i++)
+      if (count_level (summary, order[i], level))
+        {
+          free (order);
+          return -1;
+        }
+  free (order);
+  return flush_batch (summary) == SQLITE_OK ? 0 : -1;
 }
 
 int
 mls_store_build_summary (MlsStore *store, MlsError *error)
 {
-  Summary summary = { .top = top_level (store), .kind_id = -1 };
-  sqlite3_stmt *spans = NULL;
+  Summary summary = { 0 };
   int rc = -1;
 
-  if (sqlite3_prepare_v2 (store->db,
-                          "SELECT ifnull (model_id, 0), kind_id, start_ns,"
-                          " dur_ns FROM span"
-                          " ORDER BY model_id, kind_id, start_ns", -1,
-                          &spans, NULL) == SQLITE_OK
-      && prepare_inserts (store, &summary) == SQLITE_OK)
-    rc = count_spans (&summary, spans);
+  if (prepare_inserts (store, &summary) == SQLITE_OK)
+    rc = count_spans (store, &summary, top_level (store));
   if (rc != 0)
     mls_error_sqlite (store, error, "cannot compute span_summary");
-  sqlite3_finalize (spans);
   sqlite3_finalize (summary.insert);
   sqlite3_finalize (summary.insert_one);
   return rc;

@@ -215,6 +215,13 @@ mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
   bind_text_or_null (stmt, 14, span->args_json);
   if (step (store, stmt, "cannot add a span", NULL, error))
     return -1;
+  if (mls_store_group_add (store, span->kind_id, span->model_id,
+                           span->start_ns, span->end_ns - span->start_ns))
+    {
+      mls_error_set (error, "%s: out of memory adding a span", store->path);
+      store->failed = 1;
+      return -1;
+    }
   if (id >= store->next_span_id)
     store->next_span_id = id + 1;
   if (span->start_ns < store->first_start_ns)
@@ -319,5 +326,6 @@ mls_store_finish (MlsStore *store, MlsError *error)
       store->failed = 1;
       return -1;
     }
+  mls_store_groups_free (store);
   return 0;
 }

@@ -104,6 +104,7 @@ store_free (MlsStore *store)
     free (store->deferred_index_sql[i]);
   if (store->db != NULL)
     sqlite3_close (store->db);
+  mls_store_groups_free (store);
   free (store->last_model);
   free (store->partial_path);
   free (store->path);
