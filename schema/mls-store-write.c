@@ -184,13 +184,32 @@ check_span (MlsStore *store, const MlsSpan *span, MlsError *error)
   return 0;
 }
 
+/* schema.sql's CHECK on span.unit, which mls-store.c turns off in SQLite
+ * (it cost an ephemeral table per insert). As before, a span breaking it
+ * is a failed write: the import cannot be finished. */
+static int
+check_unit (MlsStore *store, const MlsSpan *span, MlsError *error)
+{
+  const char *unit = span->unit;
+
+  if (unit == NULL || strcmp (unit, "cpu") == 0 || strcmp (unit, "gpu") == 0
+      || strcmp (unit, "npu") == 0)
+    return 0;
+  mls_error_set (error, "%s: cannot add a span: CHECK constraint failed: "
+                 "unit IN ('cpu', 'gpu', 'npu') (unit '%s')", store->path,
+                 unit);
+  store->failed = 1;
+  return -1;
+}
+
 int64_t
 mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
 {
   sqlite3_stmt *stmt = store->stmts[MLS_STMT_SPAN];
   int64_t id;
 
-  if (check_writing (store, error) || check_span (store, span, error))
+  if (check_writing (store, error) || check_span (store, span, error)
+      || check_unit (store, span, error))
     return -1;
   id = span->id ? span->id : store->next_span_id;
   sqlite3_bind_int64 (stmt, 1, id);
