@@ -33,6 +33,7 @@ typedef struct {
   int unit;                 /* -1 when none */
   int keep_as_parent;
   char *args;               /* JSON object, still open: no closing brace */
+  gsize args_len;
 } OpenSpan;
 
 typedef struct {
@@ -44,6 +45,7 @@ typedef struct {
 typedef struct {
   int64_t pid;
   int64_t last_ts;
+  int64_t last_tid;         /* the last thread seen, known to `threads` */
   char *main_name;          /* procname of the thread with tid == pid */
   char *first_name;
   GHashTable *threads;      /* tid -> name */
@@ -162,6 +164,7 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
         {
           p = g_new0 (Process, 1);
           p->pid = ev->pid;
+          p->last_tid = -1;
           p->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                               NULL, g_free);
           p->open = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
@@ -170,7 +173,7 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
         }
       b->last_process = p;
     }
-  if (ev->procname != NULL
+  if (ev->procname != NULL && ev->tid != p->last_tid
       && !g_hash_table_contains (p->threads, GSIZE_TO_POINTER (ev->tid)))
     {
       g_hash_table_insert (p->threads, GSIZE_TO_POINTER (ev->tid),
@@ -180,6 +183,8 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
       if (ev->tid == ev->pid && p->main_name == NULL)
         p->main_name = g_strdup (ev->procname);
     }
+  if (ev->procname != NULL)
+    p->last_tid = ev->tid;
   return p;
 }
 
@@ -402,6 +407,7 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
     }
   s->start_ns = ev->ts;
   s->args = g_strndup (b->buf->str, b->buf->len);
+  s->args_len = b->buf->len;
   /* A reused span id replaces the stale open span (its end was lost). */
   g_hash_table_replace (p->open, &s->span_id, s);
   return TRUE;
@@ -416,15 +422,22 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
       b->unmatched_ends++;
       return TRUE;
     }
-  GString *args = b->buf;
-  g_string_assign (args, s->args);
+  /* The end's own arguments, built as an object of their own and appended
+   * to the begin's (which always hold span_id) without copying those. */
+  GString *more = b->buf;
+  g_string_assign (more, "{");
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
-    json_string (args, "cache", enum_name (cache_names, 3, ev->cache));
+    json_string (more, "cache", enum_name (cache_names, 3, ev->cache));
   if (ev->tid != s->tid)
-    json_int (args, "end_tid", ev->tid);
-  g_string_append_c (args, '}');
-  g_free (s->args);
-  s->args = g_strndup (args->str, args->len);
+    json_int (more, "end_tid", ev->tid);
+  gboolean any = more->len > 1;
+  g_string_append_c (more, '}');
+  s->args = g_realloc (s->args, s->args_len + more->len + 1);
+  char *tail = s->args + s->args_len;
+  if (any)
+    *tail++ = ',';
+  /* Without the '{', with the '}' and the terminating NUL. */
+  memcpy (tail, more->str + 1, more->len);
   if (!write_span (b, p, s, ev->ts, TRUE, (int) ev->status, error))
     return FALSE;
   if (s->keep_as_parent)
