@@ -60,6 +60,9 @@ struct MlsStore {
   int64_t first_start_ns;   /* over the spans added, for meta defaults */
   int64_t last_end_ns;
 
+  struct MlsSummaryJob *summary_job;  /* span_summary's thread, at finish */
+  char *summary_path;       /* its scratch database (sqlite3_free) */
+
   MlsSpanGroup *groups;     /* the spans added, by kind and model */
   size_t n_groups, allocated_groups;
   size_t last_group;        /* the previous span's group: runs are common */
@@ -94,6 +97,10 @@ void mls_store_groups_free (MlsStore *store);
 
 /* The steps of mls_store_finish(), inside its transaction. */
 int mls_store_build_stats (MlsStore *store, MlsError *error);
-int mls_store_build_summary (MlsStore *store, MlsError *error);
+/* span_summary is written by a thread of its own into a scratch database
+ * while the span indexes are built, then copied in (mls-store-summary.c);
+ * finish also waits for it (without copying) when abandoning. */
+int mls_store_summary_start (MlsStore *store, MlsError *error);
+int mls_store_summary_finish (MlsStore *store, int abandon, MlsError *error);
 
 #endif /* MLS_STORE_PRIVATE_H */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mls-store-private.h"
 
@@ -320,6 +321,9 @@ commit_and_rename (MlsStore *store, MlsError *error)
       return -1;
     }
   store->db = NULL;
+  unlink (store->summary_path);
+  sqlite3_free (store->summary_path);
+  store->summary_path = NULL;
   if (rename (store->partial_path, store->path) != 0)
     {
       mls_error_set (error, "%s: cannot rename %s into place: %m",
@@ -337,10 +341,16 @@ mls_store_finish (MlsStore *store, MlsError *error)
 {
   if (check_writing (store, error))
     return -1;
-  if (fill_meta_defaults (store, error) || build_indexes (store, error)
-      || mls_store_build_stats (store, error)
-      || mls_store_build_summary (store, error)
-      || commit_and_rename (store, error))
+  int rc = fill_meta_defaults (store, error)
+           || mls_store_summary_start (store, error);
+
+  /* While span_summary is written on its own thread. */
+  if (rc == 0)
+    {
+      rc = build_indexes (store, error) || mls_store_build_stats (store, error);
+      rc = mls_store_summary_finish (store, rc, error) || rc;
+    }
+  if (rc || commit_and_rename (store, error))
     {
       store->failed = 1;
       return -1;

@@ -104,6 +104,9 @@ store_free (MlsStore *store)
     free (store->deferred_index_sql[i]);
   if (store->db != NULL)
     sqlite3_close (store->db);
+  if (store->summary_path)
+    unlink (store->summary_path);
+  sqlite3_free (store->summary_path);
   mls_store_groups_free (store);
   free (store->last_model);
   free (store->partial_path);
