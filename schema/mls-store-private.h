@@ -10,9 +10,10 @@
 
 #include "mls-store.h"
 
-/* The span indexes of schema.sql are dropped while a new database is
+/* Most span indexes of schema.sql are dropped while a new database is
  * filled and rebuilt by mls_store_finish(): building a B-tree once from
- * sorted data beats updating three of them on every insert. */
+ * sorted data beats updating it on every insert (mls-store.c keeps one up
+ * to date, for the writer thread's spare time). */
 #define MLS_MAX_DEFERRED_INDEXES 8
 
 /* Kind ids are small (schema.sql uses 1..40); a bitmap checks them. */
