@@ -59,6 +59,9 @@ struct MlsSpanBuilder {
   MlsSpanWriter *writer;
   GHashTable *processes;    /* pid -> Process */
   GHashTable *models;       /* name -> id */
+  char *last_model;         /* the last model looked up: runs are long */
+  int64_t last_model_id;
+  GPtrArray *spare;         /* OpenSpan freed by their end, for reuse */
   Process *last_process;
   int64_t next_id;
   int64_t first_ts, last_ts;
@@ -98,6 +101,7 @@ mls_span_builder_new (MlsStore *store)
   b->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   b->next_id = 1;
   b->buf = g_string_sized_new (256);
+  b->spare = g_ptr_array_new_with_free_func (g_free);
   return b;
 }
 
@@ -109,6 +113,8 @@ mls_span_builder_free (MlsSpanBuilder *b)
   mls_span_writer_free (b->writer);
   g_hash_table_destroy (b->processes);
   g_hash_table_destroy (b->models);
+  g_free (b->last_model);
+  g_ptr_array_free (b->spare, TRUE);
   g_string_free (b->buf, TRUE);
   g_free (b);
 }
@@ -193,9 +199,16 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
 {
   if (name == NULL || name[0] == '\0')
     return 0;
+  if (b->last_model != NULL && strcmp (name, b->last_model) == 0)
+    return b->last_model_id;
   gpointer value;
   if (g_hash_table_lookup_extended (b->models, name, NULL, &value))
-    return GPOINTER_TO_SIZE (value);
+    {
+      g_free (b->last_model);
+      b->last_model = g_strdup (name);
+      b->last_model_id = GPOINTER_TO_SIZE (value);
+      return b->last_model_id;
+    }
   MlsError err = { 0 };
   mls_span_writer_lock (b->writer);
   int64_t id = mls_store_intern_model (b->store, name, &err);
@@ -385,7 +398,11 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   int64_t model = model_id_for (b, ev->model_name, error);
   if (model < 0)
     return FALSE;
-  OpenSpan *s = g_new0 (OpenSpan, 1);
+  /* A trace opens and closes a span per event pair: reuse their memory. */
+  OpenSpan *s = b->spare->len
+                ? g_ptr_array_steal_index_fast (b->spare, b->spare->len - 1)
+                : g_new (OpenSpan, 1);
+  memset (s, 0, sizeof *s);
   s->span_id = ev->span_id;
   s->db_id = b->next_id++;
   s->model_db_id = model;
@@ -402,7 +419,7 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
       g_string_append_c (b->buf, '}');
       s->args = g_strndup (b->buf->str, b->buf->len);
       gboolean ok = write_span (b, p, s, ev->end_ns, TRUE, 0, error);
-      g_free (s);
+      g_ptr_array_add (b->spare, s);
       return ok;
     }
   s->start_ns = ev->ts;
@@ -442,7 +459,8 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
     return FALSE;
   if (s->keep_as_parent)
     closed_put (p, s->span_id, s->db_id, s->depth);
-  g_hash_table_remove (p->open, &ev->span_id);
+  g_hash_table_steal (p->open, &ev->span_id);
+  g_ptr_array_add (b->spare, s);
   return TRUE;
 }
 
