@@ -10,13 +10,29 @@
 
 #include "mls-store.h"
 
-/* The span indexes of schema.sql are dropped while a new database is
+/* Most span indexes of schema.sql are dropped while a new database is
  * filled and rebuilt by mls_store_finish(): building a B-tree once from
- * sorted data beats updating three of them on every insert. */
+ * sorted data beats updating it on every insert (mls-store.c keeps one up
+ * to date, for the writer thread's spare time). */
 #define MLS_MAX_DEFERRED_INDEXES 8
 
 /* Kind ids are small (schema.sql uses 1..40); a bitmap checks them. */
 #define MLS_MAX_KIND_ID 256
+
+/* A span's place in time, kept per kind and model while a database is
+ * filled: span_kind_stats and span_summary are computed from these in C at
+ * finish instead of reading the span table back. 16 bytes a span. */
+typedef struct {
+  int64_t start_ns;
+  int64_t dur_ns;
+} MlsSpanTime;
+
+typedef struct {
+  int kind_id;
+  int64_t model_id;         /* 0: spans without a model */
+  MlsSpanTime *spans;
+  size_t n, allocated;
+} MlsSpanGroup;
 
 typedef enum {
   MLS_STMT_META,
@@ -45,6 +61,13 @@ struct MlsStore {
   int64_t first_start_ns;   /* over the spans added, for meta defaults */
   int64_t last_end_ns;
 
+  struct MlsSummaryJob *summary_job;  /* span_summary's thread, at finish */
+  char *summary_path;       /* its scratch database (sqlite3_free) */
+
+  MlsSpanGroup *groups;     /* the spans added, by kind and model */
+  size_t n_groups, allocated_groups;
+  size_t last_group;        /* the previous span's group: runs are common */
+
   /* The last process / thread / model interned: the collector asks for the
    * same one many times in a row. */
   int64_t last_pid, last_pid_row;
@@ -67,8 +90,18 @@ int mls_exec (MlsStore *store, const char *sql, const char *what,
  * database of this version. */
 int mls_store_open_db (MlsStore *store, MlsError *error);
 
+/* Records a span's time in its kind and model group (mls-store-stats-
+ * build.c); -1 when out of memory. */
+int mls_store_group_add (MlsStore *store, int kind_id, int64_t model_id,
+                         int64_t start_ns, int64_t dur_ns);
+void mls_store_groups_free (MlsStore *store);
+
 /* The steps of mls_store_finish(), inside its transaction. */
 int mls_store_build_stats (MlsStore *store, MlsError *error);
-int mls_store_build_summary (MlsStore *store, MlsError *error);
+/* span_summary is written by a thread of its own into a scratch database
+ * while the span indexes are built, then copied in (mls-store-summary.c);
+ * finish also waits for it (without copying) when abandoning. */
+int mls_store_summary_start (MlsStore *store, MlsError *error);
+int mls_store_summary_finish (MlsStore *store, int abandon, MlsError *error);
 
 #endif /* MLS_STORE_PRIVATE_H */

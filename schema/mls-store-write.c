@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mls-store-private.h"
 
@@ -184,13 +185,32 @@ check_span (MlsStore *store, const MlsSpan *span, MlsError *error)
   return 0;
 }
 
+/* schema.sql's CHECK on span.unit, which mls-store.c turns off in SQLite
+ * (it cost an ephemeral table per insert). As before, a span breaking it
+ * is a failed write: the import cannot be finished. */
+static int
+check_unit (MlsStore *store, const MlsSpan *span, MlsError *error)
+{
+  const char *unit = span->unit;
+
+  if (unit == NULL || strcmp (unit, "cpu") == 0 || strcmp (unit, "gpu") == 0
+      || strcmp (unit, "npu") == 0)
+    return 0;
+  mls_error_set (error, "%s: cannot add a span: CHECK constraint failed: "
+                 "unit IN ('cpu', 'gpu', 'npu') (unit '%s')", store->path,
+                 unit);
+  store->failed = 1;
+  return -1;
+}
+
 int64_t
 mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
 {
   sqlite3_stmt *stmt = store->stmts[MLS_STMT_SPAN];
   int64_t id;
 
-  if (check_writing (store, error) || check_span (store, span, error))
+  if (check_writing (store, error) || check_span (store, span, error)
+      || check_unit (store, span, error))
     return -1;
   id = span->id ? span->id : store->next_span_id;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -215,6 +235,13 @@ mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
   bind_text_or_null (stmt, 14, span->args_json);
   if (step (store, stmt, "cannot add a span", NULL, error))
     return -1;
+  if (mls_store_group_add (store, span->kind_id, span->model_id,
+                           span->start_ns, span->end_ns - span->start_ns))
+    {
+      mls_error_set (error, "%s: out of memory adding a span", store->path);
+      store->failed = 1;
+      return -1;
+    }
   if (id >= store->next_span_id)
     store->next_span_id = id + 1;
   if (span->start_ns < store->first_start_ns)
@@ -294,6 +321,9 @@ commit_and_rename (MlsStore *store, MlsError *error)
       return -1;
     }
   store->db = NULL;
+  unlink (store->summary_path);
+  sqlite3_free (store->summary_path);
+  store->summary_path = NULL;
   if (rename (store->partial_path, store->path) != 0)
     {
       mls_error_set (error, "%s: cannot rename %s into place: %m",
@@ -311,13 +341,20 @@ mls_store_finish (MlsStore *store, MlsError *error)
 {
   if (check_writing (store, error))
     return -1;
-  if (fill_meta_defaults (store, error) || build_indexes (store, error)
-      || mls_store_build_stats (store, error)
-      || mls_store_build_summary (store, error)
-      || commit_and_rename (store, error))
+  int rc = fill_meta_defaults (store, error)
+           || mls_store_summary_start (store, error);
+
+  /* While span_summary is written on its own thread. */
+  if (rc == 0)
+    {
+      rc = build_indexes (store, error) || mls_store_build_stats (store, error);
+      rc = mls_store_summary_finish (store, rc, error) || rc;
+    }
+  if (rc || commit_and_rename (store, error))
     {
       store->failed = 1;
       return -1;
     }
+  mls_store_groups_free (store);
   return 0;
 }

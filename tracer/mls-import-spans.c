@@ -33,6 +33,7 @@ typedef struct {
   int unit;                 /* -1 when none */
   int keep_as_parent;
   char *args;               /* JSON object, still open: no closing brace */
+  gsize args_len;
 } OpenSpan;
 
 typedef struct {
@@ -44,6 +45,7 @@ typedef struct {
 typedef struct {
   int64_t pid;
   int64_t last_ts;
+  int64_t last_tid;         /* the last thread seen, known to `threads` */
   char *main_name;          /* procname of the thread with tid == pid */
   char *first_name;
   GHashTable *threads;      /* tid -> name */
@@ -57,6 +59,9 @@ struct MlsSpanBuilder {
   MlsSpanWriter *writer;
   GHashTable *processes;    /* pid -> Process */
   GHashTable *models;       /* name -> id */
+  char *last_model;         /* the last model looked up: runs are long */
+  int64_t last_model_id;
+  GPtrArray *spare;         /* OpenSpan freed by their end, for reuse */
   Process *last_process;
   int64_t next_id;
   int64_t first_ts, last_ts;
@@ -96,6 +101,7 @@ mls_span_builder_new (MlsStore *store)
   b->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   b->next_id = 1;
   b->buf = g_string_sized_new (256);
+  b->spare = g_ptr_array_new_with_free_func (g_free);
   return b;
 }
 
@@ -107,6 +113,8 @@ mls_span_builder_free (MlsSpanBuilder *b)
   mls_span_writer_free (b->writer);
   g_hash_table_destroy (b->processes);
   g_hash_table_destroy (b->models);
+  g_free (b->last_model);
+  g_ptr_array_free (b->spare, TRUE);
   g_string_free (b->buf, TRUE);
   g_free (b);
 }
@@ -162,6 +170,7 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
         {
           p = g_new0 (Process, 1);
           p->pid = ev->pid;
+          p->last_tid = -1;
           p->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                               NULL, g_free);
           p->open = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
@@ -170,7 +179,7 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
         }
       b->last_process = p;
     }
-  if (ev->procname != NULL
+  if (ev->procname != NULL && ev->tid != p->last_tid
       && !g_hash_table_contains (p->threads, GSIZE_TO_POINTER (ev->tid)))
     {
       g_hash_table_insert (p->threads, GSIZE_TO_POINTER (ev->tid),
@@ -180,6 +189,8 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
       if (ev->tid == ev->pid && p->main_name == NULL)
         p->main_name = g_strdup (ev->procname);
     }
+  if (ev->procname != NULL)
+    p->last_tid = ev->tid;
   return p;
 }
 
@@ -188,9 +199,16 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
 {
   if (name == NULL || name[0] == '\0')
     return 0;
+  if (b->last_model != NULL && strcmp (name, b->last_model) == 0)
+    return b->last_model_id;
   gpointer value;
   if (g_hash_table_lookup_extended (b->models, name, NULL, &value))
-    return GPOINTER_TO_SIZE (value);
+    {
+      g_free (b->last_model);
+      b->last_model = g_strdup (name);
+      b->last_model_id = GPOINTER_TO_SIZE (value);
+      return b->last_model_id;
+    }
   MlsError err = { 0 };
   mls_span_writer_lock (b->writer);
   int64_t id = mls_store_intern_model (b->store, name, &err);
@@ -380,7 +398,11 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   int64_t model = model_id_for (b, ev->model_name, error);
   if (model < 0)
     return FALSE;
-  OpenSpan *s = g_new0 (OpenSpan, 1);
+  /* A trace opens and closes a span per event pair: reuse their memory. */
+  OpenSpan *s = b->spare->len
+                ? g_ptr_array_steal_index_fast (b->spare, b->spare->len - 1)
+                : g_new (OpenSpan, 1);
+  memset (s, 0, sizeof *s);
   s->span_id = ev->span_id;
   s->db_id = b->next_id++;
   s->model_db_id = model;
@@ -397,11 +419,12 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
       g_string_append_c (b->buf, '}');
       s->args = g_strndup (b->buf->str, b->buf->len);
       gboolean ok = write_span (b, p, s, ev->end_ns, TRUE, 0, error);
-      g_free (s);
+      g_ptr_array_add (b->spare, s);
       return ok;
     }
   s->start_ns = ev->ts;
   s->args = g_strndup (b->buf->str, b->buf->len);
+  s->args_len = b->buf->len;
   /* A reused span id replaces the stale open span (its end was lost). */
   g_hash_table_replace (p->open, &s->span_id, s);
   return TRUE;
@@ -416,20 +439,28 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
       b->unmatched_ends++;
       return TRUE;
     }
-  GString *args = b->buf;
-  g_string_assign (args, s->args);
+  /* The end's own arguments, built as an object of their own and appended
+   * to the begin's (which always hold span_id) without copying those. */
+  GString *more = b->buf;
+  g_string_assign (more, "{");
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
-    json_string (args, "cache", enum_name (cache_names, 3, ev->cache));
+    json_string (more, "cache", enum_name (cache_names, 3, ev->cache));
   if (ev->tid != s->tid)
-    json_int (args, "end_tid", ev->tid);
-  g_string_append_c (args, '}');
-  g_free (s->args);
-  s->args = g_strndup (args->str, args->len);
+    json_int (more, "end_tid", ev->tid);
+  gboolean any = more->len > 1;
+  g_string_append_c (more, '}');
+  s->args = g_realloc (s->args, s->args_len + more->len + 1);
+  char *tail = s->args + s->args_len;
+  if (any)
+    *tail++ = ',';
+  /* Without the '{', with the '}' and the terminating NUL. */
+  memcpy (tail, more->str + 1, more->len);
   if (!write_span (b, p, s, ev->ts, TRUE, (int) ev->status, error))
     return FALSE;
   if (s->keep_as_parent)
     closed_put (p, s->span_id, s->db_id, s->depth);
-  g_hash_table_remove (p->open, &ev->span_id);
+  g_hash_table_steal (p->open, &ev->span_id);
+  g_ptr_array_add (b->spare, s);
   return TRUE;
 }
 

@@ -35,6 +35,16 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
+/* Rows end in end order but their ids are given at their begin: a batch
+ * sorted by id lets SQLite append to the table's B-tree for most rows
+ * instead of splitting pages in its middle. */
+static int
+compare_id (const void *a, const void *b)
+{
+  const MlsSpan *x = a, *y = b;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static gpointer
 writer_main (gpointer data)
 {
@@ -46,6 +56,7 @@ writer_main (gpointer data)
         break;
       Batch *batch = item;
       MlsError err = { 0 };
+      qsort (batch->rows, batch->n, sizeof batch->rows[0], compare_id);
       g_mutex_lock (&w->lock);
       for (guint i = 0; i < batch->n && !g_atomic_int_get (&w->failed); i++)
         if (mls_store_add_span (w->store, &batch->rows[i], &err) < 0)
