@@ -39,18 +39,9 @@ static MlrtModel *
 load (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
       double *ms)
 {
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
   double start = now_ms ();
+  MlrtModel *model = units_load (path, units, placement, tmp);
 
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.cache_dir = tmp;
-  config.placement = placement;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("loading %s for %s: %s", path, mlrt_compute_units_name (units),
-             error.message);
   if (ms)
     *ms = now_ms () - start;
   return model;

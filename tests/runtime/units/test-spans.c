@@ -19,6 +19,7 @@
 #include "pkg-writer.h"
 #include "style-model.h"
 #include "trace-capture.h"
+#include "units-test.h"
 
 #define N_PIXELS (3 * STYLE_SIZE * STYLE_SIZE)
 
@@ -137,22 +138,12 @@ check_compute (GPtrArray *events, guint64 predict, const char *units)
   g_string_free (seen, TRUE);
 }
 
+/* The cost models' plan, known in advance, so that every unit gets work;
+ * measured placement has its own tests (test-measure.c). */
 static MlrtModel *
 load (const char *path, MlrtComputeUnits units)
 {
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
-
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.cache_dir = tmp;
-  /* The cost models' plan, known in advance, so that every unit gets
-   * work; measured placement has its own tests (test-measure.c). */
-  config.placement = MLRT_PLACEMENT_ESTIMATED;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("%s", error.message);
-  return model;
+  return units_load (path, units, MLRT_PLACEMENT_ESTIMATED, tmp);
 }
 
 /* The units of the model's segments, space separated. */
