@@ -17,9 +17,7 @@
 typedef struct {
   int n_threads;
   int n_frames;             /* per thread */
-  MlrtComputeUnits units;
-  const char *units_name;
-  const char *models_dir;
+  ExOptions common;         /* --compute-units, --models-dir */
 } Options;
 
 typedef struct {
@@ -42,12 +40,8 @@ usage (FILE *out)
            "frames (THREADS * FRAMES predictions in all) with one shared\n"
            "detector model, then prints how often each class won.\n\n"
            "  --threads T         threads predicting at once (default 2)\n"
-           "  --frames N          frames per thread (default 16)\n"
-           "  --compute-units U   cpu-only, cpu-and-gpu, cpu-and-npu or all\n"
-           "                      (default all)\n"
-           "  --models-dir DIR    where the model packages are (default\n"
-           "                      $MLRT_MODELS_DIR, else the build tree's)\n"
-           "  -h, --help          show this help\n");
+           "  --frames N          frames per thread (default 16)\n");
+  ex_print_shared_usage (out, 22);
 }
 
 static int
@@ -56,15 +50,12 @@ parse_options (int argc, char **argv, Options *o)
   static const struct option options[] = {
     { "threads", required_argument, NULL, 't' },
     { "frames", required_argument, NULL, 'f' },
-    { "compute-units", required_argument, NULL, 'u' },
-    { "models-dir", required_argument, NULL, 'm' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    EX_SHARED_LONG_OPTIONS,
   };
-  const char *models_dir = NULL;
   int opt;
 
-  *o = (Options) { 2, 16, MLRT_COMPUTE_ALL, "all", NULL };
+  *o = (Options) { 2, 16, { 0 } };
+  ex_options_init (&o->common);
   while ((opt = getopt_long (argc, argv, "h", options, NULL)) != -1)
     switch (opt)
       {
@@ -82,24 +73,12 @@ parse_options (int argc, char **argv, Options *o)
         if (ex_parse_count (PROG, "frames", optarg, 1, &o->n_frames) != 0)
           return -1;
         break;
-      case 'u':
-        if (ex_parse_units (PROG, optarg, &o->units) != 0)
-          return -1;
-        o->units_name = mlrt_compute_units_name (o->units);
-        break;
-      case 'm': models_dir = optarg; break;
-      case 'h': usage (stdout); exit (0);
       default:
-        fprintf (stderr, "Try '" PROG " --help'.\n");
-        return -1;
+        if (ex_parse_shared_option (PROG, opt, optarg, &o->common,
+                                    usage) != 0)
+          return -1;
       }
-  if (optind < argc)
-    {
-      fprintf (stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-      return -1;
-    }
-  o->models_dir = ex_models_dir (models_dir);
-  return 0;
+  return ex_end_options (PROG, argc, argv, &o->common);
 }
 
 /* Classifies one frame into w->counts; 0 or -1 (printed). */
@@ -181,7 +160,7 @@ print_summary (const Options *o, const MlrtModelDescription *desc,
           "%.1f ms, compute units %s) and classified %d frames, %d per "
           "thread; %.2f ms per prediction on average, %.1f predictions/s "
           "overall.\nclass counts:",
-          o->n_threads, desc->name, load_ms, o->units_name, total,
+          o->n_threads, desc->name, load_ms, o->common.units_name, total,
           o->n_frames, predict_ms / total, total / (wall_ms / 1e3));
   for (size_t c = 0; c < desc->n_class_labels; c++)
     printf (" %s %d%s", desc->class_labels[c], totals[c],
@@ -245,10 +224,10 @@ main (int argc, char **argv)
   double load_ms = 0;
   if (parse_options (argc, argv, &o) != 0)
     return 2;
-  char *path = ex_model_path (PROG, o.models_dir, "detector");
+  char *path = ex_model_path (PROG, o.common.models_dir, "detector");
   if (!path)
     return 1;
-  MlrtModel *model = ex_load_model (PROG, path, o.units, &load_ms);
+  MlrtModel *model = ex_load_model (PROG, path, o.common.units, &load_ms);
   int ret = model ? run (&o, model, load_ms) : -1;
   mlrt_model_unload (model);
   free (path);

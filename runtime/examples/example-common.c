@@ -79,7 +79,8 @@ ex_parse_count (const char *prog, const char *opt, const char *arg, int min,
   return 0;
 }
 
-int
+/* Parses --compute-units; prints the error and returns -1 on bad input. */
+static int
 ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units)
 {
   MlrtError error = { 0 };
@@ -90,6 +91,64 @@ ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units)
       return -1;
     }
   return 0;
+}
+
+void
+ex_options_init (ExOptions *o)
+{
+  o->units = MLRT_COMPUTE_ALL;
+  o->units_name = mlrt_compute_units_name (o->units);
+  o->models_dir = NULL;
+}
+
+int
+ex_parse_shared_option (const char *prog, int opt, const char *arg,
+                        ExOptions *o, void (*usage) (FILE *out))
+{
+  switch (opt)
+    {
+    case 'u':
+      if (ex_parse_units (prog, arg, &o->units) != 0)
+        return -1;
+      o->units_name = mlrt_compute_units_name (o->units);
+      return 0;
+    case 'm':
+      o->models_dir = arg;
+      return 0;
+    case 'h':
+      usage (stdout);
+      exit (0);
+    default:
+      fprintf (stderr, "Try '%s --help'.\n", prog);
+      return -1;
+    }
+}
+
+int
+ex_end_options (const char *prog, int argc, char **argv, ExOptions *o)
+{
+  if (optind < argc)
+    {
+      fprintf (stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+      return -1;
+    }
+  o->models_dir = ex_models_dir (o->models_dir);
+  return 0;
+}
+
+void
+ex_print_shared_usage (FILE *out, int column)
+{
+  static const char *const lines[][2] = {
+    { "--compute-units U", "cpu-only, cpu-and-gpu, cpu-and-npu or all" },
+    { "", "(default all)" },
+    { "--models-dir DIR", "where the model packages are (default" },
+    { "", "$MLRT_MODELS_DIR, else the build tree's)" },
+    { "-h, --help", "show this help" },
+  };
+
+  for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+    fprintf (out, "  %-*s%s\n", column - 2, lines[i][0], lines[i][1]);
 }
 
 MlrtModel *

@@ -6,7 +6,9 @@
 #ifndef EXAMPLE_COMMON_H
 #define EXAMPLE_COMMON_H
 
+#include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <mlrt/mlrt.h>
 
@@ -26,8 +28,36 @@ char *ex_model_path (const char *prog, const char *dir, const char *name);
 int ex_parse_count (const char *prog, const char *opt, const char *arg,
                     int min, int *value);
 
-/* Parses --compute-units; prints the error and returns -1 on bad input. */
-int ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units);
+/* The options every example app takes: --compute-units, --models-dir and
+ * --help. */
+typedef struct {
+  MlrtComputeUnits units;   /* default all */
+  const char *units_name;
+  const char *models_dir;   /* resolved by ex_end_options */
+} ExOptions;
+
+/* The getopt_long entries of the shared options (values 'u', 'm', 'h'),
+ * ending an app's option table. */
+#define EX_SHARED_LONG_OPTIONS \
+  { "compute-units", required_argument, NULL, 'u' }, \
+  { "models-dir", required_argument, NULL, 'm' }, \
+  { "help", no_argument, NULL, 'h' }, \
+  { NULL, 0, NULL, 0 }
+
+void ex_options_init (ExOptions *o);
+
+/* Handles a getopt_long result the app does not parse itself: a shared
+ * option, or an unknown one (hint printed, -1). --help prints `usage` to
+ * stdout and exits. */
+int ex_parse_shared_option (const char *prog, int opt, const char *arg,
+                            ExOptions *o, void (*usage) (FILE *out));
+
+/* After the getopt_long loop: refuses left-over arguments (-1, printed)
+ * and resolves the models directory. */
+int ex_end_options (const char *prog, int argc, char **argv, ExOptions *o);
+
+/* The shared options' help lines, descriptions from column `column`. */
+void ex_print_shared_usage (FILE *out, int column);
 
 /* Loads `path` for `units`; on failure prints "PROG: cannot load PATH: ..."
  * and returns NULL. *ms, if given, receives the time the load took. */

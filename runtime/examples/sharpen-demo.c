@@ -21,9 +21,7 @@ typedef struct {
   int fp16;
   int output_backing;
   int check;
-  MlrtComputeUnits units;
-  const char *units_name;
-  const char *models_dir;
+  ExOptions common;         /* --compute-units, --models-dir */
 } Options;
 
 typedef struct {
@@ -48,12 +46,8 @@ usage (FILE *out)
            "  --fp16              use sharpen-fp16 instead of sharpen-gray8\n"
            "  --output-backing    pass preallocated output buffers to predict\n"
            "  --check             compare each output with a direct 3x3\n"
-           "                      sharpen; exit 1 on a mismatch\n"
-           "  --compute-units U   cpu-only, cpu-and-gpu, cpu-and-npu or all\n"
-           "                      (default all)\n"
-           "  --models-dir DIR    where the model packages are (default\n"
-           "                      $MLRT_MODELS_DIR, else the build tree's)\n"
-           "  -h, --help          show this help\n");
+           "                      sharpen; exit 1 on a mismatch\n");
+  ex_print_shared_usage (out, 22);
 }
 
 static int
@@ -64,15 +58,12 @@ parse_options (int argc, char **argv, Options *o)
     { "fp16", no_argument, NULL, '6' },
     { "output-backing", no_argument, NULL, 'o' },
     { "check", no_argument, NULL, 'c' },
-    { "compute-units", required_argument, NULL, 'u' },
-    { "models-dir", required_argument, NULL, 'm' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    EX_SHARED_LONG_OPTIONS,
   };
-  const char *models_dir = NULL;
   int opt;
 
-  *o = (Options) { 20, 0, 0, 0, MLRT_COMPUTE_ALL, "all", NULL };
+  *o = (Options) { 20, 0, 0, 0, { 0 } };
+  ex_options_init (&o->common);
   while ((opt = getopt_long (argc, argv, "h", options, NULL)) != -1)
     switch (opt)
       {
@@ -83,24 +74,12 @@ parse_options (int argc, char **argv, Options *o)
       case '6': o->fp16 = 1; break;
       case 'o': o->output_backing = 1; break;
       case 'c': o->check = 1; break;
-      case 'u':
-        if (ex_parse_units (PROG, optarg, &o->units) != 0)
-          return -1;
-        o->units_name = mlrt_compute_units_name (o->units);
-        break;
-      case 'm': models_dir = optarg; break;
-      case 'h': usage (stdout); exit (0);
       default:
-        fprintf (stderr, "Try '" PROG " --help'.\n");
-        return -1;
+        if (ex_parse_shared_option (PROG, opt, optarg, &o->common,
+                                    usage) != 0)
+          return -1;
       }
-  if (optind < argc)
-    {
-      fprintf (stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-      return -1;
-    }
-  o->models_dir = ex_models_dir (models_dir);
-  return 0;
+  return ex_end_options (PROG, argc, argv, &o->common);
 }
 
 /* Pixel (x, y) of an output, as 0..1, whatever its image type. */
@@ -262,10 +241,10 @@ main (int argc, char **argv)
   if (parse_options (argc, argv, &o) != 0)
     return 2;
   const char *name = o.fp16 ? "sharpen-fp16" : "sharpen-gray8";
-  char *path = ex_model_path (PROG, o.models_dir, name);
+  char *path = ex_model_path (PROG, o.common.models_dir, name);
   if (!path)
     return 1;
-  MlrtModel *model = ex_load_model (PROG, path, o.units, &load_ms);
+  MlrtModel *model = ex_load_model (PROG, path, o.common.units, &load_ms);
   MlrtFeatures *backings = mlrt_features_new ();
   if (!model || prepare (&r, model, &o, backings) != 0)
     goto out;
@@ -276,7 +255,7 @@ main (int argc, char **argv)
   printf ("sharpen-demo: sharpened %d Float16 frames of %dx%d held in "
           "MlrtBuffers with %s (loaded once in %.1f ms) on compute units %s; "
           "%s; outputs %s; %.2f ms per prediction on average.\n",
-          o.n_frames, r.width, r.height, name, load_ms, o.units_name,
+          o.n_frames, r.width, r.height, name, load_ms, o.common.units_name,
           o.fp16 ? "the model takes Float16 as is"
                  : "the runtime converted every Float16 frame to Gray8",
           o.output_backing ? "written into a preallocated output backing"

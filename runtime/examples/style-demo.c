@@ -19,9 +19,7 @@ typedef struct {
   int n_styles;
   int n_frames;
   int reload;
-  MlrtComputeUnits units;
-  const char *units_name;
-  const char *models_dir;
+  ExOptions common;         /* --compute-units, --models-dir */
 } Options;
 
 typedef struct {
@@ -44,12 +42,8 @@ usage (FILE *out)
            "  --styles N            how many style models to use (default 5)\n"
            "  --frames N            how many frames to stylise (default 40)\n"
            "  --reload-every-frame  load the model before every prediction\n"
-           "                        and unload it after (the classic mistake)\n"
-           "  --compute-units U     cpu-only, cpu-and-gpu, cpu-and-npu or all\n"
-           "                        (default all)\n"
-           "  --models-dir DIR      where the model packages are (default\n"
-           "                        $MLRT_MODELS_DIR, else the build tree's)\n"
-           "  -h, --help            show this help\n");
+           "                        and unload it after (the classic mistake)\n");
+  ex_print_shared_usage (out, 24);
 }
 
 static int
@@ -59,15 +53,12 @@ parse_options (int argc, char **argv, Options *o)
     { "styles", required_argument, NULL, 's' },
     { "frames", required_argument, NULL, 'f' },
     { "reload-every-frame", no_argument, NULL, 'r' },
-    { "compute-units", required_argument, NULL, 'u' },
-    { "models-dir", required_argument, NULL, 'm' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    EX_SHARED_LONG_OPTIONS,
   };
-  const char *models_dir = NULL;
   int opt;
 
-  *o = (Options) { 5, 40, 0, MLRT_COMPUTE_ALL, "all", NULL };
+  *o = (Options) { 5, 40, 0, { 0 } };
+  ex_options_init (&o->common);
   while ((opt = getopt_long (argc, argv, "h", options, NULL)) != -1)
     switch (opt)
       {
@@ -80,24 +71,12 @@ parse_options (int argc, char **argv, Options *o)
           return -1;
         break;
       case 'r': o->reload = 1; break;
-      case 'u':
-        if (ex_parse_units (PROG, optarg, &o->units) != 0)
-          return -1;
-        o->units_name = mlrt_compute_units_name (o->units);
-        break;
-      case 'm': models_dir = optarg; break;
-      case 'h': usage (stdout); exit (0);
       default:
-        fprintf (stderr, "Try '" PROG " --help'.\n");
-        return -1;
+        if (ex_parse_shared_option (PROG, opt, optarg, &o->common,
+                                    usage) != 0)
+          return -1;
       }
-  if (optind < argc)
-    {
-      fprintf (stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-      return -1;
-    }
-  o->models_dir = ex_models_dir (models_dir);
-  return 0;
+  return ex_end_options (PROG, argc, argv, &o->common);
 }
 
 static int
@@ -113,14 +92,15 @@ is_style_package (const struct dirent *entry)
 static char **
 find_styles (const Options *o)
 {
+  const char *dir = o->common.models_dir;
   struct dirent **entries;
-  if (ex_check_models_dir (PROG, o->models_dir) != 0)
+  if (ex_check_models_dir (PROG, dir) != 0)
     return NULL;
-  int n = scandir (o->models_dir, &entries, is_style_package, alphasort);
+  int n = scandir (dir, &entries, is_style_package, alphasort);
   if (n < o->n_styles)
     {
       fprintf (stderr, PROG ": --styles %d, but %s holds %d style model "
-               "package(s)\n", o->n_styles, o->models_dir, n < 0 ? 0 : n);
+               "package(s)\n", o->n_styles, dir, n < 0 ? 0 : n);
       for (int i = 0; i < n; i++)
         free (entries[i]);
       if (n >= 0)
@@ -132,9 +112,9 @@ find_styles (const Options *o)
     {
       if (i < o->n_styles)
         {
-          size_t len = strlen (o->models_dir) + strlen (entries[i]->d_name) + 2;
+          size_t len = strlen (dir) + strlen (entries[i]->d_name) + 2;
           paths[i] = malloc (len);
-          snprintf (paths[i], len, "%s/%s", o->models_dir, entries[i]->d_name);
+          snprintf (paths[i], len, "%s/%s", dir, entries[i]->d_name);
         }
       free (entries[i]);
     }
@@ -208,7 +188,7 @@ run (const Options *o, char **paths, Stats *stats)
       double ms = 0;
       if (!models[s])
         {
-          models[s] = ex_load_model (PROG, paths[s], o->units, &ms);
+          models[s] = ex_load_model (PROG, paths[s], o->common.units, &ms);
           if (!models[s])
             {
               ret = -1;
@@ -249,7 +229,7 @@ main (int argc, char **argv)
             "compute units %s, %s; %d model load(s) took %.1f ms on average "
             "and %d predictions %.2f ms on average (mean output intensity "
             "%.3f); %.2f s in all.\n",
-            o.n_frames, o.n_styles, o.units_name,
+            o.n_frames, o.n_styles, o.common.units_name,
             o.reload ? "reloading the model for every frame"
                      : "loading each model once",
             stats.loads, stats.loads ? stats.load_ms / stats.loads : 0.0,

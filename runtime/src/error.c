@@ -40,6 +40,20 @@ mlrt_set_error (MlrtError *error, MlrtStatus status, const char *format, ...)
   return status;
 }
 
+MlrtStatus
+mlrt_set_format_error (MlrtError *error, const char *origin,
+                       const char *layer, const char *op,
+                       const char *format, va_list ap)
+{
+  char msg[768];
+
+  vsnprintf (msg, sizeof msg, format, ap);
+  if (layer)
+    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                           "%s: layer '%s' (%s): %s", origin, layer, op, msg);
+  return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: %s", origin, msg);
+}
+
 void
 mlrt_error_prefix (MlrtError *error, const char *format, ...)
 {

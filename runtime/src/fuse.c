@@ -105,23 +105,6 @@ absorb (MlrtLayer *l, MlrtLayer *next)
   next->output_name = NULL;
 }
 
-static void
-free_layer (MlrtLayer *l)
-{
-  free (l->name);
-  for (int j = 0; j < l->n_inputs; j++)
-    free (l->input_names[j]);
-  free (l->output_name);
-  for (int j = 0; j < l->n_fused; j++)
-    free (l->fused[j]);
-  free (l->fused);
-  for (int j = 0; j < l->n_weights; j++)
-    {
-      free (l->weights[j].name);
-      free (l->weights[j].data);
-    }
-}
-
 MlrtStatus
 mlrt_spec_fuse (MlrtSpec *spec, const char *origin, MlrtError *error)
 {
@@ -139,7 +122,7 @@ mlrt_spec_fuse (MlrtSpec *spec, const char *origin, MlrtError *error)
         {
           l->output = spec->layers[j].output;
           absorb (l, &spec->layers[j]);
-          free_layer (&spec->layers[j]);
+          mlrt_layer_clear (&spec->layers[j]);
           memset (&spec->layers[j], 0, sizeof spec->layers[j]);
           spec->layers[j].op = MLRT_N_OPS;
           j++;

@@ -33,6 +33,12 @@ MlrtStatus mlrt_set_error (MlrtError *error, MlrtStatus status,
 /* Prepends "prefix: " to an error's message. */
 void mlrt_error_prefix (MlrtError *error, const char *format, ...)
   __attribute__ ((format (printf, 2, 3)));
+/* A format error (MLRT_ERROR_FORMAT) "ORIGIN: MESSAGE", or, when `layer`
+ * is not NULL, "ORIGIN: layer 'LAYER' (OP): MESSAGE". */
+MlrtStatus mlrt_set_format_error (MlrtError *error, const char *origin,
+                                  const char *layer, const char *op,
+                                  const char *format, va_list ap)
+  __attribute__ ((format (printf, 5, 0)));
 char *mlrt_strdup (const char *s);
 char *mlrt_strdup_printf (const char *format, ...)
   __attribute__ ((format (printf, 1, 2)));
@@ -172,6 +178,8 @@ typedef struct {
 MlrtStatus mlrt_spec_parse (const char *json, size_t len, const char *origin,
                             int compiled, MlrtSpec *spec, MlrtError *error);
 void mlrt_spec_clear (MlrtSpec *spec);
+/* Frees what a layer owns (names, fused names, weights), not the layer. */
+void mlrt_layer_clear (MlrtLayer *layer);
 const MlrtWeight *mlrt_layer_weight (const MlrtLayer *layer,
                                      const char *name);
 MlrtWeight *mlrt_layer_weight_mut (MlrtLayer *layer, const char *name);

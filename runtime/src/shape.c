@@ -22,18 +22,15 @@ fail (Ctx *c, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 static MlrtStatus
 fail (Ctx *c, const char *format, ...)
 {
-  char msg[768];
+  MlrtStatus st;
   va_list ap;
 
   va_start (ap, format);
-  vsnprintf (msg, sizeof msg, format, ap);
+  st = mlrt_set_format_error (c->error, c->origin, c->l ? c->l->name : NULL,
+                              c->l ? mlrt_op_name (c->l->op) : NULL, format,
+                              ap);
   va_end (ap);
-  if (c->l)
-    return mlrt_set_error (c->error, MLRT_ERROR_FORMAT,
-                           "%s: layer '%s' (%s): %s", c->origin, c->l->name,
-                           mlrt_op_name (c->l->op), msg);
-  return mlrt_set_error (c->error, MLRT_ERROR_FORMAT, "%s: %s", c->origin,
-                         msg);
+  return st;
 }
 
 #define TRY(x) do { MlrtStatus st_ = (x); if (st_ != MLRT_OK) return st_; } while (0)

@@ -25,18 +25,14 @@ fail (Ctx *c, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 static MlrtStatus
 fail (Ctx *c, const char *format, ...)
 {
-  char msg[768];
+  MlrtStatus st;
   va_list ap;
 
   va_start (ap, format);
-  vsnprintf (msg, sizeof msg, format, ap);
+  st = mlrt_set_format_error (c->error, c->origin, c->layer,
+                              c->op ? c->op : "?", format, ap);
   va_end (ap);
-  if (c->layer)
-    return mlrt_set_error (c->error, MLRT_ERROR_FORMAT,
-                           "%s: layer '%s' (%s): %s", c->origin, c->layer,
-                           c->op ? c->op : "?", msg);
-  return mlrt_set_error (c->error, MLRT_ERROR_FORMAT, "%s: %s", c->origin,
-                         msg);
+  return st;
 }
 
 static json_object *
@@ -543,6 +539,23 @@ clear_features (size_t n, MlrtFeature *f)
 }
 
 void
+mlrt_layer_clear (MlrtLayer *l)
+{
+  free (l->name);
+  for (int j = 0; j < l->n_inputs; j++)
+    free (l->input_names[j]);
+  free (l->output_name);
+  for (int j = 0; j < l->n_fused; j++)
+    free (l->fused[j]);
+  free (l->fused);
+  for (int j = 0; j < l->n_weights; j++)
+    {
+      free (l->weights[j].name);
+      free (l->weights[j].data);
+    }
+}
+
+void
 mlrt_spec_clear (MlrtSpec *spec)
 {
   free (spec->name);
@@ -558,21 +571,7 @@ mlrt_spec_clear (MlrtSpec *spec)
   clear_features (spec->n_inputs, spec->inputs);
   clear_features (spec->n_outputs, spec->outputs);
   for (size_t i = 0; spec->layers && i < spec->n_layers; i++)
-    {
-      MlrtLayer *l = &spec->layers[i];
-      free (l->name);
-      for (int j = 0; j < l->n_inputs; j++)
-        free (l->input_names[j]);
-      free (l->output_name);
-      for (int j = 0; j < l->n_fused; j++)
-        free (l->fused[j]);
-      free (l->fused);
-      for (int j = 0; j < l->n_weights; j++)
-        {
-          free (l->weights[j].name);
-          free (l->weights[j].data);
-        }
-    }
+    mlrt_layer_clear (&spec->layers[i]);
   free (spec->layers);
   for (size_t i = 0; spec->tensors && i < spec->n_tensors; i++)
     free (spec->tensors[i].name);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layer-params.h"
 #include "mlrt-internal.h"
 #include "trace.h"
 
@@ -43,106 +44,22 @@ weight (const MlrtLayer *l, const char *name)
   return w ? w->data : NULL;
 }
 
-static void
-conv_params (const MlrtSpec *s, const MlrtLayer *l, MlrtConvParams *p)
-{
-  const MlrtTensor *in = &s->tensors[l->inputs[0]];
-  const MlrtTensor *out = &s->tensors[l->output];
-
-  memset (p, 0, sizeof *p);
-  p->in_c = (int) in->shape[0];
-  p->in_h = (int) in->shape[1];
-  p->in_w = (int) in->shape[2];
-  p->out_c = (int) out->shape[0];
-  p->out_h = (int) out->shape[1];
-  p->out_w = (int) out->shape[2];
-  p->kh = l->p.kernel[0];
-  p->kw = l->p.kernel[1];
-  p->sh = l->p.stride[0];
-  p->sw = l->p.stride[1];
-  p->ph = l->p.padding[0];
-  p->pw = l->p.padding[1];
-  p->dh = l->p.dilation[0];
-  p->dw = l->p.dilation[1];
-  p->groups = l->p.groups;
-  p->act = l->act;
-  p->alpha = l->act_alpha;
-}
-
-static void
-conv_t_params (const MlrtSpec *s, const MlrtLayer *l,
-               MlrtConvTransposeParams *p)
-{
-  const MlrtTensor *in = &s->tensors[l->inputs[0]];
-  const MlrtTensor *out = &s->tensors[l->output];
-
-  memset (p, 0, sizeof *p);
-  p->in_c = (int) in->shape[0];
-  p->in_h = (int) in->shape[1];
-  p->in_w = (int) in->shape[2];
-  p->out_c = (int) out->shape[0];
-  p->out_h = (int) out->shape[1];
-  p->out_w = (int) out->shape[2];
-  p->kh = l->p.kernel[0];
-  p->kw = l->p.kernel[1];
-  p->sh = l->p.stride[0];
-  p->sw = l->p.stride[1];
-  p->ph = l->p.padding[0];
-  p->pw = l->p.padding[1];
-  p->act = l->act;
-  p->alpha = l->act_alpha;
-}
-
-static void
-pool_params (const MlrtSpec *s, const MlrtLayer *l, MlrtPoolParams *p)
-{
-  const MlrtTensor *in = &s->tensors[l->inputs[0]];
-  const MlrtTensor *out = &s->tensors[l->output];
-
-  p->c = (int) in->shape[0];
-  p->in_h = (int) in->shape[1];
-  p->in_w = (int) in->shape[2];
-  p->out_h = (int) out->shape[1];
-  p->out_w = (int) out->shape[2];
-  p->kh = l->p.kernel[0];
-  p->kw = l->p.kernel[1];
-  p->sh = l->p.stride[0];
-  p->sw = l->p.stride[1];
-  p->ph = l->p.padding[0];
-  p->pw = l->p.padding[1];
-  p->kind = l->op == MLRT_OP_MAX_POOL ? MLRT_POOL_MAX : MLRT_POOL_AVG;
-}
-
 static size_t
 layer_scratch (const MlrtSpec *s, const MlrtLayer *l)
 {
   if (l->op == MLRT_OP_CONV2D)
     {
       MlrtConvParams p;
-      conv_params (s, l, &p);
+      mlrt_layer_conv_params (s, l, &p);
       return mlrt_cpu_conv2d_scratch_size (&p);
     }
   if (l->op == MLRT_OP_CONV_TRANSPOSE2D)
     {
       MlrtConvTransposeParams p;
-      conv_t_params (s, l, &p);
+      mlrt_layer_conv_t_params (s, l, &p);
       return mlrt_cpu_conv_transpose2d_scratch_size (&p);
     }
   return 0;
-}
-
-static MlrtActivation
-standalone_activation (MlrtOp op)
-{
-  switch (op)
-    {
-    case MLRT_OP_RELU: return MLRT_ACT_RELU;
-    case MLRT_OP_SIGMOID: return MLRT_ACT_SIGMOID;
-    case MLRT_OP_TANH: return MLRT_ACT_TANH;
-    case MLRT_OP_GELU: return MLRT_ACT_GELU;
-    case MLRT_OP_LEAKY_RELU: return MLRT_ACT_LEAKY_RELU;
-    default: return MLRT_ACT_NONE;
-    }
 }
 
 static void
@@ -162,7 +79,7 @@ run_layer (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
     case MLRT_OP_CONV2D:
       {
         MlrtConvParams p;
-        conv_params (s, l, &p);
+        mlrt_layer_conv_params (s, l, &p);
         mlrt_cpu_conv2d (&p, in, weight (l, "weight"), weight (l, "bias"),
                          out, scratch);
         break;
@@ -170,7 +87,7 @@ run_layer (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
     case MLRT_OP_CONV_TRANSPOSE2D:
       {
         MlrtConvTransposeParams p;
-        conv_t_params (s, l, &p);
+        mlrt_layer_conv_t_params (s, l, &p);
         mlrt_cpu_conv_transpose2d (&p, in, weight (l, "weight"),
                                    weight (l, "bias"), out, scratch);
         break;
@@ -192,9 +109,13 @@ run_layer (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
       break;
     case MLRT_OP_RELU: case MLRT_OP_SIGMOID: case MLRT_OP_TANH:
     case MLRT_OP_GELU: case MLRT_OP_LEAKY_RELU:
-      mlrt_cpu_activation (standalone_activation (l->op), l->p.alpha, n, in,
-                           out);
-      break;
+      {
+        float alpha;
+        MlrtActivation act = mlrt_layer_activation (l, &alpha);
+
+        mlrt_cpu_activation (act, alpha, n, in, out);
+        break;
+      }
     case MLRT_OP_ADD:
       mlrt_cpu_add (n, in, f[l->inputs[1]], l->act, l->act_alpha, out);
       break;
@@ -217,7 +138,7 @@ run_layer (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
     case MLRT_OP_AVG_POOL:
       {
         MlrtPoolParams p;
-        pool_params (s, l, &p);
+        mlrt_layer_pool_params (s, l, &p);
         mlrt_cpu_pool2d (&p, in, out);
         break;
       }
@@ -264,7 +185,7 @@ widen_inputs (MlrtRun *run, const MlrtSegment *seg, float **f,
           size_t n = mlrt_tensor_count (&s->tensors[t]);
           uint64_t span;
 
-          if (f[t] != NULL || s->tensors[t].producer >= seg->first)
+          if (f[t] != NULL || !mlrt_layer_is_segment_input (s, t, seg->first))
             continue;
           f[t] = malloc (n * sizeof (float));
           if (f[t] == NULL)

@@ -1,6 +1,7 @@
 /*
  * mls-test-trace.h: trace databases for the viewer's tests, benchmarks and
- * screenshots, written through the store's write API (mls-store.h).
+ * screenshots, written through the store's write API (mls-store.h), and
+ * the removal of the tests' temporary directories.
  */
 #ifndef MLS_TEST_TRACE_H
 #define MLS_TEST_TRACE_H
@@ -29,5 +30,8 @@ void mls_test_trace_write_known (const char *path);
 gint64 mls_test_add_span (MlsStore *store, int kind_id, gint64 model_id,
                           gint64 parent_id, int depth, gint64 start_ns,
                           gint64 end_ns, gboolean complete);
+
+/* Removes a test's temporary directory and the files in it. */
+void mls_test_remove_dir (const char *dir);
 
 #endif /* MLS_TEST_TRACE_H */

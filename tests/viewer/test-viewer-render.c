@@ -374,16 +374,6 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/render/ruler-labels", test_ruler_labels);
   status = g_test_run ();
   if (status == 0)
-    {
-      g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)))
-        {
-          g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-          g_unlink (path);
-        }
-      g_rmdir (tmpdir);
-    }
+    mls_test_remove_dir (tmpdir);
   return status;
 }

@@ -387,16 +387,6 @@ main (int argc, char **argv)
   stop (xvfb);
   g_object_unref (xvfb);
   if (status == 0)
-    {
-      g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)))
-        {
-          g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-          g_unlink (path);
-        }
-      g_rmdir (tmpdir);
-    }
+    mls_test_remove_dir (tmpdir);
   return status;
 }

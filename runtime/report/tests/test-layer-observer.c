@@ -188,27 +188,6 @@ test_per_model (void)
   g_mutex_clear (&seen.lock);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-      g_free (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -224,7 +203,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/layer-observer/cpu-and-npu", test_npu);
   g_test_add_func ("/report/layer-observer/per-model", test_per_model);
   result = g_test_run ();
-  remove_tree (tmp_dir);
+  mlrt_report_test_remove_tree (tmp_dir);
   g_free (package);
   g_free (tmp_dir);
   return result;

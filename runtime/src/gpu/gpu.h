@@ -23,18 +23,8 @@
 #include <stdint.h>
 
 #include "mlrt/mlrt.h"
+#include "busy-interval.h"
 #include "cpu/kernels.h"
-
-#ifndef MLRT_BUSY_INTERVAL_DEFINED
-#define MLRT_BUSY_INTERVAL_DEFINED
-/* When a device was executing, on CLOCK_MONOTONIC (the trace clock), and
- * for what (a label the caller gave, such as a layer name). */
-typedef struct {
-  uint64_t start_ns;
-  uint64_t end_ns;
-  const char *what;
-} MlrtBusyInterval;
-#endif
 
 /* Host memory aligned to this many bytes is handed to the device in place
  * (CL_MEM_USE_HOST_PTR) instead of copied. Whether the driver then avoids

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpu/layer-params.h"
+#include "layer-params.h"
 #include "mlrt-internal.h"
 #include "npu.h"
 #include "trace.h"

@@ -20,18 +20,8 @@
 #include <stdint.h>
 
 #include "mlrt/mlrt.h"
+#include "busy-interval.h"
 #include "cpu/kernels.h"
-
-#ifndef MLRT_BUSY_INTERVAL_DEFINED
-#define MLRT_BUSY_INTERVAL_DEFINED
-/* When a device was executing, on CLOCK_MONOTONIC (the trace clock), and
- * for what (a label the caller gave, such as a layer name). */
-typedef struct {
-  uint64_t start_ns;
-  uint64_t end_ns;
-  const char *what;
-} MlrtBusyInterval;
-#endif
 
 /* The largest inner product input and softmax axis the NPU takes (see
  * mlrt_npu_supports for why). */

@@ -8,106 +8,12 @@
  * cache, and every span is closed and parented as documented.
  */
 #include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "common.h"
 #include "pkg-writer.h"
+#include "trace-capture.h"
 
 static char *tmp;
-
-typedef struct {
-  char *name;               /* "data_begin", ... */
-  char *line;
-} Event;
-
-static char *
-run (const char *cmd)
-{
-  char *out = NULL, *err = NULL;
-  int status = 0;
-  GError *error = NULL;
-
-  if (!g_spawn_command_line_sync (cmd, &out, &err, &status, &error))
-    g_error ("%s: %s", cmd, error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s%s", cmd, out, err);
-  g_free (err);
-  return out;
-}
-
-/* A field of a babeltrace2 text line: an enum's label, a string or an
- * integer, as text. */
-static char *
-field (const char *line, const char *key)
-{
-  char *pat = g_strdup_printf (" %s = ", key);
-  const char *at = strstr (line, pat);
-  const char *end;
-
-  if (at == NULL)
-    {
-      g_free (pat);
-      return NULL;
-    }
-  at += strlen (pat);
-  g_free (pat);
-  if (*at == '(')
-    at = strchr (at, '"');
-  if (*at == '"')
-    {
-      at++;
-      end = strchr (at, '"');
-    }
-  else
-    end = at + strspn (at, "0123456789");
-  return g_strndup (at, (gsize) (end - at));
-}
-
-static guint64
-field_u64 (const Event *e, const char *key)
-{
-  char *v = field (e->line, key);
-  guint64 n;
-  g_assert_nonnull (v);
-  n = g_ascii_strtoull (v, NULL, 10);
-  g_free (v);
-  return n;
-}
-
-static gboolean
-field_is (const Event *e, const char *key, const char *want)
-{
-  char *v = field (e->line, key);
-  gboolean same = g_strcmp0 (v, want) == 0;
-  g_free (v);
-  return same;
-}
-
-static GPtrArray *
-read_trace (const char *dir)
-{
-  char *cmd = g_strdup_printf ("babeltrace2 %s", dir);
-  char *text = run (cmd);
-  char **lines = g_strsplit (text, "\n", -1);
-  GPtrArray *events = g_ptr_array_new ();
-
-  for (char **l = lines; *l; l++)
-    {
-      const char *at = strstr (*l, " mlrt:");
-      Event *e;
-      if (at == NULL)
-        continue;
-      e = g_new0 (Event, 1);
-      at += 6;
-      e->name = g_strndup (at, strcspn (at, ":"));
-      e->line = g_strdup (*l);
-      g_ptr_array_add (events, e);
-    }
-  g_strfreev (lines);
-  g_free (text);
-  g_free (cmd);
-  return events;
-}
 
 static char *
 write_conv_model (const char *name, const char *io_type, const char *precision)
@@ -175,35 +81,10 @@ workload (void)
   g_free (cache);
 }
 
-static void
-wait_registered (void)
-{
-  char *pid = g_strdup_printf ("[pid: %d]", (int) getpid ());
-  char *alt = g_strdup_printf ("PID: %d ", (int) getpid ());
-
-  for (int i = 0; i < 100; i++)
-    {
-      char *apps = run ("lttng list -u");
-      gboolean found = strstr (apps, pid) || strstr (apps, alt);
-      g_free (apps);
-      if (found)
-        break;
-      g_usleep (50000);
-    }
-  g_free (pid);
-  g_free (alt);
-}
-
-static const Event *
+static const TraceEvent *
 find_span (GPtrArray *events, const char *name, guint64 span)
 {
-  for (guint i = 0; i < events->len; i++)
-    {
-      const Event *e = events->pdata[i];
-      if (strcmp (e->name, name) == 0 && field_u64 (e, "span_id") == span)
-        return e;
-    }
-  return NULL;
+  return trace_find (events, name, "span_id", span);
 }
 
 static void
@@ -215,83 +96,83 @@ check_events (GPtrArray *events)
   g_assert_cmpuint (events->len, >, 0);
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *e = events->pdata[i];
-      gboolean is16 = field_is (e, "model_name", "sharpen16");
+      const TraceEvent *e = events->pdata[i];
+      gboolean is16 = trace_is (e, "model_name", "sharpen16");
 
       if (g_str_has_suffix (e->name, "_begin"))
         {
           /* Every begin has its end. */
           char *end = g_strdup_printf ("%.*s_end",
                                        (int) strlen (e->name) - 6, e->name);
-          if (!find_span (events, end, field_u64 (e, "span_id")))
+          if (!find_span (events, end, trace_u64 (e, "span_id")))
             g_error ("no %s for %s", end, e->line);
           g_free (end);
         }
       if (strcmp (e->name, "data_begin") == 0)
         {
-          gboolean conversion = field_is (e, "op", "input_conversion")
-                                || field_is (e, "op", "output_conversion");
-          const Event *parent = find_span (events, "activity_begin",
-                                           field_u64 (e, "parent_id"));
+          gboolean conversion = trace_is (e, "op", "input_conversion")
+                                || trace_is (e, "op", "output_conversion");
+          const TraceEvent *parent = find_span (events, "activity_begin",
+                                                trace_u64 (e, "parent_id"));
           g_assert_nonnull (parent);
-          g_assert_true (field_is (parent, "activity", "predict"));
+          g_assert_true (trace_is (parent, "activity", "predict"));
           if (is16)
             {
               conv16 += conversion;
-              if (field_is (e, "op", "copy_to_unit"))
+              if (trace_is (e, "op", "copy_to_unit"))
                 {
-                  g_assert_true (field_is (e, "src_type", "float16"));
-                  g_assert_true (field_is (e, "dst_type", "float32"));
-                  g_assert_true (field_is (e, "unit", "cpu"));
+                  g_assert_true (trace_is (e, "src_type", "float16"));
+                  g_assert_true (trace_is (e, "dst_type", "float32"));
+                  g_assert_true (trace_is (e, "unit", "cpu"));
                   copies16++;
                 }
             }
-          else if (field_is (e, "op", "input_conversion"))
+          else if (trace_is (e, "op", "input_conversion"))
             {
-              g_assert_true (field_is (e, "src_type", "float16"));
-              g_assert_true (field_is (e, "dst_type", "gray8"));
-              g_assert_true (field_is (e, "feature", "image"));
-              g_assert_cmpuint (field_u64 (e, "bytes"), ==, 128);
+              g_assert_true (trace_is (e, "src_type", "float16"));
+              g_assert_true (trace_is (e, "dst_type", "gray8"));
+              g_assert_true (trace_is (e, "feature", "image"));
+              g_assert_cmpuint (trace_u64 (e, "bytes"), ==, 128);
               conv8_in++;
             }
-          else if (field_is (e, "op", "output_conversion"))
+          else if (trace_is (e, "op", "output_conversion"))
             {
-              g_assert_true (field_is (e, "src_type", "float32"));
-              g_assert_true (field_is (e, "dst_type", "gray8"));
+              g_assert_true (trace_is (e, "src_type", "float32"));
+              g_assert_true (trace_is (e, "dst_type", "gray8"));
               conv8_out++;
             }
         }
       if (strcmp (e->name, "compute_begin") == 0)
         {
-          const Event *parent = find_span (events, "activity_begin",
-                                           field_u64 (e, "parent_id"));
+          const TraceEvent *parent = find_span (events, "activity_begin",
+                                                trace_u64 (e, "parent_id"));
           g_assert_nonnull (parent);
-          g_assert_true (field_is (e, "unit", "cpu"));
-          g_assert_true (field_is (e, "first_layer_name", "conv"));
+          g_assert_true (trace_is (e, "unit", "cpu"));
+          g_assert_true (trace_is (e, "first_layer_name", "conv"));
         }
       if (strcmp (e->name, "layer_begin") == 0)
         {
           g_assert_nonnull (find_span (events, "compute_begin",
-                                       field_u64 (e, "parent_id")));
+                                       trace_u64 (e, "parent_id")));
           layers++;
         }
       if (strcmp (e->name, "activity_begin") == 0
-          && field_is (e, "activity", "compile"))
+          && trace_is (e, "activity", "compile"))
         {
-          const Event *parent = find_span (events, "activity_begin",
-                                           field_u64 (e, "parent_id"));
+          const TraceEvent *parent = find_span (events, "activity_begin",
+                                                trace_u64 (e, "parent_id"));
           g_assert_nonnull (parent);
-          g_assert_true (field_is (parent, "activity", "load"));
+          g_assert_true (trace_is (parent, "activity", "load"));
           compiles++;
         }
       if (strcmp (e->name, "activity_end") == 0)
         {
-          const Event *b = find_span (events, "activity_begin",
-                                      field_u64 (e, "span_id"));
-          if (b && field_is (b, "activity", "load"))
+          const TraceEvent *b = find_span (events, "activity_begin",
+                                           trace_u64 (e, "span_id"));
+          if (b && trace_is (b, "activity", "load"))
             {
-              hits += field_is (e, "cache", "hit");
-              misses += field_is (e, "cache", "miss");
+              hits += trace_is (e, "cache", "hit");
+              misses += trace_is (e, "cache", "miss");
             }
         }
     }
@@ -310,58 +191,21 @@ check_events (GPtrArray *events)
 static void
 test_spans (void)
 {
-  char *session, *dir, *cmd, *out;
+  char *dir = g_build_filename (tmp, "trace", NULL);
+  TraceCapture *capture;
   GPtrArray *events;
 
-  char *lttng = g_find_program_in_path ("lttng");
-  char *bt = g_find_program_in_path ("babeltrace2");
-  gboolean have_tools = lttng && bt;
-
-  g_free (lttng);
-  g_free (bt);
-  if (!have_tools)
+  if (!trace_capture_available ())
     {
-      g_test_skip ("lttng or babeltrace2 not installed");
+      g_free (dir);
       return;
     }
-  session = g_strdup_printf ("mlrt-core-test-%d", (int) getpid ());
-  dir = g_build_filename (tmp, "trace", NULL);
-  cmd = g_strdup_printf ("lttng create %s --output=%s", session, dir);
-  g_free (run (cmd));
-  g_free (cmd);
-  /* Only this process: other tests may be running models meanwhile. */
-  cmd = g_strdup_printf ("lttng enable-event -u -s %s 'mlrt:*' "
-                         "--filter '$ctx.vpid == %d'", session,
-                         (int) getpid ());
-  g_free (run (cmd));
-  g_free (cmd);
-  wait_registered ();
-  cmd = g_strdup_printf ("lttng start %s", session);
-  g_free (run (cmd));
-  g_free (cmd);
-
+  capture = trace_capture_start ("mlrt-core-test", dir);
   workload ();
-
-  cmd = g_strdup_printf ("lttng stop %s", session);
-  g_free (run (cmd));
-  g_free (cmd);
-  cmd = g_strdup_printf ("lttng destroy %s", session);
-  out = run (cmd);
-  g_free (out);
-  g_free (cmd);
-
-  events = read_trace (dir);
+  events = trace_capture_stop (capture);
   check_events (events);
-  for (guint i = 0; i < events->len; i++)
-    {
-      Event *e = events->pdata[i];
-      g_free (e->name);
-      g_free (e->line);
-      g_free (e);
-    }
-  g_ptr_array_free (events, TRUE);
+  g_ptr_array_unref (events);
   g_free (dir);
-  g_free (session);
 }
 
 int

@@ -12,11 +12,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "mlrt/mlrt.h"
 #include "pkg-writer.h"
 #include "style-model.h"
+#include "trace-capture.h"
 #include "units-test.h"
 
 #define N_PIXELS (3 * STYLE_SIZE * STYLE_SIZE)
@@ -39,18 +39,9 @@ static MlrtModel *
 load (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
       double *ms)
 {
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
   double start = now_ms ();
+  MlrtModel *model = units_load (path, units, placement, tmp);
 
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.cache_dir = tmp;
-  config.placement = placement;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("loading %s for %s: %s", path, mlrt_compute_units_name (units),
-             error.message);
   if (ms)
     *ms = now_ms () - start;
   return model;
@@ -236,125 +227,16 @@ test_cheapest_plan (void)
 
 /* ---- the trace ---- */
 
-typedef struct {
-  char *name;               /* "compute_begin", ... */
-  guint64 ts;               /* CLOCK_MONOTONIC ns */
-  char *line;
-} Event;
-
-static char *
-run (const char *cmd)
-{
-  char *out = NULL, *err = NULL;
-  int status = 0;
-  GError *error = NULL;
-
-  if (!g_spawn_command_line_sync (cmd, &out, &err, &status, &error))
-    g_error ("%s: %s", cmd, error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s%s", cmd, out, err);
-  g_free (err);
-  return out;
-}
-
-static void
-lttng (const char *format, const char *session, int pid)
-{
-  char *cmd = g_strdup_printf (format, session, pid);
-
-  g_free (run (cmd));
-  g_free (cmd);
-}
-
-/* A field of a babeltrace2 text line (enum label, string or integer). */
-static char *
-field (const Event *e, const char *key)
-{
-  char *pat = g_strdup_printf (" %s = ", key);
-  const char *at = strstr (e->line, pat), *end;
-
-  if (!at)
-    g_error ("no field %s in %s", key, e->line);
-  at += strlen (pat);
-  g_free (pat);
-  if (*at == '(')
-    at = strchr (at, '"');
-  if (*at == '"')
-    end = strchr (++at, '"');
-  else
-    end = at + strspn (at, "0123456789");
-  return g_strndup (at, (gsize) (end - at));
-}
-
-static guint64
-u64 (const Event *e, const char *key)
-{
-  char *v = field (e, key);
-  guint64 n = g_ascii_strtoull (v, NULL, 10);
-
-  g_free (v);
-  return n;
-}
-
-static gboolean
-is (const Event *e, const char *key, const char *want)
-{
-  char *v = field (e, key);
-  gboolean same = g_strcmp0 (v, want) == 0;
-
-  g_free (v);
-  return same;
-}
-
-static GPtrArray *
-read_trace (const char *dir)
-{
-  char *cmd = g_strdup_printf ("babeltrace2 --clock-cycles %s", dir);
-  char *text = run (cmd);
-  char **lines = g_strsplit (text, "\n", -1);
-  GPtrArray *events = g_ptr_array_new ();
-
-  for (char **l = lines; *l; l++)
-    {
-      const char *at = strstr (*l, " mlrt:");
-      Event *e;
-
-      if (!at || (*l)[0] != '[')
-        continue;
-      e = g_new0 (Event, 1);
-      e->ts = g_ascii_strtoull (*l + 1, NULL, 10);
-      at += 6;
-      e->name = g_strndup (at, strcspn (at, ":"));
-      e->line = g_strdup (*l);
-      g_ptr_array_add (events, e);
-    }
-  g_strfreev (lines);
-  g_free (text);
-  g_free (cmd);
-  return events;
-}
-
-static const Event *
-find (GPtrArray *events, const char *name, const char *key, guint64 value)
-{
-  for (guint i = 0; i < events->len; i++)
-    {
-      const Event *e = events->pdata[i];
-      if (strcmp (e->name, name) == 0 && u64 (e, key) == value)
-        return e;
-    }
-  return NULL;
-}
-
 /* The span of model `model`'s `activity`. */
-static const Event *
+static const TraceEvent *
 activity (GPtrArray *events, const char *model, const char *what)
 {
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *e = events->pdata[i];
+      const TraceEvent *e = events->pdata[i];
       if (strcmp (e->name, "activity_begin") == 0
-          && is (e, "activity", what) && is (e, "model_name", model))
+          && trace_is (e, "activity", what)
+          && trace_is (e, "model_name", model))
         return e;
     }
   g_error ("no %s span of %s in the trace", what, model);
@@ -363,26 +245,28 @@ activity (GPtrArray *events, const char *model, const char *what)
 /* The compute requests under span `parent`, each closed inside it; adds
  * their units to `units`. */
 static int
-children (GPtrArray *events, const Event *parent, GString *units)
+children (GPtrArray *events, const TraceEvent *parent, GString *units)
 {
-  guint64 id = u64 (parent, "span_id");
-  const Event *pend = find (events, "activity_end", "span_id", id);
+  guint64 id = trace_u64 (parent, "span_id");
+  const TraceEvent *pend = trace_find (events, "activity_end", "span_id",
+                                          id);
   int n = 0;
 
   g_assert_nonnull (pend);
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *b = events->pdata[i], *end;
+      const TraceEvent *b = events->pdata[i], *end;
       char *unit;
 
       if (strcmp (b->name, "compute_begin") != 0
-          || u64 (b, "parent_id") != id)
+          || trace_u64 (b, "parent_id") != id)
         continue;
-      end = find (events, "compute_end", "span_id", u64 (b, "span_id"));
+      end = trace_find (events, "compute_end", "span_id",
+                        trace_u64 (b, "span_id"));
       g_assert_nonnull (end);
       g_assert_cmpuint (b->ts, >=, parent->ts);
       g_assert_cmpuint (end->ts, <=, pend->ts);
-      unit = field (b, "unit");
+      unit = trace_field (b, "unit");
       if (units && !strstr (units->str, unit))
         g_string_append_printf (units, " %s", unit);
       g_free (unit);
@@ -392,59 +276,28 @@ children (GPtrArray *events, const Event *parent, GString *units)
 }
 
 static void
-wait_registered (void)
-{
-  char *pid = g_strdup_printf ("[pid: %d]", (int) getpid ());
-  char *alt = g_strdup_printf ("PID: %d ", (int) getpid ());
-
-  for (int i = 0; i < 100; i++)
-    {
-      char *apps = run ("lttng list -u");
-      gboolean found = strstr (apps, pid) || strstr (apps, alt);
-      g_free (apps);
-      if (found)
-        break;
-      g_usleep (50000);
-    }
-  g_free (pid);
-  g_free (alt);
-}
-
-static void
 test_measure_trace (void)
 {
   char *path = style_model_write (tmp, "measure-trace", "float32",
                                   STYLE_DECODER_TRANSPOSE, 33);
   char *cpath = style_model_write (tmp, "measure-cpu", "float32",
                                    STYLE_DECODER_TRANSPOSE, 34);
-  char *session, *dir, *cmd;
+  char *dir;
+  TraceCapture *capture;
   GString *units = g_string_new (NULL);
   MlrtModel *all, *cpu;
   GPtrArray *events;
   float out[N_PIXELS];
   int pairs, n;
 
-  if (!g_find_program_in_path ("lttng")
-      || !g_find_program_in_path ("babeltrace2"))
-    {
-      g_test_skip ("lttng or babeltrace2 not installed");
-      return;
-    }
-  session = g_strdup_printf ("mlrt-measure-test-%d", (int) getpid ());
+  if (!trace_capture_available ())
+    return;
   dir = g_build_filename (tmp, "trace", NULL);
-  cmd = g_strdup_printf ("lttng create %s --output=%s", session, dir);
-  g_free (run (cmd));
-  g_free (cmd);
-  lttng ("lttng enable-event -u -s %s 'mlrt:*' --filter '$ctx.vpid == %d'",
-         session, (int) getpid ());
-  wait_registered ();
-  lttng ("lttng start %s", session, 0);
+  capture = trace_capture_start ("mlrt-measure-test", dir);
   all = load (path, MLRT_COMPUTE_ALL, MLRT_PLACEMENT_MEASURED, NULL);
   cpu = load (cpath, MLRT_COMPUTE_CPU_ONLY, MLRT_PLACEMENT_MEASURED, NULL);
   predict (all, out);
-  lttng ("lttng stop %s", session, 0);
-  lttng ("lttng destroy %s", session, 0);
-  events = read_trace (dir);
+  events = trace_capture_stop (capture);
 
   /* One or two requests per measured pair, on every unit, in the load. */
   pairs = check_measured (all);
@@ -465,7 +318,7 @@ test_measure_trace (void)
   g_string_free (units, TRUE);
   mlrt_model_unload (all);
   mlrt_model_unload (cpu);
-  g_free (session);
+  g_ptr_array_unref (events);
   g_free (dir);
   g_free (path);
   g_free (cpath);

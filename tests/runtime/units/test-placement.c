@@ -36,23 +36,12 @@ static const MlrtComputeUnits settings[] = {
   MLRT_COMPUTE_ALL,
 };
 
+/* The cost models' plan, known in advance, so that every unit gets work;
+ * measured placement has its own tests (test-measure.c). */
 static MlrtModel *
 load (const char *path, MlrtComputeUnits units)
 {
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
-
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.cache_dir = tmp;
-  /* The cost models' plan, known in advance, so that every unit gets
-   * work; measured placement has its own tests (test-measure.c). */
-  config.placement = MLRT_PLACEMENT_ESTIMATED;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("loading %s for %s: %s", path, mlrt_compute_units_name (units),
-             error.message);
-  return model;
+  return units_load (path, units, MLRT_PLACEMENT_ESTIMATED, tmp);
 }
 
 /* Predicts on `image` (from `in_buffer` when given, into `out_buffer` when

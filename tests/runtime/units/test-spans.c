@@ -14,116 +14,16 @@
  */
 #include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mlrt/mlrt.h"
 #include "pkg-writer.h"
 #include "style-model.h"
+#include "trace-capture.h"
+#include "units-test.h"
 
 #define N_PIXELS (3 * STYLE_SIZE * STYLE_SIZE)
 
 static char *tmp;
-
-typedef struct {
-  char *name;               /* "data_begin", ... */
-  guint64 ts;               /* CLOCK_MONOTONIC ns */
-  char *line;
-} Event;
-
-static char *
-run (const char *cmd)
-{
-  char *out = NULL, *err = NULL;
-  int status = 0;
-  GError *error = NULL;
-
-  if (!g_spawn_command_line_sync (cmd, &out, &err, &status, &error))
-    g_error ("%s: %s", cmd, error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s%s", cmd, out, err);
-  g_free (err);
-  return out;
-}
-
-/* A field of a babeltrace2 text line (enum label, string or integer). */
-static char *
-field (const Event *e, const char *key)
-{
-  char *pat = g_strdup_printf (" %s = ", key);
-  const char *at = strstr (e->line, pat), *end;
-
-  if (!at)
-    g_error ("no field %s in %s", key, e->line);
-  at += strlen (pat);
-  g_free (pat);
-  if (*at == '(')
-    at = strchr (at, '"');
-  if (*at == '"')
-    end = strchr (++at, '"');
-  else
-    end = at + strspn (at, "0123456789");
-  return g_strndup (at, (gsize) (end - at));
-}
-
-static guint64
-u64 (const Event *e, const char *key)
-{
-  char *v = field (e, key);
-  guint64 n = g_ascii_strtoull (v, NULL, 10);
-
-  g_free (v);
-  return n;
-}
-
-static gboolean
-is (const Event *e, const char *key, const char *want)
-{
-  char *v = field (e, key);
-  gboolean same = g_strcmp0 (v, want) == 0;
-
-  g_free (v);
-  return same;
-}
-
-static GPtrArray *
-read_trace (const char *dir)
-{
-  char *cmd = g_strdup_printf ("babeltrace2 --clock-cycles %s", dir);
-  char *text = run (cmd);
-  char **lines = g_strsplit (text, "\n", -1);
-  GPtrArray *events = g_ptr_array_new ();
-
-  for (char **l = lines; *l; l++)
-    {
-      const char *at = strstr (*l, " mlrt:");
-      Event *e;
-
-      if (!at || (*l)[0] != '[')
-        continue;
-      e = g_new0 (Event, 1);
-      e->ts = g_ascii_strtoull (*l + 1, NULL, 10);
-      at += 6;
-      e->name = g_strndup (at, strcspn (at, ":"));
-      e->line = g_strdup (*l);
-      g_ptr_array_add (events, e);
-    }
-  g_strfreev (lines);
-  g_free (text);
-  g_free (cmd);
-  return events;
-}
-
-static const Event *
-find (GPtrArray *events, const char *name, guint64 span)
-{
-  for (guint i = 0; i < events->len; i++)
-    {
-      const Event *e = events->pdata[i];
-      if (strcmp (e->name, name) == 0 && u64 (e, "span_id") == span)
-        return e;
-    }
-  return NULL;
-}
 
 /* The predict spans of model `name`, in order. */
 static GArray *
@@ -133,11 +33,12 @@ predictions (GPtrArray *events, const char *name)
 
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *e = events->pdata[i];
+      const TraceEvent *e = events->pdata[i];
       if (strcmp (e->name, "activity_begin") == 0
-          && is (e, "activity", "predict") && is (e, "model_name", name))
+          && trace_is (e, "activity", "predict")
+          && trace_is (e, "model_name", name))
         {
-          guint64 id = u64 (e, "span_id");
+          guint64 id = trace_u64 (e, "span_id");
           g_array_append_val (ids, id);
         }
     }
@@ -152,11 +53,12 @@ count_data (GPtrArray *events, guint64 predict, const char *op,
 
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *e = events->pdata[i];
+      const TraceEvent *e = events->pdata[i];
       if (strcmp (e->name, "data_begin") == 0
-          && u64 (e, "parent_id") == predict && is (e, "op", op)
-          && (!unit || is (e, "unit", unit)) && (!src || is (e, "src_type", src))
-          && (!dst || is (e, "dst_type", dst)))
+          && trace_u64 (e, "parent_id") == predict && trace_is (e, "op", op)
+          && (!unit || trace_is (e, "unit", unit))
+          && (!src || trace_is (e, "src_type", src))
+          && (!dst || trace_is (e, "dst_type", dst)))
         n++;
     }
   return n;
@@ -165,20 +67,22 @@ count_data (GPtrArray *events, guint64 predict, const char *op,
 /* The NPU's layer spans, emitted by its device thread: one per layer of
  * the request, each closed, inside the request. */
 static void
-check_npu_layers (GPtrArray *events, const Event *b, const Event *end)
+check_npu_layers (GPtrArray *events, const TraceEvent *b,
+                  const TraceEvent *end)
 {
-  guint64 span = u64 (b, "span_id");
-  guint64 n = u64 (b, "last_layer") - u64 (b, "first_layer") + 1;
+  guint64 span = trace_u64 (b, "span_id");
+  guint64 n = trace_u64 (b, "last_layer") - trace_u64 (b, "first_layer") + 1;
   guint64 seen = 0;
 
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *l = events->pdata[i], *le;
+      const TraceEvent *l = events->pdata[i], *le;
       if (strcmp (l->name, "layer_begin") != 0
-          || u64 (l, "parent_id") != span)
+          || trace_u64 (l, "parent_id") != span)
         continue;
-      g_assert_true (is (l, "unit", "npu"));
-      le = find (events, "layer_end", u64 (l, "span_id"));
+      g_assert_true (trace_is (l, "unit", "npu"));
+      le = trace_find (events, "layer_end", "span_id",
+                       trace_u64 (l, "span_id"));
       g_assert_nonnull (le);
       g_assert_cmpuint (l->ts, >=, b->ts);
       g_assert_cmpuint (le->ts, <=, end->ts);
@@ -196,29 +100,30 @@ check_compute (GPtrArray *events, guint64 predict, const char *units)
 
   for (guint i = 0; i < events->len; i++)
     {
-      const Event *b = events->pdata[i], *end;
+      const TraceEvent *b = events->pdata[i], *end;
       char *unit;
       guint64 span;
       int busy = 0;
 
       if (strcmp (b->name, "compute_begin") != 0
-          || u64 (b, "parent_id") != predict)
+          || trace_u64 (b, "parent_id") != predict)
         continue;
-      span = u64 (b, "span_id");
-      unit = field (b, "unit");
+      span = trace_u64 (b, "span_id");
+      unit = trace_field (b, "unit");
       g_string_append_printf (seen, "%s%s", seen->len ? " " : "", unit);
-      end = find (events, "compute_end", span);
+      end = trace_find (events, "compute_end", "span_id", span);
       g_assert_nonnull (end);
       for (guint j = 0; j < events->len; j++)
         {
-          const Event *d = events->pdata[j];
+          const TraceEvent *d = events->pdata[j];
           if (strcmp (d->name, "device_busy") != 0
-              || u64 (d, "parent_id") != span)
+              || trace_u64 (d, "parent_id") != span)
             continue;
-          g_assert_true (is (d, "unit", unit));
-          g_assert_cmpuint (u64 (d, "start_ns"), <=, u64 (d, "end_ns"));
-          g_assert_cmpuint (u64 (d, "start_ns"), >=, b->ts);
-          g_assert_cmpuint (u64 (d, "end_ns"), <=, end->ts);
+          g_assert_true (trace_is (d, "unit", unit));
+          g_assert_cmpuint (trace_u64 (d, "start_ns"), <=,
+                            trace_u64 (d, "end_ns"));
+          g_assert_cmpuint (trace_u64 (d, "start_ns"), >=, b->ts);
+          g_assert_cmpuint (trace_u64 (d, "end_ns"), <=, end->ts);
           busy++;
         }
       if (strcmp (unit, "cpu") == 0)
@@ -233,22 +138,12 @@ check_compute (GPtrArray *events, guint64 predict, const char *units)
   g_string_free (seen, TRUE);
 }
 
+/* The cost models' plan, known in advance, so that every unit gets work;
+ * measured placement has its own tests (test-measure.c). */
 static MlrtModel *
 load (const char *path, MlrtComputeUnits units)
 {
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
-
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.cache_dir = tmp;
-  /* The cost models' plan, known in advance, so that every unit gets
-   * work; measured placement has its own tests (test-measure.c). */
-  config.placement = MLRT_PLACEMENT_ESTIMATED;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("%s", error.message);
-  return model;
+  return units_load (path, units, MLRT_PLACEMENT_ESTIMATED, tmp);
 }
 
 /* The units of the model's segments, space separated. */
@@ -335,28 +230,9 @@ predict_half (MlrtModel *model, gboolean shared)
 }
 
 static void
-wait_registered (void)
-{
-  char *pid = g_strdup_printf ("[pid: %d]", (int) getpid ());
-  char *alt = g_strdup_printf ("PID: %d ", (int) getpid ());
-
-  for (int i = 0; i < 100; i++)
-    {
-      char *apps = run ("lttng list -u");
-      gboolean found = strstr (apps, pid) || strstr (apps, alt);
-      g_free (apps);
-      if (found)
-        break;
-      g_usleep (50000);
-    }
-  g_free (pid);
-  g_free (alt);
-}
-
-static void
 test_unit_spans (void)
 {
-  char *session, *dir, *cmd, *all_units, *gpu_units;
+  char *dir, *all_units, *gpu_units;
   char *pt = style_model_write (tmp, "spans-all", "float32",
                                 STYLE_DECODER_TRANSPOSE, 21);
   char *pg = style_model_write (tmp, "spans-gpu", "float32",
@@ -368,15 +244,12 @@ test_unit_spans (void)
   MlrtModel *mnpu = load (ph, MLRT_COMPUTE_CPU_AND_NPU);
   MlrtBuffer *in_buf = mlrt_buffer_new (N_PIXELS * sizeof (float), NULL);
   MlrtBuffer *out_buf = mlrt_buffer_new (N_PIXELS * sizeof (float), NULL);
+  TraceCapture *capture;
   GPtrArray *events;
   GArray *ids;
 
-  if (!g_find_program_in_path ("lttng")
-      || !g_find_program_in_path ("babeltrace2"))
-    {
-      g_test_skip ("lttng or babeltrace2 not installed");
-      return;
-    }
+  if (!trace_capture_available ())
+    return;
   all_units = segment_units (mall);
   gpu_units = segment_units (mgpu);
   g_test_message ("all: %s; cpu-and-gpu: %s", all_units, gpu_units);
@@ -384,20 +257,8 @@ test_unit_spans (void)
   g_assert_nonnull (strstr (all_units, "gpu"));
   g_assert_cmpstr (gpu_units, ==, "gpu");
 
-  session = g_strdup_printf ("mlrt-units-test-%d", (int) getpid ());
   dir = g_build_filename (tmp, "trace", NULL);
-  cmd = g_strdup_printf ("lttng create %s --output=%s", session, dir);
-  g_free (run (cmd));
-  g_free (cmd);
-  cmd = g_strdup_printf ("lttng enable-event -u -s %s 'mlrt:*' "
-                         "--filter '$ctx.vpid == %d'", session,
-                         (int) getpid ());
-  g_free (run (cmd));
-  g_free (cmd);
-  wait_registered ();
-  cmd = g_strdup_printf ("lttng start %s", session);
-  g_free (run (cmd));
-  g_free (cmd);
+  capture = trace_capture_start ("mlrt-units-test", dir);
 
   predict (mall, NULL, NULL);
   predict (mgpu, NULL, NULL);
@@ -405,13 +266,7 @@ test_unit_spans (void)
   predict_half (mnpu, FALSE);
   predict_half (mnpu, TRUE);
 
-  cmd = g_strdup_printf ("lttng stop %s", session);
-  g_free (run (cmd));
-  g_free (cmd);
-  cmd = g_strdup_printf ("lttng destroy %s", session);
-  g_free (run (cmd));
-  g_free (cmd);
-  events = read_trace (dir);
+  events = trace_capture_stop (capture);
   g_assert_cmpuint (events->len, >, 0);
 
   /* all: NPU, GPU and back, with fp32 -> fp16 conversions at the NPU */
@@ -466,7 +321,7 @@ test_unit_spans (void)
     }
   g_array_free (ids, TRUE);
 
-  g_ptr_array_free (events, TRUE);
+  g_ptr_array_unref (events);
   mlrt_buffer_unref (in_buf);
   mlrt_buffer_unref (out_buf);
   mlrt_model_unload (mall);
@@ -475,7 +330,6 @@ test_unit_spans (void)
   g_free (ph);
   g_free (all_units);
   g_free (gpu_units);
-  g_free (session);
   g_free (dir);
   g_free (pt);
   g_free (pg);

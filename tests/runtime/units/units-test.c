@@ -138,3 +138,21 @@ units_print_figures (void)
                     *(double *) g_hash_table_lookup (figures, l->data));
   g_list_free (keys);
 }
+
+MlrtModel *
+units_load (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
+            const char *cache_dir)
+{
+  MlrtConfiguration config;
+  MlrtModel *model = NULL;
+  MlrtError error = { 0 };
+
+  mlrt_configuration_init (&config);
+  config.compute_units = units;
+  config.cache_dir = cache_dir;
+  config.placement = placement;
+  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
+    g_error ("loading %s for %s: %s", path, mlrt_compute_units_name (units),
+             error.message);
+  return model;
+}

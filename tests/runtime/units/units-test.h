@@ -1,7 +1,7 @@
 /*
  * units-test.h: helpers shared by the GPU and NPU unit tests: random
- * tensors and shapes, and the closeness check with the error figure it
- * reports.
+ * tensors and shapes, the closeness check with the error figure it
+ * reports, and loading a model for a compute-unit setting.
  */
 #ifndef MLRT_UNITS_TEST_H
 #define MLRT_UNITS_TEST_H
@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "cpu/kernels.h"
+#include "mlrt/mlrt.h"
 
 /* n floats uniform in [lo, hi), g_free() them. */
 float *units_random (size_t n, float lo, float hi);
@@ -32,6 +33,11 @@ void units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
  * logs the figure and keeps the worst per label for the summary. */
 double units_check (const char *label, const float *got, const float *ref,
                     size_t n, double rtol);
+
+/* Loads `path` for `units` with `placement`, compiling into `cache_dir`;
+ * fails the test, naming the file and the units, when the load fails. */
+MlrtModel *units_load (const char *path, MlrtComputeUnits units,
+                       MlrtPlacement placement, const char *cache_dir);
 
 /* Prints "label worst-error" lines of everything checked so far. */
 void units_print_figures (void);

@@ -1,8 +1,8 @@
 /*
  * layer-params.h: a layer of the runtime's spec (mlrt-internal.h) turned
- * into the parameter blocks of cpu/kernels.h, for the GPU and NPU units
- * (gpu-unit.c, npu-unit.c), which both speak those blocks. Inline so each
- * unit stays one translation unit away from the other.
+ * into the parameter blocks of cpu/kernels.h, for the compute units that
+ * all speak those blocks (unit-cpu.c, gpu/gpu-unit.c, npu/npu-unit.c).
+ * Inline so each unit stays one translation unit away from the others.
  */
 #ifndef MLRT_LAYER_PARAMS_H
 #define MLRT_LAYER_PARAMS_H
