@@ -86,8 +86,7 @@ ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units)
   MlrtError error = { 0 };
   if (mlrt_compute_units_from_name (arg, units, &error) != MLRT_OK)
     {
-      fprintf (stderr, "%s: --compute-units: %s (expected cpu-only, "
-               "cpu-and-gpu, cpu-and-npu or all)\n", prog, error.message);
+      fprintf (stderr, "%s: --compute-units: %s\n", prog, error.message);
       return -1;
     }
   return 0;
