@@ -187,7 +187,7 @@ typedef enum {
 typedef struct {
   MlrtComputeUnits compute_units;
   const char *cache_dir;           /* NULL: as for mlrt_compile() */
-  MlrtPlacement placement;         /* added after 0.1 */
+  MlrtPlacement placement;
 } MlrtConfiguration;
 
 /* Defaults: all units, default cache, default placement. */
@@ -272,7 +272,6 @@ typedef struct {
   int supported[MLRT_N_UNITS];
   const char *unsupported_reason[MLRT_N_UNITS];
   double estimated_cost_us[MLRT_N_UNITS];
-  /* Added after 0.1. */
   int measured[MLRT_N_UNITS];
   double model_estimate_us[MLRT_N_UNITS];
 } MlrtLayerPlan;
