@@ -85,12 +85,15 @@ read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int64_t min_dur,
   by_start_rows = n_short + (double) kind->count * kind->long_dur_ns
                             / trace_ns;
   by_dur_rows = min_dur > 0 ? (double) kind->total_ns / min_dur : 1e300;
-  if (tl->has_dur_index && by_dur_rows < by_start_rows)
+  if (tl->has_dur_index && min_dur >= MLS_DUR_INDEX_NS
+      && by_dur_rows < by_start_rows)
     return run_span_query (tl, by_model ? tl->by_dur_model : tl->by_dur_all,
                            q, 0, min_dur, 0, span_func, data, error);
 
   /* By start time from the 64th longest duration before the range, then
-   * the few longer spans by duration. */
+   * the few longer spans by duration: long_dur_ns is at least
+   * MLS_DUR_INDEX_NS - 1 when some span is longer (load_kind_extents), so
+   * span_kind_dur holds them all. */
   rows = run_span_query (tl, by_model ? tl->by_start_model : tl->by_start_all,
                          q, q->start_ns - kind->long_dur_ns, min_dur,
                          kind->long_dur_ns, span_func, data, error);

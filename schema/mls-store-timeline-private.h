@@ -11,6 +11,16 @@
 
 #define MLS_BUCKET_NS(level) (1000LL << (2 * (level)))
 
+/* schema.sql's span_kind_dur holds only spans at least this long (the
+ * level-3 bucket). SQLite uses a partial index only for a WHERE that
+ * repeats its condition literally: the by-duration queries carry
+ * MLS_DUR_INDEX_WHERE, and run only for durations the index holds. */
+#define MLS_DUR_INDEX_LEVEL 3
+#define MLS_DUR_INDEX_NS MLS_BUCKET_NS (MLS_DUR_INDEX_LEVEL)
+#define MLS_DUR_INDEX_WHERE "dur_ns >= 64000"
+_Static_assert (MLS_DUR_INDEX_NS == 64000,
+                "MLS_DUR_INDEX_WHERE must name MLS_DUR_INDEX_NS");
+
 typedef struct {
   int kind_id;
   int64_t model_id;         /* 0: spans without a model */

@@ -87,6 +87,26 @@ load_kinds (MlsTimeline *tl, MlsError *error)
   return 0;
 }
 
+/* The 64th longest duration: longer spans are read by duration, so a few
+ * very long ones (a crashed app's incomplete spans) do not widen every
+ * time-range scan. span_kind_dur holds only spans of at least
+ * MLS_DUR_INDEX_NS: when fewer than 64 are that long, all shorter spans
+ * must be read by start time, so the scan reaches back by the longest
+ * duration the index lacks, at most MLS_DUR_INDEX_NS - 1. */
+static int64_t
+long_duration (MlsTimeline *tl, const MlsTimelineKind *k)
+{
+  int64_t dur;
+
+  if (!tl->has_dur_index || k->max_dur_ns < MLS_DUR_INDEX_NS)
+    return k->max_dur_ns;
+  dur = query_int (tl, "SELECT dur_ns FROM span INDEXED BY span_kind_dur"
+                   " WHERE kind_id = ?1 AND " MLS_DUR_INDEX_WHERE
+                   " ORDER BY dur_ns DESC LIMIT 1 OFFSET ?2",
+                   k->kind_id, 63, 0);
+  return dur >= MLS_DUR_INDEX_NS ? dur : MLS_DUR_INDEX_NS - 1;
+}
+
 /* Depth range and time range per kind: each a few index probes. Depth is
  * sampled from the kind's first spans; spans deeper than the sample are
  * drawn in its deepest row. */
@@ -113,14 +133,7 @@ load_kind_extents (MlsTimeline *tl)
       end = query_int (tl, "SELECT max (end_ns) FROM span WHERE kind_id = ?1"
                        " AND start_ns >= ?2", k->kind_id,
                        last - k->max_dur_ns, last);
-      /* The 64th longest duration: longer spans are read by duration, so
-       * a few very long ones (a crashed app's incomplete spans) do not
-       * widen every time-range scan. */
-      k->long_dur_ns = tl->has_dur_index
-        ? query_int (tl, "SELECT dur_ns FROM span INDEXED BY span_kind_dur"
-                     " WHERE kind_id = ?1 ORDER BY dur_ns DESC"
-                     " LIMIT 1 OFFSET ?2", k->kind_id, 63, k->max_dur_ns)
-        : k->max_dur_ns;
+      k->long_dur_ns = long_duration (tl, k);
       if (first < tl->start_ns)
         tl->start_ns = first;
       if (end > tl->end_ns)
@@ -259,10 +272,12 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
     {
       tl->by_dur_all = prepare (tl, SPAN_COLUMNS
         "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= ?5"
+        " AND " MLS_DUR_INDEX_WHERE
         " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 ORDER BY start_ns",
         error);
       tl->by_dur_model = prepare (tl, SPAN_COLUMNS
         "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= ?5"
+        " AND " MLS_DUR_INDEX_WHERE
         " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND model_id IS ?6"
         " ORDER BY start_ns", error);
       if (!tl->by_dur_all || !tl->by_dur_model)
@@ -285,9 +300,13 @@ mls_timeline_new (MlsStore *store, MlsError *error)
                 "PRAGMA cache_size = -65536;", NULL, NULL, NULL);
   tl->max_level = (int) query_int (tl, "SELECT max (level) FROM span_summary"
                                    " WHERE ?1 = ?1 AND ?2 = ?2", 0, 0, -1);
+  /* A file without span_kind_dur is read by start time only; one whose
+   * index is partial on another bound would fail to prepare. */
   tl->has_dur_index = query_int (tl, "SELECT count (*) FROM sqlite_master"
                                  " WHERE type = 'index' AND name ="
-                                 " 'span_kind_dur' AND ?1 = ?1 AND ?2 = ?2",
+                                 " 'span_kind_dur' AND (sql NOT LIKE '%WHERE%'"
+                                 " OR sql LIKE '%WHERE " MLS_DUR_INDEX_WHERE
+                                 "') AND ?1 = ?1 AND ?2 = ?2",
                                  0, 0, 0) > 0;
   if (load_kinds (tl, error) < 0 || load_models (tl, error) < 0
       || load_lost (tl, error) < 0 || prepare_lane_queries (tl, error) < 0)
