@@ -268,15 +268,18 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
     error);
   if (!tl->by_start_all || !tl->by_start_model || !tl->buckets)
     return -1;
+  /* +?5, not ?5: SQLite weighs a bare parameter against the partial
+   * index's own bound, and would then prepare the statement again each
+   * time ?5 is bound to another value. */
   if (tl->has_dur_index)
     {
       tl->by_dur_all = prepare (tl, SPAN_COLUMNS
-        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= ?5"
+        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
         " AND " MLS_DUR_INDEX_WHERE
         " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 ORDER BY start_ns",
         error);
       tl->by_dur_model = prepare (tl, SPAN_COLUMNS
-        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= ?5"
+        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
         " AND " MLS_DUR_INDEX_WHERE
         " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND model_id IS ?6"
         " ORDER BY start_ns", error);
