@@ -89,7 +89,8 @@ load_kinds (MlsTimeline *tl, MlsError *error)
 
 /* The 64th longest duration: longer spans are read by duration, so a few
  * very long ones (a crashed app's incomplete spans) do not widen every
- * time-range scan. span_kind_dur holds only spans of at least
+ * time-range scan (a kind with fewer spans is read by start time
+ * alone). span_kind_dur holds only spans of at least
  * MLS_DUR_INDEX_NS: when fewer than 64 are that long, all shorter spans
  * must be read by start time, so the scan reaches back by the longest
  * duration the index lacks, at most MLS_DUR_INDEX_NS - 1. */
@@ -98,7 +99,8 @@ long_duration (MlsTimeline *tl, const MlsTimelineKind *k)
 {
   int64_t dur;
 
-  if (!tl->has_dur_index || k->max_dur_ns < MLS_DUR_INDEX_NS)
+  if (!tl->has_dur_index || k->max_dur_ns < MLS_DUR_INDEX_NS
+      || k->count < 64)
     return k->max_dur_ns;
   dur = query_int (tl, "SELECT dur_ns FROM span INDEXED BY span_kind_dur"
                    " WHERE kind_id = ?1 AND " MLS_DUR_INDEX_WHERE
