@@ -51,6 +51,30 @@ mls_bt_find_plugin (const char *name, GError **error)
   return plugin;
 }
 
+gboolean
+mls_bt_next_messages (bt_message_iterator *it, bt_message_array_const *msgs,
+                      guint64 *count,
+                      bt_graph_simple_sink_component_consume_func_status *status)
+{
+  switch (bt_message_iterator_next (it, msgs, count))
+    {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+      return TRUE;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+      *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+      return FALSE;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+      *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+      return FALSE;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+      *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+      return FALSE;
+    default:
+      *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+      return FALSE;
+    }
+}
+
 typedef struct {
   guint64 packets_ended;
 } Probe;
@@ -61,17 +85,9 @@ probe_consume (bt_message_iterator *it, void *data)
   Probe *p = data;
   bt_message_array_const msgs;
   guint64 count;
-  switch (bt_message_iterator_next (it, &msgs, &count))
-    {
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-      break;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
-    default:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
-    }
+  bt_graph_simple_sink_component_consume_func_status status;
+  if (!mls_bt_next_messages (it, &msgs, &count, &status))
+    return status;
   for (guint64 i = 0; i < count; i++)
     {
       if (bt_message_get_type (msgs[i]) == BT_MESSAGE_TYPE_PACKET_END)

@@ -379,19 +379,9 @@ consume (bt_message_iterator *it, void *data)
   Reader *r = data;
   bt_message_array_const msgs;
   guint64 count;
-  switch (bt_message_iterator_next (it, &msgs, &count))
-    {
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-      break;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
-    default:
-      return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
-    }
+  bt_graph_simple_sink_component_consume_func_status status;
+  if (!mls_bt_next_messages (it, &msgs, &count, &status))
+    return status;
   gboolean ok = TRUE;
   for (guint64 i = 0; i < count; i++)
     {

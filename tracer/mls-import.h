@@ -15,6 +15,7 @@
 #ifndef MLS_IMPORT_H
 #define MLS_IMPORT_H
 
+#include <babeltrace2/babeltrace.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdint.h>
@@ -168,6 +169,12 @@ gboolean mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
 const struct bt_plugin *mls_bt_find_plugin (const char *name, GError **error);
 /* Takes the thread's babeltrace2 error as one line (g_free). */
 char *mls_bt_take_error (void);
+/* The next batch of messages for a simple sink: TRUE with msgs / count, or
+ * FALSE with the status the sink's consume function returns (end, again or
+ * an error). */
+gboolean mls_bt_next_messages (bt_message_iterator *it,
+                               bt_message_array_const *msgs, guint64 *count,
+                               bt_graph_simple_sink_component_consume_func_status *status);
 /* Reads one trace directory to its end, only to see whether babeltrace2
  * can: returns FALSE with `why` if not, with the number of packets read
  * whole before the failure in *packets_ended. */
