@@ -367,8 +367,10 @@ enqueue_layer (GpuExec *x, const MlrtLayer *l, MlrtError *error)
     case MLRT_OP_FLATTEN:
       return mlrt_gpu_copy (r, l->name, in, out, n * sizeof (float), error);
     default:
+      /* Every op of the model format has a kernel above; an op added to
+       * the format later fails here, by name, until it gets one. */
       return mlrt_set_error (error, MLRT_ERROR_UNSUPPORTED,
-                             "layer '%s': op %s not implemented on the gpu",
+                             "layer '%s': the gpu has no kernel for op %s",
                              l->name, mlrt_op_name (l->op));
     }
 }
