@@ -43,6 +43,16 @@ static const ConvCase conv_cases[] = {
 
 /* Runs one convolution through the kernel and the reference; returns
  * whether they agreed. */
+/* Whether the kernel stayed inside the scratch it asked for. */
+static gboolean
+scratch_intact (const char *what, const float *scratch, size_t scratch_bytes)
+{
+  if (guard_intact (scratch, scratch_bytes / sizeof (float)))
+    return TRUE;
+  g_test_fail_printf ("%s: kernel overran its scratch", what);
+  return FALSE;
+}
+
 static gboolean
 check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
 {
@@ -76,11 +86,7 @@ check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
                           p.ph, p.pw, p.dh, p.dw, p.groups, p.act);
   ok = assert_close (what, out, want, n_out,
                      (size_t) (p.in_c / p.groups) * p.kh * p.kw);
-  if (ok && !guard_intact (scratch, scratch_bytes / sizeof (float)))
-    {
-      g_test_fail_printf ("%s: kernel overran its scratch", what);
-      ok = FALSE;
-    }
+  ok = ok && scratch_intact (what, scratch, scratch_bytes);
   g_free (what);
   g_free (in);
   g_free (w);
@@ -191,11 +197,7 @@ check_deconv (GRand *rng, const char *name, MlrtConvTransposeParams p,
                           p.in_h, p.in_w, p.out_c, p.out_h, p.out_w, p.kh,
                           p.kw, p.sh, p.sw, p.ph, p.pw, p.act);
   ok = assert_close (what, out, want, n_out, (size_t) p.in_c * p.kh * p.kw);
-  if (ok && !guard_intact (scratch, scratch_bytes / sizeof (float)))
-    {
-      g_test_fail_printf ("%s: kernel overran its scratch", what);
-      ok = FALSE;
-    }
+  ok = ok && scratch_intact (what, scratch, scratch_bytes);
   g_free (what);
   g_free (in);
   g_free (w);
