@@ -24,8 +24,11 @@ resolve_placement (MlrtPlacement placement)
 
   if (placement != MLRT_PLACEMENT_DEFAULT)
     return placement;
-  return env && strcmp (env, "estimated") == 0 ? MLRT_PLACEMENT_ESTIMATED
-                                               : MLRT_PLACEMENT_MEASURED;
+  if (env && strcmp (env, "estimated") == 0)
+    return MLRT_PLACEMENT_ESTIMATED;
+  if (env && strcmp (env, "priority") == 0)
+    return MLRT_PLACEMENT_PRIORITY;
+  return MLRT_PLACEMENT_MEASURED;
 }
 
 void
@@ -176,7 +179,7 @@ model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
                            (int) m->compute_units);
   m->placement = resolve_placement (config ? config->placement
                                                 : MLRT_PLACEMENT_DEFAULT);
-  if ((unsigned) m->placement > MLRT_PLACEMENT_ESTIMATED)
+  if ((unsigned) m->placement > MLRT_PLACEMENT_PRIORITY)
     return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                            "%s: invalid placement %d", origin,
                            (int) m->placement);

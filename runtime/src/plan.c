@@ -164,6 +164,23 @@ step_cost (const MlrtModel *m, const int *back, int i, int u, int v)
   return cost;
 }
 
+/* MLRT_PLACEMENT_PRIORITY: the first allowed unit that supports each
+ * layer, in the order the units are preferred. */
+static void
+choose_by_priority (const MlrtModel *m, const int *ok, int *chosen)
+{
+  static const MlrtUnit order[] = { MLRT_UNIT_NPU, MLRT_UNIT_GPU,
+                                    MLRT_UNIT_CPU };
+
+  for (size_t i = 0; i < m->spec.n_layers; i++)
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+      if (ok[i * MLRT_N_UNITS + order[k]])
+        {
+          chosen[i] = order[k];
+          break;
+        }
+}
+
 /* Fills chosen[i] with the unit of each layer: the cheapest path. */
 static MlrtStatus
 choose_units (MlrtModel *m, const int *ok, int *chosen, MlrtError *error)
@@ -257,7 +274,9 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
                                                          (MlrtUnit) u);
     }
   st = mlrt_calibrate (m, ok, error);
-  if (st == MLRT_OK)
+  if (st == MLRT_OK && m->placement == MLRT_PLACEMENT_PRIORITY)
+    choose_by_priority (m, ok, chosen);
+  else if (st == MLRT_OK)
     st = choose_units (m, ok, chosen, error);
   free (ok);
   if (st != MLRT_OK)

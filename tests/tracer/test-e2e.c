@@ -10,10 +10,10 @@
  *     conversion inside every prediction; with --fp16 --output-backing none.
  *   detect-demo --threads 4: every span's parent, model and thread right,
  *     counts exact.
- *   Compute units, planned on the units' device models
- *   (MLRT_PLACEMENT=estimated, as on a machine with a real GPU and NPU; a
- *   measured plan on this machine's PoCL and emulated NPU is mostly CPU,
- *   docs/placement.md): style-demo under `all` runs segments on the NPU
+ *   Compute units, planned by unit priority (MLRT_PLACEMENT=priority: each
+ *   layer on the NPU where it can run, else the GPU, whatever this
+ *   machine's speed; a measured plan on PoCL and the emulated NPU is mostly
+ *   CPU, docs/placement.md): style-demo under `all` runs segments on the NPU
  *   and the GPU, with busy intervals inside their requests and Float16
  *   conversions where data moves to the NPU; sharpen-demo's Gray8 model
  *   copies and converts in every prediction, Float16 data in shared
@@ -79,9 +79,9 @@ record_app (const char *app, const char *args)
 }
 
 static AppRecording *
-record_app_estimated (const char *app, const char *args)
+record_app_priority (const char *app, const char *args)
 {
-  return record_app_env (app, "MLRT_PLACEMENT=estimated", args);
+  return record_app_env (app, "MLRT_PLACEMENT=priority", args);
 }
 
 static void
@@ -251,7 +251,7 @@ assert_busy_inside (AppRecording *r, const char *lane, const char *request)
 static void
 test_units_style_all (void)
 {
-  AppRecording *r = record_app_estimated ("style-demo", "--styles 5 "
+  AppRecording *r = record_app_priority ("style-demo", "--styles 5 "
                                           "--frames 10 --compute-units all");
   g_assert_cmpint (count_kind (r, "Prediction"), ==, 10);
   g_assert_cmpint (count_in_predictions (r, "Neural Engine Compute Request",
@@ -273,7 +273,7 @@ test_units_style_all (void)
 static void
 test_units_sharpen_gray8 (void)
 {
-  AppRecording *r = record_app_estimated ("sharpen-demo", "--frames 20");
+  AppRecording *r = record_app_priority ("sharpen-demo", "--frames 20");
   g_assert_cmpint (count_in_predictions (r, "Input Conversion", NULL), ==,
                    20);
   g_assert_cmpint (count_in_predictions (r, "Output Conversion", NULL), ==,
@@ -288,7 +288,7 @@ test_units_sharpen_gray8 (void)
 static void
 test_units_sharpen_fp16_shared (void)
 {
-  AppRecording *r = record_app_estimated ("sharpen-demo", "--frames 20 "
+  AppRecording *r = record_app_priority ("sharpen-demo", "--frames 20 "
                                           "--fp16 --output-backing");
   g_assert_cmpint (count_in_predictions (r, "Neural Engine Compute Request",
                                          "npu"), ==, 20);

@@ -175,13 +175,18 @@ MlrtStatus mlrt_compile (const char *package_path, const char *cache_dir,
  * for this machine, at the price of about one pass of the network per
  * unit in each load. ESTIMATED plans on the units' cost models alone: a
  * fast load and the same plan every time, which may be wrong here.
- * DEFAULT (zero) is $MLRT_PLACEMENT ("measured" or "estimated"), else
- * MEASURED.
+ * PRIORITY ignores costs, as ONNX Runtime's execution-provider order does:
+ * each layer goes to the first allowed unit, in the order NPU, GPU, CPU,
+ * that supports it; the plan depends only on the model and the units
+ * built and present, never on this machine's speed.
+ * DEFAULT (zero) is $MLRT_PLACEMENT ("measured", "estimated" or
+ * "priority"), else MEASURED.
  */
 typedef enum {
   MLRT_PLACEMENT_DEFAULT = 0,
   MLRT_PLACEMENT_MEASURED = 1,
   MLRT_PLACEMENT_ESTIMATED = 2,
+  MLRT_PLACEMENT_PRIORITY = 3,
 } MlrtPlacement;
 
 typedef struct {

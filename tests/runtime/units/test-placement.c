@@ -41,7 +41,7 @@ static const MlrtComputeUnits settings[] = {
 static MlrtModel *
 load (const char *path, MlrtComputeUnits units)
 {
-  return units_load (path, units, MLRT_PLACEMENT_ESTIMATED, tmp);
+  return units_load (path, units, MLRT_PLACEMENT_PRIORITY, tmp);
 }
 
 /* Predicts on `image` (from `in_buffer` when given, into `out_buffer` when

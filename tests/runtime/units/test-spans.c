@@ -143,7 +143,7 @@ check_compute (GPtrArray *events, guint64 predict, const char *units)
 static MlrtModel *
 load (const char *path, MlrtComputeUnits units)
 {
-  return units_load (path, units, MLRT_PLACEMENT_ESTIMATED, tmp);
+  return units_load (path, units, MLRT_PLACEMENT_PRIORITY, tmp);
 }
 
 /* The units of the model's segments, space separated. */
