@@ -283,14 +283,17 @@ MlrtStatus mlrt_onnx_pass_pin_inputs (MlrtOnnxGraph *graph,
  * node's input. */
 MlrtStatus mlrt_onnx_pass_remove_identity (MlrtOnnxGraph *graph,
                                            MlrtError *error);
-/* One walk in topological order that folds nodes whose inputs are all
- * known (and Shape of a static tensor) into constants and gives every
- * other node's outputs their type and shape. An op with no shape rule, or
- * a rule that finds its inputs wrong, is an error naming the node; with
- * `unknown` not NULL, nodes without a rule are listed there instead (one
- * description a line) and the walk goes on. */
-MlrtStatus mlrt_onnx_pass_propagate (MlrtOnnxGraph *graph, char **unknown,
-                                     MlrtError *error);
+/* One walk in topological order that gives every node's outputs their
+ * type and shape, and folds nodes whose inputs are all known (and Shape of
+ * a static tensor) into constants. A rule that finds its inputs wrong is an
+ * error naming the node; nodes whose op has no rule are listed, all of
+ * them, in one error at the end of the walk. */
+MlrtStatus mlrt_onnx_pass_propagate (MlrtOnnxGraph *graph, MlrtError *error);
+/* Computes a node's outputs from its known inputs (its shape rule has
+ * run), storing them as its output values' constants; *folded says whether
+ * the op could. The node stays: the caller removes it. */
+MlrtStatus mlrt_onnx_node_fold (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
+                                int *folded, MlrtError *error);
 /* Drops nodes whose outputs nothing reads. */
 MlrtStatus mlrt_onnx_pass_remove_dead (MlrtOnnxGraph *graph,
                                        MlrtError *error);

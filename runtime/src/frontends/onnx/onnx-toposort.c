@@ -15,7 +15,7 @@
 static int
 is_source (const MlrtOnnxValue *v)
 {
-  return v->is_input || v->is_initializer;
+  return v->is_input || v->is_initializer || v->constant;
 }
 
 static MlrtStatus
