@@ -98,6 +98,26 @@ text_image_free (TextImage *image)
   g_free (image);
 }
 
+TextImage *
+text_image_crop (const TextImage *image, const TextBox *box, int margin)
+{
+  int x0 = CLAMP ((int) floor (box->x0) - margin, 0, image->width - 1);
+  int y0 = CLAMP ((int) floor (box->y0) - margin, 0, image->height - 1);
+  int x1 = CLAMP ((int) ceil (box->x1) + margin, x0 + 1, image->width);
+  int y1 = CLAMP ((int) ceil (box->y1) + margin, y0 + 1, image->height);
+  TextImage *crop = g_new0 (TextImage, 1);
+
+  crop->width = x1 - x0;
+  crop->height = y1 - y0;
+  crop->rgb = g_malloc ((gsize) crop->width * crop->height * 3);
+  for (int y = 0; y < crop->height; y++)
+    memcpy (crop->rgb + (gsize) y * crop->width * 3,
+            image->rgb + ((gsize) (y0 + y) * image->width + x0) * 3,
+            (gsize) crop->width * 3);
+  crop->boxes = g_new0 (TextBox, 1);
+  return crop;
+}
+
 MlrtOnnxTensor *
 text_image_det_input (const TextImage *image)
 {

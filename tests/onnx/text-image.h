@@ -35,6 +35,10 @@ typedef struct {
 TextImage *text_image_render (int width, int height, const TextLine *lines,
                               size_t n_lines);
 void text_image_free (TextImage *image);
+/* The part of an image within a line's box and `margin` pixels around it,
+ * as a detector's crop hands it to the classifier. */
+TextImage *text_image_crop (const TextImage *image, const TextBox *box,
+                            int margin);
 /* The detector's input: [1,3,H,W] float, RGB, normalised with ImageNet's
  * per-channel mean and std, as PaddleOCR's det preprocessing does. */
 MlrtOnnxTensor *text_image_det_input (const TextImage *image);
