@@ -97,6 +97,8 @@ main (int argc, char **argv)
     }
   print_values (graph, graph->outputs, graph->n_outputs, "output");
   print_ops (graph, "prepared");
+  if (mlrt_onnx_graph_check_static (graph, &error) != MLRT_OK)
+    printf ("not static: %s\n", error.message);
   for (size_t i = 0; i < n_shapes; i++)
     mlrt_onnx_input_shape_clear (&shapes[i]);
   mlrt_onnx_graph_free (graph);

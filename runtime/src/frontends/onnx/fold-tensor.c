@@ -174,35 +174,53 @@ mlrt_onnx_next_index (int64_t *index, const int64_t *dims, int rank)
   return 0;
 }
 
+/* Fills out[0] with elements of `in`: output element at multi-index i
+ * comes from in's element base + sum(i[d] * step[d]). Slice and Transpose
+ * are both this walk, with other bases and steps. */
+static MlrtStatus
+copy_strided (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
+              const MlrtOnnxTensor *in, int64_t base, const int64_t *step,
+              MlrtOnnxTensor **out, MlrtError *error)
+{
+  int64_t index[MLRT_ONNX_MAX_RANK] = { 0 };
+  size_t size = mlrt_onnx_type_size (in->type);
+
+  if ((out[0] = mlrt_onnx_fold_output (graph, node, 0, error)) == NULL)
+    return error ? error->status : MLRT_ERROR_FORMAT;
+  for (size_t i = 0; i < out[0]->count; i++)
+    {
+      int64_t from = base;
+
+      for (int d = 0; d < out[0]->rank; d++)
+        from += index[d] * step[d];
+      memcpy ((char *) out[0]->data + i * size,
+              (const char *) in->data + from * size, size);
+      mlrt_onnx_next_index (index, out[0]->dims, out[0]->rank);
+    }
+  return MLRT_OK;
+}
+
 MlrtStatus
 mlrt_onnx_fold_slice (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                       MlrtOnnxTensor **out, MlrtError *error)
 {
   const MlrtOnnxTensor *in = mlrt_onnx_in_const (graph, node, 0);
   MlrtOnnxShape shape = mlrt_onnx_tensor_shape (in);
-  int64_t strides[MLRT_ONNX_MAX_RANK], index[MLRT_ONNX_MAX_RANK] = { 0 };
+  int64_t strides[MLRT_ONNX_MAX_RANK], step[MLRT_ONNX_MAX_RANK], base = 0;
   MlrtOnnxSlice slice;
-  size_t size = mlrt_onnx_type_size (in->type);
   int known;
   MlrtStatus status = mlrt_onnx_slice_resolve (graph, node, &shape, &slice,
                                                &known, error);
 
   if (status != MLRT_OK)
     return status;
-  if ((out[0] = mlrt_onnx_fold_output (graph, node, 0, error)) == NULL)
-    return error ? error->status : MLRT_ERROR_FORMAT;
   strides_of (in, strides);
-  for (size_t i = 0; i < out[0]->count; i++)
+  for (int d = 0; d < in->rank; d++)
     {
-      int64_t from = 0;
-
-      for (int d = 0; d < in->rank; d++)
-        from += (slice.start[d] + index[d] * slice.step[d]) * strides[d];
-      memcpy ((char *) out[0]->data + i * size,
-              (const char *) in->data + from * size, size);
-      mlrt_onnx_next_index (index, out[0]->dims, out[0]->rank);
+      base += slice.start[d] * strides[d];
+      step[d] = slice.step[d] * strides[d];
     }
-  return MLRT_OK;
+  return copy_strided (graph, node, in, base, step, out, error);
 }
 
 MlrtStatus
@@ -251,22 +269,12 @@ mlrt_onnx_fold_transpose (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                           MlrtOnnxTensor **out, MlrtError *error)
 {
   const MlrtOnnxTensor *in = mlrt_onnx_in_const (graph, node, 0);
-  int64_t strides[MLRT_ONNX_MAX_RANK], index[MLRT_ONNX_MAX_RANK] = { 0 };
-  size_t n, size = mlrt_onnx_type_size (in->type);
+  int64_t strides[MLRT_ONNX_MAX_RANK], step[MLRT_ONNX_MAX_RANK];
+  size_t n;
   const int64_t *perm = mlrt_onnx_attr_ints (node, "perm", &n);
 
-  if ((out[0] = mlrt_onnx_fold_output (graph, node, 0, error)) == NULL)
-    return error ? error->status : MLRT_ERROR_FORMAT;
   strides_of (in, strides);
-  for (size_t i = 0; i < out[0]->count; i++)
-    {
-      int64_t from = 0;
-
-      for (int d = 0; d < in->rank; d++)
-        from += index[d] * strides[perm ? perm[d] : in->rank - 1 - d];
-      memcpy ((char *) out[0]->data + i * size,
-              (const char *) in->data + from * size, size);
-      mlrt_onnx_next_index (index, out[0]->dims, out[0]->rank);
-    }
-  return MLRT_OK;
+  for (int d = 0; d < in->rank; d++)
+    step[d] = strides[perm ? perm[d] : in->rank - 1 - d];
+  return copy_strided (graph, node, in, 0, step, out, error);
 }

@@ -62,8 +62,13 @@ const MlrtOnnxTensor *mlrt_onnx_in_const (const MlrtOnnxGraph *graph,
 MlrtStatus mlrt_onnx_set_output (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                  size_t i, MlrtOnnxType type,
                                  const MlrtOnnxShape *shape, MlrtError *error);
-/* Output i gets input j's type and shape: the rule of every op that keeps
- * them. */
+/* Output 0 gets `shape` and input 0's type: most ops' rule ends so. */
+MlrtStatus mlrt_onnx_set_main_output (MlrtOnnxGraph *graph,
+                                      MlrtOnnxNode *node,
+                                      const MlrtOnnxShape *shape,
+                                      MlrtError *error);
+/* Output 0 gets input 0's type and shape: the rule of every op that
+ * keeps them. */
 MlrtStatus mlrt_onnx_shape_same (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                  MlrtError *error);
 /* Numpy-style broadcast of a and b into out; 0 when they cannot. */

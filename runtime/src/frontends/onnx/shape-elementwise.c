@@ -37,44 +37,41 @@ broadcast_inputs (MlrtOnnxGraph *graph, MlrtOnnxNode *node, size_t first,
   return MLRT_OK;
 }
 
-MlrtStatus
-mlrt_onnx_shape_binary (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
-                        MlrtError *error)
+/* Output 0 takes the broadcast of every input's shape and `type`. */
+static MlrtStatus
+set_broadcast (MlrtOnnxGraph *graph, MlrtOnnxNode *node, MlrtOnnxType type,
+               MlrtError *error)
 {
   MlrtOnnxShape shape;
   MlrtStatus status = broadcast_inputs (graph, node, 0, &shape, error);
 
   if (status != MLRT_OK)
     return status;
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &shape,
-                               error);
+  return mlrt_onnx_set_output (graph, node, 0, type, &shape, error);
+}
+
+MlrtStatus
+mlrt_onnx_shape_binary (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
+                        MlrtError *error)
+{
+  return set_broadcast (graph, node, mlrt_onnx_in_type (graph, node, 0),
+                        error);
 }
 
 MlrtStatus
 mlrt_onnx_shape_compare (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                          MlrtError *error)
 {
-  MlrtOnnxShape shape;
-  MlrtStatus status = broadcast_inputs (graph, node, 0, &shape, error);
-
-  if (status != MLRT_OK)
-    return status;
-  return mlrt_onnx_set_output (graph, node, 0, MLRT_ONNX_BOOL, &shape, error);
+  return set_broadcast (graph, node, MLRT_ONNX_BOOL, error);
 }
 
+/* Where(condition, x, y) has the type of x. */
 MlrtStatus
 mlrt_onnx_shape_where (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                        MlrtError *error)
 {
-  MlrtOnnxShape shape;
-  MlrtStatus status = broadcast_inputs (graph, node, 0, &shape, error);
-
-  if (status != MLRT_OK)
-    return status;
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 1), &shape,
-                               error);
+  return set_broadcast (graph, node, mlrt_onnx_in_type (graph, node, 1),
+                        error);
 }
 
 MlrtStatus

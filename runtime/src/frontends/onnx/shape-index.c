@@ -120,9 +120,7 @@ mlrt_onnx_shape_slice (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       for (int d = 0; d < x.rank; d++)
         out.dims[d] = known ? slice.count[d] : -1;
     }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -150,7 +148,5 @@ mlrt_onnx_shape_gather (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       memcpy (out.dims + axis + idx.rank, x.dims + axis + 1,
               (x.rank - axis - 1) * sizeof *x.dims);
     }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }

@@ -49,9 +49,7 @@ mlrt_onnx_shape_matmul (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       if (b.rank > 1)
         out.dims[out.rank++] = n;
     }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -84,9 +82,7 @@ mlrt_onnx_shape_gemm (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                       || dims_differ (both.dims[1], out.dims[1])))
     return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_FORMAT,
                                  "C does not broadcast to the product");
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -108,9 +104,7 @@ mlrt_onnx_shape_reduce (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       out.rank = keep ? x.rank : -1;
       for (int d = 0; d < out.rank; d++)
         out.dims[d] = -1;
-      return mlrt_onnx_set_output (graph, node, 0,
-                                   mlrt_onnx_in_type (graph, node, 0), &out,
-                                   error);
+      return mlrt_onnx_set_main_output (graph, node, &out, error);
     }
   if (n == 0 && noop)
     {
@@ -137,7 +131,5 @@ mlrt_onnx_shape_reduce (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       out.dims[out.rank++] = x.dims[d];
     else if (keep)
       out.dims[out.rank++] = 1;
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }

@@ -104,9 +104,7 @@ mlrt_onnx_shape_conv (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       out.rank = x.rank >= 0 ? x.rank : wt.rank;
       for (int d = 0; d < out.rank; d++)
         out.dims[d] = -1;
-      return mlrt_onnx_set_output (graph, node, 0,
-                                   mlrt_onnx_in_type (graph, node, 0), &out,
-                                   error);
+      return mlrt_onnx_set_main_output (graph, node, &out, error);
     }
   if (x.rank < 3 || wt.rank != x.rank)
     return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_FORMAT,
@@ -128,9 +126,7 @@ mlrt_onnx_shape_conv (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
   out.dims[1] = wt.dims[0];
   for (int i = 0; i < w.n; i++)
     out.dims[2 + i] = window_out (&w, i, x.dims[2 + i]);
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -149,9 +145,7 @@ mlrt_onnx_shape_conv_transpose (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
   if (x.rank < 0 || wt.rank < 0)
     {
       out.rank = -1;
-      return mlrt_onnx_set_output (graph, node, 0,
-                                   mlrt_onnx_in_type (graph, node, 0), &out,
-                                   error);
+      return mlrt_onnx_set_main_output (graph, node, &out, error);
     }
   if (x.rank < 3 || wt.rank != x.rank || group <= 0
       || (x.dims[1] >= 0 && wt.dims[0] >= 0 && x.dims[1] != wt.dims[0]))
@@ -186,9 +180,7 @@ mlrt_onnx_shape_conv_transpose (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
           - (strcmp (w.auto_pad, "VALID") == 0
              ? 0 : w.pad_begin[i] + w.pad_end[i]);
     }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -211,9 +203,7 @@ mlrt_onnx_shape_pool (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
       for (int i = 0; i < w.n; i++)
         out.dims[2 + i] = window_out (&w, i, x.dims[2 + i]);
     }
-  status = mlrt_onnx_set_output (graph, node, 0,
-                                 mlrt_onnx_in_type (graph, node, 0), &out,
-                                 error);
+  status = mlrt_onnx_set_main_output (graph, node, &out, error);
   /* MaxPool's indices */
   if (status == MLRT_OK && node->n_outputs > 1)
     status = mlrt_onnx_set_output (graph, node, 1, MLRT_ONNX_INT64, &out,
@@ -233,9 +223,7 @@ mlrt_onnx_shape_global_pool (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                  out.rank);
   for (int d = 2; d < out.rank; d++)
     out.dims[d] = 1;
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -311,8 +299,8 @@ mlrt_onnx_shape_resize (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
   for (int d = 0; d < x.rank; d++)
     out.dims[d] = -1;
   if (x.rank < 0)
-    ;
-  else if (sizes && sizes->count > 0)
+    return mlrt_onnx_set_main_output (graph, node, &out, error);
+  if (sizes && sizes->count > 0)
     {
       if (sizes->count != (size_t) x.rank)
         return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_FORMAT,
@@ -336,7 +324,5 @@ mlrt_onnx_shape_resize (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
         out.dims[d] = x.dims[d] < 0 ? -1
           : (int64_t) ((double) x.dims[d] * extent * scales[d]);
       }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }

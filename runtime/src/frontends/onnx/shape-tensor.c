@@ -17,9 +17,7 @@ set_unknown (MlrtOnnxGraph *graph, MlrtOnnxNode *node, int rank,
 
   for (int d = 0; d < out.rank; d++)
     out.dims[d] = -1;
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -132,9 +130,7 @@ mlrt_onnx_shape_reshape (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                  "does not hold the input's %lld elements",
                                  (long long) (x.rank < 0 ? -1 :
                                  mlrt_onnx_dims_product (&x, 0, x.rank)));
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -155,9 +151,7 @@ mlrt_onnx_shape_flatten (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                                                  1), x.rank);
   out.dims[0] = mlrt_onnx_dims_product (&x, 0, (int) axis);
   out.dims[1] = mlrt_onnx_dims_product (&x, (int) axis, x.rank);
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 /* Marks the axes listed in ints (normalized against `rank`) in `mark`. */
@@ -210,9 +204,7 @@ mlrt_onnx_shape_squeeze (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                      "axis %d has size %lld, not 1", d,
                                      (long long) x.dims[d]);
     }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -243,9 +235,7 @@ mlrt_onnx_shape_unsqueeze (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
   free (axes);
   for (int d = 0, from = 0; d < out.rank; d++)
     out.dims[d] = mark[d] ? 1 : x.dims[from++];
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -265,9 +255,7 @@ mlrt_onnx_shape_transpose (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                  x.rank);
   for (int d = 0; d < x.rank; d++)
     out.dims[d] = x.dims[perm ? perm[d] : x.rank - 1 - d];
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
 
 MlrtStatus
@@ -311,7 +299,5 @@ mlrt_onnx_shape_concat (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                                        (long long) x.dims[d], d,
                                        (long long) out.dims[d]);
     }
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &out,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &out, error);
 }

@@ -124,14 +124,21 @@ mlrt_onnx_set_output (MlrtOnnxGraph *graph, MlrtOnnxNode *node, size_t i,
 }
 
 MlrtStatus
+mlrt_onnx_set_main_output (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
+                           const MlrtOnnxShape *shape, MlrtError *error)
+{
+  return mlrt_onnx_set_output (graph, node, 0,
+                               mlrt_onnx_in_type (graph, node, 0), shape,
+                               error);
+}
+
+MlrtStatus
 mlrt_onnx_shape_same (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
                       MlrtError *error)
 {
   MlrtOnnxShape shape = mlrt_onnx_in_shape (graph, node, 0);
 
-  return mlrt_onnx_set_output (graph, node, 0,
-                               mlrt_onnx_in_type (graph, node, 0), &shape,
-                               error);
+  return mlrt_onnx_set_main_output (graph, node, &shape, error);
 }
 
 int
