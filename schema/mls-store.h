@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 2
+#define MLS_SCHEMA_VERSION 3
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
