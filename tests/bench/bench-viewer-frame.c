@@ -65,7 +65,7 @@ ensure_trace (const char *gen, const char *name, gint64 spans)
 
 /* Median milliseconds of drawing the view, and the rows it read. */
 static double
-time_frames (MlsViewModel *vm, cairo_t *cr, int height, gint64 *rows,
+time_frames (MlsSession *vm, cairo_t *cr, int height, gint64 *rows,
              gint64 *steps)
 {
   MlsDrawStyle style;
@@ -94,16 +94,15 @@ measure (const char *path)
   gint64 t = g_get_monotonic_time (), mid;
   MlsStore *store = mls_store_open (path, &err);
   MlsTimeline *tl;
-  MlsViewModel *vm;
+  MlsSession *vm;
   cairo_surface_t *surface;
   cairo_t *cr;
   int height;
 
   if (!store || !(tl = mls_timeline_new (store, &err)))
     g_error ("%s", err.message);
-  vm = mls_view_model_new (store, tl);
-  vm->by_model = TRUE;
-  mls_view_model_relayout (vm);
+  vm = mls_session_new (store, tl);
+  mls_session_set_by_model (vm, TRUE);
   r.open_ms = (g_get_monotonic_time () - t) / 1000.0;
   for (size_t i = 0; i < mls_timeline_n_kinds (tl); i++)
     r.spans += mls_timeline_kind (tl, i)->count;
@@ -114,14 +113,12 @@ measure (const char *path)
   r.out_ms = time_frames (vm, cr, height, &r.out_rows, &r.out_steps);
   /* Where the synthetic apps are busy predicting. */
   mid = vm->trace_start + (vm->trace_end - vm->trace_start) / 10 * 9;
-  mls_view_model_set_range (vm, mid, mid + 20 * 1000000);
+  mls_session_set_visible (vm, mid, mid + 20 * 1000000);
   r.in_ms = time_frames (vm, cr, height, &r.in_rows, &r.in_steps);
 
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
-  mls_view_model_free (vm);
-  mls_timeline_free (tl);
-  mls_store_close (store);
+  g_object_unref (vm);
   return r;
 }
 

@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 
 #include "mls-palette.h"
-#include "mls-view-model.h"
+#include "mls-session-private.h"
 #include "mls-test-png.h"
 #include "mls-test-trace.h"
 
