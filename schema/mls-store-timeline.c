@@ -272,9 +272,6 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
     error);
   if (!tl->by_start_all || !tl->by_start_model || !tl->buckets)
     return -1;
-  /* +?5, not ?5: SQLite weighs a bare parameter against the partial
-   * index's own bound, and would then prepare the statement again each
-   * time ?5 is bound to another value. */
   /* One thread's spans: ?8 pid, ?9 tid, ?10 true for every model, else
    * model_id IS ?6. */
   tl->by_start_thread = prepare (tl, MLS_SPAN_COLUMNS
@@ -287,6 +284,9 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
     " AND bucket >= ?4 AND bucket < ?5", error);
   if (!tl->by_start_thread || !tl->thread_buckets)
     return -1;
+  /* +?5, not ?5: SQLite weighs a bare parameter against the partial
+   * index's own bound, and would then prepare the statement again each
+   * time ?5 is bound to another value. */
   if (tl->has_dur_index)
     {
       tl->by_dur_thread = prepare (tl, MLS_SPAN_COLUMNS

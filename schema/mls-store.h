@@ -163,6 +163,10 @@ typedef struct {
   int64_t range_end_ns;
   const int64_t *pids;      /* restrict to these processes (n_pids > 0) */
   size_t n_pids;
+  const int64_t *tids;      /* and to these threads (n_tids > 0) */
+  size_t n_tids;
+  int clip;                 /* with a range: each span's time inside it,
+                               not its whole duration */
 } MlsStatsQuery;
 
 /*
