@@ -141,6 +141,7 @@ on_handle_local_options (GApplication *app, GVariantDict *dict)
   g_variant_dict_lookup (dict, "by-model", "b", &options.by_model);
   g_variant_dict_lookup (dict, "ungrouped", "b", &options.ungrouped);
   g_variant_dict_lookup (dict, "shared", "b", &options.shared);
+  g_variant_dict_lookup (dict, "hide-pid", "^as", &options.hide_pids);
   g_variant_dict_lookup (dict, "span", "x", &options.span_id);
   return -1;
 }
@@ -157,6 +158,8 @@ static const GOptionEntry entries[] = {
     NULL },
   { "shared", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Lanes shared by every thread, overlapping spans stacked", NULL },
+  { "hide-pid", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    "Hide this process, as the process filter does (repeatable)", "PID" },
   { "span", 0, 0, G_OPTION_ARG_INT64, NULL, "Show this span's details",
     "ID" },
   { "render-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,

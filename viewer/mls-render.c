@@ -7,7 +7,6 @@
 #include <cairo.h>
 #include <stdlib.h>
 
-#include "mls-process-item.h"
 #include "mls-timeline-draw.h"
 
 #define MLS_RENDER_ERROR (g_quark_from_static_string ("mls-render-error"))
@@ -55,22 +54,6 @@ mls_render_parse_range (const char *text, gint64 *start, gint64 *end,
   return TRUE;
 }
 
-static void
-hide_processes (MlsSession *session, char **pids)
-{
-  GListModel *processes = mls_session_get_processes (session);
-
-  for (guint i = 0; pids && i < g_list_model_get_n_items (processes); i++)
-    {
-      g_autoptr (MlsProcessItem) p = g_list_model_get_item (processes, i);
-      g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                              mls_process_item_get_pid (p));
-
-      if (g_strv_contains ((const char *const *) pids, pid))
-        mls_process_item_set_visible (p, FALSE);
-    }
-}
-
 gboolean
 mls_render_png (const char *trace_path, const char *png_path,
                 const MlsRenderOptions *o, GError **error)
@@ -104,7 +87,7 @@ mls_render_png (const char *trace_path, const char *png_path,
   mls_session_set_highlight (session, o->highlight_kind,
                              o->highlight_model > 0 ? o->highlight_model : -1);
   mls_session_set_selected_span (session, o->span_id);
-  hide_processes (session, o->hide_pids);
+  mls_session_hide_processes (session, (const char *const *) o->hide_pids);
   if (o->has_range)
     mls_session_set_visible (session, session->trace_start + o->range_start,
                              session->trace_start + o->range_end);

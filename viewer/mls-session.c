@@ -515,6 +515,22 @@ mls_session_get_processes (MlsSession *self)
   return G_LIST_MODEL (self->processes);
 }
 
+void
+mls_session_hide_processes (MlsSession *self, const char *const *pids)
+{
+  GListModel *list = G_LIST_MODEL (self->processes);
+
+  for (guint i = 0; pids && i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (MlsProcessItem) p = g_list_model_get_item (list, i);
+      g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              mls_process_item_get_pid (p));
+
+      if (g_strv_contains (pids, pid))
+        mls_process_item_set_visible (p, FALSE);
+    }
+}
+
 gboolean
 mls_session_thread_visible (MlsSession *self, gint64 pid, gint64 tid)
 {

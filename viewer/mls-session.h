@@ -87,6 +87,9 @@ void mls_session_set_by_thread (MlsSession *self, gboolean by_thread);
 GListModel *mls_session_get_processes (MlsSession *self);
 gboolean mls_session_thread_visible (MlsSession *self, gint64 pid,
                                      gint64 tid);
+/* Hides the processes whose pids pids (NULL-terminated, or NULL) lists,
+ * as the filter's check buttons do: --hide-pid. */
+void mls_session_hide_processes (MlsSession *self, const char *const *pids);
 /* The pids with a visible thread and, when some threads of a shown
  * process are hidden, the visible tids (for the table's query); each
  * NULL with *n 0 when nothing is hidden. g_free them. */

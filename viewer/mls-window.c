@@ -404,6 +404,7 @@ mls_window_apply (MlsWindow *self, const MlsWindowOptions *o)
                               s->trace_start + o->sel_end);
   if (o->span_id > 0)
     mls_session_set_selected_span (s, o->span_id);
+  mls_session_hide_processes (s, (const char *const *) o->hide_pids);
   size_panes (self);
 }
 
