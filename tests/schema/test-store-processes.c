@@ -351,7 +351,8 @@ test_migrate_v1 (void)
                    SQLITE_OK);
   g_assert_null (mls_store_open (locked, &error));
   g_assert_nonnull (strstr (error.message, "schema version 1 needs "
-                            "upgrading to version 2 in place, which failed"));
+                            "upgrading to version " G_STRINGIFY (
+                              MLS_SCHEMA_VERSION) " in place, which failed"));
   g_assert_nonnull (strstr (error.message, "re-import the trace"));
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (db);
