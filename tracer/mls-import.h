@@ -164,22 +164,6 @@ gboolean mls_read_probe (const char *dir, MlsProbe *result, char **why);
  * consumed. */
 extern volatile gint64 mls_import_progress;
 
-/* ---- mls-import-writer.c ---- */
-
-typedef struct MlsSpanWriter MlsSpanWriter;
-
-MlsSpanWriter *mls_span_writer_new (MlsStore *store);
-/* Queues a span; takes `args_json` (g_free'd after writing). Fails when an
- * earlier write failed. */
-gboolean mls_span_writer_add (MlsSpanWriter *w, const MlsSpan *row,
-                              char *args_json, GError **error);
-/* Held around any other store call made while the writer runs. */
-void mls_span_writer_lock (MlsSpanWriter *w);
-void mls_span_writer_unlock (MlsSpanWriter *w);
-/* Writes what is queued and ends the thread. */
-gboolean mls_span_writer_finish (MlsSpanWriter *w, GError **error);
-void mls_span_writer_free (MlsSpanWriter *w);
-
 /* ---- mls-import-spans.c ---- */
 
 /* `facts` (may be NULL) must outlive the builder. */
