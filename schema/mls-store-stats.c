@@ -61,10 +61,11 @@ add_raw (RawRows *r, RawRow row)
 /* The spans of the runs `run_where` selects (with `r` the run) that
  * overlap [?1, ?2) (with a range): from the last block starting before
  * the range less the run's longest span, to the last starting before its
- * end. */
+ * end. CROSS JOIN keeps the runs the outer loop: each run's spans are a
+ * range of ids. */
 static const char range_spans[] =
   "SELECT r.kind_id, r.model_id, r.pid, %s, s.complete"
-  " FROM span_run r JOIN span s ON s.id BETWEEN"
+  " FROM span_run r CROSS JOIN span s ON s.id BETWEEN"
   "   ifnull ((SELECT b.first_id FROM span_block b WHERE b.run_id = r.id"
   "     AND b.start_ns < ?1 - r.max_dur_ns"
   "     ORDER BY b.start_ns DESC, b.first_id DESC LIMIT 1), r.first_id)"
@@ -76,7 +77,7 @@ static const char range_spans[] =
 
 static const char whole_spans[] =
   "SELECT r.kind_id, r.model_id, r.pid, s.dur_ns, s.complete"
-  " FROM span_run r JOIN span s ON s.id BETWEEN r.first_id AND r.last_id"
+  " FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id"
   " WHERE 1%s";
 
 /* The spans of a query, as (kind, model, pid, duration, complete); only

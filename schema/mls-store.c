@@ -175,7 +175,7 @@ static const char *const checked_tables[] = {
 static const char complete_sql[] =
   "SELECT (SELECT count (*) FROM meta WHERE key IN ('start_ns', 'end_ns',"
   "  'duration_ns', 'lost_events', 'lost_packets')) = 5"
-  " AND (NOT EXISTS (SELECT 1 FROM span)"
+  " AND (NOT EXISTS (SELECT 1 FROM span_run)"
   "      OR (EXISTS (SELECT 1 FROM span_kind_stats)"
   "          AND EXISTS (SELECT 1 FROM span_summary)))";
 
