@@ -31,15 +31,16 @@ mls_timeline_count_range (MlsTimeline *tl, const MlsLaneQuery *q,
     " AND start_ns < ?4 AND end_ns > ?5", error);
   int rc = SQLITE_ROW;
 
+  const TimelineRun *run;
+  MlsRunIter it;
+
   *count = (MlsRangeCount) { 0, 0, 0, 0 };
   if (stmt == NULL)
     return -1;
-  for (size_t r = 0; r < tl->n_runs && rc == SQLITE_ROW; r++)
+  for (mls_timeline_runs (tl, q, &it);
+       rc == SQLITE_ROW && (run = mls_timeline_next_run (tl, &it)) != NULL;)
     {
-      const TimelineRun *run = &tl->runs[r];
-
-      if (run->first_start_ns >= q->end_ns || run->max_end_ns <= q->start_ns
-          || !mls_timeline_run_matches (tl, run, q))
+      if (run->first_start_ns >= q->end_ns || run->max_end_ns <= q->start_ns)
         continue;
       mls_timeline_bind_run (stmt, run, q->start_ns, q->end_ns);
       if ((rc = sqlite3_step (stmt)) == SQLITE_ROW
@@ -106,20 +107,21 @@ mls_timeline_find_span (MlsTimeline *tl, const MlsLaneQuery *q,
   sqlite3_stmt *stmt = prepare (tl, find_sql[what], error);
   int64_t best_start = 0, best_dur = 0;
   int found_class = -1, rc = SQLITE_DONE;
+  const TimelineRun *run;
+  MlsRunIter it;
 
   *span_id = 0;
   if (stmt == NULL)
     return -1;
-  for (size_t r = 0; r < tl->n_runs && rc == SQLITE_DONE; r++)
+  for (mls_timeline_runs (tl, q, &it);
+       rc == SQLITE_DONE && (run = mls_timeline_next_run (tl, &it)) != NULL;)
     {
-      const TimelineRun *run = &tl->runs[r];
       int64_t a = what == MLS_FIND_LONGEST ? q->start_ns : at_ns;
 
-      if (!mls_timeline_run_matches (tl, run, q)
-          || (what == MLS_FIND_LONGEST
-              && (run->first_start_ns >= q->end_ns
-                  || run->max_end_ns <= q->start_ns
-                  || run->dur_class < found_class)))
+      if (what == MLS_FIND_LONGEST
+          && (run->first_start_ns >= q->end_ns
+              || run->max_end_ns <= q->start_ns
+              || run->dur_class < found_class))
         continue;
       mls_timeline_bind_run (stmt, run, a, q->end_ns);
       sqlite3_bind_int64 (stmt, 6, run->last_id);

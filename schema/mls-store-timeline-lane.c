@@ -77,22 +77,45 @@ static int64_t
 read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int level,
             MlsTimelineSpanFunc span_func, void *data, MlsError *error)
 {
+  const TimelineRun *run;
+  MlsRunIter it;
   int64_t total = 0;
 
-  for (size_t r = 0; r < tl->n_runs; r++)
+  for (mls_timeline_runs (tl, q, &it);
+       (run = mls_timeline_next_run (tl, &it)) != NULL;)
     {
-      const TimelineRun *run = &tl->runs[r];
       int64_t rows;
 
       if (run->dur_class <= level || run->first_start_ns >= q->end_ns
-          || run->max_end_ns <= q->start_ns
-          || !mls_timeline_run_matches (tl, run, q))
+          || run->max_end_ns <= q->start_ns)
         continue;
       if ((rows = read_run (tl, run, q, span_func, data, error)) < 0)
         return -1;
       total += rows;
     }
   return total;
+}
+
+typedef struct {
+  size_t *ids;
+  size_t n, allocated;
+} GrowIds;
+
+static int
+grow_ids_add (GrowIds *g, size_t id)
+{
+  if (g->n == g->allocated)
+    {
+      size_t allocated = g->allocated ? 2 * g->allocated : 8;
+      size_t *bigger = realloc (g->ids, allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return -1;
+      g->ids = bigger;
+      g->allocated = allocated;
+    }
+  g->ids[g->n++] = id;
+  return 0;
 }
 
 /* Decodes a row of packed buckets (schema.sql's span_summary). */
@@ -136,52 +159,87 @@ find_set (const MlsTimeline *tl, const MlsSetKey *key)
   return NULL;
 }
 
-/* A set's buckets at `level` over q's range: the stored set's rows, or,
- * where the file keeps none for it at this level, its parts'. */
-static int64_t
-read_set (MlsTimeline *tl, MlsSetKey key, int level, const MlsLaneQuery *q,
-          MlsTimelineBucketFunc bucket_func, void *data, MlsError *error)
+/* Appends to `out` the stored sets that make up `key` at `level`: the
+ * set itself where the file keeps it at that level, else its parts'. */
+static int
+resolve (const MlsTimeline *tl, MlsSetKey key, int level, GrowIds *out)
 {
-  int64_t width = MLS_BUCKET_NS (level), rows = 0, more;
   const TimelineSet *set;
   MlsSetKey parts[256];
   size_t n_parts;
-  int rc;
 
   mls_set_canonical (&key, tl->finest, tl->n_finest, tl->lane_of);
   if ((set = find_set (tl, &key)) != NULL && (set->levels & (1u << level)))
-    {
-      sqlite3_stmt *stmt = tl->chunks;
-
-      sqlite3_bind_int64 (stmt, 1, set->id);
-      sqlite3_bind_int (stmt, 2, level);
-      /* Buckets starting up to a bucket before the range reach into it. */
-      sqlite3_bind_int64 (stmt, 3, q->start_ns / width - 1);
-      sqlite3_bind_int64 (stmt, 4, q->end_ns / width + 1);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          decode_row (sqlite3_column_blob (stmt, 1),
-                        (size_t) sqlite3_column_bytes (stmt, 1),
-                        sqlite3_column_int64 (stmt, 0), level, key.kind,
-                        key.kind < 0, bucket_func, data);
-          rows++;
-        }
-      tl->vm_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP,
-                                           1);
-      sqlite3_reset (stmt);
-      return rc == SQLITE_DONE ? rows : mls_timeline_fail (tl, error,
-        "cannot read the span summary");
-    }
+    return grow_ids_add (out, set - tl->sets);
   n_parts = mls_set_split (&key, tl->finest, tl->n_finest, tl->lane_of,
                            parts, sizeof parts / sizeof *parts);
   for (size_t p = 0; p < n_parts; p++)
+    if (resolve (tl, parts[p], level, out))
+      return -1;
+  return 0;
+}
+
+/* The stored sets to read for `key` at `level`, resolved once and kept:
+ * a frame asks the same few hundred. */
+static const MlsResolved *
+resolved (MlsTimeline *tl, const MlsSetKey *key, int level)
+{
+  MlsResolved *r;
+  GrowIds ids = { 0 };
+
+  for (size_t i = 0; i < tl->n_resolved; i++)
+    if (tl->resolved[i].level == level
+        && mls_set_same (&tl->resolved[i].key, key))
+      return &tl->resolved[i];
+  if (tl->n_resolved == tl->allocated_resolved)
     {
-      if ((more = read_set (tl, parts[p], level, q, bucket_func, data,
-                            error)) < 0)
-        return -1;
-      rows += more;
+      size_t allocated = tl->allocated_resolved
+                         ? 2 * tl->allocated_resolved : 64;
+      MlsResolved *bigger = realloc (tl->resolved,
+                                     allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return NULL;
+      tl->resolved = bigger;
+      tl->allocated_resolved = allocated;
     }
-  return rows;
+  if (resolve (tl, *key, level, &ids))
+    {
+      free (ids.ids);
+      return NULL;
+    }
+  r = &tl->resolved[tl->n_resolved++];
+  *r = (MlsResolved) { *key, level, ids.ids, ids.n };
+  return r;
+}
+
+/* A stored set's buckets at `level` over q's range. */
+static int64_t
+read_set (MlsTimeline *tl, const TimelineSet *set, int level,
+          const MlsLaneQuery *q, MlsTimelineBucketFunc bucket_func,
+          void *data, MlsError *error)
+{
+  int64_t width = MLS_BUCKET_NS (level), rows = 0;
+  sqlite3_stmt *stmt = tl->chunks;
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, set->id);
+  sqlite3_bind_int (stmt, 2, level);
+  /* Buckets starting up to a bucket before the range reach into it. */
+  sqlite3_bind_int64 (stmt, 3, q->start_ns / width - 1);
+  sqlite3_bind_int64 (stmt, 4, q->end_ns / width + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      decode_row (sqlite3_column_blob (stmt, 1),
+                  (size_t) sqlite3_column_bytes (stmt, 1),
+                  sqlite3_column_int64 (stmt, 0), level, set->key.kind,
+                  set->key.kind < 0, bucket_func, data);
+      rows++;
+    }
+  tl->vm_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? rows : mls_timeline_fail (tl, error,
+    "cannot read the span summary");
 }
 
 int64_t
@@ -196,24 +254,27 @@ mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *q,
 
   if (q->kind_id > 0 && !mls_timeline_find_kind (tl, q->kind_id))
     return 0;
-  if (q->kind_id <= 0)
-    {
-      for (lane = 1; lane <= tl->n_lanes && (q->lane == NULL
-             || strcmp (tl->lanes[lane], q->lane) != 0); lane++)
-        ;
-      if (lane > tl->n_lanes)
-        return 0;
-    }
+  if (q->kind_id <= 0 && (lane = mls_timeline_lane_index (tl, q->lane)) == 0)
+    return 0;
   if (level >= 0)
     {
       MlsSetKey key = { q->kind_id > 0 ? q->kind_id : -lane,
                         q->model_id >= 0 ? q->model_id : MLS_SET_ALL,
                         q->tid > 0 ? q->pid : MLS_SET_ALL,
                         q->tid > 0 ? q->tid : MLS_SET_ALL };
+      const MlsResolved *r = resolved (tl, &key, level);
 
-      rows = read_set (tl, key, level, q, bucket_func, data, error);
-      if (rows < 0)
-        return -1;
+      if (r == NULL)
+        return mls_timeline_fail (tl, error, "out of memory");
+      for (size_t i = 0; i < r->n_sets; i++)
+        {
+          int64_t more = read_set (tl, &tl->sets[r->sets[i]], level, q,
+                                   bucket_func, data, error);
+
+          if (more < 0)
+            return -1;
+          rows += more;
+        }
     }
   spans = read_spans (tl, q, level, span_func, data, error);
   return spans < 0 ? -1 : rows + spans;

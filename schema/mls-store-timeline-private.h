@@ -21,6 +21,7 @@ typedef struct {
   int64_t id;
   int64_t pid, tid;
   int kind_id;
+  int lane;                 /* its kind's lane index (lane_of) */
   int64_t model_id;
   int dur_class;
   int64_t first_id, last_id;
@@ -33,6 +34,15 @@ typedef struct {
   MlsSetKey key;
   unsigned levels;
 } TimelineSet;
+
+/* The stored sets a lane read sums for a set at a level (indices into
+ * MlsTimeline.sets). */
+typedef struct {
+  MlsSetKey key;
+  int level;
+  size_t *sets;
+  size_t n_sets;
+} MlsResolved;
 
 struct MlsTimeline {
   MlsStore *store;
@@ -59,6 +69,8 @@ struct MlsTimeline {
   size_t n_sets;
   MlsSetKey *finest;        /* (kind, model, thread) with spans */
   size_t n_finest;
+  MlsResolved *resolved;
+  size_t n_resolved, allocated_resolved;
   int lane_of[MLS_MAX_KIND_ID];   /* lane index from 1 */
   char lanes[MLS_MAX_KIND_ID][16];
   int n_lanes;
@@ -77,9 +89,21 @@ int mls_timeline_load_threads (MlsTimeline *tl, MlsError *error);
 /* span_run and span_summary_set (mls-store-timeline-runs.c). */
 int mls_timeline_load_runs (MlsTimeline *tl, MlsError *error);
 
-/* Whether a run holds spans of q's kind (or lane), model and thread. */
-int mls_timeline_run_matches (const MlsTimeline *tl, const TimelineRun *run,
-                              const MlsLaneQuery *q);
+/* The runs of a query's kind (or lane), model and thread: its thread's
+ * runs are consecutive (runs come by thread), and its lane is looked up
+ * once. mls_timeline_next_run returns them one by one, then NULL. */
+typedef struct {
+  const MlsLaneQuery *q;
+  int lane;                 /* -1: q names a kind */
+  size_t next, end;
+} MlsRunIter;
+
+void mls_timeline_runs (const MlsTimeline *tl, const MlsLaneQuery *q,
+                        MlsRunIter *it);
+const TimelineRun *mls_timeline_next_run (const MlsTimeline *tl,
+                                          MlsRunIter *it);
+/* A lane's index (lane_of), 0 when the file has none of that name. */
+int mls_timeline_lane_index (const MlsTimeline *tl, const char *lane);
 
 /* Binds run_spans-like statements' parameters (mls-store-timeline-runs.c):
  * ?1 the run, ?2 where its spans that can overlap [a, b) start, ?3 its

@@ -85,15 +85,22 @@ load_run_rows (MlsTimeline *tl, MlsError *error)
         break;
       run = &tl->runs[tl->n_runs++];
       *run = (TimelineRun) {
-        sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-        sqlite3_column_int64 (stmt, 2), sqlite3_column_int (stmt, 3),
-        sqlite3_column_int64 (stmt, 4), sqlite3_column_int (stmt, 5),
-        sqlite3_column_int64 (stmt, 6), sqlite3_column_int64 (stmt, 7),
-        sqlite3_column_int64 (stmt, 8), sqlite3_column_int64 (stmt, 9),
-        sqlite3_column_int64 (stmt, 10), sqlite3_column_int64 (stmt, 11),
+        .id = sqlite3_column_int64 (stmt, 0),
+        .pid = sqlite3_column_int64 (stmt, 1),
+        .tid = sqlite3_column_int64 (stmt, 2),
+        .kind_id = sqlite3_column_int (stmt, 3),
+        .model_id = sqlite3_column_int64 (stmt, 4),
+        .dur_class = sqlite3_column_int (stmt, 5),
+        .first_id = sqlite3_column_int64 (stmt, 6),
+        .last_id = sqlite3_column_int64 (stmt, 7),
+        .first_start_ns = sqlite3_column_int64 (stmt, 8),
+        .last_start_ns = sqlite3_column_int64 (stmt, 9),
+        .max_end_ns = sqlite3_column_int64 (stmt, 10),
+        .max_dur_ns = sqlite3_column_int64 (stmt, 11),
       };
-      if (run->kind_id > 0 && run->kind_id < MLS_MAX_KIND_ID
-          && tl->lane_of[run->kind_id] && add_finest (tl, run, &finest_cap))
+      run->lane = run->kind_id > 0 && run->kind_id < MLS_MAX_KIND_ID
+                  ? tl->lane_of[run->kind_id] : 0;
+      if (run->lane && add_finest (tl, run, &finest_cap))
         break;
     }
   sqlite3_finalize (stmt);
@@ -160,17 +167,56 @@ mls_timeline_load_runs (MlsTimeline *tl, MlsError *error)
 }
 
 int
-mls_timeline_run_matches (const MlsTimeline *tl, const TimelineRun *run,
-                          const MlsLaneQuery *q)
+mls_timeline_lane_index (const MlsTimeline *tl, const char *lane)
 {
-  if (q->kind_id > 0 ? run->kind_id != q->kind_id
-      : run->kind_id <= 0 || run->kind_id >= MLS_MAX_KIND_ID
-        || q->lane == NULL
-        || strcmp (tl->lanes[tl->lane_of[run->kind_id]], q->lane) != 0)
-    return 0;
-  if (q->model_id >= 0 && run->model_id != q->model_id)
-    return 0;
-  return q->tid <= 0 || (run->pid == q->pid && run->tid == q->tid);
+  for (int l = 1; lane && l <= tl->n_lanes; l++)
+    if (strcmp (tl->lanes[l], lane) == 0)
+      return l;
+  return 0;
+}
+
+void
+mls_timeline_runs (const MlsTimeline *tl, const MlsLaneQuery *q,
+                   MlsRunIter *it)
+{
+  size_t lo = 0, hi = tl->n_runs;
+
+  it->q = q;
+  it->lane = q->kind_id > 0 ? -1 : mls_timeline_lane_index (tl, q->lane);
+  if (q->tid > 0)
+    {
+      /* The first run of the thread, then the first past it. */
+      while (lo < hi)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          const TimelineRun *r = &tl->runs[mid];
+
+          if (r->pid < q->pid || (r->pid == q->pid && r->tid < q->tid))
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (hi = lo; hi < tl->n_runs && tl->runs[hi].pid == q->pid
+                    && tl->runs[hi].tid == q->tid; hi++)
+        ;
+    }
+  it->next = lo;
+  it->end = hi;
+}
+
+const TimelineRun *
+mls_timeline_next_run (const MlsTimeline *tl, MlsRunIter *it)
+{
+  while (it->next < it->end)
+    {
+      const TimelineRun *run = &tl->runs[it->next++];
+
+      if ((it->lane < 0 ? run->kind_id == it->q->kind_id
+                        : it->lane > 0 && run->lane == it->lane)
+          && (it->q->model_id < 0 || run->model_id == it->q->model_id))
+        return run;
+    }
+  return NULL;
 }
 
 void
