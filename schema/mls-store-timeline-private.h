@@ -51,6 +51,7 @@ struct MlsTimeline {
   int64_t end_ns;
   MlsTimelineKind kinds[MLS_TIMELINE_MAX_KINDS];
   size_t n_kinds;
+  int kind_slot[MLS_MAX_KIND_ID];  /* index in kinds + 1, 0: none */
   MlsTimelineModel *models;
   size_t n_models;
   MlsTimelineLost *lost;

@@ -83,6 +83,8 @@ load_kinds (MlsTimeline *tl, MlsError *error)
       k->count = sqlite3_column_int64 (stmt, 4);
       k->total_ns = sqlite3_column_int64 (stmt, 5);
       k->max_dur_ns = sqlite3_column_int64 (stmt, 6);
+      if (k->kind_id > 0 && k->kind_id < MLS_MAX_KIND_ID)
+        tl->kind_slot[k->kind_id] = (int) tl->n_kinds;
     }
   sqlite3_finalize (stmt);
   return 0;
@@ -328,10 +330,8 @@ mls_timeline_kind (const MlsTimeline *tl, size_t i)
 const MlsTimelineKind *
 mls_timeline_find_kind (const MlsTimeline *tl, int kind_id)
 {
-  for (size_t i = 0; i < tl->n_kinds; i++)
-    if (tl->kinds[i].kind_id == kind_id)
-      return &tl->kinds[i];
-  return NULL;
+  return kind_id > 0 && kind_id < MLS_MAX_KIND_ID && tl->kind_slot[kind_id]
+         ? &tl->kinds[tl->kind_slot[kind_id] - 1] : NULL;
 }
 
 size_t mls_timeline_n_models (const MlsTimeline *tl) { return tl->n_models; }

@@ -383,15 +383,17 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
   const MlsBand *band = mls_row_band (ctx->row, kind->min_depth);
   double h = (MLS_SUBROW_HEIGHT - 2) / n_slices;
   double y = row_y (ctx, band ? band->first_row : 0) + 1 + slice * h;
+  int top_y = (int) round (y), rows = MAX ((int) round (y + h) - top_y, 1);
   cairo_surface_t *strip;
-  cairo_pattern_t *pattern;
-  cairo_matrix_t matrix;
   guint32 *argb;
+  int stride;
 
-  /* One image row for the whole strip: a single cairo operation whatever
-   * the width, instead of a rectangle per column. */
-  strip = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ctx->n_px, 1);
+  /* The strip as an image of its size, placed on whole pixels: one copy
+   * of memory whatever the width, instead of a rectangle per column (or a
+   * scaled image, which pixman samples pixel by pixel). */
+  strip = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ctx->n_px, rows);
   argb = (guint32 *) (void *) cairo_image_surface_get_data (strip);
+  stride = cairo_image_surface_get_stride (strip);
   for (int px = 0; px < ctx->n_px; px++)
     {
       double busy = 0, best = -1, alpha;
@@ -430,18 +432,12 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
                mls_session_time_at (ctx->s, MLS_LABEL_WIDTH + px + 1,
                                     ctx->width));
     }
+  for (int r = 1; r < rows; r++)
+    memcpy ((char *) argb + (gsize) r * stride, argb, (gsize) ctx->n_px * 4);
   cairo_surface_mark_dirty (strip);
-  pattern = cairo_pattern_create_for_surface (strip);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_matrix_init_scale (&matrix, 1, 1 / h);
-  cairo_matrix_translate (&matrix, -MLS_LABEL_WIDTH, -y);
-  cairo_pattern_set_matrix (pattern, &matrix);
-  cairo_save (ctx->cr);
-  cairo_set_source (ctx->cr, pattern);
-  cairo_rectangle (ctx->cr, MLS_LABEL_WIDTH, y, ctx->n_px, h);
+  cairo_set_source_surface (ctx->cr, strip, MLS_LABEL_WIDTH, top_y);
+  cairo_rectangle (ctx->cr, MLS_LABEL_WIDTH, top_y, ctx->n_px, rows);
   cairo_fill (ctx->cr);
-  cairo_restore (ctx->cr);
-  cairo_pattern_destroy (pattern);
   cairo_surface_destroy (strip);
 }
 
