@@ -36,6 +36,8 @@ typedef struct {
   int64_t max;
   int64_t *ends;            /* min-heap of open spans' ends */
   size_t n_ends, allocated;
+  size_t alias;             /* the set holding the same spans whose figures
+                               are this one's, or SIZE_MAX */
 } Set;
 
 typedef struct {
@@ -46,6 +48,8 @@ typedef struct {
   char lanes[MLS_MAX_KIND_ID][16];
   int lane_of[MLS_MAX_KIND_ID];  /* lane index + 1, 0: unknown kind */
   int n_lanes;
+  MlsSetKey *finest;        /* (kind, model, thread) of the runs */
+  size_t n_finest;
 } Overlap;
 
 static size_t
@@ -114,7 +118,7 @@ find_set (Overlap *o, const Key *key)
       o->sets = bigger;
       o->allocated = allocated;
     }
-  o->sets[o->n_sets] = (Set) { *key, 0, 0, NULL, 0, 0 };
+  o->sets[o->n_sets] = (Set) { *key, 0, 0, NULL, 0, 0, SIZE_MAX };
   o->slots[i] = (uint32_t) ++o->n_sets;
   return &o->sets[o->n_sets - 1];
 }
@@ -188,9 +192,29 @@ typedef struct {
   size_t set[8];
 } RunSets;
 
+/* A set's key with its kind, model and thread as narrow as they go while
+ * holding the same spans (mls-store-sets.c): sets that are the same spans
+ * are swept once. */
+static Key
+canonical (const Overlap *o, const MlsWrite *w, const MlsRun *run,
+           const Key *key)
+{
+  const MlsPair *thread = &w->store->threads.keys[run->thread];
+  MlsSetKey k = {
+    key->kind, key->model == ALL ? MLS_SET_ALL : key->model,
+    key->thread == ALL ? MLS_SET_ALL : thread->a,
+    key->thread == ALL ? MLS_SET_ALL : thread->b,
+  };
+
+  mls_set_canonical (&k, o->finest, o->n_finest, o->lane_of);
+  /* Narrowed, each part is the run's own. */
+  return (Key) { k.kind, k.tid == MLS_SET_ALL ? ALL : (int) run->thread,
+                 k.model == MLS_SET_ALL ? ALL : k.model, key->depth };
+}
+
 static int
-find_run_sets (Overlap *o, const MlsRun *run, int lane, int depth,
-               RunSets *cache)
+find_run_sets (Overlap *o, const MlsWrite *w, const MlsRun *run, int lane,
+               int depth, RunSets *cache)
 {
   for (int k = 0; k < 8; k++)
     {
@@ -200,18 +224,30 @@ find_run_sets (Overlap *o, const MlsRun *run, int lane, int depth,
         k & 4 ? ALL : (int64_t) run->model,
         depth,
       };
+      Key narrow = canonical (o, w, run, &key);
       Set *s = find_set (o, &key);
+      size_t index;
 
       if (s == NULL)
         return -1;
-      cache->set[k] = (size_t) (s - o->sets);
+      index = (size_t) (s - o->sets);
+      if (!same_key (&narrow, &key))
+        {
+          Set *c = find_set (o, &narrow);
+
+          if (c == NULL)
+            return -1;
+          o->sets[index].alias = (size_t) (c - o->sets);
+          index = o->sets[index].alias;
+        }
+      cache->set[k] = index;
     }
   cache->depth = depth;
   return 0;
 }
 
 static int
-add_span (Overlap *o, const MlsRun *run, RunSets *cache,
+add_span (Overlap *o, const MlsWrite *w, const MlsRun *run, RunSets *cache,
           const MlsSpanRec *t)
 {
   int lane = o->lane_of[run->kind];
@@ -221,11 +257,18 @@ add_span (Overlap *o, const MlsRun *run, RunSets *cache,
 
   if (lane == 0)
     return 0;
-  if (cache->depth != depth && find_run_sets (o, run, lane, depth, cache))
+  if (cache->depth != depth
+      && find_run_sets (o, w, run, lane, depth, cache))
     return -1;
   for (int k = 0; k < 8; k++)
-    if (add_to_set (&o->sets[cache->set[k]], t->start_ns, end))
-      return -1;
+    {
+      int seen = 0;
+
+      for (int j = 0; j < k && !seen; j++)
+        seen = cache->set[j] == cache->set[k];
+      if (!seen && add_to_set (&o->sets[cache->set[k]], t->start_ns, end))
+        return -1;
+    }
   return 0;
 }
 
@@ -260,7 +303,7 @@ sweep (Overlap *o, MlsWrite *w)
       size_t r = heap[0], i = 0;
       const MlsRun *run = &w->runs[r];
 
-      rc = add_span (o, run, &cache[r], &run->spans[next[r]]);
+      rc = add_span (o, w, run, &cache[r], &run->spans[next[r]]);
       if (++next[r] == run->n)
         r = heap[--n_heap];
       for (;;)
@@ -311,6 +354,27 @@ load_lanes (Overlap *o, MlsStore *store)
   return sqlite3_finalize (stmt) == SQLITE_OK ? 0 : -1;
 }
 
+/* The (kind, model, thread) of each run, once: runs come by thread, kind
+ * and model. */
+static int
+find_finest (Overlap *o, const MlsWrite *w)
+{
+  o->finest = malloc ((w->n_runs ? w->n_runs : 1) * sizeof *o->finest);
+  if (o->finest == NULL)
+    return -1;
+  for (size_t r = 0; r < w->n_runs; r++)
+    {
+      const MlsRun *run = &w->runs[r];
+      const MlsPair *thread = &w->store->threads.keys[run->thread];
+      MlsSetKey key = { run->kind, run->model, thread->a, thread->b };
+
+      if (o->lane_of[run->kind] && (o->n_finest == 0
+          || !mls_set_same (&o->finest[o->n_finest - 1], &key)))
+        o->finest[o->n_finest++] = key;
+    }
+  return 0;
+}
+
 static int
 write_sets (Overlap *o, MlsWrite *w)
 {
@@ -325,6 +389,7 @@ write_sets (Overlap *o, MlsWrite *w)
   for (size_t i = 0; i < o->n_sets && rc == SQLITE_DONE; i++)
     {
       const Set *s = &o->sets[i];
+      const Set *figures = s->alias != SIZE_MAX ? &o->sets[s->alias] : s;
       int lane = s->key.kind < 0 ? -s->key.kind : o->lane_of[s->key.kind];
 
       sqlite3_clear_bindings (stmt);
@@ -339,8 +404,8 @@ write_sets (Overlap *o, MlsWrite *w)
           sqlite3_bind_int64 (stmt, 5, store->threads.keys[s->key.thread].b);
         }
       sqlite3_bind_int (stmt, 6, s->key.depth);
-      sqlite3_bind_int64 (stmt, 7, s->count);
-      sqlite3_bind_int64 (stmt, 8, s->max);
+      sqlite3_bind_int64 (stmt, 7, figures->count);
+      sqlite3_bind_int64 (stmt, 8, figures->max);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
     }
@@ -355,7 +420,8 @@ mls_write_overlap (MlsWrite *w, MlsError *error)
   int rc = o ? 0 : -1;
 
   if (rc == 0)
-    rc = load_lanes (o, w->store) || sweep (o, w) || write_sets (o, w);
+    rc = load_lanes (o, w->store) || find_finest (o, w) || sweep (o, w)
+         || write_sets (o, w);
   if (rc != 0)
     mls_error_sqlite (w->store, error, "cannot compute span_overlap");
   for (size_t i = 0; o && i < o->n_sets; i++)
@@ -364,6 +430,7 @@ mls_write_overlap (MlsWrite *w, MlsError *error)
     {
       free (o->sets);
       free (o->slots);
+      free (o->finest);
     }
   free (o);
   return rc;

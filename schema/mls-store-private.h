@@ -162,10 +162,13 @@ int mls_store_kind_has_arg (MlsStore *store, int kind, const char *name);
  * -1 when out of memory. */
 int mls_store_encode_args (MlsStore *store, const MlsSpan *span,
                            uint32_t *offset);
-/* Binds a span's argument columns (span_id to other_args: 7 parameters
- * from `first`). */
-void mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
-                          uint32_t offset);
+/* Which of a span's argument columns (span_id to other_args: bits 0 to
+ * 6) have a value. */
+unsigned mls_store_args_mask (MlsStore *store, uint32_t offset);
+/* Binds the argument columns that have a value, in order, from parameter
+ * `first`; returns the next parameter's number. */
+int mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
+                         uint32_t offset);
 
 /* Strings (mls-store-strings.c). */
 MlsStrings *mls_strings_new (void);

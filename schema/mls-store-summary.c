@@ -75,19 +75,30 @@ mls_summary_level_of (int64_t dur_ns)
   return mls_dur_class (dur_ns);
 }
 
+/* Room for n buckets in all. */
 static int
-push (List *l, Bucket b)
+reserve (List *l, size_t n)
 {
-  if (l->n == l->allocated)
+  if (n > l->allocated)
     {
       size_t allocated = l->allocated ? 2 * l->allocated : 64;
-      Bucket *bigger = realloc (l->b, allocated * sizeof *bigger);
+      Bucket *bigger;
 
-      if (bigger == NULL)
+      while (allocated < n)
+        allocated *= 2;
+      if ((bigger = realloc (l->b, allocated * sizeof *bigger)) == NULL)
         return -1;
       l->b = bigger;
       l->allocated = allocated;
     }
+  return 0;
+}
+
+static int
+push (List *l, Bucket b)
+{
+  if (l->n == l->allocated && reserve (l, l->n + 1))
+    return -1;
   l->b[l->n++] = b;
   return 0;
 }
@@ -102,6 +113,8 @@ add_run (Summary *sum, const MlsRun *run, int level, List *out,
   size_t i = 0, j = 0;
 
   scratch->n = 0;
+  if (reserve (scratch, run->n))
+    return -1;
   for (size_t k = 0; k < run->n; k++)
     {
       const MlsSpanRec *s = &run->spans[k];
@@ -122,6 +135,8 @@ add_run (Summary *sum, const MlsRun *run, int level, List *out,
       *scratch = t;
       return 0;
     }
+  if (reserve (&merged, out->n + scratch->n))
+    return -1;
   while (i < out->n || j < scratch->n)
     {
       Bucket b;

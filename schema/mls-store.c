@@ -380,7 +380,7 @@ create_db (MlsStore *store, MlsError *error)
                 "PRAGMA journal_mode = OFF;"
                 "PRAGMA synchronous = OFF;"
                 "PRAGMA locking_mode = EXCLUSIVE;"
-                "PRAGMA cache_size = -262144;", "cannot configure", error)
+                "PRAGMA cache_size = -8192;", "cannot configure", error)
       || mls_exec (store, mls_schema_sql, "cannot apply schema.sql", error))
     return -1;
   char *version = sqlite3_mprintf ("PRAGMA user_version = %d;"

@@ -117,7 +117,7 @@ CREATE TABLE span (
   pid        INTEGER NOT NULL,
   tid        INTEGER NOT NULL,
   start_ns   INTEGER NOT NULL,
-  end_ns     INTEGER GENERATED ALWAYS AS (start_ns + dur_ns) VIRTUAL,
+  end_ns     INTEGER NOT NULL,
   dur_ns     INTEGER NOT NULL,
   complete   INTEGER NOT NULL DEFAULT 1,
   status     INTEGER NOT NULL DEFAULT 0,     -- the runtime's MlrtStatus

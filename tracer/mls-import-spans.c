@@ -4,10 +4,10 @@
  * A begin event opens a span keyed by (vpid, span_id); its id is assigned
  * right away so children (whose begins always follow their parent's) can
  * refer to it, and the span goes to the store when the end arrives,
- * whatever thread or order it arrives in. Spans that can have children
- * (activities, compute requests) leave a small (span_id -> id, depth) entry
- * behind when they end, because device busy intervals are reported after
- * their compute request has ended. An open span's arguments are typed
+ * whatever thread or order it arrives in. Compute requests leave a small
+ * (span_id -> id, depth) entry behind when they end, because device busy
+ * intervals are reported after their compute request has ended (every
+ * other span begins while its parent is open). An open span's arguments are typed
  * fields, its strings the store's own copies (interned at the begin: the
  * event's strings live only as long as the event), so opening and ending
  * spans allocates nothing once the first few are recycled.
@@ -25,7 +25,7 @@ static const char *const dtype_names[] = {
 static const char *const cache_names[] = { "none", "hit", "miss" };
 
 typedef struct {
-  uint64_t span_id;         /* key; first member for g_int64_hash */
+  uint64_t span_id;         /* key; first member for MlsOpenTable */
   int64_t db_id;
   int64_t parent_db_id;
   int64_t model_db_id;
@@ -45,25 +45,25 @@ typedef struct {
 } LostRange;
 
 typedef struct {
-  uint64_t span_id;         /* 0: empty slot */
-  int64_t db_id;
-  int depth;
-} ClosedSpan;
-
-typedef struct {
   int64_t pid;
   int64_t last_ts;
   int64_t last_tid;         /* the last thread seen, known to `threads` */
   char *main_name;          /* procname of the thread with tid == pid */
   char *first_name;
   GHashTable *threads;      /* tid -> name */
-  GHashTable *open;         /* &OpenSpan.span_id -> OpenSpan */
-  ClosedSpan *closed;       /* open addressing, power-of-two size */
-  gsize closed_size, closed_used;
+  MlsOpenTable open;        /* OpenSpan by span id */
+  MlsClosedList closed;     /* compute requests that ended */
 } Process;
+
+/* The string fields whose last value keep() remembers. */
+enum {
+  LAST_FEATURE, LAST_SRC, LAST_DST, LAST_FIRST_LAYER, LAST_LAST_LAYER,
+  LAST_NAME, LAST_OP, LAST_WHAT, LAST_CACHE, N_LAST
+};
 
 struct MlsSpanBuilder {
   MlsStore *store;
+  const char *last[N_LAST];
   const MlsRecordFacts *facts;  /* NULL when the recorder left none */
   GArray *lost;             /* LostRange: when events were lost */
   GHashTable *processes;    /* pid -> Process */
@@ -86,8 +86,8 @@ process_free (gpointer data)
   g_free (p->main_name);
   g_free (p->first_name);
   g_hash_table_destroy (p->threads);
-  g_hash_table_destroy (p->open);
-  g_free (p->closed);
+  mls_open_clear (&p->open, g_free);
+  mls_closed_clear (&p->closed);
   g_free (p);
 }
 
@@ -119,46 +119,6 @@ mls_span_builder_free (MlsSpanBuilder *b)
   g_free (b);
 }
 
-static gsize
-closed_slot (const ClosedSpan *table, gsize size, uint64_t span_id)
-{
-  gsize mask = size - 1;
-  gsize i = (span_id * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-  while (table[i].span_id != 0 && table[i].span_id != span_id)
-    i = (i + 1) & mask;
-  return i;
-}
-
-static void
-closed_put (Process *p, uint64_t span_id, int64_t db_id, int depth)
-{
-  if ((p->closed_used + 1) * 2 > p->closed_size)
-    {
-      gsize size = p->closed_size ? p->closed_size * 2 : 1024;
-      ClosedSpan *table = g_new0 (ClosedSpan, size);
-      for (gsize i = 0; i < p->closed_size; i++)
-        if (p->closed[i].span_id != 0)
-          table[closed_slot (table, size, p->closed[i].span_id)]
-            = p->closed[i];
-      g_free (p->closed);
-      p->closed = table;
-      p->closed_size = size;
-    }
-  gsize i = closed_slot (p->closed, p->closed_size, span_id);
-  if (p->closed[i].span_id == 0)
-    p->closed_used++;
-  p->closed[i] = (ClosedSpan) { span_id, db_id, depth };
-}
-
-static const ClosedSpan *
-closed_get (Process *p, uint64_t span_id)
-{
-  if (p->closed_size == 0)
-    return NULL;
-  gsize i = closed_slot (p->closed, p->closed_size, span_id);
-  return p->closed[i].span_id ? &p->closed[i] : NULL;
-}
-
 static Process *
 process_for (MlsSpanBuilder *b, const MlsEvent *ev)
 {
@@ -173,8 +133,6 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
           p->last_tid = -1;
           p->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                               NULL, g_free);
-          p->open = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                           g_free);
           g_hash_table_insert (b->processes, GSIZE_TO_POINTER (ev->pid), p);
         }
       b->last_process = p;
@@ -227,11 +185,17 @@ enum_name (const char *const *names, size_t n, int64_t value)
 }
 
 /* The store's copy of an event's string (which lives as long as the
- * event); an absent one reads as empty, as the tracepoint wrote it. */
+ * event); an absent one reads as empty, as the tracepoint wrote it. A
+ * field often holds the same string as in its previous event: `last`,
+ * the copy it took then, is checked first. */
 static const char *
-keep (MlsSpanBuilder *b, const char *text)
+keep (MlsSpanBuilder *b, const char *text, const char **last)
 {
-  return mls_store_intern_string (b->store, text ? text : "");
+  if (text == NULL)
+    text = "";
+  if (*last == NULL || strcmp (*last, text) != 0)
+    *last = mls_store_intern_string (b->store, text);
+  return *last;
 }
 
 /* The begin event's arguments, as mlrt's tracepoints name them. */
@@ -250,27 +214,31 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
         }
       break;
     case MLS_EV_DATA_BEGIN:
-      a->feature = keep (b, ev->feature);
-      a->src_type = keep (b, enum_name (dtype_names, 8, ev->src_type));
-      a->dst_type = keep (b, enum_name (dtype_names, 8, ev->dst_type));
+      a->feature = keep (b, ev->feature, &b->last[LAST_FEATURE]);
+      a->src_type = keep (b, enum_name (dtype_names, 8, ev->src_type),
+                          &b->last[LAST_SRC]);
+      a->dst_type = keep (b, enum_name (dtype_names, 8, ev->dst_type),
+                          &b->last[LAST_DST]);
       a->bytes = ev->bytes;
       a->present |= MLS_ARG_BYTES;
       break;
     case MLS_EV_COMPUTE_BEGIN:
       a->first_layer = ev->first_layer;
       a->last_layer = ev->last_layer;
-      a->first_layer_name = keep (b, ev->first_layer_name);
-      a->last_layer_name = keep (b, ev->last_layer_name);
+      a->first_layer_name = keep (b, ev->first_layer_name,
+                                  &b->last[LAST_FIRST_LAYER]);
+      a->last_layer_name = keep (b, ev->last_layer_name,
+                                 &b->last[LAST_LAST_LAYER]);
       a->present |= MLS_ARG_FIRST_LAYER | MLS_ARG_LAST_LAYER;
       break;
     case MLS_EV_LAYER_BEGIN:
       a->index = ev->index;
-      a->name = keep (b, ev->name);
-      a->op = keep (b, ev->op);
+      a->name = keep (b, ev->name, &b->last[LAST_NAME]);
+      a->op = keep (b, ev->op, &b->last[LAST_OP]);
       a->present |= MLS_ARG_INDEX;
       break;
     case MLS_EV_DEVICE_BUSY:
-      a->what = keep (b, ev->what);
+      a->what = keep (b, ev->what, &b->last[LAST_WHAT]);
       break;
     default:
       break;
@@ -314,14 +282,14 @@ resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
   *depth = 0;
   if (parent_span == 0)
     return;
-  OpenSpan *parent = g_hash_table_lookup (p->open, &parent_span);
+  OpenSpan *parent = mls_open_get (&p->open, parent_span);
   if (parent != NULL)
     {
       *db_id = parent->db_id;
       *depth = parent->depth + 1;
       return;
     }
-  const ClosedSpan *closed = closed_get (p, parent_span);
+  const MlsClosedSpan *closed = mls_closed_find (&p->closed, parent_span);
   if (closed != NULL)
     {
       *db_id = closed->db_id;
@@ -393,8 +361,9 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   s->tid = ev->tid;
   s->kind_id = kind;
   s->unit = unit;
-  s->keep_as_parent = ev->type == MLS_EV_ACTIVITY_BEGIN
-                      || ev->type == MLS_EV_COMPUTE_BEGIN;
+  /* Only device busy intervals name a parent that has ended: their
+   * compute request. */
+  s->keep_as_parent = ev->type == MLS_EV_COMPUTE_BEGIN;
   resolve_parent (p, ev->parent_id, &s->parent_db_id, &s->depth);
   begin_args (b, ev, &s->args);
   if (ev->type == MLS_EV_DEVICE_BUSY)
@@ -407,27 +376,28 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
     }
   s->start_ns = ev->ts;
   /* A reused span id replaces the stale open span (its end was lost). */
-  g_hash_table_replace (p->open, &s->span_id, s);
+  g_free (mls_open_put (&p->open, s));
   return TRUE;
 }
 
 static gboolean
 add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
 {
-  OpenSpan *s = g_hash_table_lookup (p->open, &ev->span_id);
+  OpenSpan *s = mls_open_get (&p->open, ev->span_id);
   if (s == NULL)
     {
       b->unmatched_ends++;
       return TRUE;
     }
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
-    s->args.cache = keep (b, enum_name (cache_names, 3, ev->cache));
+    s->args.cache = keep (b, enum_name (cache_names, 3, ev->cache),
+                          &b->last[LAST_CACHE]);
   if (!write_span (b, p, s, ev->ts, MLS_CUT_NONE, (int) ev->status,
                    ev->tid != s->tid ? ev->tid : 0, error))
     return FALSE;
   if (s->keep_as_parent)
-    closed_put (p, s->span_id, s->db_id, s->depth);
-  g_hash_table_steal (p->open, &ev->span_id);
+    mls_closed_add (&p->closed, s->span_id, s->db_id, s->depth);
+  mls_open_take (&p->open, ev->span_id);
   g_ptr_array_add (b->spare, s);
   return TRUE;
 }
@@ -565,17 +535,14 @@ cut_reason (MlsSpanBuilder *b, Process *p, int64_t start_ns)
 static gboolean
 finish_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
-  GHashTableIter iter;
-  gpointer value;
-  g_hash_table_iter_init (&iter, p->open);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (gsize i = 0; i < p->open.size; i++)
     {
-      OpenSpan *s = value;
-      if (!write_span (b, p, s, p->last_ts, cut_reason (b, p, s->start_ns),
-                       0, 0, error))
+      OpenSpan *s = p->open.slots[i];
+      if (s && !write_span (b, p, s, p->last_ts,
+                            cut_reason (b, p, s->start_ns), 0, 0, error))
         return FALSE;
     }
-  g_hash_table_remove_all (p->open);
+  mls_open_clear (&p->open, g_free);
   return TRUE;
 }
 
