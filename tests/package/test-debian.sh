@@ -40,7 +40,7 @@ export LD_LIBRARY_PATH=$(dirname "$(find "$root" -name 'libmlrt.so.0' | head -1)
 export MLRT_MODELS_DIR=$root/usr/share/mlrt/models
 export MLRT_CACHE_DIR=$work/cache
 check "mlscope --version" "$root/usr/bin/mlscope" --version
-check "man -l mlscope-record.1" sh -c "man -l '$root/usr/share/man/man1/mlscope-record.1' | grep -q 'record an app that uses mlrt'"
+check "man -l mlscope-record.1" sh -c "man -l '$root/usr/share/man/man1/mlscope-record.1.gz' | grep -q 'record an app that uses mlrt'"
 record () {
   "$root/usr/bin/mlscope" record -q -o "$work/rec.mlscope" -- \
     "$root/usr/bin/style-demo" --styles 1 --frames 3 --compute-units cpu-only \
