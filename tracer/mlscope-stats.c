@@ -243,6 +243,7 @@ option_context (StatsOptions *options, char **sort, char **range,
                                 "Figures: " MLS_STATS_FIGURES_MEANING ".\n"
                                 "Share: " MLS_STATS_SHARE_MEANING ".");
   g_option_context_add_main_entries (context, entries, NULL);
+  mlscope_option_context_finish (context);
   return context;
 }
 

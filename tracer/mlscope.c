@@ -3,9 +3,13 @@
  * LTTng, collects the traces into SQLite, and reports on them. This file
  * only dispatches to the subcommands.
  */
+#include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "mls-store.h"
+#include "mls-version.h"
 #include "mlscope.h"
 
 typedef struct {
@@ -22,9 +26,45 @@ static const MlscopeCommand commands[] = {
 };
 
 static void
+print_version (void)
+{
+  printf ("mlscope %s (schema %d, built with LTTng-UST %s, babeltrace2 %s)\n",
+          MLS_VERSION, MLS_SCHEMA_VERSION, MLS_LTTNG_UST_VERSION,
+          MLS_BABELTRACE2_VERSION);
+}
+
+static gboolean
+on_version (const char *name, const char *value, gpointer data,
+            GError **error)
+{
+  print_version ();
+  exit (MLS_EXIT_OK);
+}
+
+void
+mlscope_option_context_finish (GOptionContext *context)
+{
+  static const GOptionEntry version[] = {
+    { "version", 'V', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+      (gpointer) on_version, "Print the version and what it was built with",
+      NULL },
+    { NULL },
+  };
+  char *description = g_strdup_printf (
+    "mlscope %s. Exit status: 0 done; 1 failed; 2 bad options or arguments; "
+    "3 done, but data was left out. See the mlscope(1) manual.",
+    MLS_VERSION);
+
+  g_option_context_add_main_entries (context, version, NULL);
+  g_option_context_set_description (context, description);
+  g_free (description);
+}
+
+static void
 usage (FILE *out)
 {
-  fprintf (out, "Usage: mlscope COMMAND [OPTIONS...]\n\nCommands:\n");
+  fprintf (out, "Usage: mlscope COMMAND [OPTIONS...]\n"
+           "       mlscope --version\n\nCommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf (out, "\nRun 'mlscope COMMAND --help' for a command's options.\n"
@@ -46,6 +86,11 @@ main (int argc, char **argv)
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
       usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "-V") == 0)
+    {
+      print_version ();
       return 0;
     }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -7,6 +7,8 @@
 #ifndef MLSCOPE_H
 #define MLSCOPE_H
 
+#include <glib.h>
+
 /*
  * Exit statuses, the same for every subcommand (docs/trace-database.md
  * lists them for users). `mlscope record` exits with the recorded
@@ -22,6 +24,10 @@ enum {
                                trace salvaged without --salvage, a read
                                that stopped early */
 };
+
+/* Adds --version and the help's footer (version, exit statuses) to a
+ * subcommand's option context, after its own entries. */
+void mlscope_option_context_finish (GOptionContext *context);
 
 int mlscope_record (int argc, char **argv);
 int mlscope_import (int argc, char **argv);
