@@ -16,6 +16,23 @@
 
 #include "mlrt-internal.h"
 
+void
+mlrt_feature_tensor_shape (const MlrtFeatureDescription *d, int *rank,
+                           int64_t *shape)
+{
+  if (d->type == MLRT_TYPE_GRAY8 || d->type == MLRT_TYPE_GRAY16_HALF
+      || d->type == MLRT_TYPE_BGRA8)
+    {
+      *rank = 3;
+      shape[0] = d->type == MLRT_TYPE_BGRA8 ? 3 : 1;
+      shape[1] = d->shape[0];
+      shape[2] = d->shape[1];
+      return;
+    }
+  *rank = d->rank;
+  memcpy (shape, d->shape, sizeof d->shape);
+}
+
 static int
 is_image (MlrtFeatureType t)
 {

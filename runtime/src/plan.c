@@ -1,8 +1,8 @@
 /*
  * plan.c: the placement planner. For every layer it asks each compute unit
  * whether it supports the layer (and why not) and what it would cost, picks
- * units within the configuration (the CPU supports every op, so there is
- * always one) to minimise the whole prediction's latency, groups
+ * units within the configuration (the CPU has a kernel for every op, so
+ * there is always one) to minimise the whole prediction's latency, groups
  * consecutive layers on the same unit into segments, and lets each unit
  * prepare its segments.
  *
@@ -70,8 +70,15 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
 {
   int best = -1;
 
+  static const char *const no_kernel[MLRT_N_UNITS] = {
+    [MLRT_UNIT_CPU] = "the cpu has no kernel for this op",
+    [MLRT_UNIT_GPU] = "the gpu has no kernel for this op",
+    [MLRT_UNIT_NPU] = "the npu has no kernel for this op",
+  };
+
   p->name = l->name;
-  p->op = mlrt_op_name (l->op);
+  p->origin = l->origin ? l->origin : l->name;
+  p->op = l->op->name;
   for (int u = 0; u < MLRT_N_UNITS; u++)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
@@ -81,7 +88,9 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
         reason = "unit not built into this mlrt";
       else if (!mlrt_unit_available ((MlrtUnit) u))
         reason = "no such device on this machine";
-      else if (ops->supports (m, l, &reason))
+      else if (!ops->has_kernel (l->op))
+        reason = no_kernel[u];
+      else if (ops->supports == NULL || ops->supports (m, l, &reason))
         {
           p->supported[u] = 1;
           p->estimated_cost_us[u] = ops->estimate_us (m, l);
@@ -260,12 +269,14 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
     {
       if (plan_layer (m, &m->spec.layers[i], &m->plan[i]) < 0)
         {
+          char layer[384];
+
+          mlrt_layer_describe (&m->spec.layers[i], layer, sizeof layer);
           free (ok);
           free (chosen);
           return mlrt_set_error (error, MLRT_ERROR_UNSUPPORTED,
-                                 "%s: layer '%s' (%s): no allowed compute "
-                                 "unit supports it (cpu: %s)", m->name,
-                                 m->plan[i].name, m->plan[i].op,
+                                 "%s: %s: no allowed compute unit supports "
+                                 "it (cpu: %s)", m->name, layer,
                                  m->plan[i].unsupported_reason[MLRT_UNIT_CPU]);
         }
       for (int u = 0; u < MLRT_N_UNITS; u++)

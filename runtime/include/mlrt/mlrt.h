@@ -279,6 +279,9 @@ typedef struct {
   double estimated_cost_us[MLRT_N_UNITS];
   int measured[MLRT_N_UNITS];
   double model_estimate_us[MLRT_N_UNITS];
+  /* The node of the source model the layer came from (for a model
+   * imported from another format), else the layer's name. */
+  const char *origin;
 } MlrtLayerPlan;
 
 /* Returns the number of layers and points *layers at the model's plan. */
