@@ -111,12 +111,13 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
 static double
 unit_transfer_us (const MlrtModel *m, int t, int u)
 {
-  const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
   const MlrtUnitCosts *c = &m->unit_costs[u];
+  const MlrtUnitOps *ops;
 
   if (c->measured)
     return c->byte_us * (double) mlrt_tensor_count (&m->spec.tensors[t])
            * (m->spec.half ? 2 : 4);
+  ops = mlrt_unit_ops ((MlrtUnit) u);
   return ops && ops->transfer_us ? ops->transfer_us (m, t) : 0;
 }
 
@@ -132,10 +133,11 @@ transfer_us (const MlrtModel *m, int t, int from, int to)
 static double
 request_us (const MlrtModel *m, int u)
 {
-  const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
+  const MlrtUnitOps *ops;
 
   if (m->unit_costs[u].measured)
     return m->unit_costs[u].request_us;
+  ops = mlrt_unit_ops ((MlrtUnit) u);
   return ops && ops->request_us ? ops->request_us (m) : 0;
 }
 
