@@ -148,7 +148,7 @@ compare_rows (const void *pa, const void *pb)
       if (c == 0)
         c = g_strcmp0 (a->row->model, b->row->model);
       break;
-    case SORT_CATALOGUE: break;
+    case SORT_CATALOGUE: default: break;
     }
   return c ? c : compare_int ((int64_t) a->index, (int64_t) b->index);
 }

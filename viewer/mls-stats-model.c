@@ -87,7 +87,7 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
       return mls_format_duration (row->max_ns);
     case MLS_STATS_COLUMN_STDDEV:
       return mls_format_duration ((gint64) row->stddev_ns);
-    default:
+    case MLS_STATS_N_COLUMNS: default:
       g_return_val_if_reached (NULL);
     }
 }
@@ -103,7 +103,8 @@ numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
     case MLS_STATS_COLUMN_MIN: return (double) row->min_ns;
     case MLS_STATS_COLUMN_MAX: return (double) row->max_ns;
     case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
-    default: return 0;
+    case MLS_STATS_COLUMN_KIND: case MLS_STATS_COLUMN_MODEL:
+    case MLS_STATS_N_COLUMNS: default: return 0;
     }
 }
 

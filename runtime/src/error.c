@@ -22,6 +22,7 @@ mlrt_status_name (MlrtStatus status)
     case MLRT_ERROR_INVALID_ARGUMENT: return "invalid-argument";
     case MLRT_ERROR_NO_MEMORY: return "no-memory";
     case MLRT_ERROR_DEVICE: return "device";
+    default: break;
     }
   return "unknown";
 }
@@ -143,7 +144,7 @@ mlrt_feature_type_element_size (MlrtFeatureType type)
     case MLRT_TYPE_FLOAT32: return 4;
     case MLRT_TYPE_FLOAT64: return 8;
     case MLRT_TYPE_FLOAT16: return 2;
-    case MLRT_TYPE_INVALID: break;
+    case MLRT_TYPE_INVALID: default: break;
     }
   return 0;
 }
@@ -156,6 +157,7 @@ mlrt_unit_name (MlrtUnit unit)
     case MLRT_UNIT_CPU: return "cpu";
     case MLRT_UNIT_GPU: return "gpu";
     case MLRT_UNIT_NPU: return "npu";
+    default: break;
     }
   return "none";
 }

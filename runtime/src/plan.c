@@ -37,6 +37,7 @@ mlrt_unit_ops (MlrtUnit unit)
     case MLRT_UNIT_CPU: return &mlrt_cpu_unit_ops;
     case MLRT_UNIT_GPU: return &mlrt_gpu_unit_ops;
     case MLRT_UNIT_NPU: return &mlrt_npu_unit_ops;
+    default: break;
     }
   return NULL;
 }
@@ -59,6 +60,8 @@ mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit)
       return units == MLRT_COMPUTE_CPU_AND_GPU || units == MLRT_COMPUTE_ALL;
     case MLRT_UNIT_NPU:
       return units == MLRT_COMPUTE_CPU_AND_NPU || units == MLRT_COMPUTE_ALL;
+    default:
+      break;
     }
   return 0;
 }
@@ -314,7 +317,7 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
   for (size_t s = 0; s < m->n_segments; s++)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops (m->segments[s].unit);
-      if (ops->prepare)
+      if (ops && ops->prepare)
         {
           st = ops->prepare (m, &m->segments[s], error);
           if (st != MLRT_OK)
@@ -330,7 +333,7 @@ mlrt_plan_free (MlrtModel *m)
   for (size_t s = 0; m->segments && s < m->n_segments; s++)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops (m->segments[s].unit);
-      if (ops->release && m->segments[s].unit_data)
+      if (ops && ops->release && m->segments[s].unit_data)
         ops->release (m, &m->segments[s]);
       m->segments[s].unit_data = NULL;
     }

@@ -27,11 +27,17 @@ trace_run (const char *cmd)
   return out;
 }
 
-static void
-lttng (const char *format, const char *session)
-{
-  char *cmd = g_strdup_printf (format, session, (int) getpid ());
+static void lttng (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+static void
+lttng (const char *format, ...)
+{
+  va_list ap;
+  char *cmd;
+
+  va_start (ap, format);
+  cmd = g_strdup_vprintf (format, ap);
+  va_end (ap);
   g_free (trace_run (cmd));
   g_free (cmd);
 }
@@ -84,7 +90,7 @@ trace_capture_start (const char *prefix, const char *dir)
   g_free (trace_run (cmd));
   g_free (cmd);
   lttng ("lttng enable-event -u -s %s 'mlrt:*' --filter '$ctx.vpid == %d'",
-         c->session);
+         c->session, (int) getpid ());
   wait_registered ();
   lttng ("lttng start %s", c->session);
   return c;

@@ -159,6 +159,8 @@ check_settings (const char *path, const char *label, int expect_npu_refusal,
             g_assert_cmpint ((count[0] > 0) + (count[1] > 0)
                              + (count[2] > 0), >, 1);
           break;
+        default:
+          break;
         }
       predict (model, NULL, NULL, units == MLRT_COMPUTE_CPU_ONLY ? ref : got);
       what = g_strdup_printf ("%s %s vs cpu-only", label,
