@@ -6,10 +6,10 @@
  * error under -Wswitch-enum, one added to schema.sql alone fails the test.
  */
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "mls-store.h"
+#include "test-tmpdir.h"
 
 /* The lane schema.sql must give `kind`, or NULL for an id no MlsKind has. */
 static const char *
@@ -48,8 +48,7 @@ expected_lane (MlsKind kind)
 static void
 test_ids_match_enum (void)
 {
-  GError *gerror = NULL;
-  char *dir = g_dir_make_tmp ("mls-span-kinds-XXXXXX", &gerror);
+  char *dir = test_tmpdir_new ("mls-span-kinds");
   char *path = g_build_filename (dir, "kinds.mlscope", NULL);
   MlsError error = { 0 };
   MlsStore *store;
@@ -58,7 +57,6 @@ test_ids_match_enum (void)
   GHashTableIter iter;
   gpointer key;
 
-  g_assert_no_error (gerror);
   store = mls_store_create (path, &error);
   if (store == NULL)
     g_error ("%s", error.message);
@@ -87,7 +85,7 @@ test_ids_match_enum (void)
                GPOINTER_TO_INT (key));
   mls_store_close (store);
   g_hash_table_unref (lanes);
-  g_rmdir (dir);
+  test_tmpdir_remove (dir);
   g_free (path);
   g_free (dir);
 }

@@ -72,7 +72,7 @@ assert_predictions (const char *db_path, GPid pid)
 static void
 test_attach_duration (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db = g_build_filename (dir, "attach.mlscope", NULL);
   Emitter e = start_emitter ();
   char *mlscope = mls_test_mlscope ();
@@ -95,7 +95,7 @@ test_attach_duration (void)
   mls_test_run_free (bad);
 
   mls_test_run_free (run);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_free (mlscope);
   g_free (db);
   g_free (dir);
@@ -104,7 +104,7 @@ test_attach_duration (void)
 static void
 test_attach_sigint (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db = g_build_filename (dir, "attach.mlscope", NULL);
   Emitter e = start_emitter ();
   char *mlscope = mls_test_mlscope ();
@@ -133,7 +133,7 @@ test_attach_sigint (void)
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   assert_predictions (db, e.pid);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_free (mlscope);
   g_free (db);
   g_free (dir);

@@ -36,7 +36,7 @@ static AppRecording *
 record_app_env (const char *app, const char *env, const char *args)
 {
   AppRecording *r = g_new0 (AppRecording, 1);
-  r->dir = mls_test_tmpdir ();
+  r->dir = test_tmpdir_new ("mlscope-test");
   char *db_path = g_build_filename (r->dir, "app.mlscope", NULL);
   char *rel = g_build_filename ("runtime", "examples", app, NULL);
   char *exe = mls_test_build_path (rel);
@@ -58,7 +58,7 @@ record_app_env (const char *app, const char *env, const char *args)
   g_assert_cmpstr (name, ==, app);
   /* The open database stays readable: nothing is left behind even when a
    * check below fails. */
-  mls_test_rmtree (r->dir);
+  test_tmpdir_remove (r->dir);
   g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span WHERE "
                    "pid = %d AND complete = 0", r->pid), ==, 0);
   g_free (name);

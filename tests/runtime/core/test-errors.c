@@ -382,7 +382,7 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/errors/valid-baseline", test_valid_baseline);
   g_test_add_func ("/core/errors/missing-model-json", test_missing_model_json);
   g_test_add_func ("/core/errors/missing-weights", test_missing_weights);
@@ -403,7 +403,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/errors/corrupted-compiled-in-memory",
                    test_corrupted_compiled_in_memory);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

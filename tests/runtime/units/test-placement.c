@@ -376,7 +376,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   for (size_t i = 0; i < N_PIXELS; i++)
     image[i] = (float) ((i * 7919) % 256) / 255.0f;
   g_test_add_func ("/placement/style-transpose-decoder",
@@ -392,7 +392,7 @@ main (int argc, char **argv)
   g_test_add_func ("/placement/no-gpu", test_no_gpu);
   g_test_add_func ("/placement/figures", test_figures);
   status = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return status;
 }
