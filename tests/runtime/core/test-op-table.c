@@ -70,25 +70,25 @@ test_builtin_rows_complete (void)
     }
 }
 
-/* The built-in table plus `extra`, as a test (or a future op) would
- * extend it. */
-typedef struct {
-  const MlrtOpDef *rows[MLRT_N_OPS + 1];
-  MlrtOpTable table;
-} ScratchTable;
-
-static void
-scratch_table (ScratchTable *s, const MlrtOpDef *extra)
-{
-  memcpy (s->rows, mlrt_op_table.ops, MLRT_N_OPS * sizeof s->rows[0]);
-  s->rows[MLRT_N_OPS] = extra;
-  s->table.n_ops = MLRT_N_OPS + 1;
-  s->table.ops = s->rows;
-}
-
 static const char scratch_layer[] =
   "{\"name\": \"g\", \"op\": \"scratch_gather\", \"inputs\": [\"x\"],"
   " \"outputs\": [\"y\"]}";
+
+/* Reads a model of one scratch_gather layer with the built-in table plus
+ * `row`, as a test (or a future op) would extend it, and infers it. */
+static MlrtStatus
+infer_scratch (const MlrtOpDef *row, MlrtSpec *spec, MlrtError *error)
+{
+  const MlrtOpDef *rows[MLRT_N_OPS + 1];
+  MlrtOpTable table = { MLRT_N_OPS + 1, rows };
+  char *json = model_json ("[1, 2, 2]", scratch_layer);
+
+  memcpy (rows, mlrt_op_table.ops, MLRT_N_OPS * sizeof rows[0]);
+  rows[MLRT_N_OPS] = row;
+  read_spec (json, &table, spec);
+  g_free (json);
+  return mlrt_spec_infer (spec, "scratch/model.json", error);
+}
 
 static void
 test_scratch_op_without_shape_rule (void)
@@ -97,7 +97,6 @@ test_scratch_op_without_shape_rule (void)
     .id = MLRT_N_OPS, .name = "scratch_gather", .n_inputs = 1,
     .cost = mlrt_cost_per_output,
   };
-  ScratchTable s;
   char *json = model_json ("[1, 2, 2]", scratch_layer);
   MlrtSpec spec;
   MlrtError error = { 0 };
@@ -110,9 +109,7 @@ test_scratch_op_without_shape_rule (void)
 
   /* In the scratch table it reads, and inference refuses it, naming the
    * file, the layer and the missing rule, instead of guessing a shape. */
-  scratch_table (&s, &row);
-  read_spec (json, &s.table, &spec);
-  g_assert_cmpint (mlrt_spec_infer (&spec, "scratch/model.json", &error), ==,
+  g_assert_cmpint (infer_scratch (&row, &spec, &error), ==,
                    MLRT_ERROR_UNSUPPORTED);
   assert_message (&error, "scratch/model.json: layer 'g' (scratch_gather): "
                   "op 'scratch_gather' has no shape rule");
@@ -127,18 +124,13 @@ test_scratch_op_without_cost_rule (void)
     .id = MLRT_N_OPS, .name = "scratch_gather", .n_inputs = 1,
     .shape = mlrt_shape_same,
   };
-  ScratchTable s;
-  char *json = model_json ("[1, 2, 2]", scratch_layer);
   MlrtSpec spec;
   MlrtError error = { 0 };
 
-  scratch_table (&s, &row);
-  read_spec (json, &s.table, &spec);
-  g_assert_cmpint (mlrt_spec_infer (&spec, "scratch/model.json", &error), ==,
+  g_assert_cmpint (infer_scratch (&row, &spec, &error), ==,
                    MLRT_ERROR_UNSUPPORTED);
   assert_message (&error, "op 'scratch_gather' has no cost rule");
   mlrt_spec_clear (&spec);
-  g_free (json);
 }
 
 /* Complete rules but no unit has a kernel: the load's plan says so. */
@@ -149,14 +141,10 @@ test_scratch_op_without_kernel (void)
     .id = MLRT_N_OPS, .name = "scratch_gather", .n_inputs = 1,
     .shape = mlrt_shape_same, .cost = mlrt_cost_per_output,
   };
-  ScratchTable s;
-  char *json = model_json ("[1, 2, 2]", scratch_layer);
   MlrtModel m = { 0 };
   MlrtError error = { 0 };
 
-  scratch_table (&s, &row);
-  read_spec (json, &s.table, &m.spec);
-  g_assert_cmpint (mlrt_spec_infer (&m.spec, "m.json", &error), ==, MLRT_OK);
+  g_assert_cmpint (infer_scratch (&row, &m.spec, &error), ==, MLRT_OK);
   m.name = "scratch";
   m.compute_units = MLRT_COMPUTE_ALL;
   m.placement = MLRT_PLACEMENT_ESTIMATED;
@@ -168,7 +156,6 @@ test_scratch_op_without_kernel (void)
     g_assert_false (m.plan[0].supported[u]);
   mlrt_plan_free (&m);
   mlrt_spec_clear (&m.spec);
-  g_free (json);
 }
 
 /* A frontend other than model.json sets params directly: the passes
