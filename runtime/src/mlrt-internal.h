@@ -4,9 +4,10 @@
  *
  * A model is held as an MlrtSpec: its metadata, features, a table of tensors
  * (every tensor the network names, with its inferred shape) and its layers,
- * each pointing at tensors by index. The same structure comes out of parsing
- * a package's model.json and a compiled model's spec; compiling adds fused
- * activations and batch-norm folds, loading adds decoded weights.
+ * each pointing at tensors by index and at its op's row (ops/ops.h). Every
+ * frontend makes one (frontends/json/ from a package's model.json, which
+ * also reads a compiled model's spec); the passes (passes/passes.h) infer
+ * and fuse it, loading adds decoded weights.
  */
 #ifndef MLRT_INTERNAL_H
 #define MLRT_INTERNAL_H
@@ -200,8 +201,9 @@ typedef struct {
  * (no limits), and the reason it gives for a refusal must be a static
  * string. estimate_us is asked at load for every supported layer.
  * prepare (may be NULL) runs at load for each segment placed on the unit
- * (upload weights, build kernels) and may set segment->unit_data; release (may be NULL) is called at unload for each
- * segment whose unit_data is set.
+ * (upload weights, build kernels) and may set segment->unit_data; release
+ * (may be NULL) is called at unload for each segment whose unit_data is
+ * set.
  * run_segment computes layers first..last of one prediction: it reads its
  * input tensors from run->tensors (activation type: float, or uint16_t
  * halves when spec.half), writes its outputs there (mlrt_run_tensor()),

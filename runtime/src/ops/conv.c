@@ -8,7 +8,8 @@
 #define P(field) offsetof (MlrtParams, field)
 
 static const MlrtParamDesc conv2d_params[] = {
-  { "out_channels", MLRT_PARAM_INT, P (out_channels), MLRT_PARAM_REQUIRED, .min = 1 },
+  { "out_channels", MLRT_PARAM_INT, P (out_channels), MLRT_PARAM_REQUIRED,
+    .min = 1 },
   { "kernel", MLRT_PARAM_PAIR, P (kernel), MLRT_PARAM_REQUIRED, .min = 1 },
   { "stride", MLRT_PARAM_PAIR, P (stride), 0, .min = 1, .def = 1 },
   { "padding", MLRT_PARAM_PAIR, P (padding), 0, .min = 0 },
@@ -74,7 +75,8 @@ const MlrtOpDef mlrt_op_conv2d = {
 };
 
 static const MlrtParamDesc conv_transpose2d_params[] = {
-  { "out_channels", MLRT_PARAM_INT, P (out_channels), MLRT_PARAM_REQUIRED, .min = 1 },
+  { "out_channels", MLRT_PARAM_INT, P (out_channels), MLRT_PARAM_REQUIRED,
+    .min = 1 },
   { "kernel", MLRT_PARAM_PAIR, P (kernel), MLRT_PARAM_REQUIRED, .min = 1 },
   { "stride", MLRT_PARAM_PAIR, P (stride), 0, .min = 1, .def = 1 },
   { "padding", MLRT_PARAM_PAIR, P (padding), 0, .min = 0 },

@@ -43,7 +43,8 @@ const MlrtOpDef mlrt_op_concat = {
 
 static const MlrtParamDesc reshape_params[] = {
   { "shape", MLRT_PARAM_DIMS, offsetof (MlrtParams, shape),
-    MLRT_PARAM_REQUIRED, .min = -1, .count = offsetof (MlrtParams, shape_rank) },
+    MLRT_PARAM_REQUIRED, .min = -1,
+    .count = offsetof (MlrtParams, shape_rank) },
   { NULL },
 };
 

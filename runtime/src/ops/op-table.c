@@ -49,14 +49,14 @@ mlrt_params_init (const MlrtOpDef *op, MlrtParams *p)
       {
       case MLRT_PARAM_INT:
       case MLRT_PARAM_CHOICE:
-        *MLRT_PARAM_AT (p, d, int) = d->def;
+        *(int *) mlrt_param_at (p, d->offset) = d->def;
         break;
       case MLRT_PARAM_PAIR:
-        MLRT_PARAM_AT (p, d, int)[0] = d->def;
-        MLRT_PARAM_AT (p, d, int)[1] = d->def;
+        ((int *) mlrt_param_at (p, d->offset))[0] = d->def;
+        ((int *) mlrt_param_at (p, d->offset))[1] = d->def;
         break;
       case MLRT_PARAM_FLOAT:
-        *MLRT_PARAM_AT (p, d, float) = d->fdef;
+        *(float *) mlrt_param_at (p, d->offset) = d->fdef;
         break;
       case MLRT_PARAM_DIMS:
       default:
@@ -85,37 +85,36 @@ check_int (MlrtShapeCtx *c, const MlrtParamDesc *d, int64_t v, int64_t max)
 static MlrtStatus
 check_param (MlrtShapeCtx *c, const MlrtParamDesc *d)
 {
-  MlrtParams *p = (MlrtParams *) &c->layer->p;
+  const MlrtParams *p = &c->layer->p;
+  const void *v = mlrt_param_get (p, d->offset);
   MlrtStatus st = MLRT_OK;
 
-  if ((d->flags & MLRT_PARAM_MAY_BE_ABSENT) && !*(int *) ((char *) p + d->given))
+  if ((d->flags & MLRT_PARAM_MAY_BE_ABSENT)
+      && !*(const int *) mlrt_param_get (p, d->given))
     return MLRT_OK;
   switch (d->kind)
     {
     case MLRT_PARAM_INT:
-      return check_int (c, d, *MLRT_PARAM_AT (p, d, int), MLRT_PARAM_INT_MAX);
+      return check_int (c, d, *(const int *) v, MLRT_PARAM_INT_MAX);
     case MLRT_PARAM_PAIR:
       for (int i = 0; st == MLRT_OK && i < 2; i++)
-        st = check_int (c, d, MLRT_PARAM_AT (p, d, int)[i],
-                        MLRT_PARAM_PAIR_MAX);
+        st = check_int (c, d, ((const int *) v)[i], MLRT_PARAM_PAIR_MAX);
       return st;
     case MLRT_PARAM_FLOAT:
-      if ((d->flags & MLRT_PARAM_NONNEGATIVE)
-          && !(*MLRT_PARAM_AT (p, d, float) >= 0))
+      if ((d->flags & MLRT_PARAM_NONNEGATIVE) && !(*(const float *) v >= 0))
         return mlrt_shape_fail (c, "param '%s' must not be negative",
                                 d->name);
       return MLRT_OK;
     case MLRT_PARAM_CHOICE:
-      return check_int (c, d, *MLRT_PARAM_AT (p, d, int), n_choices (d) - 1);
+      return check_int (c, d, *(const int *) v, n_choices (d) - 1);
     case MLRT_PARAM_DIMS:
       {
-        int n = *(int *) ((char *) p + d->count);
+        int n = *(const int *) mlrt_param_get (p, d->count);
         if (n < 1 || n > MLRT_MAX_RANK)
           return mlrt_shape_fail (c, "param '%s' must have 1 to %d values",
                                   d->name, MLRT_MAX_RANK);
         for (int i = 0; st == MLRT_OK && i < n; i++)
-          st = check_int (c, d, MLRT_PARAM_AT (p, d, int64_t)[i],
-                          MLRT_MAX_DIM);
+          st = check_int (c, d, ((const int64_t *) v)[i], MLRT_MAX_DIM);
         return st;
       }
     default:

@@ -156,7 +156,19 @@ typedef struct {
   size_t given;             /* MAY_BE_ABSENT: offset of the int flag */
 } MlrtParamDesc;
 
-#define MLRT_PARAM_AT(p, d, type) ((type *) ((char *) (p) + (d)->offset))
+/* The field at byte `offset` of params p: a descriptor's value (offset),
+ * a DIMS length (count) or a presence flag (given). */
+static inline void *
+mlrt_param_at (MlrtParams *p, size_t offset)
+{
+  return (char *) p + offset;
+}
+
+static inline const void *
+mlrt_param_get (const MlrtParams *p, size_t offset)
+{
+  return (const char *) p + offset;
+}
 
 /* ---- the op table ---- */
 

@@ -38,7 +38,7 @@ add_str (json_object *o, const char *key, const char *v)
 static json_object *
 write_param (const MlrtParams *p, const MlrtParamDesc *d)
 {
-  const void *at = (const char *) p + d->offset;
+  const void *at = mlrt_param_get (p, d->offset);
 
   switch (d->kind)
     {
@@ -51,7 +51,7 @@ write_param (const MlrtParams *p, const MlrtParamDesc *d)
     case MLRT_PARAM_CHOICE:
       return json_object_new_string (d->choices[*(const int *) at]);
     case MLRT_PARAM_DIMS:
-      return ints (*(const int *) ((const char *) p + d->count), at);
+      return ints (*(const int *) mlrt_param_get (p, d->count), at);
     default:
       return NULL;
     }
@@ -64,7 +64,7 @@ write_params (const MlrtLayer *l)
 
   for (const MlrtParamDesc *d = l->op->params; d && d->name; d++)
     if (!(d->flags & MLRT_PARAM_MAY_BE_ABSENT)
-        || *(const int *) ((const char *) &l->p + d->given))
+        || *(const int *) mlrt_param_get (&l->p, d->given))
       json_object_object_add (o, d->name, write_param (&l->p, d));
   return o;
 }

@@ -195,35 +195,31 @@ read_param (Ctx *c, json_object *params, const MlrtOpDef *op,
 {
   int required = (d->flags & MLRT_PARAM_REQUIRED) != 0;
   int given = member (params, d->name) != NULL;
+  void *v = mlrt_param_at (p, d->offset);
 
   if ((d->flags & MLRT_PARAM_MAY_BE_ABSENT) && given)
-    *(int *) ((char *) p + d->given) = 1;
+    *(int *) mlrt_param_at (p, d->given) = 1;
   switch (d->kind)
     {
     case MLRT_PARAM_INT:
-      return get_int (c, params, d->name, required, d->min,
-                      MLRT_PARAM_AT (p, d, int));
+      return get_int (c, params, d->name, required, d->min, v);
     case MLRT_PARAM_PAIR:
       if (!given && d->default_from)
         {
           const MlrtParamDesc *from = mlrt_param_find (op, d->default_from);
-          memcpy (MLRT_PARAM_AT (p, d, int), MLRT_PARAM_AT (p, from, int),
-                  2 * sizeof (int));
+          memcpy (v, mlrt_param_at (p, from->offset), 2 * sizeof (int));
         }
-      return get_pair (c, params, d->name, required, d->min,
-                       MLRT_PARAM_AT (p, d, int));
+      return get_pair (c, params, d->name, required, d->min, v);
     case MLRT_PARAM_FLOAT:
-      TRY (get_float (c, params, d->name, MLRT_PARAM_AT (p, d, float)));
-      if ((d->flags & MLRT_PARAM_NONNEGATIVE)
-          && !(*MLRT_PARAM_AT (p, d, float) >= 0))
+      TRY (get_float (c, params, d->name, v));
+      if ((d->flags & MLRT_PARAM_NONNEGATIVE) && !(*(float *) v >= 0))
         return fail (c, "param '%s' must not be negative", d->name);
       return MLRT_OK;
     case MLRT_PARAM_CHOICE:
-      return get_choice (c, params, d, MLRT_PARAM_AT (p, d, int));
+      return get_choice (c, params, d, v);
     case MLRT_PARAM_DIMS:
       return get_ints (c, params, d->name, required, MLRT_MAX_RANK, 0,
-                       d->min, (int *) ((char *) p + d->count),
-                       MLRT_PARAM_AT (p, d, int64_t));
+                       d->min, mlrt_param_at (p, d->count), v);
     default:
       return fail (c, "param '%s' is of a kind this reader does not know",
                    d->name);
