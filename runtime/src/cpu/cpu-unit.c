@@ -2,10 +2,10 @@
  * cpu-unit.c: the CPU compute unit's entry in the unit table: it has a
  * kernel for every op (cpu-layers.c), estimates cost from the layer's
  * multiply-adds, and runs a segment layer by layer with the float32
- * kernels of kernels.h.
- * For float16 models the activations between layers are halves: the
- * segment widens the tensors it reads to float32 on entry and narrows those
- * read after it on exit (copy_to_unit / copy_from_unit spans).
+ * kernels of kernels.h. For float16 models the activations between layers
+ * are halves: the segment widens the tensors it reads to float32 on entry
+ * and narrows those read after it on exit (copy_to_unit / copy_from_unit
+ * spans).
  */
 #include <stdlib.h>
 #include <string.h>

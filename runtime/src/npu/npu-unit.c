@@ -50,7 +50,11 @@ npu_supports (const MlrtModel *model, const MlrtLayer *layer,
 {
   MlrtNpuOp op;
 
-  mlrt_npu_describe (&model->spec, layer, &op);
+  if (!mlrt_npu_describe (&model->spec, layer, &op))
+    {
+      *reason = "the npu has no kernel for this op";
+      return 0;
+    }
   return mlrt_npu_supports (&op, reason);
 }
 

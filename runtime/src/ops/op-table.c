@@ -25,12 +25,6 @@ mlrt_op_lookup (const MlrtOpTable *table, const char *name)
   return NULL;
 }
 
-const MlrtOpDef *
-mlrt_op_get (MlrtOp op)
-{
-  return (unsigned) op < MLRT_N_OPS ? builtin_ops[op] : NULL;
-}
-
 const MlrtParamDesc *
 mlrt_param_find (const MlrtOpDef *op, const char *name)
 {

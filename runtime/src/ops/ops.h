@@ -236,7 +236,6 @@ MLRT_OPS (MLRT_OP_DECLARE)
 extern const MlrtOpTable mlrt_op_table;
 
 const MlrtOpDef *mlrt_op_lookup (const MlrtOpTable *table, const char *name);
-const MlrtOpDef *mlrt_op_get (MlrtOp op);
 /* Whether the row is the built-in op `op`. */
 static inline int
 mlrt_op_is (const MlrtOpDef *def, MlrtOp op)
