@@ -94,9 +94,12 @@ struct MlrtTensor {
   int is_output;
 };
 
-/* A layer: one op applied to tensors. `origin` is the node of the source
- * model it came from (an ONNX node), kept through fusion, when that node's
- * name is not the layer's own; NULL for a model.json layer. */
+/* A layer: one op applied to tensors. A frontend names a layer after the
+ * node of the source model it came from (an ONNX node) where that name is
+ * usable, so what carries the layer's name (plans, layer spans) names the
+ * node; `origin` keeps the node's name where the layer's differs (made
+ * unique, or made by a rule), through fusion. NULL when the layer is its
+ * own source (model.json). */
 struct MlrtLayer {
   char *name;
   char *origin;
