@@ -19,7 +19,7 @@ mlrt_compile_spec (MlrtSpec *spec, const uint8_t *weights,
     st = mlrt_spec_check_weights (spec, weights, weights_size,
                                   weights_origin, error);
   if (st == MLRT_OK)
-    st = mlrt_spec_fuse (spec, spec_origin, error);
+    st = mlrt_spec_fuse (spec, weights, weights_size, spec_origin, error);
   if (st == MLRT_OK)
     {
       *compiled_spec = mlrt_spec_to_json (spec);

@@ -12,17 +12,18 @@ targets (const MlrtOpDef *op)
 }
 
 static int
-match (const MlrtSpec *spec, size_t i)
+match (const MlrtFuseCtx *c, size_t i)
 {
-  long j = mlrt_fuse_sole_next (spec, i);
+  long j = mlrt_fuse_sole_next (c->spec, i);
 
-  return j >= 0 && spec->layers[i].act == MLRT_ACT_NONE
-         && spec->layers[j].op->activation != MLRT_ACT_NONE;
+  return j >= 0 && c->spec->layers[i].act == MLRT_ACT_NONE
+         && c->spec->layers[j].op->activation != MLRT_ACT_NONE;
 }
 
 static MlrtStatus
-apply (MlrtSpec *spec, size_t i, MlrtError *error)
+apply (MlrtFuseCtx *c, size_t i)
 {
+  MlrtSpec *spec = c->spec;
   MlrtLayer *l = &spec->layers[i];
   size_t j = (size_t) mlrt_fuse_sole_next (spec, i);
   const MlrtLayer *act = &spec->layers[j];

@@ -15,8 +15,9 @@ targets (const MlrtOpDef *op)
 }
 
 static int
-match (const MlrtSpec *spec, size_t i)
+match (const MlrtFuseCtx *c, size_t i)
 {
+  const MlrtSpec *spec = c->spec;
   const MlrtLayer *conv = &spec->layers[i];
   long j = mlrt_fuse_sole_next (spec, i);
 
@@ -26,8 +27,9 @@ match (const MlrtSpec *spec, size_t i)
 }
 
 static MlrtStatus
-apply (MlrtSpec *spec, size_t i, MlrtError *error)
+apply (MlrtFuseCtx *c, size_t i)
 {
+  MlrtSpec *spec = c->spec;
   MlrtLayer *conv = &spec->layers[i];
   size_t j = (size_t) mlrt_fuse_sole_next (spec, i);
   MlrtLayer *bn = &spec->layers[j];
@@ -39,7 +41,8 @@ apply (MlrtSpec *spec, size_t i, MlrtError *error)
       {
         for (int m = 0; m < k; m++)
           free (names[m]);
-        return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+        return mlrt_set_error (c->error, MLRT_ERROR_NO_MEMORY,
+                               "out of memory");
       }
   for (int k = 0; k < bn->n_weights; k++)
     {

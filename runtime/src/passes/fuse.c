@@ -67,26 +67,28 @@ mlrt_fuse_absorb (MlrtSpec *spec, size_t i, size_t j)
 
 /* The first rule that matches layer i, or NULL. */
 static const MlrtFusionRule *
-matching_rule (const MlrtSpec *spec, size_t i)
+matching_rule (const MlrtFuseCtx *c, size_t i)
 {
   for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++)
-    if (rules[r]->targets (spec->layers[i].op) && rules[r]->match (spec, i))
+    if (rules[r]->targets (c->spec->layers[i].op) && rules[r]->match (c, i))
       return rules[r];
   return NULL;
 }
 
 MlrtStatus
-mlrt_spec_fuse (MlrtSpec *spec, const char *origin, MlrtError *error)
+mlrt_spec_fuse (MlrtSpec *spec, const uint8_t *weights, size_t weights_size,
+                const char *origin, MlrtError *error)
 {
+  MlrtFuseCtx c = { spec, weights, weights_size, origin, error };
   size_t out = 0;
 
   for (size_t i = 0; i < spec->n_layers; i++)
     {
       const MlrtFusionRule *rule;
 
-      while (spec->layers[i].op && (rule = matching_rule (spec, i)))
+      while (spec->layers[i].op && (rule = matching_rule (&c, i)))
         {
-          MlrtStatus st = rule->apply (spec, i, error);
+          MlrtStatus st = rule->apply (&c, i);
           if (st != MLRT_OK)
             return st;
         }

@@ -29,14 +29,26 @@ MlrtStatus mlrt_spec_check_weights (const MlrtSpec *spec, const uint8_t *blob,
                                     size_t blob_size, const char *origin,
                                     MlrtError *error);
 
+/* What a fusion rule sees: the spec (inferred), the weights blob its
+ * layers point into (the bytes are as the frontend stored them: a rule
+ * that changes values numerically leaves that to load, as the batch-norm
+ * fold does with bn_* weights), and where messages point. */
+typedef struct {
+  MlrtSpec *spec;
+  const uint8_t *weights;
+  size_t weights_size;
+  const char *origin;
+  MlrtError *error;
+} MlrtFuseCtx;
+
 typedef struct {
   const char *name;
   /* Whether the rule looks at layers of this op. */
   int (*targets) (const MlrtOpDef *op);
-  /* Whether the rule applies to layer i (shapes inferred). */
-  int (*match) (const MlrtSpec *spec, size_t i);
+  /* Whether the rule applies to layer i. */
+  int (*match) (const MlrtFuseCtx *c, size_t i);
   /* Rewrites the spec around layer i; may absorb later layers. */
-  MlrtStatus (*apply) (MlrtSpec *spec, size_t i, MlrtError *error);
+  MlrtStatus (*apply) (MlrtFuseCtx *c, size_t i);
 } MlrtFusionRule;
 
 extern const MlrtFusionRule mlrt_rule_fold_batch_norm;
@@ -44,7 +56,8 @@ extern const MlrtFusionRule mlrt_rule_fuse_activation;
 
 /* Applies the rules, in order, to every layer until none matches; the
  * spec must have been inferred, and is re-inferred after. */
-MlrtStatus mlrt_spec_fuse (MlrtSpec *spec, const char *origin,
+MlrtStatus mlrt_spec_fuse (MlrtSpec *spec, const uint8_t *weights,
+                           size_t weights_size, const char *origin,
                            MlrtError *error);
 
 /* For rules: the index of the next layer after i that is still in the
