@@ -7,7 +7,6 @@
  * (mlrt_compile_spec, passes/passes.h) and written in the compiled format
  * (compiled.h).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
