@@ -21,10 +21,14 @@
 
 /* A span's place in time, kept per kind and model while a database is
  * filled: span_kind_stats and span_summary are computed from these in C at
- * finish instead of reading the span table back. 16 bytes a span. */
+ * finish instead of reading the span table back. 24 bytes a span. `proc`
+ * is the span's process as an index into MlsStore.procs, `cut` whether the
+ * span is incomplete (out of the duration figures). */
 typedef struct {
   int64_t start_ns;
   int64_t dur_ns;
+  uint32_t proc : 31;
+  uint32_t cut : 1;
 } MlsSpanTime;
 
 typedef struct {
@@ -37,6 +41,7 @@ typedef struct {
 typedef enum {
   MLS_STMT_META,
   MLS_STMT_PROCESS,
+  MLS_STMT_PROCESS_FACTS,
   MLS_STMT_THREAD,
   MLS_STMT_MODEL,
   MLS_STMT_SPAN,
@@ -67,6 +72,10 @@ struct MlsStore {
   MlsSpanGroup *groups;     /* the spans added, by kind and model */
   size_t n_groups, allocated_groups;
   size_t last_group;        /* the previous span's group: runs are common */
+  int64_t *procs;           /* the pids of the spans added, by first span */
+  uint32_t *proc_slots;     /* open addressing: index + 1 into procs */
+  size_t n_procs, proc_slots_size;
+  size_t last_proc;
 
   /* The last process / thread / model interned: the collector asks for the
    * same one many times in a row. */
@@ -76,8 +85,10 @@ struct MlsStore {
   int64_t last_model_row;
 };
 
-/* schema.sql, embedded at build time (mls-schema-sql.c). */
+/* schema.sql and the migrations, embedded at build time
+ * (mls-schema-sql.c). */
 extern const char mls_schema_sql[];
+extern const char mls_migration_v1_to_v2_sql[];
 
 void mls_error_set (MlsError *error, const char *format, ...)
   __attribute__ ((format (printf, 2, 3)));
@@ -85,16 +96,29 @@ void mls_error_set (MlsError *error, const char *format, ...)
 void mls_error_sqlite (MlsStore *store, MlsError *error, const char *what);
 int mls_exec (MlsStore *store, const char *sql, const char *what,
               MlsError *error);
+/* The SQL functions the store's queries use (mls_sqrt). */
+int mls_store_register_functions (MlsStore *store, MlsError *error);
 
 /* Opens store->path read-only into store->db, checking it is a trace
  * database of this version. */
 int mls_store_open_db (MlsStore *store, MlsError *error);
 
-/* Records a span's time in its kind and model group (mls-store-stats-
- * build.c); -1 when out of memory. */
-int mls_store_group_add (MlsStore *store, int kind_id, int64_t model_id,
-                         int64_t start_ns, int64_t dur_ns);
+/* Records a span's time in its kind and model group, with its process and
+ * whether it is complete (mls-store-stats-build.c); -1 when out of
+ * memory. */
+int mls_store_group_add (MlsStore *store, const MlsSpan *span);
 void mls_store_groups_free (MlsStore *store);
+
+/* The aggregates of the spans FROM_WHERE (with `s` the span table)
+ * selects, grouped by kind, MODEL_EXPR and PID_EXPR (each "NULL" to sum
+ * over it), as a CTE named `live` with span_kind_stats' columns
+ * (mls-store-stats.c). sqlite3_free() it. */
+char *mls_stats_live_sql (const char *model_expr, const char *pid_expr,
+                          const char *from_where);
+
+/* Brings a database of an older schema version (store->path, closed) up to
+ * this one in place (mls-store-migrate.c). */
+int mls_store_migrate (MlsStore *store, int64_t version, MlsError *error);
 
 /* The steps of mls_store_finish(), inside its transaction. */
 int mls_store_build_stats (MlsStore *store, MlsError *error);

@@ -31,6 +31,7 @@ read_span (sqlite3_stmt *stmt, MlsSpanInfo *span)
   span->complete = sqlite3_column_int (stmt, 14);
   span->status = sqlite3_column_int (stmt, 15);
   span->args_json = column_text (stmt, 16);
+  span->cut = mls_cut_reason_from_name (column_text (stmt, 17));
 }
 
 int
@@ -46,7 +47,7 @@ mls_store_foreach_span (MlsStore *store, MlsSpanFunc func, void *user_data,
                           "  ifnull (s.model_id, 0), m.name,"
                           "  ifnull (s.parent_id, 0), s.depth, s.unit, s.pid,"
                           "  s.tid, s.start_ns, s.end_ns, s.dur_ns,"
-                          "  s.complete, s.status, s.args"
+                          "  s.complete, s.status, s.args, s.incomplete_reason"
                           " FROM span s JOIN span_kind k ON k.id = s.kind_id"
                           " LEFT JOIN model m ON m.id = s.model_id"
                           " ORDER BY s.id", -1, &stmt, NULL) != SQLITE_OK)

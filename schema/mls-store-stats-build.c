@@ -2,14 +2,18 @@
  * mls-store-stats-build.c: the spans' times gathered per kind and model
  * while a database is filled, and span_kind_stats built from them when it
  * is finished: one row per span kind (model_id NULL) and one per kind and
- * model, with the definitions of mls-store-stats.c (which computes the same
+ * model, each for all processes (pid NULL) and per process, with the
+ * definitions of mls-store-stats.c (which computes the same
  * numbers in SQL for a time range, and whose results the tests compare).
  *
  * Nothing is read back from SQLite: the writer already holds every span's
  * kind, model, start and duration, and reading 500k rows back cost more
  * than computing from memory. Each median is found by selection
- * (quickselect, linear time) instead of sorting. Memory: 16 bytes a span
- * while writing (span_summary uses the start times too).
+ * (quickselect, linear time) instead of sorting. Memory: 24 bytes a span
+ * while writing (span_summary uses the start times too). Every set of
+ * spans gives a row for all its processes and one per process: spans are
+ * placed by process with a counting sort, so each is visited a fixed
+ * number of times however many processes there are.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -48,13 +52,60 @@ find_group (MlsStore *store, int kind_id, int64_t model_id)
   return &store->groups[store->last_group];
 }
 
-int
-mls_store_group_add (MlsStore *store, int kind_id, int64_t model_id,
-                     int64_t start_ns, int64_t dur_ns)
+/* The index of `pid` in store->procs, added when new; -1 when out of
+ * memory. Open addressing keeps a fleet's thousands of processes cheap. */
+static int64_t
+proc_index (MlsStore *store, int64_t pid)
 {
-  MlsSpanGroup *group = find_group (store, kind_id, model_id);
+  size_t mask, i;
 
-  if (group == NULL)
+  if (store->n_procs > 0 && store->procs[store->last_proc] == pid)
+    return (int64_t) store->last_proc;
+  if ((store->n_procs + 1) * 2 > store->proc_slots_size)
+    {
+      size_t size = store->proc_slots_size ? 2 * store->proc_slots_size : 64;
+      uint32_t *slots = calloc (size, sizeof *slots);
+      int64_t *procs = realloc (store->procs, size / 2 * sizeof *procs);
+
+      if (slots == NULL || procs == NULL)
+        {
+          free (slots);
+          if (procs)
+            store->procs = procs;
+          return -1;
+        }
+      store->procs = procs;
+      for (size_t p = 0; p < store->n_procs; p++)
+        {
+          i = (size_t) store->procs[p] * 0x9E3779B1u & (size - 1);
+          while (slots[i])
+            i = (i + 1) & (size - 1);
+          slots[i] = (uint32_t) p + 1;
+        }
+      free (store->proc_slots);
+      store->proc_slots = slots;
+      store->proc_slots_size = size;
+    }
+  mask = store->proc_slots_size - 1;
+  i = (size_t) pid * 0x9E3779B1u & mask;
+  while (store->proc_slots[i] && store->procs[store->proc_slots[i] - 1] != pid)
+    i = (i + 1) & mask;
+  if (!store->proc_slots[i])
+    {
+      store->procs[store->n_procs] = pid;
+      store->proc_slots[i] = (uint32_t) ++store->n_procs;
+    }
+  store->last_proc = store->proc_slots[i] - 1;
+  return (int64_t) store->last_proc;
+}
+
+int
+mls_store_group_add (MlsStore *store, const MlsSpan *span)
+{
+  MlsSpanGroup *group = find_group (store, span->kind_id, span->model_id);
+  int64_t proc = proc_index (store, span->pid);
+
+  if (group == NULL || proc < 0)
     return -1;
   if (group->n == group->allocated)
     {
@@ -66,7 +117,9 @@ mls_store_group_add (MlsStore *store, int kind_id, int64_t model_id,
       group->spans = bigger;
       group->allocated = allocated;
     }
-  group->spans[group->n++] = (MlsSpanTime) { start_ns, dur_ns };
+  group->spans[group->n++] = (MlsSpanTime) {
+    span->start_ns, span->end_ns - span->start_ns, (uint32_t) proc,
+    !span->complete };
   return 0;
 }
 
@@ -76,8 +129,13 @@ mls_store_groups_free (MlsStore *store)
   for (size_t i = 0; i < store->n_groups; i++)
     free (store->groups[i].spans);
   free (store->groups);
+  free (store->procs);
+  free (store->proc_slots);
   store->groups = NULL;
+  store->procs = NULL;
+  store->proc_slots = NULL;
   store->n_groups = store->allocated_groups = store->last_group = 0;
+  store->n_procs = store->proc_slots_size = store->last_proc = 0;
 }
 
 /* Reorders d so that d[k] is the k-th smallest, smaller ones before it and
@@ -138,94 +196,184 @@ median (int64_t *d, size_t n)
   return (d[k] + next) / 2;
 }
 
-static int
-insert_row (sqlite3_stmt *insert, int kind_id, int64_t model_id,
-            int64_t *d, size_t n)
+/* One row's figures: the complete spans' durations (d, n), how many were
+ * cut off, and the longest span of all. */
+typedef struct {
+  int64_t *d;
+  size_t n;
+  int64_t cut;
+  int64_t max_dur_ns;
+} RowSpans;
+
+static void
+bind_figures (sqlite3_stmt *insert, RowSpans *r)
 {
-  int64_t total = 0, min = d[0], max = d[0];
+  int64_t total = 0, min = r->d[0], max = r->d[0];
   double mean, sq = 0;
 
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < r->n; i++)
     {
-      total += d[i];
-      if (d[i] < min)
-        min = d[i];
-      if (d[i] > max)
-        max = d[i];
+      total += r->d[i];
+      if (r->d[i] < min)
+        min = r->d[i];
+      if (r->d[i] > max)
+        max = r->d[i];
     }
-  mean = (double) total / (double) n;
-  for (size_t i = 0; i < n; i++)
-    sq += ((double) d[i] - mean) * ((double) d[i] - mean);
+  mean = (double) total / (double) r->n;
+  for (size_t i = 0; i < r->n; i++)
+    sq += ((double) r->d[i] - mean) * ((double) r->d[i] - mean);
+  sqlite3_bind_int64 (insert, 6, total);
+  sqlite3_bind_double (insert, 7, mean);
+  sqlite3_bind_int64 (insert, 8, min);
+  sqlite3_bind_int64 (insert, 9, median (r->d, r->n));
+  sqlite3_bind_int64 (insert, 10, max);
+  sqlite3_bind_double (insert, 11, sqrt (sq / (double) r->n));
+}
+
+static int
+insert_row (sqlite3_stmt *insert, int kind_id, int64_t model_id, int64_t pid,
+            RowSpans *r)
+{
+  if (r->n == 0 && r->cut == 0)
+    return 0;
+  sqlite3_clear_bindings (insert);
   sqlite3_bind_int (insert, 1, kind_id);
   if (model_id)
     sqlite3_bind_int64 (insert, 2, model_id);
-  else
-    sqlite3_bind_null (insert, 2);
-  sqlite3_bind_int64 (insert, 3, (int64_t) n);
-  sqlite3_bind_int64 (insert, 4, total);
-  sqlite3_bind_double (insert, 5, mean);
-  sqlite3_bind_int64 (insert, 6, min);
-  sqlite3_bind_int64 (insert, 7, median (d, n));
-  sqlite3_bind_int64 (insert, 8, max);
-  sqlite3_bind_double (insert, 9, sqrt (sq / (double) n));
-  sqlite3_bind_int64 (insert, 10, max);
+  if (pid >= 0)
+    sqlite3_bind_int64 (insert, 3, pid);
+  sqlite3_bind_int64 (insert, 4, (int64_t) r->n);
+  sqlite3_bind_int64 (insert, 5, r->cut);
+  sqlite3_bind_int64 (insert, 6, 0);
+  if (r->n > 0)
+    bind_figures (insert, r);
+  sqlite3_bind_int64 (insert, 12, r->max_dur_ns);
   int rc = sqlite3_step (insert);
   sqlite3_reset (insert);
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static size_t
-copy_durations (int64_t *d, const MlsSpanGroup *group)
+/* The spans of `groups` (one kind; one model, or all of the kind's),
+ * gathered once for all processes and once per process: the complete ones'
+ * durations into d, counted by process, then placed by process. */
+typedef struct {
+  MlsStore *store;
+  sqlite3_stmt *insert;
+  int64_t *d;               /* scratch: every complete duration */
+  int64_t *by_proc;         /* scratch: the same, grouped by process */
+  size_t *offset;           /* per process: where its durations start */
+  RowSpans *per_proc;
+} StatsBuild;
+
+static int
+write_set (StatsBuild *b, int kind_id, int64_t model_id,
+           const MlsSpanGroup *const *groups, size_t n_groups)
 {
-  for (size_t i = 0; i < group->n; i++)
-    d[i] = group->spans[i].dur_ns;
-  return group->n;
+  MlsStore *store = b->store;
+  RowSpans all = { b->d, 0, 0, 0 };
+  size_t at = 0;
+  int rc = 0;
+
+  memset (b->per_proc, 0, store->n_procs * sizeof *b->per_proc);
+  for (size_t g = 0; g < n_groups; g++)
+    for (size_t i = 0; i < groups[g]->n; i++)
+      {
+        const MlsSpanTime *t = &groups[g]->spans[i];
+        RowSpans *p = &b->per_proc[t->proc];
+
+        if (t->dur_ns > all.max_dur_ns)
+          all.max_dur_ns = t->dur_ns;
+        if (t->dur_ns > p->max_dur_ns)
+          p->max_dur_ns = t->dur_ns;
+        if (t->cut)
+          {
+            all.cut++;
+            p->cut++;
+            continue;
+          }
+        all.d[all.n++] = t->dur_ns;
+        p->n++;
+      }
+  for (size_t p = 0; p < store->n_procs; p++)
+    {
+      b->offset[p] = at;
+      b->per_proc[p].d = b->by_proc + at;
+      at += b->per_proc[p].n;
+      b->per_proc[p].n = 0;
+    }
+  for (size_t g = 0; g < n_groups; g++)
+    for (size_t i = 0; i < groups[g]->n; i++)
+      {
+        const MlsSpanTime *t = &groups[g]->spans[i];
+        RowSpans *p = &b->per_proc[t->proc];
+
+        if (!t->cut)
+          p->d[p->n++] = t->dur_ns;
+      }
+  rc = insert_row (b->insert, kind_id, model_id, -1, &all);
+  for (size_t p = 0; p < store->n_procs && rc == 0; p++)
+    rc = insert_row (b->insert, kind_id, model_id, store->procs[p],
+                     &b->per_proc[p]);
+  return rc;
 }
 
 /* Per kind and model first (models only: span_kind_stats cannot hold
- * "no model" apart from "all models"), then per kind over all models. */
+ * "no model" apart from "all models"), then per kind over all models;
+ * each for all processes and per process. */
 static int
-write_rows (MlsStore *store, sqlite3_stmt *insert)
+write_rows (StatsBuild *b)
 {
-  size_t total = 0;
-  int64_t *d;
+  MlsStore *store = b->store;
+  const MlsSpanGroup **kind_groups;
   int rc = 0;
 
-  for (size_t i = 0; i < store->n_groups; i++)
-    total += store->groups[i].n;
-  d = malloc ((total ? total : 1) * sizeof *d);
-  if (d == NULL)
+  kind_groups = malloc ((store->n_groups ? store->n_groups : 1)
+                        * sizeof *kind_groups);
+  if (kind_groups == NULL)
     return -1;
   for (size_t i = 0; i < store->n_groups && rc == 0; i++)
     if (store->groups[i].model_id && store->groups[i].n > 0)
-      rc = insert_row (insert, store->groups[i].kind_id,
-                       store->groups[i].model_id, d,
-                       copy_durations (d, &store->groups[i]));
+      {
+        const MlsSpanGroup *g = &store->groups[i];
+        rc = write_set (b, g->kind_id, g->model_id, &g, 1);
+      }
   for (int kind = 1; kind < MLS_MAX_KIND_ID && rc == 0; kind++)
     {
       size_t n = 0;
       for (size_t i = 0; i < store->n_groups; i++)
         if (store->groups[i].kind_id == kind)
-          n += copy_durations (d + n, &store->groups[i]);
+          kind_groups[n++] = &store->groups[i];
       if (n > 0)
-        rc = insert_row (insert, kind, 0, d, n);
+        rc = write_set (b, kind, 0, kind_groups, n);
     }
-  free (d);
+  free (kind_groups);
   return rc;
 }
 
 int
 mls_store_build_stats (MlsStore *store, MlsError *error)
 {
-  sqlite3_stmt *insert = NULL;
+  StatsBuild b = { store, NULL, NULL, NULL, NULL, NULL };
+  size_t total = 0, procs = store->n_procs ? store->n_procs : 1;
   int rc = -1;
 
-  if (sqlite3_prepare_v2 (store->db, "INSERT INTO span_kind_stats VALUES"
-                          " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                          -1, &insert, NULL) == SQLITE_OK)
-    rc = write_rows (store, insert);
+  for (size_t i = 0; i < store->n_groups; i++)
+    total += store->groups[i].n;
+  b.d = malloc ((total ? total : 1) * sizeof *b.d);
+  b.by_proc = malloc ((total ? total : 1) * sizeof *b.by_proc);
+  b.offset = malloc (procs * sizeof *b.offset);
+  b.per_proc = malloc (procs * sizeof *b.per_proc);
+  if (b.d && b.by_proc && b.offset && b.per_proc
+      && sqlite3_prepare_v2 (store->db, "INSERT INTO span_kind_stats VALUES"
+                             " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                             " ?12)", -1, &b.insert, NULL) == SQLITE_OK)
+    rc = write_rows (&b);
   if (rc != 0)
     mls_error_sqlite (store, error, "cannot compute span_kind_stats");
-  sqlite3_finalize (insert);
+  sqlite3_finalize (b.insert);
+  free (b.d);
+  free (b.by_proc);
+  free (b.offset);
+  free (b.per_proc);
   return rc;
 }

@@ -1,13 +1,14 @@
 /*
  * mls-store-stats.c: the Model Activity Aggregation table: count, total,
  * average, min, median, max and standard deviation of span durations per
- * span kind (and per kind and model), precomputed into span_kind_stats by
- * mls_store_finish() (mls-store-stats-build.c) and computed here in SQL
- * for a time range.
+ * span kind (and per kind and model, per kind and process), precomputed
+ * into span_kind_stats by mls_store_finish() (mls-store-stats-build.c) and
+ * computed here in SQL for a time range or a set of processes.
  *
  * Definitions shared by both paths:
- *  - every span counts, including incomplete ones (complete = 0), with the
- *    duration up to the last event seen from their process;
+ *  - the duration figures are those of complete spans only; spans cut off
+ *    (complete = 0: their end was never seen, so their duration is only a
+ *    lower bound) are counted apart, in `incomplete`;
  *  - with a range, a span counts when it overlaps [start, end), with its
  *    whole duration: the table describes the operations seen in the range;
  *  - median: the middle duration; for an even count the mean of the two
@@ -23,67 +24,159 @@
 #include "mls-store-private.h"
 
 /* Aggregates of the spans FROM_WHERE selects (with `s` the span table),
- * grouped by kind and by MODEL_EXPR (NULL for one row per kind;
- * PARTITION lists the grouping columns): a CTE named `live` with the
- * columns of span_kind_stats. The median is read from the middle row(s) of
- * each group sorted by duration, without a second sort: the row at
- * (n + 1) / 2 and, for an even count, the one after it. */
-#define LIVE_STATS_CTE(MODEL_EXPR, PARTITION, FROM_WHERE) \
-  "WITH s AS (SELECT s.kind_id AS kind_id, " MODEL_EXPR " AS model_id," \
-  "    s.dur_ns AS dur_ns " FROM_WHERE ")," \
-  "agg AS (SELECT kind_id, model_id, count (*) AS count," \
-  "    sum (dur_ns) AS total_ns, avg (dur_ns) AS avg_ns," \
-  "    min (dur_ns) AS min_ns, max (dur_ns) AS max_ns," \
-  "    mls_sqrt (max (total (dur_ns * 1.0 * dur_ns) / count (*)" \
-  "                   - avg (dur_ns) * avg (dur_ns), 0.0)) AS stddev_ns" \
-  "  FROM s GROUP BY kind_id, model_id)," \
-  "w AS (SELECT kind_id, model_id, dur_ns," \
-  "    lead (dur_ns) OVER win AS next," \
-  "    row_number () OVER win AS rn," \
-  "    count (*) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING" \
-  "                     AND UNBOUNDED FOLLOWING) AS n" \
-  "  FROM s WINDOW win AS (PARTITION BY " PARTITION " ORDER BY dur_ns))," \
-  "med AS (SELECT kind_id, model_id," \
-  "    CASE WHEN n & 1 THEN dur_ns ELSE (dur_ns + next) / 2 END AS median_ns" \
-  "  FROM w WHERE rn = (n + 1) / 2)," \
-  "live AS (SELECT a.kind_id, a.model_id, a.count, a.total_ns, a.avg_ns," \
-  "    a.min_ns, m.median_ns, a.max_ns, a.stddev_ns, a.max_ns AS max_dur_ns" \
-  "  FROM agg a JOIN med m" \
-  "    ON m.kind_id = a.kind_id AND m.model_id IS a.model_id) "
+ * grouped by kind, MODEL_EXPR and PID_EXPR (each NULL to sum over it): a
+ * CTE named `live` with the columns of span_kind_stats. The median is read
+ * from the middle row(s) of each group of complete spans sorted by
+ * duration, without a second sort: the row at (n + 1) / 2 and, for an even
+ * count, the one after it. */
+static const char live_stats_cte[] =
+  "WITH s AS (SELECT s.kind_id AS kind_id, %s AS model_id, %s AS pid,"
+  "    s.dur_ns AS dur_ns, s.complete AS complete %s),"
+  "agg AS (SELECT kind_id, model_id, pid,"
+  "    count (*) FILTER (WHERE complete) AS count,"
+  "    count (*) FILTER (WHERE NOT complete) AS incomplete,"
+  "    ifnull (sum (dur_ns) FILTER (WHERE complete), 0) AS total_ns,"
+  "    avg (dur_ns) FILTER (WHERE complete) AS avg_ns,"
+  "    min (dur_ns) FILTER (WHERE complete) AS min_ns,"
+  "    max (dur_ns) FILTER (WHERE complete) AS max_ns,"
+  "    mls_sqrt (max (total (dur_ns * 1.0 * dur_ns) FILTER (WHERE complete)"
+  "                   / count (*) FILTER (WHERE complete)"
+  "                   - avg (dur_ns) FILTER (WHERE complete)"
+  "                     * avg (dur_ns) FILTER (WHERE complete), 0.0))"
+  "      AS stddev_ns,"
+  "    max (dur_ns) AS max_dur_ns"
+  "  FROM s GROUP BY kind_id, model_id, pid),"
+  "w AS (SELECT kind_id, model_id, pid, dur_ns,"
+  "    lead (dur_ns) OVER win AS next,"
+  "    row_number () OVER win AS rn,"
+  "    count (*) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING"
+  "                     AND UNBOUNDED FOLLOWING) AS n"
+  "  FROM s WHERE complete"
+  "  WINDOW win AS (PARTITION BY kind_id, model_id, pid ORDER BY dur_ns)),"
+  "med AS (SELECT kind_id, model_id, pid,"
+  "    CASE WHEN n & 1 THEN dur_ns ELSE (dur_ns + next) / 2 END AS median_ns"
+  "  FROM w WHERE rn = (n + 1) / 2),"
+  "live AS (SELECT a.kind_id, a.model_id, a.pid, a.count, a.incomplete,"
+  "    a.total_ns, a.avg_ns, a.min_ns, m.median_ns, a.max_ns, a.stddev_ns,"
+  "    a.max_dur_ns"
+  "  FROM agg a LEFT JOIN med m ON m.kind_id = a.kind_id"
+  "    AND m.model_id IS a.model_id AND m.pid IS a.pid) ";
 
-/* The table's rows: precomputed ones (`stored`, a condition on
- * span_kind_stats) and live ones (`live`), with names and shares. */
-#define STATS_SELECT \
-  "SELECT x.kind_id, k.lane, k.label, ifnull (x.model_id, 0), m.name," \
-  "  x.count, x.total_ns, x.avg_ns, x.min_ns, x.median_ns, x.max_ns," \
-  "  x.stddev_ns," \
-  "  x.total_ns * 1.0 / sum (x.total_ns) OVER (PARTITION BY k.lane)" \
-  " FROM (SELECT * FROM live UNION ALL" \
-  "       SELECT * FROM span_kind_stats WHERE %s) x" \
-  " JOIN span_kind k ON k.id = x.kind_id" \
-  " LEFT JOIN model m ON m.id = x.model_id" \
-  " ORDER BY k.sort_order, m.name IS NULL, m.name"
+/* The table's rows: live ones and precomputed ones (a condition on
+ * span_kind_stats), with names and shares. */
+static const char stats_select[] =
+  "SELECT x.kind_id, k.lane, k.label, ifnull (x.model_id, 0), m.name,"
+  "  ifnull (x.pid, 0), p.name, x.count, x.incomplete, x.total_ns,"
+  "  x.avg_ns, x.min_ns, x.median_ns, x.max_ns, x.stddev_ns,"
+  "  ifnull (x.total_ns * 1.0"
+  "          / nullif (sum (x.total_ns) OVER (PARTITION BY k.lane), 0), 0)"
+  " FROM (SELECT * FROM live UNION ALL"
+  "       SELECT kind_id, model_id, pid, count, incomplete, total_ns,"
+  "         avg_ns, min_ns, median_ns, max_ns, stddev_ns, max_dur_ns"
+  "       FROM span_kind_stats WHERE %s) x"
+  " JOIN span_kind k ON k.id = x.kind_id"
+  " LEFT JOIN model m ON m.id = x.model_id"
+  " LEFT JOIN process p ON p.pid = x.pid"
+  " ORDER BY k.sort_order, m.name IS NULL, m.name, x.pid";
 
 /* Spans overlapping [?1, ?2): span_kind_start bounds the scan per kind to
  * starts in [?1 - longest span of the kind, ?2). */
-#define RANGE_FROM_WHERE \
-  "FROM span_kind k JOIN span s ON s.kind_id = k.id" \
-  " WHERE s.start_ns < ?2 AND s.end_ns > ?1" \
-  " AND s.start_ns >= ?1 - ifnull ((SELECT max_dur_ns FROM span_kind_stats t" \
-  "   WHERE t.kind_id = k.id AND t.model_id IS NULL), 0)"
+static const char range_from_where[] =
+  "FROM span_kind k JOIN span s ON s.kind_id = k.id"
+  " WHERE s.start_ns < ?2 AND s.end_ns > ?1"
+  " AND s.start_ns >= ?1 - ifnull ((SELECT max_dur_ns FROM span_kind_stats t"
+  "   WHERE t.kind_id = k.id AND t.model_id IS NULL AND t.pid IS NULL), 0)";
 
-static const char per_kind_sql[] =
-  LIVE_STATS_CTE ("NULL", "kind_id", "FROM span s WHERE 0") STATS_SELECT;
-/* Spans without a model cannot be stored per model (model_id NULL means
- * all models there); they are few and computed live. */
-static const char per_model_sql[] =
-  LIVE_STATS_CTE ("NULL", "kind_id", "FROM span s WHERE s.model_id IS NULL")
-  STATS_SELECT;
-static const char range_per_kind_sql[] =
-  LIVE_STATS_CTE ("NULL", "kind_id", RANGE_FROM_WHERE) STATS_SELECT;
-static const char range_per_model_sql[] =
-  LIVE_STATS_CTE ("s.model_id", "kind_id, model_id", RANGE_FROM_WHERE)
-  STATS_SELECT;
+char *
+mls_stats_live_sql (const char *model_expr, const char *pid_expr,
+                    const char *from_where)
+{
+  return sqlite3_mprintf (live_stats_cte, model_expr, pid_expr, from_where);
+}
+
+/* ?3: the processes asked for, as a JSON array. */
+#define PID_FILTER "pid IN (SELECT value FROM json_each (?3))"
+
+/*
+ * The SQL for a query. span_kind_stats answers whole-recording queries
+ * for all processes or one; spans without a model (which it cannot hold
+ * per model: model_id NULL means all models there) are few and computed
+ * live. A range or several processes are computed live over the spans.
+ */
+static char *
+stats_sql (const MlsStatsQuery *query)
+{
+  int stored = !query->has_range && query->n_pids <= 1;
+  const char *model = query->by_model ? "s.model_id" : "NULL";
+  const char *pid = query->by_process ? "s.pid" : "NULL";
+  const char *pids = query->n_pids ? " AND s." PID_FILTER : "";
+  char *from_where, *cte, *condition, *select, *sql = NULL;
+
+  if (stored)
+    from_where = sqlite3_mprintf ("FROM span s WHERE %s%s", query->by_model
+                                  ? "s.model_id IS NULL" : "0", pids);
+  else
+    from_where = sqlite3_mprintf ("%s%s", query->has_range
+                                  ? range_from_where : "FROM span s WHERE 1",
+                                  pids);
+  cte = mls_stats_live_sql (model, pid, from_where);
+  condition = sqlite3_mprintf ("%s AND %s", query->by_model
+                               ? "model_id NOT NULL" : "model_id IS NULL",
+                               query->n_pids ? PID_FILTER
+                               : query->by_process ? "pid NOT NULL"
+                                                   : "pid IS NULL");
+  select = sqlite3_mprintf (stats_select, stored ? condition : "0");
+  if (cte && select)
+    sql = sqlite3_mprintf ("%s%s", cte, select);
+  sqlite3_free (from_where);
+  sqlite3_free (cte);
+  sqlite3_free (condition);
+  sqlite3_free (select);
+  return sql;
+}
+
+static char *
+pids_json (const MlsStatsQuery *query)
+{
+  char *json = sqlite3_mprintf ("[");
+
+  for (size_t i = 0; json && i < query->n_pids; i++)
+    {
+      char *longer = sqlite3_mprintf ("%s%s%lld", json, i ? "," : "",
+                                      (long long) query->pids[i]);
+      sqlite3_free (json);
+      json = longer;
+    }
+  if (json)
+    {
+      char *closed = sqlite3_mprintf ("%s]", json);
+      sqlite3_free (json);
+      json = closed;
+    }
+  return json;
+}
+
+static sqlite3_stmt *
+prepare_query (MlsStore *store, const MlsStatsQuery *query)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *sql = stats_sql (query);
+  char *pids = pids_json (query);
+
+  if (sql == NULL || pids == NULL
+      || sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    stmt = NULL;
+  sqlite3_free (sql);
+  if (stmt && query->has_range)
+    {
+      sqlite3_bind_int64 (stmt, 1, query->range_start_ns);
+      sqlite3_bind_int64 (stmt, 2, query->range_end_ns);
+    }
+  if (stmt && query->n_pids)
+    sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
+  sqlite3_free (pids);
+  return stmt;
+}
 
 static char *
 column_strdup (sqlite3_stmt *stmt, int column)
@@ -100,45 +193,17 @@ read_row (sqlite3_stmt *stmt, MlsStatsRow *row)
   row->label = column_strdup (stmt, 2);
   row->model_id = sqlite3_column_int64 (stmt, 3);
   row->model = column_strdup (stmt, 4);
-  row->count = sqlite3_column_int64 (stmt, 5);
-  row->total_ns = sqlite3_column_int64 (stmt, 6);
-  row->avg_ns = sqlite3_column_double (stmt, 7);
-  row->min_ns = sqlite3_column_int64 (stmt, 8);
-  row->median_ns = sqlite3_column_int64 (stmt, 9);
-  row->max_ns = sqlite3_column_int64 (stmt, 10);
-  row->stddev_ns = sqlite3_column_double (stmt, 11);
-  row->share = sqlite3_column_double (stmt, 12);
-}
-
-static sqlite3_stmt *
-prepare_query (MlsStore *store, const MlsStatsQuery *query)
-{
-  const char *sql;
-  const char *stored;
-  sqlite3_stmt *stmt = NULL;
-  char *text;
-
-  if (query->has_range)
-    {
-      sql = query->by_model ? range_per_model_sql : range_per_kind_sql;
-      stored = "0";
-    }
-  else
-    {
-      sql = query->by_model ? per_model_sql : per_kind_sql;
-      stored = query->by_model ? "model_id IS NOT NULL" : "model_id IS NULL";
-    }
-  text = sqlite3_mprintf (sql, stored);
-  if (text == NULL
-      || sqlite3_prepare_v2 (store->db, text, -1, &stmt, NULL) != SQLITE_OK)
-    stmt = NULL;
-  sqlite3_free (text);
-  if (stmt && query->has_range)
-    {
-      sqlite3_bind_int64 (stmt, 1, query->range_start_ns);
-      sqlite3_bind_int64 (stmt, 2, query->range_end_ns);
-    }
-  return stmt;
+  row->pid = sqlite3_column_int64 (stmt, 5);
+  row->process = column_strdup (stmt, 6);
+  row->count = sqlite3_column_int64 (stmt, 7);
+  row->incomplete = sqlite3_column_int64 (stmt, 8);
+  row->total_ns = sqlite3_column_int64 (stmt, 9);
+  row->avg_ns = sqlite3_column_double (stmt, 10);
+  row->min_ns = sqlite3_column_int64 (stmt, 11);
+  row->median_ns = sqlite3_column_int64 (stmt, 12);
+  row->max_ns = sqlite3_column_int64 (stmt, 13);
+  row->stddev_ns = sqlite3_column_double (stmt, 14);
+  row->share = sqlite3_column_double (stmt, 15);
 }
 
 int
@@ -193,6 +258,90 @@ mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows)
       free (rows[i].lane);
       free (rows[i].label);
       free (rows[i].model);
+      free (rows[i].process);
     }
   free (rows);
+}
+
+int
+mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
+                            int64_t cut[MLS_CUT_UNKNOWN + 1], MlsError *error)
+{
+  char *pids = pids_json (query);
+  char *sql = sqlite3_mprintf ("SELECT s.incomplete_reason, count (*)"
+                               " FROM span s WHERE s.complete = 0%s%s"
+                               " GROUP BY 1", query->has_range
+                               ? " AND s.start_ns < ?2 AND s.end_ns > ?1"
+                               : "", query->n_pids ? " AND s." PID_FILTER
+                                                   : "");
+  sqlite3_stmt *stmt = NULL;
+  int rc = sql && pids ? sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL)
+                       : SQLITE_NOMEM;
+
+  memset (cut, 0, (MLS_CUT_UNKNOWN + 1) * sizeof *cut);
+  if (rc == SQLITE_OK && query->has_range)
+    {
+      sqlite3_bind_int64 (stmt, 1, query->range_start_ns);
+      sqlite3_bind_int64 (stmt, 2, query->range_end_ns);
+    }
+  if (rc == SQLITE_OK && query->n_pids)
+    sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MlsCutReason reason = mls_cut_reason_from_name (
+        (const char *) sqlite3_column_text (stmt, 0));
+      cut[reason == MLS_CUT_NONE ? MLS_CUT_UNKNOWN : reason]
+        += sqlite3_column_int64 (stmt, 1);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_free (sql);
+  sqlite3_free (pids);
+  if (rc != SQLITE_DONE)
+    {
+      mls_error_sqlite (store, error, "cannot count incomplete spans");
+      return -1;
+    }
+  return 0;
+}
+
+int
+mls_store_find_processes (MlsStore *store, const char *name, int64_t **pids,
+                          size_t *n_pids, MlsError *error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int64_t *list = NULL;
+  size_t n = 0;
+  int rc;
+
+  *pids = NULL;
+  *n_pids = 0;
+  if (sqlite3_prepare_v2 (store->db, "SELECT pid FROM process WHERE name = ?1"
+                          " ORDER BY pid", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      mls_error_sqlite (store, error, "cannot read processes");
+      return -1;
+    }
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int64_t *bigger = realloc (list, (n + 1) * sizeof *list);
+      if (bigger == NULL)
+        {
+          rc = SQLITE_NOMEM;
+          break;
+        }
+      list = bigger;
+      list[n++] = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      free (list);
+      mls_error_set (error, "%s: cannot read processes", store->path);
+      return -1;
+    }
+  *pids = list;
+  *n_pids = n;
+  return 0;
 }

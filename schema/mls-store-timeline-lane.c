@@ -201,7 +201,7 @@ mls_timeline_span_details (MlsTimeline *tl, int64_t span_id,
         "SELECT s.id, k.lane, k.label, m.name, s.unit, s.pid, s.tid,"
         "       (SELECT t.name FROM thread t WHERE t.tid = s.tid LIMIT 1),"
         "       ifnull (s.parent_id, 0), s.depth, s.start_ns, s.end_ns,"
-        "       s.dur_ns, s.complete, s.status, s.args"
+        "       s.dur_ns, s.complete, s.status, s.args, s.incomplete_reason"
         " FROM span s JOIN span_kind k ON k.id = s.kind_id"
         " LEFT JOIN model m ON m.id = s.model_id WHERE s.id = ?1",
         -1, &stmt, NULL) != SQLITE_OK)
@@ -238,6 +238,8 @@ mls_timeline_span_details (MlsTimeline *tl, int64_t span_id,
   d->complete = sqlite3_column_int (stmt, 13);
   d->status = sqlite3_column_int (stmt, 14);
   d->args = column_strdup (stmt, 15);
+  d->cut = d->complete ? MLS_CUT_NONE : mls_cut_reason_from_name (
+    (const char *) sqlite3_column_text (stmt, 16));
   sqlite3_finalize (stmt);
   return 0;
 }

@@ -61,11 +61,11 @@ load_kinds (MlsTimeline *tl, MlsError *error)
   sqlite3_stmt *stmt;
 
   stmt = prepare (tl,
-    "SELECT k.id, k.lane, k.label, k.sort_order, s.count, s.total_ns,"
-    "       s.max_dur_ns"
+    "SELECT k.id, k.lane, k.label, k.sort_order, s.count + s.incomplete,"
+    "       s.total_ns, s.max_dur_ns"
     " FROM span_kind k JOIN span_kind_stats s"
-    "   ON s.kind_id = k.id AND s.model_id IS NULL"
-    " WHERE s.count > 0 ORDER BY k.sort_order", error);
+    "   ON s.kind_id = k.id AND s.model_id IS NULL AND s.pid IS NULL"
+    " ORDER BY k.sort_order", error);
   if (!stmt)
     return -1;
   while (sqlite3_step (stmt) == SQLITE_ROW
@@ -173,7 +173,8 @@ load_models (MlsTimeline *tl, MlsError *error)
   size_t cap = 8;
 
   stmt = prepare (tl, "SELECT id, name FROM model WHERE id IN"
-                  " (SELECT model_id FROM span_kind_stats) ORDER BY id",
+                  " (SELECT model_id FROM span_kind_stats WHERE pid IS NULL)"
+                  " ORDER BY id",
                   error);
   if (!stmt)
     return -1;
@@ -195,11 +196,15 @@ load_models (MlsTimeline *tl, MlsError *error)
   /* (kind, model) pairs with spans; model 0 when some spans of the kind
    * have no model (the all-models count exceeds the per-model sum). */
   stmt = prepare (tl,
-    "SELECT kind_id, model_id FROM span_kind_stats WHERE model_id NOT NULL"
+    "SELECT kind_id, model_id FROM span_kind_stats"
+    " WHERE model_id NOT NULL AND pid IS NULL"
     " UNION ALL"
-    " SELECT a.kind_id, 0 FROM span_kind_stats a WHERE a.model_id IS NULL"
-    "   AND a.count > (SELECT ifnull (sum (b.count), 0) FROM span_kind_stats b"
-    "                  WHERE b.kind_id = a.kind_id AND b.model_id NOT NULL)",
+    " SELECT a.kind_id, 0 FROM span_kind_stats a"
+    " WHERE a.model_id IS NULL AND a.pid IS NULL"
+    "   AND a.count + a.incomplete"
+    "       > (SELECT ifnull (sum (b.count + b.incomplete), 0)"
+    "          FROM span_kind_stats b WHERE b.kind_id = a.kind_id"
+    "            AND b.model_id NOT NULL AND b.pid IS NULL)",
     error);
   if (!stmt)
     return -1;

@@ -89,6 +89,7 @@ typedef struct {
   int64_t end_ns;
   int64_t dur_ns;
   int complete;
+  MlsCutReason cut;         /* why it is incomplete; NONE when complete */
   int status;
   char *args;               /* JSON, NULL when none */
 } MlsSpanDetails;

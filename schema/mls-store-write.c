@@ -116,6 +116,38 @@ mls_store_intern_process (MlsStore *store, int64_t pid, const char *name,
   return id;
 }
 
+int
+mls_store_set_process_facts (MlsStore *store, int64_t pid,
+                             const char *cmdline, MlsProcessState state,
+                             int exit_status, MlsError *error)
+{
+  static const char *const states[] = {
+    [MLS_PROCESS_STATE_UNKNOWN] = NULL, [MLS_PROCESS_EXITED] = "exited",
+    [MLS_PROCESS_KILLED] = "killed", [MLS_PROCESS_ENDED] = "ended",
+    [MLS_PROCESS_RUNNING] = "running",
+  };
+  sqlite3_stmt *stmt = store->stmts[MLS_STMT_PROCESS_FACTS];
+  int known = state == MLS_PROCESS_EXITED || state == MLS_PROCESS_KILLED;
+
+  if (check_writing (store, error))
+    return -1;
+  if ((unsigned) state > MLS_PROCESS_RUNNING)
+    {
+      mls_error_set (error, "%s: process %lld: unknown state %d", store->path,
+                     (long long) pid, (int) state);
+      return -1;
+    }
+  sqlite3_bind_int64 (stmt, 1, pid);
+  bind_text_or_null (stmt, 2, cmdline);
+  bind_text_or_null (stmt, 3, states[state]);
+  if (known)
+    sqlite3_bind_int (stmt, 4, exit_status);
+  else
+    sqlite3_bind_null (stmt, 4);
+  store->last_pid = -1;
+  return step (store, stmt, "cannot set a process's facts", NULL, error);
+}
+
 int64_t
 mls_store_intern_thread (MlsStore *store, int64_t pid, int64_t tid,
                          const char *name, MlsError *error)
@@ -233,10 +265,12 @@ mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
   sqlite3_bind_int (stmt, 12, span->complete);
   sqlite3_bind_int (stmt, 13, span->status);
   bind_text_or_null (stmt, 14, span->args_json);
+  bind_text_or_null (stmt, 15, span->complete ? NULL
+                     : mls_cut_reason_name (span->cut ? span->cut
+                                                      : MLS_CUT_UNKNOWN));
   if (step (store, stmt, "cannot add a span", NULL, error))
     return -1;
-  if (mls_store_group_add (store, span->kind_id, span->model_id,
-                           span->start_ns, span->end_ns - span->start_ns))
+  if (mls_store_group_add (store, span))
     {
       mls_error_set (error, "%s: out of memory adding a span", store->path);
       store->failed = 1;

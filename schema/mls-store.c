@@ -58,10 +58,45 @@ sqrt_func (sqlite3_context *context, int argc, sqlite3_value **argv)
     sqlite3_result_double (context, sqrt (sqlite3_value_double (argv[0])));
 }
 
+static const struct {
+  const char *name, *label;
+} cut_reasons[] = {
+  [MLS_CUT_NONE] = { NULL, "complete" },
+  [MLS_CUT_PROCESS_DIED] = { "process_died", "process died" },
+  [MLS_CUT_RECORDING_ENDED] = { "recording_ended", "recording ended" },
+  [MLS_CUT_END_LOST] = { "end_lost", "end event lost" },
+  [MLS_CUT_UNKNOWN] = { "unknown", "cut off, cause unknown" },
+};
+
+const char *
+mls_cut_reason_name (MlsCutReason reason)
+{
+  return (unsigned) reason <= MLS_CUT_UNKNOWN ? cut_reasons[reason].name
+                                              : NULL;
+}
+
+MlsCutReason
+mls_cut_reason_from_name (const char *name)
+{
+  if (name == NULL)
+    return MLS_CUT_NONE;
+  for (int r = MLS_CUT_PROCESS_DIED; r <= MLS_CUT_UNKNOWN; r++)
+    if (strcmp (name, cut_reasons[r].name) == 0)
+      return (MlsCutReason) r;
+  return MLS_CUT_UNKNOWN;
+}
+
+const char *
+mls_cut_reason_label (MlsCutReason reason)
+{
+  return (unsigned) reason <= MLS_CUT_UNKNOWN ? cut_reasons[reason].label
+                                              : NULL;
+}
+
 /* SQLite's own sqrt () is a compile-time option; the store brings its own
  * so it works with any libsqlite3. */
-static int
-register_functions (MlsStore *store, MlsError *error)
+int
+mls_store_register_functions (MlsStore *store, MlsError *error)
 {
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
@@ -145,7 +180,7 @@ mls_store_open_db (MlsStore *store, MlsError *error)
       mls_error_sqlite (store, error, "cannot open");
       return -1;
     }
-  if (register_functions (store, error))
+  if (mls_store_register_functions (store, error))
     return -1;
   /* SQLite reads the header lazily: the first query finds out whether this
    * is a database at all. */
@@ -173,6 +208,13 @@ mls_store_open_db (MlsStore *store, MlsError *error)
       mls_error_set (error, "%s: not an mlscope trace database "
                      "(no 'span' table)", store->path);
       return -1;
+    }
+  if (version >= 1 && version < MLS_SCHEMA_VERSION && has_span)
+    {
+      sqlite3_close (store->db);
+      store->db = NULL;
+      return mls_store_migrate (store, version, error) == 0
+             ? mls_store_open_db (store, error) : -1;
     }
   if (version != MLS_SCHEMA_VERSION)
     {
@@ -299,6 +341,11 @@ static const char *const stmt_sql[MLS_N_STMTS] = {
     "INSERT INTO process (pid, name) VALUES (?1, ?2) "
     "ON CONFLICT (pid) DO UPDATE SET name = ifnull (excluded.name, name) "
     "RETURNING id",
+  [MLS_STMT_PROCESS_FACTS] =
+    "INSERT INTO process (pid, cmdline, end_state, exit_status) "
+    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (pid) DO UPDATE "
+    "SET cmdline = ifnull (excluded.cmdline, cmdline),"
+    "    end_state = excluded.end_state, exit_status = excluded.exit_status",
   [MLS_STMT_THREAD] =
     "INSERT INTO thread (tid, process_id, name) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (tid, process_id) DO UPDATE "
@@ -308,8 +355,9 @@ static const char *const stmt_sql[MLS_N_STMTS] = {
     "ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
   [MLS_STMT_SPAN] =
     "INSERT INTO span (id, kind_id, model_id, parent_id, depth, unit, pid, "
-    "tid, start_ns, end_ns, dur_ns, complete, status, args) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    "tid, start_ns, end_ns, dur_ns, complete, status, args, "
+    "incomplete_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11, ?12, ?13, ?14, ?15)",
   [MLS_STMT_LOST] =
     "INSERT INTO lost_events (start_ns, end_ns, count, packets, stream) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -333,7 +381,7 @@ create_db (MlsStore *store, MlsError *error)
       mls_error_sqlite (store, error, "cannot create");
       return -1;
     }
-  if (register_functions (store, error))
+  if (mls_store_register_functions (store, error))
     return -1;
   if (mls_exec (store, "PRAGMA page_size = 8192;"
                 "PRAGMA journal_mode = OFF;"

@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 1
+#define MLS_SCHEMA_VERSION 2
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
@@ -46,6 +46,32 @@ typedef enum {
   MLS_KIND_NPU_BUSY = 31,
   MLS_KIND_LAYER = 40,
 } MlsKind;
+
+/* Why a span's end was never seen (span.incomplete_reason). */
+typedef enum {
+  MLS_CUT_NONE = 0,         /* the span is complete */
+  MLS_CUT_PROCESS_DIED,
+  MLS_CUT_RECORDING_ENDED,
+  MLS_CUT_END_LOST,
+  MLS_CUT_UNKNOWN,
+} MlsCutReason;
+
+/* schema.sql's name for a reason ("process_died", ...); NULL for NONE. */
+const char *mls_cut_reason_name (MlsCutReason reason);
+/* The reason a name stands for; NONE for NULL, UNKNOWN for a name this
+ * mlscope does not know. */
+MlsCutReason mls_cut_reason_from_name (const char *name);
+/* The same in words for people ("process died", ...). */
+const char *mls_cut_reason_label (MlsCutReason reason);
+
+/* How a process stood when the recording ended (process.end_state). */
+typedef enum {
+  MLS_PROCESS_STATE_UNKNOWN = 0,
+  MLS_PROCESS_EXITED,       /* exit_status: its exit code */
+  MLS_PROCESS_KILLED,       /* exit_status: the signal */
+  MLS_PROCESS_ENDED,        /* gone, how is not known */
+  MLS_PROCESS_RUNNING,
+} MlsProcessState;
 
 typedef struct MlsStore MlsStore;
 
@@ -81,6 +107,7 @@ typedef struct {
   int64_t start_ns;
   int64_t end_ns;
   int complete;
+  MlsCutReason cut;         /* why, when not complete (NONE: unknown) */
   int status;
   const char *args_json;    /* a JSON object, or NULL */
 } MlsSpan;
@@ -94,6 +121,12 @@ int64_t mls_store_intern_process (MlsStore *store, int64_t pid,
                                   const char *name, MlsError *error);
 int64_t mls_store_intern_thread (MlsStore *store, int64_t pid, int64_t tid,
                                  const char *name, MlsError *error);
+/* What the recorder saw of a process: its command line (or NULL) and how
+ * it stood when the recording ended (exit_status is kept for EXITED and
+ * KILLED only). Creates the process row when new. */
+int mls_store_set_process_facts (MlsStore *store, int64_t pid,
+                                 const char *cmdline, MlsProcessState state,
+                                 int exit_status, MlsError *error);
 int64_t mls_store_intern_model (MlsStore *store, const char *name,
                                 MlsError *error);
 /* Returns the span's id (span->id if nonzero), -1 on error. */
@@ -123,12 +156,22 @@ int mls_summary_level_of (int64_t dur_ns);
 
 typedef struct {
   int by_model;
+  int by_process;
   int has_range;            /* restrict to spans overlapping [start, end),
                                on the trace clock like span.start_ns */
   int64_t range_start_ns;
   int64_t range_end_ns;
+  const int64_t *pids;      /* restrict to these processes (n_pids > 0) */
+  size_t n_pids;
 } MlsStatsQuery;
 
+/*
+ * One row of the table. The duration figures (total to stddev, and share)
+ * are those of the `count` complete spans; `incomplete` counts the spans
+ * cut off (never in the figures). When count is 0 the figures are 0 and
+ * mean nothing: print them as absent. median: the middle duration, or the
+ * mean of the two middle ones rounded down; stddev: the population one.
+ */
 typedef struct {
   int kind_id;
   char *lane;
@@ -136,7 +179,11 @@ typedef struct {
   int64_t model_id;         /* 0 when not by model */
   char *model;              /* NULL when not by model; by model, NULL (and
                                model_id 0) for spans without a model */
+  int64_t pid;              /* 0 when not by process */
+  char *process;            /* its name, NULL when not by process or
+                               unknown */
   int64_t count;
+  int64_t incomplete;
   int64_t total_ns;
   double avg_ns;
   int64_t min_ns;
@@ -152,6 +199,18 @@ int mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,
                            MlsStatsRow **rows, size_t *n_rows,
                            MlsError *error);
 void mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows);
+
+/* How many spans the query's rows count as incomplete, by reason (cut is
+ * indexed by MlsCutReason; cut[MLS_CUT_NONE] is 0). */
+int mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
+                                int64_t cut[MLS_CUT_UNKNOWN + 1],
+                                MlsError *error);
+
+/* The pids of the processes named `name` (process.name), in pid order;
+ * *n_pids 0 when there is none. */
+int mls_store_find_processes (MlsStore *store, const char *name,
+                              int64_t **pids, size_t *n_pids,
+                              MlsError *error);
 
 /* ---- reading: every span and thread (mlscope export) ---- */
 
@@ -171,6 +230,7 @@ typedef struct {
   int64_t end_ns;
   int64_t dur_ns;
   int complete;
+  MlsCutReason cut;         /* NONE when complete */
   int status;
   const char *args_json;    /* NULL: none */
 } MlsSpanInfo;

@@ -8,7 +8,8 @@
 --
 -- The store (mls-store.c) applies this file to a new database and sets
 -- PRAGMA user_version to MLS_SCHEMA_VERSION; readers refuse other versions.
--- Names listed under "Names others rely on" in docs/DESIGN.md are stable.
+-- Names listed under "Names others rely on" in docs/architecture.md are
+-- stable; docs/trace-database.md describes every table for people.
 
 -- Key / value facts about the recording. Keys: schema_version, host,
 -- kernel, command, start_ns, end_ns, duration_ns, clock_offset_ns,
@@ -18,10 +19,20 @@ CREATE TABLE meta (
   value
 ) WITHOUT ROWID;
 
+-- A traced process. `name` is its main thread's name (the thread whose tid
+-- is the pid), at most 16 characters as the kernel keeps it. What
+-- `mlscope record` saw of the process itself (command line, how it ended)
+-- is NULL in traces imported without it.
 CREATE TABLE process (
-  id    INTEGER PRIMARY KEY,
-  pid   INTEGER NOT NULL,
-  name  TEXT,                  -- procname: the 16-character thread name
+  id           INTEGER PRIMARY KEY,
+  pid          INTEGER NOT NULL,
+  name         TEXT,
+  cmdline      TEXT,           -- its argv, shell-quoted
+  end_state    TEXT CHECK (end_state IN
+                 ('exited', 'killed', 'ended', 'running')),
+                               -- when the recording ended ('ended': gone,
+                               -- how is not known)
+  exit_status  INTEGER,        -- exit code ('exited') or signal ('killed')
   UNIQUE (pid)
 );
 
@@ -68,8 +79,17 @@ INSERT INTO span_kind (id, lane, label, sort_order) VALUES
   (40, 'layer',    'Layer',                         50);
 
 -- A span: one costly operation, from its begin event to its end event.
--- Spans whose end was never seen (the app died) have complete = 0 and end at
--- the last event seen from their process.
+-- Spans whose end was never seen have complete = 0, end at the last event
+-- seen from their process, and say why in incomplete_reason:
+--   process_died     the process was gone when the recording ended
+--   recording_ended  the process still ran when the recording stopped
+--                    (attach mode, --duration, Ctrl-C)
+--   end_lost         LTTng discarded events after the span began: its end
+--                    may be among them
+--   unknown          the trace does not tell (imported without the facts
+--                    `mlscope record` keeps about processes)
+-- Statistics (span_kind_stats, `mlscope stats`) use complete spans only and
+-- count incomplete ones apart.
 CREATE TABLE span (
   id         INTEGER PRIMARY KEY,
   kind_id    INTEGER NOT NULL REFERENCES span_kind (id),
@@ -84,7 +104,10 @@ CREATE TABLE span (
   dur_ns     INTEGER NOT NULL,
   complete   INTEGER NOT NULL DEFAULT 1,
   status     INTEGER NOT NULL DEFAULT 0,     -- the runtime's MlrtStatus
-  args       TEXT                            -- JSON object of event fields
+  args       TEXT,                           -- JSON object of event fields
+  incomplete_reason TEXT CHECK (incomplete_reason IN
+               ('process_died', 'recording_ended', 'end_lost', 'unknown'))
+                                             -- NULL when complete
 );
 
 -- Time-range queries per lane / kind and per model. A span overlaps
@@ -99,6 +122,8 @@ CREATE INDEX span_parent ON span (parent_id);
 -- are shorter, and views fine enough to draw them read by start time. A
 -- query uses this index only if its WHERE repeats `dur_ns >= 64000`.
 CREATE INDEX span_kind_dur ON span (kind_id, dur_ns) WHERE dur_ns >= 64000;
+-- The few incomplete spans, for saying why they were cut off.
+CREATE INDEX span_incomplete ON span (start_ns) WHERE complete = 0;
 
 -- Events LTTng reported as discarded, where they were lost.
 CREATE TABLE lost_events (
@@ -110,22 +135,30 @@ CREATE TABLE lost_events (
   stream    TEXT
 );
 
--- Precomputed aggregates per span kind and model (model_id NULL = all
--- models): the Model Activity Aggregation table with no range selected.
+-- Precomputed aggregates per span kind, model and process: the Model
+-- Activity Aggregation table with no range selected. model_id NULL means
+-- all models, pid NULL all processes. The duration figures are those of
+-- the complete spans (`count` of them); `incomplete` counts the others,
+-- and when there are no complete spans the figures are NULL. median is the
+-- middle duration, or the mean of the two middle ones rounded down; stddev
+-- the population standard deviation. max_dur_ns is the longest span of
+-- any kind, complete or not: time-range scans reach back by it.
 CREATE TABLE span_kind_stats (
   kind_id     INTEGER NOT NULL REFERENCES span_kind (id),
   model_id    INTEGER REFERENCES model (id),
+  pid         INTEGER,
   count       INTEGER NOT NULL,
+  incomplete  INTEGER NOT NULL,
   total_ns    INTEGER NOT NULL,
-  avg_ns      REAL NOT NULL,
-  min_ns      INTEGER NOT NULL,
-  median_ns   INTEGER NOT NULL,
-  max_ns      INTEGER NOT NULL,
-  stddev_ns   REAL NOT NULL,
+  avg_ns      REAL,
+  min_ns      INTEGER,
+  median_ns   INTEGER,
+  max_ns      INTEGER,
+  stddev_ns   REAL,
   max_dur_ns  INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX span_kind_stats_key
-  ON span_kind_stats (kind_id, ifnull (model_id, 0));
+  ON span_kind_stats (kind_id, ifnull (model_id, 0), ifnull (pid, -1));
 
 -- Zoomed-out views: for each level, time is cut into buckets of
 -- bucket_ns = 1000 << (2 * level) ns (1 us, 4 us, 16 us, ...). A row counts
@@ -143,12 +176,31 @@ CREATE TABLE span_summary (
   PRIMARY KEY (level, kind_id, model_id, bucket)
 ) WITHOUT ROWID;
 
--- Spans with their kind, lane and model names, for people at the sqlite3
--- prompt.
+-- Spans with their kind, lane, model, process and thread names, for people
+-- at the sqlite3 prompt. status is the runtime's (0: it succeeded).
 CREATE VIEW span_view AS
   SELECT s.id, k.lane, k.label AS kind, m.name AS model, s.unit,
-         s.pid, s.tid, s.start_ns, s.end_ns, s.dur_ns, s.complete,
-         s.parent_id, s.depth, s.args
+         s.pid, p.name AS process, s.tid, t.name AS thread,
+         s.start_ns, s.end_ns, s.dur_ns, s.complete, s.incomplete_reason,
+         s.status, s.parent_id, s.depth, s.args
   FROM span s
   JOIN span_kind k ON k.id = s.kind_id
-  LEFT JOIN model m ON m.id = s.model_id;
+  LEFT JOIN model m ON m.id = s.model_id
+  LEFT JOIN process p ON p.pid = s.pid
+  LEFT JOIN thread t ON t.tid = s.tid AND t.process_id = p.id;
+
+-- span_kind_stats with names: model '(all models)' and process
+-- '(all processes)' where the row sums over them.
+CREATE VIEW span_kind_stats_view AS
+  SELECT k.lane, k.label AS kind,
+         CASE WHEN st.model_id IS NULL THEN '(all models)' ELSE m.name END
+           AS model,
+         st.pid,
+         CASE WHEN st.pid IS NULL THEN '(all processes)' ELSE p.name END
+           AS process,
+         st.count, st.incomplete, st.total_ns, st.avg_ns, st.min_ns,
+         st.median_ns, st.max_ns, st.stddev_ns
+  FROM span_kind_stats st
+  JOIN span_kind k ON k.id = st.kind_id
+  LEFT JOIN model m ON m.id = st.model_id
+  LEFT JOIN process p ON p.pid = st.pid;

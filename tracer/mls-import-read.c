@@ -169,6 +169,17 @@ int_value (const bt_field *f)
   return bt_field_integer_signed_get_value (f);
 }
 
+/* A string field's value. babeltrace2 2.0.4 clears a string field for a
+ * new event by setting its length to 0 without terminating it, so an
+ * empty string reads back as the previous event's value of the field:
+ * the length is the truth. */
+static const char *
+string_value (const bt_field *f)
+{
+  return bt_field_string_get_length (f) == 0 ? ""
+                                             : bt_field_string_get_value (f);
+}
+
 static int64_t
 clock_ns (const bt_clock_snapshot *cs)
 {
@@ -229,7 +240,7 @@ handle_event (Reader *r, const bt_message *msg)
       if (info->vtid >= 0)
         ev.tid = int_value (bt_field_structure_borrow_member_field_by_index_const (ctx, info->vtid));
       if (info->procname >= 0)
-        ev.procname = bt_field_string_get_value (
+        ev.procname = string_value (
           bt_field_structure_borrow_member_field_by_index_const (ctx, info->procname));
     }
   else if (!r->warned_no_context && info->type != MLS_EV_OTHER)
@@ -253,7 +264,7 @@ handle_event (Reader *r, const bt_message *msg)
             bt_field_structure_borrow_member_field_by_index_const (payload, m->member);
           char *slot = (char *) &ev + m->offset;
           if (m->how == VAL_STRING)
-            *(const char **) slot = bt_field_string_get_value (f);
+            *(const char **) slot = string_value (f);
           else if (m->how == VAL_UNSIGNED)
             *(int64_t *) slot = (int64_t) bt_field_integer_unsigned_get_value (f);
           else

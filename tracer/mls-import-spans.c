@@ -36,6 +36,12 @@ typedef struct {
   gsize args_len;
 } OpenSpan;
 
+/* Events LTTng discarded between these times (0, 0 when it did not say
+ * when). */
+typedef struct {
+  int64_t start_ns, end_ns;
+} LostRange;
+
 typedef struct {
   uint64_t span_id;         /* 0: empty slot */
   int64_t db_id;
@@ -57,6 +63,8 @@ typedef struct {
 struct MlsSpanBuilder {
   MlsStore *store;
   MlsSpanWriter *writer;
+  const MlsRecordFacts *facts;  /* NULL when the recorder left none */
+  GArray *lost;             /* LostRange: when events were lost */
   GHashTable *processes;    /* pid -> Process */
   GHashTable *models;       /* name -> id */
   char *last_model;         /* the last model looked up: runs are long */
@@ -66,7 +74,8 @@ struct MlsSpanBuilder {
   int64_t next_id;
   int64_t first_ts, last_ts;
   gboolean have_ts;
-  int64_t spans, incomplete, unmatched_ends;
+  int64_t spans, unmatched_ends;
+  int64_t cut[MLS_CUT_UNKNOWN + 1];
   GString *buf;
 };
 
@@ -91,10 +100,12 @@ process_free (gpointer data)
 }
 
 MlsSpanBuilder *
-mls_span_builder_new (MlsStore *store)
+mls_span_builder_new (MlsStore *store, const MlsRecordFacts *facts)
 {
   MlsSpanBuilder *b = g_new0 (MlsSpanBuilder, 1);
   b->store = store;
+  b->facts = facts;
+  b->lost = g_array_new (FALSE, FALSE, sizeof (LostRange));
   b->writer = mls_span_writer_new (store);
   b->processes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                         process_free);
@@ -115,6 +126,7 @@ mls_span_builder_free (MlsSpanBuilder *b)
   g_hash_table_destroy (b->models);
   g_free (b->last_model);
   g_ptr_array_free (b->spare, TRUE);
+  g_array_free (b->lost, TRUE);
   g_string_free (b->buf, TRUE);
   g_free (b);
 }
@@ -361,10 +373,11 @@ resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
     }
 }
 
-/* Hands the span to the writer thread, with its args (s->args is taken). */
+/* Hands the span to the writer thread, with its args (s->args is taken);
+ * `cut` says why its end is missing, NONE when it is complete. */
 static gboolean
 write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
-            gboolean complete, int status, GError **error)
+            MlsCutReason cut, int status, GError **error)
 {
   MlsSpan row = {
     .id = s->db_id,
@@ -377,14 +390,14 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     .tid = s->tid,
     .start_ns = s->start_ns,
     .end_ns = end_ns < s->start_ns ? s->start_ns : end_ns,
-    .complete = complete,
+    .complete = cut == MLS_CUT_NONE,
+    .cut = cut,
     .status = status,
   };
   char *args = s->args;
   s->args = NULL;
   b->spans++;
-  if (!complete)
-    b->incomplete++;
+  b->cut[cut]++;
   return mls_span_writer_add (b->writer, &row, args, error);
 }
 
@@ -418,7 +431,7 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
       s->start_ns = ev->start_ns;
       g_string_append_c (b->buf, '}');
       s->args = g_strndup (b->buf->str, b->buf->len);
-      gboolean ok = write_span (b, p, s, ev->end_ns, TRUE, 0, error);
+      gboolean ok = write_span (b, p, s, ev->end_ns, MLS_CUT_NONE, 0, error);
       g_ptr_array_add (b->spare, s);
       return ok;
     }
@@ -455,7 +468,7 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
     *tail++ = ',';
   /* Without the '{', with the '}' and the terminating NUL. */
   memcpy (tail, more->str + 1, more->len);
-  if (!write_span (b, p, s, ev->ts, TRUE, (int) ev->status, error))
+  if (!write_span (b, p, s, ev->ts, MLS_CUT_NONE, (int) ev->status, error))
     return FALSE;
   if (s->keep_as_parent)
     closed_put (p, s->span_id, s->db_id, s->depth);
@@ -499,6 +512,8 @@ mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
                            const char *stream, GError **error)
 {
   MlsError err = { 0 };
+  LostRange when = { start_ns, end_ns };
+  g_array_append_val (b->lost, when);
   mls_span_writer_lock (b->writer);
   int ret = mls_store_add_lost_events (b->store, start_ns, end_ns, count,
                                        packets, stream, &err);
@@ -511,12 +526,43 @@ mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
   return TRUE;
 }
 
+static MlsProcessState
+process_state (MlsSpanBuilder *b, Process *p, int *exit_status)
+{
+  *exit_status = 0;
+  return b->facts ? mls_record_facts_state (b->facts, p->pid, exit_status)
+                  : MLS_PROCESS_STATE_UNKNOWN;
+}
+
+/* The main thread's name as the trace gives it, else the recorder's, else
+ * the first thread's. */
+static const char *
+process_name (MlsSpanBuilder *b, Process *p)
+{
+  const MlsProcessFacts *facts = b->facts
+    ? g_hash_table_lookup (b->facts->processes, &p->pid) : NULL;
+
+  if (p->main_name)
+    return p->main_name;
+  return facts && facts->name ? facts->name : p->first_name;
+}
+
 static gboolean
 write_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
   MlsError err = { 0 };
-  const char *name = p->main_name ? p->main_name : p->first_name;
-  if (mls_store_intern_process (b->store, p->pid, name, &err) < 0)
+  const MlsProcessFacts *facts = b->facts
+    ? g_hash_table_lookup (b->facts->processes, &p->pid) : NULL;
+  int exit_status;
+  MlsProcessState state = process_state (b, p, &exit_status);
+
+  if (mls_store_intern_process (b->store, p->pid, process_name (b, p),
+                                &err) < 0)
+    goto fail;
+  if ((facts || state != MLS_PROCESS_STATE_UNKNOWN)
+      && mls_store_set_process_facts (b->store, p->pid,
+                                      facts ? facts->cmdline : NULL, state,
+                                      exit_status, &err) != 0)
     goto fail;
   GHashTableIter iter;
   gpointer key, value;
@@ -532,8 +578,37 @@ fail:
   return FALSE;
 }
 
-/* The process died or tracing stopped before these ended: they last until
- * the last event seen from their process. */
+/* Why a span begun at `start_ns` has no end: LTTng discarded events after
+ * it began (the end may be among them), else its process ended before the
+ * recording did, or still ran when it stopped; unknown without the
+ * recorder's facts. */
+static MlsCutReason
+cut_reason (MlsSpanBuilder *b, Process *p, int64_t start_ns)
+{
+  int exit_status;
+
+  for (guint i = 0; i < b->lost->len; i++)
+    {
+      const LostRange *r = &g_array_index (b->lost, LostRange, i);
+      if (r->end_ns >= start_ns || r->end_ns == 0)
+        return MLS_CUT_END_LOST;
+    }
+  switch (process_state (b, p, &exit_status))
+    {
+    case MLS_PROCESS_RUNNING:
+      return MLS_CUT_RECORDING_ENDED;
+    case MLS_PROCESS_EXITED:
+    case MLS_PROCESS_KILLED:
+    case MLS_PROCESS_ENDED:
+      return MLS_CUT_PROCESS_DIED;
+    case MLS_PROCESS_STATE_UNKNOWN:
+      break;
+    }
+  return MLS_CUT_UNKNOWN;
+}
+
+/* The spans still open: they last until the last event seen from their
+ * process, and say why they were cut off. */
 static gboolean
 finish_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
@@ -546,7 +621,8 @@ finish_process (MlsSpanBuilder *b, Process *p, GError **error)
       char *args = g_strconcat (s->args, "}", NULL);
       g_free (s->args);
       s->args = args;
-      if (!write_span (b, p, s, p->last_ts, FALSE, 0, error))
+      if (!write_span (b, p, s, p->last_ts, cut_reason (b, p, s->start_ns),
+                       0, error))
         return FALSE;
     }
   g_hash_table_remove_all (p->open);
@@ -571,7 +647,8 @@ mls_span_builder_finish (MlsSpanBuilder *b, MlsImportSummary *summary,
     if (!write_process (b, value, error))
       return FALSE;
   summary->spans = b->spans;
-  summary->incomplete = b->incomplete;
+  summary->incomplete = b->spans - b->cut[MLS_CUT_NONE];
+  memcpy (summary->cut, b->cut, sizeof summary->cut);
   summary->unmatched_ends = b->unmatched_ends;
   return TRUE;
 }
@@ -593,8 +670,7 @@ mls_span_builder_process_names (MlsSpanBuilder *b)
   g_hash_table_iter_init (&iter, b->processes);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Process *p = value;
-      const char *name = p->main_name ? p->main_name : p->first_name;
+      const char *name = process_name (b, value);
       if (name != NULL)
         g_string_append_printf (s, "%s%s", s->len ? " " : "", name);
     }

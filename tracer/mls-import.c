@@ -220,7 +220,7 @@ import_pass (MlsTraceSet *set, const char *out_path,
       g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
       return NULL;
     }
-  *builder = mls_span_builder_new (store);
+  *builder = mls_span_builder_new (store, options->facts);
   if (set != NULL
       && !mls_read_traces (set, *builder, read, options->quiet, error))
     {
@@ -234,11 +234,39 @@ import_pass (MlsTraceSet *set, const char *out_path,
 
 #define MAX_SALVAGE_PASSES 4
 
+/* The recorder's facts kept beside a trace (mls-record-facts.h), when the
+ * caller has none: a trace kept with --keep-ctf imports as it did. */
+static MlsRecordFacts *
+load_facts (const char *trace_dir, const MlsImportOptions *options,
+            MlsImportOptions *with_facts)
+{
+  MlsRecordFacts *facts = NULL;
+  GError *error = NULL;
+
+  *with_facts = *options;
+  if (options->facts == NULL)
+    {
+      facts = mls_record_facts_load (trace_dir, &error);
+      if (error != NULL && !options->quiet)
+        g_printerr ("mlscope import: warning: %s; processes are named from "
+                    "the trace alone and why a span is incomplete is "
+                    "unknown\n", error->message);
+      g_clear_error (&error);
+      with_facts->facts = facts;
+    }
+  if (with_facts->command == NULL && with_facts->facts != NULL)
+    with_facts->command = with_facts->facts->command;
+  return facts;
+}
+
 gboolean
 mls_import_run (const char *trace_dir, const char *out_path,
-                const MlsImportOptions *options, MlsImportSummary *summary,
+                const MlsImportOptions *given, MlsImportSummary *summary,
                 GError **error)
 {
+  MlsImportOptions with_facts;
+  MlsRecordFacts *facts = load_facts (trace_dir, given, &with_facts);
+  const MlsImportOptions *options = &with_facts;
   MlsReadResult read = { 0 };
   MlsStore *store = NULL;
   MlsSpanBuilder *builder = NULL;
@@ -318,5 +346,6 @@ out:
     mls_store_close (store);
   mls_trace_set_free (set);
   read_result_clear (&read);
+  mls_record_facts_free (facts);
   return ok;
 }

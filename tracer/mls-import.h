@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <stdint.h>
 
+#include "mls-record-facts.h"
 #include "mls-store.h"
 
 typedef struct {
@@ -29,12 +30,15 @@ typedef struct {
   gboolean allow_empty;     /* no trace at all: write an empty recording
                                (`mlscope record` of an app that emitted
                                nothing) instead of failing */
+  const MlsRecordFacts *facts;  /* the recorder's, or NULL: read from the
+                                   trace directory when it has them */
 } MlsImportOptions;
 
 typedef struct {
   int64_t events;           /* mlrt events read */
   int64_t spans;
   int64_t incomplete;       /* spans whose end was never seen */
+  int64_t cut[MLS_CUT_UNKNOWN + 1];  /* ...by reason */
   int64_t lost_events;
   int64_t lost_packets;
   int64_t unmatched_ends;   /* ends whose begin was not in the trace */
@@ -202,7 +206,9 @@ void mls_span_writer_free (MlsSpanWriter *w);
 
 /* ---- mls-import-spans.c ---- */
 
-MlsSpanBuilder *mls_span_builder_new (MlsStore *store);
+/* `facts` (may be NULL) must outlive the builder. */
+MlsSpanBuilder *mls_span_builder_new (MlsStore *store,
+                                      const MlsRecordFacts *facts);
 void mls_span_builder_free (MlsSpanBuilder *builder);
 gboolean mls_span_builder_add (MlsSpanBuilder *builder, const MlsEvent *ev,
                                GError **error);
@@ -210,7 +216,8 @@ gboolean mls_span_builder_add_lost (MlsSpanBuilder *builder, int64_t start_ns,
                                     int64_t end_ns, int64_t count,
                                     gboolean packets, const char *stream,
                                     GError **error);
-/* Closes open spans as incomplete, writes processes / threads / models. */
+/* Closes open spans as incomplete (saying why), writes processes and
+ * threads. */
 gboolean mls_span_builder_finish (MlsSpanBuilder *builder,
                                   MlsImportSummary *summary, GError **error);
 /* First / last event time seen (0 when none). */

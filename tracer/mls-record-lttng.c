@@ -173,3 +173,90 @@ mls_lttng_session_destroy (const char *name, GError **error)
   int ret = lttng_destroy_session (name);
   return ret < 0 ? lttng_fail (ret, error, "destroying it", name) : TRUE;
 }
+
+struct MlsLttngTracker {
+  char *session;
+  struct lttng_process_attr_tracker_handle *handle;
+};
+
+static const char *
+tracker_status_text (enum lttng_process_attr_tracker_handle_status status)
+{
+  switch (status)
+    {
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_SESSION_DOES_NOT_EXIST:
+      return "the session does not exist";
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_COMMUNICATION_ERROR:
+      return "the session daemon does not answer";
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_INVALID_TRACKING_POLICY:
+      return "the tracker is not in include-set mode";
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_GROUP_NOT_FOUND:
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_USER_NOT_FOUND:
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_ERROR:
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_INVALID:
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK:
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_EXISTS:
+    case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_MISSING:
+    default:
+      break;
+    }
+  return "the session daemon refused";
+}
+
+MlsLttngTracker *
+mls_lttng_tracker_new (const char *session, GError **error)
+{
+  MlsLttngTracker *t = g_new0 (MlsLttngTracker, 1);
+  enum lttng_error_code ret;
+  enum lttng_process_attr_tracker_handle_status status;
+
+  t->session = g_strdup (session);
+  ret = lttng_session_get_tracker_handle (
+    session, LTTNG_DOMAIN_UST, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID,
+    &t->handle);
+  if (ret != LTTNG_OK)
+    {
+      lttng_fail (-ret, error, "getting its process tracker", session);
+      mls_lttng_tracker_free (t);
+      return NULL;
+    }
+  /* An empty inclusion set: nothing is recorded until a pid is added. */
+  status = lttng_process_attr_tracker_handle_set_tracking_policy (
+    t->handle, LTTNG_TRACKING_POLICY_INCLUDE_SET);
+  if (status != LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK)
+    {
+      g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': cannot "
+                   "narrow it to given processes: %s", session,
+                   tracker_status_text (status));
+      mls_lttng_tracker_free (t);
+      return NULL;
+    }
+  return t;
+}
+
+gboolean
+mls_lttng_tracker_add (MlsLttngTracker *t, int pid, GError **error)
+{
+  enum lttng_process_attr_tracker_handle_status status =
+    lttng_process_attr_virtual_process_id_tracker_handle_add_pid (t->handle,
+                                                                  pid);
+
+  if (status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK
+      || status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_EXISTS)
+    return TRUE;
+  g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': cannot "
+               "track process %d: %s", t->session, pid,
+               tracker_status_text (status));
+  return FALSE;
+}
+
+void
+mls_lttng_tracker_free (MlsLttngTracker *t)
+{
+  if (t == NULL)
+    return;
+  if (t->handle)
+    lttng_process_attr_tracker_handle_destroy (t->handle);
+  g_free (t->session);
+  g_free (t);
+}

@@ -1,11 +1,14 @@
 /*
- * mls-record.h: LTTng session control for `mlscope record`
- * (mls-record-lttng.c), through liblttng-ctl.
+ * mls-record.h: what `mlscope record` is made of: LTTng session control
+ * through liblttng-ctl (mls-record-lttng.c) and running the command with
+ * every process it starts tracked (mls-record-follow.c).
  */
 #ifndef MLS_RECORD_H
 #define MLS_RECORD_H
 
 #include <glib.h>
+
+#include "mls-record-facts.h"
 
 #define MLS_RECORD_ERROR (mls_record_error_quark ())
 GQuark mls_record_error_quark (void);
@@ -26,8 +29,36 @@ gboolean mls_lttng_session_setup (const char *name, const char *output_dir,
                                   gboolean layers, guint64 subbuf_size,
                                   GError **error);
 gboolean mls_lttng_session_start (const char *name, GError **error);
+
+/* The session's process tracker: once created, the session records only
+ * the processes (vpids) added to it, from the moment each is added. Create
+ * it before starting the session. */
+typedef struct MlsLttngTracker MlsLttngTracker;
+
+MlsLttngTracker *mls_lttng_tracker_new (const char *session, GError **error);
+gboolean mls_lttng_tracker_add (MlsLttngTracker *tracker, int pid,
+                                GError **error);
+void mls_lttng_tracker_free (MlsLttngTracker *tracker);
 /* Stops tracing; returns once every event is on disk. */
 gboolean mls_lttng_session_stop (const char *name, GError **error);
 gboolean mls_lttng_session_destroy (const char *name, GError **error);
+
+/* ---- mls-record-follow.c ---- */
+
+typedef struct {
+  /* Called for the launched process and each process it starts, while it
+   * is stopped; FALSE with `error` when it could not be tracked. */
+  gboolean (*track) (int pid, gpointer data, GError **error);
+  gpointer data;
+  gboolean follow;          /* FALSE: the launched process only */
+} MlsFollowOptions;
+
+/* Runs argv as a child, tracked before it runs, and (with follow) every
+ * process it starts; their facts go into `facts`. Returns the launched
+ * process's wait status, or -1 with `error` when it could not be run.
+ * Ctrl-C reaches the command from the terminal; mlscope ignores it (and
+ * forwards SIGTERM and SIGHUP) so that it can stop the session after. */
+int mls_follow_run (char **argv, const MlsFollowOptions *options,
+                    MlsRecordFacts *facts, GError **error);
 
 #endif /* MLS_RECORD_H */

@@ -12,6 +12,9 @@
  * thread track cannot draw; they go on one pseudo-thread per device and
  * process ("GPU (device)", "Neural Engine (device)").
  *
+ * Incomplete spans are named "KIND (incomplete)" and say why in args, so
+ * the viewers' per-name statistics keep them apart as mlscope's do.
+ *
  * Events are streamed as the spans are read, one json-c object at a time,
  * so memory stays flat for millions of spans.
  */
@@ -102,6 +105,10 @@ span_args (const MlsSpanInfo *span)
                             json_object_new_int64 (span->parent_id));
   json_object_object_add (args, "complete",
                           json_object_new_boolean (span->complete));
+  if (!span->complete)
+    json_object_object_add (args, "incomplete_reason",
+                            json_object_new_string (mls_cut_reason_name (
+                              span->cut ? span->cut : MLS_CUT_UNKNOWN)));
   if (span->status)
     json_object_object_add (args, "status",
                             json_object_new_int (span->status));
@@ -130,8 +137,13 @@ export_span (const MlsSpanInfo *span, void *user_data)
 {
   Export *export = user_data;
   json_object *event = json_object_new_object ();
+  char *name = span->complete ? g_strdup (span->label)
+               : g_strdup_printf ("%s (incomplete)", span->label);
 
-  json_object_object_add (event, "name", json_object_new_string (span->label));
+  /* Perfetto and chrome://tracing aggregate slices by name: a cut-off
+   * span's duration is a lower bound and must not blend into the others. */
+  json_object_object_add (event, "name", json_object_new_string (name));
+  g_free (name);
   json_object_object_add (event, "cat", json_object_new_string (span->lane));
   json_object_object_add (event, "ph", json_object_new_string ("X"));
   json_object_object_add (event, "ts", microseconds (span->start_ns

@@ -3,8 +3,14 @@
  * already running) under an LTTng session, then imports the trace.
  *
  *   mlscope record -o FILE.mlscope [--layers] [--keep-ctf DIR]
- *                  [--session-name N] [--subbuf-size BYTES] -- CMD [ARGS...]
- *   mlscope record --attach [--duration S] -o FILE.mlscope
+ *                  [--all-processes | --no-follow] -- CMD [ARGS...]
+ *   mlscope record -o FILE.mlscope --attach [--duration S]
+ *                  (--pid PID... | --name PROCNAME | --all-processes)
+ *
+ * Only the processes asked for are recorded: CMD and every process it
+ * starts (mls-record-follow.c), or the processes attached to, through the
+ * session's process tracker. Other apps using libmlrt meanwhile are left
+ * out, so every number mlscope prints belongs to what was asked for.
  *
  * The command's stdin / stdout / stderr are its own, and mlscope exits with
  * its exit status (128 + N when signal N ended it), like a shell would.
@@ -28,90 +34,107 @@ typedef struct {
   char *session_name;
   gboolean layers;
   gboolean attach;
+  gboolean all_processes;
+  gboolean no_follow;
+  char **pids;              /* --pid, as given */
+  char *name;               /* --name */
   double duration;
   gint64 subbuf_size;
   gboolean quiet;
 } RecordOptions;
 
-static volatile pid_t child_pid;
+/* What one recording tracks: the session's tracker (NULL with
+ * --all-processes), the processes found by name so far, the facts. */
+typedef struct {
+  const RecordOptions *o;
+  MlsLttngTracker *tracker;
+  MlsRecordFacts *facts;
+} Recording;
 
-static void
-forward_signal (int sig)
+static gboolean
+track (int pid, gpointer data, GError **error)
 {
-  if (child_pid > 0)
-    kill (child_pid, sig);
+  Recording *r = data;
+
+  return r->tracker == NULL || mls_lttng_tracker_add (r->tracker, pid, error);
 }
 
-/* Runs argv as a child and returns its wait status, or -1 with `error`
- * when it could not be started. Ctrl-C reaches the child from the terminal;
- * mlscope itself ignores it so it can stop the session and import. */
-static int
-run_command (char **argv, GError **error)
+static gboolean
+track_attached (Recording *r, gint64 pid, GError **error)
 {
-  int fds[2];
-  if (pipe2 (fds, O_CLOEXEC) != 0)
-    {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "pipe: %s", g_strerror (errno));
-      return -1;
-    }
-  struct sigaction ign = { .sa_handler = SIG_IGN }, fwd = { .sa_handler = forward_signal };
-  struct sigaction old_int, old_quit, old_term, old_hup;
-  sigaction (SIGINT, &ign, &old_int);
-  sigaction (SIGQUIT, &ign, &old_quit);
-  sigaction (SIGTERM, &fwd, &old_term);
-  sigaction (SIGHUP, &fwd, &old_hup);
+  if (g_hash_table_contains (r->facts->processes, &pid))
+    return TRUE;
+  if (!track ((int) pid, r, error))
+    return FALSE;
+  mls_record_facts_process (r->facts, pid);
+  return TRUE;
+}
 
-  pid_t pid = fork ();
-  if (pid == 0)
+/* --pid: each must name a running process. */
+static gboolean
+track_pids (Recording *r, GError **error)
+{
+  for (int i = 0; r->o->pids && r->o->pids[i]; i++)
     {
-      signal (SIGINT, SIG_DFL);
-      signal (SIGQUIT, SIG_DFL);
-      signal (SIGTERM, SIG_DFL);
-      signal (SIGHUP, SIG_DFL);
-      close (fds[0]);
-      execvp (argv[0], argv);
-      int e = errno;
-      if (write (fds[1], &e, sizeof e) < 0)
-        _exit (127);
-      _exit (127);
-    }
-  close (fds[1]);
-  int status = -1;
-  if (pid < 0)
-    g_set_error (error, MLS_IMPORT_ERROR, 1, "fork: %s", g_strerror (errno));
-  else
-    {
-      child_pid = pid;
-      int e;
-      gssize n = read (fds[0], &e, sizeof e);
-      while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-        ;
-      child_pid = 0;
-      if (n == sizeof e)
+      char *end;
+      gint64 pid = g_ascii_strtoll (r->o->pids[i], &end, 10);
+      if (*end != '\0' || pid <= 0 || kill ((pid_t) pid, 0) != 0)
         {
-          g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot run '%s': %s",
-                       argv[0], g_strerror (e));
-          status = -1;
+          g_set_error (error, MLS_RECORD_ERROR, 1, "--pid %s: %s",
+                       r->o->pids[i], *end != '\0' || pid <= 0
+                       ? "not a process id" : g_strerror (errno));
+          return FALSE;
         }
+      if (!track_attached (r, pid, error))
+        return FALSE;
     }
-  close (fds[0]);
-  sigaction (SIGINT, &old_int, NULL);
-  sigaction (SIGQUIT, &old_quit, NULL);
-  sigaction (SIGTERM, &old_term, NULL);
-  sigaction (SIGHUP, &old_hup, NULL);
-  return status;
+  return TRUE;
 }
 
-/* Waits for the duration (forever when 0) or for SIGINT / SIGTERM. */
-static void
-wait_attached (double duration, gboolean quiet)
+/* --name: every process whose name (comm) is NAME, now; called again while
+ * attached, so a process started later is recorded from when it is seen. */
+static gboolean
+track_named (Recording *r, GError **error)
 {
+  GDir *proc;
+  const char *entry;
+  gboolean ok = TRUE;
+
+  if (r->o->name == NULL || (proc = g_dir_open ("/proc", 0, NULL)) == NULL)
+    return TRUE;
+  while (ok && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      char *end, *path, *comm = NULL;
+      gint64 pid = g_ascii_strtoll (entry, &end, 10);
+
+      if (*end != '\0' || pid <= 0)
+        continue;
+      path = g_strdup_printf ("/proc/%s/comm", entry);
+      if (g_file_get_contents (path, &comm, NULL, NULL)
+          && strcmp (g_strchomp (comm), r->o->name) == 0)
+        ok = track_attached (r, pid, error);
+      g_free (comm);
+      g_free (path);
+    }
+  g_dir_close (proc);
+  return ok;
+}
+
+/* Waits for the duration (forever when 0) or for SIGINT / SIGTERM, looking
+ * for new processes of --name every tenth of a second. */
+static void
+wait_attached (Recording *r)
+{
+  double duration = r->o->duration;
+  gint64 until = g_get_monotonic_time () + (gint64) (duration * 1e6);
+  struct timespec tick = { 0, 100 * 1000 * 1000 };
   sigset_t set, old;
+
   sigemptyset (&set);
   sigaddset (&set, SIGINT);
   sigaddset (&set, SIGTERM);
   sigprocmask (SIG_BLOCK, &set, &old);
-  if (!quiet)
+  if (!r->o->quiet)
     {
       if (duration > 0)
         g_printerr ("mlscope record: tracing running apps for %g s "
@@ -120,34 +143,14 @@ wait_attached (double duration, gboolean quiet)
         g_printerr ("mlscope record: tracing running apps; press Ctrl-C to "
                     "stop\n");
     }
-  if (duration > 0)
+  while (duration <= 0 || g_get_monotonic_time () < until)
     {
-      struct timespec ts = { (time_t) duration,
-                             (long) ((duration - (time_t) duration) * 1e9) };
-      while (sigtimedwait (&set, NULL, &ts) < 0 && errno == EINTR)
-        ;
-    }
-  else
-    {
-      int sig;
-      sigwait (&set, &sig);
+      if (sigtimedwait (&set, NULL, &tick) >= 0)
+        break;
+      if (r->o->name)
+        track_named (r, NULL);
     }
   sigprocmask (SIG_SETMASK, &old, NULL);
-}
-
-static char *
-command_line (char **argv)
-{
-  GString *s = g_string_new (NULL);
-  for (int i = 0; argv[i] != NULL; i++)
-    {
-      gboolean plain = argv[i][0] != '\0'
-                       && strpbrk (argv[i], " \t\n'\"\\$`*?;&|<>()") == NULL;
-      char *quoted = plain ? g_strdup (argv[i]) : g_shell_quote (argv[i]);
-      g_string_append_printf (s, "%s%s", i ? " " : "", quoted);
-      g_free (quoted);
-    }
-  return g_string_free (s, FALSE);
 }
 
 /* The directory LTTng writes to: --keep-ctf (new or empty) or a new
@@ -197,6 +200,81 @@ check_output (const char *output, GError **error)
   return ok;
 }
 
+/* Runs the command (or waits, attached) while the session records;
+ * returns the app's exit status, 1 when it could not run. */
+static int
+run (Recording *r, char **cmd, GError **error)
+{
+  MlsFollowOptions follow = { track, r, !r->o->no_follow
+                                        && !r->o->all_processes };
+  int ws;
+
+  if (cmd == NULL)
+    {
+      wait_attached (r);
+      return 0;
+    }
+  ws = mls_follow_run (cmd, &follow, r->facts, error);
+  if (ws == -1)
+    return 127;
+  if (WIFSIGNALED (ws) && !r->o->quiet)
+    g_printerr ("mlscope record: %s was killed by signal %d (%s); its "
+                "open spans are kept as incomplete\n", cmd[0],
+                WTERMSIG (ws), g_strsignal (WTERMSIG (ws)));
+  return WIFSIGNALED (ws) ? 128 + WTERMSIG (ws) : WEXITSTATUS (ws);
+}
+
+/* Narrows the session to the processes asked for, before it starts. */
+static gboolean
+setup_tracking (Recording *r, const char *session, gboolean attach,
+                GError **error)
+{
+  if (r->o->all_processes)
+    return TRUE;
+  r->tracker = mls_lttng_tracker_new (session, error);
+  if (r->tracker == NULL)
+    return FALSE;
+  if (!attach)
+    return TRUE;
+  if (!track_pids (r, error) || !track_named (r, error))
+    return FALSE;
+  if (r->o->name && g_hash_table_size (r->facts->processes) == 0
+      && !r->o->quiet)
+    g_printerr ("mlscope record: no process named '%s' runs yet; waiting "
+                "for one\n", r->o->name);
+  return TRUE;
+}
+
+static gboolean
+import (const RecordOptions *o, const char *dir, MlsRecordFacts *facts,
+        int *status, GError **error)
+{
+  MlsImportOptions io = { .command = facts->command, .quiet = o->quiet,
+                          .allow_empty = TRUE, .facts = facts,
+                          .trace_path = o->keep_ctf
+                                        ? NULL : "(not kept: use --keep-ctf)" };
+  MlsImportSummary summary;
+
+  if (!mls_record_facts_save (facts, dir, error)
+      || !mls_import_run (dir, o->output, &io, &summary, error))
+    return FALSE;
+  if (!o->quiet)
+    g_printerr ("mlscope record: wrote %s: %" G_GINT64_FORMAT " events, %"
+                G_GINT64_FORMAT " spans (%" G_GINT64_FORMAT " incomplete)%s\n",
+                o->output, summary.events, summary.spans, summary.incomplete,
+                summary.events == 0 ? "; no mlrt events were recorded (does "
+                "the app use libmlrt?)" : "");
+  if (summary.read_error != NULL)
+    {
+      g_printerr ("mlscope record: %s; %s holds what was read before\n",
+                  summary.read_error, o->output);
+      g_free (summary.read_error);
+      if (*status == 0)
+        *status = 1;
+    }
+  return TRUE;
+}
+
 /* Records, imports, and returns the exit status. */
 static int
 record (const RecordOptions *o, char **cmd)
@@ -206,64 +284,33 @@ record (const RecordOptions *o, char **cmd)
                   ? g_strdup (o->session_name)
                   : g_strdup_printf ("mlscope-%d-%" G_GINT64_FORMAT,
                                      (int) getpid (), g_get_real_time ());
+  Recording r = { o, NULL, mls_record_facts_new () };
   char *dir = NULL;
-  char *command = cmd ? command_line (cmd) : g_strdup ("(attached)");
   int app_status = 0, status = 1;
   gboolean created = FALSE, stopped = FALSE;
 
+  r.facts->command = cmd ? mls_command_line (cmd) : NULL;
   if (!check_output (o->output, &error)
       || !mls_lttng_ensure_sessiond (&error)
       || (dir = trace_output_dir (o, &error)) == NULL
       || !(created = mls_lttng_session_setup (session, dir, o->layers,
                                                    o->subbuf_size, &error))
+      || !setup_tracking (&r, session, cmd == NULL, &error)
       || !mls_lttng_session_start (session, &error))
     goto out;
-
-  if (cmd != NULL)
-    {
-      int ws = run_command (cmd, &error);
-      if (ws == -1)
-        {
-          app_status = 127;
-          goto out;
-        }
-      app_status = WIFSIGNALED (ws) ? 128 + WTERMSIG (ws) : WEXITSTATUS (ws);
-      if (WIFSIGNALED (ws) && !o->quiet)
-        g_printerr ("mlscope record: %s was killed by signal %d (%s); its "
-                    "open spans are kept as incomplete\n", cmd[0],
-                    WTERMSIG (ws), g_strsignal (WTERMSIG (ws)));
-    }
-  else
-    wait_attached (o->duration, o->quiet);
-
+  app_status = run (&r, cmd, &error);
+  if (error != NULL)
+    goto out;
+  mls_record_facts_scan (r.facts);
   if (!mls_lttng_session_stop (session, &error))
     goto out;
   stopped = TRUE;
   if (!mls_lttng_session_destroy (session, &error))
     goto out;
   created = FALSE;
-
-  MlsImportOptions io = { .command = command, .quiet = o->quiet,
-                          .allow_empty = TRUE,
-                          .trace_path = o->keep_ctf
-                                        ? NULL : "(not kept: use --keep-ctf)" };
-  MlsImportSummary summary;
-  if (!mls_import_run (dir, o->output, &io, &summary, &error))
-    goto out;
-  if (!o->quiet)
-    g_printerr ("mlscope record: wrote %s: %" G_GINT64_FORMAT " events, %"
-                G_GINT64_FORMAT " spans (%" G_GINT64_FORMAT " incomplete)%s\n",
-                o->output, summary.events, summary.spans, summary.incomplete,
-                summary.events == 0 ? "; no mlrt events were recorded (does "
-                "the app use libmlrt?)" : "");
   status = app_status;
-  if (summary.read_error != NULL)
-    {
-      g_printerr ("mlscope record: %s; %s holds what was read before\n",
-                  summary.read_error, o->output);
-      g_free (summary.read_error);
-      status = app_status != 0 ? app_status : 1;
-    }
+  if (!import (o, dir, r.facts, &status, &error))
+    status = app_status != 0 ? app_status : 1;
 
 out:
   if (error != NULL)
@@ -280,10 +327,35 @@ out:
     }
   if (dir != NULL && o->keep_ctf == NULL)
     mls_import_remove_tree (dir);
+  mls_lttng_tracker_free (r.tracker);
+  mls_record_facts_free (r.facts);
   g_free (dir);
   g_free (session);
-  g_free (command);
   return status;
+}
+
+static const char *
+check_options (const RecordOptions *o, char **cmd)
+{
+  gboolean chosen = o->pids || o->name;
+
+  if (o->output == NULL)
+    return "-o FILE.mlscope is required";
+  if (o->attach && cmd[0] != NULL)
+    return "--attach traces running apps: give no command";
+  if (!o->attach && cmd[0] == NULL)
+    return "no command given (or use --attach)";
+  if (o->attach && !chosen && !o->all_processes)
+    return "--attach needs --pid PID, --name PROCNAME or --all-processes";
+  if (chosen && (!o->attach || o->all_processes))
+    return "--pid and --name go with --attach, without --all-processes";
+  if (o->no_follow && (o->attach || o->all_processes))
+    return "--no-follow goes with a command, without --all-processes";
+  if (o->subbuf_size < 4096 || (o->subbuf_size & (o->subbuf_size - 1)))
+    return "--subbuf-size must be a power of two of at least 4096";
+  if (o->duration < 0 || (o->duration > 0 && !o->attach))
+    return "--duration takes a positive number of seconds, with --attach";
+  return NULL;
 }
 
 int
@@ -295,15 +367,27 @@ mlscope_record (int argc, char **argv)
       "the database to write (required)", "FILE.mlscope" },
     { "layers", 0, 0, G_OPTION_ARG_NONE, &o.layers,
       "also record per-layer events (debug level; many events)", NULL },
+    { "all-processes", 0, 0, G_OPTION_ARG_NONE, &o.all_processes,
+      "record every app of the user that uses libmlrt, not only CMD and "
+      "the processes it starts", NULL },
+    { "no-follow", 0, 0, G_OPTION_ARG_NONE, &o.no_follow,
+      "record CMD's own process only, not the processes it starts (no "
+      "ptrace: for a CMD that is itself a debugger)", NULL },
+    { "attach", 0, 0, G_OPTION_ARG_NONE, &o.attach,
+      "trace apps already running (with --pid, --name or --all-processes) "
+      "instead of running a command", NULL },
+    { "pid", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.pids,
+      "with --attach: the process to record (repeat for more)", "PID" },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &o.name,
+      "with --attach: record every process of that name (as ps -o comm "
+      "shows it), also those started while recording", "PROCNAME" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o.duration,
+      "with --attach: stop after S seconds (default: at Ctrl-C)", "S" },
     { "keep-ctf", 0, 0, G_OPTION_ARG_FILENAME, &o.keep_ctf,
       "keep the LTTng trace in DIR (new or empty) instead of a temporary "
       "directory", "DIR" },
     { "session-name", 0, 0, G_OPTION_ARG_STRING, &o.session_name,
       "name of the LTTng session (default: mlscope-PID-TIME)", "N" },
-    { "attach", 0, 0, G_OPTION_ARG_NONE, &o.attach,
-      "trace the apps already running instead of running a command", NULL },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o.duration,
-      "with --attach: stop after S seconds (default: at Ctrl-C)", "S" },
     { "subbuf-size", 0, 0, G_OPTION_ARG_INT64, &o.subbuf_size,
       "per-CPU sub-buffer size, a power of two (default 4194304); smaller "
       "buffers lose events in bursts", "BYTES" },
@@ -311,45 +395,39 @@ mlscope_record (int argc, char **argv)
       "print errors only", NULL },
     { NULL },
   };
+  GOptionContext *ctx = g_option_context_new ("-- CMD [ARGS...]");
+  GError *error = NULL;
+  const char *problem;
+  char **cmd;
+  int status = 2;
+
   o.subbuf_size = MLS_RECORD_SUBBUF_SIZE;
   g_set_prgname ("mlscope record");
-  GOptionContext *ctx = g_option_context_new ("-- CMD [ARGS...]");
   g_option_context_set_summary (ctx,
-    "Runs CMD under an LTTng session recording the mlrt events and imports\n"
-    "the trace into FILE.mlscope; with --attach, traces the apps already\n"
-    "running. Exits with CMD's exit status. Like LTTng, it records every\n"
-    "app of the user that uses libmlrt while the session runs (CMD's\n"
-    "children too); the database tells them apart by pid.");
+    "Runs CMD under an LTTng session recording the mlrt events of CMD and\n"
+    "of every process it starts (followed with ptrace, each tracked before\n"
+    "it runs), and imports the trace into FILE.mlscope. With --attach,\n"
+    "records apps already running. Exits with CMD's exit status.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   /* Options after the command belong to the command. */
   g_option_context_set_strict_posix (ctx, TRUE);
-  GError *error = NULL;
-  int status = 2;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       g_printerr ("mlscope record: %s\n", error->message);
       goto out;
     }
-  char **cmd = argv + 1;
+  cmd = argv + 1;
   if (cmd[0] != NULL && strcmp (cmd[0], "--") == 0)
     cmd++;
-  const char *problem = NULL;
-  if (o.output == NULL)
-    problem = "-o FILE.mlscope is required";
-  else if (o.attach && cmd[0] != NULL)
-    problem = "--attach traces running apps: give no command";
-  else if (!o.attach && cmd[0] == NULL)
-    problem = "no command given (or use --attach)";
-  else if (o.subbuf_size < 4096 || (o.subbuf_size & (o.subbuf_size - 1)))
-    problem = "--subbuf-size must be a power of two of at least 4096";
-  else if (o.duration < 0 || (o.duration > 0 && !o.attach))
-    problem = "--duration takes a positive number of seconds, with --attach";
+  problem = check_options (&o, cmd);
   if (problem != NULL)
     {
       g_printerr ("mlscope record: %s\nUsage: mlscope record -o FILE.mlscope "
-                  "[--layers] [--keep-ctf DIR] -- CMD [ARGS...]\n"
-                  "       mlscope record --attach [--duration S] -o "
-                  "FILE.mlscope\n", problem);
+                  "[--layers] [--all-processes] [--keep-ctf DIR] -- CMD "
+                  "[ARGS...]\n"
+                  "       mlscope record -o FILE.mlscope --attach (--pid PID..."
+                  " | --name PROCNAME | --all-processes) [--duration S]\n",
+                  problem);
       goto out;
     }
   status = record (&o, o.attach ? NULL : cmd);
@@ -360,5 +438,7 @@ out:
   g_free (o.output);
   g_free (o.keep_ctf);
   g_free (o.session_name);
+  g_free (o.name);
+  g_strfreev (o.pids);
   return status;
 }

@@ -105,8 +105,9 @@ mls_span_details_show (MlsSpanDetailsPanel *self, const MlsSpanDetails *d,
                                                  start));
   set_value (self, FIELD_DURATION, mls_format_duration (d->dur_ns));
   set_value (self, FIELD_UNIT, d->unit[0] ? g_strdup (d->unit) : NULL);
-  set_value (self, FIELD_STATE, g_strdup_printf ("%s%s",
-             d->complete ? "complete" : "incomplete: its end was never seen",
+  set_value (self, FIELD_STATE, g_strdup_printf ("%s%s%s",
+             d->complete ? "complete" : "incomplete, its end never seen: ",
+             d->complete ? "" : mls_cut_reason_label (d->cut),
              d->status ? ", failed" : ""));
   set_value (self, FIELD_SPAN, d->parent_id
              ? g_strdup_printf ("#%" G_GINT64_FORMAT " in #%" G_GINT64_FORMAT

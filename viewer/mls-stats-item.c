@@ -18,6 +18,7 @@ mls_stats_item_finalize (GObject *object)
   g_free (self->row.lane);
   g_free (self->row.label);
   g_free (self->row.model);
+  g_free (self->row.process);
   G_OBJECT_CLASS (mls_stats_item_parent_class)->finalize (object);
 }
 
@@ -41,6 +42,7 @@ mls_stats_item_new (const MlsStatsRow *row)
   self->row.lane = g_strdup (row->lane);
   self->row.label = g_strdup (row->label);
   self->row.model = g_strdup (row->model);
+  self->row.process = g_strdup (row->process);
   return self;
 }
 

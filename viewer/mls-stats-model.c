@@ -9,7 +9,7 @@
 
 static const char *const titles[MLS_STATS_N_COLUMNS] = {
   "Span Kind", "Model", "Count", "Total", "Average", "Min", "Max",
-  "Std Dev",
+  "Std Dev", "Incomplete",
 };
 
 const char *
@@ -69,6 +69,9 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
 {
   const MlsStatsRow *row = mls_stats_item_get_row (item);
 
+  if (row->count == 0 && column >= MLS_STATS_COLUMN_TOTAL
+      && column <= MLS_STATS_COLUMN_STDDEV)
+    return g_strdup ("");
   switch (column)
     {
     case MLS_STATS_COLUMN_KIND:
@@ -87,6 +90,8 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
       return mls_format_duration (row->max_ns);
     case MLS_STATS_COLUMN_STDDEV:
       return mls_format_duration ((gint64) row->stddev_ns);
+    case MLS_STATS_COLUMN_INCOMPLETE:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, row->incomplete);
     case MLS_STATS_N_COLUMNS: default:
       g_return_val_if_reached (NULL);
     }
@@ -103,6 +108,7 @@ numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
     case MLS_STATS_COLUMN_MIN: return (double) row->min_ns;
     case MLS_STATS_COLUMN_MAX: return (double) row->max_ns;
     case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
+    case MLS_STATS_COLUMN_INCOMPLETE: return (double) row->incomplete;
     case MLS_STATS_COLUMN_KIND: case MLS_STATS_COLUMN_MODEL:
     case MLS_STATS_N_COLUMNS: default: return 0;
     }

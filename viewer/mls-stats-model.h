@@ -22,6 +22,7 @@ typedef enum {
   MLS_STATS_COLUMN_MIN,
   MLS_STATS_COLUMN_MAX,
   MLS_STATS_COLUMN_STDDEV,
+  MLS_STATS_COLUMN_INCOMPLETE,
   MLS_STATS_N_COLUMNS
 } MlsStatsColumn;
 
@@ -32,7 +33,9 @@ typedef struct {
   gint64 range_end_ns;
 } MlsStatsOptions;
 
-/* A new GListStore of MlsStatsItem: by kind, or by model then kind. */
+/* A new GListStore of MlsStatsItem: by kind, or by model then kind. The
+ * duration columns are of complete spans only (empty when a row has none);
+ * Incomplete counts the spans cut off. */
 GListModel *mls_stats_model_query (MlsStore *store,
                                    const MlsStatsOptions *options,
                                    GError **error);

@@ -4,6 +4,8 @@
  * headline), then the per-layer table with a note for every layer that fell
  * back or that some unit cannot run, saying why.
  */
+#define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,25 @@ print_wrapped (FILE *out, const char *text, int column, int indent)
   fputc ('\n', out);
 }
 
+#define FIELD_WIDTH 15
+
+/* "LABEL          TEXT", TEXT wrapped under itself: device and CPU names
+ * run past 100 columns on some machines. */
+static void
+print_field (FILE *out, const char *label, const char *format, ...)
+{
+  char *text = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  if (vasprintf (&text, format, ap) < 0)
+    text = NULL;
+  va_end (ap);
+  fprintf (out, "%-*s", FIELD_WIDTH, label);
+  print_wrapped (out, text ? text : "?", FIELD_WIDTH, FIELD_WIDTH);
+  free (text);
+}
+
 static void
 print_header (const MlrtReport *r, FILE *out)
 {
@@ -70,14 +91,14 @@ print_header (const MlrtReport *r, FILE *out)
   fprintf (out, "mlrt performance report: %s, %s\n\n",
            r->model_name ? r->model_name : "?",
            mlrt_report_compute_units_name (r->compute_units));
-  fprintf (out, "Machine        %s, %d cores\n",
-           m->cpu_model ? m->cpu_model : "unknown", m->cpu_cores);
+  print_field (out, "Machine", "%s, %d cores",
+               m->cpu_model ? m->cpu_model : "unknown", m->cpu_cores);
   if (m->gpu != NULL && strcmp (m->gpu, "none") != 0)
-    fprintf (out, "GPU            %s (OpenCL platform: %s)\n", m->gpu,
-             m->gpu_platform ? m->gpu_platform : "unknown");
+    print_field (out, "GPU", "%s (OpenCL platform: %s)", m->gpu,
+                 m->gpu_platform ? m->gpu_platform : "unknown");
   else
-    fprintf (out, "GPU            none (no OpenCL device)\n");
-  fprintf (out, "NPU            %s\n", m->npu ? m->npu : "unknown");
+    print_field (out, "GPU", "none (no OpenCL device)");
+  print_field (out, "NPU", "%s", m->npu ? m->npu : "unknown");
   fprintf (out, "Compute units  %s asked for; available here:",
            mlrt_report_compute_units_name (r->compute_units));
   for (int u = 0; u < MLRT_N_UNITS; u++)
@@ -87,7 +108,8 @@ print_header (const MlrtReport *r, FILE *out)
                  mlrt_report_unit_name ((MlrtUnit) u));
         first = 0;
       }
-  fprintf (out, "\nModel          %s\n", r->model_path ? r->model_path : "?");
+  fprintf (out, "\n");
+  print_field (out, "Model", "%s", r->model_path ? r->model_path : "?");
   fprintf (out, "               ");
   print_size (out, r->model_size_bytes);
   fprintf (out, " on disk, storage %s, compute %s, %zu layers\n",

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "bench-common.h"
+
 #define RUNS 3
 
 static char *
@@ -45,25 +47,6 @@ run (const char *const *argv, char **err_out)
   else
     g_free (err);
   return secs;
-}
-
-static gint64
-meta_int (const char *db_path, const char *key)
-{
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  gint64 v = -1;
-  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?", -1,
-                             &st, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-      if (sqlite3_step (st) == SQLITE_ROW)
-        v = sqlite3_column_int64 (st, 0);
-      sqlite3_finalize (st);
-    }
-  sqlite3_close (db);
-  return v;
 }
 
 static gint64
@@ -103,9 +86,10 @@ main (int argc, char **argv)
                            ctf, "-o", rec, "--", emitter, "burst", events,
                            NULL };
   double rec_s = run (record, NULL);
-  gint64 lost = meta_int (rec, "lost_events");
-  g_print ("recorded %s+ events with mls-tp-emitter in %.2f s (%"
-           G_GINT64_FORMAT " lost)\n", events, rec_s, lost);
+  g_print ("recorded %s+ events with mls-tp-emitter in %.2f s\n", events,
+           rec_s);
+  if (!bench_nothing_lost (rec))
+    return 1;
 
   double bare[RUNS], imp[RUNS];
   char *summary = NULL;

@@ -109,7 +109,9 @@ static size_t
 check_query (MlsStore *store, const TestSpan *spans, int n, int by_model,
              int has_range, int64_t a, int64_t b)
 {
-  MlsStatsQuery query = { by_model, has_range, TEST_T0 + a, TEST_T0 + b };
+  MlsStatsQuery query = { .by_model = by_model, .has_range = has_range,
+                          .range_start_ns = TEST_T0 + a,
+                          .range_end_ns = TEST_T0 + b };
   MlsError error = { 0 };
   MlsStatsRow *rows = NULL;
   size_t n_rows = 0, expected_rows = 0;
@@ -257,14 +259,15 @@ test_stats_median_sizes (void)
       for (int i = 0; i < size; i++)
         {
           MlsSpan span = { .kind_id = MLS_KIND_LAYER, .model_id = model,
-                           .start_ns = 1000 * i };
+                           .start_ns = 1000 * i, .complete = 1 };
           durations[size][i] = g_rand_int_range (rand, 0, 1 + size / 3);
           span.end_ns = span.start_ns + durations[size][i];
           g_assert_cmpint (mls_store_add_span (store, &span, &error), >, 0);
         }
       qsort (durations[size], size, sizeof (int64_t), compare_int64);
     }
-  g_assert_cmpint (mls_store_finish (store, &error), ==, 0);
+  if (mls_store_finish (store, &error) != 0)
+    g_error ("%s", error.message);
   g_assert_cmpint (mls_store_query_stats (store, &query, &rows, &n_rows,
                                           &error), ==, 0);
   g_assert_cmpuint (n_rows, ==, 60);
@@ -428,8 +431,12 @@ test_version_refused (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL,
                                  NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-  expect_open_error (f->path, "schema version 99, this mlscope reads version "
-                     "1; re-import the trace with this version");
+  char *message = g_strdup_printf ("schema version 99, this mlscope reads "
+                                   "version %d; re-import the trace with "
+                                   "this version", MLS_SCHEMA_VERSION);
+
+  expect_open_error (f->path, message);
+  g_free (message);
 }
 
 static void

@@ -24,6 +24,17 @@
  *   mls-tp-emitter loop SECONDS
  *     Prints "ready", then runs a prediction of alpha every 10 ms until
  *     stdin closes or SECONDS pass: an app already running, for --attach.
+ *   mls-tp-emitter hold SECONDS
+ *     As loop, inside batch predictions of alpha of 50 predictions each,
+ *     one after the other: there is always a batch open, to be cut off
+ *     when an attached recording stops.
+ *   mls-tp-emitter fork N
+ *     Forks (no exec): the child prints "pid C" and runs N predictions of
+ *     beta, the parent N of alpha, then waits for the child.
+ *   mls-tp-emitter strings N
+ *     N input validations of alpha, numbered from 0, whose feature is
+ *     "feature-I" for even I and empty for odd I: string fields that
+ *     alternate empty and not.
  *
  * Every mode first prints "pid N" on stdout, so tests can pick this
  * process's spans out of a recording that may hold other apps too.
@@ -36,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <poll.h>
 
@@ -228,6 +240,60 @@ pattern (int threads, int predictions)
 }
 
 static void
+alternate_strings (int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      char feature[32] = "";
+      if (i % 2 == 0)
+        snprintf (feature, sizeof feature, "feature-%d", i);
+      data (0, 1, "alpha", DATA_VALIDATE, feature, T_NONE, T_NONE, i);
+    }
+}
+
+/* Predictions every 10 ms until stdin closes or `seconds` pass. */
+static void
+loop (int seconds, int hold)
+{
+  struct pollfd pfd = { .fd = 0, .events = POLLIN };
+  uint64_t until = now_ns () + (uint64_t) seconds * 1000000000u;
+  uint64_t held = hold ? activity (0, 1, "alpha", ACT_BATCH, 50) : 0;
+
+  printf ("ready\n");
+  fflush (stdout);
+  for (int n = 1; now_ns () < until && poll (&pfd, 1, 10) == 0; n++)
+    {
+      predict (1, "alpha");
+      if (held && n % 50 == 0)
+        {
+          lttng_ust_tracepoint (mlrt, activity_end, held, 0, CACHE_NONE);
+          held = activity (0, 1, "alpha", ACT_BATCH, 50);
+        }
+    }
+  if (held)
+    lttng_ust_tracepoint (mlrt, activity_end, held, 0, CACHE_NONE);
+}
+
+static void
+fork_and_predict (int n)
+{
+  pid_t child = fork ();
+
+  if (child == 0)
+    {
+      printf ("pid %d\n", (int) getpid ());
+      fflush (stdout);
+      for (int i = 0; i < n; i++)
+        predict (2, "beta");
+      _exit (0);
+    }
+  for (int i = 0; i < n; i++)
+    predict (1, "alpha");
+  if (child < 0 || waitpid (child, NULL, 0) != child)
+    abort ();
+}
+
+static void
 die_mid_prediction (int complete)
 {
   for (int i = 0; i < complete; i++)
@@ -255,18 +321,18 @@ main (int argc, char **argv)
         predict (1, "alpha");
     }
   else if (argc >= 3 && strcmp (argv[1], "loop") == 0)
-    {
-      struct pollfd pfd = { .fd = 0, .events = POLLIN };
-      uint64_t until = now_ns () + (uint64_t) atoi (argv[2]) * 1000000000u;
-      printf ("ready\n");
-      fflush (stdout);
-      while (now_ns () < until && poll (&pfd, 1, 10) == 0)
-        predict (1, "alpha");
-    }
+    loop (atoi (argv[2]), 0);
+  else if (argc >= 3 && strcmp (argv[1], "hold") == 0)
+    loop (atoi (argv[2]), 1);
+  else if (argc >= 3 && strcmp (argv[1], "fork") == 0)
+    fork_and_predict (atoi (argv[2]));
+  else if (argc >= 3 && strcmp (argv[1], "strings") == 0)
+    alternate_strings (atoi (argv[2]));
   else
     {
       fprintf (stderr, "usage: mls-tp-emitter pattern THREADS PREDICTIONS | "
-               "kill COMPLETE | burst EVENTS | loop SECONDS\n");
+               "kill COMPLETE | burst EVENTS | loop SECONDS | hold SECONDS | "
+               "fork N | strings N\n");
       return 2;
     }
   return 0;

@@ -19,10 +19,17 @@
  *   copies and converts in every prediction, Float16 data in shared
  *   buffers does neither.
  *
+ *   Scope: while sharpen-demo loops beside it, a recording of style-demo
+ *     --styles 5 --frames 40 holds exactly 5 loads and 40 predictions and
+ *     nothing of the neighbour; a shell script running two apps in turn
+ *     gives both apps' spans.
+ *
  * Each app runs through `sh -c 'echo pid $$; exec APP ...'` so the test
- * knows its pid: other apps traced at the same time are left out.
+ * knows its pid.
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "mls-test-util.h"
 
@@ -306,6 +313,122 @@ test_units_sharpen_fp16_shared (void)
   app_recording_free (r);
 }
 
+static char *
+example_path (const char *app)
+{
+  char *rel = g_build_filename ("runtime", "examples", app, NULL);
+  char *exe = mls_test_build_path (rel);
+
+  g_free (rel);
+  return exe;
+}
+
+/* `mlscope record -- ARGV...` into a database of its own: nothing in it
+ * is filtered afterwards, so it must hold only what was asked for. */
+static sqlite3 *
+record_whole (const char *const *cmd)
+{
+  char *dir = test_tmpdir_new ("mlscope-test");
+  char *db_path = g_build_filename (dir, "app.mlscope", NULL);
+  char *mlscope = mls_test_mlscope ();
+  GPtrArray *argv = g_ptr_array_new ();
+  MlsRun *run;
+  sqlite3 *db;
+
+  g_ptr_array_add (argv, mlscope);
+  g_ptr_array_add (argv, "record");
+  g_ptr_array_add (argv, "-o");
+  g_ptr_array_add (argv, db_path);
+  g_ptr_array_add (argv, "--");
+  for (int i = 0; cmd[i]; i++)
+    g_ptr_array_add (argv, (gpointer) cmd[i]);
+  g_ptr_array_add (argv, NULL);
+  run = mls_test_run ((const char *const *) argv->pdata);
+  mls_test_assert_no_hang (run);
+  g_assert_cmpint (run->status, ==, 0);
+  db = mls_test_open_db (db_path);
+  test_tmpdir_remove (dir);
+  mls_test_run_free (run);
+  g_ptr_array_free (argv, TRUE);
+  g_free (mlscope);
+  g_free (db_path);
+  g_free (dir);
+  return db;
+}
+
+static gint64
+count_all (sqlite3 *db, const char *kind)
+{
+  return mls_test_q_int (db, "SELECT count(*) FROM span_view WHERE kind = %Q",
+                         kind);
+}
+
+/* While another mlrt app loops (started here, ended by its pid), the
+ * recording of style-demo holds style-demo's work and nothing else. */
+static void
+test_scope_neighbour (void)
+{
+  char *sharpen = example_path ("sharpen-demo");
+  char *style = example_path ("style-demo");
+  char *neighbour_argv[] = { sharpen, "--frames", "1000000", "--compute-units",
+                             "cpu-only", NULL };
+  const char *cmd[] = { style, "--styles", "5", "--frames", "40", NULL };
+  GError *error = NULL;
+  GPid neighbour;
+  sqlite3 *db;
+
+  g_spawn_async (NULL, neighbour_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD
+                 | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &neighbour,
+                 &error);
+  g_assert_no_error (error);
+  db = record_whole (cmd);
+  kill (neighbour, SIGTERM);
+  waitpid (neighbour, NULL, 0);
+  g_spawn_close_pid (neighbour);
+  g_assert_cmpint (count_all (db, "Model Load"), ==, 5);
+  g_assert_cmpint (count_all (db, "Prediction"), ==, 40);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(DISTINCT pid) FROM "
+                                   "span"), ==, 1);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span WHERE pid "
+                                   "= %d", (int) neighbour), ==, 0);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span WHERE "
+                                   "complete = 0"), ==, 0);
+  sqlite3_close (db);
+  g_free (style);
+  g_free (sharpen);
+}
+
+/* A shell script that runs two apps one after the other: both are the
+ * script's work. */
+static void
+test_scope_script (void)
+{
+  char *dir = test_tmpdir_new ("mlscope-test");
+  char *script = g_build_filename (dir, "two-apps.sh", NULL);
+  char *sharpen = example_path ("sharpen-demo");
+  char *detect = example_path ("detect-demo");
+  char *text = g_strdup_printf ("#!/bin/sh\n%s --frames 3\n"
+                                "%s --threads 2 --frames 4\n", sharpen,
+                                detect);
+  const char *cmd[] = { "sh", script, NULL };
+  sqlite3 *db;
+
+  g_assert_true (g_file_set_contents (script, text, -1, NULL));
+  db = record_whole (cmd);
+  test_tmpdir_remove (dir);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span_view WHERE "
+                   "process = 'sharpen-demo' AND kind = 'Prediction'"), ==, 3);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span_view WHERE "
+                   "process = 'detect-demo' AND kind = 'Prediction'"), ==, 8);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM process"), ==, 2);
+  sqlite3_close (db);
+  g_free (text);
+  g_free (detect);
+  g_free (sharpen);
+  g_free (script);
+  g_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,5 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/e2e/units/sharpen-gray8", test_units_sharpen_gray8);
   g_test_add_func ("/e2e/units/sharpen-fp16-shared",
                    test_units_sharpen_fp16_shared);
+  g_test_add_func ("/e2e/scope/neighbour", test_scope_neighbour);
+  g_test_add_func ("/e2e/scope/script", test_scope_script);
   return g_test_run ();
 }

@@ -6,9 +6,8 @@
  * trace clock, the layer opt-in, a process SIGKILLed mid-prediction,
  * exit statuses, discarded events, --keep-ctf / --session-name.
  *
- * Other tests may trace their own apps at the same time (a session records
- * every app of the user), so every query is restricted to the emitter's
- * pid, which it prints first.
+ * Queries name the emitter's pid, which it prints first; that a recording
+ * holds nothing else is test-scope.c's subject.
  */
 #include <string.h>
 #include <unistd.h>

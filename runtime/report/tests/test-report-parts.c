@@ -259,6 +259,24 @@ test_text (void)
   g_assert_true (strstr (text, "enc1") < strstr (text, "act1 "));
   g_free (text);
   mlrt_report_free (r);
+
+  /* Names longer than a line (PoCL names an AVX-512 device in 105
+   * characters) are wrapped under their field, never past 100 columns. */
+  r = make_report (1000.0);
+  free (r->machine.gpu);
+  free (r->machine.cpu_model);
+  r->machine.gpu = strdup ("cpu-skylake-avx512-Intel(R) Xeon(R) Platinum "
+                           "8375C CPU @ 2.90GHz with a very long device name");
+  r->machine.cpu_model = strdup ("Intel(R) Xeon(R) Platinum 8375C CPU @ "
+                                 "2.90GHz, a model name that goes on and on "
+                                 "past the width");
+  text = write_to_string (mlrt_report_write_text, r,
+                          MLRT_REPORT_SORT_MEASURED);
+  assert_width (text, 100);
+  g_assert_nonnull (strstr (text, "GPU            cpu-skylake-avx512-Intel(R)"));
+  g_assert_nonnull (strstr (text, "\n               "));
+  g_free (text);
+  mlrt_report_free (r);
 }
 
 static void
