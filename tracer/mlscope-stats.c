@@ -190,7 +190,7 @@ compare_rows (const void *pa, const void *pb)
       if (c == 0)
         c = g_strcmp0 (a->model, b->model);
       break;
-    case SORT_CATALOGUE: break;
+    case SORT_CATALOGUE: default: break;
     }
   /* Equal rows keep the store's order: the pointers are into one array. */
   return c ? c : (a > b) - (a < b);

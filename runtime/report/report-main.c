@@ -119,8 +119,9 @@ parse_choice (Options *o, int c, const char *arg)
         return -1;
       o->run.seed = (uint32_t) seed;
       return 0;
+    default:
+      return -1;
     }
-  return -1;
 }
 
 /* Returns 0 to go on, 1 after --help or --version, -1 on a usage

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "mls-test-util.h"
+#include "test-tmpdir.h"
 
 #define TS_BEGIN 32
 #define TS_END 40
@@ -506,7 +507,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  work = mls_test_tmpdir ();
+  work = test_tmpdir_new ("mlscope-test");
   good_ctf = g_build_filename (work, "good", NULL);
   big_ctf = g_build_filename (work, "big", NULL);
   other_ctf = g_build_filename (work, "other", NULL);
@@ -525,7 +526,7 @@ main (int argc, char **argv)
                    test_no_stream_instance_id);
   g_test_add_func ("/damage/stats-warn", test_stats_warn);
   status = g_test_run ();
-  mls_test_rmtree (work);
+  test_tmpdir_remove (work);
   g_free (work);
   g_free (good_ctf);
   g_free (big_ctf);

@@ -16,6 +16,7 @@
 #include "mls-session-private.h"
 #include "mls-test-png.h"
 #include "mls-test-trace.h"
+#include "test-tmpdir.h"
 
 #define WIDTH 1400
 
@@ -310,6 +311,6 @@ main (int argc, char **argv)
                    test_threads_and_stacking);
   status = g_test_run ();
   if (status == 0)
-    mls_test_remove_dir (tmpdir);
+    test_tmpdir_remove (tmpdir);
   return status;
 }
