@@ -135,15 +135,15 @@ stats_sql (const MlsStatsQuery *query)
   return sql;
 }
 
-static char *
-pids_json (const MlsStatsQuery *query)
+char *
+mls_pids_json (const int64_t *pids, size_t n_pids)
 {
   char *json = sqlite3_mprintf ("[");
 
-  for (size_t i = 0; json && i < query->n_pids; i++)
+  for (size_t i = 0; json && i < n_pids; i++)
     {
       char *longer = sqlite3_mprintf ("%s%s%lld", json, i ? "," : "",
-                                      (long long) query->pids[i]);
+                                      (long long) pids[i]);
       sqlite3_free (json);
       json = longer;
     }
@@ -161,7 +161,7 @@ prepare_query (MlsStore *store, const MlsStatsQuery *query)
 {
   sqlite3_stmt *stmt = NULL;
   char *sql = stats_sql (query);
-  char *pids = pids_json (query);
+  char *pids = mls_pids_json (query->pids, query->n_pids);
 
   if (sql == NULL || pids == NULL
       || sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -267,7 +267,7 @@ int
 mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
                             int64_t cut[MLS_CUT_UNKNOWN + 1], MlsError *error)
 {
-  char *pids = pids_json (query);
+  char *pids = mls_pids_json (query->pids, query->n_pids);
   char *sql = sqlite3_mprintf ("SELECT s.incomplete_reason, count (*)"
                                " FROM span s WHERE s.complete = 0%s%s"
                                " GROUP BY 1", query->has_range
