@@ -6,14 +6,13 @@
  * from the store (mls_store_query_stats()); mlscope-stats-print.c prints
  * them for people or scripts.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "mlscope-parse.h"
 #include "mlscope-stats.h"
 #include "mlscope.h"
 
@@ -52,30 +51,6 @@ typedef struct {
 
 /* ---- parsing ---- */
 
-/* "1.5s", "20ms", "300us", "300µs", "42ns" or "42" (ns) -> ns. */
-static int
-parse_time (const char *text, int64_t *ns)
-{
-  static const struct { const char *suffix; double scale; } units[] = {
-    { "ns", 1 }, { "us", 1e3 }, { "\u00b5s", 1e3 }, { "ms", 1e6 },
-    { "s", 1e9 }, { "", 1 },
-  };
-  char *end = NULL;
-  double value;
-
-  errno = 0;
-  value = g_ascii_strtod (text, &end);
-  if (end == text || errno != 0 || value < 0 || !isfinite (value))
-    return -1;
-  for (size_t i = 0; i < G_N_ELEMENTS (units); i++)
-    if (strcmp (end, units[i].suffix) == 0)
-      {
-        *ns = (int64_t) llround (value * units[i].scale);
-        return 0;
-      }
-  return -1;
-}
-
 /* START:END relative to the trace start; an empty side is the trace's
  * start or end. */
 static int
@@ -89,8 +64,8 @@ parse_range (StatsOptions *options)
   if (colon == NULL)
     return -1;
   first = g_strndup (options->range_text, colon - options->range_text);
-  ok = (first[0] == '\0' || parse_time (first, &start) == 0)
-       && (colon[1] == '\0' || parse_time (colon + 1, &end) == 0)
+  ok = (first[0] == '\0' || mls_parse_duration (first, &start) == 0)
+       && (colon[1] == '\0' || mls_parse_duration (colon + 1, &end) == 0)
        && end > start;
   g_free (first);
   if (!ok)

@@ -1,0 +1,84 @@
+/*
+ * mlscope-print.c: the printing helpers the reports share
+ * (mlscope-print.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "mlscope-print.h"
+
+char *
+mls_print_duration (double ns)
+{
+  if (ns < 1e3)
+    return g_strdup_printf ("%.0f ns", ns);
+  if (ns < 1e6)
+    return g_strdup_printf ("%.2f \u00b5s", ns / 1e3);
+  if (ns < 1e9)
+    return g_strdup_printf ("%.2f ms", ns / 1e6);
+  return g_strdup_printf ("%.3f s", ns / 1e9);
+}
+
+/* printf's widths count bytes; "µ" is two. */
+void
+mls_print_cell (const char *text, int width, int right)
+{
+  int pad = width - (int) g_utf8_strlen (text, -1);
+
+  if (right)
+    printf ("%*s%s", pad > 0 ? pad : 0, "", text);
+  else
+    printf ("%s%*s", text, pad > 0 ? pad : 0, "");
+}
+
+void
+mls_print_csv_text (const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\n\r") == NULL)
+    {
+      fputs (text, stdout);
+      return;
+    }
+  putchar ('"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        putchar ('"');
+      putchar (*p);
+    }
+  putchar ('"');
+}
+
+/* The recording's facts, numbers as numbers. */
+json_object *
+mls_print_meta_object (MlsStore *store)
+{
+  static const char *const keys[] = {
+    "schema_version", "host", "kernel", "command", "start_ns", "end_ns",
+    "duration_ns", "clock_offset_ns", "lost_events", "lost_packets",
+    "trace_path", "mlscope_version", "recorded_at",
+  };
+  json_object *meta = json_object_new_object ();
+
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      char *text = mls_store_get_meta_text (store, keys[i]);
+      char *end = NULL;
+      gint64 number;
+
+      if (text == NULL)
+        continue;
+      number = g_ascii_strtoll (text, &end, 10);
+      json_object_object_add (meta, keys[i],
+                              end != text && *end == '\0'
+                              ? json_object_new_int64 (number)
+                              : json_object_new_string (text));
+      free (text);
+    }
+  return meta;
+}
