@@ -8,18 +8,15 @@
 
 #include <glib.h>
 
+#include "mls-format.h"
 #include "mlscope-print.h"
 
 char *
 mls_print_duration (double ns)
 {
-  if (ns < 1e3)
-    return g_strdup_printf ("%.0f ns", ns);
-  if (ns < 1e6)
-    return g_strdup_printf ("%.2f \u00b5s", ns / 1e3);
-  if (ns < 1e9)
-    return g_strdup_printf ("%.2f ms", ns / 1e6);
-  return g_strdup_printf ("%.3f s", ns / 1e9);
+  char buf[MLS_DURATION_TEXT_MAX];
+
+  return g_strdup (mls_format_duration (ns, buf, sizeof buf));
 }
 
 /* printf's widths count bytes; "µ" is two. */

@@ -19,6 +19,7 @@ static const MlscopeCommand commands[] = {
   { "import", mlscope_import, "collect an LTTng trace directory into a .mlscope database" },
   { "stats",  mlscope_stats,  "print the Model Activity Aggregation table of a recording" },
   { "export", mlscope_export, "write a recording as Chrome / Perfetto JSON" },
+  { "advise", mlscope_advise, "point at the known mistakes in a recording: what, where, why, what to do" },
   { "diff",   mlscope_diff,   "compare two recordings: what changed, beyond noise (exit 1 past --fail-if)" },
 };
 
