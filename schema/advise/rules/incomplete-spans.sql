@@ -1,6 +1,6 @@
 -- rule: incomplete-spans
 -- title: Spans were cut off: the figures leave them out
--- what: {spans} spans of {process} (pid {pid}) never ended: {kinds}.
+-- what: {spans_text} of {process} (pid {pid}) never ended: {kinds}.
 --   {reason_text}. They are counted apart (incomplete) and left out of
 --   every duration figure.
 -- why: {why_text}
@@ -18,6 +18,8 @@ SELECT NULL AS model, c.pid, p.name AS process,
            ORDER BY x.id LIMIT 5)) AS span_ids,
        NULL AS cost_ns,
        count (*) AS spans,
+       count (*) || CASE count (*) WHEN 1 THEN ' span' ELSE ' spans' END
+         AS spans_text,
        (SELECT group_concat (n || ' ' || label, ', ') FROM
           (SELECT count (*) AS n, k.label FROM cut x
            JOIN span_kind k ON k.id = x.kind_id

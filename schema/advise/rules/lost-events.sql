@@ -1,7 +1,7 @@
 -- rule: lost-events
 -- title: Events were lost: the recording misses work
--- what: LTTng discarded {events} events and {packets} packets in {places}
---   places, from {start_ns:time} to {end_ns:time}: spans that began or
+-- what: LTTng discarded {events} events and {packets} packets in
+--   {places}, from {start_ns:time} to {end_ns:time}: spans that began or
 --   ended there are missing or cut off ({cut} spans lost their end).
 -- why: Every count, total and median of this recording may be short, and
 --   a finding below may be missing or understated: the tracer's buffers
@@ -20,7 +20,8 @@ SELECT NULL AS model, NULL AS pid, NULL AS process,
        NULL AS cost_ns,
        ifnull (sum (l.count) FILTER (WHERE NOT l.packets), 0) AS events,
        ifnull (sum (l.count) FILTER (WHERE l.packets), 0) AS packets,
-       count (*) AS places,
+       count (*) || CASE count (*) WHEN 1 THEN ' place' ELSE ' places' END
+         AS places,
        (SELECT count (*) FROM span WHERE complete = 0
           AND incomplete_reason = 'end_lost') AS cut
 FROM lost_events l

@@ -18,6 +18,8 @@
 -- sides (so an MlrtBuffer could have taken the result in place), in the
 -- prediction's last compute request, of a tensor no Output Conversion
 -- reads after. Frequent: at least 10 predictions, at least one a second.
+-- A span's children are reached by parent (span_parent): `+kind_id` keeps
+-- SQLite from scanning span_kind_start instead.
 WITH pred AS MATERIALIZED (
   SELECT s.id, s.pid, s.model_id, s.start_ns, s.end_ns
   FROM span s WHERE s.kind_id = 4 AND s.complete),
@@ -26,22 +28,23 @@ copy AS MATERIALIZED (
          json_extract (c.args, '$.feature') AS feature,
          json_extract (c.args, '$.bytes') AS bytes
   FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE c.kind_id = 14 AND c.unit IN ('npu', 'gpu')
+  WHERE +c.kind_id = 14 AND c.unit IN ('npu', 'gpu')
     AND json_extract (c.args, '$.src_type')
         = json_extract (c.args, '$.dst_type')
     AND c.start_ns >= (SELECT max (r.start_ns) FROM span r
                        WHERE r.parent_id = p.id
-                         AND r.kind_id IN (20, 21, 22))
+                         AND +r.kind_id IN (20, 21, 22))
     AND NOT EXISTS (SELECT 1 FROM span o
-                    WHERE o.parent_id = p.id AND o.kind_id = 12
+                    WHERE o.parent_id = p.id AND +o.kind_id = 12
                       AND json_extract (o.args, '$.feature')
                           = json_extract (c.args, '$.feature'))),
 per AS (
   SELECT p.pid, p.model_id, count (*) AS predictions,
-         count (*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM copy x WHERE x.parent_id = p.id)) AS copied,
+         count (x.parent_id) AS copied,
          min (p.start_ns) AS start_ns, max (p.end_ns) AS end_ns
-  FROM pred p GROUP BY p.pid, p.model_id)
+  FROM pred p LEFT JOIN (SELECT DISTINCT parent_id FROM copy) x
+    ON x.parent_id = p.id
+  GROUP BY p.pid, p.model_id)
 SELECT m.name AS model, per.pid, pr.name AS process,
        per.start_ns, per.end_ns,
        (SELECT json_group_array (id) FROM

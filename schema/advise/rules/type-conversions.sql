@@ -19,7 +19,9 @@
 -- to the model's type first when the caller's differs), or widens 16-bit
 -- floats the caller holds into a Float32 network. Image bytes into the
 -- network's floats (BGRA8 to Float32 for a BGRA8 model) are the model's
--- own input format, not a mismatch.
+-- own input format, not a mismatch. A span's children are reached by
+-- parent (span_parent): `+kind_id` keeps SQLite from scanning
+-- span_kind_start instead.
 WITH pred AS MATERIALIZED (
   SELECT s.id, s.pid, s.model_id, s.start_ns, s.end_ns, s.dur_ns
   FROM span s WHERE s.kind_id IN (4, 5) AND s.complete),
@@ -29,7 +31,7 @@ conv AS MATERIALIZED (
          json_extract (c.args, '$.dst_type') AS dst,
          json_extract (c.args, '$.feature') AS feature
   FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE c.kind_id IN (11, 12)),
+  WHERE +c.kind_id IN (11, 12)),
 mismatch AS MATERIALIZED (
   SELECT * FROM conv
   WHERE kind_id = 11 AND (dst NOT IN ('float32', 'float16')
@@ -37,11 +39,12 @@ mismatch AS MATERIALIZED (
                               AND dst = 'float32'))),
 per AS (
   SELECT p.pid, p.model_id, count (*) AS predictions,
-         count (*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM mismatch x WHERE x.parent_id = p.id)) AS mismatched,
+         count (x.parent_id) AS mismatched,
          total (p.dur_ns) AS prediction_ns,
          min (p.start_ns) AS start_ns, max (p.end_ns) AS end_ns
-  FROM pred p GROUP BY p.pid, p.model_id)
+  FROM pred p LEFT JOIN (SELECT DISTINCT parent_id FROM mismatch) x
+    ON x.parent_id = p.id
+  GROUP BY p.pid, p.model_id)
 SELECT m.name AS model, per.pid, pr.name AS process,
        per.start_ns, per.end_ns,
        (SELECT json_group_array (id) FROM

@@ -46,7 +46,7 @@ loops AS MATERIALIZED (
 member AS MATERIALIZED (
   SELECT x.*,
          (SELECT total (c.dur_ns) FROM span c
-          WHERE c.parent_id = x.id AND c.kind_id IN (20, 21, 22))
+          WHERE c.parent_id = x.id AND +c.kind_id IN (20, 21, 22))
            AS compute_ns
   FROM numbered x JOIN loops l
     ON l.pid = x.pid AND l.tid = x.tid AND l.run = x.run

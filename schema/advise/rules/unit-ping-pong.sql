@@ -18,23 +18,26 @@
 --
 -- Compute requests of a prediction in start order; a prediction ping-pongs
 -- when a request runs on a unit an earlier request used, with a request on
--- another unit in between.
+-- another unit in between. A span's children are reached by parent
+-- (span_parent): `+kind_id` keeps SQLite from scanning span_kind_start.
 WITH req AS MATERIALIZED (
-  SELECT c.id, c.parent_id, c.unit, c.start_ns,
+  SELECT c.parent_id, c.unit, c.start_ns,
          lag (c.unit) OVER (PARTITION BY c.parent_id ORDER BY c.start_ns)
-           AS prev_unit
+           AS prev_unit,
+         min (c.start_ns) OVER (PARTITION BY c.parent_id, c.unit)
+           AS unit_first
   FROM span p JOIN span c ON c.parent_id = p.id
-  WHERE p.kind_id IN (4, 5) AND c.kind_id IN (20, 21, 22)),
+  WHERE p.kind_id IN (4, 5) AND +c.kind_id IN (20, 21, 22)),
+flags AS MATERIALIZED (
+  SELECT parent_id,
+         count (*) FILTER (WHERE unit != prev_unit) AS switches,
+         max (unit != prev_unit AND start_ns > unit_first) AS back
+  FROM req GROUP BY parent_id),
 pred AS MATERIALIZED (
   SELECT p.id, p.pid, p.model_id, p.start_ns, p.end_ns, p.dur_ns,
-         (SELECT count (*) FROM req r
-          WHERE r.parent_id = p.id AND r.unit != r.prev_unit) AS switches,
-         EXISTS (SELECT 1 FROM req r
-                 WHERE r.parent_id = p.id AND r.unit != r.prev_unit
-                   AND EXISTS (SELECT 1 FROM req e
-                               WHERE e.parent_id = p.id AND e.unit = r.unit
-                                 AND e.start_ns < r.start_ns)) AS back
-  FROM span p WHERE p.kind_id IN (4, 5) AND p.complete),
+         ifnull (f.switches, 0) AS switches, ifnull (f.back, 0) AS back
+  FROM span p LEFT JOIN flags f ON f.parent_id = p.id
+  WHERE p.kind_id IN (4, 5) AND p.complete),
 per AS (
   SELECT pid, model_id, count (*) AS predictions,
          count (*) FILTER (WHERE back) AS affected,
@@ -47,7 +50,7 @@ per AS (
 copies AS (
   SELECT p.pid, p.model_id, total (c.dur_ns) AS copy_ns
   FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE p.back AND c.kind_id IN (13, 14)
+  WHERE p.back AND +c.kind_id IN (13, 14)
   GROUP BY p.pid, p.model_id)
 SELECT m.name AS model, per.pid, pr.name AS process,
        per.start_ns, per.end_ns,
