@@ -73,37 +73,41 @@ print_figure (const MlsCompareSide *side, double ns)
                    DURATION_WIDTH + 1);
 }
 
+/* What a change cell says when a side has no spans ("new", "gone", or
+ * empty); NULL when both have some and the cell holds a figure. */
+static char *
+one_sided_text (const MlsCompareRow *row, double before)
+{
+  if (row->before.count == 0 && row->after.count == 0)
+    return g_strdup ("");
+  if (row->before.count == 0)
+    return g_strdup ("new");
+  if (row->after.count == 0)
+    return g_strdup ("gone");
+  return before == 0 ? g_strdup ("") : NULL;
+}
+
 /* The relative change of a figure: "+12.3%", "new", "gone", or empty. */
 static char *
 percent_text (const MlsCompareRow *row, MlsDiffStat stat)
 {
   double before = mls_diff_stat_value (stat, &row->before);
   double after = mls_diff_stat_value (stat, &row->after);
+  char *text = one_sided_text (row, before);
 
-  if (row->before.count == 0 && row->after.count == 0)
-    return g_strdup ("");
-  if (row->before.count == 0)
-    return g_strdup ("new");
-  if (row->after.count == 0)
-    return g_strdup ("gone");
-  if (before == 0)
-    return g_strdup ("");
-  return g_strdup_printf ("%+.1f%%", 100 * (after - before) / before);
+  return text ? text : g_strdup_printf ("%+.1f%%",
+                                        100 * (after - before) / before);
 }
 
+/* The ratio of totals: "0.43x", "new", "gone", or empty. */
 static char *
 ratio_text (const MlsCompareRow *row)
 {
-  if (row->before.count == 0 && row->after.count == 0)
-    return g_strdup ("");
-  if (row->before.count == 0)
-    return g_strdup ("new");
-  if (row->after.count == 0)
-    return g_strdup ("gone");
-  if (row->before.total_ns == 0)
-    return g_strdup ("");
-  return g_strdup_printf ("%.2fx", (double) row->after.total_ns
-                                   / (double) row->before.total_ns);
+  double before = (double) row->before.total_ns;
+  char *text = one_sided_text (row, before);
+
+  return text ? text : g_strdup_printf ("%.2fx", (double) row->after.total_ns
+                                                 / before);
 }
 
 static char *
@@ -282,18 +286,11 @@ mls_diff_print_csv (const MlsDiffReport *r)
   for (size_t i = 0; i < r->n_rows; i++)
     {
       const MlsCompareRow *row = r->rows[i];
-      mls_print_csv_text (row->label);
-      putchar (',');
+      mls_print_csv_cell (row->label);
       if (r->query->by_model)
-        {
-          mls_print_csv_text (row->model);
-          putchar (',');
-        }
+        mls_print_csv_cell (row->model);
       if (r->query->by_process)
-        {
-          mls_print_csv_text (row->process);
-          putchar (',');
-        }
+        mls_print_csv_cell (row->process);
       print_csv_figure (row, MLS_STAT_COUNT);
       print_csv_figure (row, MLS_STAT_TOTAL);
       print_csv_figure (row, MLS_STAT_MEDIAN);

@@ -51,6 +51,13 @@ mls_print_csv_text (const char *text)
   putchar ('"');
 }
 
+void
+mls_print_csv_cell (const char *text)
+{
+  mls_print_csv_text (text);
+  putchar (',');
+}
+
 /* The recording's facts, numbers as numbers. */
 json_object *
 mls_print_meta_object (MlsStore *store)

@@ -18,6 +18,8 @@ char *mls_print_duration (double ns);
 void mls_print_cell (const char *text, int width, int right);
 /* TEXT as one CSV cell, quoted when it must be; nothing for NULL. */
 void mls_print_csv_text (const char *text);
+/* The same followed by the comma that ends the cell. */
+void mls_print_csv_cell (const char *text);
 /* The recording's meta table as a JSON object, numbers as numbers. */
 json_object *mls_print_meta_object (MlsStore *store);
 

@@ -226,18 +226,13 @@ mls_stats_print_csv (const MlsStatsReport *r)
   for (size_t i = 0; i < r->n_rows; i++)
     {
       const MlsStatsRow *row = r->sorted[i];
-      mls_print_csv_text (row->label);
-      putchar (',');
+      mls_print_csv_cell (row->label);
       if (r->query->by_model)
-        {
-          mls_print_csv_text (row->model);
-          putchar (',');
-        }
+        mls_print_csv_cell (row->model);
       if (r->query->by_process)
         {
           printf ("%" G_GINT64_FORMAT ",", row->pid);
-          mls_print_csv_text (row->process);
-          putchar (',');
+          mls_print_csv_cell (row->process);
         }
       print_csv_figures (row);
     }

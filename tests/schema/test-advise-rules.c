@@ -50,24 +50,13 @@ write_spans (const char *dir, const char *name, const Span *spans, int n)
   return path;
 }
 
-static MlsStore *
-open_store (const char *path)
-{
-  MlsError error = { 0 };
-  MlsStore *store = mls_store_open (path, &error);
-
-  if (store == NULL)
-    g_error ("%s", error.message);
-  return store;
-}
-
 static void
 test_rules_well_formed (void)
 {
   static const Span spans[] = { { MLS_KIND_PREDICTION, 0, 100 } };
   char *dir = test_dir_new ();
   char *path = write_spans (dir, "one.mlscope", spans, 1);
-  MlsStore *store = open_store (path);
+  MlsStore *store = test_open_store (path);
 
   g_assert_cmpuint (mls_n_rules, >=, 8);
   g_assert_cmpstr (mls_rules[0].name, ==, "lost-events");
@@ -170,7 +159,7 @@ test_reload_figures (void)
   char *dir = test_dir_new ();
   char *a = write_spans (dir, "reload.mlscope", reload, G_N_ELEMENTS (reload));
   char *b = write_spans (dir, "once.mlscope", once, G_N_ELEMENTS (once));
-  MlsStore *store = open_store (a);
+  MlsStore *store = test_open_store (a);
   const MlsRule *rule = mls_rule_find ("model-reloaded");
   MlsFinding *findings = NULL;
   size_t n = 0;
@@ -196,7 +185,7 @@ test_reload_figures (void)
   mls_findings_free (findings, n);
   mls_store_close (store);
 
-  store = open_store (b);
+  store = test_open_store (b);
   findings = NULL;
   n = 0;
   g_assert_cmpint (mls_advise_run (store, rule, &findings, &n, &error), ==, 0);

@@ -264,17 +264,6 @@ write_recording (const char *path, const Span *spans, int n,
   mls_store_close (store);
 }
 
-static MlsStore *
-open_store (const char *path)
-{
-  MlsError error = { 0 };
-  MlsStore *store = mls_store_open (path, &error);
-
-  if (store == NULL)
-    g_error ("%s", error.message);
-  return store;
-}
-
 /* Before: predictions of alpha in pids 11 (app) and 12 (helper), beta in
  * 11; a conversion; a load cut off. After: the same names in pids 31 and
  * 32, beta slower, no conversion, a copy. */
@@ -314,8 +303,8 @@ pair_new (void)
 
   write_recording (a, before_spans, G_N_ELEMENTS (before_spans), order_before);
   write_recording (b, after_spans, G_N_ELEMENTS (after_spans), order_after);
-  p.before = open_store (a);
-  p.after = open_store (b);
+  p.before = test_open_store (a);
+  p.after = test_open_store (b);
   g_free (a);
   g_free (b);
   return p;

@@ -182,21 +182,58 @@ mls_test_recordings_clear (void)
   g_clear_pointer (&dir, g_free);
 }
 
-MlsRun *
-mls_test_mlscope_run (const char *first, ...)
+static MlsRun *
+run_mlscope (const char *first, va_list args)
 {
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
-  va_list args;
   MlsRun *run;
 
   g_ptr_array_add (argv, mls_test_mlscope ());
-  va_start (args, first);
   for (const char *a = first; a; a = va_arg (args, const char *))
     g_ptr_array_add (argv, g_strdup (a));
-  va_end (args);
   g_ptr_array_add (argv, NULL);
   run = mls_test_run ((const char *const *) argv->pdata);
   mls_test_assert_no_hang (run);
   g_ptr_array_free (argv, TRUE);
   return run;
+}
+
+MlsRun *
+mls_test_mlscope_run (const char *first, ...)
+{
+  va_list args;
+  MlsRun *run;
+
+  va_start (args, first);
+  run = run_mlscope (first, args);
+  va_end (args);
+  return run;
+}
+
+json_object *
+mls_test_mlscope_json (const char *first, ...)
+{
+  va_list args;
+  MlsRun *run;
+  json_object *root;
+
+  va_start (args, first);
+  run = run_mlscope (first, args);
+  va_end (args);
+  g_assert_cmpint (run->status, ==, 0);
+  root = json_tokener_parse (run->out);
+  if (root == NULL)
+    g_error ("mlscope %s printed no JSON: %s", first, run->out);
+  mls_test_run_free (run);
+  return root;
+}
+
+json_object *
+mls_test_json_get (json_object *o, const char *key)
+{
+  json_object *v = NULL;
+
+  if (!json_object_object_get_ex (o, key, &v))
+    g_error ("no '%s' in %s", key, json_object_to_json_string (o));
+  return v;
 }

@@ -18,33 +18,17 @@
  *   incomplete-spans, lost-events  an app killed mid-prediction, a burst
  *     into tiny buffers / a clean recording; these come first.
  */
-#include <json-c/json.h>
 #include <string.h>
 
 #include "mls-test-recordings.h"
 
+/* A short name for the many lookups below. */
+#define get mls_test_json_get
+
 static json_object *
 advise_json (const char *path)
 {
-  MlsRun *run = mls_test_mlscope_run ("advise", path, "--format", "json",
-                                      NULL);
-  json_object *root;
-
-  g_assert_cmpint (run->status, ==, 0);
-  root = json_tokener_parse (run->out);
-  g_assert_nonnull (root);
-  mls_test_run_free (run);
-  return root;
-}
-
-static json_object *
-get (json_object *o, const char *key)
-{
-  json_object *v = NULL;
-
-  if (!json_object_object_get_ex (o, key, &v))
-    g_error ("no '%s' in %s", key, json_object_to_json_string (o));
-  return v;
+  return mls_test_mlscope_json ("advise", path, "--format", "json", NULL);
 }
 
 static const char *

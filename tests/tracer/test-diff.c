@@ -14,7 +14,6 @@
  *     recordings of the same app made at the same time;
  *   the table, CSV and JSON agree; bad input is refused with a message.
  */
-#include <json-c/json.h>
 #include <math.h>
 #include <string.h>
 
@@ -22,28 +21,14 @@
 
 /* ---- helpers ---- */
 
+/* A short name for the many lookups below. */
+#define get mls_test_json_get
+
 static json_object *
 diff_json (const char *before, const char *after, const char *option)
 {
-  MlsRun *run = mls_test_mlscope_run ("diff", before, after, "--format",
-                                      "json", option, NULL);
-  json_object *root;
-
-  g_assert_cmpint (run->status, ==, 0);
-  root = json_tokener_parse (run->out);
-  g_assert_nonnull (root);
-  mls_test_run_free (run);
-  return root;
-}
-
-static json_object *
-get (json_object *o, const char *key)
-{
-  json_object *v = NULL;
-
-  if (!json_object_object_get_ex (o, key, &v))
-    g_error ("no '%s' in %s", key, json_object_to_json_string (o));
-  return v;
+  return mls_test_mlscope_json ("diff", before, after, "--format", "json",
+                                option, NULL);
 }
 
 static gint64
