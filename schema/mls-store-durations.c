@@ -32,7 +32,7 @@ static sqlite3_stmt *
 prepare (MlsStore *store, const MlsDurationsQuery *query)
 {
   char *sql = mls_durations_sql (query);
-  char *pids = mls_pids_json (query->pids, query->n_pids);
+  char *pids = mls_ids_json (query->pids, query->n_pids);
   sqlite3_stmt *stmt = NULL;
 
   if (sql && pids

@@ -20,16 +20,37 @@
 #define MLS_MAX_KIND_ID 256
 
 /* A span's place in time, kept per kind and model while a database is
- * filled: span_kind_stats and span_summary are computed from these in C at
- * finish instead of reading the span table back. 24 bytes a span. `proc`
- * is the span's process as an index into MlsStore.procs, `cut` whether the
- * span is incomplete (out of the duration figures). */
+ * filled: span_kind_stats, span_summary, thread_summary and span_overlap
+ * are computed from these in C at finish instead of reading the span table
+ * back. 24 bytes a span. `proc` is the span's process as an index into
+ * MlsStore.procs, `thread` its thread in MlsStore.threads, `cut` whether
+ * the span is incomplete (out of the duration figures), `depth` its depth
+ * (deeper spans count as MLS_MAX_TRACKED_DEPTH). */
+#define MLS_MAX_TRACKED_DEPTH 255
 typedef struct {
   int64_t start_ns;
   int64_t dur_ns;
   uint32_t proc : 31;
   uint32_t cut : 1;
+  uint32_t thread : 24;
+  uint32_t depth : 8;
 } MlsSpanTime;
+
+/* Dense indexes of (a, b) pairs: processes (pid, 0) and threads
+ * (pid, tid), numbered from 0 in order of first sight (mls-store-ids.c). */
+typedef struct {
+  int64_t a, b;
+} MlsPair;
+
+typedef struct {
+  MlsPair *keys;            /* by index */
+  uint32_t *slots;          /* open addressing: index + 1 into keys */
+  size_t n, slots_size, last;
+} MlsPairIndex;
+
+/* The index of (a, b), added when new; -1 when out of memory. */
+int64_t mls_pair_index (MlsPairIndex *index, int64_t a, int64_t b);
+void mls_pair_index_clear (MlsPairIndex *index);
 
 typedef struct {
   int kind_id;
@@ -72,10 +93,8 @@ struct MlsStore {
   MlsSpanGroup *groups;     /* the spans added, by kind and model */
   size_t n_groups, allocated_groups;
   size_t last_group;        /* the previous span's group: runs are common */
-  int64_t *procs;           /* the pids of the spans added, by first span */
-  uint32_t *proc_slots;     /* open addressing: index + 1 into procs */
-  size_t n_procs, proc_slots_size;
-  size_t last_proc;
+  MlsPairIndex procs;       /* the spans' processes: (pid, 0) */
+  MlsPairIndex threads;     /* the spans' threads: (pid, tid) */
 
   /* The last process / thread / model interned: the collector asks for the
    * same one many times in a row. */
@@ -89,6 +108,7 @@ struct MlsStore {
  * (mls-schema-sql.c). */
 extern const char mls_schema_sql[];
 extern const char mls_migration_v1_to_v2_sql[];
+extern const char mls_migration_v2_to_v3_sql[];
 
 void mls_error_set (MlsError *error, const char *format, ...)
   __attribute__ ((format (printf, 2, 3)));
@@ -116,9 +136,9 @@ void mls_store_groups_free (MlsStore *store);
 char *mls_stats_live_sql (const char *model_expr, const char *pid_expr,
                           const char *from_where);
 
-/* pids as a JSON array ("[12,34]"), for `pid IN (SELECT value FROM
- * json_each (?))`; sqlite3_free() it, NULL when out of memory. */
-char *mls_pids_json (const int64_t *pids, size_t n_pids);
+/* ids (pids, tids) as a JSON array ("[12,34]"), for `pid IN (SELECT
+ * value FROM json_each (?))`; sqlite3_free() it, NULL when out of memory. */
+char *mls_ids_json (const int64_t *ids, size_t n);
 
 /* Brings a database of an older schema version (store->path, closed) up to
  * this one in place (mls-store-migrate.c). */
@@ -126,6 +146,9 @@ int mls_store_migrate (MlsStore *store, int64_t version, MlsError *error);
 
 /* The steps of mls_store_finish(), inside its transaction. */
 int mls_store_build_stats (MlsStore *store, MlsError *error);
+/* span_overlap from the groups, which must be sorted by start (done by
+ * mls_store_summary_start) (mls-store-overlap.c). */
+int mls_store_build_overlap (MlsStore *store, MlsError *error);
 /* span_summary is written by a thread of its own into a scratch database
  * while the span indexes are built, then copied in (mls-store-summary.c);
  * finish also waits for it (without copying) when abandoning. */

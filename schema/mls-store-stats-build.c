@@ -52,60 +52,14 @@ find_group (MlsStore *store, int kind_id, int64_t model_id)
   return &store->groups[store->last_group];
 }
 
-/* The index of `pid` in store->procs, added when new; -1 when out of
- * memory. Open addressing keeps a fleet's thousands of processes cheap. */
-static int64_t
-proc_index (MlsStore *store, int64_t pid)
-{
-  size_t mask, i;
-
-  if (store->n_procs > 0 && store->procs[store->last_proc] == pid)
-    return (int64_t) store->last_proc;
-  if ((store->n_procs + 1) * 2 > store->proc_slots_size)
-    {
-      size_t size = store->proc_slots_size ? 2 * store->proc_slots_size : 64;
-      uint32_t *slots = calloc (size, sizeof *slots);
-      int64_t *procs = realloc (store->procs, size / 2 * sizeof *procs);
-
-      if (slots == NULL || procs == NULL)
-        {
-          free (slots);
-          if (procs)
-            store->procs = procs;
-          return -1;
-        }
-      store->procs = procs;
-      for (size_t p = 0; p < store->n_procs; p++)
-        {
-          i = (size_t) store->procs[p] * 0x9E3779B1u & (size - 1);
-          while (slots[i])
-            i = (i + 1) & (size - 1);
-          slots[i] = (uint32_t) p + 1;
-        }
-      free (store->proc_slots);
-      store->proc_slots = slots;
-      store->proc_slots_size = size;
-    }
-  mask = store->proc_slots_size - 1;
-  i = (size_t) pid * 0x9E3779B1u & mask;
-  while (store->proc_slots[i] && store->procs[store->proc_slots[i] - 1] != pid)
-    i = (i + 1) & mask;
-  if (!store->proc_slots[i])
-    {
-      store->procs[store->n_procs] = pid;
-      store->proc_slots[i] = (uint32_t) ++store->n_procs;
-    }
-  store->last_proc = store->proc_slots[i] - 1;
-  return (int64_t) store->last_proc;
-}
-
 int
 mls_store_group_add (MlsStore *store, const MlsSpan *span)
 {
   MlsSpanGroup *group = find_group (store, span->kind_id, span->model_id);
-  int64_t proc = proc_index (store, span->pid);
+  int64_t proc = mls_pair_index (&store->procs, span->pid, 0);
+  int64_t thread = mls_pair_index (&store->threads, span->pid, span->tid);
 
-  if (group == NULL || proc < 0)
+  if (group == NULL || proc < 0 || thread < 0 || thread >= (1 << 24))
     return -1;
   if (group->n == group->allocated)
     {
@@ -119,7 +73,9 @@ mls_store_group_add (MlsStore *store, const MlsSpan *span)
     }
   group->spans[group->n++] = (MlsSpanTime) {
     span->start_ns, span->end_ns - span->start_ns, (uint32_t) proc,
-    !span->complete };
+    !span->complete, (uint32_t) thread,
+    (uint32_t) (span->depth < 0 ? 0 : span->depth > MLS_MAX_TRACKED_DEPTH
+                ? MLS_MAX_TRACKED_DEPTH : span->depth) };
   return 0;
 }
 
@@ -129,13 +85,10 @@ mls_store_groups_free (MlsStore *store)
   for (size_t i = 0; i < store->n_groups; i++)
     free (store->groups[i].spans);
   free (store->groups);
-  free (store->procs);
-  free (store->proc_slots);
   store->groups = NULL;
-  store->procs = NULL;
-  store->proc_slots = NULL;
   store->n_groups = store->allocated_groups = store->last_group = 0;
-  store->n_procs = store->proc_slots_size = store->last_proc = 0;
+  mls_pair_index_clear (&store->procs);
+  mls_pair_index_clear (&store->threads);
 }
 
 /* Reorders d so that d[k] is the k-th smallest, smaller ones before it and
@@ -274,7 +227,7 @@ write_set (StatsBuild *b, int kind_id, int64_t model_id,
   size_t at = 0;
   int rc = 0;
 
-  memset (b->per_proc, 0, store->n_procs * sizeof *b->per_proc);
+  memset (b->per_proc, 0, store->procs.n * sizeof *b->per_proc);
   for (size_t g = 0; g < n_groups; g++)
     for (size_t i = 0; i < groups[g]->n; i++)
       {
@@ -294,7 +247,7 @@ write_set (StatsBuild *b, int kind_id, int64_t model_id,
         all.d[all.n++] = t->dur_ns;
         p->n++;
       }
-  for (size_t p = 0; p < store->n_procs; p++)
+  for (size_t p = 0; p < store->procs.n; p++)
     {
       b->offset[p] = at;
       b->per_proc[p].d = b->by_proc + at;
@@ -311,8 +264,8 @@ write_set (StatsBuild *b, int kind_id, int64_t model_id,
           p->d[p->n++] = t->dur_ns;
       }
   rc = insert_row (b->insert, kind_id, model_id, -1, &all);
-  for (size_t p = 0; p < store->n_procs && rc == 0; p++)
-    rc = insert_row (b->insert, kind_id, model_id, store->procs[p],
+  for (size_t p = 0; p < store->procs.n && rc == 0; p++)
+    rc = insert_row (b->insert, kind_id, model_id, store->procs.keys[p].a,
                      &b->per_proc[p]);
   return rc;
 }
@@ -354,7 +307,7 @@ int
 mls_store_build_stats (MlsStore *store, MlsError *error)
 {
   StatsBuild b = { store, NULL, NULL, NULL, NULL, NULL };
-  size_t total = 0, procs = store->n_procs ? store->n_procs : 1;
+  size_t total = 0, procs = store->procs.n ? store->procs.n : 1;
   int rc = -1;
 
   for (size_t i = 0; i < store->n_groups; i++)

@@ -11,6 +11,7 @@
  *    lower bound) are counted apart, in `incomplete`;
  *  - with a range, a span counts when it overlaps [start, end), with its
  *    whole duration: the table describes the operations seen in the range;
+ *    clipped, with its time inside the range only (what the range spent);
  *  - median: the middle duration; for an even count the mean of the two
  *    middle ones, rounded down;
  *  - stddev: the population standard deviation;
@@ -31,7 +32,7 @@
  * count, the one after it. */
 static const char live_stats_cte[] =
   "WITH s AS (SELECT s.kind_id AS kind_id, %s AS model_id, %s AS pid,"
-  "    s.dur_ns AS dur_ns, s.complete AS complete %s),"
+  "    %s AS dur_ns, s.complete AS complete %s),"
   "agg AS (SELECT kind_id, model_id, pid,"
   "    count (*) FILTER (WHERE complete) AS count,"
   "    count (*) FILTER (WHERE NOT complete) AS incomplete,"
@@ -91,11 +92,15 @@ char *
 mls_stats_live_sql (const char *model_expr, const char *pid_expr,
                     const char *from_where)
 {
-  return sqlite3_mprintf (live_stats_cte, model_expr, pid_expr, from_where);
+  return sqlite3_mprintf (live_stats_cte, model_expr, pid_expr, "s.dur_ns",
+                          from_where);
 }
 
-/* ?3: the processes asked for, as a JSON array. */
+/* ?3: the processes asked for, ?4 the threads, as JSON arrays. */
 #define PID_FILTER "pid IN (SELECT value FROM json_each (?3))"
+#define TID_FILTER " AND s.tid IN (SELECT value FROM json_each (?4))"
+/* A span's time inside [?1, ?2). */
+#define CLIPPED_DUR "min (s.end_ns, ?2) - max (s.start_ns, ?1)"
 
 /*
  * The SQL for a query. span_kind_stats answers whole-recording queries
@@ -106,10 +111,11 @@ mls_stats_live_sql (const char *model_expr, const char *pid_expr,
 static char *
 stats_sql (const MlsStatsQuery *query)
 {
-  int stored = !query->has_range && query->n_pids <= 1;
+  int stored = !query->has_range && query->n_pids <= 1 && !query->n_tids;
   const char *model = query->by_model ? "s.model_id" : "NULL";
   const char *pid = query->by_process ? "s.pid" : "NULL";
-  const char *pids = query->n_pids ? " AND s." PID_FILTER : "";
+  char *pids = sqlite3_mprintf ("%s%s", query->n_pids ? " AND s." PID_FILTER
+                                : "", query->n_tids ? TID_FILTER : "");
   char *from_where, *cte, *condition, *select, *sql = NULL;
 
   if (stored)
@@ -119,7 +125,10 @@ stats_sql (const MlsStatsQuery *query)
     from_where = sqlite3_mprintf ("%s%s", query->has_range
                                   ? range_from_where : "FROM span s WHERE 1",
                                   pids);
-  cte = mls_stats_live_sql (model, pid, from_where);
+  cte = sqlite3_mprintf (live_stats_cte, model, pid,
+                         query->has_range && query->clip ? CLIPPED_DUR
+                                                         : "s.dur_ns",
+                         from_where);
   condition = sqlite3_mprintf ("%s AND %s", query->by_model
                                ? "model_id NOT NULL" : "model_id IS NULL",
                                query->n_pids ? PID_FILTER
@@ -129,6 +138,7 @@ stats_sql (const MlsStatsQuery *query)
   if (cte && select)
     sql = sqlite3_mprintf ("%s%s", cte, select);
   sqlite3_free (from_where);
+  sqlite3_free (pids);
   sqlite3_free (cte);
   sqlite3_free (condition);
   sqlite3_free (select);
@@ -136,14 +146,14 @@ stats_sql (const MlsStatsQuery *query)
 }
 
 char *
-mls_pids_json (const int64_t *pids, size_t n_pids)
+mls_ids_json (const int64_t *ids, size_t n)
 {
   char *json = sqlite3_mprintf ("[");
 
-  for (size_t i = 0; json && i < n_pids; i++)
+  for (size_t i = 0; json && i < n; i++)
     {
       char *longer = sqlite3_mprintf ("%s%s%lld", json, i ? "," : "",
-                                      (long long) pids[i]);
+                                      (long long) ids[i]);
       sqlite3_free (json);
       json = longer;
     }
@@ -161,9 +171,10 @@ prepare_query (MlsStore *store, const MlsStatsQuery *query)
 {
   sqlite3_stmt *stmt = NULL;
   char *sql = stats_sql (query);
-  char *pids = mls_pids_json (query->pids, query->n_pids);
+  char *pids = mls_ids_json (query->pids, query->n_pids);
+  char *tids = mls_ids_json (query->tids, query->n_tids);
 
-  if (sql == NULL || pids == NULL
+  if (sql == NULL || pids == NULL || tids == NULL
       || sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     stmt = NULL;
   sqlite3_free (sql);
@@ -174,7 +185,10 @@ prepare_query (MlsStore *store, const MlsStatsQuery *query)
     }
   if (stmt && query->n_pids)
     sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
+  if (stmt && query->n_tids)
+    sqlite3_bind_text (stmt, 4, tids, -1, SQLITE_TRANSIENT);
   sqlite3_free (pids);
+  sqlite3_free (tids);
   return stmt;
 }
 
@@ -267,13 +281,15 @@ int
 mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
                             int64_t cut[MLS_CUT_UNKNOWN + 1], MlsError *error)
 {
-  char *pids = mls_pids_json (query->pids, query->n_pids);
+  char *pids = mls_ids_json (query->pids, query->n_pids);
+  char *tids = mls_ids_json (query->tids, query->n_tids);
   char *sql = sqlite3_mprintf ("SELECT s.incomplete_reason, count (*)"
-                               " FROM span s WHERE s.complete = 0%s%s"
+                               " FROM span s WHERE s.complete = 0%s%s%s"
                                " GROUP BY 1", query->has_range
                                ? " AND s.start_ns < ?2 AND s.end_ns > ?1"
                                : "", query->n_pids ? " AND s." PID_FILTER
-                                                   : "");
+                                                   : "",
+                               query->n_tids ? TID_FILTER : "");
   sqlite3_stmt *stmt = NULL;
   int rc = sql && pids ? sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL)
                        : SQLITE_NOMEM;
@@ -286,6 +302,8 @@ mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
     }
   if (rc == SQLITE_OK && query->n_pids)
     sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
+  if (rc == SQLITE_OK && query->n_tids)
+    sqlite3_bind_text (stmt, 4, tids, -1, SQLITE_TRANSIENT);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MlsCutReason reason = mls_cut_reason_from_name (
@@ -297,6 +315,7 @@ mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
   sqlite3_finalize (stmt);
   sqlite3_free (sql);
   sqlite3_free (pids);
+  sqlite3_free (tids);
   if (rc != SQLITE_DONE)
     {
       mls_error_sqlite (store, error, "cannot count incomplete spans");

@@ -15,6 +15,11 @@
  * durations; it can exceed bucket_ns when spans of one kind overlap
  * (threads) or run past the bucket's end, so drawing code clamps it.
  *
+ * thread_summary holds the same rows per thread (its key adds pid and tid
+ * before the model), for the timeline's rows of one thread: each group's
+ * spans are placed by thread with a counting sort that keeps their start
+ * order, and each level is written kind by kind, thread by thread.
+ *
  * The rows (more than there are spans, most of them at the finest levels)
  * are written by a thread of their own, through its own connection, into a
  * scratch database beside the partial file, while the finishing connection
@@ -37,11 +42,17 @@
  * less than as many single-row statements. */
 #define BATCH 64
 
+/* A row: the key (level, kind, [pid, tid,] model), bucket, count and
+ * busy_ns. */
+#define MAX_COLUMNS 8
+
 typedef struct {
-  int64_t v[6];
+  int64_t v[MAX_COLUMNS];
 } Row;
 
 typedef struct {
+  const char *table;
+  int n_columns;            /* 6: span_summary, 8: thread_summary */
   sqlite3_stmt *insert;     /* BATCH rows */
   sqlite3_stmt *insert_one;
   Row batch[BATCH];
@@ -80,13 +91,13 @@ top_level (MlsStore *store)
 }
 
 static int
-insert_rows (sqlite3_stmt *stmt, const Row *rows, int n)
+insert_rows (sqlite3_stmt *stmt, int n_columns, const Row *rows, int n)
 {
   int rc;
 
   for (int r = 0; r < n; r++)
-    for (int c = 0; c < 6; c++)
-      sqlite3_bind_int64 (stmt, 6 * r + c + 1, rows[r].v[c]);
+    for (int c = 0; c < n_columns; c++)
+      sqlite3_bind_int64 (stmt, n_columns * r + c + 1, rows[r].v[c]);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -98,56 +109,91 @@ flush_batch (Summary *summary)
   int rc = SQLITE_OK;
 
   if (summary->n_batch == BATCH)
-    rc = insert_rows (summary->insert, summary->batch, BATCH);
+    rc = insert_rows (summary->insert, summary->n_columns, summary->batch,
+                      BATCH);
   else
     for (int r = 0; r < summary->n_batch && rc == SQLITE_OK; r++)
-      rc = insert_rows (summary->insert_one, &summary->batch[r], 1);
+      rc = insert_rows (summary->insert_one, summary->n_columns,
+                        &summary->batch[r], 1);
   summary->n_batch = 0;
   return rc;
 }
 
+/* key: the row's first columns, up to the bucket. */
 static int
-emit (Summary *summary, int level, const MlsSpanGroup *group, int64_t bucket,
-      int64_t count, int64_t busy_ns)
+emit (Summary *summary, const int64_t *key, int64_t bucket, int64_t count,
+      int64_t busy_ns)
 {
-  summary->batch[summary->n_batch++] = (Row) { {
-    level, group->kind_id, group->model_id, bucket, count, busy_ns } };
+  Row *row = &summary->batch[summary->n_batch++];
+  int n_key = summary->n_columns - 3;
+
+  for (int c = 0; c < n_key; c++)
+    row->v[c] = key[c];
+  row->v[n_key] = bucket;
+  row->v[n_key + 1] = count;
+  row->v[n_key + 2] = busy_ns;
   return summary->n_batch == BATCH ? flush_batch (summary) : SQLITE_OK;
+}
+
+static char *
+values_sql (int n_columns)
+{
+  char *one = sqlite3_mprintf ("(?");
+
+  for (int c = 1; one && c < n_columns; c++)
+    {
+      char *longer = sqlite3_mprintf ("%s, ?", one);
+      sqlite3_free (one);
+      one = longer;
+    }
+  if (one)
+    {
+      char *closed = sqlite3_mprintf ("%s)", one);
+      sqlite3_free (one);
+      one = closed;
+    }
+  return one;
 }
 
 static int
 prepare_inserts (sqlite3 *db, Summary *summary)
 {
-  char *sql = sqlite3_mprintf ("INSERT INTO span_summary VALUES"
-                               " (?, ?, ?, ?, ?, ?)");
+  char *one = values_sql (summary->n_columns);
+  char *sql = one ? sqlite3_mprintf ("INSERT INTO %s VALUES %s",
+                                     summary->table, one) : NULL;
   int rc;
 
   for (int r = 1; r < BATCH && sql; r++)
     {
-      char *longer = sqlite3_mprintf ("%s, (?, ?, ?, ?, ?, ?)", sql);
+      char *longer = sqlite3_mprintf ("%s, %s", sql, one);
       sqlite3_free (sql);
       sql = longer;
     }
   rc = sql ? sqlite3_prepare_v2 (db, sql, -1, &summary->insert, NULL)
            : SQLITE_NOMEM;
   sqlite3_free (sql);
+  sql = one ? sqlite3_mprintf ("INSERT INTO %s VALUES %s", summary->table,
+                               one) : NULL;
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO span_summary VALUES"
-                             " (?, ?, ?, ?, ?, ?)", -1, &summary->insert_one,
-                             NULL);
+    rc = sql ? sqlite3_prepare_v2 (db, sql, -1, &summary->insert_one, NULL)
+             : SQLITE_NOMEM;
+  sqlite3_free (sql);
+  sqlite3_free (one);
   return rc;
 }
 
-/* One level's rows for one group, whose spans are in start order. */
+/* One level's rows for n spans of a group in start order: all of them, or
+ * those whose indices `order` lists. */
 static int
-count_level (Summary *summary, const MlsSpanGroup *group, int level)
+count_level (Summary *summary, const int64_t *key, const MlsSpanGroup *group,
+             const uint32_t *order, size_t n, int level)
 {
   int64_t bucket_ns = mls_summary_bucket_ns (level);
   int64_t bucket = 0, count = 0, busy_ns = 0;
 
-  for (size_t i = 0; i < group->n; i++)
+  for (size_t i = 0; i < n; i++)
     {
-      const MlsSpanTime *t = &group->spans[i];
+      const MlsSpanTime *t = &group->spans[order ? order[i] : i];
       int64_t b;
 
       if (t->dur_ns >= bucket_ns)
@@ -155,7 +201,7 @@ count_level (Summary *summary, const MlsSpanGroup *group, int level)
       b = t->start_ns / bucket_ns;
       if (count > 0 && b != bucket)
         {
-          if (emit (summary, level, group, bucket, count, busy_ns))
+          if (emit (summary, key, bucket, count, busy_ns))
             return -1;
           count = busy_ns = 0;
         }
@@ -163,7 +209,7 @@ count_level (Summary *summary, const MlsSpanGroup *group, int level)
       count++;
       busy_ns += t->dur_ns;
     }
-  if (count > 0 && emit (summary, level, group, bucket, count, busy_ns))
+  if (count > 0 && emit (summary, key, bucket, count, busy_ns))
     return -1;
   return 0;
 }
@@ -205,8 +251,11 @@ typedef struct MlsSummaryJob {
   pthread_t thread;
   const MlsSpanGroup **order;   /* by kind and model, spans by start */
   size_t n_groups;
+  const MlsPair *threads;       /* (pid, tid) by thread index */
+  uint32_t *thread_order;       /* thread indices by pid, then tid */
+  size_t n_threads;
   int top;
-  char *table_sql;              /* span_summary's CREATE TABLE */
+  char *table_sql;              /* CREATE TABLE of both summaries */
   const char *path;
   int failed;
   char message[256];
@@ -217,16 +266,103 @@ count_spans (Job *job, Summary *summary)
 {
   for (int level = 0; level <= job->top; level++)
     for (size_t i = 0; i < job->n_groups; i++)
-      if (count_level (summary, job->order[i], level))
-        return -1;
+      {
+        const MlsSpanGroup *g = job->order[i];
+        int64_t key[3] = { level, g->kind_id, g->model_id };
+
+        if (count_level (summary, key, g, NULL, g->n, level))
+          return -1;
+      }
   return flush_batch (summary) == SQLITE_OK ? 0 : -1;
+}
+
+/* A group's spans placed by thread, each thread's in start order: `order`
+ * lists span indices, thread t's from first[t] to first[t + 1]. */
+typedef struct {
+  uint32_t *order;
+  size_t *first;
+} ByThread;
+
+static int
+place_by_thread (const MlsSpanGroup *g, size_t n_threads, ByThread *out)
+{
+  out->order = malloc ((g->n ? g->n : 1) * sizeof *out->order);
+  out->first = calloc (n_threads + 2, sizeof *out->first);
+  if (out->order == NULL || out->first == NULL)
+    return -1;
+  for (size_t i = 0; i < g->n; i++)
+    out->first[g->spans[i].thread + 2]++;
+  for (size_t t = 2; t < n_threads + 2; t++)
+    out->first[t] += out->first[t - 1];
+  for (size_t i = 0; i < g->n; i++)
+    out->order[out->first[g->spans[i].thread + 1]++] = (uint32_t) i;
+  return 0;
+}
+
+/* thread_summary in its key's order: level, kind, thread by (pid, tid),
+ * model (the groups of a kind are consecutive, by model). */
+static int
+count_thread_spans (Job *job, Summary *summary, const ByThread *by)
+{
+  for (int level = 0; level <= job->top; level++)
+    for (size_t k = 0; k < job->n_groups;)
+      {
+        size_t end = k;
+
+        while (end < job->n_groups
+               && job->order[end]->kind_id == job->order[k]->kind_id)
+          end++;
+        for (size_t o = 0; o < job->n_threads; o++)
+          {
+            uint32_t t = job->thread_order[o];
+
+            for (size_t i = k; i < end; i++)
+              {
+                const MlsSpanGroup *g = job->order[i];
+                int64_t key[5] = { level, g->kind_id, job->threads[t].a,
+                                   job->threads[t].b, g->model_id };
+                size_t first = by[i].first[t];
+
+                if (count_level (summary, key, g, by[i].order + first,
+                                 by[i].first[t + 1] - first, level))
+                  return -1;
+              }
+          }
+        k = end;
+      }
+  return flush_batch (summary) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+write_thread_summary (Job *job, sqlite3 *db)
+{
+  Summary summary = { "thread_summary", 8 };
+  ByThread *by = calloc (job->n_groups ? job->n_groups : 1, sizeof *by);
+  int rc = by ? SQLITE_OK : SQLITE_NOMEM;
+
+  for (size_t i = 0; i < job->n_groups && rc == SQLITE_OK; i++)
+    if (place_by_thread (job->order[i], job->n_threads, &by[i]))
+      rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK)
+    rc = prepare_inserts (db, &summary);
+  if (rc == SQLITE_OK && count_thread_spans (job, &summary, by) != 0)
+    rc = SQLITE_ERROR;
+  sqlite3_finalize (summary.insert);
+  sqlite3_finalize (summary.insert_one);
+  for (size_t i = 0; by && i < job->n_groups; i++)
+    {
+      free (by[i].order);
+      free (by[i].first);
+    }
+  free (by);
+  return rc;
 }
 
 static void *
 fill_scratch (void *data)
 {
   Job *job = data;
-  Summary summary = { 0 };
+  Summary summary = { "span_summary", 6 };
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2 (job->path, &db, SQLITE_OPEN_READWRITE
                             | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -244,6 +380,8 @@ fill_scratch (void *data)
   sqlite3_finalize (summary.insert);
   sqlite3_finalize (summary.insert_one);
   if (rc == SQLITE_OK)
+    rc = write_thread_summary (job, db);
+  if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
@@ -259,6 +397,7 @@ static void
 job_free (Job *job)
 {
   free (job->order);
+  free (job->thread_order);
   sqlite3_free (job->table_sql);
   free (job);
 }
@@ -267,26 +406,74 @@ static char *
 table_sql (MlsStore *store)
 {
   sqlite3_stmt *stmt = NULL;
-  char *sql = NULL;
+  char *sql = sqlite3_mprintf ("");
 
   if (sqlite3_prepare_v2 (store->db, "SELECT sql FROM sqlite_master"
-                          " WHERE type = 'table' AND name = 'span_summary'",
-                          -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    sql = sqlite3_mprintf ("%s", sqlite3_column_text (stmt, 0));
+                          " WHERE type = 'table' AND name IN"
+                          " ('span_summary', 'thread_summary')",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sqlite3_free (sql);
+      return NULL;
+    }
+  while (sql && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char *longer = sqlite3_mprintf ("%s%s;", sql,
+                                      sqlite3_column_text (stmt, 0));
+      sqlite3_free (sql);
+      sql = longer;
+    }
   sqlite3_finalize (stmt);
   return sql;
+}
+
+typedef struct {
+  MlsPair key;
+  uint32_t index;
+} ThreadRef;
+
+static int
+compare_thread (const void *a, const void *b)
+{
+  const MlsPair *x = &((const ThreadRef *) a)->key;
+  const MlsPair *y = &((const ThreadRef *) b)->key;
+
+  if (x->a != y->a)
+    return x->a < y->a ? -1 : 1;
+  return x->b < y->b ? -1 : x->b > y->b;
+}
+
+/* Thread indices in (pid, tid) order: thread_summary's key order. */
+static int
+order_threads (Job *job, const MlsPairIndex *threads)
+{
+  ThreadRef *refs = malloc ((threads->n ? threads->n : 1) * sizeof *refs);
+
+  if (refs == NULL)
+    return -1;
+  for (size_t t = 0; t < threads->n; t++)
+    refs[t] = (ThreadRef) { threads->keys[t], (uint32_t) t };
+  qsort (refs, threads->n, sizeof *refs, compare_thread);
+  for (size_t t = 0; t < threads->n; t++)
+    job->thread_order[t] = refs[t].index;
+  free (refs);
+  return 0;
 }
 
 int
 mls_store_summary_start (MlsStore *store, MlsError *error)
 {
   Job *job = calloc (1, sizeof *job);
-  size_t n = store->n_groups;
+  size_t n = store->n_groups, n_threads = store->threads.n;
 
-  store->summary_path = sqlite3_mprintf ("%s-summary", store->partial_path);
+  store->summary_path = sqlite3_mprintf ("%s-summary", store->partial_path
+                                         ? store->partial_path
+                                         : store->path);
   if (job == NULL || store->summary_path == NULL
-      || (job->order = malloc ((n ? n : 1) * sizeof *job->order)) == NULL)
+      || (job->order = malloc ((n ? n : 1) * sizeof *job->order)) == NULL
+      || (job->thread_order = malloc ((n_threads ? n_threads : 1)
+                                      * sizeof *job->thread_order)) == NULL
+      || order_threads (job, &store->threads) != 0)
     {
       mls_error_set (error, "%s: out of memory", store->path);
       if (job)
@@ -295,7 +482,7 @@ mls_store_summary_start (MlsStore *store, MlsError *error)
     }
   if ((job->table_sql = table_sql (store)) == NULL)
     {
-      mls_error_sqlite (store, error, "cannot read span_summary's schema");
+      mls_error_sqlite (store, error, "cannot read the summaries' schema");
       job_free (job);
       return -1;
     }
@@ -308,6 +495,8 @@ mls_store_summary_start (MlsStore *store, MlsError *error)
       job->order[i] = &store->groups[i];
     }
   qsort (job->order, n, sizeof *job->order, compare_group);
+  job->threads = store->threads.keys;
+  job->n_threads = n_threads;
   unlink (store->summary_path);
   if (pthread_create (&job->thread, NULL, fill_scratch, job) != 0)
     {
@@ -343,7 +532,9 @@ mls_store_summary_finish (MlsStore *store, int abandon, MlsError *error)
   job_free (job);
   sql = sqlite3_mprintf ("ATTACH %Q AS mls_summary;"
                          "INSERT INTO main.span_summary"
-                         " SELECT * FROM mls_summary.span_summary",
+                         " SELECT * FROM mls_summary.span_summary;"
+                         "INSERT INTO main.thread_summary"
+                         " SELECT * FROM mls_summary.thread_summary",
                          store->summary_path);
   rc = sql ? mls_exec (store, sql, "cannot compute span_summary", error)
            : -1;

@@ -1,6 +1,6 @@
 /*
- * mls-store-timeline-lane.c: reading one lane for a view, and one span's
- * details (see mls-store-timeline.h).
+ * mls-store-timeline-lane.c: reading one lane for a view, of every thread
+ * or of one, and one span's details (see mls-store-timeline.h).
  */
 #include "mls-store-timeline-private.h"
 
@@ -25,13 +25,32 @@ pick_level (const MlsTimeline *tl, double ns_per_px)
   return level;
 }
 
-static int64_t
-run_span_query (MlsTimeline *tl, sqlite3_stmt *stmt, const MlsLaneQuery *q,
-                int64_t from_ns, int64_t min_dur, int64_t max_dur,
-                MlsTimelineSpanFunc span_func, void *data, MlsError *error)
+void
+mls_timeline_read_span (sqlite3_stmt *stmt, MlsTimelineSpan *span)
 {
-  int64_t rows = 0;
-  int rc;
+  span->id = sqlite3_column_int64 (stmt, 0);
+  span->kind_id = sqlite3_column_int (stmt, 1);
+  span->model_id = sqlite3_column_int64 (stmt, 2);
+  span->depth = sqlite3_column_int (stmt, 3);
+  span->start_ns = sqlite3_column_int64 (stmt, 4);
+  span->end_ns = sqlite3_column_int64 (stmt, 5);
+  span->complete = sqlite3_column_int (stmt, 6);
+  span->tid = sqlite3_column_int64 (stmt, 7);
+  span->parent_id = sqlite3_column_int64 (stmt, 8);
+  snprintf (span->unit, sizeof span->unit, "%s",
+            (const char *) sqlite3_column_text (stmt, 9));
+  span->label = (const char *) sqlite3_column_text (stmt, 10);
+  span->root_kind = sqlite3_column_int (stmt, 11);
+}
+
+/* Binds a lane query's parameters, as every span statement numbers them:
+ * ?1 kind, ?2 scan start, ?3 end, ?4 start, ?5 min duration, ?6 model,
+ * ?7 max duration, ?8 pid, ?9 tid, ?10 every model. */
+static void
+bind_query (sqlite3_stmt *stmt, const MlsLaneQuery *q, int64_t from_ns,
+            int64_t min_dur, int64_t max_dur)
+{
+  int n = sqlite3_bind_parameter_count (stmt);
 
   sqlite3_reset (stmt);
   sqlite3_bind_int (stmt, 1, q->kind_id);
@@ -43,19 +62,30 @@ run_span_query (MlsTimeline *tl, sqlite3_stmt *stmt, const MlsLaneQuery *q,
     sqlite3_bind_int64 (stmt, 6, q->model_id);
   else
     sqlite3_bind_null (stmt, 6);
-  if (sqlite3_bind_parameter_count (stmt) >= 7)
+  if (n >= 7)
     sqlite3_bind_int64 (stmt, 7, max_dur);
+  if (n >= 8)
+    {
+      sqlite3_bind_int64 (stmt, 8, q->pid);
+      sqlite3_bind_int64 (stmt, 9, q->tid);
+      sqlite3_bind_int (stmt, 10, q->model_id < 0);
+    }
+}
+
+static int64_t
+run_span_query (MlsTimeline *tl, sqlite3_stmt *stmt, const MlsLaneQuery *q,
+                int64_t from_ns, int64_t min_dur, int64_t max_dur,
+                MlsTimelineSpanFunc span_func, void *data, MlsError *error)
+{
+  int64_t rows = 0;
+  int rc;
+
+  bind_query (stmt, q, from_ns, min_dur, max_dur);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MlsTimelineSpan span;
 
-      span.id = sqlite3_column_int64 (stmt, 0);
-      span.kind_id = sqlite3_column_int (stmt, 1);
-      span.model_id = sqlite3_column_int64 (stmt, 2);
-      span.depth = sqlite3_column_int (stmt, 3);
-      span.start_ns = sqlite3_column_int64 (stmt, 4);
-      span.end_ns = sqlite3_column_int64 (stmt, 5);
-      span.complete = sqlite3_column_int (stmt, 6);
+      mls_timeline_read_span (stmt, &span);
       span_func (&span, data);
       rows++;
     }
@@ -76,6 +106,10 @@ read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int64_t min_dur,
 {
   const MlsTimelineKind *kind = mls_timeline_find_kind (tl, q->kind_id);
   int by_model = q->model_id >= 0;
+  sqlite3_stmt *by_start = q->tid > 0 ? tl->by_start_thread
+                           : by_model ? tl->by_start_model : tl->by_start_all;
+  sqlite3_stmt *by_dur = q->tid > 0 ? tl->by_dur_thread
+                         : by_model ? tl->by_dur_model : tl->by_dur_all;
   double trace_ns = (double) (tl->end_ns - tl->start_ns) + 1;
   double by_start_rows, by_dur_rows;
   int64_t rows, more;
@@ -87,20 +121,19 @@ read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int64_t min_dur,
   by_dur_rows = min_dur > 0 ? (double) kind->total_ns / min_dur : 1e300;
   if (tl->has_dur_index && min_dur >= MLS_DUR_INDEX_NS
       && by_dur_rows < by_start_rows)
-    return run_span_query (tl, by_model ? tl->by_dur_model : tl->by_dur_all,
-                           q, 0, min_dur, 0, span_func, data, error);
+    return run_span_query (tl, by_dur, q, 0, min_dur, 0, span_func, data,
+                           error);
 
   /* By start time from the 64th longest duration before the range, then
    * the few longer spans by duration: long_dur_ns is at least
    * MLS_DUR_INDEX_NS - 1 when some span is longer (load_kind_extents), so
    * span_kind_dur holds them all. */
-  rows = run_span_query (tl, by_model ? tl->by_start_model : tl->by_start_all,
-                         q, q->start_ns - kind->long_dur_ns, min_dur,
+  rows = run_span_query (tl, by_start, q, q->start_ns - kind->long_dur_ns,
+                         min_dur,
                          kind->long_dur_ns, span_func, data, error);
   if (rows < 0 || kind->long_dur_ns >= kind->max_dur_ns)
     return rows;
-  more = run_span_query (tl, by_model ? tl->by_dur_model : tl->by_dur_all,
-                         q, 0, min_dur > kind->long_dur_ns
+  more = run_span_query (tl, by_dur, q, 0, min_dur > kind->long_dur_ns
                                ? min_dur : kind->long_dur_ns + 1,
                          0, span_func, data, error);
   return more < 0 ? -1 : rows + more;
@@ -111,7 +144,7 @@ read_buckets (MlsTimeline *tl, const MlsLaneQuery *q, int level,
               int64_t model_id, MlsTimelineBucketFunc bucket_func,
               void *data, int64_t *n_spans, MlsError *error)
 {
-  sqlite3_stmt *stmt = tl->buckets;
+  sqlite3_stmt *stmt = q->tid > 0 ? tl->thread_buckets : tl->buckets;
   int64_t width = MLS_BUCKET_NS (level);
   int64_t rows = 0;
   int rc;
@@ -122,6 +155,11 @@ read_buckets (MlsTimeline *tl, const MlsLaneQuery *q, int level,
   sqlite3_bind_int64 (stmt, 3, model_id);
   sqlite3_bind_int64 (stmt, 4, q->start_ns / width - 1);
   sqlite3_bind_int64 (stmt, 5, q->end_ns / width + 1);
+  if (q->tid > 0)
+    {
+      sqlite3_bind_int64 (stmt, 6, q->pid);
+      sqlite3_bind_int64 (stmt, 7, q->tid);
+    }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MlsTimelineBucket bucket;
@@ -157,7 +195,8 @@ mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *q,
    * per model keeps every read on the index. */
   for (size_t i = 0; level >= 0 && i < tl->n_pairs; i++)
     {
-      if (tl->pairs[i].kind_id != q->kind_id)
+      if (tl->pairs[i].kind_id != q->kind_id || tl->pairs[i].tid != q->tid
+          || tl->pairs[i].pid != (q->tid > 0 ? q->pid : 0))
         continue;
       if (q->model_id >= 0 && tl->pairs[i].model_id != q->model_id)
         continue;

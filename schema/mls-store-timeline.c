@@ -219,6 +219,7 @@ load_models (MlsTimeline *tl, MlsError *error)
         }
       tl->pairs[tl->n_pairs].kind_id = sqlite3_column_int (stmt, 0);
       tl->pairs[tl->n_pairs].model_id = sqlite3_column_int64 (stmt, 1);
+      tl->pairs[tl->n_pairs].pid = tl->pairs[tl->n_pairs].tid = 0;
       tl->n_pairs++;
     }
   sqlite3_finalize (stmt);
@@ -253,18 +254,14 @@ load_lost (MlsTimeline *tl, MlsError *error)
   return 0;
 }
 
-#define SPAN_COLUMNS \
-  "SELECT id, kind_id, ifnull (model_id, 0), depth, start_ns, end_ns," \
-  " complete FROM span "
-
 static int
 prepare_lane_queries (MlsTimeline *tl, MlsError *error)
 {
-  tl->by_start_all = prepare (tl, SPAN_COLUMNS
+  tl->by_start_all = prepare (tl, MLS_SPAN_COLUMNS
     "INDEXED BY span_kind_start WHERE kind_id = ?1 AND start_ns >= ?2"
     " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5 AND dur_ns <= ?7",
     error);
-  tl->by_start_model = prepare (tl, SPAN_COLUMNS
+  tl->by_start_model = prepare (tl, MLS_SPAN_COLUMNS
     "INDEXED BY span_model_kind_start WHERE model_id IS ?6 AND kind_id = ?1"
     " AND start_ns >= ?2"
     " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5 AND dur_ns <= ?7",
@@ -275,17 +272,36 @@ prepare_lane_queries (MlsTimeline *tl, MlsError *error)
     error);
   if (!tl->by_start_all || !tl->by_start_model || !tl->buckets)
     return -1;
+  /* One thread's spans: ?8 pid, ?9 tid, ?10 true for every model, else
+   * model_id IS ?6. */
+  tl->by_start_thread = prepare (tl, MLS_SPAN_COLUMNS
+    "INDEXED BY span_thread_kind_start WHERE pid = ?8 AND tid = ?9"
+    " AND kind_id = ?1 AND start_ns >= ?2 AND start_ns < ?3 AND end_ns > ?4"
+    " AND dur_ns >= ?5 AND dur_ns <= ?7 AND (?10 OR model_id IS ?6)", error);
+  tl->thread_buckets = prepare (tl,
+    "SELECT bucket, count, busy_ns FROM thread_summary WHERE level = ?1"
+    " AND kind_id = ?2 AND pid = ?6 AND tid = ?7 AND model_id = ?3"
+    " AND bucket >= ?4 AND bucket < ?5", error);
+  if (!tl->by_start_thread || !tl->thread_buckets)
+    return -1;
   /* +?5, not ?5: SQLite weighs a bare parameter against the partial
    * index's own bound, and would then prepare the statement again each
    * time ?5 is bound to another value. */
   if (tl->has_dur_index)
     {
-      tl->by_dur_all = prepare (tl, SPAN_COLUMNS
+      tl->by_dur_thread = prepare (tl, MLS_SPAN_COLUMNS
+        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
+        " AND " MLS_DUR_INDEX_WHERE
+        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND pid = ?8"
+        " AND tid = ?9 AND (?10 OR model_id IS ?6) ORDER BY start_ns", error);
+      if (!tl->by_dur_thread)
+        return -1;
+      tl->by_dur_all = prepare (tl, MLS_SPAN_COLUMNS
         "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
         " AND " MLS_DUR_INDEX_WHERE
         " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 ORDER BY start_ns",
         error);
-      tl->by_dur_model = prepare (tl, SPAN_COLUMNS
+      tl->by_dur_model = prepare (tl, MLS_SPAN_COLUMNS
         "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
         " AND " MLS_DUR_INDEX_WHERE
         " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND model_id IS ?6"
@@ -319,7 +335,8 @@ mls_timeline_new (MlsStore *store, MlsError *error)
                                  "') AND ?1 = ?1 AND ?2 = ?2",
                                  0, 0, 0) > 0;
   if (load_kinds (tl, error) < 0 || load_models (tl, error) < 0
-      || load_lost (tl, error) < 0 || prepare_lane_queries (tl, error) < 0)
+      || load_lost (tl, error) < 0 || mls_timeline_load_threads (tl, error) < 0
+      || prepare_lane_queries (tl, error) < 0)
     {
       mls_timeline_free (tl);
       return NULL;
@@ -339,6 +356,19 @@ mls_timeline_free (MlsTimeline *tl)
   sqlite3_finalize (tl->by_dur_all);
   sqlite3_finalize (tl->by_dur_model);
   sqlite3_finalize (tl->buckets);
+  sqlite3_finalize (tl->by_start_thread);
+  sqlite3_finalize (tl->by_dur_thread);
+  sqlite3_finalize (tl->thread_buckets);
+  for (size_t i = 0; i < tl->n_processes; i++)
+    {
+      free (tl->processes[i].name);
+      free (tl->processes[i].cmdline);
+    }
+  for (size_t i = 0; i < tl->n_threads; i++)
+    free (tl->threads[i].name);
+  free (tl->processes);
+  free (tl->threads);
+  free (tl->overlaps);
   for (size_t i = 0; i < tl->n_models; i++)
     free (tl->models[i].name);
   free (tl->models);
@@ -391,6 +421,38 @@ mls_timeline_model_name (const MlsTimeline *tl, int64_t id)
 
 size_t mls_timeline_n_lost (const MlsTimeline *tl) { return tl->n_lost; }
 
+size_t
+mls_timeline_n_processes (const MlsTimeline *tl)
+{
+  return tl->n_processes;
+}
+
+const MlsTimelineProcess *
+mls_timeline_process (const MlsTimeline *tl, size_t i)
+{
+  return i < tl->n_processes ? &tl->processes[i] : NULL;
+}
+
+size_t mls_timeline_n_threads (const MlsTimeline *tl) { return tl->n_threads; }
+
+const MlsTimelineThread *
+mls_timeline_thread (const MlsTimeline *tl, size_t i)
+{
+  return i < tl->n_threads ? &tl->threads[i] : NULL;
+}
+
+size_t
+mls_timeline_n_overlaps (const MlsTimeline *tl)
+{
+  return tl->n_overlaps;
+}
+
+const MlsTimelineOverlap *
+mls_timeline_overlap (const MlsTimeline *tl, size_t i)
+{
+  return i < tl->n_overlaps ? &tl->overlaps[i] : NULL;
+}
+
 const MlsTimelineLost *
 mls_timeline_lost (const MlsTimeline *tl, size_t i)
 {
@@ -402,7 +464,8 @@ mls_timeline_kind_has_model (const MlsTimeline *tl, int kind_id,
                              int64_t model_id)
 {
   for (size_t i = 0; i < tl->n_pairs; i++)
-    if (tl->pairs[i].kind_id == kind_id && tl->pairs[i].model_id == model_id)
+    if (tl->pairs[i].kind_id == kind_id && tl->pairs[i].model_id == model_id
+        && tl->pairs[i].tid == 0)
       return 1;
   return 0;
 }

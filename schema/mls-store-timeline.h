@@ -39,18 +39,57 @@ typedef struct {
   int packets;
 } MlsTimelineLost;
 
+/* A traced thread, and a process with its threads (consecutive in
+ * mls_timeline_thread order, by pid then tid). */
+typedef struct {
+  int64_t pid;
+  int64_t tid;
+  char *name;               /* NULL when unnamed */
+} MlsTimelineThread;
+
+typedef struct {
+  int64_t pid;
+  char *name;               /* NULL when unknown */
+  char *cmdline;            /* NULL when not recorded */
+  MlsProcessState state;
+  int exit_status;
+  size_t first_thread;
+  size_t n_threads;
+} MlsTimelineProcess;
+
+/* A span_overlap row: the set of spans of a kind (kind_id 0: every kind of
+ * the lane), a model (-1: all, 0: none), a thread (tid 0: all) at a depth
+ * needs max_overlap rows so none hides another. */
+typedef struct {
+  char lane[16];
+  int kind_id;
+  int64_t model_id;
+  int64_t pid;
+  int64_t tid;
+  int depth;
+  int64_t count;
+  int max_overlap;
+} MlsTimelineOverlap;
+
 typedef struct MlsTimeline MlsTimeline;
 
 /* What a lane draws: one kind, for all models (model_id -1), spans with no
- * model (0) or one model, over [start_ns, end_ns) at ns_per_px. */
+ * model (0) or one model, of one thread (tid > 0) or all, over
+ * [start_ns, end_ns) at ns_per_px. */
 typedef struct {
   int kind_id;
   int64_t model_id;
   int64_t start_ns;
   int64_t end_ns;
   double ns_per_px;
+  int64_t pid;
+  int64_t tid;              /* 0: every thread */
 } MlsLaneQuery;
 
+/* A span as the timeline draws it. `label` (layers: "name · op") is valid
+ * only during the callback; root_kind is the kind of its top-level
+ * ancestor (its own kind at depth 0), which tells work done for a model
+ * load (calibration) from work done for a prediction. */
 typedef struct {
   int64_t id;
   int kind_id;
@@ -59,7 +98,28 @@ typedef struct {
   int64_t start_ns;
   int64_t end_ns;
   int complete;
+  int64_t tid;
+  int64_t parent_id;        /* 0: none */
+  int root_kind;
+  char unit[4];             /* "" when none */
+  const char *label;        /* NULL unless a layer */
 } MlsTimelineSpan;
+
+/* What lies under a pointer: the spans of a query overlapping its range,
+ * their time inside it, and the first one's id and start. */
+typedef struct {
+  int64_t count;
+  int64_t busy_ns;
+  int64_t first_id;
+  int64_t first_start_ns;
+} MlsRangeCount;
+
+/* Which span mls_timeline_find_span looks for. */
+typedef enum {
+  MLS_FIND_NEXT,            /* the first starting after at_ns */
+  MLS_FIND_PREVIOUS,        /* the last starting before at_ns */
+  MLS_FIND_LONGEST,         /* the longest overlapping [start, end) */
+} MlsFindWhat;
 
 /* count spans shorter than width_ns start in [start_ns, start_ns + width_ns)
  * and are busy for busy_ns in total. */
@@ -110,6 +170,15 @@ const MlsTimelineModel *mls_timeline_model (const MlsTimeline *tl, size_t i);
 const char *mls_timeline_model_name (const MlsTimeline *tl, int64_t id);
 size_t mls_timeline_n_lost (const MlsTimeline *tl);
 const MlsTimelineLost *mls_timeline_lost (const MlsTimeline *tl, size_t i);
+size_t mls_timeline_n_processes (const MlsTimeline *tl);
+const MlsTimelineProcess *mls_timeline_process (const MlsTimeline *tl,
+                                                size_t i);
+size_t mls_timeline_n_threads (const MlsTimeline *tl);
+const MlsTimelineThread *mls_timeline_thread (const MlsTimeline *tl,
+                                              size_t i);
+size_t mls_timeline_n_overlaps (const MlsTimeline *tl);
+const MlsTimelineOverlap *mls_timeline_overlap (const MlsTimeline *tl,
+                                                size_t i);
 /* Whether kind_id has spans of model_id (precomputed stats). */
 int mls_timeline_kind_has_model (const MlsTimeline *tl, int kind_id,
                                  int64_t model_id);
@@ -121,6 +190,24 @@ int64_t mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *query,
                                 MlsTimelineSpanFunc span_func,
                                 MlsTimelineBucketFunc bucket_func,
                                 void *data, MlsError *error);
+
+/* Counts what query q's lane holds in [start_ns, end_ns) (its ns_per_px
+ * is ignored): exact, read from the spans, for a tooltip. 0 or -1. */
+int mls_timeline_count_range (MlsTimeline *tl, const MlsLaneQuery *q,
+                              MlsRangeCount *count, MlsError *error);
+
+/* The span of q's kind, model and thread that `what` asks for (at_ns for
+ * next / previous, q's range for the longest): *span_id 0 when there is
+ * none. Returns 0 or -1. */
+int mls_timeline_find_span (MlsTimeline *tl, const MlsLaneQuery *q,
+                            MlsFindWhat what, int64_t at_ns,
+                            int64_t *span_id, MlsError *error);
+
+/* Calls func with each span whose parent is span_id (depth 1), and their
+ * children (depth 2, and so on), in start order; at most `limit`. */
+int mls_timeline_descendants (MlsTimeline *tl, int64_t span_id, int limit,
+                              MlsTimelineSpanFunc func, void *data,
+                              MlsError *error);
 
 /* SQLite virtual machine steps the lane reads took since the last call:
  * their real cost, rows skipped by a scan included (tests, benchmarks). */

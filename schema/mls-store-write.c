@@ -381,7 +381,8 @@ mls_store_finish (MlsStore *store, MlsError *error)
   /* While span_summary is written on its own thread. */
   if (rc == 0)
     {
-      rc = build_indexes (store, error) || mls_store_build_stats (store, error);
+      rc = build_indexes (store, error) || mls_store_build_stats (store, error)
+           || mls_store_build_overlap (store, error);
       rc = mls_store_summary_finish (store, rc, error) || rc;
     }
   if (rc || commit_and_rename (store, error))

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mls-store-private.h"
@@ -164,11 +165,75 @@ query_int (MlsStore *store, const char *sql, int64_t *value)
   return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The tables every reader starts from, small whatever the recording's
+ * size: checked on each open (milliseconds). The span and summary tables
+ * are checked as they are read (SQLite reports a damaged page it reads);
+ * checking them all takes seconds on a large file (3 s for 1M spans). */
+static const char *const checked_tables[] = {
+  "meta", "span_kind", "model", "process", "thread", "span_kind_stats",
+  "lost_events",
+};
+
+/* The facts and aggregates an import always writes: a file without them
+ * was not finished by mlscope, or was edited since. */
+static const char complete_sql[] =
+  "SELECT (SELECT count (*) FROM meta WHERE key IN ('start_ns', 'end_ns',"
+  "  'duration_ns', 'lost_events', 'lost_packets')) = 5"
+  " AND (NOT EXISTS (SELECT 1 FROM span)"
+  "      OR (EXISTS (SELECT 1 FROM span_kind_stats)"
+  "          AND EXISTS (SELECT 1 FROM span_summary)))";
+
+static int
+check_whole (MlsStore *store, MlsError *error)
+{
+  int64_t complete = 0;
+
+  for (size_t i = 0; i < sizeof checked_tables / sizeof *checked_tables; i++)
+    {
+      char *sql = sqlite3_mprintf ("PRAGMA quick_check (%s)",
+                                   checked_tables[i]);
+      sqlite3_stmt *stmt = NULL;
+      int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+      sqlite3_free (sql);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW
+          || strcmp ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+        {
+          mls_error_set (error, "%s: the file is damaged (SQLite: %s); "
+                         "import the trace again", store->path,
+                         rc == SQLITE_ROW
+                         ? (const char *) sqlite3_column_text (stmt, 0)
+                         : sqlite3_errmsg (store->db));
+          sqlite3_finalize (stmt);
+          return -1;
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (query_int (store, complete_sql, &complete) != 0 || !complete)
+    {
+      mls_error_set (error, "%s: the file lacks the recording's facts or "
+                     "aggregates (meta, span_kind_stats, span_summary): it "
+                     "was not finished by mlscope or was edited since; "
+                     "import the trace again", store->path);
+      return -1;
+    }
+  return 0;
+}
+
 int
 mls_store_open_db (MlsStore *store, MlsError *error)
 {
   int64_t has_span = 0, has_meta = 0, version = 0;
+  struct stat st;
 
+  if (stat (store->path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      mls_error_set (error, "%s: is a directory, not a trace database",
+                     store->path);
+      return -1;
+    }
   if (access (store->path, R_OK) != 0)
     {
       mls_error_set (error, "%s: %s", store->path, strerror (errno));
@@ -229,7 +294,7 @@ mls_store_open_db (MlsStore *store, MlsError *error)
                      "(no 'span' table)", store->path);
       return -1;
     }
-  return 0;
+  return check_whole (store, error);
 }
 
 MlsStore *

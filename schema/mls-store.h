@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 2
+#define MLS_SCHEMA_VERSION 3
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
@@ -163,6 +163,10 @@ typedef struct {
   int64_t range_end_ns;
   const int64_t *pids;      /* restrict to these processes (n_pids > 0) */
   size_t n_pids;
+  const int64_t *tids;      /* and to these threads (n_tids > 0) */
+  size_t n_tids;
+  int clip;                 /* with a range: each span's time inside it,
+                               not its whole duration */
 } MlsStatsQuery;
 
 /*

@@ -124,6 +124,9 @@ CREATE INDEX span_parent ON span (parent_id);
 CREATE INDEX span_kind_dur ON span (kind_id, dur_ns) WHERE dur_ns >= 64000;
 -- The few incomplete spans, for saying why they were cut off.
 CREATE INDEX span_incomplete ON span (start_ns) WHERE complete = 0;
+-- One thread's spans of a kind in a time range: the timeline's rows per
+-- thread, bounded like span_kind_start.
+CREATE INDEX span_thread_kind_start ON span (pid, tid, kind_id, start_ns);
 
 -- Events LTTng reported as discarded, where they were lost.
 CREATE TABLE lost_events (
@@ -175,6 +178,38 @@ CREATE TABLE span_summary (
   busy_ns   INTEGER NOT NULL,
   PRIMARY KEY (level, kind_id, model_id, bucket)
 ) WITHOUT ROWID;
+
+-- span_summary per thread, for the timeline's rows of one thread: the same
+-- buckets, counting only the thread's spans (model_id 0 when the span has
+-- no model).
+CREATE TABLE thread_summary (
+  level     INTEGER NOT NULL,
+  kind_id   INTEGER NOT NULL,
+  pid       INTEGER NOT NULL,
+  tid       INTEGER NOT NULL,
+  model_id  INTEGER NOT NULL,
+  bucket    INTEGER NOT NULL,
+  count     INTEGER NOT NULL,
+  busy_ns   INTEGER NOT NULL,
+  PRIMARY KEY (level, kind_id, pid, tid, model_id, bucket)
+) WITHOUT ROWID;
+
+-- How many rows the timeline needs so that no span hides another: for a
+-- set of spans drawn together at one depth, how many there are and the
+-- most that overlap at any instant. A set is a kind (or every kind of a
+-- lane: kind_id NULL), of one model (0: spans without one) or of all
+-- (model_id NULL), of one thread or of all (pid and tid NULL). Incomplete
+-- spans count (they are drawn up to where they were cut off).
+CREATE TABLE span_overlap (
+  lane         TEXT NOT NULL,
+  kind_id      INTEGER,
+  model_id     INTEGER,
+  pid          INTEGER,
+  tid          INTEGER,
+  depth        INTEGER NOT NULL,
+  count        INTEGER NOT NULL,
+  max_overlap  INTEGER NOT NULL
+);
 
 -- Spans with their kind, lane, model, process and thread names, for people
 -- at the sqlite3 prompt. status is the runtime's (0: it succeeded).

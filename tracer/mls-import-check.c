@@ -4,13 +4,14 @@
  *
  * babeltrace2 2.0.4 spins forever on a truncated packetized metadata file,
  * and refuses a whole trace when one data stream file ends in a partial
- * packet. So: every metadata packet header is checked against the file's
+ * packet. So every metadata packet header is checked against the file's
  * size (a bad or partial one is an error naming the file), and every data
- * stream is measured in whole packets, from its index file when there is
- * one, else from the packet headers. A stream that ends in a partial packet
- * is cut back to its whole packets in a salvage copy of the trace (the other
- * files are symlinked), with a warning, so everything readable is kept.
- * (Corruption inside a packet is found later, by mls-import-salvage.c.)
+ * stream is walked packet by packet with the layout its metadata declares
+ * (mls-ctf-layout.h). A stream that ends inside a packet keeps that
+ * packet's good events (mls-import-salvage.c) in a salvage copy of the
+ * trace (mls-import-copy.c); a packet whose timestamps run backwards is
+ * emptied. Each is warned about and accounted as lost, with its time range.
+ * (Corruption inside a packet is found later, when reading fails.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,15 +20,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <babeltrace2/babeltrace.h>
+
 #include "mls-import.h"
 
 #define METADATA_MAGIC 0x75d11d57u
 #define METADATA_HEADER_SIZE 37
-#define PACKET_MAGIC 0xc1fc1fc1u
-#define INDEX_MAGIC 0xc1f1dcc1u
-/* LTTng-UST packet header (magic, uuid, stream_id, stream_instance_id)
- * then context (timestamp_begin, timestamp_end, content_size, packet_size). */
-#define PACKET_SIZE_OFFSET 56
 
 static guint32
 read_u32 (const guint8 *p, gboolean be)
@@ -37,21 +35,14 @@ read_u32 (const guint8 *p, gboolean be)
   return be ? GUINT32_FROM_BE (v) : GUINT32_FROM_LE (v);
 }
 
-static guint64
-read_u64 (const guint8 *p, gboolean be)
-{
-  guint64 v;
-  memcpy (&v, p, 8);
-  return be ? GUINT64_FROM_BE (v) : GUINT64_FROM_LE (v);
-}
-
 static gboolean
 read_file (const char *path, guint8 **data, gsize *len, GError **error)
 {
   GError *e = NULL;
   if (!g_file_get_contents (path, (char **) data, len, &e))
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", e->message);
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
+                   e->message);
       g_error_free (e);
       return FALSE;
     }
@@ -82,131 +73,140 @@ metadata_packet_problem (const guint8 *data, gsize len, gsize off, int n,
   return NULL;
 }
 
-/* Checks a metadata file: packetized (every packet whole and sane) or plain
- * text starting with the CTF signature. A bad packet after good ones is
- * cut off (its text may still be complete enough to read the streams);
- * a bad first packet leaves nothing to read. */
+/* The packet layout from the metadata's text; a trace whose metadata
+ * gives none is read as it is (babeltrace2 judges it), with a warning. */
+static void
+read_layout (MlsTraceDir *t, const char *path, const guint8 *data, gsize len,
+             gboolean quiet)
+{
+  char *text = mls_ctf_metadata_text (data, len);
+  GError *error = NULL;
+
+  t->layout = text ? mls_ctf_layout_parse (text, &error) : NULL;
+  if (t->layout == NULL && !quiet)
+    g_printerr ("mlscope import: warning: %s: %s; its streams cannot be "
+                "checked or salvaged\n", path,
+                error ? error->message : "no text in it");
+  g_clear_error (&error);
+  g_free (text);
+}
+
+/* Checks packetized metadata: every packet whole and sane. A bad packet
+ * after good ones is cut off (its text may still be complete enough to
+ * read the streams); a bad first packet leaves nothing to read. */
+static gboolean
+check_packetized (const char *path, MlsTraceDir *t, const guint8 *data,
+                  gsize len, gboolean quiet, GError **error)
+{
+  gboolean be = read_u32 (data, TRUE) == METADATA_MAGIC;
+  gsize off = 0;
+  char *problem = NULL;
+
+  for (int n = 0; off < len && problem == NULL; n++)
+    {
+      problem = metadata_packet_problem (data, len, off, n, be);
+      if (problem == NULL)
+        off += read_u32 (data + off + 28, be) / 8;
+    }
+  memcpy (t->uuid, data + 4, MIN (len - 4, 16));
+  t->has_uuid = len >= 20;
+  if (problem != NULL && off == 0)
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s: %s",
+                 path, problem);
+  else if (problem != NULL)
+    {
+      GArray *keep = g_array_new (FALSE, TRUE, sizeof (MlsPiece));
+      MlsPiece whole = { 0, off, 0, FALSE, { 0, 0 } };
+
+      if (!quiet)
+        g_printerr ("mlscope import: warning: %s: %s; reading its %zu "
+                    "bytes of whole packets\n", path, problem, off);
+      g_array_append_val (keep, whole);
+      g_hash_table_insert (t->cuts, g_strdup ("metadata"), keep);
+    }
+  g_free (problem);
+  return problem == NULL || off > 0;
+}
+
+/* Checks a metadata file: packetized, or plain text starting with the CTF
+ * signature; then reads the packet layout from it. */
 static gboolean
 check_metadata (const char *path, MlsTraceDir *t, gboolean quiet,
                 GError **error)
 {
   guint8 *data;
   gsize len;
+  gboolean ok = FALSE;
+
   if (!read_file (path, &data, &len, error))
     return FALSE;
-  gboolean ok = FALSE;
   if (len == 0)
-    g_set_error (error, MLS_IMPORT_ERROR, 1,
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED,
                  "%s: empty metadata file (the recording was cut short)",
                  path);
   else if (len >= 4 && (read_u32 (data, FALSE) == METADATA_MAGIC
                         || read_u32 (data, TRUE) == METADATA_MAGIC))
-    {
-      gboolean be = read_u32 (data, TRUE) == METADATA_MAGIC;
-      gsize off = 0;
-      char *problem = NULL;
-      for (int n = 0; off < len && problem == NULL; n++)
-        {
-          problem = metadata_packet_problem (data, len, off, n, be);
-          if (problem == NULL)
-            off += read_u32 (data + off + 28, be) / 8;
-        }
-      memcpy (t->uuid, data + 4, MIN (len - 4, 16));
-      t->has_uuid = len >= 20;
-      if (problem != NULL && off == 0)
-        g_set_error (error, MLS_IMPORT_ERROR, 1, "%s: %s", path, problem);
-      else if (problem != NULL)
-        {
-          if (!quiet)
-            g_printerr ("mlscope import: warning: %s: %s; reading its %zu "
-                        "bytes of whole packets\n", path, problem, off);
-          GArray *keep = g_array_new (FALSE, FALSE, sizeof (MlsRange));
-          g_array_append_val (keep, ((MlsRange) { 0, off }));
-          g_hash_table_insert (t->cuts, g_strdup ("metadata"), keep);
-        }
-      ok = problem == NULL || off > 0;
-      g_free (problem);
-    }
+    ok = check_packetized (path, t, data, len, quiet, error);
   else if (len >= 6 && memcmp (data, "/* CTF", 6) == 0)
     ok = TRUE;
   else
-    g_set_error (error, MLS_IMPORT_ERROR, 1,
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED,
                  "%s: not a CTF metadata file (no packet magic, no CTF "
                  "signature)", path);
+  if (ok)
+    read_layout (t, path, data, len, quiet);
   g_free (data);
-  return ok;
-}
-
-/* Bytes of whole packets in a stream file, from its LTTng index. Returns
- * FALSE when there is no usable index. */
-static gboolean
-whole_bytes_from_index (const char *dir, const char *name, gsize file_len,
-                        gsize *whole)
-{
-  char *idx_name = g_strconcat (name, ".idx", NULL);
-  char *path = g_build_filename (dir, "index", idx_name, NULL);
-  guint8 *data = NULL;
-  gsize len;
-  gboolean ok = FALSE;
-  g_free (idx_name);
-  if (!g_file_get_contents (path, (char **) &data, &len, NULL) || len < 16
-      || read_u32 (data, TRUE) != INDEX_MAGIC)
-    goto out;
-  guint32 entry_len = read_u32 (data + 12, TRUE);
-  if (entry_len < 16)
-    goto out;
-  gsize end = 0;
-  for (gsize off = 16; off + entry_len <= len; off += entry_len)
-    {
-      guint64 p_off = read_u64 (data + off, TRUE);
-      guint64 p_size = read_u64 (data + off + 8, TRUE) / 8;
-      if (p_off != end || p_size == 0 || p_off + p_size > file_len)
-        break;
-      end = p_off + p_size;
-    }
-  *whole = end;
-  ok = TRUE;
-out:
-  g_free (data);
-  g_free (path);
   return ok;
 }
 
 GArray *
-mls_stream_packets (const char *path, gsize len)
+mls_stream_packets (const MlsTraceDir *t, const char *name, gsize len,
+                    gsize *tail)
 {
-  GArray *packets = g_array_new (FALSE, FALSE, sizeof (MlsRange));
+  GArray *packets = g_array_new (FALSE, FALSE, sizeof (MlsPacket));
+  char *path = g_build_filename (t->source_dir, name, NULL);
   int fd = g_open (path, O_RDONLY, 0);
+  guint8 header[4096];
   gsize off = 0;
-  guint8 h[PACKET_SIZE_OFFSET + 8];
+
   /* One small read per packet, whatever the file's size. */
-  while (fd >= 0 && len - off >= sizeof h
-         && pread (fd, h, sizeof h, off) == (gssize) sizeof h)
+  while (fd >= 0 && off < len)
     {
-      gboolean be = read_u32 (h, TRUE) == PACKET_MAGIC;
-      if (!be && read_u32 (h, FALSE) != PACKET_MAGIC)
+      gssize n = pread (fd, header, MIN (sizeof header, len - off), off);
+      MlsPacket p = { off, 0, { 0 } };
+
+      if (n <= 0 || !mls_ctf_packet_read (t->layout, header, n, &p.info))
         break;
-      guint64 size = read_u64 (h + PACKET_SIZE_OFFSET, be) / 8;
-      if (size < sizeof h || size > len - off)
-        break;
-      MlsRange r = { off, off + size };
-      g_array_append_val (packets, r);
-      off += size;
+      p.end = p.info.packet_bytes ? off + p.info.packet_bytes : len;
+      g_array_append_val (packets, p);
+      off = p.end;
     }
   if (fd >= 0)
     close (fd);
+  if (tail)
+    *tail = MIN (off, len);
+  g_free (path);
   return packets;
 }
 
-/* Bytes of whole packets in a stream file, from its packet headers. */
-static gsize
-whole_bytes_from_headers (const char *path, gsize len)
+void
+mls_packet_time_ns (const MlsTraceDir *t, const MlsPacket *packet,
+                    gint64 *start_ns, gint64 *end_ns)
 {
-  GArray *packets = mls_stream_packets (path, len);
-  gsize whole = packets->len
-                ? g_array_index (packets, MlsRange, packets->len - 1).end : 0;
-  g_array_unref (packets);
-  return whole;
+  *start_ns = *end_ns = 0;
+  if (!packet->info.has_times)
+    return;
+  *start_ns = mls_ctf_layout_ns (t->layout, packet->info.ts_begin);
+  *end_ns = mls_ctf_layout_ns (t->layout, packet->info.ts_end);
+}
+
+void
+mls_trace_dir_drop (MlsTraceDir *t, const char *name, gint64 start_ns,
+                    gint64 end_ns, gsize bytes, gboolean whole)
+{
+  MlsDropped d = { g_strdup (name), start_ns, end_ns, bytes, whole };
+
+  g_array_append_val (t->dropped, d);
 }
 
 gboolean
@@ -220,131 +220,130 @@ mls_is_stream_file (const char *dir, const char *name, GStatBuf *st)
   return ok;
 }
 
-static gboolean
-ensure_tmp_root (MlsTraceSet *set, GError **error)
+/* One packet of the salvage copy (pieces are packets, in file order, so
+ * the n-th packet babeltrace2 reads is the n-th piece). */
+static void
+add_piece (GArray *pieces, gsize start, gsize end, guint64 content_bits,
+           const guint64 *times)
 {
-  if (set->tmp_root != NULL)
-    return TRUE;
-  set->tmp_root = g_dir_make_tmp ("mlscope-salvage-XXXXXX", NULL);
-  if (set->tmp_root == NULL)
-    g_set_error (error, MLS_IMPORT_ERROR, 1,
-                 "cannot create a temporary directory: %s",
-                 g_strerror (errno));
-  return set->tmp_root != NULL;
+  MlsPiece p = { start, end, content_bits, times != NULL, { 0, 0 } };
+
+  if (times)
+    memcpy (p.time, times, sizeof p.time);
+  g_array_append_val (pieces, p);
 }
 
-/* Copies the byte ranges `keep` of `src` into a new file `dst`. */
+/* A packet whose timestamps run backwards (from the previous packet, or
+ * within itself) would stop babeltrace2's muxer: it keeps its header,
+ * emptied, with the previous packet's end as both its times. */
 static gboolean
-copy_ranges (const char *src, const char *dst, GArray *keep)
+times_go_back (const MlsPacket *p, guint64 prev_end)
 {
-  int in = g_open (src, O_RDONLY, 0);
-  int out = g_open (dst, O_WRONLY | O_CREAT | O_EXCL, 0600);
-  char buf[1 << 16];
-  gboolean ok = in >= 0 && out >= 0;
-  for (guint i = 0; ok && i < keep->len; i++)
+  return p->info.has_times && (p->info.ts_end < p->info.ts_begin
+                               || p->info.ts_begin < prev_end);
+}
+
+/* Walks stream `name`; returns its pieces when something had to be cut
+ * (NULL when the file reads as it is). */
+static GArray *
+check_stream (MlsTraceSet *set, MlsTraceDir *t, const char *name, gsize len,
+              gboolean quiet)
+{
+  gsize tail;
+  GArray *packets = mls_stream_packets (t, name, len, &tail);
+  GArray *pieces = g_array_new (FALSE, TRUE, sizeof (MlsPiece));
+  gboolean cut = tail < len;
+  guint64 prev_end = 0;
+
+  for (guint i = 0; i < packets->len; i++)
     {
-      MlsRange r = g_array_index (keep, MlsRange, i);
-      for (gsize off = r.start; ok && off < r.end;)
+      const MlsPacket *p = &g_array_index (packets, MlsPacket, i);
+      gint64 start_ns, end_ns;
+
+      mls_packet_time_ns (t, p, &start_ns, &end_ns);
+      if (p->info.foreign)
         {
-          gssize n = pread (in, buf, MIN (r.end - off, sizeof buf), off);
-          ok = n > 0 && write (out, buf, n) == n;
-          off += n > 0 ? (gsize) n : 0;
-          mls_import_progress++;
+          if (!quiet)
+            g_printerr ("mlscope import: warning: %s/%s: the packet at "
+                        "offset %zu belongs to another trace (its UUID is "
+                        "not the metadata's); left out\n", t->source_dir,
+                        name, p->start);
+          mls_trace_dir_drop (t, name, start_ns, end_ns,
+                              MIN (p->end, len) - p->start, TRUE);
+          cut = TRUE;
+          continue;
         }
+      if (times_go_back (p, prev_end))
+        {
+          guint64 times[2] = { prev_end, prev_end };
+          if (!quiet)
+            g_printerr ("mlscope import: warning: %s/%s: the packet at "
+                        "offset %zu has timestamps running backwards; its "
+                        "events are left out\n", t->source_dir, name,
+                        p->start);
+          add_piece (pieces, p->start, p->start + p->info.header_bytes,
+                     p->info.header_bytes * 8, times);
+          mls_trace_dir_drop (t, name, mls_ctf_layout_ns (t->layout,
+                              prev_end), mls_ctf_layout_ns (t->layout,
+                              prev_end), p->end - p->start, TRUE);
+          cut = TRUE;
+          continue;
+        }
+      if (p->info.has_times)
+        prev_end = p->info.ts_end;
+      if (p->end <= len)
+        {
+          add_piece (pieces, p->start, p->end, 0, NULL);
+          continue;
+        }
+      /* The packet the file ends in: its good events are kept. */
+      guint64 content = mls_salvage_packet (set, t, name, p, len - p->start);
+      if (!quiet)
+        g_printerr ("mlscope import: warning: %s/%s: stream truncated in "
+                    "the packet at offset %zu (%zu of its %zu bytes "
+                    "there); keeping the events before the cut\n",
+                    t->source_dir, name, p->start, len - p->start,
+                    p->end - p->start);
+      add_piece (pieces, p->start, p->start + (content + 7) / 8, content,
+                 NULL);
+      mls_trace_dir_drop (t, name, start_ns, end_ns,
+                          p->info.content_bits / 8 - content / 8, FALSE);
+      cut = TRUE;
     }
-  if (in >= 0)
-    close (in);
-  if (out >= 0)
-    close (out);
-  return ok;
-}
-
-/* Links or copies one file of trace `t` into `dir`: metadata and whole
- * streams are symlinked, cut streams copied (left out when nothing of them
- * is kept). */
-gboolean
-mls_trace_dir_link_file (MlsTraceDir *t, const char *name, const char *dir,
-                         GError **error)
-{
-  char *src = g_build_filename (t->source_dir, name, NULL);
-  char *dst = g_build_filename (dir, name, NULL);
-  GArray *keep = g_hash_table_lookup (t->cuts, name);
-  gboolean ok;
-  if (keep != NULL)
-    ok = keep->len == 0 || copy_ranges (src, dst, keep);
-  else
-    ok = symlink (src, dst) == 0;
-  if (!ok)
-    g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot write %s: %s", dst,
-                 g_strerror (errno));
-  g_free (src);
-  g_free (dst);
-  return ok;
-}
-
-/* Writes a salvage copy of trace `t` with its cuts applied (the index
- * directory left out: it describes the uncut files) and reads from it. */
-gboolean
-mls_trace_dir_write_salvage (MlsTraceSet *set, MlsTraceDir *t,
-                             GError **error)
-{
-  if (!ensure_tmp_root (set, error))
-    return FALSE;
-  char *sub = g_strdup_printf ("trace-%u", set->n_copies++);
-  char *dir = g_build_filename (set->tmp_root, sub, NULL);
-  g_free (sub);
-  g_mkdir (dir, 0700);
-  if (t->read_dir != t->source_dir)
-    g_free (t->read_dir);
-  t->read_dir = dir;
-  set->salvaged = TRUE;
-  GDir *d = g_dir_open (t->source_dir, 0, NULL);
-  const char *name;
-  gboolean ok = TRUE;
-  while (ok && d && (name = g_dir_read_name (d)) != NULL)
+  if (tail < len)
     {
-      GStatBuf st;
-      if (strcmp (name, "metadata") == 0
-          || mls_is_stream_file (t->source_dir, name, &st))
-        ok = mls_trace_dir_link_file (t, name, dir, error);
+      if (!quiet)
+        g_printerr ("mlscope import: warning: %s/%s: %zu bytes from offset "
+                    "%zu are no packet; left out\n", t->source_dir, name,
+                    len - tail, tail);
+      mls_trace_dir_drop (t, name, prev_end ? mls_ctf_layout_ns (t->layout,
+                          prev_end) : 0, prev_end ? mls_ctf_layout_ns (
+                          t->layout, prev_end) : 0, len - tail, TRUE);
     }
-  if (d)
-    g_dir_close (d);
-  return ok;
+  g_array_unref (packets);
+  if (!cut)
+    g_clear_pointer (&pieces, g_array_unref);
+  return pieces;
 }
 
-/* Measures the stream files of trace `t`, salvaging when one is cut. */
+/* Walks the stream files of trace `t`, salvaging when one is damaged. */
 static gboolean
 check_streams (MlsTraceSet *set, MlsTraceDir *t, gboolean quiet,
                GError **error)
 {
-  GDir *d = g_dir_open (t->source_dir, 0, NULL);
+  GDir *d = t->layout ? g_dir_open (t->source_dir, 0, NULL) : NULL;
   const char *name;
+
   while (d && (name = g_dir_read_name (d)) != NULL)
     {
       GStatBuf st;
+      GArray *pieces;
+
       if (!mls_is_stream_file (t->source_dir, name, &st) || st.st_size == 0)
         continue;
-      /* The index is authoritative for the packets it lists; packets it
-       * does not list yet are measured from their headers. */
-      gsize whole = 0;
-      if (whole_bytes_from_index (t->source_dir, name, st.st_size, &whole)
-          && whole == (gsize) st.st_size)
-        continue;
-      char *path = g_build_filename (t->source_dir, name, NULL);
-      whole = MAX (whole, whole_bytes_from_headers (path, st.st_size));
-      g_free (path);
-      if (whole == (gsize) st.st_size)
-        continue;
-      if (!quiet)
-        g_printerr ("mlscope import: warning: %s/%s: stream truncated "
-                    "(%zu of %jd bytes are whole packets); keeping the whole "
-                    "packets\n", t->source_dir, name, whole,
-                    (intmax_t) st.st_size);
-      GArray *keep = g_array_new (FALSE, FALSE, sizeof (MlsRange));
-      if (whole > 0)
-        g_array_append_val (keep, ((MlsRange) { 0, whole }));
-      g_hash_table_insert (t->cuts, g_strdup (name), keep);
+      pieces = check_stream (set, t, name, st.st_size, quiet);
+      if (pieces)
+        g_hash_table_insert (t->cuts, g_strdup (name), pieces);
       mls_import_progress++;
     }
   if (d)
@@ -355,14 +354,80 @@ check_streams (MlsTraceSet *set, MlsTraceDir *t, gboolean quiet,
 }
 
 static void
+dropped_clear (gpointer data)
+{
+  g_free (((MlsDropped *) data)->stream);
+}
+
+static MlsTraceDir *
+trace_dir_new (const char *dir)
+{
+  MlsTraceDir *t = g_new0 (MlsTraceDir, 1);
+
+  t->source_dir = g_strdup (dir);
+  t->read_dir = t->source_dir;
+  t->cuts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) g_array_unref);
+  t->dropped = g_array_new (FALSE, FALSE, sizeof (MlsDropped));
+  g_array_set_clear_func (t->dropped, dropped_clear);
+  return t;
+}
+
+static void
 trace_dir_free (gpointer data)
 {
   MlsTraceDir *t = data;
   if (t->read_dir != t->source_dir)
     g_free (t->read_dir);
   g_hash_table_destroy (t->cuts);
+  g_array_free (t->dropped, TRUE);
+  mls_ctf_layout_free (t->layout);
   g_free (t->source_dir);
   g_free (t);
+}
+
+/* Whether babeltrace2 reads the metadata, alone in a scratch directory:
+ * a trace it cannot describe is not walked, salvaged or read, and the
+ * error says why in babeltrace2's words. */
+static gboolean
+metadata_readable (MlsTraceSet *set, MlsTraceDir *t, GError **error)
+{
+  const bt_plugin *ctf = mls_bt_find_plugin ("ctf", error);
+  char *dir, *why = NULL;
+  bt_graph *graph;
+  bt_value *params, *inputs;
+  const bt_component_class_source *fs;
+  const bt_component_source *src;
+  gboolean ok;
+
+  if (ctf == NULL || !mls_trace_set_tmp_root (set, error))
+    {
+      bt_plugin_put_ref (ctf);
+      return FALSE;
+    }
+  dir = g_build_filename (set->tmp_root, "metadata-check", NULL);
+  mls_import_remove_tree (dir);
+  g_mkdir (dir, 0700);
+  graph = bt_graph_create (0);
+  params = bt_value_map_create ();
+  bt_value_map_insert_empty_array_entry (params, "inputs", &inputs);
+  bt_value_array_append_string_element (inputs, dir);
+  fs = bt_plugin_borrow_source_component_class_by_name_const (ctf, "fs");
+  ok = mls_trace_dir_link_file (t, "metadata", dir, error)
+       && mls_bt_add_source (graph, fs, "metadata", params,
+                             BT_LOGGING_LEVEL_ERROR,
+                             &src, dir, t->source_dir, &why);
+  if (!ok && why)
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED,
+                 "%s: cannot read the trace's metadata: %s", t->source_dir,
+                 why);
+  g_free (why);
+  bt_value_put_ref (params);
+  bt_graph_put_ref (graph);
+  bt_plugin_put_ref (ctf);
+  mls_import_remove_tree (dir);
+  g_free (dir);
+  return ok;
 }
 
 /* Collects directories that directly hold a `metadata` file. */
@@ -403,7 +468,8 @@ mls_trace_set_scan (const char *root, gboolean quiet, GError **error)
 {
   if (!g_file_test (root, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s: %s", root,
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED,
+                   "%s: %s", root,
                    g_file_test (root, G_FILE_TEST_EXISTS)
                    ? "not a directory" : "no such directory");
       return NULL;
@@ -421,13 +487,10 @@ mls_trace_set_scan (const char *root, gboolean quiet, GError **error)
     }
   for (guint i = 0; i < found->len; i++)
     {
-      MlsTraceDir *t = g_new0 (MlsTraceDir, 1);
-      t->source_dir = g_strdup (g_ptr_array_index (found, i));
-      t->read_dir = t->source_dir;
-      t->cuts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) g_array_unref);
+      MlsTraceDir *t = trace_dir_new (g_ptr_array_index (found, i));
       char *meta = g_build_filename (t->source_dir, "metadata", NULL);
       gboolean ok = check_metadata (meta, t, quiet, error)
+                    && metadata_readable (set, t, error)
                     && check_streams (set, t, quiet, error);
       g_free (meta);
       g_ptr_array_add (set->traces, t);

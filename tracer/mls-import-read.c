@@ -253,7 +253,9 @@ handle_event (Reader *r, const bt_message *msg)
                     "paired as one\n");
     }
 
-  if (info->type != MLS_EV_OTHER)
+  if (info->type == MLS_EV_OTHER)
+    r->result->other_events++;
+  else
     {
       r->result->events++;
       const bt_field *payload = bt_event_borrow_payload_field_const (event);
@@ -436,20 +438,22 @@ add_sources (bt_graph *graph, const bt_plugin *ctf, MlsTraceSet *set,
         }
       char *name = g_strdup_printf ("src%u", i);
       const bt_component_source *src = NULL;
-      bt_graph_add_component_status st =
-        bt_graph_add_source_component (graph, fs, name, params,
-                                       BT_LOGGING_LEVEL_NONE, &src);
-      bt_value_put_ref (params);
+      char *why = NULL;
+      gboolean source_ok = mls_bt_add_source (graph, fs, name, params,
+                                              BT_LOGGING_LEVEL_NONE, &src,
+                                              t->read_dir, t->source_dir,
+                                              &why);
       g_free (name);
-      if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+      if (!source_ok)
         {
-          char *why = mls_bt_take_error ();
           g_string_append_printf (errors, "%s%s: cannot read the trace's "
-                                  "metadata or stream headers (%s)",
+                                  "metadata or stream headers: %s",
                                   errors->len ? "\n" : "", t->source_dir, why);
           g_free (why);
+          bt_value_put_ref (params);
           continue;
         }
+      bt_value_put_ref (params);
       guint64 ports = bt_component_source_get_output_port_count (src);
       for (guint64 p = 0; p < ports; p++)
         {
@@ -491,7 +495,7 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
   int added = add_sources (graph, ctf, set, muxer, quiet, errors);
   if (added == 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", errors->str);
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", errors->str);
       goto out;
     }
   if (errors->len && !quiet)
@@ -519,12 +523,12 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
       goto out;
     }
   /* What was delivered before a failure is valid: the caller decides
-   * whether to salvage, keep it or give up. */
-  if (st != BT_GRAPH_RUN_STATUS_OK)
-    {
-      result->failure = mls_bt_take_error ();
-      result->partial = TRUE;
-    }
+   * whether to salvage, keep it or give up. babeltrace2 2.0.4 may end a
+   * stream with the status OK and an error left in the thread. */
+  result->failure = st != BT_GRAPH_RUN_STATUS_OK ? mls_bt_take_error ()
+                    : mls_bt_take_error_if_any ();
+  if (result->failure != NULL)
+    result->partial = TRUE;
   ok = TRUE;
 
 out:

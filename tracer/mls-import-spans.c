@@ -227,7 +227,7 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
   mls_span_writer_unlock (b->writer);
   if (id < 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
       return -1;
     }
   g_hash_table_insert (b->models, g_strdup (name), GSIZE_TO_POINTER (id));
@@ -520,7 +520,7 @@ mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
   mls_span_writer_unlock (b->writer);
   if (ret != 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
       return FALSE;
     }
   return TRUE;
@@ -574,7 +574,7 @@ write_process (MlsSpanBuilder *b, Process *p, GError **error)
   return TRUE;
 
 fail:
-  g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+  g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
   return FALSE;
 }
 

@@ -94,7 +94,7 @@ writer_error (MlsSpanWriter *w, GError **error)
   if (!g_atomic_int_get (&w->failed))
     return FALSE;
   g_mutex_lock (&w->error_lock);
-  g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", w->error);
+  g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", w->error);
   g_mutex_unlock (&w->error_lock);
   return TRUE;
 }

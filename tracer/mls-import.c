@@ -164,7 +164,7 @@ write_meta (MlsStore *store, const char *trace_dir,
   if (ok && local && options->command != NULL)
     ok = mls_store_set_meta_text (store, "kernel", un.release, &err) == 0;
   if (!ok)
-    g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
   g_free (recorded_at);
   g_free (abs_dir);
   g_free (names);
@@ -175,16 +175,71 @@ static void
 warn_losses (const char *trace_dir, const MlsReadResult *read,
              const MlsImportSummary *summary)
 {
-  if (read->lost_events > 0 || read->lost_packets > 0)
-    g_printerr ("mlscope import: warning: %s: %" G_GINT64_FORMAT " events "
-                "and %" G_GINT64_FORMAT " packets lost (discarded by LTTng "
-                "when its sub-buffers were full, or cut out as damaged); "
-                "spans around them may be incomplete\n", trace_dir,
-                read->lost_events, read->lost_packets);
+  gint64 discarded = read->lost_packets - summary->salvaged_packets;
+
+  if (read->lost_events > 0 || discarded > 0)
+    g_printerr ("mlscope import: warning: %s: LTTng discarded %"
+                G_GINT64_FORMAT " events and %" G_GINT64_FORMAT " packets "
+                "(its sub-buffers were full); spans around them may be "
+                "incomplete\n", trace_dir, read->lost_events, discarded);
+  if (summary->salvaged_packets > 0)
+    g_printerr ("mlscope import: warning: %s: %" G_GINT64_FORMAT " damaged "
+                "packets: %" G_GSIZE_FORMAT " bytes left out, kept as lost "
+                "packets with their time ranges\n", trace_dir,
+                summary->salvaged_packets, summary->salvaged_bytes);
   if (summary->unmatched_ends > 0)
     g_printerr ("mlscope import: warning: %" G_GINT64_FORMAT " end events "
                 "had no begin in the trace (tracing started mid-span?)\n",
                 summary->unmatched_ends);
+}
+
+/* What the salvage left out of damaged packets, as lost packets with
+ * their time ranges: babeltrace2 never sees it, so nobody else would
+ * count it. */
+static gboolean
+account_dropped (MlsTraceSet *set, MlsSpanBuilder *builder,
+                 MlsReadResult *read, MlsImportSummary *summary,
+                 GError **error)
+{
+  for (guint i = 0; set && i < set->traces->len; i++)
+    {
+      MlsTraceDir *t = g_ptr_array_index (set->traces, i);
+
+      for (guint j = 0; j < t->dropped->len; j++)
+        {
+          const MlsDropped *d = &g_array_index (t->dropped, MlsDropped, j);
+          char *where = g_strdup_printf ("%s/%s (damaged, %s)", t->source_dir,
+                                         d->stream, d->whole
+                                         ? "packet left out"
+                                         : "events after the damage left out");
+          gboolean ok = mls_span_builder_add_lost (builder, d->start_ns,
+                                                   d->end_ns, 1, TRUE, where,
+                                                   error);
+          g_free (where);
+          if (!ok)
+            return FALSE;
+          read->lost_packets++;
+          summary->salvaged_packets++;
+          summary->salvaged_bytes += d->bytes;
+        }
+    }
+  return TRUE;
+}
+
+/* A trace that holds events but none of mlrt's is not a recording of an
+ * mlrt app: said, not imported as an empty one. */
+static gboolean
+check_has_mlrt_events (const char *trace_dir, const MlsReadResult *read,
+                       const MlsImportOptions *options, GError **error)
+{
+  if (read->events > 0 || options->allow_empty)
+    return TRUE;
+  g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_NO_TRACE,
+               "%s: no mlrt events in the trace (%" G_GINT64_FORMAT " events "
+               "of other providers): not a recording of an app that uses "
+               "libmlrt, or its metadata does not match its streams",
+               trace_dir, read->other_events);
+  return FALSE;
 }
 
 static void
@@ -217,7 +272,7 @@ import_pass (MlsTraceSet *set, const char *out_path,
   MlsStore *store = mls_store_create (out_path, &err);
   if (store == NULL)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
       return NULL;
     }
   *builder = mls_span_builder_new (store, options->facts);
@@ -308,17 +363,19 @@ mls_import_run (const char *trace_dir, const char *out_path,
   dog = NULL;
   if (read.failure != NULL && read.events == 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "cannot read %s: %s",
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "cannot read %s: %s",
                    trace_dir, read.failure);
       goto out;
     }
-  if (!mls_span_builder_finish (builder, summary, error)
+  if (!account_dropped (set, builder, &read, summary, error)
+      || !check_has_mlrt_events (trace_dir, &read, options, error)
+      || !mls_span_builder_finish (builder, summary, error)
       || !write_meta (store, trace_dir, options, builder, &read, error))
     goto out;
   gint64 t1 = g_get_monotonic_time ();
   if (mls_store_finish (store, &err) != 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "%s", err.message);
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
       goto out;
     }
   summary->read_s = (t1 - t0) / 1e6;
@@ -326,7 +383,7 @@ mls_import_run (const char *trace_dir, const char *out_path,
   summary->events = read.events;
   summary->lost_events = read.lost_events;
   summary->lost_packets = read.lost_packets;
-  summary->partial = read.partial || (set != NULL && set->salvaged);
+  summary->partial = read.partial || summary->salvaged_packets > 0;
   if (read.failure != NULL)
     summary->read_error = g_strdup_printf ("%s: reading stopped after %"
                                            G_GINT64_FORMAT " events: %s",

@@ -3,10 +3,11 @@
  * `mlscope record` both call mls_import_run(); the other declarations link
  * its three stages:
  *
- *   mls-import-check.c  finds the CTF traces under a directory and checks
+ *   mls-trace-set.h     finds the CTF traces under a directory and checks
  *                       their files before babeltrace2 sees them (it hangs
  *                       on truncated metadata and refuses a whole trace for
- *                       one truncated stream); salvages whole packets.
+ *                       one truncated stream); salvages what is readable of
+ *                       damaged packets and accounts for what is not.
  *   mls-import-read.c   reads the checked traces with libbabeltrace2 and
  *                       decodes mlrt events into MlsEvent.
  *   mls-import-spans.c  pairs begin / end events into spans and writes them
@@ -22,6 +23,7 @@
 
 #include "mls-record-facts.h"
 #include "mls-store.h"
+#include "mls-trace-set.h"
 
 typedef struct {
   const char *command;      /* meta "command", or NULL */
@@ -43,6 +45,8 @@ typedef struct {
   int64_t lost_packets;
   int64_t unmatched_ends;   /* ends whose begin was not in the trace */
   gboolean partial;         /* some data could not be read (warned) */
+  int64_t salvaged_packets; /* damaged packets the collector cut back */
+  gsize salvaged_bytes;     /* and the bytes it left out of them */
   double read_s;            /* reading and pairing, with span inserts */
   double finish_s;          /* the store's aggregates and commit */
   char *read_error;         /* the database was written, but reading
@@ -61,55 +65,6 @@ GQuark mls_import_error_quark (void);
 gboolean mls_import_run (const char *trace_dir, const char *out_path,
                          const MlsImportOptions *options,
                          MlsImportSummary *summary, GError **error);
-
-/* ---- mls-import-check.c ---- */
-
-typedef struct {
-  char *source_dir;         /* the trace directory as recorded */
-  char *read_dir;           /* what babeltrace2 reads: source_dir, or a
-                               salvaged copy with whole packets only */
-  guint8 uuid[16];
-  gboolean has_uuid;
-  GHashTable *cuts;         /* stream file name -> GArray of MlsRange:
-                               the byte ranges (whole packets) kept */
-} MlsTraceDir;
-
-typedef struct {
-  gsize start, end;
-} MlsRange;
-
-typedef struct {
-  GPtrArray *traces;        /* MlsTraceDir */
-  char *tmp_root;           /* salvage directory, removed by free() */
-  guint n_copies;
-  gboolean salvaged;
-} MlsTraceSet;
-
-/* Finds every directory holding a `metadata` file under `root` and checks
- * it. Fails when none is found or when a trace's metadata is unusable;
- * truncated stream files are cut back to their whole packets (warned). */
-MlsTraceSet *mls_trace_set_scan (const char *root, gboolean quiet,
-                                 GError **error);
-void mls_trace_set_free (MlsTraceSet *set);
-gboolean mls_is_stream_file (const char *dir, const char *name,
-                             GStatBuf *st);
-/* The packets of a stream file, as MlsRange, walking its headers up to
- * `len` bytes. */
-GArray *mls_stream_packets (const char *path, gsize len);
-/* Links (or, when cut, copies) one file of `t` into `dir`. */
-gboolean mls_trace_dir_link_file (MlsTraceDir *t, const char *name,
-                                  const char *dir, GError **error);
-/* Makes `t` read from a new salvage copy with its cuts applied. */
-gboolean mls_trace_dir_write_salvage (MlsTraceSet *set, MlsTraceDir *t,
-                                      GError **error);
-
-/* ---- mls-import-salvage.c ---- */
-
-/* After a read failed inside a packet: reads each stream of `set` on its
- * own and cuts the failing packet out of those that fail. Returns TRUE when
- * something was cut (re-read `set` then). */
-gboolean mls_trace_set_cut_corrupt (MlsTraceSet *set, gboolean quiet,
-                                    GError **error);
 
 /* Removes a directory tree (symlinks are removed, not followed). */
 void mls_import_remove_tree (const char *path);
@@ -154,7 +109,8 @@ typedef struct {
   int64_t clock_offset_ns;  /* add to trace ns for wall-clock ns */
   gboolean have_offset;
   int64_t lost_events, lost_packets;
-  int64_t events;
+  int64_t events;           /* mlrt events */
+  int64_t other_events;     /* events of other providers */
   gboolean partial;
   char *failure;            /* why reading stopped early, or NULL */
 } MlsReadResult;
@@ -173,16 +129,36 @@ gboolean mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
 const struct bt_plugin *mls_bt_find_plugin (const char *name, GError **error);
 /* Takes the thread's babeltrace2 error as one line (g_free). */
 char *mls_bt_take_error (void);
+/* The same, NULL when the thread has no error. */
+char *mls_bt_take_error_if_any (void);
+/* Adds a src.ctf.fs source reading `params` to `graph`; when it cannot,
+ * says why in *why (g_free) in babeltrace2's words, from its log when
+ * that says more (a metadata line and fault: log at ERROR to have it),
+ * naming `source_dir` where it read `read_dir`. */
+gboolean mls_bt_add_source (bt_graph *graph,
+                            const bt_component_class_source *fs,
+                            const char *name, bt_value *params,
+                            bt_logging_level level,
+                            const bt_component_source **src,
+                            const char *read_dir, const char *source_dir,
+                            char **why);
 /* The next batch of messages for a simple sink: TRUE with msgs / count, or
  * FALSE with the status the sink's consume function returns (end, again or
  * an error). */
 gboolean mls_bt_next_messages (bt_message_iterator *it,
                                bt_message_array_const *msgs, guint64 *count,
                                bt_graph_simple_sink_component_consume_func_status *status);
-/* Reads one trace directory to its end, only to see whether babeltrace2
- * can: returns FALSE with `why` if not, with the number of packets read
- * whole before the failure in *packets_ended. */
-gboolean mls_read_probe (const char *dir, guint64 *packets_ended, char **why);
+typedef struct {
+  guint64 max_clock;        /* in: events later than this are bad (0: no
+                               bound) */
+  guint64 packets_ended;    /* packets read whole */
+  guint64 events;           /* events read well */
+} MlsProbe;
+
+/* Reads one trace directory of one stream to its end, only to see whether
+ * babeltrace2 can, and whether its time runs forwards: returns FALSE with
+ * `why` if not, and in `result` what was read well before. */
+gboolean mls_read_probe (const char *dir, MlsProbe *result, char **why);
 
 /* Progress, for the watchdog and the progress line: bumped as messages are
  * consumed. */

@@ -281,7 +281,7 @@ mls_follow_run (char **argv, const MlsFollowOptions *options,
 
   if (pipe2 (go, O_CLOEXEC) != 0 || pipe2 (report, O_CLOEXEC) != 0)
     {
-      g_set_error (error, MLS_RECORD_ERROR, 1, "pipe: %s", g_strerror (errno));
+      g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "pipe: %s", g_strerror (errno));
       return -1;
     }
   sigaction (SIGINT, &ign, &old_int);
@@ -295,7 +295,7 @@ mls_follow_run (char **argv, const MlsFollowOptions *options,
   close (go[0]);
   close (report[1]);
   if (f.main < 0)
-    g_set_error (error, MLS_RECORD_ERROR, 1, "fork: %s", g_strerror (errno));
+    g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "fork: %s", g_strerror (errno));
   else if (!start (&f, &following, error))
     {
       close (go[1]);
@@ -306,7 +306,7 @@ mls_follow_run (char **argv, const MlsFollowOptions *options,
     {
       forward_to = f.main;
       if (write (go[1], "g", 1) != 1 || read (report[0], &e, sizeof e) > 0)
-        g_set_error (error, MLS_RECORD_ERROR, 1, "cannot run '%s': %s",
+        g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "cannot run '%s': %s",
                      argv[0], g_strerror (e ? e : errno));
       status = following ? follow (&f) : wait_main (&f);
       forward_to = 0;

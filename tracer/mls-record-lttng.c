@@ -27,7 +27,7 @@ ust_domain (void)
 static gboolean
 lttng_fail (int ret, GError **error, const char *what, const char *name)
 {
-  g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': %s: %s", name,
+  g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "LTTng session '%s': %s: %s", name,
                what, lttng_strerror (ret));
   return FALSE;
 }
@@ -45,7 +45,7 @@ mls_lttng_ensure_sessiond (GError **error)
                      | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_out,
                      &wait_status, &spawn_error))
     {
-      g_set_error (error, MLS_RECORD_ERROR, 1,
+      g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED,
                    "no LTTng session daemon runs and starting one failed: %s "
                    "(install lttng-tools)", spawn_error->message);
       g_error_free (spawn_error);
@@ -63,7 +63,7 @@ mls_lttng_ensure_sessiond (GError **error)
       g_usleep (50 * 1000);
     }
   g_strstrip (err_out);
-  g_set_error (error, MLS_RECORD_ERROR, 1,
+  g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED,
                "no LTTng session daemon runs and `lttng-sessiond --daemonize` "
                "did not start one%s%s", *err_out ? ": " : "", err_out);
   g_free (err_out);
@@ -224,7 +224,7 @@ mls_lttng_tracker_new (const char *session, GError **error)
     t->handle, LTTNG_TRACKING_POLICY_INCLUDE_SET);
   if (status != LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK)
     {
-      g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': cannot "
+      g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "LTTng session '%s': cannot "
                    "narrow it to given processes: %s", session,
                    tracker_status_text (status));
       mls_lttng_tracker_free (t);
@@ -243,7 +243,7 @@ mls_lttng_tracker_add (MlsLttngTracker *t, int pid, GError **error)
   if (status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK
       || status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_EXISTS)
     return TRUE;
-  g_set_error (error, MLS_RECORD_ERROR, 1, "LTTng session '%s': cannot "
+  g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "LTTng session '%s': cannot "
                "track process %d: %s", t->session, pid,
                tracker_status_text (status));
   return FALSE;

@@ -11,6 +11,7 @@
 #include "mls-record-facts.h"
 
 #define MLS_RECORD_ERROR (mls_record_error_quark ())
+enum { MLS_RECORD_ERROR_FAILED = 1 };
 GQuark mls_record_error_quark (void);
 
 #define MLS_RECORD_CHANNEL "mlscope"

@@ -339,7 +339,7 @@ export_to_file (MlsStore *store, const char *path, const char *output)
   if (rc != 0)
     unlink (partial);
   g_free (partial);
-  return rc ? 1 : 0;
+  return rc ? MLS_EXIT_FAILED : MLS_EXIT_OK;
 }
 
 int
@@ -351,11 +351,11 @@ mlscope_export (int argc, char **argv)
   int status;
 
   if (parse_options (argc, argv, &path, &output) != 0)
-    status = 2;
+    status = MLS_EXIT_USAGE;
   else if ((store = mls_store_open (path, &error)) == NULL)
     {
       fprintf (stderr, "mlscope export: %s\n", error.message);
-      status = 2;
+      status = MLS_EXIT_FAILED;
     }
   else if (output && strcmp (output, "-") != 0)
     status = export_to_file (store, path, output);
@@ -366,7 +366,7 @@ mlscope_export (int argc, char **argv)
         fprintf (stderr, "mlscope export: %s\n", error.message);
       else if (rc > 0)
         fprintf (stderr, "mlscope export: writing standard output failed\n");
-      status = rc ? 1 : 0;
+      status = rc ? MLS_EXIT_FAILED : MLS_EXIT_OK;
     }
   mls_store_close (store);
   g_free (path);

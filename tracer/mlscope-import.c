@@ -27,6 +27,7 @@ mlscope_import (int argc, char **argv)
   char *command = NULL;
   gboolean quiet = FALSE;
   gboolean timings = FALSE;
+  gboolean salvage = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "the database to write (required)", "FILE.mlscope" },
@@ -34,6 +35,10 @@ mlscope_import (int argc, char **argv)
       "the traced command, stored in the recording's metadata", "CMD" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
       "print errors only", NULL },
+    { "salvage", 0, 0, G_OPTION_ARG_NONE, &salvage,
+      "accept a damaged trace: keep what is readable and exit 0 (the "
+      "damage is still warned about and kept as lost packets); without it "
+      "the import exits 3", NULL },
     { "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
       "print how long reading and the store's finish took", NULL },
     { NULL },
@@ -43,10 +48,12 @@ mlscope_import (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Collects the LTTng trace (CTF) recorded under TRACE_DIR into an mlscope\n"
     "trace database: begin / end events become spans, unmatched begins are\n"
-    "kept as incomplete spans, discarded events are counted.");
+    "kept as incomplete spans, discarded events are counted. A damaged\n"
+    "trace keeps what is readable; what is not is counted as lost packets.\n"
+    "Exit status: 0 done, 1 failed, 2 bad usage, 3 data left out.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   GError *error = NULL;
-  int status = 2;
+  int status = MLS_EXIT_USAGE;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       g_printerr ("mlscope import: %s\n", error->message);
@@ -64,7 +71,7 @@ mlscope_import (int argc, char **argv)
   if (!mls_import_run (argv[1], output, &options, &summary, &error))
     {
       g_printerr ("mlscope import: %s\n", error->message);
-      status = 1;
+      status = MLS_EXIT_FAILED;
       goto out;
     }
   if (!quiet)
@@ -73,13 +80,19 @@ mlscope_import (int argc, char **argv)
     g_printerr ("mlscope import: read, paired and inserted in %.3f s; "
                 "store finish (aggregates, summaries, commit) %.3f s\n",
                 summary.read_s, summary.finish_s);
-  status = 0;
+  status = MLS_EXIT_OK;
   if (summary.read_error != NULL)
     {
       g_printerr ("mlscope import: %s; %s holds what was read before\n",
                   summary.read_error, output);
       g_free (summary.read_error);
-      status = 1;
+      status = MLS_EXIT_DATA_LOST;
+    }
+  else if (summary.salvaged_packets > 0 && !salvage)
+    {
+      g_printerr ("mlscope import: %s holds what was readable of a damaged "
+                  "trace; pass --salvage to accept it\n", output);
+      status = MLS_EXIT_DATA_LOST;
     }
 
 out:

@@ -80,7 +80,7 @@ track_pids (Recording *r, GError **error)
       gint64 pid = g_ascii_strtoll (r->o->pids[i], &end, 10);
       if (*end != '\0' || pid <= 0 || kill ((pid_t) pid, 0) != 0)
         {
-          g_set_error (error, MLS_RECORD_ERROR, 1, "--pid %s: %s",
+          g_set_error (error, MLS_RECORD_ERROR, MLS_RECORD_ERROR_FAILED, "--pid %s: %s",
                        r->o->pids[i], *end != '\0' || pid <= 0
                        ? "not a process id" : g_strerror (errno));
           return FALSE;
@@ -164,7 +164,7 @@ trace_output_dir (const RecordOptions *o, GError **error)
       char *dir = g_dir_make_tmp ("mlscope-record-XXXXXX", &e);
       if (dir == NULL)
         {
-          g_set_error (error, MLS_IMPORT_ERROR, 1,
+          g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED,
                        "cannot create a temporary directory: %s", e->message);
           g_error_free (e);
         }
@@ -177,7 +177,7 @@ trace_output_dir (const RecordOptions *o, GError **error)
     g_dir_close (d);
   if (!empty || g_mkdir_with_parents (dir, 0755) != 0)
     {
-      g_set_error (error, MLS_IMPORT_ERROR, 1, "--keep-ctf %s: %s", dir,
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "--keep-ctf %s: %s", dir,
                    !empty ? "the directory exists and is not empty"
                           : g_strerror (errno));
       g_free (dir);
@@ -193,7 +193,7 @@ check_output (const char *output, GError **error)
   char *dir = g_path_get_dirname (output);
   gboolean ok = g_file_test (dir, G_FILE_TEST_IS_DIR) && access (dir, W_OK) == 0;
   if (!ok)
-    g_set_error (error, MLS_IMPORT_ERROR, 1, "%s: cannot write there: %s",
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s: cannot write there: %s",
                  output, g_file_test (dir, G_FILE_TEST_IS_DIR)
                  ? g_strerror (EACCES) : "no such directory");
   g_free (dir);
@@ -269,9 +269,9 @@ import (const RecordOptions *o, const char *dir, MlsRecordFacts *facts,
       g_printerr ("mlscope record: %s; %s holds what was read before\n",
                   summary.read_error, o->output);
       g_free (summary.read_error);
-      if (*status == 0)
-        *status = 1;
     }
+  if ((summary.read_error || summary.salvaged_packets) && *status == 0)
+    *status = MLS_EXIT_DATA_LOST;
   return TRUE;
 }
 
@@ -286,7 +286,7 @@ record (const RecordOptions *o, char **cmd)
                                      (int) getpid (), g_get_real_time ());
   Recording r = { o, NULL, mls_record_facts_new () };
   char *dir = NULL;
-  int app_status = 0, status = 1;
+  int app_status = 0, status = MLS_EXIT_FAILED;
   gboolean created = FALSE, stopped = FALSE;
 
   r.facts->command = cmd ? mls_command_line (cmd) : NULL;
@@ -310,13 +310,13 @@ record (const RecordOptions *o, char **cmd)
   created = FALSE;
   status = app_status;
   if (!import (o, dir, r.facts, &status, &error))
-    status = app_status != 0 ? app_status : 1;
+    status = app_status != 0 ? app_status : MLS_EXIT_FAILED;
 
 out:
   if (error != NULL)
     {
       g_printerr ("mlscope record: %s\n", error->message);
-      status = app_status != 0 ? app_status : 1;
+      status = app_status != 0 ? app_status : MLS_EXIT_FAILED;
       g_clear_error (&error);
     }
   if (created)
@@ -399,7 +399,7 @@ mlscope_record (int argc, char **argv)
   GError *error = NULL;
   const char *problem;
   char **cmd;
-  int status = 2;
+  int status = MLS_EXIT_USAGE;
 
   o.subbuf_size = MLS_RECORD_SUBBUF_SIZE;
   g_set_prgname ("mlscope record");

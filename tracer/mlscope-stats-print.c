@@ -315,6 +315,20 @@ pids_array (const MlsStatsQuery *q)
   return pids;
 }
 
+/* What the recording lost: {"events": N, "packets": M}. */
+static json_object *
+lost_object (MlsStore *store)
+{
+  json_object *lost = json_object_new_object ();
+  int64_t events = 0, packets = 0;
+
+  mls_store_get_meta_int (store, "lost_events", &events);
+  mls_store_get_meta_int (store, "lost_packets", &packets);
+  json_object_object_add (lost, "events", json_object_new_int64 (events));
+  json_object_object_add (lost, "packets", json_object_new_int64 (packets));
+  return lost;
+}
+
 /* Incomplete spans by reason: {"process_died": 3, ...}. */
 static json_object *
 incomplete_object (const MlsStatsReport *r)
@@ -345,6 +359,7 @@ mls_stats_print_json (const MlsStatsReport *r)
   json_object_object_add (root, "range", range_object (r));
   json_object_object_add (root, "pids", pids_array (r->query));
   json_object_object_add (root, "incomplete", incomplete_object (r));
+  json_object_object_add (root, "lost", lost_object (r->store));
   json_object_object_add (root, "share_means",
                           json_object_new_string (MLS_STATS_SHARE_MEANING));
   json_object_object_add (root, "figures_mean",

@@ -274,6 +274,23 @@ parse_options (int argc, char **argv, StatsOptions *options)
   return ok ? 0 : -1;
 }
 
+/* Every format gets the warning on stderr: figures from a recording that
+ * lost data may be low, and a script reading CSV must hear of it too. */
+static void
+warn_lost (const char *path, MlsStore *store)
+{
+  int64_t events = 0, packets = 0;
+
+  mls_store_get_meta_int (store, "lost_events", &events);
+  mls_store_get_meta_int (store, "lost_packets", &packets);
+  if (events > 0 || packets > 0)
+    fprintf (stderr, "mlscope stats: warning: %s: %" G_GINT64_FORMAT
+             " events and %" G_GINT64_FORMAT " packets were lost (discarded "
+             "by LTTng or damaged); spans around them are missing or "
+             "incomplete, and the figures may be low\n", path, events,
+             packets);
+}
+
 static int
 print (StatsOptions *options, MlsStore *store)
 {
@@ -293,10 +310,11 @@ print (StatsOptions *options, MlsStore *store)
     {
       fprintf (stderr, "mlscope stats: %s\n", error.message);
       mls_stats_rows_free (rows, report.n_rows);
-      return 1;
+      return MLS_EXIT_FAILED;
     }
   report.rows = rows;
   report.sorted = sort_rows (rows, report.n_rows, options->sort);
+  warn_lost (options->path, store);
   if (strcmp (options->format, "csv") == 0)
     mls_stats_print_csv (&report);
   else if (strcmp (options->format, "json") == 0)
@@ -305,7 +323,7 @@ print (StatsOptions *options, MlsStore *store)
     mls_stats_print_table (&report);
   g_free (report.sorted);
   mls_stats_rows_free (rows, report.n_rows);
-  return 0;
+  return MLS_EXIT_OK;
 }
 
 static int
@@ -318,10 +336,10 @@ run (StatsOptions *options, MlsStore *store)
       fprintf (stderr, "mlscope stats: bad --range '%s': use START:END with "
                "START < END, in ns or with a unit (ns, us, ms, s), e.g. "
                "1.5s:2s\n", options->range_text);
-      return 2;
+      return MLS_EXIT_USAGE;
     }
   if (resolve_processes (options, store) != 0)
-    return 2;
+    return MLS_EXIT_USAGE;
   return print (options, store);
 }
 
@@ -335,11 +353,11 @@ mlscope_stats (int argc, char **argv)
 
   options.pids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (parse_options (argc, argv, &options) != 0)
-    status = 2;
+    status = MLS_EXIT_USAGE;
   else if ((store = mls_store_open (options.path, &error)) == NULL)
     {
       fprintf (stderr, "mlscope stats: %s\n", error.message);
-      status = 2;
+      status = MLS_EXIT_FAILED;
     }
   else
     {

@@ -29,7 +29,12 @@ usage (FILE *out)
   fprintf (out, "Usage: mlscope COMMAND [OPTIONS...]\n\nCommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nRun 'mlscope COMMAND --help' for a command's options.\n");
+  fprintf (out, "\nRun 'mlscope COMMAND --help' for a command's options.\n"
+           "\nExit status: 0 done; 1 failed (an input missing, unreadable "
+           "or damaged\nbeyond use); 2 bad options or arguments; 3 done, but "
+           "data was left out\n(a damaged trace imported without --salvage). "
+           "`record` exits with the\nrecorded command's status when that "
+           "failed.\n");
 }
 
 int

@@ -7,6 +7,22 @@
 #ifndef MLSCOPE_H
 #define MLSCOPE_H
 
+/*
+ * Exit statuses, the same for every subcommand (docs/trace-database.md
+ * lists them for users). `mlscope record` exits with the recorded
+ * command's status when the command failed, else with one of these.
+ */
+enum {
+  MLS_EXIT_OK = 0,
+  MLS_EXIT_FAILED = 1,      /* the work could not be done: an input missing,
+                               unreadable or damaged beyond use, a write
+                               that failed */
+  MLS_EXIT_USAGE = 2,       /* bad options or arguments */
+  MLS_EXIT_DATA_LOST = 3,   /* done, but data was left out: a damaged
+                               trace salvaged without --salvage, a read
+                               that stopped early */
+};
+
 int mlscope_record (int argc, char **argv);
 int mlscope_import (int argc, char **argv);
 int mlscope_stats (int argc, char **argv);

@@ -1,8 +1,13 @@
 /*
- * mls-application.c: the GtkApplication (see mls-application.h).
+ * mls-application.c: the application (see mls-application.h). An
+ * AdwApplication, for libadwaita's style manager (light or dark as the
+ * desktop prefers, or as chosen in the menu: app.style), toasts and about
+ * window. The keys of the timeline are application accelerators of the
+ * window's actions, so they work whichever pane has focus.
  */
 #include "mls-application.h"
 
+#include <adwaita.h>
 #include <stdlib.h>
 
 #include "mls-render.h"
@@ -22,10 +27,73 @@ load_css (void)
   g_object_unref (provider);
 }
 
+static const struct {
+  const char *action;
+  const char *accels[5];
+} accels[] = {
+  { "win.open", { "<Control>o" } },
+  { "win.zoom-in", { "w", "plus", "equal", "KP_Add" } },
+  { "win.zoom-out", { "s", "minus", "KP_Subtract" } },
+  { "win.pan-left", { "a", "Left" } },
+  { "win.pan-right", { "d", "Right" } },
+  { "win.zoom-fit", { "0", "KP_0", "Home" } },
+  { "win.zoom-selection", { "f" } },
+  { "win.mark", { "m" } },
+  { "win.clear-selection", { "Escape" } },
+  { "win.filter", { "<Control>f" } },
+  { "win.info", { "<Control>i" } },
+  { "win.copy-csv", { "<Control><Shift>c" } },
+  { "win.show-help-overlay", { "question", "<Control>question" } },
+};
+
+static void
+on_style (GSimpleAction *action, GVariant *value, gpointer app)
+{
+  const char *style = g_variant_get_string (value, NULL);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+    g_str_equal (style, "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+    : g_str_equal (style, "light") ? ADW_COLOR_SCHEME_FORCE_LIGHT
+    : ADW_COLOR_SCHEME_DEFAULT);
+  g_simple_action_set_state (action, value);
+}
+
+static void
+on_about (GSimpleAction *action, GVariant *param, gpointer app)
+{
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  GtkWidget *about = adw_about_window_new ();
+
+  g_object_set (about, "application-name", "mlscope",
+                "application-icon", "utilities-system-monitor",
+                "version", MLSCOPE_VERSION,
+                "comments", "The timeline of an on-device inference "
+                            "runtime's work, recorded with LTTng",
+                "license-type", GTK_LICENSE_CUSTOM,
+                "transient-for", parent, "modal", TRUE, NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
 static void
 on_startup (GApplication *app)
 {
+  const char *style = g_getenv ("MLSCOPE_VIEWER_STYLE");
+  GActionEntry actions[] = {
+    { "style", NULL, "s", "'system'", on_style },
+    { "about", on_about },
+  };
+
   load_css ();
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions,
+                                   G_N_ELEMENTS (actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app),
+                                           accels[i].action,
+                                           accels[i].accels);
+  /* For screenshots and tests: the style without a desktop to ask. */
+  if (style)
+    g_action_group_activate_action (G_ACTION_GROUP (app), "style",
+                                    g_variant_new_string (style));
 }
 
 static void
@@ -72,6 +140,8 @@ on_handle_local_options (GApplication *app, GVariantDict *dict)
                                        &options.sel_end);
   g_variant_dict_lookup (dict, "by-model", "b", &options.by_model);
   g_variant_dict_lookup (dict, "ungrouped", "b", &options.ungrouped);
+  g_variant_dict_lookup (dict, "shared", "b", &options.shared);
+  g_variant_dict_lookup (dict, "hide-pid", "^as", &options.hide_pids);
   g_variant_dict_lookup (dict, "span", "x", &options.span_id);
   return -1;
 }
@@ -86,6 +156,10 @@ static const GOptionEntry entries[] = {
     NULL },
   { "ungrouped", 0, 0, G_OPTION_ARG_NONE, NULL, "One lane per span kind",
     NULL },
+  { "shared", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Lanes shared by every thread, overlapping spans stacked", NULL },
+  { "hide-pid", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    "Hide this process, as the process filter does (repeatable)", "PID" },
   { "span", 0, 0, G_OPTION_ARG_INT64, NULL, "Show this span's details",
     "ID" },
   { "render-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -97,11 +171,11 @@ static const GOptionEntry entries[] = {
 int
 mls_application_run (int argc, char **argv)
 {
-  g_autoptr (GtkApplication) app = NULL;
+  g_autoptr (AdwApplication) app = NULL;
 
   /* Every invocation is its own instance: opening a trace never depends on
    * a session bus or on another viewer already running. */
-  app = gtk_application_new ("org.mlscope.Viewer",
+  app = adw_application_new ("org.mlscope.Viewer",
                              G_APPLICATION_HANDLES_OPEN
                              | G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);

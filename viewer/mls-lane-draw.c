@@ -1,12 +1,18 @@
 /*
  * mls-lane-draw.c: one lane's spans.
  *
- * Spans at least a pixel wide arrive one by one and are drawn as boxes,
- * nested ones (depth) in rows below their parents, labelled when wide
- * enough; incomplete spans fade out and are hatched toward their unseen
- * end. Spans narrower than a pixel arrive as summary buckets, summed into
- * one busy fraction per pixel column and drawn as a density strip, so a
- * lane costs O(width) cairo calls however many spans it holds.
+ * The lane's spans at least a bucket wide (of each kind, of its thread or
+ * of every visible thread) are read, sorted by start and placed first fit
+ * in the rows of their depth's band: a row takes a span once the row's
+ * last span has ended, and span_overlap gave the band as many rows as
+ * spans of that depth ever overlap, so none covers another. Boxes are
+ * labelled when wide enough (layers with their name and op, coloured by
+ * unit); work done for a model load (calibration) is hatched; incomplete
+ * spans fade out toward their unseen end. Spans narrower than a bucket
+ * arrive as summary buckets, summed into a busy fraction per pixel column
+ * and drawn as one density strip per kind, each kind in a slice of the
+ * row so no kind's strip covers another's: O(width) cairo calls however
+ * many spans the lane holds.
  */
 #include "mls-lane-draw.h"
 
@@ -14,7 +20,7 @@
 #include <string.h>
 #include <pango/pangocairo.h>
 
-/* A span's label waits for the next span of its row: spans arrive by
+/* A span's label waits for the next span of its row: spans are drawn by
  * start time, so the next one's start is where this label must stop. */
 typedef struct {
   const char *text;
@@ -25,49 +31,64 @@ typedef struct {
 
 typedef struct {
   cairo_t *cr;
-  MlsViewModel *vm;
+  MlsSession *s;
   const MlsRow *row;
   const MlsDrawStyle *style;
   PangoLayout *layout;
   GArray *hits;
   double width;
   double ns_per_px;
-  const MlsTimelineKind *kind;
-  double alpha;
-  double last_px[MLS_MAX_SUBROWS];
-  Label pending[MLS_MAX_SUBROWS];
-  GArray *spans;            /* MlsTimelineSpan, of the current kind */
-  double *busy;             /* per pixel column, for buckets */
+  int kind_index;           /* of the kind being read */
+  gint64 rows_read;
+  GArray *spans;            /* MlsTimelineSpan of every kind */
+  GStringChunk *labels;
+  gint64 *row_end;          /* per row: where its last span ends */
+  double *last_px;          /* per row: last thin column drawn */
+  Label *pending;           /* per row */
+  double *busy;             /* per kind, per pixel column */
   gint64 *counts;
   int n_px;
 } LaneCtx;
 
-static int
-subrow_of (const LaneCtx *ctx, int depth)
-{
-  return CLAMP (depth - ctx->row->base_depth, 0, ctx->row->n_subrows - 1);
-}
-
 static double
-subrow_y (const LaneCtx *ctx, int subrow)
+row_y (const LaneCtx *ctx, int subrow)
 {
   return ctx->row->y + MLS_LANE_PADDING + subrow * MLS_SUBROW_HEIGHT;
 }
 
 static void
 add_hit (LaneCtx *ctx, double x0, double x1, double y, gint64 id,
-         gint64 count, gint64 start, gint64 end)
+         int kind_id, gint64 start, gint64 end)
 {
-  MlsHit hit = { x0, x1, y, y + MLS_SUBROW_HEIGHT, id,
-                 ctx->kind->kind_id, count, start, end };
+  MlsHit hit = { x0, x1, y, y + MLS_SUBROW_HEIGHT, id, kind_id, 0, start,
+                 end };
 
   if (ctx->hits)
     g_array_append_val (ctx->hits, hit);
 }
 
+void
+mls_draw_hatch (cairo_t *cr, MlsColor c, double x, double y, double w,
+                double h)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  mls_draw_set_color (cr, mls_draw_mix (c, (MlsColor) { 1, 1, 1 }, 0.55),
+                      0.9);
+  cairo_set_line_width (cr, 2);
+  for (double sx = x - h; sx < x + w; sx += 6)
+    {
+      cairo_move_to (cr, sx, y + h);
+      cairo_line_to (cr, sx + h, y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 static void
-draw_open_end (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
-               double h)
+draw_open_end (LaneCtx *ctx, MlsColor c, double alpha, double x0, double x1,
+               double y, double h)
 {
   cairo_t *cr = ctx->cr;
   double fade = MIN (32, (x1 - x0) / 2);
@@ -75,11 +96,11 @@ draw_open_end (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
 
   /* Solid up to the last 32 px, then hatched and fading: the end was
    * never seen, so the box must not look like it knows where it ends. */
-  mls_draw_set_color (cr, c, ctx->alpha);
+  mls_draw_set_color (cr, c, alpha);
   cairo_rectangle (cr, x0, y, x1 - x0 - fade, h);
   cairo_fill (cr);
   pattern = cairo_pattern_create_linear (x1 - fade, 0, x1, 0);
-  cairo_pattern_add_color_stop_rgba (pattern, 0, c.r, c.g, c.b, ctx->alpha);
+  cairo_pattern_add_color_stop_rgba (pattern, 0, c.r, c.g, c.b, alpha);
   cairo_pattern_add_color_stop_rgba (pattern, 1, c.r, c.g, c.b, 0.1);
   cairo_set_source (cr, pattern);
   cairo_rectangle (cr, x1 - fade, y, fade, h);
@@ -124,34 +145,95 @@ flush_label (LaneCtx *ctx, int subrow, double stop_x)
   cairo_restore (ctx->cr);
 }
 
-static void
-queue_label (LaneCtx *ctx, int subrow, const MlsTimelineSpan *span,
-             MlsColor c, double x0, double x1, double y, double h)
+/* Layers read as their name and op; in a lane of one kind over every
+ * model, the kind is the lane's label: name the model. */
+static const char *
+span_text (LaneCtx *ctx, const MlsTimelineSpan *span)
 {
-  const char *text = ctx->kind->label;
-  Label *l = &ctx->pending[subrow];
+  const MlsTimelineKind *kind = mls_timeline_find_kind (ctx->s->timeline,
+                                                        span->kind_id);
 
-  /* In a lane of one kind the kind is the lane's label: name the model. */
+  if (span->label)
+    return span->label;
   if (ctx->row->n_kinds == 1 && ctx->row->model_id < 0 && span->model_id)
-    text = mls_timeline_model_name (ctx->vm->timeline, span->model_id);
-  l->text = text;
-  l->color = c;
-  l->x0 = x0;
-  l->x1 = x1;
-  l->y = y;
-  l->h = h;
-  l->alpha = ctx->alpha;
+    return mls_timeline_model_name (ctx->s->timeline, span->model_id);
+  return kind ? kind->label : "";
+}
+
+/* Layers take their unit's compute request colour. */
+static MlsColor
+span_color (const MlsTimelineSpan *span)
+{
+  if (span->kind_id == MLS_KIND_LAYER)
+    return mls_palette_kind (strcmp (span->unit, "gpu") == 0
+                             ? MLS_KIND_GPU_COMPUTE
+                             : strcmp (span->unit, "npu") == 0
+                             ? MLS_KIND_NPU_COMPUTE : MLS_KIND_CPU_COMPUTE);
+  return mls_palette_kind (span->kind_id);
+}
+
+static double
+span_alpha (LaneCtx *ctx, const MlsTimelineSpan *span)
+{
+  MlsSession *s = ctx->s;
+
+  if (s->highlight_kind && (span->kind_id != s->highlight_kind
+                            || (s->highlight_model >= 0
+                                && span->model_id != s->highlight_model)))
+    return 0.22;
+  return 1.0;
+}
+
+static gboolean
+is_calibration (const MlsTimelineSpan *span)
+{
+  return span->depth > 0 && (span->root_kind == MLS_KIND_MODEL_LOAD
+                             || span->root_kind == MLS_KIND_MODEL_COMPILE);
+}
+
+/* The first row of the span's band free at its start. */
+static int
+place (LaneCtx *ctx, const MlsTimelineSpan *span)
+{
+  const MlsBand *band = mls_row_band (ctx->row, span->depth);
+  int best;
+
+  if (!band)
+    return 0;
+  best = band->first_row;
+  for (int r = band->first_row; r < band->first_row + band->n_rows
+       && r < ctx->row->n_subrows; r++)
+    {
+      if (ctx->row_end[r] <= span->start_ns)
+        return r;
+      if (ctx->row_end[r] < ctx->row_end[best])
+        best = r;
+    }
+  return best;
+}
+
+static void
+draw_outline (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
+              double h)
+{
+  mls_draw_set_color (ctx->cr, c, 1);
+  cairo_set_line_width (ctx->cr, 2);
+  cairo_rectangle (ctx->cr, x0 + 1, y + 1, MAX (x1 - x0 - 2, 1), h - 2);
+  cairo_stroke (ctx->cr);
 }
 
 static void
 draw_span (LaneCtx *ctx, const MlsTimelineSpan *span)
 {
-  int subrow = subrow_of (ctx, span->depth);
-  double x0 = mls_view_model_x_for (ctx->vm, span->start_ns, ctx->width);
-  double x1 = mls_view_model_x_for (ctx->vm, span->end_ns, ctx->width);
-  double y = subrow_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
-  MlsColor c = mls_palette_kind (span->kind_id);
+  int subrow = place (ctx, span);
+  double x0 = mls_session_x_for (ctx->s, span->start_ns, ctx->width);
+  double x1 = mls_session_x_for (ctx->s, span->end_ns, ctx->width);
+  double y = row_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
+  MlsColor c = span_color (span);
+  double alpha = span_alpha (ctx, span);
+  Label *l = &ctx->pending[subrow];
 
+  ctx->row_end[subrow] = MAX (span->end_ns, span->start_ns + 1);
   x0 = MAX (x0, MLS_LABEL_WIDTH - 2);
   x1 = MIN (x1, ctx->width + 2);
   if (x1 - x0 < 1.0)
@@ -163,59 +245,66 @@ draw_span (LaneCtx *ctx, const MlsTimelineSpan *span)
       x0 = floor (x0);
       x1 = x0 + 1;
     }
-  add_hit (ctx, x0, x1, y - 1, span->id, 1, span->start_ns, span->end_ns);
+  add_hit (ctx, x0, x1, y - 1, span->id, span->kind_id, span->start_ns,
+           span->end_ns);
   flush_label (ctx, subrow, x0);
   if (!span->complete && x1 - x0 >= 4)
-    draw_open_end (ctx, c, x0, x1, y, h);
+    draw_open_end (ctx, c, alpha, x0, x1, y, h);
   else
     {
-      mls_draw_set_color (ctx->cr, c, ctx->alpha);
+      mls_draw_set_color (ctx->cr, c, alpha);
       cairo_rectangle (ctx->cr, x0, y, x1 - x0 > 3 ? x1 - x0 - 1 : x1 - x0,
                        h);
       cairo_fill (ctx->cr);
     }
-  if (span->id == ctx->vm->selected_span)
-    {
-      mls_draw_set_color (ctx->cr, ctx->style->fg, 1);
-      cairo_set_line_width (ctx->cr, 2);
-      cairo_rectangle (ctx->cr, x0 + 1, y + 1, MAX (x1 - x0 - 2, 1), h - 2);
-      cairo_stroke (ctx->cr);
-    }
-  /* A darker left edge keeps overlapping spans (other threads) apart. */
+  if (is_calibration (span) && x1 - x0 >= 3)
+    mls_draw_hatch (ctx->cr, c, x0, y, x1 - x0 - 1, h);
+  if (span->id == ctx->s->selected_span)
+    draw_outline (ctx, ctx->style->fg, x0, x1, y, h);
+  else if (mls_session_is_related (ctx->s, span->id))
+    draw_outline (ctx, ctx->style->accent, x0, x1, y, h);
+  /* A darker left edge keeps back-to-back spans apart. */
   if (x1 - x0 >= 4)
     {
       mls_draw_set_color (ctx->cr, mls_draw_mix (c, (MlsColor) { 0, 0, 0 },
-                                                 0.3), ctx->alpha);
+                                                 0.3), alpha);
       cairo_rectangle (ctx->cr, x0, y, 1, h);
       cairo_fill (ctx->cr);
     }
-  queue_label (ctx, subrow, span, c, x0, x1, y, h);
+  *l = (Label) { span_text (ctx, span), c, x0, x1, y, h, alpha };
 }
 
-/* Spans come from up to two queries (by start time, and the kind's few
- * longest by duration); they are drawn in start order so each label stops
- * where the next span of its row begins. */
 static void
 on_span (const MlsTimelineSpan *span, void *data)
 {
   LaneCtx *ctx = data;
+  MlsTimelineSpan copy = *span;
 
-  g_array_append_val (ctx->spans, *span);
+  if (span->label)
+    copy.label = g_string_chunk_insert_const (ctx->labels, span->label);
+  g_array_append_val (ctx->spans, copy);
 }
 
+/* Start order; a parent before its children at the same start. */
 static int
 compare_start (gconstpointer a, gconstpointer b)
 {
   const MlsTimelineSpan *x = a, *y = b;
 
-  return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+  if (x->start_ns != y->start_ns)
+    return x->start_ns < y->start_ns ? -1 : 1;
+  if (x->depth != y->depth)
+    return x->depth - y->depth;
+  return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static void
 on_bucket (const MlsTimelineBucket *bucket, void *data)
 {
   LaneCtx *ctx = data;
-  double xs = mls_view_model_x_for (ctx->vm, bucket->start_ns, ctx->width)
+  double *busy = ctx->busy + (gsize) ctx->kind_index * ctx->n_px;
+  gint64 *counts = ctx->counts + (gsize) ctx->kind_index * ctx->n_px;
+  double xs = mls_session_x_for (ctx->s, bucket->start_ns, ctx->width)
               - MLS_LABEL_WIDTH;
   double xe = xs + bucket->width_ns / ctx->ns_per_px;
   int px = (int) floor (xs);
@@ -223,106 +312,135 @@ on_bucket (const MlsTimelineBucket *bucket, void *data)
   /* Spread the bucket's busy time over the columns it overlaps, so
    * buckets that do not line up with pixels draw no stripes. */
   if (px >= 0 && px < ctx->n_px)
-    ctx->counts[px] += bucket->count;
+    counts[px] += bucket->count;
   for (; px < xe && px < ctx->n_px; px++)
     if (px >= 0)
-      ctx->busy[px] += bucket->busy_ns * (MIN (xe, px + 1) - MAX (xs, px))
-                       / (xe - xs);
+      busy[px] += bucket->busy_ns * (MIN (xe, px + 1) - MAX (xs, px))
+                  / (xe - xs);
 }
 
-static void
-draw_buckets (LaneCtx *ctx)
+static gboolean
+kind_has_buckets (LaneCtx *ctx, int k)
 {
-  int subrow = subrow_of (ctx, ctx->kind->min_depth);
-  double y = subrow_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
-  MlsColor c = mls_palette_kind (ctx->kind->kind_id);
+  for (int px = 0; px < ctx->n_px; px++)
+    if (ctx->counts[(gsize) k * ctx->n_px + px] || ctx->busy[(gsize) k
+                                                             * ctx->n_px + px])
+      return TRUE;
+  return FALSE;
+}
+
+/* One kind's density strip, in slice `slice` of n_slices of its row. */
+static void
+draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
+{
+  const MlsTimelineKind *kind = mls_timeline_find_kind (
+    ctx->s->timeline, ctx->row->kinds[k]);
+  const MlsBand *band = mls_row_band (ctx->row, kind->min_depth);
+  double h = (MLS_SUBROW_HEIGHT - 2) / n_slices;
+  double y = row_y (ctx, band ? band->first_row : 0) + 1 + slice * h;
+  double *busy = ctx->busy + (gsize) k * ctx->n_px;
+  MlsColor c = mls_palette_kind (kind->kind_id);
+  double alpha = ctx->s->highlight_kind
+                 && (ctx->s->highlight_kind != kind->kind_id
+                     || (ctx->s->highlight_model >= 0
+                         && ctx->row->model_id != ctx->s->highlight_model))
+                 ? 0.22 : 1.0;
   cairo_surface_t *mask;
   cairo_pattern_t *pattern;
   cairo_matrix_t matrix;
-  unsigned char *alpha;
-  gboolean any = FALSE;
+  unsigned char *a;
 
   /* One alpha mask row for the whole strip: a single cairo operation
    * whatever the width, instead of a rectangle per column. */
   mask = cairo_image_surface_create (CAIRO_FORMAT_A8, ctx->n_px, 1);
-  alpha = cairo_image_surface_get_data (mask);
+  a = cairo_image_surface_get_data (mask);
   for (int px = 0; px < ctx->n_px; px++)
     {
-      double fraction, x = MLS_LABEL_WIDTH + px;
+      double fraction;
 
-      if (ctx->counts[px] == 0 && ctx->busy[px] <= 0)
+      if (ctx->counts[(gsize) k * ctx->n_px + px] == 0 && busy[px] <= 0)
         continue;
       /* Even a column with one tiny span stays visible; a busy one is
        * solid. */
-      fraction = MIN (1.0, ctx->busy[px] / ctx->ns_per_px);
-      alpha[px] = (unsigned char) (255 * ctx->alpha * (0.4 + 0.6 * fraction));
-      any = TRUE;
-      add_hit (ctx, x, x + 1, y - 1, 0, ctx->counts[px],
-               mls_view_model_time_at (ctx->vm, x, ctx->width),
-               mls_view_model_time_at (ctx->vm, x + 1, ctx->width));
+      fraction = MIN (1.0, busy[px] / ctx->ns_per_px);
+      a[px] = (unsigned char) (255 * alpha * (0.4 + 0.6 * fraction));
+      add_hit (ctx, MLS_LABEL_WIDTH + px, MLS_LABEL_WIDTH + px + 1, y - 1,
+               0, kind->kind_id,
+               mls_session_time_at (ctx->s, MLS_LABEL_WIDTH + px, ctx->width),
+               mls_session_time_at (ctx->s, MLS_LABEL_WIDTH + px + 1,
+                                    ctx->width));
     }
   cairo_surface_mark_dirty (mask);
-  if (any)
-    {
-      pattern = cairo_pattern_create_for_surface (mask);
-      cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-      cairo_matrix_init_scale (&matrix, 1, 1 / h);
-      cairo_matrix_translate (&matrix, -MLS_LABEL_WIDTH, -y);
-      cairo_pattern_set_matrix (pattern, &matrix);
-      mls_draw_set_color (ctx->cr, c, 1);
-      cairo_mask (ctx->cr, pattern);
-      cairo_pattern_destroy (pattern);
-    }
+  pattern = cairo_pattern_create_for_surface (mask);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  cairo_matrix_init_scale (&matrix, 1, 1 / h);
+  cairo_matrix_translate (&matrix, -MLS_LABEL_WIDTH, -y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  mls_draw_set_color (ctx->cr, c, 1);
+  cairo_mask (ctx->cr, pattern);
+  cairo_pattern_destroy (pattern);
   cairo_surface_destroy (mask);
 }
 
+static void
+read_query (const MlsLaneQuery *q, gpointer data)
+{
+  LaneCtx *ctx = data;
+  gint64 rows = mls_timeline_read_lane (ctx->s->timeline, q, on_span,
+                                        on_bucket, ctx, NULL);
+
+  ctx->rows_read += MAX (rows, 0);
+}
+
 gint64
-mls_draw_lane (cairo_t *cr, MlsViewModel *vm, const MlsRow *row,
+mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
                const MlsDrawStyle *style, PangoLayout *layout, double width,
                GArray *hits)
 {
-  LaneCtx ctx = { cr, vm, row, style, layout, hits, width };
-  gint64 rows = 0;
+  LaneCtx ctx = { cr, s, row, style, layout, hits, width };
+  int n = row->n_subrows, slices = 0, slice = 0;
 
-  ctx.ns_per_px = mls_view_model_ns_per_px (vm, width);
+  ctx.ns_per_px = mls_session_ns_per_px (s, width);
   ctx.n_px = (int) MAX (width - MLS_LABEL_WIDTH, 0) + 1;
-  ctx.busy = g_new (double, ctx.n_px);
-  ctx.counts = g_new (gint64, ctx.n_px);
+  ctx.busy = g_new0 (double, (gsize) ctx.n_px * MAX (row->n_kinds, 1));
+  ctx.counts = g_new0 (gint64, (gsize) ctx.n_px * MAX (row->n_kinds, 1));
   ctx.spans = g_array_new (FALSE, FALSE, sizeof (MlsTimelineSpan));
+  ctx.labels = g_string_chunk_new (256);
+  ctx.row_end = g_new (gint64, n);
+  ctx.last_px = g_new (double, n);
+  ctx.pending = g_new0 (Label, n);
+  for (int r = 0; r < n; r++)
+    {
+      ctx.row_end[r] = G_MININT64;
+      ctx.last_px[r] = -1;
+    }
   cairo_save (cr);
   cairo_rectangle (cr, MLS_LABEL_WIDTH, row->y, width - MLS_LABEL_WIDTH,
                    row->height);
   cairo_clip (cr);
   for (int k = 0; k < row->n_kinds; k++)
     {
-      MlsLaneQuery q = { row->kinds[k], row->model_id, vm->view_start,
-                         vm->view_end, ctx.ns_per_px };
-      gint64 n;
-
-      ctx.kind = mls_timeline_find_kind (vm->timeline, row->kinds[k]);
-      ctx.alpha = vm->highlight_kind && vm->highlight_kind != row->kinds[k]
-                  ? 0.22 : 1.0;
-      for (int s = 0; s < MLS_MAX_SUBROWS; s++)
-        {
-          ctx.last_px[s] = -1;
-          ctx.pending[s].text = NULL;
-        }
-      memset (ctx.busy, 0, ctx.n_px * sizeof *ctx.busy);
-      memset (ctx.counts, 0, ctx.n_px * sizeof *ctx.counts);
-      g_array_set_size (ctx.spans, 0);
-      n = mls_timeline_read_lane (vm->timeline, &q, on_span, on_bucket,
-                                  &ctx, NULL);
-      g_array_sort (ctx.spans, compare_start);
-      for (guint i = 0; i < ctx.spans->len; i++)
-        draw_span (&ctx, &g_array_index (ctx.spans, MlsTimelineSpan, i));
-      for (int s = 0; s < MLS_MAX_SUBROWS; s++)
-        flush_label (&ctx, s, width);
-      draw_buckets (&ctx);
-      rows += MAX (n, 0);
+      ctx.kind_index = k;
+      mls_row_queries (s, row, row->kinds[k], s->view_start, s->view_end,
+                       ctx.ns_per_px, read_query, &ctx);
     }
+  g_array_sort (ctx.spans, compare_start);
+  for (guint i = 0; i < ctx.spans->len; i++)
+    draw_span (&ctx, &g_array_index (ctx.spans, MlsTimelineSpan, i));
+  for (int r = 0; r < n; r++)
+    flush_label (&ctx, r, width);
+  for (int k = 0; k < row->n_kinds; k++)
+    slices += kind_has_buckets (&ctx, k);
+  for (int k = 0; k < row->n_kinds; k++)
+    if (kind_has_buckets (&ctx, k))
+      draw_buckets (&ctx, k, slice++, slices);
   cairo_restore (cr);
   g_free (ctx.busy);
   g_free (ctx.counts);
+  g_free (ctx.row_end);
+  g_free (ctx.last_px);
+  g_free (ctx.pending);
+  g_string_chunk_free (ctx.labels);
   g_array_unref (ctx.spans);
-  return rows;
+  return ctx.rows_read;
 }

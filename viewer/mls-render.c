@@ -61,7 +61,7 @@ mls_render_png (const char *trace_path, const char *png_path,
   MlsError err = { 0 };
   MlsStore *store;
   MlsTimeline *tl;
-  MlsViewModel *vm;
+  MlsSession *session;
   MlsDrawStyle style;
   cairo_surface_t *surface;
   cairo_status_t status;
@@ -81,27 +81,28 @@ mls_render_png (const char *trace_path, const char *png_path,
       mls_store_close (store);
       return FALSE;
     }
-  vm = mls_view_model_new (store, tl);
-  vm->grouped = !o->ungrouped;
-  vm->by_model = o->by_model;
-  vm->highlight_kind = o->highlight_kind;
-  mls_view_model_relayout (vm);
+  session = mls_session_new (store, tl);
+  g_object_set (session, "grouped", !o->ungrouped, "by-model", o->by_model,
+                "by-thread", !o->shared, NULL);
+  mls_session_set_highlight (session, o->highlight_kind,
+                             o->highlight_model > 0 ? o->highlight_model : -1);
+  mls_session_set_selected_span (session, o->span_id);
+  mls_session_hide_processes (session, (const char *const *) o->hide_pids);
   if (o->has_range)
-    mls_view_model_set_range (vm, vm->trace_start + o->range_start,
-                              vm->trace_start + o->range_end);
+    mls_session_set_visible (session, session->trace_start + o->range_start,
+                             session->trace_start + o->range_end);
   height = o->height > 0 ? o->height
-                         : (int) (MLS_RULER_HEIGHT + vm->content_height);
+                         : (int) (MLS_RULER_HEIGHT + session->pinned_height
+                                  + session->content_height);
 
   mls_draw_style_init (&style, o->dark);
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, o->width, height);
   cr = cairo_create (surface);
-  mls_draw_view (cr, vm, &style, o->width, height);
+  mls_draw_view (cr, session, &style, o->width, height);
   cairo_destroy (cr);
   status = cairo_surface_write_to_png (surface, png_path);
   cairo_surface_destroy (surface);
-  mls_view_model_free (vm);
-  mls_timeline_free (tl);
-  mls_store_close (store);
+  g_object_unref (session);
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, MLS_RENDER_ERROR, 3, "%s: cannot write the PNG: %s",
@@ -130,6 +131,15 @@ mls_render_main (int argc, char **argv)
       "One lane per span kind", NULL },
     { "by-model", 0, 0, G_OPTION_ARG_NONE, &o.by_model,
       "One sub-track per model", NULL },
+    { "shared", 0, 0, G_OPTION_ARG_NONE, &o.shared,
+      "Lanes shared by every thread, overlapping spans stacked (default: "
+      "a group per process, rows per thread)", NULL },
+    { "hide-pid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.hide_pids,
+      "Leave this process out (repeatable)", "PID" },
+    { "span", 0, 0, G_OPTION_ARG_INT64, &o.span_id,
+      "Select this span: outlined, with what it contains", "ID" },
+    { "highlight-model", 0, 0, G_OPTION_ARG_INT64, &o.highlight_model,
+      "With --highlight-kind: that kind of this model id only", "ID" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &o.dark, "Dark colours", NULL },
     { "highlight-kind", 0, 0, G_OPTION_ARG_INT, &o.highlight_kind,
       "Dim every span kind but this id", "KIND" },
@@ -149,7 +159,7 @@ mls_render_main (int argc, char **argv)
     {
       g_printerr ("mlscope-viewer: usage: mlscope-viewer --render-png OUT.png"
                   " [--width W --height H] [--range START:END] [--ungrouped]"
-                  " [--by-model] FILE.mlscope\n");
+                  " [--by-model] [--shared] [--hide-pid PID] FILE.mlscope\n");
       return 2;
     }
   if (o.width < 200 || o.width > 20000 || o.height < 0 || o.height > 20000)
@@ -168,7 +178,9 @@ mls_render_main (int argc, char **argv)
   if (!mls_render_png (argv[1], png, &o, &error))
     {
       g_printerr ("mlscope-viewer: %s\n", error->message);
+      g_strfreev (o.hide_pids);
       return 1;
     }
+  g_strfreev (o.hide_pids);
   return 0;
 }

@@ -15,8 +15,12 @@ typedef struct {
   gint64 range_end;
   gboolean ungrouped;
   gboolean by_model;
+  gboolean shared;          /* lanes shared by threads, not per thread */
   gboolean dark;
   int highlight_kind;
+  gint64 highlight_model;   /* 0: any */
+  gint64 span_id;           /* selected: outlined with its descendants */
+  char **hide_pids;         /* processes to hide (NULL-terminated) */
 } MlsRenderOptions;
 
 /* "10ms:20ms", "0:1.5s", "1000:5000" (ns): offsets from the trace start. */

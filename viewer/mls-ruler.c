@@ -7,10 +7,13 @@
 
 struct _MlsRuler {
   GtkWidget parent_instance;
-  MlsViewModel *vm;
+  MlsSession *session;
 };
 
 G_DEFINE_FINAL_TYPE (MlsRuler, mls_ruler, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_SESSION, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 static void
 mls_ruler_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
@@ -21,12 +24,12 @@ mls_ruler_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   MlsDrawStyle style;
   cairo_t *cr;
 
-  if (!self->vm || width <= MLS_LABEL_WIDTH)
+  if (!self->session || width <= MLS_LABEL_WIDTH)
     return;
   mls_widget_style (widget, &style);
   cr = gtk_snapshot_append_cairo (snapshot,
                                   &GRAPHENE_RECT_INIT (0, 0, width, height));
-  mls_draw_ruler (cr, self->vm, &style, width, height);
+  mls_draw_ruler (cr, self->session, &style, width, height);
   cairo_destroy (cr);
 }
 
@@ -42,24 +45,55 @@ mls_ruler_measure (GtkWidget *widget, GtkOrientation orientation,
 }
 
 static void
+mls_ruler_set_property (GObject *object, guint id, const GValue *value,
+                        GParamSpec *pspec)
+{
+  MlsRuler *self = MLS_RULER (object);
+
+  if (id != PROP_SESSION)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      return;
+    }
+  mls_widget_follow_session (GTK_WIDGET (self), &self->session,
+                             g_value_get_object (value), FALSE);
+}
+
+static void
+mls_ruler_get_property (GObject *object, guint id, GValue *value,
+                        GParamSpec *pspec)
+{
+  if (id == PROP_SESSION)
+    g_value_set_object (value, MLS_RULER (object)->session);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+mls_ruler_dispose (GObject *object)
+{
+  g_clear_object (&MLS_RULER (object)->session);
+  G_OBJECT_CLASS (mls_ruler_parent_class)->dispose (object);
+}
+
+static void
 mls_ruler_class_init (MlsRulerClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->set_property = mls_ruler_set_property;
+  object_class->get_property = mls_ruler_get_property;
+  object_class->dispose = mls_ruler_dispose;
   widget_class->snapshot = mls_ruler_snapshot;
   widget_class->measure = mls_ruler_measure;
   gtk_widget_class_set_css_name (widget_class, "mlsruler");
+  props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+    MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 mls_ruler_init (MlsRuler *self)
 {
-}
-
-void
-mls_ruler_set_view_model (MlsRuler *self, MlsViewModel *vm)
-{
-  g_return_if_fail (MLS_IS_RULER (self));
-  self->vm = vm;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

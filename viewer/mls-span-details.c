@@ -1,32 +1,264 @@
 /*
- * mls-span-details.c: the clicked span's details (see mls-span-details.h).
+ * mls-span-details.c: the selected span's details (see
+ * mls-span-details.h). Rebuilt each time the session's selected span
+ * changes; links are "span:ID" URIs of the labels.
  */
 #include "mls-span-details.h"
 
 #include "mls-palette.h"
+#include "mls-session-private.h"
 
-enum {
-  FIELD_KIND, FIELD_MODEL, FIELD_THREAD, FIELD_START, FIELD_DURATION,
-  FIELD_UNIT, FIELD_STATE, FIELD_SPAN, FIELD_ARGS, N_FIELDS
-};
-
-static const char *const field_names[N_FIELDS] = {
-  "Kind", "Model", "Thread", "Start", "Duration", "Unit", "State", "Span",
-  "Arguments",
-};
+/* Children listed at most: a prediction's, or a request's layers. */
+#define MAX_CHILDREN 40
 
 struct _MlsSpanDetailsPanel {
   GtkBox parent_instance;
   GtkWidget *title;
-  GtkWidget *grid;
-  GtkWidget *values[N_FIELDS];
+  GtkGrid *grid;
+  MlsSession *session;
+  int rows;
 };
 
 G_DEFINE_FINAL_TYPE (MlsSpanDetailsPanel, mls_span_details, GTK_TYPE_BOX)
 
+enum { PROP_0, PROP_SESSION, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+static gboolean
+on_link (GtkLabel *label, const char *uri, MlsSpanDetailsPanel *self)
+{
+  gint64 id;
+  MlsSpanDetails d;
+  MlsSession *s = self->session;
+
+  if (!s || !g_str_has_prefix (uri, "span:"))
+    return FALSE;
+  id = g_ascii_strtoll (uri + 5, NULL, 10);
+  mls_session_set_selected_span (s, id);
+  /* Brought into view when it is outside it. */
+  if (mls_timeline_span_details (s->timeline, id, &d, NULL) == 0)
+    {
+      if (d.end_ns < s->view_start || d.start_ns > s->view_end)
+        mls_session_pan (s, d.start_ns - (s->view_start + s->view_end) / 2);
+      mls_span_details_clear (&d);
+    }
+  return TRUE;
+}
+
+static void
+add_row (MlsSpanDetailsPanel *self, const char *name, const char *markup)
+{
+  GtkWidget *n = gtk_label_new (name);
+  GtkWidget *v = gtk_label_new (NULL);
+
+  gtk_label_set_markup (GTK_LABEL (v), markup && markup[0] ? markup : "–");
+  gtk_widget_add_css_class (n, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (n), 1);
+  gtk_label_set_yalign (GTK_LABEL (n), 0);
+  gtk_label_set_xalign (GTK_LABEL (v), 0);
+  gtk_label_set_selectable (GTK_LABEL (v), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (v), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (v), 40);
+  g_signal_connect (v, "activate-link", G_CALLBACK (on_link), self);
+  gtk_grid_attach (self->grid, n, 0, self->rows, 1, 1);
+  gtk_grid_attach (self->grid, v, 1, self->rows, 1, 1);
+  self->rows++;
+}
+
+static void
+add_text (MlsSpanDetailsPanel *self, const char *name, const char *text)
+{
+  g_autofree char *markup = text ? g_markup_escape_text (text, -1) : NULL;
+
+  add_row (self, name, markup);
+}
+
+/* Each "key":value of the span's flat JSON arguments; sizes in bytes for
+ * people ("768.0 KiB (786432 bytes)"). */
+static void
+add_args (MlsSpanDetailsPanel *self, const char *json)
+{
+  g_autoptr (GRegex) re = g_regex_new (
+    "\"([^\"]+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9.eE+]+|true|false"
+    "|null)", 0, 0, NULL);
+  g_autoptr (GMatchInfo) m = NULL;
+
+  if (!json)
+    return;
+  g_regex_match (re, json, 0, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, NULL))
+    {
+      g_autofree char *key = g_match_info_fetch (m, 1);
+      g_autofree char *raw = g_match_info_fetch (m, 2);
+      g_autofree char *str = g_match_info_fetch (m, 3);
+      g_autofree char *text = NULL;
+
+      if (g_str_equal (key, "span_id"))
+        continue;
+      if (g_str_has_suffix (key, "bytes") && raw[0] != '"')
+        {
+          guint64 n = g_ascii_strtoull (raw, NULL, 10);
+          g_autofree char *size = g_format_size_full (n, G_FORMAT_SIZE_IEC_UNITS);
+
+          text = g_strdup_printf ("%s (%" G_GUINT64_FORMAT " bytes)", size, n);
+        }
+      else
+        text = g_strdup (raw[0] == '"' ? str : raw);
+      add_text (self, key, text);
+    }
+}
+
+static char *
+span_link (const MlsTimelineSpan *span, MlsSession *s)
+{
+  const MlsTimelineKind *k = mls_timeline_find_kind (s->timeline,
+                                                     span->kind_id);
+  g_autofree char *dur = mls_format_duration (span->end_ns - span->start_ns);
+
+  return g_markup_printf_escaped ("<a href=\"span:%" G_GINT64_FORMAT
+                                  "\">%s</a> %s%s%s", span->id,
+                                  k ? k->label : "span", dur,
+                                  span->label ? " · " : "",
+                                  span->label ? span->label : "");
+}
+
+typedef struct {
+  MlsSpanDetailsPanel *self;
+  gint64 parent;
+  int n;
+} Children;
+
+static void
+on_child (const MlsTimelineSpan *span, void *data)
+{
+  Children *c = data;
+  g_autofree char *link = NULL;
+
+  if (span->parent_id != c->parent || c->n++ >= MAX_CHILDREN)
+    return;
+  link = span_link (span, c->self->session);
+  add_row (c->self, c->n == 1 ? "Contains" : "", link);
+}
+
+static void
+fill (MlsSpanDetailsPanel *self)
+{
+  MlsSession *s = self->session;
+  GtkWidget *child;
+  MlsSpanDetails d;
+  g_autofree char *start = NULL, *dur = NULL, *state = NULL, *span = NULL;
+  Children children = { self, 0, 0 };
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))))
+    gtk_grid_remove (self->grid, child);
+  self->rows = 0;
+  if (!s || s->selected_span <= 0
+      || mls_timeline_span_details (s->timeline, s->selected_span, &d,
+                                    NULL) < 0)
+    {
+      gtk_label_set_text (GTK_LABEL (self->title),
+                          "Click a span to see its details");
+      return;
+    }
+  gtk_label_set_text (GTK_LABEL (self->title), d.kind);
+  add_text (self, "Model", d.model);
+  {
+    g_autofree char *thread = g_strdup_printf (
+      "%s%s%" G_GINT64_FORMAT " (process %" G_GINT64_FORMAT ")",
+      d.thread ? d.thread : "", d.thread ? " " : "", d.tid, d.pid);
+
+    add_text (self, "Thread", thread);
+  }
+  start = mls_format_offset (d.start_ns - s->trace_start, 1000,
+                             d.start_ns - s->trace_start);
+  add_text (self, "Start", start);
+  dur = mls_format_duration (d.dur_ns);
+  add_text (self, "Duration", dur);
+  add_text (self, "Unit", d.unit[0] ? d.unit : NULL);
+  state = g_strdup_printf ("%s%s%s", d.complete ? "complete"
+                           : "incomplete, its end never seen: ",
+                           d.complete ? "" : mls_cut_reason_label (d.cut),
+                           d.status ? ", failed" : "");
+  add_text (self, "State", state);
+  if (d.parent_id)
+    {
+      g_autofree char *link = g_markup_printf_escaped (
+        "<a href=\"span:%" G_GINT64_FORMAT "\">span %" G_GINT64_FORMAT
+        "</a>", d.parent_id, d.parent_id);
+
+      add_row (self, "Inside", link);
+    }
+  children.parent = d.id;
+  mls_timeline_descendants (s->timeline, d.id, 2000, on_child, &children,
+                            NULL);
+  if (children.n > MAX_CHILDREN)
+    {
+      g_autofree char *more = g_strdup_printf ("and %d more",
+                                               children.n - MAX_CHILDREN);
+      add_text (self, "", more);
+    }
+  add_args (self, d.args);
+  span = g_strdup_printf ("#%" G_GINT64_FORMAT ", depth %d", d.id, d.depth);
+  add_text (self, "Span", span);
+  mls_span_details_clear (&d);
+}
+
+static void
+on_selected_span (MlsSession *session, GParamSpec *pspec,
+                  MlsSpanDetailsPanel *self)
+{
+  fill (self);
+}
+
+static void
+mls_span_details_set_property (GObject *object, guint id,
+                               const GValue *value, GParamSpec *pspec)
+{
+  MlsSpanDetailsPanel *self = MLS_SPAN_DETAILS (object);
+
+  if (id != PROP_SESSION)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      return;
+    }
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, g_value_get_object (value));
+  if (self->session)
+    g_signal_connect_object (self->session, "notify::selected-span",
+                             G_CALLBACK (on_selected_span), self, 0);
+  fill (self);
+}
+
+static void
+mls_span_details_get_property (GObject *object, guint id, GValue *value,
+                               GParamSpec *pspec)
+{
+  if (id == PROP_SESSION)
+    g_value_set_object (value, MLS_SPAN_DETAILS (object)->session);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+mls_span_details_dispose (GObject *object)
+{
+  g_clear_object (&MLS_SPAN_DETAILS (object)->session);
+  G_OBJECT_CLASS (mls_span_details_parent_class)->dispose (object);
+}
+
 static void
 mls_span_details_class_init (MlsSpanDetailsPanelClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = mls_span_details_set_property;
+  object_class->get_property = mls_span_details_get_property;
+  object_class->dispose = mls_span_details_dispose;
+  props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+    MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "mlsspandetails");
 }
 
@@ -39,79 +271,13 @@ mls_span_details_init (MlsSpanDetailsPanel *self)
   gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
   gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
   gtk_widget_set_margin_top (GTK_WIDGET (self), 8);
-
-  self->title = gtk_label_new ("Span Details");
+  self->title = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->title, "heading");
   gtk_label_set_xalign (GTK_LABEL (self->title), 0);
   gtk_box_append (GTK_BOX (self), self->title);
-
-  self->grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (self->grid), 4);
-  gtk_grid_set_column_spacing (GTK_GRID (self->grid), 12);
-  gtk_box_append (GTK_BOX (self), self->grid);
-  for (int i = 0; i < N_FIELDS; i++)
-    {
-      GtkWidget *name = gtk_label_new (field_names[i]);
-      GtkWidget *value = gtk_label_new ("");
-
-      gtk_widget_add_css_class (name, "dim-label");
-      gtk_label_set_xalign (GTK_LABEL (name), 1);
-      gtk_label_set_yalign (GTK_LABEL (name), 0);
-      gtk_label_set_xalign (GTK_LABEL (value), 0);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_max_width_chars (GTK_LABEL (value), 36);
-      gtk_grid_attach (GTK_GRID (self->grid), name, 0, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (self->grid), value, 1, i, 1, 1);
-      self->values[i] = value;
-    }
-  mls_span_details_show (self, NULL, 0);
-}
-
-static void
-set_value (MlsSpanDetailsPanel *self, int field, char *text)
-{
-  gtk_label_set_text (GTK_LABEL (self->values[field]), text ? text : "–");
-  g_free (text);
-}
-
-void
-mls_span_details_show (MlsSpanDetailsPanel *self, const MlsSpanDetails *d,
-                       gint64 trace_start)
-{
-  g_autofree char *start = NULL;
-
-  g_return_if_fail (MLS_IS_SPAN_DETAILS (self));
-  gtk_widget_set_visible (self->grid, d != NULL);
-  if (!d)
-    {
-      gtk_label_set_text (GTK_LABEL (self->title),
-                          "Click a span to see its details");
-      return;
-    }
-  gtk_label_set_text (GTK_LABEL (self->title), "Span Details");
-  set_value (self, FIELD_KIND, g_strdup_printf ("%s (%s lane)", d->kind,
-                                                d->lane));
-  set_value (self, FIELD_MODEL, g_strdup (d->model));
-  set_value (self, FIELD_THREAD,
-             g_strdup_printf ("%s%s%" G_GINT64_FORMAT " (process %"
-                              G_GINT64_FORMAT ")",
-                              d->thread ? d->thread : "",
-                              d->thread ? " " : "", d->tid, d->pid));
-  start = mls_format_offset (d->start_ns - trace_start, 1000,
-                             d->start_ns - trace_start);
-  set_value (self, FIELD_START, g_strdup_printf ("%s after trace start",
-                                                 start));
-  set_value (self, FIELD_DURATION, mls_format_duration (d->dur_ns));
-  set_value (self, FIELD_UNIT, d->unit[0] ? g_strdup (d->unit) : NULL);
-  set_value (self, FIELD_STATE, g_strdup_printf ("%s%s%s",
-             d->complete ? "complete" : "incomplete, its end never seen: ",
-             d->complete ? "" : mls_cut_reason_label (d->cut),
-             d->status ? ", failed" : ""));
-  set_value (self, FIELD_SPAN, d->parent_id
-             ? g_strdup_printf ("#%" G_GINT64_FORMAT " in #%" G_GINT64_FORMAT
-                                ", depth %d", d->id, d->parent_id, d->depth)
-             : g_strdup_printf ("#%" G_GINT64_FORMAT, d->id));
-  set_value (self, FIELD_ARGS, g_strdup (d->args));
+  self->grid = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_row_spacing (self->grid, 4);
+  gtk_grid_set_column_spacing (self->grid, 12);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->grid));
+  fill (self);
 }

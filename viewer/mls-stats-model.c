@@ -3,13 +3,15 @@
  */
 #include "mls-stats-model.h"
 
+#include <string.h>
+
 #include "mls-palette.h"
 
 #define MLS_STATS_ERROR (g_quark_from_static_string ("mls-stats-error"))
 
 static const char *const titles[MLS_STATS_N_COLUMNS] = {
-  "Span Kind", "Model", "Count", "Total", "Average", "Min", "Max",
-  "Std Dev", "Incomplete",
+  "Span Kind", "Model", "Count", "Total", "Average", "Min", "Median", "Max",
+  "Std Dev", "Share", "Incomplete",
 };
 
 const char *
@@ -48,6 +50,11 @@ mls_stats_model_query (MlsStore *store, const MlsStatsOptions *options,
   query.has_range = options->has_range;
   query.range_start_ns = options->range_start_ns;
   query.range_end_ns = options->range_end_ns;
+  query.clip = options->clip;
+  query.pids = options->pids;
+  query.n_pids = options->n_pids;
+  query.tids = options->tids;
+  query.n_tids = options->n_tids;
   if (mls_store_query_stats (store, &query, &rows, &n_rows, &err) < 0)
     {
       g_set_error (error, MLS_STATS_ERROR, 1, "%s", err.message);
@@ -70,7 +77,7 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
   const MlsStatsRow *row = mls_stats_item_get_row (item);
 
   if (row->count == 0 && column >= MLS_STATS_COLUMN_TOTAL
-      && column <= MLS_STATS_COLUMN_STDDEV)
+      && column <= MLS_STATS_COLUMN_SHARE)
     return g_strdup ("");
   switch (column)
     {
@@ -86,10 +93,14 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
       return mls_format_duration ((gint64) row->avg_ns);
     case MLS_STATS_COLUMN_MIN:
       return mls_format_duration (row->min_ns);
+    case MLS_STATS_COLUMN_MEDIAN:
+      return mls_format_duration (row->median_ns);
     case MLS_STATS_COLUMN_MAX:
       return mls_format_duration (row->max_ns);
     case MLS_STATS_COLUMN_STDDEV:
       return mls_format_duration ((gint64) row->stddev_ns);
+    case MLS_STATS_COLUMN_SHARE:
+      return g_strdup_printf ("%.1f%%", 100 * row->share);
     case MLS_STATS_COLUMN_INCOMPLETE:
       return g_strdup_printf ("%" G_GINT64_FORMAT, row->incomplete);
     default:
@@ -106,8 +117,10 @@ numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
     case MLS_STATS_COLUMN_TOTAL: return (double) row->total_ns;
     case MLS_STATS_COLUMN_AVERAGE: return row->avg_ns;
     case MLS_STATS_COLUMN_MIN: return (double) row->min_ns;
+    case MLS_STATS_COLUMN_MEDIAN: return (double) row->median_ns;
     case MLS_STATS_COLUMN_MAX: return (double) row->max_ns;
     case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
+    case MLS_STATS_COLUMN_SHARE: return row->share;
     case MLS_STATS_COLUMN_INCOMPLETE: return (double) row->incomplete;
     default: return 0;
     }
@@ -125,8 +138,9 @@ compare_column (gconstpointer a, gconstpointer b, gpointer data)
     return g_utf8_collate (ra->label, rb->label);
   if (column == MLS_STATS_COLUMN_MODEL)
     return g_strcmp0 (ra->model, rb->model);
-  va = numeric_value (ra, column);
-  vb = numeric_value (rb, column);
+  /* Largest first: a column's first click shows the costliest rows. */
+  vb = numeric_value (ra, column);
+  va = numeric_value (rb, column);
   return va < vb ? GTK_ORDERING_SMALLER
          : va > vb ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
 }
@@ -136,4 +150,58 @@ mls_stats_sorter_new (MlsStatsColumn column)
 {
   return GTK_SORTER (gtk_custom_sorter_new (compare_column,
                                             GINT_TO_POINTER (column), NULL));
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void
+append_field (GString *out, const char *text)
+{
+  if (!text || !strpbrk (text, ",\"\n"))
+    {
+      g_string_append (out, text ? text : "");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+mls_stats_model_to_csv (GListModel *list, gboolean by_model)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "kind,%scount,total_ns,avg_ns,min_ns,"
+                          "median_ns,max_ns,stddev_ns,share,incomplete\n",
+                          by_model ? "model," : "");
+  for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (MlsStatsItem) item = g_list_model_get_item (list, i);
+      const MlsStatsRow *r = mls_stats_item_get_row (item);
+
+      append_field (out, r->label);
+      g_string_append_c (out, ',');
+      if (by_model)
+        {
+          append_field (out, r->model);
+          g_string_append_c (out, ',');
+        }
+      if (r->count > 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                                ",%.0f,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                                ",%" G_GINT64_FORMAT ",%.0f,%.4f,%"
+                                G_GINT64_FORMAT "\n", r->count, r->total_ns,
+                                r->avg_ns, r->min_ns, r->median_ns,
+                                r->max_ns, r->stddev_ns, r->share,
+                                r->incomplete);
+      else
+        g_string_append_printf (out, "0,,,,,,,,%" G_GINT64_FORMAT "\n",
+                                r->incomplete);
+    }
+  return g_string_free (out, FALSE);
 }

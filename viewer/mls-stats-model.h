@@ -20,8 +20,10 @@ typedef enum {
   MLS_STATS_COLUMN_TOTAL,
   MLS_STATS_COLUMN_AVERAGE,
   MLS_STATS_COLUMN_MIN,
+  MLS_STATS_COLUMN_MEDIAN,
   MLS_STATS_COLUMN_MAX,
   MLS_STATS_COLUMN_STDDEV,
+  MLS_STATS_COLUMN_SHARE,
   MLS_STATS_COLUMN_INCOMPLETE,
   MLS_STATS_N_COLUMNS
 } MlsStatsColumn;
@@ -31,6 +33,11 @@ typedef struct {
   gboolean has_range;
   gint64 range_start_ns;    /* trace clock, not offsets */
   gint64 range_end_ns;
+  gboolean clip;            /* each span's time inside the range */
+  gint64 *pids;             /* the filter (mls_session_get_filter) */
+  gsize n_pids;
+  gint64 *tids;
+  gsize n_tids;
 } MlsStatsOptions;
 
 /* A new GListStore of MlsStatsItem: by kind, or by model then kind. The
@@ -43,8 +50,15 @@ GListModel *mls_stats_model_query (MlsStore *store,
 const char *mls_stats_column_title (MlsStatsColumn column);
 gboolean mls_stats_column_is_numeric (MlsStatsColumn column);
 char *mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column);
-/* Ascending order of column's raw value; GtkColumnView reverses it. */
+/* The order of column's raw value, numbers as numbers: text columns A to
+ * Z, numeric ones largest first, so a column's first click (GtkColumnView
+ * reverses on the second) puts the costliest rows on top. */
 GtkSorter *mls_stats_sorter_new (MlsStatsColumn column);
+
+/* The rows of list as CSV, with `mlscope stats --format csv`'s columns
+ * (kind, [model,] count, total_ns, avg_ns, min_ns, median_ns, max_ns,
+ * stddev_ns, share, incomplete). */
+char *mls_stats_model_to_csv (GListModel *list, gboolean by_model);
 
 G_END_DECLS
 

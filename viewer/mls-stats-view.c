@@ -10,6 +10,10 @@ struct _MlsStatsView {
   GtkBox parent_instance;
   GtkWidget *range_label;
   GtkWidget *by_model_switch;
+  GtkWidget *clip_switch;
+  GtkWidget *clip_box;
+  GtkWidget *scrolled;
+  MlsSession *session;
   GtkWidget *column_view;
   GtkColumnViewColumn *columns[MLS_STATS_N_COLUMNS];
   GtkSortListModel *sorted;
@@ -22,8 +26,10 @@ struct _MlsStatsView {
 
 G_DEFINE_FINAL_TYPE (MlsStatsView, mls_stats_view, GTK_TYPE_BOX)
 
-enum { KIND_SELECTED, N_SIGNALS };
+enum { ROW_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+enum { PROP_0, PROP_SESSION, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 static void
 set_range_label (MlsStatsView *self, const char *state)
@@ -43,7 +49,10 @@ set_range_label (MlsStatsView *self, const char *state)
                          step, self->options.range_end_ns - self->trace_start);
   b = mls_format_offset (self->options.range_end_ns - self->trace_start,
                          step, self->options.range_end_ns - self->trace_start);
-  text = g_strdup_printf ("%s %s – %s", state, a, b);
+  text = g_strdup_printf ("%s %s – %s%s", state, a, b,
+                          self->options.clip
+                          ? " (time inside the range)"
+                          : " (whole durations)");
   gtk_label_set_text (GTK_LABEL (self->range_label), text);
 }
 
@@ -53,7 +62,8 @@ show_list (MlsStatsView *self, GListModel *list, const GError *error)
   if (error)
     g_printerr ("mlscope-viewer: %s\n", error->message);
   gtk_sort_list_model_set_model (self->sorted, list);
-  set_range_label (self, "Spans overlapping");
+  set_range_label (self, self->options.clip ? "Spans clipped to"
+                                            : "Spans overlapping");
 }
 
 typedef struct {
@@ -68,6 +78,8 @@ range_query_free (gpointer data)
   RangeQuery *q = data;
 
   g_free (q->path);
+  g_free (q->options.pids);
+  g_free (q->options.tids);
   g_free (q);
 }
 
@@ -124,9 +136,12 @@ refresh (MlsStatsView *self)
   self->generation++;
   self->options.by_model =
     gtk_switch_get_active (GTK_SWITCH (self->by_model_switch));
+  self->options.clip = gtk_switch_get_active (GTK_SWITCH (self->clip_switch));
+  gtk_widget_set_visible (self->clip_box, self->options.has_range);
   gtk_column_view_column_set_visible (self->columns[MLS_STATS_COLUMN_MODEL],
                                       self->options.by_model);
-  if (!self->store || !self->options.has_range)
+  if (!self->store || (!self->options.has_range && !self->options.n_tids
+                       && self->options.n_pids <= 1))
     {
       /* The whole trace's rows are precomputed: one quick query. */
       if (self->store)
@@ -138,6 +153,10 @@ refresh (MlsStatsView *self)
   q = g_new0 (RangeQuery, 1);
   q->path = g_strdup (mls_store_path (self->store));
   q->options = self->options;
+  q->options.pids = g_memdup2 (self->options.pids,
+                               self->options.n_pids * sizeof (gint64));
+  q->options.tids = g_memdup2 (self->options.tids,
+                               self->options.n_tids * sizeof (gint64));
   q->generation = self->generation;
   task = g_task_new (self, NULL, on_range_query_done, NULL);
   g_task_set_task_data (task, q, range_query_free);
@@ -228,8 +247,12 @@ on_selected (GtkSingleSelection *selection, GParamSpec *pspec,
 {
   MlsStatsItem *item = gtk_single_selection_get_selected_item (selection);
 
-  g_signal_emit (self, signals[KIND_SELECTED], 0,
-                 item ? mls_stats_item_get_row (item)->kind_id : 0);
+  const MlsStatsRow *row = item ? mls_stats_item_get_row (item) : NULL;
+
+  /* Grouped by model, a row is one model's spans of the kind: only they
+   * are highlighted. */
+  g_signal_emit (self, signals[ROW_SELECTED], 0, row ? row->kind_id : 0,
+                 row && self->options.by_model ? row->model_id : (gint64) -1);
 }
 
 static void
@@ -238,12 +261,68 @@ on_by_model (GtkSwitch *sw, GParamSpec *pspec, MlsStatsView *self)
   refresh (self);
 }
 
+/* The table follows the session's range and filter. */
+static void
+on_session_changed (MlsSession *session, GParamSpec *pspec,
+                    MlsStatsView *self)
+{
+  self->options.has_range = mls_session_get_has_selection (session);
+  self->options.range_start_ns = mls_session_get_selection_start (session);
+  self->options.range_end_ns = mls_session_get_selection_end (session);
+  g_clear_pointer (&self->options.pids, g_free);
+  g_clear_pointer (&self->options.tids, g_free);
+  mls_session_get_filter (session, &self->options.pids, &self->options.n_pids,
+                          &self->options.tids, &self->options.n_tids);
+  refresh (self);
+}
+
+static void
+set_session (MlsStatsView *self, MlsSession *session)
+{
+  gint64 start = 0, end = 0;
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  g_clear_pointer (&self->options.pids, g_free);
+  g_clear_pointer (&self->options.tids, g_free);
+  self->options.n_pids = self->options.n_tids = 0;
+  self->options.has_range = FALSE;
+  self->store = session ? mls_session_get_store (session) : NULL;
+  if (session)
+    mls_session_get_trace_range (session, &start, &end);
+  self->trace_start = start;
+  if (!session)
+    {
+      refresh (self);
+      return;
+    }
+  g_signal_connect_object (session, "notify::selection-start",
+                           G_CALLBACK (on_session_changed), self, 0);
+  g_signal_connect_object (session, "notify::has-selection",
+                           G_CALLBACK (on_session_changed), self, 0);
+  g_signal_connect_object (session, "notify::hidden-threads",
+                           G_CALLBACK (on_session_changed), self, 0);
+  on_session_changed (session, NULL, self);
+}
+
+/* Scrolled back to the top when the order changes: the first rows are
+ * what a sort is for. */
+static void
+on_sorter_changed (GtkSorter *sorter, GtkSorterChange change,
+                   MlsStatsView *self)
+{
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (self->scrolled)), 0);
+}
+
 static GtkWidget *
 make_header (MlsStatsView *self)
 {
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *title = gtk_label_new ("Model Activity Aggregation");
   GtkWidget *label = gtk_label_new ("Group by model");
+  GtkWidget *clip_label = gtk_label_new ("Clip to range");
 
   gtk_widget_add_css_class (title, "heading");
   self->range_label = gtk_label_new ("");
@@ -254,8 +333,19 @@ make_header (MlsStatsView *self)
   gtk_widget_set_valign (self->by_model_switch, GTK_ALIGN_CENTER);
   g_signal_connect (self->by_model_switch, "notify::active",
                     G_CALLBACK (on_by_model), self);
+  self->clip_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->clip_switch, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->clip_switch,
+    "Off: spans overlapping the range, whole durations. On: only the "
+    "time each span spent inside the range.");
+  g_signal_connect (self->clip_switch, "notify::active",
+                    G_CALLBACK (on_by_model), self);
+  self->clip_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (self->clip_box), clip_label);
+  gtk_box_append (GTK_BOX (self->clip_box), self->clip_switch);
   gtk_box_append (GTK_BOX (header), title);
   gtk_box_append (GTK_BOX (header), self->range_label);
+  gtk_box_append (GTK_BOX (header), self->clip_box);
   gtk_box_append (GTK_BOX (header), label);
   gtk_box_append (GTK_BOX (header), self->by_model_switch);
   gtk_widget_set_margin_start (header, 12);
@@ -266,11 +356,53 @@ make_header (MlsStatsView *self)
 }
 
 static void
+mls_stats_view_set_property (GObject *object, guint id, const GValue *value,
+                             GParamSpec *pspec)
+{
+  if (id == PROP_SESSION)
+    set_session (MLS_STATS_VIEW (object), g_value_get_object (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+mls_stats_view_get_property (GObject *object, guint id, GValue *value,
+                             GParamSpec *pspec)
+{
+  if (id == PROP_SESSION)
+    g_value_set_object (value, MLS_STATS_VIEW (object)->session);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+mls_stats_view_dispose (GObject *object)
+{
+  MlsStatsView *self = MLS_STATS_VIEW (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->options.pids, g_free);
+  g_clear_pointer (&self->options.tids, g_free);
+  self->store = NULL;
+  G_OBJECT_CLASS (mls_stats_view_parent_class)->dispose (object);
+}
+
+static void
 mls_stats_view_class_init (MlsStatsViewClass *klass)
 {
-  signals[KIND_SELECTED] = g_signal_new ("kind-selected",
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = mls_stats_view_set_property;
+  object_class->get_property = mls_stats_view_get_property;
+  object_class->dispose = mls_stats_view_dispose;
+  props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+    MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+  signals[ROW_SELECTED] = g_signal_new ("row-selected",
     G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-    G_TYPE_NONE, 1, G_TYPE_INT);
+    G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT64);
 }
 
 static void
@@ -278,6 +410,7 @@ mls_stats_view_init (MlsStatsView *self)
 {
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
+  self->scrolled = scrolled;
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_box_append (GTK_BOX (self), make_header (self));
@@ -297,6 +430,9 @@ mls_stats_view_init (MlsStatsView *self)
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view),
                              GTK_SELECTION_MODEL (self->selection));
   g_object_unref (self->selection);
+  g_signal_connect (gtk_column_view_get_sorter (
+                      GTK_COLUMN_VIEW (self->column_view)), "changed",
+                    G_CALLBACK (on_sorter_changed), self);
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled),
                                  self->column_view);
@@ -305,22 +441,11 @@ mls_stats_view_init (MlsStatsView *self)
   refresh (self);
 }
 
-void
-mls_stats_view_set_store (MlsStatsView *self, MlsStore *store,
-                          gint64 trace_start)
+char *
+mls_stats_view_to_csv (MlsStatsView *self)
 {
-  self->store = store;
-  self->trace_start = trace_start;
-  self->options.has_range = FALSE;
-  refresh (self);
-}
-
-void
-mls_stats_view_set_range (MlsStatsView *self, gboolean has_range,
-                          gint64 start_ns, gint64 end_ns)
-{
-  self->options.has_range = has_range;
-  self->options.range_start_ns = start_ns;
-  self->options.range_end_ns = end_ns;
-  refresh (self);
+  if (!self->store)
+    return NULL;
+  return mls_stats_model_to_csv (G_LIST_MODEL (self->sorted),
+                                 self->options.by_model);
 }

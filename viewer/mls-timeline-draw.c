@@ -1,6 +1,6 @@
 /*
  * mls-timeline-draw.c: the ruler, the track and lane chrome, and the
- * overlays (selection, lost events) of the timeline. Spans themselves are
+ * overlays (selection, marks, lost events) of the timeline. Spans themselves are
  * drawn by mls-lane-draw.c.
  */
 #include "mls-timeline-draw.h"
@@ -58,10 +58,10 @@ mls_draw_text (cairo_t *cr, PangoLayout *layout, const char *text,
 }
 
 gint64
-mls_draw_tick_step (const MlsViewModel *vm, double width)
+mls_draw_tick_step (MlsSession *s, double width)
 {
   static const int mantissas[] = { 1, 2, 5 };
-  double ns_per_px = mls_view_model_ns_per_px (vm, width);
+  double ns_per_px = mls_session_ns_per_px (s, width);
   gint64 scale = 1;
 
   /* Labels at least 90 px apart, on 1, 2, 5 x 10^n. */
@@ -79,18 +79,18 @@ mls_draw_tick_step (const MlsViewModel *vm, double width)
 /* Runs func at each tick's x. Tick times are offsets from the trace start,
  * so "0 ms" is where the recording begins. */
 static void
-for_each_tick (MlsViewModel *vm, double width,
+for_each_tick (MlsSession *s, double width,
                void (*func) (cairo_t *, double, gint64, gint64, gpointer),
                cairo_t *cr, gpointer data)
 {
-  gint64 step = mls_draw_tick_step (vm, width);
-  gint64 first = vm->view_start - vm->trace_start;
+  gint64 step = mls_draw_tick_step (s, width);
+  gint64 first = s->view_start - s->trace_start;
   gint64 off;
 
   first = (gint64) floor ((double) first / step) * step;
-  for (off = first; vm->trace_start + off <= vm->view_end; off += step)
+  for (off = first; s->trace_start + off <= s->view_end; off += step)
     {
-      double x = mls_view_model_x_for (vm, vm->trace_start + off, width);
+      double x = mls_session_x_for (s, s->trace_start + off, width);
 
       if (x >= MLS_LABEL_WIDTH)
         func (cr, x, off, step, data);
@@ -122,16 +122,16 @@ ruler_tick (cairo_t *cr, double x, gint64 off, gint64 step, gpointer data)
 }
 
 static void
-ruler_minor_ticks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+ruler_minor_ticks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
                    double width, double height)
 {
-  gint64 step = mls_draw_tick_step (vm, width) / 5;
-  gint64 off = (vm->view_start - vm->trace_start) / MAX (step, 1) * step;
+  gint64 step = mls_draw_tick_step (s, width) / 5;
+  gint64 off = (s->view_start - s->trace_start) / MAX (step, 1) * step;
 
   mls_draw_set_color (cr, style->fg, 0.25);
-  for (; step > 0 && vm->trace_start + off <= vm->view_end; off += step)
+  for (; step > 0 && s->trace_start + off <= s->view_end; off += step)
     {
-      double x = mls_view_model_x_for (vm, vm->trace_start + off, width);
+      double x = mls_session_x_for (s, s->trace_start + off, width);
 
       if (x >= MLS_LABEL_WIDTH)
         cairo_rectangle (cr, floor (x), height - 4, 1, 4);
@@ -140,13 +140,13 @@ ruler_minor_ticks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
 }
 
 static void
-ruler_marks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
              PangoLayout *layout, double width, double height)
 {
-  for (size_t i = 0; i < mls_timeline_n_lost (vm->timeline); i++)
+  for (size_t i = 0; i < mls_timeline_n_lost (s->timeline); i++)
     {
-      const MlsTimelineLost *lost = mls_timeline_lost (vm->timeline, i);
-      double x = mls_view_model_x_for (vm, lost->start_ns, width);
+      const MlsTimelineLost *lost = mls_timeline_lost (s->timeline, i);
+      double x = mls_session_x_for (s, lost->start_ns, width);
       g_autofree char *text = NULL;
 
       if (x < MLS_LABEL_WIDTH || x > width)
@@ -161,13 +161,13 @@ ruler_marks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
                               lost->packets ? "packets" : "events");
       mls_draw_text (cr, layout, text, x + 8, height - 14, 140, 12, TRUE);
     }
-  if (vm->has_selection)
+  if (s->has_selection)
     {
-      double x0 = mls_view_model_x_for (vm, vm->sel_start, width);
-      double x1 = mls_view_model_x_for (vm, vm->sel_end, width);
+      double x0 = mls_session_x_for (s, s->sel_start, width);
+      double x1 = mls_session_x_for (s, s->sel_end, width);
       double mid = (MAX (x0, MLS_LABEL_WIDTH) + MIN (x1, width)) / 2;
-      g_autofree char *text = mls_format_duration (vm->sel_end
-                                                   - vm->sel_start);
+      g_autofree char *text = mls_format_duration (s->sel_end
+                                                   - s->sel_start);
 
       mls_draw_set_color (cr, style->accent, 0.25);
       cairo_rectangle (cr, x0, 0, MAX (x1 - x0, 1), height);
@@ -184,13 +184,13 @@ ruler_marks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
 }
 
 void
-mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+mls_draw_ruler (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
                 double width, double height)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   RulerCtx ctx = { style, layout, width, height,
-                   MAX (ABS (vm->view_end - vm->trace_start),
-                        ABS (vm->view_start - vm->trace_start)) };
+                   MAX (ABS (s->view_end - s->trace_start),
+                        ABS (s->view_start - s->trace_start)) };
   g_autofree char *span = NULL, *shown = NULL;
 
   cairo_save (cr);
@@ -200,7 +200,7 @@ mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
   cairo_rectangle (cr, 0, 0, MLS_LABEL_WIDTH, height);
   cairo_fill (cr);
 
-  shown = mls_format_duration (vm->view_end - vm->view_start);
+  shown = mls_format_duration (s->view_end - s->view_start);
   span = g_strdup_printf ("%s shown", shown);
   mls_draw_set_color (cr, style->fg, 0.7);
   mls_draw_text (cr, layout, span, 10, 0, MLS_LABEL_WIDTH - 16, height,
@@ -208,9 +208,9 @@ mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
 
   cairo_rectangle (cr, MLS_LABEL_WIDTH, 0, width - MLS_LABEL_WIDTH, height);
   cairo_clip (cr);
-  ruler_minor_ticks (cr, vm, style, width, height);
-  for_each_tick (vm, width, ruler_tick, cr, &ctx);
-  ruler_marks (cr, vm, style, layout, width, height);
+  ruler_minor_ticks (cr, s, style, width, height);
+  for_each_tick (s, width, ruler_tick, cr, &ctx);
+  ruler_marks (cr, s, style, layout, width, height);
   cairo_reset_clip (cr);
 
   mls_draw_set_color (cr, style->fg, 0.2);
@@ -263,29 +263,39 @@ draw_track_header (cairo_t *cr, const MlsRow *row, const MlsDrawStyle *style,
   cairo_fill (cr);
 }
 
+/* The lane's name (on its first row) and thread, and a swatch per kind
+ * drawn in it, right-aligned: the legend of the lane. */
 static void
 draw_lane_label (cairo_t *cr, const MlsRow *row, const MlsDrawStyle *style,
                  PangoLayout *layout)
 {
   double x = 18 + row->indent * 14;
   double sx = MLS_LABEL_WIDTH - 10;
+  double h = MIN (row->height, MLS_SUBROW_HEIGHT + 2 * MLS_LANE_PADDING);
 
   mls_draw_set_color (cr, mls_draw_mix (style->bg, style->fg, 0.04), 1);
   cairo_rectangle (cr, 0, row->y, MLS_LABEL_WIDTH, row->height);
   cairo_fill (cr);
-
-  /* A swatch per kind drawn in the lane, right-aligned: the legend. */
-  for (int k = row->n_kinds - 1; k >= 0 && sx > x + 60; k--)
+  for (int k = row->n_kinds - 1; k >= 0 && sx > x + 60 && !row->sublabel;
+       k--)
     {
       sx -= 10;
       mls_draw_set_color (cr, mls_palette_kind (row->kinds[k]), 1);
-      cairo_rectangle (cr, sx, row->y + row->height / 2 - 4, 8, 8);
+      cairo_rectangle (cr, sx, row->y + h / 2 - 4, 8, 8);
       cairo_fill (cr);
     }
-  mls_draw_set_color (cr, style->fg, row->n_kinds ? 0.9 : 0.45);
-  mls_draw_text (cr, layout, row->label, x, row->y, sx - x - 4,
-                 MIN (row->height, MLS_SUBROW_HEIGHT + 2 * MLS_LANE_PADDING),
-                 FALSE);
+  mls_draw_set_color (cr, style->fg, row->n_bands ? 0.9 : 0.45);
+  if (!row->sublabel)
+    {
+      mls_draw_text (cr, layout, row->label, x, row->y, sx - x - 4, h, FALSE);
+      return;
+    }
+  /* A thread's row: the lane's name on the first, the thread on each. */
+  if (row->label && row->label[0])
+    mls_draw_text (cr, layout, row->label, x, row->y, 64, h, TRUE);
+  mls_draw_set_color (cr, style->fg, 0.7);
+  mls_draw_text (cr, layout, row->sublabel, x + 66, row->y,
+                 MLS_LABEL_WIDTH - x - 72, h, FALSE);
 }
 
 typedef struct {
@@ -303,17 +313,32 @@ grid_line (cairo_t *cr, double x, gint64 off, gint64 step, gpointer data)
 }
 
 static void
-draw_overlays (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+draw_overlays (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
                double width, double y0, double y1)
 {
   cairo_save (cr);
   cairo_rectangle (cr, MLS_LABEL_WIDTH, y0, width - MLS_LABEL_WIDTH, y1 - y0);
   cairo_clip (cr);
-  for (size_t i = 0; i < mls_timeline_n_lost (vm->timeline); i++)
+  /* Marked spans (m): a band across every track. */
+  for (guint i = 0; i < s->marks->len; i++)
     {
-      const MlsTimelineLost *lost = mls_timeline_lost (vm->timeline, i);
-      double x0 = mls_view_model_x_for (vm, lost->start_ns, width);
-      double x1 = mls_view_model_x_for (vm, lost->end_ns, width);
+      const MlsMark *m = &g_array_index (s->marks, MlsMark, i);
+      double x0 = mls_session_x_for (s, m->start_ns, width);
+      double x1 = mls_session_x_for (s, m->end_ns, width);
+
+      cairo_set_source_rgba (cr, 0.96, 0.76, 0.07, 0.16);
+      cairo_rectangle (cr, x0, y0, MAX (x1 - x0, 2), y1 - y0);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, 0.90, 0.65, 0.04, 0.9);
+      cairo_rectangle (cr, floor (x0), y0, 1, y1 - y0);
+      cairo_rectangle (cr, floor (x1), y0, 1, y1 - y0);
+      cairo_fill (cr);
+    }
+  for (size_t i = 0; i < mls_timeline_n_lost (s->timeline); i++)
+    {
+      const MlsTimelineLost *lost = mls_timeline_lost (s->timeline, i);
+      double x0 = mls_session_x_for (s, lost->start_ns, width);
+      double x1 = mls_session_x_for (s, lost->end_ns, width);
 
       /* Hatched red: nothing can be trusted about this stretch. */
       cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.18);
@@ -323,10 +348,10 @@ draw_overlays (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
       cairo_rectangle (cr, floor (x0), y0, 2, y1 - y0);
       cairo_fill (cr);
     }
-  if (vm->has_selection)
+  if (s->has_selection)
     {
-      double x0 = mls_view_model_x_for (vm, vm->sel_start, width);
-      double x1 = mls_view_model_x_for (vm, vm->sel_end, width);
+      double x0 = mls_session_x_for (s, s->sel_start, width);
+      double x1 = mls_session_x_for (s, s->sel_end, width);
 
       mls_draw_set_color (cr, style->accent, 0.14);
       cairo_rectangle (cr, x0, y0, MAX (x1 - x0, 1), y1 - y0);
@@ -340,21 +365,24 @@ draw_overlays (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
 }
 
 gint64
-mls_draw_tracks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
-                 double width, double clip_y0, double clip_y1, GArray *hits)
+mls_draw_tracks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
+                 double width, gboolean pinned, double clip_y0,
+                 double clip_y1, GArray *hits)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  GridCtx grid = { style, clip_y0, MIN (clip_y1, vm->content_height) };
+  double content = pinned ? s->pinned_height : s->content_height;
+  GridCtx grid = { style, clip_y0, MIN (clip_y1, content) };
   gint64 rows_read = 0;
 
   cairo_save (cr);
   mls_draw_set_color (cr, style->bg, 1);
   cairo_paint (cr);
-  for (guint i = 0; i < vm->rows->len; i++)
+  for (guint i = 0; i < s->rows->len; i++)
     {
-      const MlsRow *row = &g_array_index (vm->rows, MlsRow, i);
+      const MlsRow *row = &g_array_index (s->rows, MlsRow, i);
 
-      if (row->y + row->height < clip_y0 || row->y >= clip_y1)
+      if (row->pinned != pinned || row->y + row->height < clip_y0
+          || row->y >= clip_y1)
         continue;
       if (row->type == MLS_ROW_TRACK)
         {
@@ -368,10 +396,12 @@ mls_draw_tracks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
           cairo_rectangle (cr, 0, row->y, width, row->height);
           cairo_fill (cr);
         }
-      rows_read += mls_draw_lane (cr, vm, row, style, layout, width, hits);
+      rows_read += mls_draw_lane (cr, s, row, style, layout, width, hits);
       draw_lane_label (cr, row, style, layout);
-      mls_draw_set_color (cr, style->fg, 0.08);
-      cairo_rectangle (cr, 0, row->y + row->height - 1, width, 1);
+      mls_draw_set_color (cr, style->fg, row->first_of_lane ? 0.25 : 0.08);
+      cairo_rectangle (cr, 0, row->first_of_lane ? row->y : row->y
+                                                   + row->height - 1,
+                       width, 1);
       cairo_fill (cr);
     }
 
@@ -379,11 +409,11 @@ mls_draw_tracks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
   cairo_rectangle (cr, MLS_LABEL_WIDTH, clip_y0, width - MLS_LABEL_WIDTH,
                    clip_y1 - clip_y0);
   cairo_clip (cr);
-  for_each_tick (vm, width, grid_line, cr, &grid);
+  for_each_tick (s, width, grid_line, cr, &grid);
   mls_draw_set_color (cr, style->fg, 0.07);
   cairo_fill (cr);
   cairo_reset_clip (cr);
-  draw_overlays (cr, vm, style, width, clip_y0, grid.y1);
+  draw_overlays (cr, s, style, width, clip_y0, grid.y1);
 
   mls_draw_set_color (cr, style->fg, 0.2);
   cairo_rectangle (cr, MLS_LABEL_WIDTH - 1, clip_y0, 1, grid.y1 - clip_y0);
@@ -394,9 +424,10 @@ mls_draw_tracks (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
 }
 
 gint64
-mls_draw_view (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
+mls_draw_view (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
                double width, double height)
 {
+  double top = MLS_RULER_HEIGHT + s->pinned_height;
   gint64 rows;
 
   mls_draw_set_color (cr, style->bg, 1);
@@ -404,15 +435,27 @@ mls_draw_view (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, width, MLS_RULER_HEIGHT);
   cairo_clip (cr);
-  mls_draw_ruler (cr, vm, style, width, MLS_RULER_HEIGHT);
+  mls_draw_ruler (cr, s, style, width, MLS_RULER_HEIGHT);
   cairo_restore (cr);
 
   cairo_save (cr);
   cairo_translate (cr, 0, MLS_RULER_HEIGHT);
-  cairo_rectangle (cr, 0, 0, width, height - MLS_RULER_HEIGHT);
+  cairo_rectangle (cr, 0, 0, width, s->pinned_height);
   cairo_clip (cr);
-  rows = mls_draw_tracks (cr, vm, style, width, 0,
-                          height - MLS_RULER_HEIGHT, NULL);
+  rows = mls_draw_tracks (cr, s, style, width, TRUE, 0, s->pinned_height,
+                          NULL);
   cairo_restore (cr);
+
+  cairo_save (cr);
+  cairo_translate (cr, 0, top);
+  cairo_rectangle (cr, 0, 0, width, MAX (height - top, 0));
+  cairo_clip (cr);
+  rows += mls_draw_tracks (cr, s, style, width, FALSE, 0,
+                           MAX (height - top, 0), NULL);
+  cairo_restore (cr);
+  /* The pinned tracks' lower edge, as the window draws it. */
+  mls_draw_set_color (cr, style->fg, 0.3);
+  cairo_rectangle (cr, 0, top - 1, width, 1);
+  cairo_fill (cr);
   return rows;
 }

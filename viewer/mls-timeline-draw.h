@@ -11,7 +11,7 @@
 #include <cairo.h>
 
 #include "mls-palette.h"
-#include "mls-view-model.h"
+#include "mls-session-private.h"
 
 typedef struct {
   MlsColor bg;
@@ -21,7 +21,7 @@ typedef struct {
 } MlsDrawStyle;
 
 /* Something drawn that a pointer can land on: a span (span_id > 0) or a
- * column of summarised spans (count of them). */
+ * column of summarised spans. */
 typedef struct {
   double x0, x1, y0, y1;
   gint64 span_id;
@@ -34,21 +34,24 @@ typedef struct {
 void mls_draw_style_init (MlsDrawStyle *style, gboolean dark);
 
 /* The ruler: width x height, time labels relative to the trace start. */
-void mls_draw_ruler (cairo_t *cr, MlsViewModel *vm, const MlsDrawStyle *style,
-                     double width, double height);
+void mls_draw_ruler (cairo_t *cr, MlsSession *session,
+                     const MlsDrawStyle *style, double width, double height);
 
-/* The tracks, at y = row->y, drawing only rows meeting [clip_y0, clip_y1).
- * hits, if not NULL, receives an MlsHit per span or column drawn.
- * Returns the number of rows read from the database. */
-gint64 mls_draw_tracks (cairo_t *cr, MlsViewModel *vm,
+/* The pinned (GPU, Neural Engine) or the scrolled tracks, at y = row->y,
+ * drawing only rows meeting [clip_y0, clip_y1). hits, if not NULL,
+ * receives an MlsHit per span or column drawn. Returns the number of rows
+ * read from the database. */
+gint64 mls_draw_tracks (cairo_t *cr, MlsSession *session,
                         const MlsDrawStyle *style, double width,
-                        double clip_y0, double clip_y1, GArray *hits);
+                        gboolean pinned, double clip_y0, double clip_y1,
+                        GArray *hits);
 
-/* Ruler and tracks under it, as the window shows them. */
-gint64 mls_draw_view (cairo_t *cr, MlsViewModel *vm,
+/* Ruler, pinned tracks and the scrolled tracks under them, as the window
+ * shows them scrolled to the top. */
+gint64 mls_draw_view (cairo_t *cr, MlsSession *session,
                       const MlsDrawStyle *style, double width, double height);
 
 /* The ruler's tick step for a view width pixels wide. */
-gint64 mls_draw_tick_step (const MlsViewModel *vm, double width);
+gint64 mls_draw_tick_step (MlsSession *session, double width);
 
 #endif /* MLS_TIMELINE_DRAW_H */

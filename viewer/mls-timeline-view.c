@@ -1,8 +1,9 @@
 /*
- * mls-timeline-view.c: the tracks widget (see mls-timeline-view.h).
+ * mls-timeline-view.c: a tracks widget (see mls-timeline-view.h).
  *
  * Drawing goes through mls_draw_tracks (the same code as --render-png),
- * which also records what it drew where, for picking and tooltips.
+ * which also records what it drew where, for picking. Tooltips ask the
+ * store what lies under the pointer, exactly.
  */
 #include "mls-timeline-view.h"
 
@@ -12,7 +13,8 @@
 
 struct _MlsTimelineView {
   GtkWidget parent_instance;
-  MlsViewModel *vm;
+  MlsSession *session;
+  gboolean pinned;
   GtkAdjustment *vadjustment;
   GArray *hits;             /* MlsHit, from the last frame drawn */
   double pointer_x;
@@ -25,26 +27,13 @@ struct _MlsTimelineView {
 
 G_DEFINE_FINAL_TYPE (MlsTimelineView, mls_timeline_view, GTK_TYPE_WIDGET)
 
-enum {
-  VIEW_CHANGED,
-  SELECTION_CHANGED,
-  SPAN_ACTIVATED,
-  EXPANDER_TOGGLED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+enum { PROP_0, PROP_SESSION, PROP_PINNED, PROP_VADJUSTMENT, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 static double
 view_width (MlsTimelineView *self)
 {
   return gtk_widget_get_width (GTK_WIDGET (self));
-}
-
-static void
-view_changed (MlsTimelineView *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
 static void
@@ -57,7 +46,7 @@ mls_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_t *cr;
 
   g_array_set_size (self->hits, 0);
-  if (!self->vm || width <= MLS_LABEL_WIDTH)
+  if (!self->session || width <= MLS_LABEL_WIDTH)
     return;
   if (self->vadjustment)
     {
@@ -67,7 +56,8 @@ mls_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   mls_widget_style (widget, &style);
   cr = gtk_snapshot_append_cairo (snapshot,
                                   &GRAPHENE_RECT_INIT (0, y0, width, y1 - y0));
-  mls_draw_tracks (cr, self->vm, &style, width, y0, y1, self->hits);
+  mls_draw_tracks (cr, self->session, &style, width, self->pinned, y0, y1,
+                   self->hits);
   cairo_destroy (cr);
 }
 
@@ -79,8 +69,10 @@ mls_timeline_view_measure (GtkWidget *widget, GtkOrientation orientation,
   MlsTimelineView *self = MLS_TIMELINE_VIEW (widget);
 
   if (orientation == GTK_ORIENTATION_VERTICAL)
-    *minimum = *natural = self->vm ? (int) ceil (self->vm->content_height)
-                                   : 0;
+    *minimum = *natural = !self->session ? 0
+                          : (int) ceil (self->pinned
+                                        ? self->session->pinned_height
+                                        : self->session->content_height);
   else
     *minimum = *natural = (int) MLS_LABEL_WIDTH + 100;
 }
@@ -90,13 +82,14 @@ hit_at (MlsTimelineView *self, double x, double y)
 {
   const MlsHit *best = NULL;
 
-  /* Later hits were drawn on top; prefer the narrowest under the pointer
-   * so a child inside its parent can be picked. */
+  /* Prefer the narrowest span under the pointer, so a short one drawn
+   * beside long ones can be picked. */
   for (guint i = 0; i < self->hits->len; i++)
     {
       const MlsHit *h = &g_array_index (self->hits, MlsHit, i);
 
       if (x >= h->x0 - 1 && x < h->x1 + 1 && y >= h->y0 && y < h->y1
+          && h->span_id > 0
           && (!best || h->x1 - h->x0 <= best->x1 - best->x0))
         best = h;
     }
@@ -109,27 +102,34 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy,
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (
     GTK_EVENT_CONTROLLER (controller));
-  double ns_per_px;
-  double step = 1;
+  MlsSession *s = self->session;
+  double step = 1, ns_per_px;
 
-  if (!self->vm)
+  if (!s)
     return FALSE;
   if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
     step = 60;
+  ns_per_px = mls_session_ns_per_px (s, view_width (self));
   if (state & GDK_CONTROL_MASK)
     {
-      gint64 anchor = mls_view_model_time_at (self->vm, self->pointer_x,
-                                              view_width (self));
+      gint64 anchor = mls_session_time_at (s, self->pointer_x,
+                                           view_width (self));
 
-      mls_view_model_zoom (self->vm, pow (1.25, -dy * step / 60), anchor);
+      mls_session_zoom (s, pow (1.25, -(dy + dx) * step / 60), anchor);
+      return TRUE;
     }
-  else
+  if (state & GDK_SHIFT_MASK)
     {
-      ns_per_px = mls_view_model_ns_per_px (self->vm, view_width (self));
-      mls_view_model_pan (self->vm, (gint64) ((dx + dy) * step * ns_per_px));
+      mls_session_pan (s, (gint64) ((dy + dx) * step * ns_per_px));
+      return TRUE;
     }
-  view_changed (self);
-  return TRUE;
+  /* Sideways scrolling pans; the wheel scrolls the tracks. */
+  if (fabs (dx) > fabs (dy))
+    {
+      mls_session_pan (s, (gint64) (dx * step * ns_per_px));
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -143,31 +143,30 @@ static void
 on_zoom_begin (GtkGesture *gesture, GdkEventSequence *sequence,
                MlsTimelineView *self)
 {
-  if (!self->vm)
+  if (!self->session)
     return;
-  self->zoom_start = self->vm->view_start;
-  self->zoom_end = self->vm->view_end;
+  self->zoom_start = self->session->view_start;
+  self->zoom_end = self->session->view_end;
 }
 
 static void
 on_zoom_scale (GtkGestureZoom *gesture, double scale, MlsTimelineView *self)
 {
-  double cx, cy, len;
-  gint64 anchor;
+  MlsSession *s = self->session;
+  double cx, cy, len, frac;
 
-  if (!self->vm || scale <= 0)
+  if (!s || scale <= 0)
     return;
   gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy);
-  self->vm->view_start = self->zoom_start;
-  self->vm->view_end = self->zoom_end;
-  anchor = mls_view_model_time_at (self->vm, cx, view_width (self));
+  frac = (cx - MLS_LABEL_WIDTH) / MAX (view_width (self) - MLS_LABEL_WIDTH, 1);
   len = (double) (self->zoom_end - self->zoom_start) / scale;
-  mls_view_model_set_range (self->vm,
-    anchor - (gint64) (len * (anchor - self->zoom_start)
-                       / (self->zoom_end - self->zoom_start)),
-    anchor + (gint64) (len * (self->zoom_end - anchor)
-                       / (self->zoom_end - self->zoom_start)));
-  view_changed (self);
+  {
+    gint64 anchor = self->zoom_start
+                    + (gint64) (frac * (self->zoom_end - self->zoom_start));
+
+    mls_session_set_visible (s, anchor - (gint64) (len * frac),
+                             anchor + (gint64) (len * (1 - frac)));
+  }
 }
 
 static void
@@ -177,7 +176,6 @@ on_drag_begin (GtkGestureDrag *gesture, double x, double y,
   self->drag_x = x;
   self->drag_y = y;
   self->dragging = FALSE;
-  gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
@@ -188,115 +186,155 @@ on_drag_update (GtkGestureDrag *gesture, double dx, double dy,
   double x0 = MAX (MIN (self->drag_x, self->drag_x + dx), MLS_LABEL_WIDTH);
   double x1 = MAX (self->drag_x, self->drag_x + dx);
 
-  if (!self->vm || (!self->dragging && fabs (dx) < 4))
+  if (!self->session || (!self->dragging && fabs (dx) < 4))
     return;
   self->dragging = TRUE;
-  self->vm->has_selection = x1 > x0;
-  self->vm->sel_start = mls_view_model_time_at (self->vm, x0, width);
-  self->vm->sel_end = mls_view_model_time_at (self->vm, x1, width);
-  view_changed (self);
+  mls_session_select_range (self->session,
+                            mls_session_time_at (self->session, x0, width),
+                            mls_session_time_at (self->session, x1, width));
 }
 
 static void
 click (MlsTimelineView *self, double x, double y)
 {
-  const MlsRow *row = mls_view_model_row_at (self->vm, y);
+  MlsSession *s = self->session;
+  const MlsRow *row = mls_session_row_at (s, self->pinned, y);
   const MlsHit *hit;
 
   if (row && row->type == MLS_ROW_TRACK && row->expander
       && x < MLS_LABEL_WIDTH)
     {
-      g_signal_emit (self, signals[EXPANDER_TOGGLED], 0);
+      mls_session_set_by_model (s, !mls_session_get_by_model (s));
       return;
     }
   hit = hit_at (self, x, y);
-  self->vm->selected_span = hit ? hit->span_id : 0;
-  if (self->vm->has_selection && !hit)
-    {
-      self->vm->has_selection = FALSE;
-      g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-    }
-  g_signal_emit (self, signals[SPAN_ACTIVATED], 0, self->vm->selected_span);
-  view_changed (self);
+  if (!hit)
+    mls_session_clear_selection (s);
+  mls_session_set_selected_span (s, hit ? hit->span_id : 0);
 }
 
 static void
 on_drag_end (GtkGestureDrag *gesture, double dx, double dy,
              MlsTimelineView *self)
 {
-  if (!self->vm)
+  if (!self->session)
     return;
-  if (self->dragging)
-    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  else
+  if (!self->dragging)
     click (self, self->drag_x, self->drag_y);
   self->dragging = FALSE;
 }
 
-static gboolean
-on_key (GtkEventControllerKey *controller, guint keyval, guint keycode,
-        GdkModifierType state, MlsTimelineView *self)
+static void
+on_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+            MlsTimelineView *self)
 {
-  double ns_per_px;
+  if (n_press == 2 && self->session && hit_at (self, x, y))
+    mls_session_zoom_to_selection (self->session);
+}
 
-  if (!self->vm)
-    return FALSE;
-  ns_per_px = mls_view_model_ns_per_px (self->vm, view_width (self));
-  switch (keyval)
+typedef struct {
+  MlsTimeline *tl;
+  gint64 count;
+  gint64 busy_ns;
+  gint64 only;              /* the span, when there is one */
+} ColumnCount;
+
+static void
+count_query (const MlsLaneQuery *q, gpointer data)
+{
+  ColumnCount *c = data;
+  MlsRangeCount r;
+
+  if (mls_timeline_count_range (c->tl, q, &r, NULL) < 0)
+    return;
+  c->count += r.count;
+  c->busy_ns += r.busy_ns;
+  if (r.count == 1)
+    c->only = r.first_id;
+}
+
+static char *
+describe_span (MlsSession *s, gint64 id)
+{
+  MlsSpanDetails d;
+  g_autofree char *dur = NULL, *start = NULL;
+  char *markup;
+
+  if (mls_timeline_span_details (s->timeline, id, &d, NULL) < 0)
+    return NULL;
+  dur = mls_format_duration (d.dur_ns);
+  start = mls_format_offset (d.start_ns - s->trace_start, 1000,
+                             d.start_ns - s->trace_start);
+  markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n%s%s, starts at %s\n"
+                                    "thread %" G_GINT64_FORMAT, d.kind,
+                                    d.model ? " · " : "",
+                                    d.model ? d.model : "", dur,
+                                    d.complete ? "" : " (incomplete)", start,
+                                    d.tid);
+  mls_span_details_clear (&d);
+  return markup;
+}
+
+/* "Prediction: 4 spans, 3.20 ms busy" per kind of the row, counted in the
+ * store over the pointer's pixel column; the span itself, with its start,
+ * when there is just one. */
+static char *
+describe_column (MlsTimelineView *self, const MlsRow *row, double x)
+{
+  MlsSession *s = self->session;
+  double w = view_width (self);
+  gint64 a = mls_session_time_at (s, floor (x), w);
+  gint64 b = MAX (mls_session_time_at (s, floor (x) + 1, w), a + 1);
+  GString *text = g_string_new (NULL);
+  gint64 total = 0, only = 0;
+  g_autofree char *width = mls_format_duration (b - a);
+
+  for (int k = 0; k < row->n_kinds; k++)
     {
-    case GDK_KEY_plus: case GDK_KEY_equal: case GDK_KEY_KP_Add:
-      mls_timeline_view_zoom (self, 1.5);
-      return TRUE;
-    case GDK_KEY_minus: case GDK_KEY_KP_Subtract:
-      mls_timeline_view_zoom (self, 1 / 1.5);
-      return TRUE;
-    case GDK_KEY_0: case GDK_KEY_KP_0: case GDK_KEY_Home:
-      mls_timeline_view_zoom_to_fit (self);
-      return TRUE;
-    case GDK_KEY_Left: case GDK_KEY_Right:
-      mls_view_model_pan (self->vm, (gint64) ((keyval == GDK_KEY_Left
-                                               ? -80 : 80) * ns_per_px));
-      view_changed (self);
-      return TRUE;
-    case GDK_KEY_Escape:
-      self->vm->has_selection = FALSE;
-      g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-      view_changed (self);
-      return TRUE;
-    default:
-      return FALSE;
+      const MlsTimelineKind *kind = mls_timeline_find_kind (s->timeline,
+                                                            row->kinds[k]);
+      ColumnCount c = { s->timeline, 0, 0, 0 };
+      g_autofree char *busy = NULL;
+
+      mls_row_queries (s, row, row->kinds[k], a, b, 1, count_query, &c);
+      if (c.count == 0)
+        continue;
+      busy = mls_format_duration (c.busy_ns);
+      g_string_append_printf (text, "%s<b>%s</b>: %" G_GINT64_FORMAT
+                              " span%s, %s busy", text->len ? "\n" : "",
+                              kind->label, c.count, c.count == 1 ? "" : "s",
+                              busy);
+      total += c.count;
+      only = c.only;
     }
+  if (total == 1 && only > 0)
+    {
+      g_string_free (text, TRUE);
+      return describe_span (s, only);
+    }
+  if (total == 0)
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  g_string_append_printf (text, "\nin the %s under the pointer", width);
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
 on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
                   GtkTooltip *tooltip, MlsTimelineView *self)
 {
-  const MlsHit *hit = self->vm ? hit_at (self, x, y) : NULL;
-  const MlsTimelineKind *kind;
-  g_autofree char *dur = NULL, *markup = NULL;
-  MlsSpanDetails d;
+  const MlsRow *row;
+  double sy = y;
+  g_autofree char *markup = NULL;
 
-  if (!hit || !(kind = mls_timeline_find_kind (self->vm->timeline,
-                                               hit->kind_id)))
+  if (!self->session || x < MLS_LABEL_WIDTH)
     return FALSE;
-  if (hit->span_id == 0)
-    {
-      dur = mls_format_duration (hit->end_ns - hit->start_ns);
-      markup = g_markup_printf_escaped ("<b>%s</b>\n%" G_GINT64_FORMAT
-                                        " spans in %s", kind->label,
-                                        hit->count, dur);
-    }
-  else if (mls_timeline_span_details (self->vm->timeline, hit->span_id, &d,
-                                      NULL) == 0)
-    {
-      dur = mls_format_duration (d.dur_ns);
-      markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n%s%s",
-                                        d.kind, d.model ? " · " : "",
-                                        d.model ? d.model : "", dur,
-                                        d.complete ? "" : " (incomplete)");
-      mls_span_details_clear (&d);
-    }
+  row = mls_session_row_at (self->session, self->pinned, sy);
+  if (!row || row->type != MLS_ROW_LANE)
+    return FALSE;
+  markup = describe_column (self, row, x);
   if (!markup)
     return FALSE;
   gtk_tooltip_set_markup (tooltip, markup);
@@ -304,10 +342,62 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
 }
 
 static void
+on_vadjustment_changed (GtkAdjustment *adjustment, MlsTimelineView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+mls_timeline_view_set_property (GObject *object, guint id,
+                                const GValue *value, GParamSpec *pspec)
+{
+  MlsTimelineView *self = MLS_TIMELINE_VIEW (object);
+
+  switch (id)
+    {
+    case PROP_SESSION:
+      g_array_set_size (self->hits, 0);
+      mls_widget_follow_session (GTK_WIDGET (self), &self->session,
+                                 g_value_get_object (value), TRUE);
+      break;
+    case PROP_PINNED:
+      self->pinned = g_value_get_boolean (value);
+      break;
+    case PROP_VADJUSTMENT:
+      if (self->vadjustment)
+        g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+      g_set_object (&self->vadjustment, g_value_get_object (value));
+      if (self->vadjustment)
+        g_signal_connect_object (self->vadjustment, "value-changed",
+                                 G_CALLBACK (on_vadjustment_changed), self,
+                                 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+mls_timeline_view_get_property (GObject *object, guint id, GValue *value,
+                                GParamSpec *pspec)
+{
+  MlsTimelineView *self = MLS_TIMELINE_VIEW (object);
+
+  switch (id)
+    {
+    case PROP_SESSION: g_value_set_object (value, self->session); break;
+    case PROP_PINNED: g_value_set_boolean (value, self->pinned); break;
+    case PROP_VADJUSTMENT: g_value_set_object (value, self->vadjustment); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
 mls_timeline_view_dispose (GObject *object)
 {
   MlsTimelineView *self = MLS_TIMELINE_VIEW (object);
 
+  g_clear_object (&self->session);
   g_clear_object (&self->vadjustment);
   g_clear_pointer (&self->hits, g_array_unref);
   G_OBJECT_CLASS (mls_timeline_view_parent_class)->dispose (object);
@@ -320,22 +410,18 @@ mls_timeline_view_class_init (MlsTimelineViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mls_timeline_view_dispose;
+  object_class->set_property = mls_timeline_view_set_property;
+  object_class->get_property = mls_timeline_view_get_property;
   widget_class->snapshot = mls_timeline_view_snapshot;
   widget_class->measure = mls_timeline_view_measure;
   gtk_widget_class_set_css_name (widget_class, "mlstimelineview");
-
-  signals[VIEW_CHANGED] = g_signal_new ("view-changed",
-    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-    G_TYPE_NONE, 0);
-  signals[SELECTION_CHANGED] = g_signal_new ("selection-changed",
-    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-    G_TYPE_NONE, 0);
-  signals[SPAN_ACTIVATED] = g_signal_new ("span-activated",
-    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-    G_TYPE_NONE, 1, G_TYPE_INT64);
-  signals[EXPANDER_TOGGLED] = g_signal_new ("expander-toggled",
-    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-    G_TYPE_NONE, 0);
+  props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+    MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_PINNED] = g_param_spec_boolean ("pinned", NULL, NULL, FALSE,
+    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  props[PROP_VADJUSTMENT] = g_param_spec_object ("vadjustment", NULL, NULL,
+    GTK_TYPE_ADJUSTMENT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
@@ -360,10 +446,6 @@ mls_timeline_view_init (MlsTimelineView *self)
   g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
   gtk_widget_add_controller (widget, controller);
 
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key), self);
-  gtk_widget_add_controller (widget, controller);
-
   gesture = gtk_gesture_zoom_new ();
   g_signal_connect (gesture, "begin", G_CALLBACK (on_zoom_begin), self);
   g_signal_connect (gesture, "scale-changed", G_CALLBACK (on_zoom_scale),
@@ -377,54 +459,28 @@ mls_timeline_view_init (MlsTimelineView *self)
                     self);
   g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
-}
 
-void
-mls_timeline_view_set_view_model (MlsTimelineView *self, MlsViewModel *vm)
-{
-  g_return_if_fail (MLS_IS_TIMELINE_VIEW (self));
-  self->vm = vm;
-  g_array_set_size (self->hits, 0);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
-}
-
-void
-mls_timeline_view_layout_changed (MlsTimelineView *self)
-{
-  gtk_widget_queue_resize (GTK_WIDGET (self));
-}
-
-static void
-on_vadjustment_changed (GtkAdjustment *adjustment, MlsTimelineView *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-void
-mls_timeline_view_set_vadjustment (MlsTimelineView *self,
-                                   GtkAdjustment *vadjustment)
-{
-  g_set_object (&self->vadjustment, vadjustment);
-  g_signal_connect_object (vadjustment, "value-changed",
-                           G_CALLBACK (on_vadjustment_changed), self, 0);
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 1);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
 }
 
 void
 mls_timeline_view_zoom (MlsTimelineView *self, double factor)
 {
-  if (!self->vm)
-    return;
-  mls_view_model_zoom (self->vm, factor,
-                       self->vm->view_start
-                       + (self->vm->view_end - self->vm->view_start) / 2);
-  view_changed (self);
+  MlsSession *s = self->session;
+
+  if (s)
+    mls_session_zoom (s, factor,
+                      s->view_start + (s->view_end - s->view_start) / 2);
 }
 
 void
-mls_timeline_view_zoom_to_fit (MlsTimelineView *self)
+mls_timeline_view_pan (MlsTimelineView *self, int direction)
 {
-  if (!self->vm)
-    return;
-  mls_view_model_zoom_to_fit (self->vm);
-  view_changed (self);
+  MlsSession *s = self->session;
+
+  if (s)
+    mls_session_pan (s, direction * (s->view_end - s->view_start) / 10);
 }

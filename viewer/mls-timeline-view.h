@@ -1,20 +1,23 @@
 /*
- * mls-timeline-view.h: the tracks widget: draws the view model's lanes and
- * turns pointer, touchpad and keyboard input into zoom, pan, range
- * selection and span picks.
+ * mls-timeline-view.h: a tracks widget: draws a session's pinned tracks
+ * (GPU, Neural Engine) or its scrolled ones, and turns pointer and
+ * touchpad input into the session's zoom, pan, range selection and span
+ * selection, as Perfetto and Instruments do: the wheel scrolls the tracks
+ * (it is left to the scrolled window), Ctrl+wheel zooms around the
+ * pointer, Shift+wheel and horizontal scrolling pan, a drag selects a
+ * range, a click selects a span, a double-click zooms to it. Keys are the
+ * window's actions (mls-window.c), so they work whichever pane has focus.
  *
- * Signals:
- *   view-changed ()              the visible range changed
- *   selection-changed ()         the dragged range changed or was cleared
- *   span-activated (gint64 id)   a span was clicked (0: none)
- *   expander-toggled ()          the runtime track's arrow was clicked
+ * Properties: session (MlsSession), pinned (boolean, construct-only),
+ * vadjustment (GtkAdjustment: the scrolled window's, so only visible lanes
+ * are read and drawn).
  */
 #ifndef MLS_TIMELINE_VIEW_H
 #define MLS_TIMELINE_VIEW_H
 
 #include <gtk/gtk.h>
 
-#include "mls-view-model.h"
+#include "mls-session.h"
 
 G_BEGIN_DECLS
 
@@ -22,18 +25,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MlsTimelineView, mls_timeline_view, MLS,
                       TIMELINE_VIEW, GtkWidget)
 
-/* vm is borrowed; call again (or mls_timeline_view_layout_changed) after
- * the view model's rows change. */
-void mls_timeline_view_set_view_model (MlsTimelineView *self,
-                                       MlsViewModel *vm);
-void mls_timeline_view_layout_changed (MlsTimelineView *self);
-/* The vertical adjustment of the scrolled window around the view, so only
- * visible lanes are read and drawn. */
-void mls_timeline_view_set_vadjustment (MlsTimelineView *self,
-                                        GtkAdjustment *vadjustment);
-/* Zoom in (factor > 1) or out around the middle; a keyboard action. */
+/* A zoom step around the middle of the view (keys, buttons). */
 void mls_timeline_view_zoom (MlsTimelineView *self, double factor);
-void mls_timeline_view_zoom_to_fit (MlsTimelineView *self);
+/* A pan step of a tenth of the view's width, left (-1) or right (1). */
+void mls_timeline_view_pan (MlsTimelineView *self, int direction);
 
 G_END_DECLS
 

@@ -1,6 +1,8 @@
 /*
- * mls-widget-style.h: the drawing style of a widget, from its CSS colour,
- * so the timeline follows the desktop's light or dark style.
+ * mls-widget-style.h: what the drawn widgets (ruler, tracks) share: the
+ * drawing style from the widget's CSS colour, so the timeline follows the
+ * desktop's light or dark style, and following a session: redrawn when
+ * what they show changes, resized when its rows do.
  */
 #ifndef MLS_WIDGET_STYLE_H
 #define MLS_WIDGET_STYLE_H
@@ -27,6 +29,53 @@ mls_widget_style (GtkWidget *widget, MlsDrawStyle *style)
   style->fg.r = fg.red;
   style->fg.g = fg.green;
   style->fg.b = fg.blue;
+}
+
+static inline void
+mls_widget_on_session_draw (GObject *session, GParamSpec *pspec,
+                            GtkWidget *widget)
+{
+  gtk_widget_queue_draw (widget);
+}
+
+static inline void
+mls_widget_on_session_layout (GObject *session, GParamSpec *pspec,
+                              GtkWidget *widget)
+{
+  gtk_widget_queue_resize (widget);
+}
+
+/* Replaces *slot with session (a new reference), redrawing widget on the
+ * properties it draws. */
+static inline void
+mls_widget_follow_session (GtkWidget *widget, MlsSession **slot,
+                           MlsSession *session, gboolean layout)
+{
+  static const char *const drawn[] = {
+    "notify::visible-start", "notify::visible-end", "notify::has-selection",
+    "notify::selection-start", "notify::selection-end",
+    "notify::selected-span", "notify::highlight-kind",
+    "notify::highlight-model", "notify::n-marks",
+  };
+
+  if (*slot == session)
+    return;
+  if (*slot)
+    g_signal_handlers_disconnect_by_data (*slot, widget);
+  g_set_object (slot, session);
+  if (session)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (drawn); i++)
+        g_signal_connect_object (session, drawn[i],
+                                 G_CALLBACK (mls_widget_on_session_draw),
+                                 widget, 0);
+      g_signal_connect_object (session, "notify::layout-serial",
+                               G_CALLBACK (layout
+                                           ? mls_widget_on_session_layout
+                                           : mls_widget_on_session_draw),
+                               widget, 0);
+    }
+  gtk_widget_queue_resize (widget);
 }
 
 #endif /* MLS_WIDGET_STYLE_H */

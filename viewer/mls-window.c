@@ -1,33 +1,50 @@
 /*
  * mls-window.c: the main window (see mls-window.h).
  *
+ * The window owns the open trace's MlsSession and hands it to every pane
+ * ("session" properties); the header bar's switches are bound to the
+ * session's properties; keys are window actions with application
+ * accelerators (mls-application.c), so they work whichever pane has focus.
+ *
  * MLSCOPE_VIEWER_SNAPSHOT=FILE.png in the environment makes the window
  * save a picture of itself, drawn by GTK's renderer, a second after it is
  * first shown: the tests' and the docs' screenshots.
  */
 #include "mls-window.h"
 
+#include <adwaita.h>
+
+#include "mls-info-panel.h"
+#include "mls-legend.h"
+#include "mls-process-filter.h"
 #include "mls-ruler.h"
+#include "mls-session-private.h"
 #include "mls-span-details.h"
 #include "mls-stats-view.h"
 #include "mls-timeline-view.h"
-#include "mls-view-model.h"
 
 struct _MlsWindow {
   GtkApplicationWindow parent_instance;
   GtkWidget *by_model_switch;
   GtkWidget *grouped_switch;
+  GtkWidget *by_thread_switch;
+  GtkWidget *filter_button;
+  GtkWidget *process_filter;
+  GtkWidget *info_button;
+  GtkWidget *info_panel;
+  GtkWidget *toasts;
   GtkWidget *banner;
   GtkWidget *banner_label;
   GtkWidget *stack;
+  GtkWidget *paned;
   GtkWidget *ruler;
+  GtkWidget *pinned;
   GtkWidget *tracks_scroller;
   GtkWidget *timeline;
   GtkWidget *stats;
   GtkWidget *details;
-  MlsStore *store;
-  MlsTimeline *tl;
-  MlsViewModel *vm;
+  MlsSession *session;
+  GBinding *bindings[3];
 };
 
 G_DEFINE_FINAL_TYPE (MlsWindow, mls_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -41,15 +58,52 @@ show_error (MlsWindow *self, const char *message)
 }
 
 static void
-close_trace (MlsWindow *self)
+set_session (MlsWindow *self, MlsSession *session)
 {
-  mls_ruler_set_view_model (MLS_RULER (self->ruler), NULL);
-  mls_timeline_view_set_view_model (MLS_TIMELINE_VIEW (self->timeline), NULL);
-  mls_stats_view_set_store (MLS_STATS_VIEW (self->stats), NULL, 0);
-  mls_span_details_show (MLS_SPAN_DETAILS (self->details), NULL, 0);
-  g_clear_pointer (&self->vm, mls_view_model_free);
-  g_clear_pointer (&self->tl, mls_timeline_free);
-  g_clear_pointer (&self->store, mls_store_close);
+  static const char *const names[] = { "by-model", "grouped", "by-thread" };
+  GtkWidget *switches[] = { self->by_model_switch, self->grouped_switch,
+                            self->by_thread_switch };
+  GtkWidget *panes[] = { self->ruler, self->pinned, self->timeline,
+                         self->stats, self->details, self->process_filter,
+                         self->info_panel };
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->bindings); i++)
+    g_clear_pointer (&self->bindings[i], g_binding_unbind);
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
+    g_object_set (panes[i], "session", session, NULL);
+  if (!session)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (self->bindings); i++)
+    {
+      /* The switch's state carries over to the next trace opened. */
+      g_object_set (session, names[i],
+                    gtk_switch_get_active (GTK_SWITCH (switches[i])), NULL);
+      self->bindings[i] = g_object_bind_property (session, names[i],
+                                                  switches[i], "active",
+                                                  G_BINDING_BIDIRECTIONAL
+                                                  | G_BINDING_SYNC_CREATE);
+    }
+}
+
+/* The tracks get what they need, up to three fifths of the window: no
+ * blank band under short traces, a readable table under long ones. */
+static void
+size_panes (MlsWindow *self)
+{
+  int width, height = gtk_widget_get_height (GTK_WIDGET (self));
+  double want;
+
+  if (!self->session)
+    return;
+  if (height <= 0)
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  want = MLS_RULER_HEIGHT + self->session->pinned_height
+         + self->session->content_height + 8;
+  gtk_paned_set_position (GTK_PANED (self->paned),
+                          (int) MIN (want, height * 0.6));
 }
 
 gboolean
@@ -57,6 +111,7 @@ mls_window_open (MlsWindow *self, GFile *file)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
+  g_autoptr (MlsSession) session = NULL;
   MlsError err = { 0 };
   MlsStore *store;
   MlsTimeline *tl;
@@ -82,89 +137,22 @@ mls_window_open (MlsWindow *self, GFile *file)
       show_error (self, err.message);
       return FALSE;
     }
-  close_trace (self);
-  self->store = store;
-  self->tl = tl;
-  self->vm = mls_view_model_new (store, tl);
-  self->vm->grouped = gtk_switch_get_active (GTK_SWITCH (self->grouped_switch));
-  self->vm->by_model = gtk_switch_get_active (GTK_SWITCH (self->by_model_switch));
-  mls_view_model_relayout (self->vm);
-
-  mls_ruler_set_view_model (MLS_RULER (self->ruler), self->vm);
-  mls_timeline_view_set_view_model (MLS_TIMELINE_VIEW (self->timeline),
-                                    self->vm);
-  mls_stats_view_set_store (MLS_STATS_VIEW (self->stats), store,
-                            self->vm->trace_start);
+  session = mls_session_new (store, tl);
+  set_session (self, session);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "trace");
   gtk_window_set_title (GTK_WINDOW (self), name);
+  size_panes (self);
   gtk_widget_grab_focus (self->timeline);
   return TRUE;
 }
 
 static void
-on_options_changed (GtkSwitch *sw, GParamSpec *pspec, MlsWindow *self)
+on_row_selected (MlsStatsView *stats, int kind_id, gint64 model_id,
+                 MlsWindow *self)
 {
-  if (!self->vm)
-    return;
-  self->vm->grouped = gtk_switch_get_active (GTK_SWITCH (self->grouped_switch));
-  self->vm->by_model = gtk_switch_get_active (GTK_SWITCH (self->by_model_switch));
-  mls_view_model_relayout (self->vm);
-  mls_timeline_view_layout_changed (MLS_TIMELINE_VIEW (self->timeline));
-}
-
-static void
-on_view_changed (MlsTimelineView *timeline, MlsWindow *self)
-{
-  gtk_widget_queue_draw (self->ruler);
-}
-
-static void
-on_selection_changed (MlsTimelineView *timeline, MlsWindow *self)
-{
-  mls_stats_view_set_range (MLS_STATS_VIEW (self->stats),
-                            self->vm->has_selection, self->vm->sel_start,
-                            self->vm->sel_end);
-  gtk_widget_queue_draw (self->ruler);
-}
-
-static void
-on_span_activated (MlsTimelineView *timeline, gint64 span_id,
-                   MlsWindow *self)
-{
-  MlsSpanDetails d;
-  MlsError err = { 0 };
-
-  if (span_id <= 0)
-    {
-      mls_span_details_show (MLS_SPAN_DETAILS (self->details), NULL, 0);
-      return;
-    }
-  if (mls_timeline_span_details (self->tl, span_id, &d, &err) < 0)
-    {
-      show_error (self, err.message);
-      return;
-    }
-  mls_span_details_show (MLS_SPAN_DETAILS (self->details), &d,
-                         self->vm->trace_start);
-  mls_span_details_clear (&d);
-}
-
-static void
-on_expander_toggled (MlsTimelineView *timeline, MlsWindow *self)
-{
-  GtkSwitch *sw = GTK_SWITCH (self->by_model_switch);
-
-  gtk_switch_set_active (sw, !gtk_switch_get_active (sw));
-}
-
-static void
-on_kind_selected (MlsStatsView *stats, int kind_id, MlsWindow *self)
-{
-  if (!self->vm)
-    return;
-  self->vm->highlight_kind = kind_id;
-  gtk_widget_queue_draw (self->timeline);
+  if (self->session)
+    mls_session_set_highlight (self->session, kind_id, model_id);
 }
 
 static void
@@ -203,10 +191,65 @@ open_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The navigation actions: Perfetto's keys (W / S zoom, A / D pan, f
+ * zooms to the selection, m marks it) beside +, -, arrows and 0. */
 static void
-zoom_fit_action (GtkWidget *widget, const char *action, GVariant *param)
+navigate_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  mls_timeline_view_zoom_to_fit (MLS_TIMELINE_VIEW (MLS_WINDOW (widget)->timeline));
+  MlsWindow *self = MLS_WINDOW (widget);
+  MlsTimelineView *view = MLS_TIMELINE_VIEW (self->timeline);
+  MlsSession *s = self->session;
+
+  if (!s)
+    return;
+  if (g_str_equal (action, "win.zoom-in"))
+    mls_timeline_view_zoom (view, 1.5);
+  else if (g_str_equal (action, "win.zoom-out"))
+    mls_timeline_view_zoom (view, 1 / 1.5);
+  else if (g_str_equal (action, "win.pan-left"))
+    mls_timeline_view_pan (view, -1);
+  else if (g_str_equal (action, "win.pan-right"))
+    mls_timeline_view_pan (view, 1);
+  else if (g_str_equal (action, "win.zoom-fit"))
+    mls_session_zoom_to_fit (s);
+  else if (g_str_equal (action, "win.zoom-selection"))
+    mls_session_zoom_to_selection (s);
+  else if (g_str_equal (action, "win.mark"))
+    mls_session_toggle_mark (s);
+  else if (g_str_equal (action, "win.clear-selection"))
+    {
+      mls_session_clear_selection (s);
+      mls_session_set_selected_span (s, 0);
+    }
+}
+
+static void
+toast (MlsWindow *self, const char *text)
+{
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts),
+                               adw_toast_new (text));
+}
+
+static void
+copy_csv_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsWindow *self = MLS_WINDOW (widget);
+  g_autofree char *csv = mls_stats_view_to_csv (MLS_STATS_VIEW (self->stats));
+
+  if (!csv)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), csv);
+  toast (self, "Table copied as CSV");
+}
+
+static void
+popup_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsWindow *self = MLS_WINDOW (widget);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (g_str_equal (action, "win.filter")
+                                          ? self->filter_button
+                                          : self->info_button));
 }
 
 static void
@@ -252,6 +295,7 @@ save_snapshot (gpointer data)
 static void
 on_map (GtkWidget *widget, gpointer data)
 {
+  size_panes (MLS_WINDOW (widget));
   if (g_getenv ("MLSCOPE_VIEWER_SNAPSHOT"))
     g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, save_snapshot,
                         g_object_ref (widget), g_object_unref);
@@ -263,7 +307,7 @@ mls_window_dispose (GObject *object)
   MlsWindow *self = MLS_WINDOW (object);
 
   if (self->timeline)
-    close_trace (self);
+    set_session (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MLS_TYPE_WINDOW);
   G_OBJECT_CLASS (mls_window_parent_class)->dispose (object);
 }
@@ -271,37 +315,57 @@ mls_window_dispose (GObject *object)
 static void
 mls_window_class_init (MlsWindowClass *klass)
 {
+  static const char *const navigation[] = {
+    "win.zoom-in", "win.zoom-out", "win.pan-left", "win.pan-right",
+    "win.zoom-fit", "win.zoom-selection", "win.mark", "win.clear-selection",
+  };
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = mls_window_dispose;
+  g_type_ensure (ADW_TYPE_TOAST_OVERLAY);
   g_type_ensure (MLS_TYPE_RULER);
   g_type_ensure (MLS_TYPE_TIMELINE_VIEW);
   g_type_ensure (MLS_TYPE_STATS_VIEW);
   g_type_ensure (MLS_TYPE_SPAN_DETAILS);
+  g_type_ensure (MLS_TYPE_PROCESS_FILTER);
+  g_type_ensure (MLS_TYPE_LEGEND);
+  g_type_ensure (MLS_TYPE_INFO_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
     "/org/mlscope/Viewer/mls-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow,
-                                        by_model_switch);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow,
-                                        grouped_switch);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow, banner);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow,
-                                        banner_label);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow, ruler);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow,
-                                        tracks_scroller);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow, timeline);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow, stats);
-  gtk_widget_class_bind_template_child (widget_class, MlsWindow, details);
+#define CHILD(name) \
+  gtk_widget_class_bind_template_child (widget_class, MlsWindow, name)
+  CHILD (by_model_switch);
+  CHILD (grouped_switch);
+  CHILD (by_thread_switch);
+  CHILD (filter_button);
+  CHILD (process_filter);
+  CHILD (info_button);
+  CHILD (info_panel);
+  CHILD (toasts);
+  CHILD (banner);
+  CHILD (banner_label);
+  CHILD (stack);
+  CHILD (paned);
+  CHILD (ruler);
+  CHILD (pinned);
+  CHILD (tracks_scroller);
+  CHILD (timeline);
+  CHILD (stats);
+  CHILD (details);
+#undef CHILD
   gtk_widget_class_install_action (widget_class, "win.open", NULL,
                                    open_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL,
-                                   zoom_fit_action);
+  for (guint i = 0; i < G_N_ELEMENTS (navigation); i++)
+    gtk_widget_class_install_action (widget_class, navigation[i], NULL,
+                                     navigate_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-csv", NULL,
+                                   copy_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.filter", NULL,
+                                   popup_action);
+  gtk_widget_class_install_action (widget_class, "win.info", NULL,
+                                   popup_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL,
                                    dismiss_error_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o,
-                                       GDK_CONTROL_MASK, "win.open", NULL);
 }
 
 static void
@@ -310,23 +374,11 @@ mls_window_init (MlsWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  mls_timeline_view_set_vadjustment (MLS_TIMELINE_VIEW (self->timeline),
-    gtk_scrolled_window_get_vadjustment (
-      GTK_SCROLLED_WINDOW (self->tracks_scroller)));
-  g_signal_connect (self->grouped_switch, "notify::active",
-                    G_CALLBACK (on_options_changed), self);
-  g_signal_connect (self->by_model_switch, "notify::active",
-                    G_CALLBACK (on_options_changed), self);
-  g_signal_connect (self->timeline, "view-changed",
-                    G_CALLBACK (on_view_changed), self);
-  g_signal_connect (self->timeline, "selection-changed",
-                    G_CALLBACK (on_selection_changed), self);
-  g_signal_connect (self->timeline, "span-activated",
-                    G_CALLBACK (on_span_activated), self);
-  g_signal_connect (self->timeline, "expander-toggled",
-                    G_CALLBACK (on_expander_toggled), self);
-  g_signal_connect (self->stats, "kind-selected",
-                    G_CALLBACK (on_kind_selected), self);
+  g_object_set (self->timeline, "vadjustment",
+                gtk_scrolled_window_get_vadjustment (
+                  GTK_SCROLLED_WINDOW (self->tracks_scroller)), NULL);
+  g_signal_connect (self->stats, "row-selected",
+                    G_CALLBACK (on_row_selected), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
@@ -337,27 +389,23 @@ mls_window_init (MlsWindow *self)
 void
 mls_window_apply (MlsWindow *self, const MlsWindowOptions *o)
 {
+  MlsSession *s = self->session;
+
   gtk_switch_set_active (GTK_SWITCH (self->grouped_switch), !o->ungrouped);
   gtk_switch_set_active (GTK_SWITCH (self->by_model_switch), o->by_model);
-  if (!self->vm)
+  gtk_switch_set_active (GTK_SWITCH (self->by_thread_switch), !o->shared);
+  if (!s)
     return;
   if (o->has_range)
-    mls_view_model_set_range (self->vm, self->vm->trace_start + o->range_start,
-                              self->vm->trace_start + o->range_end);
+    mls_session_set_visible (s, s->trace_start + o->range_start,
+                             s->trace_start + o->range_end);
   if (o->has_selection)
-    {
-      self->vm->has_selection = TRUE;
-      self->vm->sel_start = self->vm->trace_start + o->sel_start;
-      self->vm->sel_end = self->vm->trace_start + o->sel_end;
-      on_selection_changed (MLS_TIMELINE_VIEW (self->timeline), self);
-    }
+    mls_session_select_range (s, s->trace_start + o->sel_start,
+                              s->trace_start + o->sel_end);
   if (o->span_id > 0)
-    {
-      self->vm->selected_span = o->span_id;
-      on_span_activated (MLS_TIMELINE_VIEW (self->timeline), o->span_id, self);
-    }
-  gtk_widget_queue_draw (self->timeline);
-  gtk_widget_queue_draw (self->ruler);
+    mls_session_set_selected_span (s, o->span_id);
+  mls_session_hide_processes (s, (const char *const *) o->hide_pids);
+  size_panes (self);
 }
 
 MlsWindow *

@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (MlsWindow, mls_window, MLS, WINDOW,
                       GtkApplicationWindow)
 
 /* How a trace opens: the command line's --range, --select, --by-model,
- * --ungrouped and --span. Ranges are offsets from the trace's start. */
+ * --ungrouped, --shared, --span and
+ * --hide-pid. Ranges are offsets from the trace's start. */
 typedef struct {
   gboolean has_range;
   gint64 range_start;
@@ -24,7 +25,9 @@ typedef struct {
   gint64 sel_end;
   gboolean by_model;
   gboolean ungrouped;
+  gboolean shared;
   gint64 span_id;
+  char **hide_pids;         /* processes the filter hides */
 } MlsWindowOptions;
 
 MlsWindow *mls_window_new (GtkApplication *app);

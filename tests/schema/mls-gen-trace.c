@@ -3,12 +3,12 @@
  * store's write API, for tests and scale benchmarks (the viewer draws it,
  * the store's own benchmark times it).
  *
- *   mls-gen-trace OUT.mlscope N [SEED]
- *   mls-gen-trace --scratch N [SEED]   (benchmark: writes a temporary file,
- *                                       prints the times, removes it)
+ *   mls-gen-trace [--threads T] OUT.mlscope N [SEED]
+ *   mls-gen-trace [--threads T] --scratch N [SEED]   (benchmark: writes a
+ *                         temporary file, prints the times, removes it)
  *
- * The trace looks like a recording of mlrt apps: two processes, a few
- * threads each, four models compiled and loaded, then predictions on each
+ * The trace looks like a recording of mlrt apps: two processes, T threads
+ * each (3 by default), predicting at once, four models compiled and loaded, then predictions on each
  * thread, each with its data spans (validation, conversions, copies), one to
  * three compute requests on cpu / gpu / npu with their layers nested
  * inside, and GPU / Neural Engine busy spans under the requests. One model
@@ -33,7 +33,10 @@ typedef struct {
   int64_t max_spans;
   int64_t models[4];
   int dry;                  /* only advance ids and the random sequence */
+  int threads;              /* per process */
 } Gen;
+
+#define MAX_THREADS 32
 
 static const char *const model_names[4] = {
   "style-candy", "style-mosaic", "sharpen-gray8", "detector-f16",
@@ -191,7 +194,7 @@ setup (Gen *gen, int64_t t0)
       mls_store_intern_process (gen->store, pid,
                                 p ? "detect-demo" : "style-demo",
                                 &gen->error);
-      for (int i = 0; i < 3; i++)
+      for (int i = 0; i < gen->threads; i++)
         mls_store_intern_thread (gen->store, pid, pid + i,
                                  i ? "mlrt-worker" : NULL, &gen->error);
     }
@@ -206,7 +209,8 @@ finish_recording (Gen *gen, int64_t *clock, int add_incomplete)
   MlsSpan span = {
     .id = gen->next_id++, .kind_id = MLS_KIND_PREDICTION,
     .model_id = gen->models[3], .pid = 4200, .tid = 4200,
-    .start_ns = clock[3], .end_ns = clock[3] + 50000, .complete = 0,
+    .start_ns = clock[gen->threads], .end_ns = clock[gen->threads] + 50000,
+    .complete = 0,
   };
 
   if (mls_store_add_lost_events (gen->store, clock[0] / 2, clock[0] / 2
@@ -224,10 +228,10 @@ finish_recording (Gen *gen, int64_t *clock, int add_incomplete)
 static void
 generate (Gen *gen, int64_t t0)
 {
-  int64_t clock[6];
+  int64_t clock[2 * MAX_THREADS];
   int add_incomplete;
 
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < 2 * gen->threads; i++)
     clock[i] = t0 + 900000000 + i * 300000;
   /* The last span is the incomplete prediction. */
   add_incomplete = gen->max_spans > 0;
@@ -235,9 +239,10 @@ generate (Gen *gen, int64_t t0)
   setup (gen, t0);
   while (gen->n_spans < gen->max_spans)
     {
-      int thread = (int) (next_random (gen) % 6);
-      int64_t pid = 4100 + (thread / 3) * 100, tid = pid + thread % 3;
-      int m = thread / 3 ? 3 : (int) (next_random (gen) % 3);
+      int thread = (int) (next_random (gen) % (2 * gen->threads));
+      int64_t pid = 4100 + (thread / gen->threads) * 100;
+      int64_t tid = pid + thread % gen->threads;
+      int m = thread / gen->threads ? 3 : (int) (next_random (gen) % 3);
       int64_t t = clock[thread];
 
       if (m == 0 && next_random (gen) % 4 == 0)
@@ -296,16 +301,25 @@ remove_scratch (const char *path)
 int
 main (int argc, char **argv)
 {
-  Gen gen = { .rng = 0x9e3779b97f4a7c15, .next_id = 1 };
+  Gen gen = { .rng = 0x9e3779b97f4a7c15, .next_id = 1, .threads = 3 };
   struct timespec start;
   double add_s, total_s;
   const char *path;
   int scratch;
 
-  if (argc < 3 || argc > 4 || atoll (argv[2]) < 0)
+  if (argc > 2 && strcmp (argv[1], "--threads") == 0)
     {
-      fprintf (stderr, "Usage: mls-gen-trace OUT.mlscope N_SPANS [SEED]\n"
-               "       mls-gen-trace --scratch N_SPANS [SEED]\n");
+      gen.threads = atoi (argv[2]);
+      argc -= 2;
+      argv += 2;
+    }
+  if (argc < 3 || argc > 4 || atoll (argv[2]) < 0 || gen.threads < 1
+      || gen.threads > MAX_THREADS)
+    {
+      fprintf (stderr, "Usage: mls-gen-trace [--threads 1..%d] OUT.mlscope "
+               "N_SPANS [SEED]\n"
+               "       mls-gen-trace [--threads T] --scratch N_SPANS "
+               "[SEED]\n", MAX_THREADS);
       return 2;
     }
   scratch = strcmp (argv[1], "--scratch") == 0;

@@ -242,10 +242,15 @@ test_table (void)
   run_clear (&r);
 }
 
+/* Exit statuses (tracer/mlscope.h): 2 for a wrong command line, 1 for an
+ * input that cannot be used. */
+#define EXIT_USAGE 2
+#define EXIT_FAILED 1
+
 static void
-expect_failure (const char *message, Run r)
+expect_failure (int status, const char *message, Run r)
 {
-  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpint (r.status, ==, status);
   g_assert_cmpstr (r.out, ==, "");
   if (strstr (r.err, message) == NULL)
     g_error ("expected '%s' in: %s", message, r.err);
@@ -263,25 +268,27 @@ test_errors (void)
                                    "this version", MLS_SCHEMA_VERSION);
   sqlite3 *db;
 
-  expect_failure (missing_message, run ("stats", missing, NULL));
-  expect_failure ("unknown --sort key 'speed'",
+  expect_failure (EXIT_FAILED, missing_message,
+                  run ("stats", missing, NULL));
+  expect_failure (EXIT_USAGE, "unknown --sort key 'speed'",
                   run ("stats", db_path, "--sort", "speed", NULL));
-  expect_failure ("unknown --format 'xml'",
+  expect_failure (EXIT_USAGE, "unknown --format 'xml'",
                   run ("stats", db_path, "--format", "xml", NULL));
-  expect_failure ("bad --range '2s:1s'",
+  expect_failure (EXIT_USAGE, "bad --range '2s:1s'",
                   run ("stats", db_path, "--range", "2s:1s", NULL));
-  expect_failure ("bad --range '1parsec:2'",
+  expect_failure (EXIT_USAGE, "bad --range '1parsec:2'",
                   run ("stats", db_path, "--range", "1parsec:2", NULL));
-  expect_failure ("no FILE given", run ("stats", NULL));
+  expect_failure (EXIT_USAGE, "no FILE given", run ("stats", NULL));
   test_write_db (old, spans, 10);
   g_assert_cmpint (sqlite3_open (old, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 7", NULL, NULL,
                                  NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-  expect_failure (refusal, run ("stats", old, NULL));
+  expect_failure (EXIT_FAILED, refusal, run ("stats", old, NULL));
   g_free (refusal);
-  expect_failure ("schema version 7", run ("export", old, NULL));
-  expect_failure ("unknown --format 'svg'",
+  expect_failure (EXIT_FAILED, "schema version 7",
+                  run ("export", old, NULL));
+  expect_failure (EXIT_USAGE, "unknown --format 'svg'",
                   run ("export", db_path, "--format", "svg", NULL));
   g_free (missing_message);
   g_free (missing);

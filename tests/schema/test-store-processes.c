@@ -283,7 +283,11 @@ write_v1 (const char *path, const Span *spans)
                    "(id, name) VALUES (1, 'style-candy'), (2, 'detector'); "
                    "INSERT INTO process (pid, name) VALUES (100, 'app-0'), "
                    "(200, 'app-1'), (300, 'app-2'); INSERT INTO "
-                   "span_kind_stats VALUES (4, NULL, 1, 1, 1, 1, 1, 1, 0, 1)",
+                   "span_kind_stats VALUES (4, NULL, 1, 1, 1, 1, 1, 1, 0, 1);"
+                   "INSERT INTO span_summary VALUES (0, 4, 0, 5000000, 1, 1);"
+                   "INSERT INTO meta VALUES ('start_ns', 5000000000), "
+                   "('end_ns', 5503000000), ('duration_ns', 503000000), "
+                   "('lost_events', 0), ('lost_packets', 0)",
                    NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO span (kind_id, "
                    "model_id, pid, tid, start_ns, end_ns, dur_ns, complete) "
@@ -347,7 +351,8 @@ test_migrate_v1 (void)
                    SQLITE_OK);
   g_assert_null (mls_store_open (locked, &error));
   g_assert_nonnull (strstr (error.message, "schema version 1 needs "
-                            "upgrading to version 2 in place, which failed"));
+                            "upgrading to version " G_STRINGIFY (
+                              MLS_SCHEMA_VERSION) " in place, which failed"));
   g_assert_nonnull (strstr (error.message, "re-import the trace"));
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (db);

@@ -2,7 +2,8 @@
  * test-timeline-lane.c: the timeline's lane reads against a plain SQL
  * count of what overlaps the view: every span at least the level's bucket
  * long is read exactly once, at every zoom, whichever index the read takes
- * (span_kind_dur holds only spans of 64 us and more).
+ * (span_kind_dur holds only spans of 64 us and more), of all threads or
+ * of one; and what a tooltip counts under a pointer, against plain SQL.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -76,9 +77,9 @@ query_int (sqlite3 *db, const char *sql)
  * the spans read against the count of those that overlap it. */
 static void
 check_view (MlsTimeline *tl, sqlite3 *db, int kind, gint64 a, gint64 b,
-            double ns_per_px, gint64 min_dur)
+            double ns_per_px, gint64 min_dur, gint64 tid)
 {
-  MlsLaneQuery q = { kind, -1, a, b, ns_per_px };
+  MlsLaneQuery q = { kind, -1, a, b, ns_per_px, tid, tid };
   Read r = { g_hash_table_new (NULL, NULL), 0 };
   MlsError err = { 0 };
   GHashTableIter iter;
@@ -106,8 +107,29 @@ check_view (MlsTimeline *tl, sqlite3 *db, int kind, gint64 a, gint64 b,
       short_read += query_int (db, sql);
     }
   g_assert_cmpint (g_hash_table_size (r.seen) - short_read, ==,
-                   count_overlapping (db, kind, a, b, min_dur));
+                   tid == 4243 ? 0 : count_overlapping (db, kind, a, b,
+                                                        min_dur));
   g_hash_table_destroy (r.seen);
+}
+
+/* What a tooltip says over [a, b): every span overlapping it, its time
+ * inside the range. */
+static void
+check_count (MlsTimeline *tl, sqlite3 *db, int kind, gint64 a, gint64 b,
+             gint64 tid)
+{
+  MlsLaneQuery q = { kind, -1, a, b, 1, tid, tid };
+  MlsRangeCount count;
+  MlsError err = { 0 };
+  g_autofree char *busy = g_strdup_printf (
+    "SELECT total (min (end_ns, %" G_GINT64_FORMAT ") - max (start_ns, %"
+    G_GINT64_FORMAT ")) FROM span NOT INDEXED WHERE kind_id = %d AND"
+    " start_ns < %" G_GINT64_FORMAT " AND end_ns > %" G_GINT64_FORMAT,
+    b, a, kind, b, a);
+
+  g_assert_cmpint (mls_timeline_count_range (tl, &q, &count, &err), ==, 0);
+  g_assert_cmpint (count.count, ==, count_overlapping (db, kind, a, b, 0));
+  g_assert_cmpint (count.busy_ns, ==, query_int (db, busy));
 }
 
 static void
@@ -145,8 +167,15 @@ check_zooms (const char *db_path, gint64 trace_ns)
         {
           gint64 a = T0 + at * (trace_ns - width) / 2;
 
+          /* All threads, the one thread, and a thread with no spans. */
           check_view (tl, db, MLS_KIND_LAYER, a, a + width, ns_per_px,
-                      bucket);
+                      bucket, 0);
+          check_view (tl, db, MLS_KIND_LAYER, a, a + width, ns_per_px,
+                      bucket, 4242);
+          check_view (tl, db, MLS_KIND_LAYER, a, a + width, ns_per_px,
+                      bucket, 4243);
+          check_count (tl, db, MLS_KIND_LAYER, a, a + width / 1600, 0);
+          check_count (tl, db, MLS_KIND_LAYER, a, a + width / 1600, 4242);
         }
     }
   mls_timeline_free (tl);

@@ -156,3 +156,77 @@ mls_test_q_text (sqlite3 *db, const char *fmt, ...)
   sqlite3_finalize (st);
   return v;
 }
+
+gint64
+mls_test_record_kept (const char *dir, const char *subbuf,
+                      const char *const *args)
+{
+  char *db = g_strconcat (dir, ".mlscope", NULL);
+  char *mlscope = mls_test_mlscope ();
+  char *emitter = mls_test_emitter ();
+  GPtrArray *argv = g_ptr_array_new ();
+  MlsRun *run;
+  sqlite3 *s;
+  gint64 spans;
+
+  g_ptr_array_add (argv, mlscope);
+  g_ptr_array_add (argv, "record");
+  g_ptr_array_add (argv, "-o");
+  g_ptr_array_add (argv, db);
+  g_ptr_array_add (argv, "--keep-ctf");
+  g_ptr_array_add (argv, (gpointer) dir);
+  g_ptr_array_add (argv, "--subbuf-size");
+  g_ptr_array_add (argv, (gpointer) subbuf);
+  g_ptr_array_add (argv, "--");
+  g_ptr_array_add (argv, emitter);
+  for (int i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  run = mls_test_run ((const char *const *) argv->pdata);
+  g_assert_cmpint (run->status, ==, 0);
+  s = mls_test_open_db (db);
+  spans = mls_test_q_int (s, "SELECT count(*) FROM span");
+  sqlite3_close (s);
+  g_unlink (db);
+  mls_test_run_free (run);
+  g_ptr_array_free (argv, TRUE);
+  g_free (emitter);
+  g_free (mlscope);
+  g_free (db);
+  return spans;
+}
+
+char *
+mls_test_find_trace_dir (const char *root)
+{
+  char *meta = g_build_filename (root, "metadata", NULL);
+  gboolean here = g_file_test (meta, G_FILE_TEST_EXISTS);
+  GDir *d;
+  const char *name;
+  char *found = NULL;
+
+  g_free (meta);
+  if (here)
+    return g_strdup (root);
+  d = g_dir_open (root, 0, NULL);
+  while (found == NULL && d && (name = g_dir_read_name (d)) != NULL)
+    {
+      char *sub = g_build_filename (root, name, NULL);
+      if (g_file_test (sub, G_FILE_TEST_IS_DIR))
+        found = mls_test_find_trace_dir (sub);
+      g_free (sub);
+    }
+  if (d)
+    g_dir_close (d);
+  return found;
+}
+
+void
+mls_test_copy_dir (const char *from, const char *to)
+{
+  const char *argv[] = { "cp", "-r", from, to, NULL };
+  MlsRun *run = mls_test_run (argv);
+
+  g_assert_cmpint (run->status, ==, 0);
+  mls_test_run_free (run);
+}

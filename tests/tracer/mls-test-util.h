@@ -36,6 +36,15 @@ int mls_test_emitter_pid (const char *out);
 char *mls_test_tmpdir (void);
 void mls_test_rmtree (const char *path);
 
+/* Records `mls-tp-emitter ARGS...` with `mlscope record --keep-ctf DIR
+ * --subbuf-size SUBBUF`; returns the spans of its import. */
+gint64 mls_test_record_kept (const char *dir, const char *subbuf,
+                             const char *const *args);
+/* The directory under `root` that holds `metadata` (the trace itself). */
+char *mls_test_find_trace_dir (const char *root);
+/* Copies directory `from` to `to` (cp -r). */
+void mls_test_copy_dir (const char *from, const char *to);
+
 sqlite3 *mls_test_open_db (const char *path);
 /* The first column of the first row of a query formatted by
  * sqlite3_mprintf() (%Q quotes a string). */

@@ -8,68 +8,77 @@
 #include <math.h>
 
 #include "mls-test-trace.h"
-#include "mls-view-model.h"
+#include "mls-session-private.h"
 
 #define MS G_GINT64_CONSTANT (1000000)
 #define T0 G_GINT64_CONSTANT (1000000000)
 #define WIDTH 1184.0
 
-static MlsStore *store;
-static MlsTimeline *tl;
+static char *path;
+
+static MlsSession *
+new_session (void)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_open (path, &err);
+
+  g_assert_nonnull (store);
+  return mls_session_new (store, mls_timeline_new (store, &err));
+}
 
 static void
 test_zoom_keeps_anchor (void)
 {
-  MlsViewModel *vm = mls_view_model_new (store, tl);
+  MlsSession *vm = new_session ();
   gint64 anchor;
   double x;
 
-  mls_view_model_set_range (vm, T0, T0 + 100 * MS);
-  x = mls_view_model_x_for (vm, T0 + 30 * MS, WIDTH);
+  mls_session_set_visible (vm, T0, T0 + 100 * MS);
+  x = mls_session_x_for (vm, T0 + 30 * MS, WIDTH);
   g_assert_cmpfloat (fabs (x - (MLS_LABEL_WIDTH + 300)), <, 0.01);
-  anchor = mls_view_model_time_at (vm, x, WIDTH);
+  anchor = mls_session_time_at (vm, x, WIDTH);
   g_assert_cmpint (ABS (anchor - (T0 + 30 * MS)), <=, 1);
 
-  mls_view_model_zoom (vm, 4.0, anchor);
+  mls_session_zoom (vm, 4.0, anchor);
   g_assert_cmpint (vm->view_end - vm->view_start, ==, 25 * MS);
-  g_assert_cmpfloat (fabs (mls_view_model_x_for (vm, anchor, WIDTH) - x), <,
+  g_assert_cmpfloat (fabs (mls_session_x_for (vm, anchor, WIDTH) - x), <,
                      0.5);
-  mls_view_model_zoom (vm, 0.25, anchor);
+  mls_session_zoom (vm, 0.25, anchor);
   g_assert_cmpint (ABS (vm->view_end - vm->view_start - 100 * MS), <=, 2);
-  mls_view_model_free (vm);
+  g_object_unref (vm);
 }
 
 static void
 test_pan_and_limits (void)
 {
-  MlsViewModel *vm = mls_view_model_new (store, tl);
+  MlsSession *vm = new_session ();
   gint64 len;
 
-  mls_view_model_set_range (vm, T0 + 10 * MS, T0 + 20 * MS);
-  mls_view_model_pan (vm, 5 * MS);
+  mls_session_set_visible (vm, T0 + 10 * MS, T0 + 20 * MS);
+  mls_session_pan (vm, 5 * MS);
   g_assert_cmpint (vm->view_start, ==, T0 + 15 * MS);
   g_assert_cmpint (vm->view_end, ==, T0 + 25 * MS);
   /* Panning far past the end stops a margin after it, same length. */
-  mls_view_model_pan (vm, 1000 * MS);
+  mls_session_pan (vm, 1000 * MS);
   g_assert_cmpint (vm->view_end - vm->view_start, ==, 10 * MS);
   g_assert_cmpint (vm->view_end, <=, vm->trace_end + 6 * MS);
   /* Zooming out past the whole trace shows the whole trace, no more. */
-  mls_view_model_zoom (vm, 0.001, vm->view_start);
+  mls_session_zoom (vm, 0.001, vm->view_start);
   len = vm->view_end - vm->view_start;
   g_assert_cmpint (len, <=, (vm->trace_end - vm->trace_start) * 12 / 10);
   g_assert_cmpint (vm->view_start, <=, vm->trace_start);
   g_assert_cmpint (vm->view_end, >=, vm->trace_end);
   /* Zooming in stops at 100 ns on screen. */
-  mls_view_model_zoom (vm, 1e9, vm->trace_start + 50 * MS);
+  mls_session_zoom (vm, 1e9, vm->trace_start + 50 * MS);
   g_assert_cmpint (vm->view_end - vm->view_start, >=, 100);
-  mls_view_model_zoom_to_fit (vm);
+  mls_session_zoom_to_fit (vm);
   g_assert_cmpint (vm->view_start, <, vm->trace_start);
   g_assert_cmpint (vm->view_end, >, vm->trace_end);
-  mls_view_model_free (vm);
+  g_object_unref (vm);
 }
 
 static int
-count_lanes (MlsViewModel *vm, gint64 model_id)
+count_lanes (MlsSession *vm, gint64 model_id)
 {
   int n = 0;
 
@@ -84,46 +93,53 @@ count_lanes (MlsViewModel *vm, gint64 model_id)
 static void
 test_layout (void)
 {
-  MlsViewModel *vm = mls_view_model_new (store, tl);
+  MlsSession *vm = new_session ();
   const MlsRow *gpu;
 
-  /* Grouped: Activity, Data, Compute, then GPU and NPU overlays. */
+  /* By thread (the default): the one thread's lanes in its process's
+   * group, each its thread's row. */
+  g_assert_true (mls_session_get_by_thread (vm));
+  g_assert_cmpint (mls_session_find_lane (vm, MLS_KIND_PREDICTION, -1,
+                                          -1)->tid, ==, 4242);
+  /* Shared: Activity, Data, Compute, and the GPU and NPU overlays pinned
+   * above them. */
+  mls_session_set_by_thread (vm, FALSE);
   g_assert_cmpint (count_lanes (vm, -1), ==, 5);
-  gpu = mls_view_model_find_lane (vm, MLS_KIND_GPU_BUSY, -1);
+  gpu = mls_session_find_lane (vm, MLS_KIND_GPU_BUSY, -1, -1);
   g_assert_cmpstr (gpu->label, ==, "GPU Busy");
-  g_assert_true (gpu->y > mls_view_model_find_lane (
-                   vm, MLS_KIND_PREDICTION, -1)->y);
+  g_assert_true (gpu->pinned);
+  g_assert_false (mls_session_find_lane (vm, MLS_KIND_PREDICTION, -1,
+                                         -1)->pinned);
   /* Ungrouped: one lane per runtime kind present (load, compile,
    * prediction, input conversion, GPU compute request), then the
    * overlays. */
-  vm->grouped = FALSE;
-  mls_view_model_relayout (vm);
+  mls_session_set_grouped (vm, FALSE);
   g_assert_cmpint (count_lanes (vm, -1), ==, 5 + 2);
   /* Per model: three runtime lanes for each of the two models. */
-  vm->grouped = TRUE;
-  vm->by_model = TRUE;
-  mls_view_model_relayout (vm);
+  mls_session_set_grouped (vm, TRUE);
+  mls_session_set_by_model (vm, TRUE);
   g_assert_cmpint (count_lanes (vm, 1), ==, 3);
   g_assert_cmpint (count_lanes (vm, 2), ==, 3);
-  g_assert_null (mls_view_model_find_lane (vm, MLS_KIND_PREDICTION, -1));
+  g_assert_null (mls_session_find_lane (vm, MLS_KIND_PREDICTION, -1, -1));
   g_assert_cmpfloat (vm->content_height, >, 0);
   /* Nested spans get a row under their parents: a load's compile. */
-  g_assert_cmpint (mls_view_model_find_lane (vm, MLS_KIND_MODEL_LOAD,
-                                             1)->n_subrows, ==, 2);
-  mls_view_model_free (vm);
+  g_assert_cmpint (mls_session_find_lane (vm, MLS_KIND_MODEL_LOAD, 1,
+                                          -1)->n_subrows, ==, 2);
+  g_object_unref (vm);
 }
 
 int
 main (int argc, char **argv)
 {
   g_autofree char *dir = g_dir_make_tmp ("mls-viewer-model-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "model.mlscope", NULL);
+  g_autofree char *db = g_build_filename (dir, "model.mlscope", NULL);
   MlsError err = { 0 };
   MlsStore *w;
   gint64 a, b, load;
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  path = db;
   w = mls_store_create (path, &err);
   a = mls_store_intern_model (w, "model-a", &err);
   b = mls_store_intern_model (w, "model-b", &err);
@@ -141,17 +157,11 @@ main (int argc, char **argv)
                      T0 + 100 * MS, TRUE);
   g_assert_cmpint (mls_store_finish (w, &err), ==, 0);
   mls_store_close (w);
-  store = mls_store_open (path, &err);
-  g_assert_nonnull (store);
-  tl = mls_timeline_new (store, &err);
-  g_assert_nonnull (tl);
 
   g_test_add_func ("/viewer/model/zoom-keeps-anchor", test_zoom_keeps_anchor);
   g_test_add_func ("/viewer/model/pan-and-limits", test_pan_and_limits);
   g_test_add_func ("/viewer/model/layout", test_layout);
   status = g_test_run ();
-  mls_timeline_free (tl);
-  mls_store_close (store);
   g_unlink (path);
   g_rmdir (dir);
   return status;

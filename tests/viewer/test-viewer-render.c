@@ -45,24 +45,31 @@ count_exact (cairo_surface_t *s, guint32 rgb, int x0, int x1, int y)
   return n;
 }
 
+static MlsSession *known_session;
+
+/* The lane drawing kind_id of model_id in the known trace's layout, and
+ * its top in a rendered image (the pinned tracks above the others). */
 static const MlsRow *
 lane_of (int kind_id, gint64 model_id, gboolean grouped, gboolean by_model)
 {
-  static MlsStore *store;
-  static MlsTimeline *tl;
-  static MlsViewModel *vm;
   MlsError err = { 0 };
 
-  if (!store)
+  if (!known_session)
     {
-      store = mls_store_open (known_db, &err);
-      tl = mls_timeline_new (store, &err);
-      vm = mls_view_model_new (store, tl);
+      MlsStore *store = mls_store_open (known_db, &err);
+
+      known_session = mls_session_new (store, mls_timeline_new (store, &err));
     }
-  vm->grouped = grouped;
-  vm->by_model = by_model;
-  mls_view_model_relayout (vm);
-  return mls_view_model_find_lane (vm, kind_id, model_id);
+  g_object_set (known_session, "grouped", grouped, "by-model", by_model,
+                NULL);
+  return mls_session_find_lane (known_session, kind_id, model_id, -1);
+}
+
+static double
+top_of (MlsSession *session, const MlsRow *row)
+{
+  return MLS_RULER_HEIGHT + (row->pinned ? 0 : session->pinned_height)
+         + row->y;
 }
 
 static void
@@ -79,8 +86,8 @@ test_span_in_lane_colour_and_place (void)
   g_assert_cmpint (y, >, 0);
   g_assert_nonnull (activity);
   g_assert_cmpstr (activity->label, ==, "Activity");
-  g_assert_cmpint (y, >=, MLS_RULER_HEIGHT + activity->y);
-  g_assert_cmpint (y, <, MLS_RULER_HEIGHT + activity->y + activity->height);
+  g_assert_cmpint (y, >=, top_of (known_session, activity));
+  g_assert_cmpint (y, <, top_of (known_session, activity) + activity->height);
   /* The prediction spans [10 ms, 20 ms): x 284 .. 384. */
   g_assert_cmphex (mls_test_pixel (s, X (10) + 1, y), ==, pred);
   g_assert_cmphex (mls_test_pixel (s, X (10) - 2, y), !=, pred);
@@ -89,8 +96,8 @@ test_span_in_lane_colour_and_place (void)
   g_assert_cmphex (mls_test_pixel (s, X (30), y), !=, pred);
 
   /* The GPU overlay lies below the runtime track, over [14 ms, 18 ms). */
-  g_assert_cmpint (y_busy, >=, MLS_RULER_HEIGHT + gpu->y);
-  g_assert_cmpint (y_busy, <, MLS_RULER_HEIGHT + gpu->y + gpu->height);
+  g_assert_cmpint (y_busy, >=, top_of (known_session, gpu));
+  g_assert_cmpint (y_busy, <, top_of (known_session, gpu) + gpu->height);
   g_assert_cmphex (mls_test_pixel (s, X (14) + 1, y_busy), ==, busy);
   g_assert_cmphex (mls_test_pixel (s, X (14) - 2, y_busy), !=, busy);
   g_assert_cmphex (mls_test_pixel (s, X (12), y_busy), !=, busy);
@@ -114,10 +121,10 @@ test_per_model_sub_tracks (void)
   yb = mls_test_find_band (per, pred, X (54), X (56), 0);
   g_assert_cmpint (ya, >, 0);
   g_assert_cmpint (yb, >, ya + (int) MLS_TRACK_HEIGHT);
-  g_assert_cmpint (ya, ==, MLS_RULER_HEIGHT + MLS_LANE_PADDING + 1
-                   + lane_of (MLS_KIND_PREDICTION, 1, TRUE, TRUE)->y);
-  g_assert_cmpint (yb, ==, MLS_RULER_HEIGHT + MLS_LANE_PADDING + 1
-                   + lane_of (MLS_KIND_PREDICTION, 2, TRUE, TRUE)->y);
+  g_assert_cmpint (ya, ==, MLS_LANE_PADDING + 1 + top_of (known_session,
+                   lane_of (MLS_KIND_PREDICTION, 1, TRUE, TRUE)));
+  g_assert_cmpint (yb, ==, MLS_LANE_PADDING + 1 + top_of (known_session,
+                   lane_of (MLS_KIND_PREDICTION, 2, TRUE, TRUE)));
   g_assert_cmphex (mls_test_pixel (per, X (15), yb), !=, pred);
   cairo_surface_destroy (all);
   cairo_surface_destroy (per);
@@ -196,14 +203,14 @@ test_highlight_and_dark (void)
 /* Draws [start, end); returns the rows drawn from, *steps what reading
  * them cost SQLite (rows scanned and skipped included). */
 static gint64
-draw_range (MlsViewModel *vm, cairo_t *cr, gint64 start, gint64 end,
+draw_range (MlsSession *vm, cairo_t *cr, gint64 start, gint64 end,
             gint64 *steps)
 {
   MlsDrawStyle style;
   gint64 rows;
 
   mls_draw_style_init (&style, FALSE);
-  mls_view_model_set_range (vm, start, end);
+  mls_session_set_visible (vm, start, end);
   mls_timeline_take_vm_steps (vm->timeline);
   rows = mls_draw_view (cr, vm, &style, 1184, 300);
   *steps = mls_timeline_take_vm_steps (vm->timeline);
@@ -220,7 +227,7 @@ test_reads_only_what_it_draws (void)
   MlsStore *store = mls_store_create (db, &err);
   const int n = 20000;
   MlsTimeline *tl;
-  MlsViewModel *vm;
+  MlsSession *vm;
   cairo_surface_t *s;
   cairo_t *cr;
   gint64 rows, steps;
@@ -239,7 +246,7 @@ test_reads_only_what_it_draws (void)
 
   store = mls_store_open (db, &err);
   tl = mls_timeline_new (store, &err);
-  vm = mls_view_model_new (store, tl);
+  vm = mls_session_new (store, tl);
   s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1184, 300);
   cr = cairo_create (s);
 
@@ -248,8 +255,8 @@ test_reads_only_what_it_draws (void)
   g_assert_cmpint (rows, >, 0);
   g_assert_cmpint (rows, <, n / 5);
   g_assert_cmpint (steps, <, 40 * n / 5);
-  y = (int) (MLS_RULER_HEIGHT + mls_view_model_find_lane (
-               vm, MLS_KIND_INPUT_CONVERSION, -1)->y + 10);
+  y = (int) (top_of (vm, mls_session_find_lane (
+               vm, MLS_KIND_INPUT_CONVERSION, -1, -1)) + 10);
   for (int x = X (1); x < X (99); x++)
     marked += mls_test_pixel (s, x, y) != mls_test_pixel (s, X (1), y - 8);
   g_assert_cmpint (marked, >, (X (99) - X (1)) * 9 / 10);
@@ -273,9 +280,7 @@ test_reads_only_what_it_draws (void)
                      y + (int) MLS_SUBROW_HEIGHT), >, 800);
   cairo_destroy (cr);
   cairo_surface_destroy (s);
-  mls_view_model_free (vm);
-  mls_timeline_free (tl);
-  mls_store_close (store);
+  g_object_unref (vm);
 }
 
 static void
@@ -292,7 +297,7 @@ test_ruler_labels (void)
   MlsError err = { 0 };
   MlsStore *store = mls_store_open (known_db, &err);
   MlsTimeline *tl = mls_timeline_new (store, &err);
-  MlsViewModel *vm = mls_view_model_new (store, tl);
+  MlsSession *vm = mls_session_new (store, tl);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -301,13 +306,11 @@ test_ruler_labels (void)
       g_assert_cmpstr (text, ==, cases[i].text);
     }
   /* 100 ms over 1000 data pixels: ticks every 10 ms (100 px apart). */
-  mls_view_model_set_range (vm, T0, T0 + 100 * MS);
+  mls_session_set_visible (vm, T0, T0 + 100 * MS);
   g_assert_cmpint (mls_draw_tick_step (vm, 1184), ==, 10 * MS);
-  mls_view_model_set_range (vm, T0, T0 + 1 * MS);
+  mls_session_set_visible (vm, T0, T0 + 1 * MS);
   g_assert_cmpint (mls_draw_tick_step (vm, 1184), ==, 100000);
-  mls_view_model_free (vm);
-  mls_timeline_free (tl);
-  mls_store_close (store);
+  g_object_unref (vm);
 }
 
 static void

@@ -2,7 +2,10 @@
  * test-viewer-window.c: the real window under its own Xvfb. Opens a trace,
  * screenshots the X screen with xwd and checks the timeline is on it (not
  * a blank screen); opens a file that is no trace and checks the viewer
- * says so, in its window and on stderr, and keeps running.
+ * says so, in its window and on stderr, and keeps running; drives it with
+ * real input (xdotool): click, Ctrl+wheel zooms, the plain wheel leaves
+ * time alone, Shift+wheel pans, f zooms to the selected span, ? opens the
+ * shortcuts window, a drag selects a range.
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -10,7 +13,7 @@
 #include <sys/prctl.h>
 
 #include "mls-palette.h"
-#include "mls-view-model.h"
+#include "mls-session-private.h"
 #include "mls-test-png.h"
 #include "mls-test-trace.h"
 
@@ -162,7 +165,9 @@ grab_screen (Screen *screen)
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  g_usleep (400000);
+  /* Time for the input to be handled and a frame drawn, on a busy
+   * machine too. */
+  g_usleep (800000);
   g_free (screen->pixels);
   g_assert_true (g_spawn_sync (NULL, (char *[]) { "xwd", "-root", "-silent",
                                "-display", display, "-out", xwd, NULL },
@@ -271,6 +276,41 @@ test_window_input (void)
   grab_screen (&screen);
   g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
   g_assert_cmpint (ABS ((bx1 - bx0) - w0), <=, 2);
+
+  /* The plain wheel scrolls the tracks, never the time: the span keeps
+   * its place and width. */
+  g_free (args);
+  args = g_strdup_printf ("mousemove %d %d click 5 click 5", cx, cy);
+  xdotool (args);
+  grab_screen (&screen);
+  g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
+  g_assert_cmpint (ABS ((bx1 - bx0) - w0), <=, 2);
+  g_assert_cmpint (ABS (bx0 - x0), <=, 2);
+
+  /* Shift+wheel pans: the same width, moved. */
+  g_free (args);
+  args = g_strdup_printf ("mousemove %d %d keydown shift click 5 click 5 "
+                          "keyup shift", cx, cy);
+  xdotool (args);
+  grab_screen (&screen);
+  g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
+  g_assert_cmpint (ABS ((bx1 - bx0) - w0), <=, 2);
+  g_assert_cmpint (ABS (bx0 - x0), >, 20);
+
+  /* f with the span selected (the click above) zooms to it: it fills
+   * most of the tracks' width. */
+  xdotool ("key f");
+  grab_screen (&screen);
+  g_assert_true (find_colour (&screen, busy, &bx0, &bx1, &by0, &by1));
+  g_assert_cmpint (bx1 - bx0, >, (screen.width - (int) MLS_LABEL_WIDTH) / 2);
+  xdotool ("key 0");
+
+  /* ? opens the keyboard shortcuts window, whichever pane has focus. */
+  xdotool ("key question");
+  g_usleep (800000);
+  xdotool ("search --name ^Keyboard.Shortcuts$");
+  xdotool ("key Escape");
+  grab_screen (&screen);
 
   /* A drag over the empty part of the GPU lane selects a range: the
    * lane's background there takes the selection's tint. */

@@ -90,6 +90,13 @@ double
 units_check (const char *label, const float *got, const float *ref, size_t n,
              double rtol)
 {
+  return units_check_abs (label, got, ref, n, rtol, 0);
+}
+
+double
+units_check_abs (const char *label, const float *got, const float *ref,
+                 size_t n, double rtol, double atol)
+{
   double sq = 0, rms, worst = 0;
   size_t worst_i = 0;
 
@@ -98,7 +105,10 @@ units_check (const char *label, const float *got, const float *ref, size_t n,
   rms = n ? sqrt (sq / n) : 0;
   for (size_t i = 0; i < n; i++)
     {
-      double e = fabs ((double) got[i] - ref[i]) / (fabs (ref[i]) + rms + 1e-30);
+      double d = fabs ((double) got[i] - ref[i]) - atol;
+      double e = (d > 0 ? d : 0) / (fabs (ref[i]) + rms + 1e-30);
+      if (isnan (got[i]))
+        e = NAN;
       if (!(e <= worst))       /* NaN counts as the worst */
         {
           worst = isnan (e) ? INFINITY : e;

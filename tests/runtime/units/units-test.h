@@ -33,6 +33,10 @@ void units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
  * logs the figure and keeps the worst per label for the summary. */
 double units_check (const char *label, const float *got, const float *ref,
                     size_t n, double rtol);
+/* The same, forgiving differences up to `atol`: what a format cannot
+ * tell apart (Float16's subnormal spacing, 2^-24). */
+double units_check_abs (const char *label, const float *got,
+                        const float *ref, size_t n, double rtol, double atol);
 
 /* Loads `path` for `units` with `placement`, compiling into `cache_dir`;
  * fails the test, naming the file and the units, when the load fails. */
