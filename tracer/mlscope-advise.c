@@ -318,14 +318,14 @@ advise (const AdviseOptions *o, MlsStore *store)
       {
         fprintf (stderr, "mlscope advise: %s\n", error.message);
         mls_findings_free (findings, n);
-        return 2;
+        return MLS_EXIT_FAILED;
       }
   if (strcmp (o->format, "json") == 0)
     print_json (o, store, findings, n);
   else
     print_table (o, store, findings, n);
   mls_findings_free (findings, n);
-  return 0;
+  return MLS_EXIT_OK;
 }
 
 int
@@ -334,18 +334,21 @@ mlscope_advise (int argc, char **argv)
   AdviseOptions o = { 0 };
   MlsError error = { 0 };
   MlsStore *store;
-  int status = 2;
+  int status = MLS_EXIT_USAGE;
 
   o.rules = g_ptr_array_new ();
   if (parse_options (argc, argv, &o) != 0)
-    status = 2;
+    status = MLS_EXIT_USAGE;
   else if (o.list)
     {
       print_list (&o);
-      status = 0;
+      status = MLS_EXIT_OK;
     }
   else if ((store = mls_store_open (o.path, &error)) == NULL)
-    fprintf (stderr, "mlscope advise: %s\n", error.message);
+    {
+      fprintf (stderr, "mlscope advise: %s\n", error.message);
+      status = MLS_EXIT_FAILED;
+    }
   else
     {
       status = advise (&o, store);

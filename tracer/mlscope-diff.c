@@ -4,8 +4,8 @@
  * name): count, total, median and 90th percentile before and after, the
  * change, and whether the durations differ beyond noise (schema/compare/).
  * With --fail-if thresholds (mls-diff-threshold.h) the exit status says
- * whether a change crossed one: 0 none, 1 some, 2 the command could not
- * compare.
+ * whether a change crossed one: MLS_EXIT_THRESHOLD when one did, else
+ * mlscope's usual statuses (mlscope.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "mlscope-diff.h"
+#include "mlscope-print.h"
 #include "mlscope.h"
 
 typedef enum {
@@ -62,7 +63,7 @@ option_context (DiffOptions *o)
       "Level of the test (default 0.01): a change counts when p <= ALPHA",
       "ALPHA" },
     { "fail-if", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->fail_if,
-      "Exit 1 when a change crosses THRESHOLD: KIND[[MODEL]][.STAT] OP "
+      "Exit 4 when a change crosses THRESHOLD: KIND[[MODEL]][.STAT] OP "
       "CHANGE, e.g. 'Prediction.median > +10%' (repeat for more)",
       "THRESHOLD" },
     { NULL },
@@ -85,7 +86,8 @@ option_context (DiffOptions *o)
     "(time), +3 (count) or 1.5x (after over before). A change of median or\n"
     "p90 counts only when the test finds the durations moved that way;\n"
     "of total, also when the count changed. KIND[MODEL] needs --by-model.\n"
-    "Exit status: 0 no threshold crossed, 1 one was, 2 an error.");
+    "Exit status: 0 no threshold crossed, 4 one was; 1 the recordings\n"
+    "could not be compared, 2 bad options or thresholds.");
   g_option_context_add_main_entries (context, entries, NULL);
   return context;
 }
@@ -273,13 +275,15 @@ compare_and_print (DiffOptions *o, MlsStore *stores[2])
   if (mls_compare (stores[0], stores[1], &query, &rows, &n, &error) != 0)
     {
       fprintf (stderr, "mlscope diff: %s\n", error.message);
-      return 2;
+      return MLS_EXIT_FAILED;
     }
   if (check_thresholds_match (o, rows, n) != 0)
     {
       mls_compare_rows_free (rows, n);
-      return 2;
+      return MLS_EXIT_USAGE;
     }
+  for (int i = 0; i < 2; i++)
+    mls_print_warn_lost ("diff", o->path[i], stores[i]);
   sorted = sort_rows (rows, n, o->sort);
   MlsDiffReport report = {
     .path = { o->path[0], o->path[1] }, .store = { stores[0], stores[1] },
@@ -297,7 +301,7 @@ compare_and_print (DiffOptions *o, MlsStore *stores[2])
   crossed = mls_diff_print_thresholds (&report);
   g_free (sorted);
   mls_compare_rows_free (rows, n);
-  return crossed ? 1 : 0;
+  return crossed ? MLS_EXIT_THRESHOLD : MLS_EXIT_OK;
 }
 
 static void
@@ -318,11 +322,12 @@ mlscope_diff (int argc, char **argv)
   DiffOptions o = { 0 };
   MlsStore *stores[2] = { NULL, NULL };
   MlsError error = { 0 };
-  int status = 2;
+  int status = MLS_EXIT_USAGE;
 
   o.thresholds = g_array_new (FALSE, FALSE, sizeof (MlsThreshold));
   if (parse_options (argc, argv, &o) == 0)
     {
+      status = MLS_EXIT_FAILED;
       for (int i = 0; i < 2 && (i == 0 || stores[0]); i++)
         if ((stores[i] = mls_store_open (o.path[i], &error)) == NULL)
           fprintf (stderr, "mlscope diff: %s\n", error.message);

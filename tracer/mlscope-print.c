@@ -58,6 +58,21 @@ mls_print_csv_cell (const char *text)
   putchar (',');
 }
 
+void
+mls_print_warn_lost (const char *command, const char *path, MlsStore *store)
+{
+  int64_t events = 0, packets = 0;
+
+  mls_store_get_meta_int (store, "lost_events", &events);
+  mls_store_get_meta_int (store, "lost_packets", &packets);
+  if (events > 0 || packets > 0)
+    fprintf (stderr, "mlscope %s: warning: %s: %" G_GINT64_FORMAT
+             " events and %" G_GINT64_FORMAT " packets were lost (discarded "
+             "by LTTng or damaged); spans around them are missing or "
+             "incomplete, and the figures may be low\n", command, path,
+             events, packets);
+}
+
 /* The recording's facts, numbers as numbers. */
 json_object *
 mls_print_meta_object (MlsStore *store)

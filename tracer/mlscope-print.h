@@ -20,6 +20,12 @@ void mls_print_cell (const char *text, int width, int right);
 void mls_print_csv_text (const char *text);
 /* The same followed by the comma that ends the cell. */
 void mls_print_csv_cell (const char *text);
+/* Warns on stderr, as `mlscope COMMAND`, when the recording lost events
+ * or packets: every format gets the warning (figures from a recording
+ * that lost data may be low, and a script reading CSV must hear of it
+ * too). */
+void mls_print_warn_lost (const char *command, const char *path,
+                          MlsStore *store);
 /* The recording's meta table as a JSON object, numbers as numbers. */
 json_object *mls_print_meta_object (MlsStore *store);
 

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "mlscope-parse.h"
+#include "mlscope-print.h"
 #include "mlscope-stats.h"
 #include "mlscope.h"
 
@@ -274,23 +275,6 @@ parse_options (int argc, char **argv, StatsOptions *options)
   return ok ? 0 : -1;
 }
 
-/* Every format gets the warning on stderr: figures from a recording that
- * lost data may be low, and a script reading CSV must hear of it too. */
-static void
-warn_lost (const char *path, MlsStore *store)
-{
-  int64_t events = 0, packets = 0;
-
-  mls_store_get_meta_int (store, "lost_events", &events);
-  mls_store_get_meta_int (store, "lost_packets", &packets);
-  if (events > 0 || packets > 0)
-    fprintf (stderr, "mlscope stats: warning: %s: %" G_GINT64_FORMAT
-             " events and %" G_GINT64_FORMAT " packets were lost (discarded "
-             "by LTTng or damaged); spans around them are missing or "
-             "incomplete, and the figures may be low\n", path, events,
-             packets);
-}
-
 static int
 print (StatsOptions *options, MlsStore *store)
 {
@@ -314,7 +298,7 @@ print (StatsOptions *options, MlsStore *store)
     }
   report.rows = rows;
   report.sorted = sort_rows (rows, report.n_rows, options->sort);
-  warn_lost (options->path, store);
+  mls_print_warn_lost ("stats", options->path, store);
   if (strcmp (options->format, "csv") == 0)
     mls_stats_print_csv (&report);
   else if (strcmp (options->format, "json") == 0)

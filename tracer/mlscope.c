@@ -32,9 +32,9 @@ usage (FILE *out)
   fprintf (out, "\nRun 'mlscope COMMAND --help' for a command's options.\n"
            "\nExit status: 0 done; 1 failed (an input missing, unreadable "
            "or damaged\nbeyond use); 2 bad options or arguments; 3 done, but "
-           "data was left out\n(a damaged trace imported without --salvage). "
-           "`record` exits with the\nrecorded command's status when that "
-           "failed.\n");
+           "data was left out\n(a damaged trace imported without --salvage); 4 "
+           "done, and a `diff\n--fail-if` threshold was crossed. `record` "
+           "exits with the recorded\ncommand's status when that failed.\n");
 }
 
 int
