@@ -109,9 +109,9 @@ print_table_header (const MlsStatsReport *r)
   if (q->has_range)
     {
       char *a = mls_print_duration ((double) (q->range_start_ns
-                                          - r->trace_start_ns));
+                                              - r->trace_start_ns));
       char *b = mls_print_duration ((double) (q->range_end_ns
-                                          - r->trace_start_ns));
+                                              - r->trace_start_ns));
       printf ("range: %s to %s from the trace start; spans overlapping it, "
               "with their whole durations\n", a, b);
       g_free (a);
