@@ -77,7 +77,7 @@ option_context (DiffOptions *o)
     "or faster beyond noise, same, too few spans to tell, appeared or\n"
     "disappeared.\n"
     "Test: " MLS_DIFF_TEST_MEANING ", at level ALPHA (0.01);\n"
-    "  exact p for fewer than 50 spans without ties, else the normal\n"
+    "  exact p for 50 spans or fewer without ties, else the normal\n"
     "  approximation with tie correction.\n"
     "Figures: " MLS_DIFF_FIGURES_MEANING ".");
   g_option_context_set_description (context,

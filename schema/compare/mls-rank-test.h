@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-/* Below this many spans in both samples together, and without ties, the
+/* Up to this many spans in both samples together, and without ties, the
  * p value is exact (the distribution of U counted in full); above it, or
  * with ties, it is the normal approximation with the tie and continuity
  * corrections. */
