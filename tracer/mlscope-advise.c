@@ -17,7 +17,7 @@
 #include "mlscope.h"
 
 #define WRAP_WIDTH 100
-#define LABEL_WIDTH 9
+#define LABEL_WIDTH 10
 
 typedef struct {
   const char *path;

@@ -1,7 +1,7 @@
 -- rule: input-copies
 -- title: Inputs copied into a unit that could have shared them
 -- what: Each of the {predictions} predictions of {model} in {process} (pid
---   {pid}) copied its input {inputs} into the {units}'s memory though the
+--   {pid}) copied its input ({inputs}) into the {units}'s memory though the
 --   data needed no conversion: {copies} copies of {bytes} bytes,
 --   {copy_ns:ns} in all.
 -- why: The input lay in ordinary memory, which a unit cannot use in
@@ -57,7 +57,11 @@ JOIN (SELECT p.pid, p.model_id, count (*) AS copies,
              total (x.dur_ns) AS copy_ns,
              CAST (total (x.bytes) / count (*) AS INTEGER) AS bytes,
              group_concat (DISTINCT x.feature) AS inputs,
-             group_concat (DISTINCT upper (x.unit)) AS units
+             (SELECT group_concat (u, ' and ') FROM
+                (SELECT DISTINCT upper (y.unit) AS u FROM copy y
+                 JOIN pred q ON q.id = y.parent_id
+                 WHERE q.pid = p.pid AND q.model_id IS p.model_id
+                 ORDER BY u)) AS units
       FROM copy x JOIN pred p ON p.id = x.parent_id
       GROUP BY p.pid, p.model_id) c
   ON c.pid = per.pid AND c.model_id IS per.model_id

@@ -2,8 +2,8 @@
 -- title: Layers fall back from the NPU to other units
 -- what: In {process} (pid {pid}), {layers} layers of {model} never ran on
 --   the NPU in this recording though its other layers did: {fallen}.
---   {?pure_ns}They run as {pure_segments} compute requests of their own on
---   the {units}, which took {pure_ns:ns} in {predictions} predictions,
+--   {?pure_ns}They run in {pure_requests} of their own on the
+--   {pure_units}, which took {pure_ns:ns} in {predictions} predictions,
 --   with the copies in and out of NPU memory around them.{/}{!pure_ns}They
 --   run inside segments the plan gave the {units} with other layers
 --   ({segments}).{/}
@@ -108,8 +108,18 @@ SELECT m.name AS model, per.pid, pr.name AS process,
        (SELECT count (*) FROM seg s
         WHERE s.pid = per.pid AND s.model_id IS per.model_id AND s.pure)
          AS pure_segments,
-       (SELECT group_concat (DISTINCT upper (unit)) FROM seg s
-        WHERE s.pid = per.pid AND s.model_id IS per.model_id) AS units,
+       (SELECT count (*) || CASE count (*) WHEN 1 THEN ' compute request'
+                                ELSE ' compute requests' END FROM seg s
+        WHERE s.pid = per.pid AND s.model_id IS per.model_id AND s.pure)
+         AS pure_requests,
+       (SELECT group_concat (u, ' and ') FROM
+          (SELECT DISTINCT upper (unit) AS u FROM seg s
+           WHERE s.pid = per.pid AND s.model_id IS per.model_id AND s.pure
+           ORDER BY u)) AS pure_units,
+       (SELECT group_concat (u, ' and ') FROM
+          (SELECT DISTINCT upper (unit) AS u FROM seg s
+           WHERE s.pid = per.pid AND s.model_id IS per.model_id
+           ORDER BY u)) AS units,
        CAST (per.pure_ns AS INTEGER) AS pure_ns, per.predictions
 FROM per
 JOIN model m ON m.id = per.model_id

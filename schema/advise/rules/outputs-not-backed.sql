@@ -1,7 +1,7 @@
 -- rule: outputs-not-backed
 -- title: Outputs copied into new memory on every prediction
 -- what: Each of the {predictions} predictions of {model} in {process} (pid
---   {pid}), {rate} a second, copied its output {outputs} out of the
+--   {pid}), {rate} a second, copied its output ({outputs}) out of the
 --   {units} into memory the runtime allocated: {copies} copies of {bytes}
 --   bytes, {copy_ns:ns} in all.
 -- why: Without an output backing, predict allocates every output anew and
@@ -62,7 +62,11 @@ JOIN (SELECT p.pid, p.model_id, count (*) AS copies,
              total (x.dur_ns) AS copy_ns,
              CAST (total (x.bytes) / count (*) AS INTEGER) AS bytes,
              group_concat (DISTINCT x.feature) AS outputs,
-             group_concat (DISTINCT upper (x.unit)) AS units
+             (SELECT group_concat (u, ' and ') FROM
+                (SELECT DISTINCT upper (y.unit) AS u FROM copy y
+                 JOIN pred q ON q.id = y.parent_id
+                 WHERE q.pid = p.pid AND q.model_id IS p.model_id
+                 ORDER BY u)) AS units
       FROM copy x JOIN pred p ON p.id = x.parent_id
       GROUP BY p.pid, p.model_id) c
   ON c.pid = per.pid AND c.model_id IS per.model_id
