@@ -136,6 +136,10 @@ void mls_store_groups_free (MlsStore *store);
 char *mls_stats_live_sql (const char *model_expr, const char *pid_expr,
                           const char *from_where);
 
+/* ids (pids, tids) as a JSON array ("[12,34]"), for `pid IN (SELECT
+ * value FROM json_each (?))`; sqlite3_free() it, NULL when out of memory. */
+char *mls_ids_json (const int64_t *ids, size_t n);
+
 /* Brings a database of an older schema version (store->path, closed) up to
  * this one in place (mls-store-migrate.c). */
 int mls_store_migrate (MlsStore *store, int64_t version, MlsError *error);

@@ -145,8 +145,8 @@ stats_sql (const MlsStatsQuery *query)
   return sql;
 }
 
-static char *
-ids_json (const int64_t *ids, size_t n)
+char *
+mls_ids_json (const int64_t *ids, size_t n)
 {
   char *json = sqlite3_mprintf ("[");
 
@@ -171,8 +171,8 @@ prepare_query (MlsStore *store, const MlsStatsQuery *query)
 {
   sqlite3_stmt *stmt = NULL;
   char *sql = stats_sql (query);
-  char *pids = ids_json (query->pids, query->n_pids);
-  char *tids = ids_json (query->tids, query->n_tids);
+  char *pids = mls_ids_json (query->pids, query->n_pids);
+  char *tids = mls_ids_json (query->tids, query->n_tids);
 
   if (sql == NULL || pids == NULL || tids == NULL
       || sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -281,8 +281,8 @@ int
 mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
                             int64_t cut[MLS_CUT_UNKNOWN + 1], MlsError *error)
 {
-  char *pids = ids_json (query->pids, query->n_pids);
-  char *tids = ids_json (query->tids, query->n_tids);
+  char *pids = mls_ids_json (query->pids, query->n_pids);
+  char *tids = mls_ids_json (query->tids, query->n_tids);
   char *sql = sqlite3_mprintf ("SELECT s.incomplete_reason, count (*)"
                                " FROM span s WHERE s.complete = 0%s%s%s"
                                " GROUP BY 1", query->has_range

@@ -23,6 +23,8 @@ static const MlscopeCommand commands[] = {
   { "import", mlscope_import, "collect an LTTng trace directory into a .mlscope database" },
   { "stats",  mlscope_stats,  "print the Model Activity Aggregation table of a recording" },
   { "export", mlscope_export, "write a recording as Chrome / Perfetto JSON" },
+  { "advise", mlscope_advise, "point at the known mistakes in a recording: what, where, why, what to do" },
+  { "diff",   mlscope_diff,   "compare two recordings: what changed, beyond noise (exit 1 past --fail-if)" },
 };
 
 static void
@@ -50,10 +52,12 @@ mlscope_option_context_finish (GOptionContext *context)
       NULL },
     { NULL },
   };
+  const char *own = g_option_context_get_description (context);
   char *description = g_strdup_printf (
-    "mlscope %s. Exit status: 0 done; 1 failed; 2 bad options or arguments; "
-    "3 done, but data was left out. See the mlscope(1) manual.",
-    MLS_VERSION);
+    "%s%smlscope %s. Exit status: 0 done; 1 failed; 2 bad options or "
+    "arguments; 3 done, but data was left out; 4 a `diff --fail-if` "
+    "threshold was crossed. See the mlscope(1) manual.",
+    own ? own : "", own ? "\n\n" : "", MLS_VERSION);
 
   g_option_context_add_main_entries (context, version, NULL);
   g_option_context_set_description (context, description);
@@ -70,9 +74,9 @@ usage (FILE *out)
   fprintf (out, "\nRun 'mlscope COMMAND --help' for a command's options.\n"
            "\nExit status: 0 done; 1 failed (an input missing, unreadable "
            "or damaged\nbeyond use); 2 bad options or arguments; 3 done, but "
-           "data was left out\n(a damaged trace imported without --salvage). "
-           "`record` exits with the\nrecorded command's status when that "
-           "failed.\n");
+           "data was left out\n(a damaged trace imported without --salvage); 4 "
+           "done, and a `diff\n--fail-if` threshold was crossed. `record` "
+           "exits with the recorded\ncommand's status when that failed.\n");
 }
 
 int

@@ -67,6 +67,18 @@ test_spans_new (guint32 seed, int n)
   return spans;
 }
 
+/* Opens a database the test wrote, failing the test if it cannot. */
+static inline MlsStore *
+test_open_store (const char *path)
+{
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_open (path, &error);
+
+  if (store == NULL)
+    g_error ("%s", error.message);
+  return store;
+}
+
 /* Writes spans to path through the store API and finishes the file. */
 static inline void
 test_write_db (const char *path, const TestSpan *spans, int n)

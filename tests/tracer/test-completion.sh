@@ -34,5 +34,9 @@ complete_line mlscope record --a;       expect record-options --all-processes
 complete_line mlscope stats "";         expect recordings run.mlscope notes.txt
 complete_line mlscope import "";        expect trace-directories trace run.mlscope
 complete_line mlscope stats x --format ""; expect formats csv
+complete_line mlscope d;                expect diff-command diff
+complete_line mlscope diff a.mlscope ""; expect diff-recordings run.mlscope notes.txt
+complete_line mlscope diff --sort "";   expect diff-sort p90 incomplete
+complete_line mlscope advise --rule m;  expect advise-rules model-reloaded
 echo "1..$n"
 exit $failed
