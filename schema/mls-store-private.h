@@ -246,6 +246,10 @@ typedef struct {
 int mls_stats_name_rows (MlsStore *store, const MlsStatsRaw *raw, size_t n,
                          MlsStatsRow **rows);
 
+/* ids (pids, tids) as a JSON array ("[12,34]"), for `pid IN (SELECT
+ * value FROM json_each (?))`; sqlite3_free() it, NULL when out of memory. */
+char *mls_ids_json (const int64_t *ids, size_t n);
+
 /* Brings a database of an older schema version (store->path, closed) up to
  * this one in place (mls-store-migrate.c). */
 int mls_store_migrate (MlsStore *store, int64_t version, MlsError *error);

@@ -101,8 +101,8 @@ spans_sql (const MlsStatsQuery *query, int no_model_only)
   return sql;
 }
 
-static char *
-ids_json (const int64_t *ids, size_t n)
+char *
+mls_ids_json (const int64_t *ids, size_t n)
 {
   sqlite3_str *json = sqlite3_str_new (NULL);
 
@@ -122,8 +122,8 @@ prepare (MlsStore *store, const MlsStatsQuery *query, const char *sql)
   if (sql == NULL
       || sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     return NULL;
-  pids = ids_json (query->pids, query->n_pids);
-  tids = ids_json (query->tids, query->n_tids);
+  pids = mls_ids_json (query->pids, query->n_pids);
+  tids = mls_ids_json (query->tids, query->n_tids);
   if (query->has_range)
     {
       sqlite3_bind_int64 (stmt, 1, query->range_start_ns);

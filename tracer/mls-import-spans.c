@@ -16,13 +16,7 @@
 #include <string.h>
 
 #include "mls-import.h"
-
-static const char *const unit_names[] = { "cpu", "gpu", "npu" };
-static const char *const dtype_names[] = {
-  "none", "gray8", "gray16_half", "bgra8", "int32", "float32", "float64",
-  "float16",
-};
-static const char *const cache_names[] = { "none", "hit", "miss" };
+#include "mlrt-trace-enums.h"
 
 typedef struct {
   uint64_t span_id;         /* key; first member for MlsOpenTable */
@@ -179,9 +173,9 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
 }
 
 static const char *
-enum_name (const char *const *names, size_t n, int64_t value)
+or_unknown (const char *name)
 {
-  return value >= 0 && (size_t) value < n ? names[value] : "unknown";
+  return name != NULL ? name : "unknown";
 }
 
 /* The store's copy of an event's string (which lives as long as the
@@ -207,7 +201,8 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
   switch (ev->type)
     {
     case MLS_EV_ACTIVITY_BEGIN:
-      if (ev->kind >= 3)
+      if (ev->kind == MLRT_ACTIVITY_PREDICT
+          || ev->kind == MLRT_ACTIVITY_BATCH_PREDICT)
         {
           a->batch_size = ev->batch_size;
           a->present |= MLS_ARG_BATCH_SIZE;
@@ -215,10 +210,10 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
       break;
     case MLS_EV_DATA_BEGIN:
       a->feature = keep (b, ev->feature, &b->last[LAST_FEATURE]);
-      a->src_type = keep (b, enum_name (dtype_names, 8, ev->src_type),
-                          &b->last[LAST_SRC]);
-      a->dst_type = keep (b, enum_name (dtype_names, 8, ev->dst_type),
-                          &b->last[LAST_DST]);
+      a->src_type = keep (b, or_unknown (mlrt_trace_type_name (
+                               (int) ev->src_type)), &b->last[LAST_SRC]);
+      a->dst_type = keep (b, or_unknown (mlrt_trace_type_name (
+                               (int) ev->dst_type)), &b->last[LAST_DST]);
       a->bytes = ev->bytes;
       a->present |= MLS_ARG_BYTES;
       break;
@@ -240,8 +235,68 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
     case MLS_EV_DEVICE_BUSY:
       a->what = keep (b, ev->what, &b->last[LAST_WHAT]);
       break;
+    case MLS_EV_ACTIVITY_END:
+    case MLS_EV_SPAN_END:
+    case MLS_EV_OTHER:
     default:
       break;
+    }
+}
+
+static int
+activity_kind (int64_t activity)
+{
+  switch ((MlrtActivity) activity)
+    {
+    case MLRT_ACTIVITY_COMPILE: return MLS_KIND_MODEL_COMPILE;
+    case MLRT_ACTIVITY_LOAD: return MLS_KIND_MODEL_LOAD;
+    case MLRT_ACTIVITY_UNLOAD: return MLS_KIND_MODEL_UNLOAD;
+    case MLRT_ACTIVITY_PREDICT: return MLS_KIND_PREDICTION;
+    case MLRT_ACTIVITY_BATCH_PREDICT: return MLS_KIND_BATCH_PREDICTION;
+    default: return 0;
+    }
+}
+
+static int
+data_kind (int64_t op)
+{
+  switch ((MlrtDataOp) op)
+    {
+    case MLRT_DATA_INPUT_VALIDATION: return MLS_KIND_INPUT_VALIDATION;
+    case MLRT_DATA_INPUT_CONVERSION: return MLS_KIND_INPUT_CONVERSION;
+    case MLRT_DATA_OUTPUT_CONVERSION: return MLS_KIND_OUTPUT_CONVERSION;
+    case MLRT_DATA_COPY_TO_UNIT: return MLS_KIND_COPY_TO_UNIT;
+    case MLRT_DATA_COPY_FROM_UNIT: return MLS_KIND_COPY_FROM_UNIT;
+    case MLRT_DATA_OUTPUT_BACKING_FILL: return MLS_KIND_OUTPUT_BACKING_FILL;
+    default: return 0;
+    }
+}
+
+/* The unit of a compute request, 0 for none: a request always runs on a
+ * unit, so a missing one is read as the CPU's. */
+static int
+compute_kind (int unit)
+{
+  switch ((MlrtTraceUnit) unit)
+    {
+    case MLRT_TRACE_UNIT_GPU: return MLS_KIND_GPU_COMPUTE;
+    case MLRT_TRACE_UNIT_NPU: return MLS_KIND_NPU_COMPUTE;
+    case MLRT_TRACE_UNIT_CPU:
+    case MLRT_TRACE_UNIT_NONE:
+    default: return MLS_KIND_CPU_COMPUTE;
+    }
+}
+
+static int
+busy_kind (int unit)
+{
+  switch ((MlrtTraceUnit) unit)
+    {
+    case MLRT_TRACE_UNIT_GPU: return MLS_KIND_GPU_BUSY;
+    case MLRT_TRACE_UNIT_NPU: return MLS_KIND_NPU_BUSY;
+    case MLRT_TRACE_UNIT_CPU:
+    case MLRT_TRACE_UNIT_NONE:
+    default: return 0;
     }
 }
 
@@ -250,26 +305,29 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
 static int
 kind_of (const MlsEvent *ev, int *unit)
 {
-  int u = ev->unit >= 0 && ev->unit <= 2 ? (int) ev->unit : -1;
+  int u = mlrt_trace_unit_name ((int) ev->unit) != NULL
+          && ev->unit != MLRT_TRACE_UNIT_NONE ? (int) ev->unit : -1;
+
   *unit = -1;
   switch (ev->type)
     {
     case MLS_EV_ACTIVITY_BEGIN:
-      return ev->kind >= 0 && ev->kind <= 4 ? MLS_KIND_MODEL_COMPILE + ev->kind
-                                            : 0;
+      return activity_kind (ev->kind);
     case MLS_EV_DATA_BEGIN:
       *unit = u;
-      return ev->kind >= 0 && ev->kind <= 5
-             ? MLS_KIND_INPUT_VALIDATION + ev->kind : 0;
+      return data_kind (ev->kind);
     case MLS_EV_COMPUTE_BEGIN:
-      *unit = u < 0 ? 0 : u;
-      return MLS_KIND_CPU_COMPUTE + *unit;
+      *unit = u < 0 ? MLRT_TRACE_UNIT_CPU : u;
+      return compute_kind (u);
     case MLS_EV_LAYER_BEGIN:
       *unit = u;
       return MLS_KIND_LAYER;
     case MLS_EV_DEVICE_BUSY:
       *unit = u;
-      return u == 1 ? MLS_KIND_GPU_BUSY : u == 2 ? MLS_KIND_NPU_BUSY : 0;
+      return busy_kind (u);
+    case MLS_EV_ACTIVITY_END:
+    case MLS_EV_SPAN_END:
+    case MLS_EV_OTHER:
     default:
       return 0;
     }
@@ -312,7 +370,7 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     .model_id = s->model_db_id,
     .parent_id = s->parent_db_id,
     .depth = s->depth,
-    .unit = s->unit >= 0 ? unit_names[s->unit] : NULL,
+    .unit = s->unit >= 0 ? mlrt_trace_unit_name (s->unit) : NULL,
     .pid = p->pid,
     .tid = s->tid,
     .start_ns = s->start_ns,
@@ -390,8 +448,8 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
       return TRUE;
     }
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
-    s->args.cache = keep (b, enum_name (cache_names, 3, ev->cache),
-                          &b->last[LAST_CACHE]);
+    s->args.cache = keep (b, or_unknown (mlrt_trace_cache_name (
+                            (int) ev->cache)), &b->last[LAST_CACHE]);
   if (!write_span (b, p, s, ev->ts, MLS_CUT_NONE, (int) ev->status,
                    ev->tid != s->tid ? ev->tid : 0, error))
     return FALSE;
@@ -426,6 +484,7 @@ mls_span_builder_add (MlsSpanBuilder *b, const MlsEvent *ev, GError **error)
     case MLS_EV_ACTIVITY_END:
     case MLS_EV_SPAN_END:
       return add_end (b, p, ev, error);
+    case MLS_EV_OTHER:
     default:
       return TRUE;
     }
@@ -525,9 +584,9 @@ cut_reason (MlsSpanBuilder *b, Process *p, int64_t start_ns)
     case MLS_PROCESS_ENDED:
       return MLS_CUT_PROCESS_DIED;
     case MLS_PROCESS_STATE_UNKNOWN:
-      break;
+    default:
+      return MLS_CUT_UNKNOWN;
     }
-  return MLS_CUT_UNKNOWN;
 }
 
 /* The spans still open: they last until the last event seen from their

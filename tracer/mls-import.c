@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mls-import.h"
+#include "mls-version.h"
 
 G_DEFINE_QUARK (mls-import-error-quark, mls_import_error)
 
@@ -157,7 +158,8 @@ write_meta (MlsStore *store, const char *trace_dir,
                                &err) == 0
     && mls_store_set_meta_text (store, "trace_path", options->trace_path
                                 ? options->trace_path : abs_dir, &err) == 0
-    && mls_store_set_meta_text (store, "mlscope_version", "0.1.0", &err) == 0
+    && mls_store_set_meta_text (store, "mlscope_version", MLS_VERSION,
+                                &err) == 0
     && mls_store_set_meta_text (store, "recorded_at", read->created
                                 ? read->created : recorded_at, &err) == 0;
   /* The kernel is only known when the trace was recorded here. */

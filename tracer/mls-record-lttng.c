@@ -197,6 +197,7 @@ tracker_status_text (enum lttng_process_attr_tracker_handle_status status)
     case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK:
     case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_EXISTS:
     case LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_MISSING:
+    default:
       break;
     }
   return "the session daemon refused";

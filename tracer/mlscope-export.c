@@ -282,6 +282,7 @@ parse_options (int argc, char **argv, char **path, char **output)
   g_option_context_set_summary (context, "Writes a recording as Chrome "
                                 "trace event JSON.");
   g_option_context_add_main_entries (context, entries, NULL);
+  mlscope_option_context_finish (context);
   ok = g_option_context_parse (context, &argc, &argv, &error);
   if (!ok)
     fprintf (stderr, "mlscope export: %s\n", error->message);

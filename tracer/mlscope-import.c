@@ -52,6 +52,7 @@ mlscope_import (int argc, char **argv)
     "trace keeps what is readable; what is not is counted as lost packets.\n"
     "Exit status: 0 done, 1 failed, 2 bad usage, 3 data left out.");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  mlscope_option_context_finish (ctx);
   GError *error = NULL;
   int status = MLS_EXIT_USAGE;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

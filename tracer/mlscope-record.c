@@ -409,6 +409,7 @@ mlscope_record (int argc, char **argv)
     "it runs), and imports the trace into FILE.mlscope. With --attach,\n"
     "records apps already running. Exits with CMD's exit status.");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  mlscope_option_context_finish (ctx);
   /* Options after the command belong to the command. */
   g_option_context_set_strict_posix (ctx, TRUE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

@@ -13,40 +13,17 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "mlscope-print.h"
 #include "mlscope-stats.h"
 
 /* ---- table ---- */
 
-static char *
-human_duration (double ns)
-{
-  if (ns < 1e3)
-    return g_strdup_printf ("%.0f ns", ns);
-  if (ns < 1e6)
-    return g_strdup_printf ("%.2f \u00b5s", ns / 1e3);
-  if (ns < 1e9)
-    return g_strdup_printf ("%.2f ms", ns / 1e6);
-  return g_strdup_printf ("%.3f s", ns / 1e9);
-}
-
-/* printf's widths count bytes; "µ" is two. */
-static void
-print_cell (const char *text, int width, int right)
-{
-  int pad = width - (int) g_utf8_strlen (text, -1);
-
-  if (right)
-    printf ("%*s%s", pad > 0 ? pad : 0, "", text);
-  else
-    printf ("%s%*s", text, pad > 0 ? pad : 0, "");
-}
-
 static void
 print_duration_cell (const MlsStatsRow *row, double ns)
 {
-  char *text = row->count ? human_duration (ns) : g_strdup ("");
+  char *text = row->count ? mls_print_duration (ns) : g_strdup ("");
 
-  print_cell (text, 11, 1);
+  mls_print_cell (text, 11, 1);
   g_free (text);
 }
 
@@ -56,7 +33,7 @@ print_count_cell (int64_t count, int width)
   char text[32];
 
   g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, count);
-  print_cell (text, width, 1);
+  mls_print_cell (text, width, 1);
 }
 
 static char *
@@ -100,7 +77,7 @@ print_table_header (const MlsStatsReport *r)
 {
   const MlsStatsQuery *q = r->query;
   int64_t spans = 0, lost = 0, lost_packets = 0;
-  char *duration = human_duration ((double) r->duration_ns);
+  char *duration = mls_print_duration ((double) r->duration_ns);
 
   for (size_t i = 0; i < r->n_rows; i++)
     spans += r->rows[i].count;
@@ -131,10 +108,10 @@ print_table_header (const MlsStatsReport *r)
     }
   if (q->has_range)
     {
-      char *a = human_duration ((double) (q->range_start_ns
-                                          - r->trace_start_ns));
-      char *b = human_duration ((double) (q->range_end_ns
-                                          - r->trace_start_ns));
+      char *a = mls_print_duration ((double) (q->range_start_ns
+                                              - r->trace_start_ns));
+      char *b = mls_print_duration ((double) (q->range_end_ns
+                                              - r->trace_start_ns));
       printf ("range: %s to %s from the trace start; spans overlapping it, "
               "with their whole durations\n", a, b);
       g_free (a);
@@ -148,7 +125,7 @@ print_process_cell (const MlsStatsRow *row)
 {
   char *text = g_strdup_printf ("%" G_GINT64_FORMAT " %s", row->pid,
                                 row->process ? row->process : "?");
-  print_cell (text, 24, 0);
+  mls_print_cell (text, 24, 0);
   g_free (text);
 }
 
@@ -159,9 +136,9 @@ print_table_row (const MlsStatsReport *r, const MlsStatsRow *row,
   char share[32];
 
   printf ("  ");
-  print_cell (row->label, 30, 0);
+  mls_print_cell (row->label, 30, 0);
   if (r->query->by_model)
-    print_cell (row->model ? row->model : "(no model)", 20, 0);
+    mls_print_cell (row->model ? row->model : "(no model)", 20, 0);
   if (r->query->by_process)
     print_process_cell (row);
   print_count_cell (row->count, 9);
@@ -174,7 +151,7 @@ print_table_row (const MlsStatsReport *r, const MlsStatsRow *row,
   print_duration_cell (row, (double) row->max_ns);
   print_duration_cell (row, row->stddev_ns);
   g_snprintf (share, sizeof share, "%.1f%%", 100 * row->share);
-  print_cell (row->count ? share : "", 8, 1);
+  mls_print_cell (row->count ? share : "", 8, 1);
   printf ("\n");
 }
 
@@ -185,17 +162,17 @@ print_column_titles (const MlsStatsReport *r, int incomplete)
     "Total", "Avg", "Min", "Median", "Max", "Std Dev",
   };
 
-  print_cell ("Kind", 32, 0);
+  mls_print_cell ("Kind", 32, 0);
   if (r->query->by_model)
-    print_cell ("Model", 20, 0);
+    mls_print_cell ("Model", 20, 0);
   if (r->query->by_process)
-    print_cell ("Process", 24, 0);
-  print_cell ("Count", 9, 1);
+    mls_print_cell ("Process", 24, 0);
+  mls_print_cell ("Count", 9, 1);
   if (incomplete)
-    print_cell ("Incomplete", 11, 1);
+    mls_print_cell ("Incomplete", 11, 1);
   for (size_t c = 0; c < G_N_ELEMENTS (durations); c++)
-    print_cell (durations[c], 11, 1);
-  print_cell ("Share", 8, 1);
+    mls_print_cell (durations[c], 11, 1);
+  mls_print_cell ("Share", 8, 1);
   printf ("\n");
 }
 
@@ -226,26 +203,6 @@ mls_stats_print_table (const MlsStatsReport *r)
 /* ---- csv ---- */
 
 static void
-print_csv_text (const char *text)
-{
-  if (text == NULL)
-    return;
-  if (strpbrk (text, ",\"\n\r") == NULL)
-    {
-      fputs (text, stdout);
-      return;
-    }
-  putchar ('"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        putchar ('"');
-      putchar (*p);
-    }
-  putchar ('"');
-}
-
-static void
 print_csv_figures (const MlsStatsRow *row)
 {
   printf ("%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",", row->count,
@@ -269,53 +226,19 @@ mls_stats_print_csv (const MlsStatsReport *r)
   for (size_t i = 0; i < r->n_rows; i++)
     {
       const MlsStatsRow *row = r->sorted[i];
-      print_csv_text (row->label);
-      putchar (',');
+      mls_print_csv_cell (row->label);
       if (r->query->by_model)
-        {
-          print_csv_text (row->model);
-          putchar (',');
-        }
+        mls_print_csv_cell (row->model);
       if (r->query->by_process)
         {
           printf ("%" G_GINT64_FORMAT ",", row->pid);
-          print_csv_text (row->process);
-          putchar (',');
+          mls_print_csv_cell (row->process);
         }
       print_csv_figures (row);
     }
 }
 
 /* ---- json ---- */
-
-/* The recording's facts, numbers as numbers. */
-static json_object *
-meta_object (MlsStore *store)
-{
-  static const char *const keys[] = {
-    "schema_version", "host", "kernel", "command", "start_ns", "end_ns",
-    "duration_ns", "clock_offset_ns", "lost_events", "lost_packets",
-    "trace_path", "mlscope_version", "recorded_at",
-  };
-  json_object *meta = json_object_new_object ();
-
-  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      char *text = mls_store_get_meta_text (store, keys[i]);
-      char *end = NULL;
-      gint64 number;
-
-      if (text == NULL)
-        continue;
-      number = g_ascii_strtoll (text, &end, 10);
-      json_object_object_add (meta, keys[i],
-                              end != text && *end == '\0'
-                              ? json_object_new_int64 (number)
-                              : json_object_new_string (text));
-      free (text);
-    }
-  return meta;
-}
 
 static json_object *
 figure (const MlsStatsRow *row, json_object *value)
@@ -427,7 +350,7 @@ mls_stats_print_json (const MlsStatsReport *r)
   for (size_t i = 0; i < r->n_rows; i++)
     json_object_array_add (rows, row_object (r, r->sorted[i]));
   json_object_object_add (root, "file", json_object_new_string (r->path));
-  json_object_object_add (root, "meta", meta_object (r->store));
+  json_object_object_add (root, "meta", mls_print_meta_object (r->store));
   json_object_object_add (root, "by_model",
                           json_object_new_boolean (r->query->by_model));
   json_object_object_add (root, "by_process",

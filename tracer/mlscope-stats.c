@@ -6,14 +6,14 @@
  * from the store (mls_store_query_stats()); mlscope-stats-print.c prints
  * them for people or scripts.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "mlscope-parse.h"
+#include "mlscope-print.h"
 #include "mlscope-stats.h"
 #include "mlscope.h"
 
@@ -52,30 +52,6 @@ typedef struct {
 
 /* ---- parsing ---- */
 
-/* "1.5s", "20ms", "300us", "300µs", "42ns" or "42" (ns) -> ns. */
-static int
-parse_time (const char *text, int64_t *ns)
-{
-  static const struct { const char *suffix; double scale; } units[] = {
-    { "ns", 1 }, { "us", 1e3 }, { "\u00b5s", 1e3 }, { "ms", 1e6 },
-    { "s", 1e9 }, { "", 1 },
-  };
-  char *end = NULL;
-  double value;
-
-  errno = 0;
-  value = g_ascii_strtod (text, &end);
-  if (end == text || errno != 0 || value < 0 || !isfinite (value))
-    return -1;
-  for (size_t i = 0; i < G_N_ELEMENTS (units); i++)
-    if (strcmp (end, units[i].suffix) == 0)
-      {
-        *ns = (int64_t) llround (value * units[i].scale);
-        return 0;
-      }
-  return -1;
-}
-
 /* START:END relative to the trace start; an empty side is the trace's
  * start or end. */
 static int
@@ -89,8 +65,8 @@ parse_range (StatsOptions *options)
   if (colon == NULL)
     return -1;
   first = g_strndup (options->range_text, colon - options->range_text);
-  ok = (first[0] == '\0' || parse_time (first, &start) == 0)
-       && (colon[1] == '\0' || parse_time (colon + 1, &end) == 0)
+  ok = (first[0] == '\0' || mls_parse_duration (first, &start) == 0)
+       && (colon[1] == '\0' || mls_parse_duration (colon + 1, &end) == 0)
        && end > start;
   g_free (first);
   if (!ok)
@@ -190,7 +166,7 @@ compare_rows (const void *pa, const void *pb)
       if (c == 0)
         c = g_strcmp0 (a->model, b->model);
       break;
-    case SORT_CATALOGUE: break;
+    case SORT_CATALOGUE: default: break;
     }
   /* Equal rows keep the store's order: the pointers are into one array. */
   return c ? c : (a > b) - (a < b);
@@ -243,6 +219,7 @@ option_context (StatsOptions *options, char **sort, char **range,
                                 "Figures: " MLS_STATS_FIGURES_MEANING ".\n"
                                 "Share: " MLS_STATS_SHARE_MEANING ".");
   g_option_context_add_main_entries (context, entries, NULL);
+  mlscope_option_context_finish (context);
   return context;
 }
 
@@ -299,23 +276,6 @@ parse_options (int argc, char **argv, StatsOptions *options)
   return ok ? 0 : -1;
 }
 
-/* Every format gets the warning on stderr: figures from a recording that
- * lost data may be low, and a script reading CSV must hear of it too. */
-static void
-warn_lost (const char *path, MlsStore *store)
-{
-  int64_t events = 0, packets = 0;
-
-  mls_store_get_meta_int (store, "lost_events", &events);
-  mls_store_get_meta_int (store, "lost_packets", &packets);
-  if (events > 0 || packets > 0)
-    fprintf (stderr, "mlscope stats: warning: %s: %" G_GINT64_FORMAT
-             " events and %" G_GINT64_FORMAT " packets were lost (discarded "
-             "by LTTng or damaged); spans around them are missing or "
-             "incomplete, and the figures may be low\n", path, events,
-             packets);
-}
-
 static int
 print (StatsOptions *options, MlsStore *store)
 {
@@ -339,7 +299,7 @@ print (StatsOptions *options, MlsStore *store)
     }
   report.rows = rows;
   report.sorted = sort_rows (rows, report.n_rows, options->sort);
-  warn_lost (options->path, store);
+  mls_print_warn_lost ("stats", options->path, store);
   if (strcmp (options->format, "csv") == 0)
     mls_stats_print_csv (&report);
   else if (strcmp (options->format, "json") == 0)

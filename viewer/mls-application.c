@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "mls-render.h"
+#include "mls-store.h"
 #include "mls-window.h"
 
 static MlsWindowOptions options;
@@ -65,11 +66,11 @@ on_about (GSimpleAction *action, GVariant *param, gpointer app)
   GtkWidget *about = adw_about_window_new ();
 
   g_object_set (about, "application-name", "mlscope",
-                "application-icon", "utilities-system-monitor",
+                "application-icon", "org.mlscope.Viewer",
                 "version", MLSCOPE_VERSION,
                 "comments", "The timeline of an on-device inference "
                             "runtime's work, recorded with LTTng",
-                "license-type", GTK_LICENSE_CUSTOM,
+                "license-type", GTK_LICENSE_MIT_X11,
                 "transient-for", parent, "modal", TRUE, NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
@@ -83,6 +84,9 @@ on_startup (GApplication *app)
     { "about", on_about },
   };
 
+  /* The icon ships in the resources too, so an uninstalled viewer has
+   * it (GtkApplication adds RESOURCE_BASE_PATH/icons to the theme). */
+  gtk_window_set_default_icon_name ("org.mlscope.Viewer");
   load_css ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions,
                                    G_N_ELEMENTS (actions), app);
@@ -134,6 +138,15 @@ parse_range (GVariantDict *dict, const char *key, gint64 *start, gint64 *end)
 static int
 on_handle_local_options (GApplication *app, GVariantDict *dict)
 {
+  if (g_variant_dict_contains (dict, "version"))
+    {
+      g_print ("mlscope-viewer %s (schema %d, GTK %u.%u.%u, libadwaita "
+               "%u.%u.%u)\n", MLSCOPE_VERSION, MLS_SCHEMA_VERSION,
+               gtk_get_major_version (), gtk_get_minor_version (),
+               gtk_get_micro_version (), adw_get_major_version (),
+               adw_get_minor_version (), adw_get_micro_version ());
+      return 0;
+    }
   options.has_range = parse_range (dict, "range", &options.range_start,
                                    &options.range_end);
   options.has_selection = parse_range (dict, "select", &options.sel_start,
@@ -162,6 +175,8 @@ static const GOptionEntry entries[] = {
     "Hide this process, as the process filter does (repeatable)", "PID" },
   { "span", 0, 0, G_OPTION_ARG_INT64, NULL, "Show this span's details",
     "ID" },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Print the version and what it was built with", NULL },
   { "render-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Draw the timeline into a PNG with no display (see --render-png --help)",
     "OUT.png" },

@@ -96,6 +96,8 @@ draw_sample (GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
       cairo_rectangle (cr, 0, 0, w, h);
       cairo_fill (cr);
       break;
+    default:
+      g_assert_not_reached ();
     }
 }
 

@@ -103,7 +103,7 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
       return g_strdup_printf ("%.1f%%", 100 * row->share);
     case MLS_STATS_COLUMN_INCOMPLETE:
       return g_strdup_printf ("%" G_GINT64_FORMAT, row->incomplete);
-    default:
+    case MLS_STATS_N_COLUMNS: default:
       g_return_val_if_reached (NULL);
     }
 }
@@ -122,7 +122,8 @@ numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
     case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
     case MLS_STATS_COLUMN_SHARE: return row->share;
     case MLS_STATS_COLUMN_INCOMPLETE: return (double) row->incomplete;
-    default: return 0;
+    case MLS_STATS_COLUMN_KIND: case MLS_STATS_COLUMN_MODEL:
+    case MLS_STATS_N_COLUMNS: default: return 0;
     }
 }
 

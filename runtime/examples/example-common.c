@@ -12,10 +12,31 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#ifndef MLRT_EXAMPLE_MODELS_DIR
-#error "MLRT_EXAMPLE_MODELS_DIR must name the generated models directory"
+#if !defined(MLRT_EXAMPLE_MODELS_DIR) || !defined(MLRT_EXAMPLE_BUILD_DIR) \
+    || !defined(MLRT_EXAMPLE_INSTALLED_MODELS_DIR)
+#error "the build must name the models' directories (runtime/examples)"
 #endif
+
+/* Whether this program runs from the build tree: its executable lies in
+ * the directory the build put it in. */
+static int
+running_uninstalled (void)
+{
+  char exe[PATH_MAX];
+  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+  char *slash;
+
+  if (n <= 0)
+    return 0;
+  exe[n] = '\0';
+  slash = strrchr (exe, '/');
+  if (slash == NULL)
+    return 0;
+  *slash = '\0';
+  return strcmp (exe, MLRT_EXAMPLE_BUILD_DIR) == 0;
+}
 
 const char *
 ex_models_dir (const char *option)
@@ -25,7 +46,8 @@ ex_models_dir (const char *option)
   const char *env = getenv ("MLRT_MODELS_DIR");
   if (env && *env)
     return env;
-  return MLRT_EXAMPLE_MODELS_DIR;
+  return running_uninstalled () ? MLRT_EXAMPLE_MODELS_DIR
+                                : MLRT_EXAMPLE_INSTALLED_MODELS_DIR;
 }
 
 int

@@ -6,7 +6,6 @@
  */
 #include "test-examples.h"
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -50,47 +49,11 @@ test_run_clear (TestRun *run)
   memset (run, 0, sizeof *run);
 }
 
-char *
-test_tmpdir_new (void)
-{
-  GError *error = NULL;
-  char *dir = g_dir_make_tmp ("mlrt-examples-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR)
-      && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      GDir *dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-          g_free (child);
-        }
-      if (dir)
-        g_dir_close (dir);
-    }
-  g_remove (path);
-}
-
-void
-test_tmpdir_remove (char *path)
-{
-  remove_tree (path);
-  g_free (path);
-}
-
 /* Runs an app that must succeed and print `expect` in its summary. */
 static void
 run_ok (const char *exe_var, const char *const *args, const char *expect)
 {
-  char *cache = test_tmpdir_new ();
+  char *cache = test_tmpdir_new ("mlrt-examples");
   TestRun run;
   test_run (exe_var, args, cache, &run);
   g_assert_true (run.exited);
@@ -98,6 +61,7 @@ run_ok (const char *exe_var, const char *const *args, const char *expect)
   g_assert_nonnull (strstr (run.out, expect));
   test_run_clear (&run);
   test_tmpdir_remove (cache);
+  g_free (cache);
 }
 
 static void
@@ -134,7 +98,7 @@ test_detect_demo (void)
   const char *args[] = { "--threads", "3", "--frames", "2", NULL };
   run_ok ("DETECT_DEMO", args, "classified 6 frames, 2 per thread");
   /* the class counts add up to the frames: read them back */
-  char *cache = test_tmpdir_new ();
+  char *cache = test_tmpdir_new ("mlrt-examples");
   TestRun run;
   test_run ("DETECT_DEMO", args, cache, &run);
   const char *counts = strstr (run.out, "class counts:");
@@ -153,6 +117,7 @@ test_detect_demo (void)
   g_strfreev (words);
   test_run_clear (&run);
   test_tmpdir_remove (cache);
+  g_free (cache);
 }
 
 /* `args` must fail cleanly (no crash) with `expect` on stderr. */

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "test-tmpdir.h"
+
 typedef struct {
   gboolean exited;          /* FALSE: killed by a signal (a crash) */
   int exit_code;
@@ -20,11 +22,6 @@ typedef struct {
 void test_run (const char *exe_var, const char *const *args,
                const char *cache_dir, TestRun *run);
 void test_run_clear (TestRun *run);
-
-/* A new temporary directory (free the name with test_tmpdir_remove). */
-char *test_tmpdir_new (void);
-/* Removes the directory and everything in it, then frees `path`. */
-void test_tmpdir_remove (char *path);
 
 /* Registers /examples/generator/... (test-models.c). */
 void test_models_add (void);

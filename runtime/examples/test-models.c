@@ -46,7 +46,8 @@ assert_same_file (const char *a, const char *b)
 static void
 test_deterministic (void)
 {
-  char *dirs[2] = { test_tmpdir_new (), test_tmpdir_new () };
+  char *dirs[2] = { test_tmpdir_new ("mlrt-examples"),
+                    test_tmpdir_new ("mlrt-examples") };
   for (int i = 0; i < 2; i++)
     {
       const char *args[] = { dirs[i], NULL };
@@ -75,7 +76,9 @@ test_deterministic (void)
       }
   g_strfreev (names);
   test_tmpdir_remove (dirs[0]);
+  g_free (dirs[0]);
   test_tmpdir_remove (dirs[1]);
+  g_free (dirs[1]);
 }
 
 static float

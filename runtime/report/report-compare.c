@@ -84,6 +84,8 @@ print_layer_pair (FILE *out, const MlrtReportLayer *la,
 {
   const MlrtReportLayer *l = la != NULL ? la : lb;
 
+  if (l == NULL)
+    return;
   fprintf (out, "%-20.20s %-14.14s %-4s %-4s", l->name, l->op,
            la ? mlrt_report_unit_name (la->unit) : "-",
            lb ? mlrt_report_unit_name (lb->unit) : "-");

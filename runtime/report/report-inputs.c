@@ -70,6 +70,8 @@ fill (const MlrtValue *value, size_t bytes, uint32_t *state)
         ((uint16_t *) value->data)[i]
           = mlrt_float_to_half (2.0f * next_unit (state) - 1.0f);
       break;
+    default:
+      break;
     }
 }
 

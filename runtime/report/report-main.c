@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mls-version.h"
 #include "report.h"
 
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } Format;
@@ -45,6 +46,7 @@ usage (FILE *out)
          "      --seed N               seed of the random example inputs\n"
          "  -c, --compare              compare two reports written with\n"
          "                             --format json: A.json B.json\n"
+         "  -V, --version              print the version\n"
          "  -h, --help                 show this help\n", out);
 }
 
@@ -117,11 +119,13 @@ parse_choice (Options *o, int c, const char *arg)
         return -1;
       o->run.seed = (uint32_t) seed;
       return 0;
+    default:
+      return -1;
     }
-  return -1;
 }
 
-/* Returns 0 to go on, 1 after --help, -1 on a usage error. */
+/* Returns 0 to go on, 1 after --help or --version, -1 on a usage
+ * error. */
 static int
 parse_options (int argc, char **argv, Options *o)
 {
@@ -135,15 +139,22 @@ parse_options (int argc, char **argv, Options *o)
     { "seed", required_argument, NULL, 'S' },
     { "compare", no_argument, NULL, 'c' },
     { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
   };
   int c;
 
-  while ((c = getopt_long (argc, argv, "u:n:w:f:s:o:ch", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "u:n:w:f:s:o:chV", longopts, NULL))
+         != -1)
     {
       if (c == 'h')
         {
           usage (stdout);
+          return 1;
+        }
+      else if (c == 'V')
+        {
+          printf ("mlrt-report %s\n", MLS_VERSION);
           return 1;
         }
       else if (c == 'c')

@@ -236,6 +236,8 @@ print_placement (FILE *out, const MlrtReportLayer *l, MlrtUnit u,
                                                      : "not supported", u));
       fprintf (out, " %-4s", text);
       return;
+    default:
+      break;
     }
 }
 

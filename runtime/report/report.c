@@ -116,6 +116,8 @@ mlrt_report_units_allow (MlrtComputeUnits units, MlrtUnit unit)
       return units == MLRT_COMPUTE_CPU_AND_GPU || units == MLRT_COMPUTE_ALL;
     case MLRT_UNIT_NPU:
       return units == MLRT_COMPUTE_CPU_AND_NPU || units == MLRT_COMPUTE_ALL;
+    default:
+      break;
     }
   return 0;
 }

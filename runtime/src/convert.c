@@ -16,6 +16,23 @@
 
 #include "mlrt-internal.h"
 
+void
+mlrt_feature_tensor_shape (const MlrtFeatureDescription *d, int *rank,
+                           int64_t *shape)
+{
+  if (d->type == MLRT_TYPE_GRAY8 || d->type == MLRT_TYPE_GRAY16_HALF
+      || d->type == MLRT_TYPE_BGRA8)
+    {
+      *rank = 3;
+      shape[0] = d->type == MLRT_TYPE_BGRA8 ? 3 : 1;
+      shape[1] = d->shape[0];
+      shape[2] = d->shape[1];
+      return;
+    }
+  *rank = d->rank;
+  memcpy (shape, d->shape, sizeof d->shape);
+}
+
 static int
 is_image (MlrtFeatureType t)
 {
@@ -139,6 +156,7 @@ read_elem (MlrtFeatureType t, const void *data, size_t i)
     case MLRT_TYPE_FLOAT64:
       return ((const double *) data)[i];
     case MLRT_TYPE_INVALID:
+    default:
       break;
     }
   return 0;
@@ -171,6 +189,12 @@ to_network (MlrtFeatureType from, MlrtFeatureType to, double x)
       return (float) nearbyint (n);
     case MLRT_TYPE_FLOAT16:
       return mlrt_half_to_float (mlrt_float_to_half ((float) n));
+    case MLRT_TYPE_INVALID:
+    case MLRT_TYPE_GRAY8:
+    case MLRT_TYPE_GRAY16_HALF:
+    case MLRT_TYPE_BGRA8:
+    case MLRT_TYPE_FLOAT32:
+    case MLRT_TYPE_FLOAT64:
     default:
       return (float) n;
     }
@@ -307,6 +331,7 @@ mlrt_convert_output (const MlrtFeatureDescription *d, const void *tensor,
           ((double *) out)[i] = x;
           break;
         case MLRT_TYPE_INVALID:
+        default:
           break;
         }
     }

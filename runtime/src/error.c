@@ -1,7 +1,7 @@
 /*
- * error.c: status values and the names of the runtime's enums (statuses,
- * feature types, units, compute-unit sets, ops, activations), and the
- * helpers that fill an MlrtError.
+ * error.c: status values and the names of the runtime's public enums
+ * (statuses, feature types, units, compute-unit sets), and the helpers
+ * that fill an MlrtError. Ops are named by their rows (ops/ops.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ mlrt_status_name (MlrtStatus status)
     case MLRT_ERROR_INVALID_ARGUMENT: return "invalid-argument";
     case MLRT_ERROR_NO_MEMORY: return "no-memory";
     case MLRT_ERROR_DEVICE: return "device";
+    default: break;
     }
   return "unknown";
 }
@@ -42,12 +43,16 @@ mlrt_set_error (MlrtError *error, MlrtStatus status, const char *format, ...)
 
 MlrtStatus
 mlrt_set_format_error (MlrtError *error, const char *origin,
-                       const char *layer, const char *op,
+                       const char *layer, const char *op, const char *node,
                        const char *format, va_list ap)
 {
   char msg[768];
 
   vsnprintf (msg, sizeof msg, format, ap);
+  if (layer && node && strcmp (node, layer) != 0)
+    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                           "%s: layer '%s' (%s, node '%s'): %s", origin,
+                           layer, op, node, msg);
   if (layer)
     return mlrt_set_error (error, MLRT_ERROR_FORMAT,
                            "%s: layer '%s' (%s): %s", origin, layer, op, msg);
@@ -139,7 +144,7 @@ mlrt_feature_type_element_size (MlrtFeatureType type)
     case MLRT_TYPE_FLOAT32: return 4;
     case MLRT_TYPE_FLOAT64: return 8;
     case MLRT_TYPE_FLOAT16: return 2;
-    case MLRT_TYPE_INVALID: break;
+    case MLRT_TYPE_INVALID: default: break;
     }
   return 0;
 }
@@ -152,6 +157,7 @@ mlrt_unit_name (MlrtUnit unit)
     case MLRT_UNIT_CPU: return "cpu";
     case MLRT_UNIT_GPU: return "gpu";
     case MLRT_UNIT_NPU: return "npu";
+    default: break;
     }
   return "none";
 }
@@ -186,75 +192,4 @@ mlrt_compute_units_from_name (const char *name, MlrtComputeUnits *units,
                          "unknown compute units '%s' (expected cpu-only, "
                          "cpu-and-gpu, cpu-and-npu or all)",
                          name ? name : "(null)");
-}
-
-static const char *const op_names[MLRT_N_OPS] = {
-  [MLRT_OP_CONV2D] = "conv2d",
-  [MLRT_OP_CONV_TRANSPOSE2D] = "conv_transpose2d",
-  [MLRT_OP_UPSAMPLE] = "upsample",
-  [MLRT_OP_BATCH_NORM] = "batch_norm",
-  [MLRT_OP_INSTANCE_NORM] = "instance_norm",
-  [MLRT_OP_RELU] = "relu",
-  [MLRT_OP_SIGMOID] = "sigmoid",
-  [MLRT_OP_TANH] = "tanh",
-  [MLRT_OP_GELU] = "gelu",
-  [MLRT_OP_LEAKY_RELU] = "leaky_relu",
-  [MLRT_OP_ADD] = "add",
-  [MLRT_OP_MUL] = "mul",
-  [MLRT_OP_CONCAT] = "concat",
-  [MLRT_OP_MAX_POOL] = "max_pool",
-  [MLRT_OP_AVG_POOL] = "avg_pool",
-  [MLRT_OP_GLOBAL_AVG_POOL] = "global_avg_pool",
-  [MLRT_OP_GLOBAL_MAX_POOL] = "global_max_pool",
-  [MLRT_OP_INNER_PRODUCT] = "inner_product",
-  [MLRT_OP_SOFTMAX] = "softmax",
-  [MLRT_OP_RESHAPE] = "reshape",
-  [MLRT_OP_FLATTEN] = "flatten",
-};
-
-const char *
-mlrt_op_name (MlrtOp op)
-{
-  return (unsigned) op < MLRT_N_OPS ? op_names[op] : "invalid";
-}
-
-int
-mlrt_op_from_name (const char *name, MlrtOp *op)
-{
-  for (int i = 0; i < MLRT_N_OPS; i++)
-    if (strcmp (name, op_names[i]) == 0)
-      {
-        *op = (MlrtOp) i;
-        return 1;
-      }
-  return 0;
-}
-
-static const char *const act_names[] = {
-  [MLRT_ACT_NONE] = "none",
-  [MLRT_ACT_RELU] = "relu",
-  [MLRT_ACT_LEAKY_RELU] = "leaky_relu",
-  [MLRT_ACT_SIGMOID] = "sigmoid",
-  [MLRT_ACT_TANH] = "tanh",
-  [MLRT_ACT_GELU] = "gelu",
-};
-
-const char *
-mlrt_activation_name (MlrtActivation act)
-{
-  if ((unsigned) act >= sizeof act_names / sizeof act_names[0])
-    return "invalid";
-  return act_names[act];
-}
-
-int
-mlrt_activation_from_name (const char *name, MlrtActivation *act)
-{
-  for (size_t i = 0; i < sizeof act_names / sizeof act_names[0]; i++)
-    if (strcmp (name, act_names[i]) == 0)
-      {
-        *act = (MlrtActivation) i;
-        return 1;
-      }
-  return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * layer-params.h: a layer of the runtime's spec (mlrt-internal.h) turned
- * into the parameter blocks of cpu/kernels.h, for the compute units that
- * all speak those blocks (unit-cpu.c, gpu/gpu-unit.c, npu/npu-unit.c).
+ * into the kernels' parameter blocks (ops/ops.h), for the compute units
+ * that all speak those blocks (cpu/, gpu/, npu/).
  * Inline so each unit stays one translation unit away from the others.
  */
 #ifndef MLRT_LAYER_PARAMS_H
@@ -74,7 +74,8 @@ mlrt_layer_pool_params (const MlrtSpec *s, const MlrtLayer *l,
   p->sw = l->p.stride[1];
   p->ph = l->p.padding[0];
   p->pw = l->p.padding[1];
-  p->kind = l->op == MLRT_OP_MAX_POOL ? MLRT_POOL_MAX : MLRT_POOL_AVG;
+  p->kind = mlrt_op_is (l->op, MLRT_OP_MAX_POOL) ? MLRT_POOL_MAX
+                                                 : MLRT_POOL_AVG;
 }
 
 /* The activation a standalone activation layer applies, and its alpha. */
@@ -82,15 +83,15 @@ static inline MlrtActivation
 mlrt_layer_activation (const MlrtLayer *l, float *alpha)
 {
   *alpha = l->p.alpha;
-  switch (l->op)
-    {
-    case MLRT_OP_RELU: return MLRT_ACT_RELU;
-    case MLRT_OP_SIGMOID: return MLRT_ACT_SIGMOID;
-    case MLRT_OP_TANH: return MLRT_ACT_TANH;
-    case MLRT_OP_GELU: return MLRT_ACT_GELU;
-    case MLRT_OP_LEAKY_RELU: return MLRT_ACT_LEAKY_RELU;
-    default: return MLRT_ACT_NONE;
-    }
+  return l->op->activation;
+}
+
+/* The reduction a global pooling layer applies. */
+static inline MlrtPoolKind
+mlrt_layer_global_pool (const MlrtLayer *l)
+{
+  return mlrt_op_is (l->op, MLRT_OP_GLOBAL_MAX_POOL) ? MLRT_POOL_MAX
+                                                     : MLRT_POOL_AVG;
 }
 
 /* Whether tensor t is read by a layer of the segment [first, last] but

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compiled.h"
+#include "frontends/json/json-frontend.h"
 #include "mlrt-internal.h"
+#include "passes/passes.h"
 #include "trace.h"
 
 /* $MLRT_PLACEMENT lets a deployment, or a test that needs the same plan
@@ -144,32 +147,22 @@ static MlrtStatus
 model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
             size_t size, const MlrtConfiguration *config, MlrtError *error)
 {
-  uint64_t len = 0;
+  MlrtCompiledView view;
   MlrtStatus st;
 
-  if (size < 16 || memcmp (data, MLRT_COMPILED_MAGIC, 8) != 0)
-    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
-                           "%s: not a compiled mlrt model (%s)", origin,
-                           size < 16 ? "too short for the header"
-                           : "no MLRTC001 magic");
-  for (int i = 0; i < 8; i++)
-    len |= (uint64_t) data[8 + i] << (8 * i);
-  if (len > size - 16)
-    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
-                           "%s: compiled model is truncated: its header "
-                           "announces a %llu-byte spec but only %zu bytes "
-                           "follow", origin, (unsigned long long) len,
-                           size - 16);
-  st = mlrt_spec_parse ((const char *) data + 16, (size_t) len, origin, 1,
-                        &m->spec, error);
+  st = mlrt_compiled_view (data, size, origin, &view, error);
+  if (st != MLRT_OK)
+    return st;
+  st = mlrt_json_spec_read (view.spec, view.spec_size, origin, 1,
+                            &mlrt_op_table, &m->spec, error);
   if (st != MLRT_OK)
     return st;
   st = mlrt_spec_infer (&m->spec, origin, error);
   if (st == MLRT_OK)
-    st = mlrt_spec_check_weights (&m->spec, data + 16 + len,
-                                  size - 16 - (size_t) len, origin, error);
+    st = mlrt_spec_check_weights (&m->spec, view.weights, view.weights_size,
+                                  origin, error);
   if (st == MLRT_OK)
-    st = decode_weights (&m->spec, data + 16 + len, error);
+    st = decode_weights (&m->spec, view.weights, error);
   if (st != MLRT_OK)
     return st;
   m->compute_units = config ? config->compute_units : MLRT_COMPUTE_ALL;

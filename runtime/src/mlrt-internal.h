@@ -4,9 +4,10 @@
  *
  * A model is held as an MlrtSpec: its metadata, features, a table of tensors
  * (every tensor the network names, with its inferred shape) and its layers,
- * each pointing at tensors by index. The same structure comes out of parsing
- * a package's model.json and a compiled model's spec; compiling adds fused
- * activations and batch-norm folds, loading adds decoded weights.
+ * each pointing at tensors by index and at its op's row (ops/ops.h). Every
+ * frontend makes one (frontends/json/ from a package's model.json, which
+ * also reads a compiled model's spec); the passes (passes/passes.h) infer
+ * and fuse it, loading adds decoded weights.
  */
 #ifndef MLRT_INTERNAL_H
 #define MLRT_INTERNAL_H
@@ -16,9 +17,8 @@
 #include <stdint.h>
 
 #include "mlrt/mlrt.h"
-#include "cpu/kernels.h"
+#include "ops/ops.h"
 
-#define MLRT_MAX_LAYER_INPUTS 16
 /* Limits that keep every size computation far from overflow. */
 #define MLRT_MAX_DIM (1 << 24)
 #define MLRT_MAX_ELEMENTS (1 << 30)
@@ -34,11 +34,14 @@ MlrtStatus mlrt_set_error (MlrtError *error, MlrtStatus status,
 void mlrt_error_prefix (MlrtError *error, const char *format, ...)
   __attribute__ ((format (printf, 2, 3)));
 /* A format error (MLRT_ERROR_FORMAT) "ORIGIN: MESSAGE", or, when `layer`
- * is not NULL, "ORIGIN: layer 'LAYER' (OP): MESSAGE". */
+ * is not NULL, "ORIGIN: layer 'LAYER' (OP): MESSAGE", or, when the layer
+ * came from a node of another name, "ORIGIN: layer 'LAYER' (OP, node
+ * 'NODE'): MESSAGE". */
 MlrtStatus mlrt_set_format_error (MlrtError *error, const char *origin,
                                   const char *layer, const char *op,
-                                  const char *format, va_list ap)
-  __attribute__ ((format (printf, 5, 0)));
+                                  const char *node, const char *format,
+                                  va_list ap)
+  __attribute__ ((format (printf, 6, 0)));
 char *mlrt_strdup (const char *s);
 char *mlrt_strdup_printf (const char *format, ...)
   __attribute__ ((format (printf, 1, 2)));
@@ -47,38 +50,6 @@ char *mlrt_strdup_printf (const char *format, ...)
 
 void mlrt_half_to_float_n (const uint16_t *in, float *out, size_t n);
 void mlrt_float_to_half_n (const float *in, uint16_t *out, size_t n);
-
-/* ---- ops ---- */
-
-typedef enum {
-  MLRT_OP_CONV2D,
-  MLRT_OP_CONV_TRANSPOSE2D,
-  MLRT_OP_UPSAMPLE,
-  MLRT_OP_BATCH_NORM,
-  MLRT_OP_INSTANCE_NORM,
-  MLRT_OP_RELU,
-  MLRT_OP_SIGMOID,
-  MLRT_OP_TANH,
-  MLRT_OP_GELU,
-  MLRT_OP_LEAKY_RELU,
-  MLRT_OP_ADD,
-  MLRT_OP_MUL,
-  MLRT_OP_CONCAT,
-  MLRT_OP_MAX_POOL,
-  MLRT_OP_AVG_POOL,
-  MLRT_OP_GLOBAL_AVG_POOL,
-  MLRT_OP_GLOBAL_MAX_POOL,
-  MLRT_OP_INNER_PRODUCT,
-  MLRT_OP_SOFTMAX,
-  MLRT_OP_RESHAPE,
-  MLRT_OP_FLATTEN,
-  MLRT_N_OPS,
-} MlrtOp;
-
-const char *mlrt_op_name (MlrtOp op);
-int mlrt_op_from_name (const char *name, MlrtOp *op);
-const char *mlrt_activation_name (MlrtActivation act);
-int mlrt_activation_from_name (const char *name, MlrtActivation *act);
 
 /* ---- weights (weights.c) ---- */
 
@@ -114,30 +85,25 @@ MlrtStatus mlrt_weight_decode (MlrtWeight *w, const uint8_t *blob,
 
 /* ---- spec (spec.c) ---- */
 
-typedef struct {
+struct MlrtTensor {
   char *name;
   int rank;
   int64_t shape[MLRT_MAX_RANK];
   int producer;             /* layer index, -1 for a model input */
   int last_consumer;        /* layer index, -1 if none */
   int is_output;
-} MlrtTensor;
+};
 
-typedef struct {
-  int out_channels, out_features;
-  int kernel[2], stride[2], padding[2], dilation[2], output_padding[2];
-  int scale[2];
-  int groups;
-  int bilinear;
-  float epsilon, alpha;
-  int axis, has_axis;
-  int shape_rank;
-  int64_t shape[MLRT_MAX_RANK];
-} MlrtParams;
-
-typedef struct {
+/* A layer: one op applied to tensors. A frontend names a layer after the
+ * node of the source model it came from (an ONNX node) where that name is
+ * usable, so what carries the layer's name (plans, layer spans) names the
+ * node; `origin` keeps the node's name where the layer's differs (made
+ * unique, or made by a rule), through fusion. NULL when the layer is its
+ * own source (model.json). */
+struct MlrtLayer {
   char *name;
-  MlrtOp op;
+  char *origin;
+  const MlrtOpDef *op;
   int n_inputs;
   char *input_names[MLRT_MAX_LAYER_INPUTS];
   int inputs[MLRT_MAX_LAYER_INPUTS];      /* tensor indices */
@@ -152,14 +118,14 @@ typedef struct {
   char **fused;                           /* names of layers merged in */
   int n_weights;
   MlrtWeight weights[MLRT_MAX_WEIGHTS];
-} MlrtLayer;
+};
 
 typedef struct {
   MlrtFeatureDescription d;               /* strings owned */
   int tensor;
 } MlrtFeature;
 
-typedef struct {
+struct MlrtSpec {
   char *name, *author, *description, *version, *license;
   char *compute_precision, *storage_precision;
   size_t n_class_labels;
@@ -171,36 +137,22 @@ typedef struct {
   size_t n_tensors;
   MlrtTensor *tensors;
   int half;                 /* activations stored as float16 */
-} MlrtSpec;
+};
 
-/* Parses a spec (model.json, or a compiled model's spec when `compiled`).
- * `origin` names the file in messages. Does not infer shapes. */
-MlrtStatus mlrt_spec_parse (const char *json, size_t len, const char *origin,
-                            int compiled, MlrtSpec *spec, MlrtError *error);
 void mlrt_spec_clear (MlrtSpec *spec);
 /* Frees what a layer owns (names, fused names, weights), not the layer. */
 void mlrt_layer_clear (MlrtLayer *layer);
 const MlrtWeight *mlrt_layer_weight (const MlrtLayer *layer,
                                      const char *name);
 MlrtWeight *mlrt_layer_weight_mut (MlrtLayer *layer, const char *name);
-/* Serialises a spec (after compile) as the compiled model's JSON. */
-char *mlrt_spec_to_json (const MlrtSpec *spec);
-
-/* ---- shapes and fusion (shape.c, fuse.c) ---- */
-
-/* Resolves tensor names, infers every tensor's shape and checks weights'
- * shapes, naming `origin` and the layer at fault. */
-MlrtStatus mlrt_spec_infer (MlrtSpec *spec, const char *origin,
-                            MlrtError *error);
-/* Folds batch norms into convolutions and activations into the op before
- * them. The spec must have been inferred; it is re-inferred after. */
-MlrtStatus mlrt_spec_fuse (MlrtSpec *spec, const char *origin,
-                           MlrtError *error);
+/* "layer 'NAME' (OP)", or "layer 'NAME' (OP, node 'NODE')" for a layer
+ * that came from a node of another name: how messages name a layer. */
+void mlrt_layer_describe (const MlrtLayer *layer, char *buf, size_t len);
 size_t mlrt_tensor_count (const MlrtTensor *t);
 /* Whether a shape has at most MLRT_MAX_ELEMENTS values. */
 int mlrt_shape_fits (int rank, const int64_t *shape);
-/* Multiply-adds a layer costs: the planners' input. */
-double mlrt_layer_flops (const MlrtSpec *spec, const MlrtLayer *layer);
+/* The layer's cost, from its op's cost rule (shapes inferred). */
+MlrtOpCost mlrt_layer_cost (const MlrtSpec *spec, const MlrtLayer *layer);
 
 /* ---- cache (cache.c) ---- */
 
@@ -215,9 +167,7 @@ MlrtStatus mlrt_write_file_atomic (const char *path, const void *const *parts,
                                    MlrtError *error);
 MlrtStatus mlrt_mkdir_p (const char *path, MlrtError *error);
 
-/* ---- compiled file (compile.c) ---- */
-
-#define MLRT_COMPILED_MAGIC "MLRTC001"
+/* ---- compile (compile.c) ---- */
 
 /* Compiles a package; `parent_span` nests the compile activity. */
 MlrtStatus mlrt_compile_internal (const char *package_path,
@@ -225,16 +175,11 @@ MlrtStatus mlrt_compile_internal (const char *package_path,
                                   uint64_t model_id, const char *model_name,
                                   char **compiled_path, int *cache_hit,
                                   MlrtError *error);
-/* Checks every weight of `spec` against the blob; `origin` names the
- * weights' file in messages. */
-MlrtStatus mlrt_spec_check_weights (const MlrtSpec *spec, const uint8_t *blob,
-                                    size_t blob_size, const char *origin,
-                                    MlrtError *error);
 /* The name of a package or compiled file: its base name without the
  * extension. Newly allocated. */
 char *mlrt_path_stem (const char *path);
 
-/* ---- units and plan (plan.c, unit-cpu.c) ---- */
+/* ---- units and plan (plan.c, cpu/cpu-unit.c) ---- */
 
 typedef struct MlrtModel MlrtModel;
 typedef struct MlrtRun MlrtRun;
@@ -248,16 +193,20 @@ typedef struct {
 
 /*
  * MlrtUnitOps: what a compute unit offers the planner and executor. The
- * CPU's is mlrt_cpu_unit_ops (unit-cpu.c). The GPU and NPU units define
+ * CPU's is mlrt_cpu_unit_ops (cpu/cpu-unit.c). The GPU and NPU units define
  * mlrt_gpu_unit_ops / mlrt_npu_unit_ops in their own sources; plan.c refers
  * to them weakly, so a unit that is not built is simply absent.
  *
- * available may be NULL (always available). supports / estimate_us are
- * asked at load for every layer; a reason given for an unsupported layer
- * must be a static string. prepare (may be NULL) runs at load for each
- * segment placed on the unit (upload weights, build kernels) and may set
- * segment->unit_data; release (may be NULL) is called at unload for each
- * segment whose unit_data is set.
+ * available may be NULL (always available). A unit supports a layer when
+ * it has a kernel for the layer's op (has_kernel: its kernel table has a
+ * row for it) and, if it has limits of its own, `supports` accepts the
+ * layer (its shapes, params or fused activation); `supports` may be NULL
+ * (no limits), and the reason it gives for a refusal must be a static
+ * string. estimate_us is asked at load for every supported layer.
+ * prepare (may be NULL) runs at load for each segment placed on the unit
+ * (upload weights, build kernels) and may set segment->unit_data; release
+ * (may be NULL) is called at unload for each segment whose unit_data is
+ * set.
  * run_segment computes layers first..last of one prediction: it reads its
  * input tensors from run->tensors (activation type: float, or uint16_t
  * halves when spec.half), writes its outputs there (mlrt_run_tensor()),
@@ -268,6 +217,7 @@ typedef struct {
 typedef struct {
   MlrtUnit unit;
   int (*available) (void);
+  int (*has_kernel) (const MlrtOpDef *op);
   int (*supports) (const MlrtModel *model, const MlrtLayer *layer,
                    const char **reason);
   double (*estimate_us) (const MlrtModel *model, const MlrtLayer *layer);

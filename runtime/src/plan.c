@@ -1,8 +1,8 @@
 /*
  * plan.c: the placement planner. For every layer it asks each compute unit
  * whether it supports the layer (and why not) and what it would cost, picks
- * units within the configuration (the CPU supports every op, so there is
- * always one) to minimise the whole prediction's latency, groups
+ * units within the configuration (the CPU has a kernel for every op, so
+ * there is always one) to minimise the whole prediction's latency, groups
  * consecutive layers on the same unit into segments, and lets each unit
  * prepare its segments.
  *
@@ -37,6 +37,7 @@ mlrt_unit_ops (MlrtUnit unit)
     case MLRT_UNIT_CPU: return &mlrt_cpu_unit_ops;
     case MLRT_UNIT_GPU: return &mlrt_gpu_unit_ops;
     case MLRT_UNIT_NPU: return &mlrt_npu_unit_ops;
+    default: break;
     }
   return NULL;
 }
@@ -59,6 +60,8 @@ mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit)
       return units == MLRT_COMPUTE_CPU_AND_GPU || units == MLRT_COMPUTE_ALL;
     case MLRT_UNIT_NPU:
       return units == MLRT_COMPUTE_CPU_AND_NPU || units == MLRT_COMPUTE_ALL;
+    default:
+      break;
     }
   return 0;
 }
@@ -70,8 +73,15 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
 {
   int best = -1;
 
+  static const char *const no_kernel[MLRT_N_UNITS] = {
+    [MLRT_UNIT_CPU] = "the cpu has no kernel for this op",
+    [MLRT_UNIT_GPU] = "the gpu has no kernel for this op",
+    [MLRT_UNIT_NPU] = "the npu has no kernel for this op",
+  };
+
   p->name = l->name;
-  p->op = mlrt_op_name (l->op);
+  p->origin = l->origin ? l->origin : l->name;
+  p->op = l->op->name;
   for (int u = 0; u < MLRT_N_UNITS; u++)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
@@ -81,7 +91,9 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
         reason = "unit not built into this mlrt";
       else if (!mlrt_unit_available ((MlrtUnit) u))
         reason = "no such device on this machine";
-      else if (ops->supports (m, l, &reason))
+      else if (!ops->has_kernel (l->op))
+        reason = no_kernel[u];
+      else if (ops->supports == NULL || ops->supports (m, l, &reason))
         {
           p->supported[u] = 1;
           p->estimated_cost_us[u] = ops->estimate_us (m, l);
@@ -102,12 +114,13 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
 static double
 unit_transfer_us (const MlrtModel *m, int t, int u)
 {
-  const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
   const MlrtUnitCosts *c = &m->unit_costs[u];
+  const MlrtUnitOps *ops;
 
   if (c->measured)
     return c->byte_us * (double) mlrt_tensor_count (&m->spec.tensors[t])
            * (m->spec.half ? 2 : 4);
+  ops = mlrt_unit_ops ((MlrtUnit) u);
   return ops && ops->transfer_us ? ops->transfer_us (m, t) : 0;
 }
 
@@ -123,10 +136,11 @@ transfer_us (const MlrtModel *m, int t, int from, int to)
 static double
 request_us (const MlrtModel *m, int u)
 {
-  const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
+  const MlrtUnitOps *ops;
 
   if (m->unit_costs[u].measured)
     return m->unit_costs[u].request_us;
+  ops = mlrt_unit_ops ((MlrtUnit) u);
   return ops && ops->request_us ? ops->request_us (m) : 0;
 }
 
@@ -260,12 +274,14 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
     {
       if (plan_layer (m, &m->spec.layers[i], &m->plan[i]) < 0)
         {
+          char layer[384];
+
+          mlrt_layer_describe (&m->spec.layers[i], layer, sizeof layer);
           free (ok);
           free (chosen);
           return mlrt_set_error (error, MLRT_ERROR_UNSUPPORTED,
-                                 "%s: layer '%s' (%s): no allowed compute "
-                                 "unit supports it (cpu: %s)", m->name,
-                                 m->plan[i].name, m->plan[i].op,
+                                 "%s: %s: no allowed compute unit supports "
+                                 "it (cpu: %s)", m->name, layer,
                                  m->plan[i].unsupported_reason[MLRT_UNIT_CPU]);
         }
       for (int u = 0; u < MLRT_N_UNITS; u++)
@@ -301,7 +317,7 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
   for (size_t s = 0; s < m->n_segments; s++)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops (m->segments[s].unit);
-      if (ops->prepare)
+      if (ops && ops->prepare)
         {
           st = ops->prepare (m, &m->segments[s], error);
           if (st != MLRT_OK)
@@ -317,7 +333,7 @@ mlrt_plan_free (MlrtModel *m)
   for (size_t s = 0; m->segments && s < m->n_segments; s++)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops (m->segments[s].unit);
-      if (ops->release && m->segments[s].unit_data)
+      if (ops && ops->release && m->segments[s].unit_data)
         ops->release (m, &m->segments[s]);
       m->segments[s].unit_data = NULL;
     }

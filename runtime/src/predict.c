@@ -30,6 +30,17 @@ mlrt_run_tensor (MlrtRun *run, int t)
   return run->tensors[t];
 }
 
+int
+mlrt_tensor_needed_outside (const MlrtSpec *spec, int t, int first, int last)
+{
+  const MlrtTensor *tensor = &spec->tensors[t];
+
+  if (tensor->is_output || tensor->last_consumer > last)
+    return 1;
+  /* A tensor made before the segment is read inside it: an input. */
+  return tensor->producer < first;
+}
+
 static int
 tensor_type (const MlrtModel *m)
 {

@@ -12,30 +12,11 @@
 #include "mlrt-tp.h"
 #include "layer-observer.h"
 
-typedef enum {
-  MLRT_ACTIVITY_COMPILE = 0,
-  MLRT_ACTIVITY_LOAD = 1,
-  MLRT_ACTIVITY_UNLOAD = 2,
-  MLRT_ACTIVITY_PREDICT = 3,
-  MLRT_ACTIVITY_BATCH_PREDICT = 4,
-} MlrtActivity;
-
-typedef enum {
-  MLRT_DATA_INPUT_VALIDATION = 0,
-  MLRT_DATA_INPUT_CONVERSION = 1,
-  MLRT_DATA_OUTPUT_CONVERSION = 2,
-  MLRT_DATA_COPY_TO_UNIT = 3,
-  MLRT_DATA_COPY_FROM_UNIT = 4,
-  MLRT_DATA_OUTPUT_BACKING_FILL = 5,
-} MlrtDataOp;
-
-typedef enum {
-  MLRT_CACHE_NONE = 0,
-  MLRT_CACHE_HIT = 1,
-  MLRT_CACHE_MISS = 2,
-} MlrtCacheResult;
-
-#define MLRT_TRACE_NO_UNIT 3
+/* The activities, data ops and cache results the helpers take are the
+ * trace vocabulary's (tracer/provider/mlrt-trace-enums.h, included by
+ * mlrt-tp.h); units and types are mlrt.h's, which trace.c checks against
+ * it. */
+#define MLRT_TRACE_NO_UNIT MLRT_TRACE_UNIT_NONE
 
 /* A span id unique within the process, never 0. */
 uint64_t mlrt_trace_new_id (void);

@@ -53,6 +53,8 @@ mlrt_encoding_name (const MlrtWeight *w, char *buf, size_t len)
     case MLRT_ENC_PALETTE:
       snprintf (buf, len, "palette%d", w->bits);
       return buf;
+    default:
+      break;
     }
   return "invalid";
 }
@@ -98,6 +100,8 @@ mlrt_weight_check (const MlrtWeight *w, const uint8_t *blob,
       need = (n + 7) / 8;
       if (w->size >= need)
         need += 4 * (uint64_t) popcount_bytes (blob + w->offset, n);
+      break;
+    default:
       break;
     }
   if (w->size != need)
@@ -195,6 +199,8 @@ mlrt_weight_decode (MlrtWeight *w, const uint8_t *blob, MlrtError *error)
       break;
     case MLRT_ENC_SPARSE:
       decode_sparse (p, n, out);
+      break;
+    default:
       break;
     }
   free (w->data);

@@ -114,6 +114,8 @@ gen_encoding_name (GenEncoding enc, char *buf, size_t buf_size)
     case GEN_ENC_PALETTE:
       snprintf (buf, buf_size, "palette%d", enc.palette_bits);
       return buf;
+    default:
+      break;
     }
   return "float32";
 }
@@ -129,7 +131,7 @@ gen_encoding_size (GenEncoding enc, size_t n, size_t channels)
     case GEN_ENC_PALETTE:
       return 4 * ((size_t) 1 << enc.palette_bits)
              + (n * enc.palette_bits + 7) / 8;
-    case GEN_ENC_SPARSE: break;
+    case GEN_ENC_SPARSE: default: break;
     }
   return 0;                     /* sparse: depends on the values */
 }
@@ -292,6 +294,8 @@ gen_encode (GenEncoding enc, const float *values, size_t n, size_t channels,
       break;
     case GEN_ENC_SPARSE:
       encode_sparse (values, n, out);
+      break;
+    default:
       break;
     }
 }

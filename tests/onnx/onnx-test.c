@@ -8,6 +8,7 @@
 
 #include "npy.h"
 #include "onnx-test.h"
+#include "test-tmpdir.h"
 
 static const char *
 npm_dir (void)
@@ -61,18 +62,7 @@ static char *tmpdir;
 static void
 remove_tmpdir (void)
 {
-  GDir *dir = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (tmpdir);
+  test_tmpdir_remove (tmpdir);
 }
 
 const char *
@@ -80,8 +70,7 @@ onnx_test_tmpdir (void)
 {
   if (tmpdir == NULL)
     {
-      tmpdir = g_dir_make_tmp ("mlscope-onnx-XXXXXX", NULL);
-      g_assert_nonnull (tmpdir);
+      tmpdir = test_tmpdir_new ("mlscope-onnx");
       atexit (remove_tmpdir);
     }
   return tmpdir;

@@ -12,8 +12,10 @@ struct TraceCapture {
   char *dir;
 };
 
-char *
-trace_run (const char *cmd)
+/* The output of `cmd`, or NULL (with its output in *failure) when it
+ * exits with an error. */
+static char *
+run_status (const char *cmd, char **failure)
 {
   char *out = NULL, *err = NULL;
   int status = 0;
@@ -22,16 +24,37 @@ trace_run (const char *cmd)
   if (!g_spawn_command_line_sync (cmd, &out, &err, &status, &error))
     g_error ("%s: %s", cmd, error->message);
   if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s%s", cmd, out, err);
+    {
+      *failure = g_strconcat (out, err, NULL);
+      g_free (out);
+      out = NULL;
+    }
   g_free (err);
   return out;
 }
 
-static void
-lttng (const char *format, const char *session)
+char *
+trace_run (const char *cmd)
 {
-  char *cmd = g_strdup_printf (format, session, (int) getpid ());
+  char *failure = NULL;
+  char *out = run_status (cmd, &failure);
 
+  if (out == NULL)
+    g_error ("%s failed: %s", cmd, failure);
+  return out;
+}
+
+static void lttng (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+lttng (const char *format, ...)
+{
+  va_list ap;
+  char *cmd;
+
+  va_start (ap, format);
+  cmd = g_strdup_vprintf (format, ap);
+  va_end (ap);
   g_free (trace_run (cmd));
   g_free (cmd);
 }
@@ -51,7 +74,9 @@ trace_capture_available (void)
 }
 
 /* The session daemon learns of this process a moment after its first
- * tracepoint registration; events before that are lost. */
+ * tracepoint registration; events before that are lost. `lttng list -u`
+ * fails now and then when another traced app exits while it lists (other
+ * mlrt processes may run at the same time): that is one more poll. */
 static void
 wait_registered (void)
 {
@@ -60,9 +85,13 @@ wait_registered (void)
 
   for (int i = 0; i < 100; i++)
     {
-      char *apps = trace_run ("lttng list -u");
-      gboolean found = strstr (apps, pid) || strstr (apps, alt);
+      char *failure = NULL;
+      char *apps = run_status ("lttng list -u", &failure);
+      gboolean found = apps && (strstr (apps, pid) || strstr (apps, alt));
 
+      if (apps == NULL)
+        g_test_message ("lttng list -u failed, polling again: %s", failure);
+      g_free (failure);
       g_free (apps);
       if (found)
         break;
@@ -84,7 +113,7 @@ trace_capture_start (const char *prefix, const char *dir)
   g_free (trace_run (cmd));
   g_free (cmd);
   lttng ("lttng enable-event -u -s %s 'mlrt:*' --filter '$ctx.vpid == %d'",
-         c->session);
+         c->session, (int) getpid ());
   wait_registered ();
   lttng ("lttng start %s", c->session);
   return c;

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "mls-store.h"
+#include "test-tmpdir.h"
 
 typedef struct {
   int kind_id;
@@ -29,27 +30,13 @@ static const char *const test_models[TEST_N_MODELS] = { "style-candy",
 static inline char *
 test_dir_new (void)
 {
-  GError *error = NULL;
-  char *dir = g_dir_make_tmp ("mls-schema-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
+  return test_tmpdir_new ("mls-schema");
 }
 
 static inline void
 test_dir_free (char *dir)
 {
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-      g_free (path);
-    }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
+  test_tmpdir_remove (dir);
   g_free (dir);
 }
 
@@ -78,6 +65,18 @@ test_spans_new (guint32 seed, int n)
     }
   g_rand_free (rand);
   return spans;
+}
+
+/* Opens a database the test wrote, failing the test if it cannot. */
+static inline MlsStore *
+test_open_store (const char *path)
+{
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_open (path, &error);
+
+  if (store == NULL)
+    g_error ("%s", error.message);
+  return store;
 }
 
 /* Writes spans to path through the store API and finishes the file. */

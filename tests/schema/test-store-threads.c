@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 #include "mls-store.h"
-#include "test-compare.h"
+#include "test-same-recording.h"
 
 static char *gen_path;
 

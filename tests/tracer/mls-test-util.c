@@ -81,35 +81,6 @@ mls_test_emitter_pid (const char *out)
   return p ? atoi (p + 4) : -1;
 }
 
-char *
-mls_test_tmpdir (void)
-{
-  GError *error = NULL;
-  char *dir = g_dir_make_tmp ("mlscope-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-void
-mls_test_rmtree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      char *sub = g_build_filename (path, name, NULL);
-      if (g_file_test (sub, G_FILE_TEST_IS_DIR)
-          && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
-        mls_test_rmtree (sub);
-      else
-        g_unlink (sub);
-      g_free (sub);
-    }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (path);
-}
-
 sqlite3 *
 mls_test_open_db (const char *path)
 {

@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "test-tmpdir.h"
+
 /* Seconds after which a command run by the tests is killed: a hang is a
  * failure, never a stuck test run. */
 #define MLS_TEST_TIMEOUT_S 120
@@ -32,9 +34,6 @@ void mls_test_assert_no_hang (const MlsRun *run);
 
 /* The pid the emitter printed ("pid N"), or -1. */
 int mls_test_emitter_pid (const char *out);
-
-char *mls_test_tmpdir (void);
-void mls_test_rmtree (const char *path);
 
 /* Records `mls-tp-emitter ARGS...` with `mlscope record --keep-ctf DIR
  * --subbuf-size SUBBUF`; returns the spans of its import. */

@@ -81,7 +81,7 @@ assert_predictions (sqlite3 *db, GPid pid)
 static void
 test_attach_pid (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db_path = g_build_filename (dir, "attach.mlscope", NULL);
   char *emitter = mls_test_emitter ();
   Emitter asked = start_emitter (emitter, "hold");
@@ -100,7 +100,7 @@ test_attach_pid (void)
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpint (took, >=, 1500000);
   db = mls_test_open_db (db_path);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   assert_predictions (db, asked.pid);
   g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span WHERE pid "
                                    "!= %d", (int) asked.pid), ==, 0);
@@ -160,7 +160,7 @@ start_attached (const char *const *args, GIOChannel **err)
 static void
 test_attach_name (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db_path = g_build_filename (dir, "attach.mlscope", NULL);
   char *emitter = mls_test_emitter ();
   char *other = g_build_filename (dir, "other-emitter", NULL);
@@ -188,7 +188,7 @@ test_attach_name (void)
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   db = mls_test_open_db (db_path);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   assert_predictions (db, first.pid);
   /* Found by name a tenth of a second after it started at the latest. */
   g_assert_cmpint (predictions (db, later.pid), >=, 20);
@@ -225,7 +225,7 @@ expect_refused (const char *const *args, int status, const char *message)
 static void
 test_attach_usage (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db = g_build_filename (dir, "attach.mlscope", NULL);
   const char *bare[] = { "--attach", "-o", db, NULL };
   const char *both[] = { "--attach", "--all-processes", "-o", db, "--",
@@ -241,7 +241,7 @@ test_attach_usage (void)
   expect_refused (not_a_pid, 1, "--pid x1: not a process id");
   expect_refused (gone, 1, "--pid 2147483646: No such process");
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_free (db);
   g_free (dir);
 }

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "mls-test-util.h"
-#include "test-compare.h"
+#include "test-tmpdir.h"
+#include "test-same-recording.h"
 
 /* The old import, rebuilt from its dump. */
 static void
@@ -47,7 +48,7 @@ run_ok (const char *const *argv)
 static void
 test_same_import (void)
 {
-  g_autofree char *dir = mls_test_tmpdir ();
+  g_autofree char *dir = test_tmpdir_new ("mlscope-import-compare");
   g_autofree char *ctf_src = g_test_build_filename (G_TEST_DIST, "tracer",
                                                     "data", "import-v3",
                                                     "ctf", NULL);
@@ -73,7 +74,7 @@ test_same_import (void)
   sqlite3_close (db);
   test_assert_same_recording (upgraded, new, "the old import upgraded, and "
                               "the import now");
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
 }
 
 int

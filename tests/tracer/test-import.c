@@ -207,7 +207,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  work = mls_test_tmpdir ();
+  work = test_tmpdir_new ("mlscope-test");
   record_good_trace ();
   g_test_add_func ("/import/reimport", test_reimport);
   g_test_add_func ("/import/missing-and-empty", test_missing_and_empty);
@@ -217,7 +217,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/unwritable-output", test_unwritable_output);
   g_test_add_func ("/import/usage", test_usage);
   int status = g_test_run ();
-  mls_test_rmtree (work);
+  test_tmpdir_remove (work);
   g_free (work);
   g_free (good_ctf);
   return status;

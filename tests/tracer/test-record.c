@@ -29,7 +29,7 @@ record_emitter (const char *const *extra, const char *const *emit,
                 int expect_status)
 {
   Recording *r = g_new0 (Recording, 1);
-  r->dir = mls_test_tmpdir ();
+  r->dir = test_tmpdir_new ("mlscope-test");
   r->db_path = g_build_filename (r->dir, "rec.mlscope", NULL);
   char *mlscope = mls_test_mlscope ();
   char *emitter = mls_test_emitter ();
@@ -55,7 +55,7 @@ record_emitter (const char *const *extra, const char *const *emit,
   /* The open database stays readable: nothing is left behind even when a
    * check fails. */
   mls_test_q_int (r->db, "SELECT count(*) FROM meta");
-  mls_test_rmtree (r->dir);
+  test_tmpdir_remove (r->dir);
   g_ptr_array_free (argv, TRUE);
   g_free (mlscope);
   g_free (emitter);
@@ -263,7 +263,7 @@ record_command (const char *db_path, const char *const *cmd)
 static void
 test_exit_status (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db = g_build_filename (dir, "x.mlscope", NULL);
 
   const char *exit7[] = { "--", "sh", "-c", "echo out; exit 7", NULL };
@@ -311,7 +311,7 @@ test_exit_status (void)
   g_assert_nonnull (strstr (run->err, "-o FILE.mlscope is required"));
   mls_test_run_free (run);
 
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_free (db);
   g_free (dir);
 }
@@ -341,7 +341,7 @@ test_lost_events (void)
 static void
 test_keep_ctf (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *ctf = g_build_filename (dir, "ctf", NULL);
   char *session = g_strdup_printf ("mlscope-test-%d", (int) getpid ());
   const char *extra[] = { "--keep-ctf", ctf, "--session-name", session, NULL };
@@ -380,7 +380,7 @@ test_keep_ctf (void)
   mls_test_run_free (run);
 
   recording_free (r);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_free (mlscope);
   g_free (db2);
   g_free (session);

@@ -88,7 +88,7 @@ predictions_of (sqlite3 *db, GPid pid)
 static void
 test_neighbour (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *emitter = mls_test_emitter ();
   const char *args[] = { emitter, "pattern", "2", "3", NULL };
   Neighbour n = start_neighbour ();
@@ -106,15 +106,15 @@ test_neighbour (void)
   g_assert_cmpint (predictions_of (db, n.pid), ==, 0);
   g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM process"), ==,
                    1);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
 
   g_free (dir);
 
   /* --all-processes takes the neighbour in too. */
-  dir = mls_test_tmpdir ();
+  dir = test_tmpdir_new ("mlscope-test");
   all = record (dir, "--all-processes", args, &all_run);
   stop_neighbour (&n);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_assert_cmpint (all_run->status, ==, 0);
   g_assert_cmpint (predictions_of (all, n.pid), >, 0);
   sqlite3_close (db);
@@ -130,7 +130,7 @@ test_neighbour (void)
 static void
 test_children (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *emitter = mls_test_emitter ();
   char *quoted = g_shell_quote (emitter);
   char *script = g_strdup_printf ("%s pattern 1 2; %s fork 4", quoted,
@@ -141,7 +141,7 @@ test_children (void)
   char **lines = g_strsplit (run->out, "\n", -1);
   int pids[3];
 
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpuint (g_strv_length (lines), >=, 3);
   for (int i = 0; i < 3; i++)
@@ -169,7 +169,7 @@ test_children (void)
 static void
 test_killed_stats (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *db_path = g_build_filename (dir, "rec.mlscope", NULL);
   char *emitter = mls_test_emitter ();
   char *mlscope = mls_test_mlscope ();
@@ -182,7 +182,7 @@ test_killed_stats (void)
   gboolean seen = FALSE;
 
   csv = mls_test_run (stats);
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_assert_cmpint (run->status, ==, 128 + SIGKILL);
   g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span WHERE "
                    "complete = 0 AND incomplete_reason = 'process_died'"), ==,
@@ -227,13 +227,13 @@ test_killed_stats (void)
 static void
 test_strings (void)
 {
-  char *dir = mls_test_tmpdir ();
+  char *dir = test_tmpdir_new ("mlscope-test");
   char *emitter = mls_test_emitter ();
   const char *args[] = { emitter, "strings", "12", NULL };
   MlsRun *run;
   sqlite3 *db = record (dir, NULL, args, &run);
 
-  mls_test_rmtree (dir);
+  test_tmpdir_remove (dir);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span"), ==, 12);
   for (int i = 0; i < 12; i++)

@@ -3,8 +3,6 @@
  */
 #include "mls-test-trace.h"
 
-#include <glib/gstdio.h>
-
 #define MS G_GINT64_CONSTANT (1000000)
 #define US G_GINT64_CONSTANT (1000)
 #define TEST_ERROR (g_quark_from_static_string ("mls-test-trace"))
@@ -193,18 +191,4 @@ mls_test_trace_write_known (const char *path)
                                               &err), ==, 0);
   g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
   mls_store_close (store);
-}
-
-void
-mls_test_remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (path);
 }

@@ -1,7 +1,7 @@
 /*
  * mls-test-trace.h: trace databases for the viewer's tests, benchmarks and
- * screenshots, written through the store's write API (mls-store.h), and
- * the removal of the tests' temporary directories.
+ * screenshots, written through the store's write API (mls-store.h). Their
+ * temporary directories are removed with test_tmpdir_remove.
  */
 #ifndef MLS_TEST_TRACE_H
 #define MLS_TEST_TRACE_H
@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "mls-store.h"
+#include "test-tmpdir.h"
 
 /* A recording-like trace: model compiles and loads, then frames of
  * predictions alternating between two style models on the GPU while a
@@ -30,8 +31,5 @@ void mls_test_trace_write_known (const char *path);
 gint64 mls_test_add_span (MlsStore *store, int kind_id, gint64 model_id,
                           gint64 parent_id, int depth, gint64 start_ns,
                           gint64 end_ns, gboolean complete);
-
-/* Removes a test's temporary directory and the files in it. */
-void mls_test_remove_dir (const char *dir);
 
 #endif /* MLS_TEST_TRACE_H */

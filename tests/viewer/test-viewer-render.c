@@ -377,6 +377,6 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/render/ruler-labels", test_ruler_labels);
   status = g_test_run ();
   if (status == 0)
-    mls_test_remove_dir (tmpdir);
+    test_tmpdir_remove (tmpdir);
   return status;
 }

@@ -427,6 +427,6 @@ main (int argc, char **argv)
   stop (xvfb);
   g_object_unref (xvfb);
   if (status == 0)
-    mls_test_remove_dir (tmpdir);
+    test_tmpdir_remove (tmpdir);
   return status;
 }

@@ -14,8 +14,10 @@
  * and emitted once, after the fact, with explicit start and end times on
  * CLOCK_MONOTONIC, the trace clock.
  *
- * The collector (tracer/mls-import.c) reads these names and fields; change
- * them only together with it.
+ * The values of the enum fields are listed once, in mlrt-trace-enums.h,
+ * which the runtime and the collector include too. The collector
+ * (tracer/mls-import*.c) reads these names and fields; change them only
+ * together with it.
  */
 #undef LTTNG_UST_TRACEPOINT_PROVIDER
 #define LTTNG_UST_TRACEPOINT_PROVIDER mlrt
@@ -29,49 +31,26 @@
 #include <lttng/tracepoint.h>
 #include <stdint.h>
 
-/* Values match MlrtUnit in mlrt.h. */
+#include "mlrt-trace-enums.h"
+
+/* The enums' values and names are mlrt-trace-enums.h's, defined once. */
+#define MLRT_TP_ENUM_VALUE(ID, name, value) \
+  lttng_ust_field_enum_value (#name, value)
+
 LTTNG_UST_TRACEPOINT_ENUM(mlrt, unit,
-    LTTNG_UST_TP_ENUM_VALUES(
-        lttng_ust_field_enum_value("cpu", 0)
-        lttng_ust_field_enum_value("gpu", 1)
-        lttng_ust_field_enum_value("npu", 2)
-        lttng_ust_field_enum_value("none", 3)))
+    LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_UNITS (MLRT_TP_ENUM_VALUE)))
 
 LTTNG_UST_TRACEPOINT_ENUM(mlrt, activity,
-    LTTNG_UST_TP_ENUM_VALUES(
-        lttng_ust_field_enum_value("compile", 0)
-        lttng_ust_field_enum_value("load", 1)
-        lttng_ust_field_enum_value("unload", 2)
-        lttng_ust_field_enum_value("predict", 3)
-        lttng_ust_field_enum_value("batch_predict", 4)))
+    LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_ACTIVITIES (MLRT_TP_ENUM_VALUE)))
 
 LTTNG_UST_TRACEPOINT_ENUM(mlrt, data_op,
-    LTTNG_UST_TP_ENUM_VALUES(
-        lttng_ust_field_enum_value("input_validation", 0)
-        lttng_ust_field_enum_value("input_conversion", 1)
-        lttng_ust_field_enum_value("output_conversion", 2)
-        lttng_ust_field_enum_value("copy_to_unit", 3)
-        lttng_ust_field_enum_value("copy_from_unit", 4)
-        lttng_ust_field_enum_value("output_backing_fill", 5)))
+    LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_DATA_OPS (MLRT_TP_ENUM_VALUE)))
 
-/* Values match MlrtFeatureType in mlrt.h; "none" where no type applies. */
 LTTNG_UST_TRACEPOINT_ENUM(mlrt, dtype,
-    LTTNG_UST_TP_ENUM_VALUES(
-        lttng_ust_field_enum_value("none", 0)
-        lttng_ust_field_enum_value("gray8", 1)
-        lttng_ust_field_enum_value("gray16_half", 2)
-        lttng_ust_field_enum_value("bgra8", 3)
-        lttng_ust_field_enum_value("int32", 4)
-        lttng_ust_field_enum_value("float32", 5)
-        lttng_ust_field_enum_value("float64", 6)
-        lttng_ust_field_enum_value("float16", 7)))
+    LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_TYPES (MLRT_TP_ENUM_VALUE)))
 
-/* Whether a load found its compiled form in the cache. */
 LTTNG_UST_TRACEPOINT_ENUM(mlrt, cache,
-    LTTNG_UST_TP_ENUM_VALUES(
-        lttng_ust_field_enum_value("none", 0)
-        lttng_ust_field_enum_value("hit", 1)
-        lttng_ust_field_enum_value("miss", 2)))
+    LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_CACHE_RESULTS (MLRT_TP_ENUM_VALUE)))
 
 /* Activity: compile, load, unload, prediction, batch prediction. */
 LTTNG_UST_TRACEPOINT_EVENT(mlrt, activity_begin,

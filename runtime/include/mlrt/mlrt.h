@@ -25,6 +25,14 @@
 extern "C" {
 #endif
 
+/* Marks the functions libmlrt exports: it is built with hidden symbol
+ * visibility, so these, and nothing of its internals, are its ABI. */
+#if defined(__GNUC__)
+#define MLRT_API __attribute__ ((visibility ("default")))
+#else
+#define MLRT_API
+#endif
+
 typedef enum {
   MLRT_OK = 0,
   MLRT_ERROR_IO,            /* a file could not be read or written */
@@ -44,6 +52,7 @@ typedef struct {
 } MlrtError;
 
 /* A short stable name for a status ("io", "format", ...). */
+MLRT_API
 const char *mlrt_status_name (MlrtStatus status);
 
 /* Feature types. Images are {height, width} (Gray8, Gray16Half) or
@@ -60,8 +69,11 @@ typedef enum {
   MLRT_TYPE_FLOAT16,        /* multi-array, IEEE half */
 } MlrtFeatureType;
 
+MLRT_API
 const char *mlrt_feature_type_name (MlrtFeatureType type);  /* "gray8", ... */
+MLRT_API
 MlrtFeatureType mlrt_feature_type_from_name (const char *name);
+MLRT_API
 size_t mlrt_feature_type_element_size (MlrtFeatureType type);
 
 typedef enum {
@@ -72,6 +84,7 @@ typedef enum {
 
 #define MLRT_N_UNITS 3
 
+MLRT_API
 const char *mlrt_unit_name (MlrtUnit unit);  /* "cpu", "gpu", "npu" */
 
 typedef enum {
@@ -82,7 +95,9 @@ typedef enum {
 } MlrtComputeUnits;
 
 /* "cpu-only", "cpu-and-gpu", "cpu-and-npu", "all". */
+MLRT_API
 const char *mlrt_compute_units_name (MlrtComputeUnits units);
+MLRT_API
 MlrtStatus mlrt_compute_units_from_name (const char *name,
                                          MlrtComputeUnits *units,
                                          MlrtError *error);
@@ -95,10 +110,15 @@ MlrtStatus mlrt_compute_units_from_name (const char *name,
  */
 typedef struct MlrtBuffer MlrtBuffer;
 
+MLRT_API
 MlrtBuffer *mlrt_buffer_new (size_t size, MlrtError *error);
+MLRT_API
 MlrtBuffer *mlrt_buffer_ref (MlrtBuffer *buffer);
+MLRT_API
 void mlrt_buffer_unref (MlrtBuffer *buffer);
+MLRT_API
 void *mlrt_buffer_data (MlrtBuffer *buffer);
+MLRT_API
 size_t mlrt_buffer_size (const MlrtBuffer *buffer);
 
 #define MLRT_MAX_RANK 5
@@ -116,20 +136,28 @@ typedef struct {
   MlrtBuffer *buffer;       /* optional */
 } MlrtValue;
 
+MLRT_API
 size_t mlrt_value_element_count (const MlrtValue *value);
+MLRT_API
 size_t mlrt_value_byte_size (const MlrtValue *value);
 
 /* MlrtFeatures: a set of named values (a prediction's inputs or outputs). */
 typedef struct MlrtFeatures MlrtFeatures;
 
+MLRT_API
 MlrtFeatures *mlrt_features_new (void);
+MLRT_API
 void mlrt_features_free (MlrtFeatures *features);
 /* Adds or replaces `name`. The value's memory is borrowed. */
+MLRT_API
 MlrtStatus mlrt_features_set (MlrtFeatures *features, const char *name,
                               const MlrtValue *value, MlrtError *error);
+MLRT_API
 const MlrtValue *mlrt_features_get (const MlrtFeatures *features,
                                     const char *name);
+MLRT_API
 size_t mlrt_features_count (const MlrtFeatures *features);
+MLRT_API
 const char *mlrt_features_name (const MlrtFeatures *features, size_t index);
 
 /* What a model expects or produces under one name. */
@@ -164,6 +192,7 @@ typedef struct {
  * newly allocated path (free() it) to the compiled model; *cache_hit, if
  * given, tells whether it was already in the cache.
  */
+MLRT_API
 MlrtStatus mlrt_compile (const char *package_path, const char *cache_dir,
                          char **compiled_path, int *cache_hit,
                          MlrtError *error);
@@ -196,6 +225,7 @@ typedef struct {
 } MlrtConfiguration;
 
 /* Defaults: all units, default cache, default placement. */
+MLRT_API
 void mlrt_configuration_init (MlrtConfiguration *config);
 
 typedef struct MlrtModel MlrtModel;
@@ -204,6 +234,7 @@ typedef struct MlrtModel MlrtModel;
  * Loads a model package (compiling it, or taking its compiled form from the
  * cache) or a compiled model file. `config` may be NULL for the defaults.
  */
+MLRT_API
 MlrtStatus mlrt_model_load (const char *path, const MlrtConfiguration *config,
                             MlrtModel **model, MlrtError *error);
 
@@ -220,6 +251,7 @@ typedef int (*MlrtDecryptFunc) (const void *data, size_t size,
  * optionally decrypting it first. No file is read. `name` names the model in
  * traces and messages. `decrypt` may be NULL.
  */
+MLRT_API
 MlrtStatus mlrt_model_load_from_memory (const char *name,
                                         const void *data, size_t size,
                                         MlrtDecryptFunc decrypt,
@@ -228,8 +260,10 @@ MlrtStatus mlrt_model_load_from_memory (const char *name,
                                         MlrtModel **model, MlrtError *error);
 
 /* Unloads and frees the model. NULL is ignored. */
+MLRT_API
 void mlrt_model_unload (MlrtModel *model);
 
+MLRT_API
 const MlrtModelDescription *mlrt_model_description (const MlrtModel *model);
 
 typedef struct {
@@ -246,6 +280,7 @@ typedef struct {
  * except for the backed outputs, which point at the caller's memory.
  * `options` may be NULL.
  */
+MLRT_API
 MlrtStatus mlrt_model_predict (MlrtModel *model, const MlrtFeatures *inputs,
                                const MlrtPredictOptions *options,
                                MlrtFeatures **outputs, MlrtError *error);
@@ -253,6 +288,7 @@ MlrtStatus mlrt_model_predict (MlrtModel *model, const MlrtFeatures *inputs,
 /* Runs `count` predictions as one batch; outputs[i] as for predict.
  * `options` (may be NULL) applies to every item and may not carry output
  * backings. */
+MLRT_API
 MlrtStatus mlrt_model_predict_batch (MlrtModel *model, size_t count,
                                      const MlrtFeatures *const *inputs,
                                      const MlrtPredictOptions *options,
@@ -279,9 +315,13 @@ typedef struct {
   double estimated_cost_us[MLRT_N_UNITS];
   int measured[MLRT_N_UNITS];
   double model_estimate_us[MLRT_N_UNITS];
+  /* The node of the source model the layer came from (for a model
+   * imported from another format), else the layer's name. */
+  const char *origin;
 } MlrtLayerPlan;
 
 /* Returns the number of layers and points *layers at the model's plan. */
+MLRT_API
 size_t mlrt_model_plan (const MlrtModel *model, const MlrtLayerPlan **layers);
 
 /*
@@ -310,16 +350,20 @@ typedef void (*MlrtLayerObserver) (const MlrtLayerEvent *event,
 
 /* Sets the model's layer observer, replacing any previous one; NULL clears
  * it. Not to be called while a prediction on `model` is running. */
+MLRT_API
 void mlrt_model_set_layer_observer (MlrtModel *model,
                                     MlrtLayerObserver observer,
                                     void *user_data);
 
 /* Whether a compute unit exists on this machine (the NPU always does: it is
  * emulated; the GPU needs an OpenCL device). */
+MLRT_API
 int mlrt_unit_available (MlrtUnit unit);
 
 /* Converts between IEEE half and single precision (round to nearest even). */
+MLRT_API
 uint16_t mlrt_float_to_half (float value);
+MLRT_API
 float mlrt_half_to_float (uint16_t half);
 
 #ifdef __cplusplus

@@ -203,7 +203,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/layer-observer/cpu-and-npu", test_npu);
   g_test_add_func ("/report/layer-observer/per-model", test_per_model);
   result = g_test_run ();
-  mlrt_report_test_remove_tree (tmp_dir);
+  test_tmpdir_remove (tmp_dir);
   g_free (package);
   g_free (tmp_dir);
   return result;

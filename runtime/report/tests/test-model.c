@@ -106,24 +106,3 @@ mlrt_report_test_write_package (const char *path)
   g_byte_array_unref (w.blob);
   g_string_free (w.json, TRUE);
 }
-
-void
-mlrt_report_test_remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        mlrt_report_test_remove_tree (child);
-      else
-        g_remove (child);
-      g_free (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}

@@ -390,7 +390,7 @@ main (int argc, char **argv)
       g_test_add_data_func ("/report/run/style/all", "all", test_style);
     }
   result = g_test_run ();
-  mlrt_report_test_remove_tree (tmp_dir);
+  test_tmpdir_remove (tmp_dir);
   g_free (package);
   g_free (tmp_dir);
   return result;

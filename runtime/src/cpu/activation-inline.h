@@ -84,6 +84,9 @@ mlrt_act_affine (MlrtActivation act, float alpha, size_t n, const float *x,
           y[i] = v > 0.0f ? v : alpha * v;
         }
       break;
+    case MLRT_ACT_SIGMOID:
+    case MLRT_ACT_TANH:
+    case MLRT_ACT_GELU:
     default:
       for (i = 0; i < n; i++)
         y[i] = mlrt_act_apply (act, alpha, (x[i] - center) * scale + shift);

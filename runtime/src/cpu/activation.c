@@ -40,6 +40,10 @@ mlrt_cpu_add (size_t n, const float *a, const float *b, MlrtActivation act,
           out[i] = v > 0.0f ? v : 0.0f;
         }
       break;
+    case MLRT_ACT_LEAKY_RELU:
+    case MLRT_ACT_SIGMOID:
+    case MLRT_ACT_TANH:
+    case MLRT_ACT_GELU:
     default:
       for (i = 0; i < n; i++)
         out[i] = mlrt_act_apply (act, alpha, a[i] + b[i]);

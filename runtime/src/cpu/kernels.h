@@ -8,34 +8,15 @@
  * scratch memory of the size the matching *_scratch_size() function asks
  * for, in bytes (0 means no scratch is touched; NULL is then fine). Each
  * kernel is checked against a plain reference implementation in
- * tests/runtime/kernels/.
+ * tests/runtime/kernels/. The parameter blocks are the op header's
+ * (ops/ops.h), shared with the other units.
  */
 #ifndef MLRT_CPU_KERNELS_H
 #define MLRT_CPU_KERNELS_H
 
 #include <stddef.h>
 
-/* Activations, standalone or fused into the op before them. */
-typedef enum {
-  MLRT_ACT_NONE = 0,
-  MLRT_ACT_RELU,
-  MLRT_ACT_LEAKY_RELU,      /* uses alpha */
-  MLRT_ACT_SIGMOID,
-  MLRT_ACT_TANH,
-  MLRT_ACT_GELU,            /* tanh approximation */
-} MlrtActivation;
-
-typedef struct {
-  int in_c, in_h, in_w;
-  int out_c, out_h, out_w;  /* out_h, out_w: from mlrt_conv_output_size */
-  int kh, kw;
-  int sh, sw;
-  int ph, pw;
-  int dh, dw;
-  int groups;               /* in_c and out_c divisible by it */
-  MlrtActivation act;
-  float alpha;
-} MlrtConvParams;
+#include "ops/ops.h"
 
 /* Output extent of a convolution / pooling along one axis; 0 when the
  * (dilated) kernel does not fit in the padded input or an argument is
@@ -49,24 +30,12 @@ void mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
                       const float *weight, const float *bias, float *out,
                       float *scratch);
 
-typedef struct {
-  int in_c, in_h, in_w;
-  int out_c, out_h, out_w;  /* (in - 1) * s - 2 * p + k + output_padding */
-  int kh, kw;
-  int sh, sw;
-  int ph, pw;
-  MlrtActivation act;
-  float alpha;
-} MlrtConvTransposeParams;
-
 /* weight [in_c, out_c, kh, kw]; bias [out_c] or NULL. */
 size_t mlrt_cpu_conv_transpose2d_scratch_size (const MlrtConvTransposeParams *p);
 void mlrt_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
                                 const float *in, const float *weight,
                                 const float *bias, float *out,
                                 float *scratch);
-
-typedef enum { MLRT_UPSAMPLE_NEAREST, MLRT_UPSAMPLE_BILINEAR } MlrtUpsampleMode;
 
 /* [c, h, w] -> [c, h * sh, w * sw]; bilinear uses half-pixel centres
  * (align_corners = false), edges clamped. */
@@ -96,14 +65,6 @@ void mlrt_cpu_mul (size_t n, const float *a, const float *b, float *out);
 /* Concatenation along channels of tensors [c_i, h, w]. */
 void mlrt_cpu_concat_channels (int n_inputs, const int *channels, int hw,
                                const float *const *inputs, float *out);
-
-typedef enum { MLRT_POOL_MAX, MLRT_POOL_AVG } MlrtPoolKind;
-
-typedef struct {
-  int c, in_h, in_w, out_h, out_w;
-  int kh, kw, sh, sw, ph, pw;
-  MlrtPoolKind kind;        /* avg excludes padding from the count */
-} MlrtPoolParams;
 
 void mlrt_cpu_pool2d (const MlrtPoolParams *p, const float *in, float *out);
 /* [c, hw] -> [c] */

@@ -346,7 +346,7 @@ mlrt_gpu_clock_name (void)
     {
     case GPU_CLOCK_MONOTONIC: return "CLOCK_MONOTONIC";
     case GPU_CLOCK_MONOTONIC_RAW: return "CLOCK_MONOTONIC_RAW";
-    default: return "device clock";
+    case GPU_CLOCK_OTHER: default: return "device clock";
     }
 }
 

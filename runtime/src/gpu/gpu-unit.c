@@ -10,14 +10,14 @@
  * intervals are emitted as device_busy events.
  *
  * The GPU computes in float32; for float16 models the copies widen and
- * narrow (spans from float16 to float32 and back).
+ * narrow (spans from float16 to float32 and back). Which ops it runs, and
+ * how, is its kernel table (gpu-layers.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpu.h"
+#include "gpu-layers.h"
 #include "layer-params.h"
-#include "mlrt-internal.h"
 #include "trace.h"
 
 /* Cost model: the device's reported peak (gpu.h) at the efficiency naive
@@ -29,11 +29,6 @@
 #define GPU_COPY_BYTES_PER_US 4000.0
 #define GPU_COPY_US 10.0
 
-typedef struct {
-  int n_layers;
-  MlrtGpuBuffer (*weights)[MLRT_MAX_WEIGHTS];   /* per layer, per weight */
-} GpuSegment;
-
 static int
 gpu_available (void)
 {
@@ -41,10 +36,17 @@ gpu_available (void)
 }
 
 static int
+gpu_has_kernel (const MlrtOpDef *op)
+{
+  return mlrt_gpu_kernel (op) != NULL;
+}
+
+static int
 gpu_supports (const MlrtModel *model, const MlrtLayer *layer,
               const char **reason)
 {
-  if (layer->op == MLRT_OP_CONCAT && layer->n_inputs > MLRT_MAX_LAYER_INPUTS)
+  if (mlrt_op_is (layer->op, MLRT_OP_CONCAT)
+      && layer->n_inputs > MLRT_MAX_LAYER_INPUTS)
     {
       *reason = "concat of too many inputs";
       return 0;
@@ -57,7 +59,7 @@ gpu_estimate_us (const MlrtModel *model, const MlrtLayer *layer)
 {
   double rate = mlrt_gpu_peak_macs_per_us () * GPU_EFFICIENCY;
 
-  return GPU_LAUNCH_US + mlrt_layer_flops (&model->spec, layer) / rate;
+  return GPU_LAUNCH_US + mlrt_layer_cost (&model->spec, layer).flops / rate;
 }
 
 static double
@@ -76,7 +78,7 @@ gpu_request_us (const MlrtModel *model)
 static void
 gpu_release (MlrtModel *model, MlrtSegment *segment)
 {
-  GpuSegment *g = segment->unit_data;
+  MlrtGpuSegment *g = segment->unit_data;
 
   if (!g)
     return;
@@ -115,7 +117,7 @@ upload_layer (const MlrtLayer *l, MlrtGpuBuffer *bufs, MlrtError *error)
 static MlrtStatus
 gpu_prepare (MlrtModel *model, MlrtSegment *segment, MlrtError *error)
 {
-  GpuSegment *g = calloc (1, sizeof *g);
+  MlrtGpuSegment *g = calloc (1, sizeof *g);
   int n = segment->last - segment->first + 1;
 
   if (g)
@@ -144,29 +146,8 @@ gpu_prepare (MlrtModel *model, MlrtSegment *segment, MlrtError *error)
   return MLRT_OK;
 }
 
-/* One prediction's device tensors for a segment. */
-typedef struct {
-  MlrtRun *run;
-  const MlrtSegment *seg;
-  const GpuSegment *g;
-  MlrtGpuRun *gr;
-  MlrtGpuBuffer *buf;       /* per spec tensor */
-} GpuExec;
-
-static MlrtGpuBuffer *
-weight_buf (GpuExec *x, const MlrtLayer *l, const char *name)
-{
-  int li = (int) (l - x->run->model->spec.layers) - x->seg->first;
-
-  for (int j = 0; j < l->n_weights; j++)
-    if (strcmp (l->weights[j].name, name) == 0
-        && x->g->weights[li][j].mem)
-      return (MlrtGpuBuffer *) &x->g->weights[li][j];
-  return NULL;
-}
-
 static uint64_t
-data_span (GpuExec *x, int op, int t, int src, int dst, uint64_t bytes)
+data_span (MlrtGpuExec *x, int op, int t, int src, int dst, uint64_t bytes)
 {
   const MlrtModel *m = x->run->model;
 
@@ -177,7 +158,7 @@ data_span (GpuExec *x, int op, int t, int src, int dst, uint64_t bytes)
 
 /* Brings tensor t (produced before the segment) onto the device. */
 static MlrtStatus
-copy_in (GpuExec *x, int t, MlrtError *error)
+copy_in (MlrtGpuExec *x, int t, MlrtError *error)
 {
   const MlrtSpec *s = &x->run->model->spec;
   size_t n = mlrt_tensor_count (&s->tensors[t]);
@@ -219,7 +200,7 @@ copy_in (GpuExec *x, int t, MlrtError *error)
 /* A device buffer for the output of a segment layer: the caller's shared
  * memory when the result lands there anyway, else device memory. */
 static MlrtStatus
-alloc_output (GpuExec *x, int t, MlrtError *error)
+alloc_output (MlrtGpuExec *x, int t, MlrtError *error)
 {
   const MlrtSpec *s = &x->run->model->spec;
   size_t bytes = mlrt_tensor_count (&s->tensors[t]) * sizeof (float);
@@ -233,7 +214,7 @@ alloc_output (GpuExec *x, int t, MlrtError *error)
 
 /* Copies a result read after the segment back to the host. */
 static MlrtStatus
-copy_out (GpuExec *x, int t, MlrtError *error)
+copy_out (MlrtGpuExec *x, int t, MlrtError *error)
 {
   const MlrtSpec *s = &x->run->model->spec;
   size_t n = mlrt_tensor_count (&s->tensors[t]);
@@ -265,118 +246,8 @@ copy_out (GpuExec *x, int t, MlrtError *error)
   return st;
 }
 
-static MlrtStatus
-enqueue_layer (GpuExec *x, const MlrtLayer *l, MlrtError *error)
-{
-  const MlrtSpec *s = &x->run->model->spec;
-  MlrtGpuBuffer *in = &x->buf[l->inputs[0]], *out = &x->buf[l->output];
-  MlrtGpuRun *r = x->gr;
-  size_t n = mlrt_tensor_count (&s->tensors[l->output]);
-  int c, h, w;
-
-  mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
-  switch (l->op)
-    {
-    case MLRT_OP_CONV2D:
-      {
-        MlrtConvParams p;
-        mlrt_layer_conv_params (s, l, &p);
-        return mlrt_gpu_conv2d (r, l->name, &p, in, weight_buf (x, l, "weight"),
-                                weight_buf (x, l, "bias"), out, error);
-      }
-    case MLRT_OP_CONV_TRANSPOSE2D:
-      {
-        MlrtConvTransposeParams p;
-        mlrt_layer_conv_t_params (s, l, &p);
-        return mlrt_gpu_conv_transpose2d (r, l->name, &p, in,
-                                          weight_buf (x, l, "weight"),
-                                          weight_buf (x, l, "bias"), out,
-                                          error);
-      }
-    case MLRT_OP_UPSAMPLE:
-      return mlrt_gpu_upsample (r, l->name, c, h, w, l->p.scale[0],
-                                l->p.scale[1],
-                                l->p.bilinear ? MLRT_UPSAMPLE_BILINEAR
-                                              : MLRT_UPSAMPLE_NEAREST,
-                                in, out, error);
-    case MLRT_OP_BATCH_NORM:
-      return mlrt_gpu_batch_norm (r, l->name, c, h * w,
-                                  weight_buf (x, l, "mean"),
-                                  weight_buf (x, l, "variance"),
-                                  weight_buf (x, l, "gamma"),
-                                  weight_buf (x, l, "beta"), l->p.epsilon,
-                                  l->act, l->act_alpha, in, out, error);
-    case MLRT_OP_INSTANCE_NORM:
-      return mlrt_gpu_instance_norm (r, l->name, c, h * w,
-                                     weight_buf (x, l, "gamma"),
-                                     weight_buf (x, l, "beta"), l->p.epsilon,
-                                     l->act, l->act_alpha, in, out, error);
-    case MLRT_OP_RELU: case MLRT_OP_SIGMOID: case MLRT_OP_TANH:
-    case MLRT_OP_GELU: case MLRT_OP_LEAKY_RELU:
-      {
-        float alpha;
-        MlrtActivation act = mlrt_layer_activation (l, &alpha);
-        return mlrt_gpu_activation (r, l->name, act, alpha, n, in, out, error);
-      }
-    case MLRT_OP_ADD:
-      return mlrt_gpu_add (r, l->name, n, in, &x->buf[l->inputs[1]], l->act,
-                           l->act_alpha, out, error);
-    case MLRT_OP_MUL:
-      return mlrt_gpu_mul (r, l->name, n, in, &x->buf[l->inputs[1]], out,
-                           error);
-    case MLRT_OP_CONCAT:
-      {
-        int channels[MLRT_MAX_LAYER_INPUTS];
-        MlrtGpuBuffer *inputs[MLRT_MAX_LAYER_INPUTS];
-        for (int i = 0; i < l->n_inputs; i++)
-          {
-            channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
-            inputs[i] = &x->buf[l->inputs[i]];
-          }
-        return mlrt_gpu_concat_channels (r, l->name, l->n_inputs, channels,
-                                         h * w, inputs, out, error);
-      }
-    case MLRT_OP_MAX_POOL:
-    case MLRT_OP_AVG_POOL:
-      {
-        MlrtPoolParams p;
-        mlrt_layer_pool_params (s, l, &p);
-        return mlrt_gpu_pool2d (r, l->name, &p, in, out, error);
-      }
-    case MLRT_OP_GLOBAL_AVG_POOL:
-    case MLRT_OP_GLOBAL_MAX_POOL:
-      return mlrt_gpu_global_pool (r, l->name,
-                                   l->op == MLRT_OP_GLOBAL_MAX_POOL
-                                   ? MLRT_POOL_MAX : MLRT_POOL_AVG,
-                                   c, h * w, in, out, error);
-    case MLRT_OP_INNER_PRODUCT:
-      return mlrt_gpu_inner_product (r, l->name,
-                                     (int) mlrt_tensor_count (
-                                       &s->tensors[l->inputs[0]]),
-                                     (int) n, in, weight_buf (x, l, "weight"),
-                                     weight_buf (x, l, "bias"), l->act,
-                                     l->act_alpha, out, error);
-    case MLRT_OP_SOFTMAX:
-      {
-        const MlrtTensor *t = &s->tensors[l->inputs[0]];
-        size_t last = (size_t) t->shape[t->rank - 1];
-        return mlrt_gpu_softmax (r, l->name, last ? n / last : 0, last, in,
-                                 out, error);
-      }
-    case MLRT_OP_RESHAPE:
-    case MLRT_OP_FLATTEN:
-      return mlrt_gpu_copy (r, l->name, in, out, n * sizeof (float), error);
-    default:
-      /* Every op of the model format has a kernel above; an op added to
-       * the format later fails here, by name, until it gets one. */
-      return mlrt_set_error (error, MLRT_ERROR_UNSUPPORTED,
-                             "layer '%s': the gpu has no kernel for op %s",
-                             l->name, mlrt_op_name (l->op));
-    }
-}
-
 static void
-emit_busy (GpuExec *x)
+emit_busy (MlrtGpuExec *x)
 {
   const MlrtModel *m = x->run->model;
   const MlrtBusyInterval *iv;
@@ -397,7 +268,7 @@ emit_busy (GpuExec *x)
 /* The device's time on the segment's layers, copies excluded (measuring
  * at load): the intervals labelled with the layers' names. */
 static void
-note_exec (GpuExec *x)
+note_exec (MlrtGpuExec *x)
 {
   const MlrtLayer *layers = x->run->model->spec.layers;
   const MlrtBusyInterval *iv;
@@ -415,7 +286,7 @@ static MlrtStatus
 gpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 {
   const MlrtSpec *s = &run->model->spec;
-  GpuExec x = { run, seg, seg->unit_data, mlrt_gpu_run_new (),
+  MlrtGpuExec x = { run, seg, seg->unit_data, mlrt_gpu_run_new (),
                 calloc (s->n_tensors, sizeof (MlrtGpuBuffer)) };
   MlrtStatus st = MLRT_OK;
 
@@ -432,7 +303,7 @@ gpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
       if (st == MLRT_OK)
         st = alloc_output (&x, l->output, error);
       if (st == MLRT_OK)
-        st = enqueue_layer (&x, l, error);
+        st = mlrt_gpu_kernel (l->op) (&x, l, error);
     }
   /* Wait for the kernels first, so the copies' spans time only copies. */
   if (st == MLRT_OK)
@@ -459,6 +330,7 @@ gpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 const MlrtUnitOps mlrt_gpu_unit_ops = {
   .unit = MLRT_UNIT_GPU,
   .available = gpu_available,
+  .has_kernel = gpu_has_kernel,
   .supports = gpu_supports,
   .estimate_us = gpu_estimate_us,
   .prepare = gpu_prepare,

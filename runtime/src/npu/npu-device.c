@@ -189,8 +189,14 @@ op_extent (const MlrtNpuOp *op, size_t *in_n, size_t *out_n)
     case MLRT_NPU_COPY:
       *in_n = *out_n = op->p.copy.n;
       break;
-    default:
+    case MLRT_NPU_ACTIVATION:
+    case MLRT_NPU_ADD:
+    case MLRT_NPU_MUL:
       *in_n = *out_n = op->p.eltwise.n;
+      break;
+    case MLRT_NPU_CONV_TRANSPOSE2D:
+    default:
+      *in_n = *out_n = 0;
       break;
     }
 }

@@ -45,7 +45,7 @@ act_apply (MlrtActivation act, float alpha, float x)
     case MLRT_ACT_LEAKY_RELU: return x > 0.0f ? x : alpha * x;
     case MLRT_ACT_SIGMOID: return 1.0f / (1.0f + expf (-x));
     case MLRT_ACT_TANH: return tanhf (x);
-    default: return x;
+    case MLRT_ACT_NONE: case MLRT_ACT_GELU: default: return x;
     }
 }
 
@@ -376,6 +376,7 @@ mlrt_npu_run_op (const MlrtNpuOp *op, MlrtNpuTensor *t,
       if (out != in)
         memmove (out, in, op->p.copy.n * sizeof *out);
       return NULL;
+    case MLRT_NPU_CONV_TRANSPOSE2D:
     default:
       return "op not supported by the NPU";
     }

@@ -1,7 +1,8 @@
 /*
  * npu-unit.c: the emulated NPU's entry in the runtime's unit table
- * (MlrtUnitOps, mlrt-internal.h). A layer is supported when its NPU op
- * (npu.h) is (npu-support.c gives the reason when not). At load, prepare
+ * (MlrtUnitOps, mlrt-internal.h). A layer is supported when the unit can
+ * describe it as an NPU op (npu-layers.c) and the device runs that op
+ * (npu-support.c gives the reason when not). At load, prepare
  * turns each segment placed on the NPU into a request template: one NPU op
  * per layer, tensor slots in place of the spec's tensors, and the weights
  * converted to fp16 once. Each prediction fills the slots (converting
@@ -15,8 +16,7 @@
 #include <string.h>
 
 #include "layer-params.h"
-#include "mlrt-internal.h"
-#include "npu.h"
+#include "npu-layers.h"
 #include "trace.h"
 
 /* Cost model of the engine the emulator stands for (docs/npu.md): 16
@@ -38,101 +38,6 @@ typedef struct {
   uint16_t **weights;       /* fp16 copies, freed with the segment */
 } NpuSegment;
 
-/* Describes layer l as an NPU op (no weights, no slots). */
-static void
-describe (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
-{
-  size_t n = mlrt_tensor_count (&s->tensors[l->output]);
-  int c, h, w;
-
-  memset (op, 0, sizeof *op);
-  op->name = l->name;
-  op->n_inputs = l->n_inputs;
-  mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
-  switch (l->op)
-    {
-    case MLRT_OP_CONV2D:
-      op->kind = MLRT_NPU_CONV2D;
-      mlrt_layer_conv_params (s, l, &op->p.conv);
-      break;
-    case MLRT_OP_CONV_TRANSPOSE2D:
-      op->kind = MLRT_NPU_CONV_TRANSPOSE2D;
-      mlrt_layer_conv_t_params (s, l, &op->p.deconv);
-      break;
-    case MLRT_OP_UPSAMPLE:
-      op->kind = MLRT_NPU_UPSAMPLE;
-      op->p.upsample.c = c;
-      op->p.upsample.h = h;
-      op->p.upsample.w = w;
-      op->p.upsample.sh = l->p.scale[0];
-      op->p.upsample.sw = l->p.scale[1];
-      op->p.upsample.mode = l->p.bilinear ? MLRT_UPSAMPLE_BILINEAR
-                                          : MLRT_UPSAMPLE_NEAREST;
-      break;
-    case MLRT_OP_BATCH_NORM:
-    case MLRT_OP_INSTANCE_NORM:
-      op->kind = l->op == MLRT_OP_BATCH_NORM ? MLRT_NPU_BATCH_NORM
-                                             : MLRT_NPU_INSTANCE_NORM;
-      op->p.norm.c = c;
-      op->p.norm.hw = h * w;
-      op->p.norm.eps = l->p.epsilon;
-      op->p.norm.act = l->act;
-      op->p.norm.alpha = l->act_alpha;
-      break;
-    case MLRT_OP_RELU: case MLRT_OP_SIGMOID: case MLRT_OP_TANH:
-    case MLRT_OP_GELU: case MLRT_OP_LEAKY_RELU:
-      op->kind = MLRT_NPU_ACTIVATION;
-      op->p.eltwise.act = mlrt_layer_activation (l, &op->p.eltwise.alpha);
-      op->p.eltwise.n = n;
-      break;
-    case MLRT_OP_ADD:
-    case MLRT_OP_MUL:
-      op->kind = l->op == MLRT_OP_ADD ? MLRT_NPU_ADD : MLRT_NPU_MUL;
-      op->p.eltwise.act = l->act;
-      op->p.eltwise.alpha = l->act_alpha;
-      op->p.eltwise.n = n;
-      break;
-    case MLRT_OP_CONCAT:
-      op->kind = MLRT_NPU_CONCAT;
-      op->p.concat.hw = h * w;
-      for (int i = 0; i < l->n_inputs && i < MLRT_NPU_MAX_INPUTS; i++)
-        op->p.concat.channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
-      break;
-    case MLRT_OP_MAX_POOL:
-    case MLRT_OP_AVG_POOL:
-      op->kind = MLRT_NPU_POOL2D;
-      mlrt_layer_pool_params (s, l, &op->p.pool);
-      break;
-    case MLRT_OP_GLOBAL_AVG_POOL:
-    case MLRT_OP_GLOBAL_MAX_POOL:
-      op->kind = MLRT_NPU_GLOBAL_POOL;
-      op->p.global_pool.kind = l->op == MLRT_OP_GLOBAL_MAX_POOL
-                               ? MLRT_POOL_MAX : MLRT_POOL_AVG;
-      op->p.global_pool.c = c;
-      op->p.global_pool.hw = h * w;
-      break;
-    case MLRT_OP_INNER_PRODUCT:
-      op->kind = MLRT_NPU_INNER_PRODUCT;
-      op->p.fc.in_features = (int) mlrt_tensor_count (&s->tensors[l->inputs[0]]);
-      op->p.fc.out_features = (int) n;
-      op->p.fc.act = l->act;
-      op->p.fc.alpha = l->act_alpha;
-      break;
-    case MLRT_OP_SOFTMAX:
-      {
-        const MlrtTensor *t = &s->tensors[l->inputs[0]];
-        op->kind = MLRT_NPU_SOFTMAX;
-        op->p.softmax.n = (size_t) t->shape[t->rank - 1];
-        op->p.softmax.outer = op->p.softmax.n ? n / op->p.softmax.n : 0;
-        break;
-      }
-    default:                    /* reshape, flatten */
-      op->kind = MLRT_NPU_COPY;
-      op->p.copy.n = n;
-      break;
-    }
-}
-
 static int
 npu_available (void)
 {
@@ -145,14 +50,19 @@ npu_supports (const MlrtModel *model, const MlrtLayer *layer,
 {
   MlrtNpuOp op;
 
-  describe (&model->spec, layer, &op);
+  if (!mlrt_npu_describe (&model->spec, layer, &op))
+    {
+      *reason = "the npu has no kernel for this op";
+      return 0;
+    }
   return mlrt_npu_supports (&op, reason);
 }
 
 static double
 npu_estimate_us (const MlrtModel *model, const MlrtLayer *layer)
 {
-  return NPU_OP_US + mlrt_layer_flops (&model->spec, layer) / NPU_MACS_PER_US;
+  return NPU_OP_US
+         + mlrt_layer_cost (&model->spec, layer).flops / NPU_MACS_PER_US;
 }
 
 static double
@@ -253,7 +163,7 @@ npu_prepare (MlrtModel *model, MlrtSegment *segment, MlrtError *error)
         [MLRT_NPU_INSTANCE_NORM] = { "gamma", "beta" },
       };
 
-      describe (s, l, op);
+      mlrt_npu_describe (s, l, op);
       for (int j = 0; j < l->n_inputs && j < MLRT_NPU_MAX_INPUTS; j++)
         op->inputs[j] = slot_of (g, tensor_slot, l->inputs[j]);
       op->output = slot_of (g, tensor_slot, l->output);
@@ -379,7 +289,7 @@ layer_hook (size_t index, int end, void *data)
     lt->spans[index] = mlrt_trace_layer_begin (lt->run->compute_span, m->id,
                                                m->name, MLRT_UNIT_NPU,
                                                (uint32_t) (lt->first + index),
-                                               l->name, mlrt_op_name (l->op));
+                                               l->name, l->op->name);
 }
 
 static MlrtStatus
@@ -440,6 +350,7 @@ npu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 const MlrtUnitOps mlrt_npu_unit_ops = {
   .unit = MLRT_UNIT_NPU,
   .available = npu_available,
+  .has_kernel = mlrt_npu_has_kernel,
   .supports = npu_supports,
   .estimate_us = npu_estimate_us,
   .prepare = npu_prepare,

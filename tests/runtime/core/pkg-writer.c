@@ -2,7 +2,7 @@
  * pkg-writer.c: the test helper that writes model packages (see
  * pkg-writer.h).
  */
-#include <gio/gio.h>
+#include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -161,42 +161,4 @@ test_write_package (const char *dir, const char *name, const char *json,
       g_free (file);
     }
   return path;
-}
-
-char *
-test_tmpdir (void)
-{
-  GError *error = NULL;
-  char *dir = g_dir_make_tmp ("mlrt-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-rm_rf (GFile *file)
-{
-  GFileEnumerator *e = g_file_enumerate_children (
-    file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-    NULL, NULL);
-  if (e)
-    {
-      GFileInfo *info;
-      while ((info = g_file_enumerator_next_file (e, NULL, NULL)))
-        {
-          GFile *child = g_file_get_child (file, g_file_info_get_name (info));
-          rm_rf (child);
-          g_object_unref (child);
-          g_object_unref (info);
-        }
-      g_object_unref (e);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
-void
-test_rm_rf (const char *path)
-{
-  GFile *file = g_file_new_for_path (path);
-  rm_rf (file);
-  g_object_unref (file);
 }

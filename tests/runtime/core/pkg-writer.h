@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "test-tmpdir.h"
+
 typedef struct {
   GByteArray *blob;
 } TestWeights;
@@ -42,8 +44,5 @@ char *test_weights_raw (TestWeights *w, const char *dims,
 char *test_write_package (const char *dir, const char *name,
                           const char *json, const TestWeights *weights);
 
-/* A fresh temporary directory (removed by test_rm_rf). */
-char *test_tmpdir (void);
-void test_rm_rf (const char *path);
 
 #endif /* TEST_PKG_WRITER_H */

@@ -235,7 +235,7 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/compile/names", test_names);
   g_test_add_func ("/core/compile/cache-hit-and-miss",
                    test_cache_hit_and_miss);
@@ -244,7 +244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/compile/load-from-memory-encrypted",
                    test_load_from_memory_encrypted);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

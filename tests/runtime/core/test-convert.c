@@ -201,13 +201,13 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/convert/into-gray8", test_into_gray8);
   g_test_add_func ("/core/convert/into-bgra8", test_into_bgra8);
   g_test_add_func ("/core/convert/into-arrays", test_into_arrays);
   g_test_add_func ("/core/convert/outputs", test_outputs);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

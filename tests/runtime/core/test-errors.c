@@ -1,7 +1,7 @@
 /*
  * test-errors.c: every bad package or bad call gives a clear error that
  * names the file (or feature) and the problem, and never crashes. One test
- * per case.
+ * per case; the bad packages and the bad inputs are tables, one row each.
  */
 #include "common.h"
 #include "pkg-writer.h"
@@ -49,27 +49,24 @@ write_pkg (const char *name, const char *op2, int fc_in, uint64_t conv_size,
   return path;
 }
 
-/* Compiles `path`, expecting `status` and each of the NULL-terminated
- * strings in the message. */
+/* Compiles `path`, expecting `status` and each of `needles` (up to 4,
+ * NULL after the last) in the message. */
 static void
-expect_compile_error (const char *path, MlrtStatus status, ...)
+expect_compile_error (const char *path, MlrtStatus status,
+                      const char *const *needles)
 {
   MlrtError error = { 0 };
   char *compiled = NULL;
   MlrtModel *model = NULL;
   MlrtConfiguration config;
-  va_list ap;
-  const char *s;
 
   g_assert_cmpint (mlrt_compile (path, tmp, &compiled, NULL, &error), ==,
                    status);
   g_assert_null (compiled);
   g_test_message ("error: %s", error.message);
-  va_start (ap, status);
-  while ((s = va_arg (ap, const char *)))
-    if (strstr (error.message, s) == NULL)
-      g_error ("'%s' not in the message: %s", s, error.message);
-  va_end (ap);
+  for (int i = 0; i < 4 && needles[i]; i++)
+    if (strstr (error.message, needles[i]) == NULL)
+      g_error ("'%s' not in the message: %s", needles[i], error.message);
 
   /* Loading the package fails the same way. */
   mlrt_configuration_init (&config);
@@ -87,129 +84,100 @@ test_valid_baseline (void)
   g_free (path);
 }
 
-static void
-test_missing_model_json (void)
-{
-  TestWeights w;
-  char *path;
+enum { LEAVE_OUT_JSON = 1, LEAVE_OUT_WEIGHTS = 2 };
 
-  test_weights_init (&w);
-  path = test_write_package (tmp, "no-json", NULL, &w);
-  expect_compile_error (path, MLRT_ERROR_IO, "no-json.mlpackage/model.json",
-                        "cannot open", NULL);
-  test_weights_clear (&w);
-  g_free (path);
-}
+/* A package that must not compile, and what its error must say. */
+typedef struct {
+  const char *test;
+  const char *pkg;
+  const char *json;         /* model.json; NULL: the conv -> op2 network */
+  const char *op2;          /* the network's second op */
+  int fc_in;                /* the inner product's input width (4 fits) */
+  uint64_t conv_size;       /* the size the conv weight claims (4 fits) */
+  int truncate_by;          /* bytes cut off the end of weights.bin */
+  unsigned leave_out;
+  MlrtStatus status;
+  const char *needles[4];
+} BadPackage;
 
-static void
-test_missing_weights (void)
-{
-  char *json = spec_json ("no-weights", "inner_product", "{}", "{}");
-  char *path = test_write_package (tmp, "no-weights", json, NULL);
-
-  expect_compile_error (path, MLRT_ERROR_IO,
-                        "no-weights.mlpackage/weights.bin", "cannot open",
-                        NULL);
-  g_free (json);
-  g_free (path);
-}
-
-static void
-test_invalid_json (void)
-{
-  TestWeights w;
-  char *path;
-
-  test_weights_init (&w);
-  path = test_write_package (tmp, "bad-json",
-                             "{\"format_version\": 1, \"name\": \"x\",", &w);
-  expect_compile_error (path, MLRT_ERROR_FORMAT,
-                        "bad-json.mlpackage/model.json", "invalid JSON",
-                        NULL);
-  test_weights_clear (&w);
-  g_free (path);
-}
-
-static void
-test_unknown_op (void)
-{
-  char *path = write_pkg ("unknown-op", "frobnicate", 4, 4, 0);
-  expect_compile_error (path, MLRT_ERROR_FORMAT,
-                        "unknown-op.mlpackage/model.json", "layer 'fc'",
-                        "unknown op 'frobnicate'", NULL);
-  g_free (path);
-}
-
-static void
-test_shape_mismatch (void)
-{
+static const BadPackage bad_packages[] = {
+  { "missing-model-json", "no-json", NULL, "inner_product", 4, 4, 0,
+    LEAVE_OUT_JSON, MLRT_ERROR_IO,
+    { "no-json.mlpackage/model.json", "cannot open" } },
+  { "missing-weights", "no-weights", NULL, "inner_product", 4, 4, 0,
+    LEAVE_OUT_WEIGHTS, MLRT_ERROR_IO,
+    { "no-weights.mlpackage/weights.bin", "cannot open" } },
+  { "invalid-json", "bad-json", "{\"format_version\": 1, \"name\": \"x\",",
+    NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
+    { "bad-json.mlpackage/model.json", "invalid JSON" } },
+  { "unknown-op", "unknown-op", NULL, "frobnicate", 4, 4, 0, 0,
+    MLRT_ERROR_FORMAT,
+    { "unknown-op.mlpackage/model.json", "layer 'fc'",
+      "unknown op 'frobnicate'" } },
   /* The conv makes 4 values; the inner product wants 8. */
-  char *path = write_pkg ("mismatch", "inner_product", 8, 4, 0);
-  expect_compile_error (path, MLRT_ERROR_FORMAT,
-                        "mismatch.mlpackage/model.json", "layer 'fc'",
-                        "weight 'weight' has shape [2, 8], expected [2, 4]",
-                        NULL);
-  g_free (path);
-}
-
-static void
-test_undefined_tensor (void)
-{
-  TestWeights w;
-  char *path;
-
-  test_weights_init (&w);
-  path = test_write_package (tmp, "undefined",
+  { "shape-mismatch", "mismatch", NULL, "inner_product", 8, 4, 0, 0,
+    MLRT_ERROR_FORMAT,
+    { "mismatch.mlpackage/model.json", "layer 'fc'",
+      "weight 'weight' has shape [2, 8], expected [2, 4]" } },
+  { "undefined-tensor", "undefined",
     "{\"format_version\": 1, \"name\": \"u\","
     " \"inputs\": [{\"name\": \"x\", \"type\": \"float32\", \"shape\": [4]}],"
     " \"outputs\": [{\"name\": \"y\", \"type\": \"float32\", \"shape\": [4]}],"
     " \"layers\": [{\"name\": \"r\", \"op\": \"relu\", \"inputs\": [\"z\"],"
-    "   \"outputs\": [\"y\"]}]}", &w);
-  expect_compile_error (path, MLRT_ERROR_FORMAT, "layer 'r'",
-                        "input 'z' is not a model input", NULL);
-  test_weights_clear (&w);
-  g_free (path);
-}
-
-static void
-test_bad_param_type (void)
-{
-  TestWeights w;
-  char *path;
-
-  test_weights_init (&w);
-  path = test_write_package (tmp, "bad-param",
+    "   \"outputs\": [\"y\"]}]}",
+    NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
+    { "layer 'r'", "input 'z' is not a model input" } },
+  { "bad-param-type", "bad-param",
     "{\"format_version\": 1, \"name\": \"p\","
     " \"inputs\": [{\"name\": \"x\", \"type\": \"float32\", \"shape\": [1, 4, 4]}],"
     " \"outputs\": [{\"name\": \"y\", \"type\": \"float32\", \"shape\": [1, 2, 2]}],"
     " \"layers\": [{\"name\": \"pool\", \"op\": \"max_pool\", \"inputs\": [\"x\"],"
-    "   \"outputs\": [\"y\"], \"params\": {\"kernel\": \"2x2\"}}]}", &w);
-  expect_compile_error (path, MLRT_ERROR_FORMAT, "layer 'pool' (max_pool)",
-                        "'kernel' must be an array", NULL);
-  test_weights_clear (&w);
-  g_free (path);
-}
-
-static void
-test_truncated_weights (void)
-{
+    "   \"outputs\": [\"y\"], \"params\": {\"kernel\": \"2x2\"}}]}",
+    NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
+    { "layer 'pool' (max_pool)", "'kernel' must be an array" } },
   /* The last tensor's end is cut off the file. */
-  char *path = write_pkg ("truncated", "inner_product", 4, 4, 8);
-  expect_compile_error (path, MLRT_ERROR_FORMAT,
-                        "truncated.mlpackage/weights.bin", "layer 'fc'",
-                        "weight 'weight'", "truncated weights", NULL);
-  g_free (path);
+  { "truncated-weights", "truncated", NULL, "inner_product", 4, 4, 8, 0,
+    MLRT_ERROR_FORMAT,
+    { "truncated.mlpackage/weights.bin", "layer 'fc'", "weight 'weight'",
+      "truncated weights" } },
+  /* The conv weight claims 8 bytes where one float32 needs 4. */
+  { "oversized-weights", "oversized", NULL, "inner_product", 4, 8, 0, 0,
+    MLRT_ERROR_FORMAT,
+    { "oversized.mlpackage/weights.bin", "layer 'conv'",
+      "size is 8 bytes but float32 of 1 values needs 4" } },
+};
+
+static char *
+write_bad_package (const BadPackage *c)
+{
+  TestWeights w;
+  char *path;
+
+  if (c->json == NULL && c->leave_out == 0)
+    return write_pkg (c->pkg, c->op2, c->fc_in, c->conv_size,
+                      c->truncate_by);
+  test_weights_init (&w);
+  if (c->json)
+    path = test_write_package (tmp, c->pkg, c->json, &w);
+  else
+    {
+      char *json = spec_json (c->pkg, c->op2, "{}", "{}");
+      path = test_write_package (tmp, c->pkg,
+                                 c->leave_out & LEAVE_OUT_JSON ? NULL : json,
+                                 c->leave_out & LEAVE_OUT_WEIGHTS ? NULL : &w);
+      g_free (json);
+    }
+  test_weights_clear (&w);
+  return path;
 }
 
 static void
-test_oversized_weights (void)
+test_bad_package (gconstpointer data)
 {
-  /* The conv weight claims 8 bytes where one float32 needs 4. */
-  char *path = write_pkg ("oversized", "inner_product", 4, 8, 0);
-  expect_compile_error (path, MLRT_ERROR_FORMAT,
-                        "oversized.mlpackage/weights.bin", "layer 'conv'",
-                        "size is 8 bytes but float32 of 1 values needs 4",
-                        NULL);
+  const BadPackage *c = data;
+  char *path = write_bad_package (c);
+
+  expect_compile_error (path, c->status, c->needles);
   g_free (path);
 }
 
@@ -222,10 +190,33 @@ valid_model (void)
   return model;
 }
 
+/* Inputs predict must refuse, naming the feature and the problem. */
+typedef struct {
+  const char *test;
+  const char *name;
+  MlrtFeatureType type;
+  int rank;
+  int64_t shape[3];
+  const char *needle;
+} BadInput;
+
+static const BadInput bad_inputs[] = {
+  { "wrong-input-type", "x", MLRT_TYPE_BGRA8, 2, { 4, 4 },
+    "input 'x': expected float32 [1, 2, 2]" },
+  { "wrong-input-shape", "x", MLRT_TYPE_FLOAT32, 3, { 1, 2, 3 },
+    "got float32 [1, 2, 3]" },
+  { "missing-input", "image", MLRT_TYPE_FLOAT32, 3, { 1, 2, 2 },
+    "input 'x' (float32) is missing" },
+};
+
 static void
-expect_predict_error (MlrtModel *model, MlrtFeatures *in,
-                      const char *needle)
+test_bad_input (gconstpointer data)
 {
+  const BadInput *c = data;
+  MlrtModel *model = valid_model ();
+  float zeros[16] = { 0 };  /* enough for each input above */
+  MlrtFeatures *in = test_one_input (c->name, c->type, c->rank, c->shape,
+                                     zeros);
   MlrtFeatures *out = NULL;
   MlrtError error = { 0 };
 
@@ -233,45 +224,8 @@ expect_predict_error (MlrtModel *model, MlrtFeatures *in,
                    MLRT_ERROR_INVALID_INPUT);
   g_assert_null (out);
   g_test_message ("error: %s", error.message);
-  if (strstr (error.message, needle) == NULL)
-    g_error ("'%s' not in the message: %s", needle, error.message);
-}
-
-static void
-test_wrong_input_type (void)
-{
-  MlrtModel *model = valid_model ();
-  uint8_t pixels[16] = { 0 };
-  const int64_t shape[] = { 4, 4 };
-  MlrtFeatures *in = test_one_input ("x", MLRT_TYPE_BGRA8, 2, shape, pixels);
-
-  expect_predict_error (model, in, "input 'x': expected float32 [1, 2, 2]");
-  mlrt_features_free (in);
-  mlrt_model_unload (model);
-}
-
-static void
-test_wrong_input_shape (void)
-{
-  MlrtModel *model = valid_model ();
-  float x[6] = { 0 };
-  const int64_t shape[] = { 1, 2, 3 };
-  MlrtFeatures *in = test_one_input ("x", MLRT_TYPE_FLOAT32, 3, shape, x);
-
-  expect_predict_error (model, in, "got float32 [1, 2, 3]");
-  mlrt_features_free (in);
-  mlrt_model_unload (model);
-}
-
-static void
-test_missing_input (void)
-{
-  MlrtModel *model = valid_model ();
-  float x[4] = { 0 };
-  const int64_t shape[] = { 1, 2, 2 };
-  MlrtFeatures *in = test_one_input ("image", MLRT_TYPE_FLOAT32, 3, shape, x);
-
-  expect_predict_error (model, in, "input 'x' (float32) is missing");
+  if (strstr (error.message, c->needle) == NULL)
+    g_error ("'%s' not in the message: %s", c->needle, error.message);
   mlrt_features_free (in);
   mlrt_model_unload (model);
 }
@@ -382,20 +336,20 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/errors/valid-baseline", test_valid_baseline);
-  g_test_add_func ("/core/errors/missing-model-json", test_missing_model_json);
-  g_test_add_func ("/core/errors/missing-weights", test_missing_weights);
-  g_test_add_func ("/core/errors/invalid-json", test_invalid_json);
-  g_test_add_func ("/core/errors/unknown-op", test_unknown_op);
-  g_test_add_func ("/core/errors/shape-mismatch", test_shape_mismatch);
-  g_test_add_func ("/core/errors/undefined-tensor", test_undefined_tensor);
-  g_test_add_func ("/core/errors/bad-param-type", test_bad_param_type);
-  g_test_add_func ("/core/errors/truncated-weights", test_truncated_weights);
-  g_test_add_func ("/core/errors/oversized-weights", test_oversized_weights);
-  g_test_add_func ("/core/errors/wrong-input-type", test_wrong_input_type);
-  g_test_add_func ("/core/errors/wrong-input-shape", test_wrong_input_shape);
-  g_test_add_func ("/core/errors/missing-input", test_missing_input);
+  for (size_t i = 0; i < G_N_ELEMENTS (bad_packages); i++)
+    {
+      char *name = g_strconcat ("/core/errors/", bad_packages[i].test, NULL);
+      g_test_add_data_func (name, &bad_packages[i], test_bad_package);
+      g_free (name);
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      char *name = g_strconcat ("/core/errors/", bad_inputs[i].test, NULL);
+      g_test_add_data_func (name, &bad_inputs[i], test_bad_input);
+      g_free (name);
+    }
   g_test_add_func ("/core/errors/bad-output-backing",
                    test_bad_output_backing);
   g_test_add_func ("/core/errors/truncated-compiled-in-memory",
@@ -403,7 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/errors/corrupted-compiled-in-memory",
                    test_corrupted_compiled_in_memory);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

@@ -220,7 +220,7 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/ops/upsample", test_upsample);
   g_test_add_func ("/core/ops/concat-add-mul", test_concat_add_mul);
   g_test_add_func ("/core/ops/pools-and-shapes", test_pools_and_shapes);
@@ -228,7 +228,7 @@ main (int argc, char **argv)
                    test_activations_and_softmax);
   g_test_add_func ("/core/ops/weighted", test_weighted);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

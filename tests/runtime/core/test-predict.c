@@ -396,7 +396,7 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/predict/tiny-numbers", test_tiny_numbers);
   g_test_add_func ("/core/predict/classifier", test_classifier);
   g_test_add_func ("/core/predict/float16-model-backing",
@@ -406,7 +406,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/predict/batch", test_batch);
   g_test_add_func ("/core/predict/threads", test_threads);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

@@ -189,7 +189,7 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   g_test_add_func ("/core/weights/half-conversion", test_half_conversion);
   g_test_add_func ("/core/weights/float32", test_float32);
   g_test_add_func ("/core/weights/float16", test_float16);
@@ -202,7 +202,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/core/weights/sparse", test_sparse);
   rc = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return rc;
 }

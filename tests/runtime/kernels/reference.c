@@ -28,6 +28,8 @@ ref_activation (MlrtActivation act, double alpha, double x)
     case MLRT_ACT_GELU:
       return 0.5 * x * (1.0 + tanh (sqrt (2.0 / M_PI)
                                     * (x + 0.044715 * x * x * x)));
+    default:
+      break;
     }
   return NAN;
 }

@@ -330,7 +330,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp = test_tmpdir ();
+  tmp = test_tmpdir_new ("mlrt-test");
   for (int i = 0; i < N_PIXELS; i++)
     image[i] = (float) ((i * 37) % 101) / 100.0f;
   g_test_add_func ("/measure/costs", test_measured_costs);
@@ -338,7 +338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/measure/default", test_default_placement);
   g_test_add_func ("/measure/trace", test_measure_trace);
   status = g_test_run ();
-  test_rm_rf (tmp);
+  test_tmpdir_remove (tmp);
   g_free (tmp);
   return status;
 }

@@ -2,7 +2,9 @@
  * units-test.c: the shared test helpers of units-test.h.
  */
 #include <math.h>
+#include <string.h>
 
+#include "mlrt-internal.h"
 #include "units-test.h"
 
 float *
@@ -165,4 +167,30 @@ units_load (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
     g_error ("loading %s for %s: %s", path, mlrt_compute_units_name (units),
              error.message);
   return model;
+}
+
+gboolean
+units_have_gpu (void)
+{
+  if (mlrt_unit_ops (MLRT_UNIT_GPU) == NULL)
+    return FALSE;
+  /* Built, so this machine must have an OpenCL device (PoCL at least:
+   * scripts/setup installs it). */
+  g_assert_true (mlrt_unit_available (MLRT_UNIT_GPU));
+  return TRUE;
+}
+
+void
+units_assert_unit_absent (MlrtModel *model, MlrtUnit unit)
+{
+  const MlrtLayerPlan *plan;
+  size_t n = mlrt_model_plan (model, &plan);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      g_assert_cmpint (plan[i].unit, !=, unit);
+      g_assert_false (plan[i].supported[unit]);
+      g_assert_cmpstr (plan[i].unsupported_reason[unit], ==,
+                       "unit not built into this mlrt");
+    }
 }

@@ -43,6 +43,13 @@ double units_check_abs (const char *label, const float *got,
 MlrtModel *units_load (const char *path, MlrtComputeUnits units,
                        MlrtPlacement placement, const char *cache_dir);
 
+/* Whether the GPU unit is built into this mlrt (-Dgpu); when it is, the
+ * machine must have an OpenCL device. */
+gboolean units_have_gpu (void);
+/* Every layer of the model's plan says `unit` is not built in: the weak
+ * reference path of an absent unit (runtime/src/plan.c). */
+void units_assert_unit_absent (MlrtModel *model, MlrtUnit unit);
+
 /* Prints "label worst-error" lines of everything checked so far. */
 void units_print_figures (void);
 

@@ -1,14 +1,16 @@
 /*
- * spec-write.c: writes an MlrtSpec as the canonical spec of a compiled
- * model: the package's fields with every default made explicit, layers after
- * fusion (fused activation, batch-norm fold, names of merged layers), and
- * every tensor's inferred shape, for tools and people reading the file.
+ * serialize.c: the last pass: writes an MlrtSpec as the canonical spec of
+ * a compiled model: the package's fields with every default made explicit
+ * (each op's params as its row describes them), layers after fusion
+ * (fused activation, batch-norm fold, names of merged layers, the source
+ * node), and every tensor's inferred shape, for tools and people reading
+ * the file. The loader reads it back with the model.json reader.
  */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mlrt-internal.h"
+#include "passes.h"
 
 static json_object *
 ints (int n, const int64_t *v)
@@ -34,65 +36,36 @@ add_str (json_object *o, const char *key, const char *v)
 }
 
 static json_object *
+write_param (const MlrtParams *p, const MlrtParamDesc *d)
+{
+  const void *at = mlrt_param_get (p, d->offset);
+
+  switch (d->kind)
+    {
+    case MLRT_PARAM_INT:
+      return json_object_new_int (*(const int *) at);
+    case MLRT_PARAM_PAIR:
+      return pair (at);
+    case MLRT_PARAM_FLOAT:
+      return json_object_new_double (*(const float *) at);
+    case MLRT_PARAM_CHOICE:
+      return json_object_new_string (d->choices[*(const int *) at]);
+    case MLRT_PARAM_DIMS:
+      return ints (*(const int *) mlrt_param_get (p, d->count), at);
+    default:
+      return NULL;
+    }
+}
+
+static json_object *
 write_params (const MlrtLayer *l)
 {
   json_object *o = json_object_new_object ();
-  const MlrtParams *p = &l->p;
 
-  switch (l->op)
-    {
-    case MLRT_OP_CONV2D:
-      json_object_object_add (o, "out_channels",
-                              json_object_new_int (p->out_channels));
-      json_object_object_add (o, "kernel", pair (p->kernel));
-      json_object_object_add (o, "stride", pair (p->stride));
-      json_object_object_add (o, "padding", pair (p->padding));
-      json_object_object_add (o, "dilation", pair (p->dilation));
-      json_object_object_add (o, "groups", json_object_new_int (p->groups));
-      break;
-    case MLRT_OP_CONV_TRANSPOSE2D:
-      json_object_object_add (o, "out_channels",
-                              json_object_new_int (p->out_channels));
-      json_object_object_add (o, "kernel", pair (p->kernel));
-      json_object_object_add (o, "stride", pair (p->stride));
-      json_object_object_add (o, "padding", pair (p->padding));
-      json_object_object_add (o, "output_padding", pair (p->output_padding));
-      break;
-    case MLRT_OP_UPSAMPLE:
-      json_object_object_add (o, "scale", pair (p->scale));
-      add_str (o, "mode", p->bilinear ? "bilinear" : "nearest");
-      break;
-    case MLRT_OP_BATCH_NORM:
-    case MLRT_OP_INSTANCE_NORM:
-      json_object_object_add (o, "epsilon",
-                              json_object_new_double (p->epsilon));
-      break;
-    case MLRT_OP_LEAKY_RELU:
-      json_object_object_add (o, "alpha", json_object_new_double (p->alpha));
-      break;
-    case MLRT_OP_CONCAT:
-      json_object_object_add (o, "axis", json_object_new_int (p->axis));
-      break;
-    case MLRT_OP_MAX_POOL:
-    case MLRT_OP_AVG_POOL:
-      json_object_object_add (o, "kernel", pair (p->kernel));
-      json_object_object_add (o, "stride", pair (p->stride));
-      json_object_object_add (o, "padding", pair (p->padding));
-      break;
-    case MLRT_OP_INNER_PRODUCT:
-      json_object_object_add (o, "out_features",
-                              json_object_new_int (p->out_features));
-      break;
-    case MLRT_OP_SOFTMAX:
-      if (p->has_axis)
-        json_object_object_add (o, "axis", json_object_new_int (p->axis));
-      break;
-    case MLRT_OP_RESHAPE:
-      json_object_object_add (o, "shape", ints (p->shape_rank, p->shape));
-      break;
-    default:
-      break;
-    }
+  for (const MlrtParamDesc *d = l->op->params; d && d->name; d++)
+    if (!(d->flags & MLRT_PARAM_MAY_BE_ABSENT)
+        || *(const int *) mlrt_param_get (&l->p, d->given))
+      json_object_object_add (o, d->name, write_param (&l->p, d));
   return o;
 }
 
@@ -106,7 +79,8 @@ write_layer (const MlrtLayer *l)
   char enc[32];
 
   add_str (o, "name", l->name);
-  add_str (o, "op", mlrt_op_name (l->op));
+  add_str (o, "origin", l->origin);
+  add_str (o, "op", l->op->name);
   for (int i = 0; i < l->n_inputs; i++)
     json_object_array_add (in, json_object_new_string (l->input_names[i]));
   json_object_object_add (o, "inputs", in);

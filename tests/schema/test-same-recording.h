@@ -1,13 +1,13 @@
 /*
- * test-compare.h: whether two recordings hold the same thing, whatever
- * their schema versions and however they number their spans: the same
- * spans (by what they are: kind, model, thread, times, status, depth,
+ * test-same-recording.h: whether two recordings hold the same thing,
+ * whatever their schema versions and however they number their spans:
+ * the same spans (by what they are: kind, model, thread, times, status, depth,
  * arguments as span_view gives them, and their parent's kind and start),
  * the same statistics, processes, threads, models and lost events. For
  * tests of migrations and of imports before and after a change.
  */
-#ifndef TEST_COMPARE_H
-#define TEST_COMPARE_H
+#ifndef TEST_SAME_RECORDING_H
+#define TEST_SAME_RECORDING_H
 
 #include <glib.h>
 #include <sqlite3.h>
@@ -121,4 +121,4 @@ test_assert_same_recording (const char *path_a, const char *path_b,
   sqlite3_close (db);
 }
 
-#endif /* TEST_COMPARE_H */
+#endif /* TEST_SAME_RECORDING_H */

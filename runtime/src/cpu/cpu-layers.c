@@ -1,0 +1,228 @@
+/*
+ * cpu-layers.c: the CPU unit's kernel table. The table is built from
+ * MLRT_OPS, so an op without a CPU kernel here does not compile: the CPU
+ * is the unit every layer can fall back to.
+ */
+#include <string.h>
+
+#include "cpu-layers.h"
+#include "kernels.h"
+#include "layer-params.h"
+
+static const float *
+weight (const MlrtLayer *l, const char *name)
+{
+  const MlrtWeight *w = mlrt_layer_weight (l, name);
+  return w ? w->data : NULL;
+}
+
+/* The layer's first input as [c, h * w] (c = hw = 0 below rank 3). */
+static void
+input_chw (const MlrtSpec *s, const MlrtLayer *l, int *c, int *hw)
+{
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+
+  *c = t->rank == 3 ? (int) t->shape[0] : 0;
+  *hw = t->rank == 3 ? (int) (t->shape[1] * t->shape[2]) : 0;
+}
+
+static size_t
+output_count (const MlrtSpec *s, const MlrtLayer *l)
+{
+  return mlrt_tensor_count (&s->tensors[l->output]);
+}
+
+static size_t
+conv2d_scratch (const MlrtSpec *s, const MlrtLayer *l)
+{
+  MlrtConvParams p;
+  mlrt_layer_conv_params (s, l, &p);
+  return mlrt_cpu_conv2d_scratch_size (&p);
+}
+
+static void
+conv2d_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtConvParams p;
+  mlrt_layer_conv_params (s, l, &p);
+  mlrt_cpu_conv2d (&p, f[l->inputs[0]], weight (l, "weight"),
+                   weight (l, "bias"), f[l->output], scratch);
+}
+
+static size_t
+conv_transpose2d_scratch (const MlrtSpec *s, const MlrtLayer *l)
+{
+  MlrtConvTransposeParams p;
+  mlrt_layer_conv_t_params (s, l, &p);
+  return mlrt_cpu_conv_transpose2d_scratch_size (&p);
+}
+
+static void
+conv_transpose2d_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+                      float *scratch)
+{
+  MlrtConvTransposeParams p;
+  mlrt_layer_conv_t_params (s, l, &p);
+  mlrt_cpu_conv_transpose2d (&p, f[l->inputs[0]], weight (l, "weight"),
+                             weight (l, "bias"), f[l->output], scratch);
+}
+
+static void
+upsample_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+              float *scratch)
+{
+  int c, h, w;
+  mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
+  mlrt_cpu_upsample (c, h, w, l->p.scale[0], l->p.scale[1],
+                     l->p.bilinear ? MLRT_UPSAMPLE_BILINEAR
+                                   : MLRT_UPSAMPLE_NEAREST,
+                     f[l->inputs[0]], f[l->output]);
+}
+
+static void
+batch_norm_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+                float *scratch)
+{
+  int c, hw;
+  input_chw (s, l, &c, &hw);
+  mlrt_cpu_batch_norm (c, hw, weight (l, "mean"), weight (l, "variance"),
+                       weight (l, "gamma"), weight (l, "beta"), l->p.epsilon,
+                       l->act, l->act_alpha, f[l->inputs[0]], f[l->output]);
+}
+
+static void
+instance_norm_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+                   float *scratch)
+{
+  int c, hw;
+  input_chw (s, l, &c, &hw);
+  mlrt_cpu_instance_norm (c, hw, weight (l, "gamma"), weight (l, "beta"),
+                          l->p.epsilon, l->act, l->act_alpha,
+                          f[l->inputs[0]], f[l->output]);
+}
+
+static void
+activation_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+                float *scratch)
+{
+  float alpha;
+  MlrtActivation act = mlrt_layer_activation (l, &alpha);
+
+  mlrt_cpu_activation (act, alpha, output_count (s, l), f[l->inputs[0]],
+                       f[l->output]);
+}
+
+static void
+add_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+         float *scratch)
+{
+  mlrt_cpu_add (output_count (s, l), f[l->inputs[0]], f[l->inputs[1]],
+                l->act, l->act_alpha, f[l->output]);
+}
+
+static void
+mul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+         float *scratch)
+{
+  mlrt_cpu_mul (output_count (s, l), f[l->inputs[0]], f[l->inputs[1]],
+                f[l->output]);
+}
+
+static void
+concat_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  int channels[MLRT_MAX_LAYER_INPUTS], c, hw;
+  const float *inputs[MLRT_MAX_LAYER_INPUTS];
+
+  input_chw (s, l, &c, &hw);
+  for (int i = 0; i < l->n_inputs; i++)
+    {
+      channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
+      inputs[i] = f[l->inputs[i]];
+    }
+  mlrt_cpu_concat_channels (l->n_inputs, channels, hw, inputs, f[l->output]);
+}
+
+static void
+pool_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+          float *scratch)
+{
+  MlrtPoolParams p;
+  mlrt_layer_pool_params (s, l, &p);
+  mlrt_cpu_pool2d (&p, f[l->inputs[0]], f[l->output]);
+}
+
+static void
+global_pool_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+                 float *scratch)
+{
+  int c, hw;
+  input_chw (s, l, &c, &hw);
+  mlrt_cpu_global_pool (mlrt_layer_global_pool (l), c, hw, f[l->inputs[0]],
+                        f[l->output]);
+}
+
+static void
+inner_product_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+                   float *scratch)
+{
+  mlrt_cpu_inner_product ((int) mlrt_tensor_count (&s->tensors[l->inputs[0]]),
+                          (int) output_count (s, l), f[l->inputs[0]],
+                          weight (l, "weight"), weight (l, "bias"), l->act,
+                          l->act_alpha, f[l->output]);
+}
+
+static void
+softmax_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+             float *scratch)
+{
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+  size_t last = (size_t) t->shape[t->rank - 1];
+
+  mlrt_cpu_softmax (output_count (s, l) / last, last, f[l->inputs[0]],
+                    f[l->output]);
+}
+
+static void
+copy_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+          float *scratch)
+{
+  memcpy (f[l->output], f[l->inputs[0]], output_count (s, l) * sizeof (float));
+}
+
+static const MlrtCpuKernel cpu_conv2d = { conv2d_run, conv2d_scratch };
+static const MlrtCpuKernel cpu_conv_transpose2d = { conv_transpose2d_run,
+                                                    conv_transpose2d_scratch };
+static const MlrtCpuKernel cpu_upsample = { upsample_run, NULL };
+static const MlrtCpuKernel cpu_batch_norm = { batch_norm_run, NULL };
+static const MlrtCpuKernel cpu_instance_norm = { instance_norm_run, NULL };
+static const MlrtCpuKernel cpu_relu = { activation_run, NULL };
+static const MlrtCpuKernel cpu_sigmoid = { activation_run, NULL };
+static const MlrtCpuKernel cpu_tanh = { activation_run, NULL };
+static const MlrtCpuKernel cpu_gelu = { activation_run, NULL };
+static const MlrtCpuKernel cpu_leaky_relu = { activation_run, NULL };
+static const MlrtCpuKernel cpu_add = { add_run, NULL };
+static const MlrtCpuKernel cpu_mul = { mul_run, NULL };
+static const MlrtCpuKernel cpu_concat = { concat_run, NULL };
+static const MlrtCpuKernel cpu_max_pool = { pool_run, NULL };
+static const MlrtCpuKernel cpu_avg_pool = { pool_run, NULL };
+static const MlrtCpuKernel cpu_global_avg_pool = { global_pool_run, NULL };
+static const MlrtCpuKernel cpu_global_max_pool = { global_pool_run, NULL };
+static const MlrtCpuKernel cpu_inner_product = { inner_product_run, NULL };
+static const MlrtCpuKernel cpu_softmax = { softmax_run, NULL };
+static const MlrtCpuKernel cpu_reshape = { copy_run, NULL };
+static const MlrtCpuKernel cpu_flatten = { copy_run, NULL };
+
+#define CPU_KERNEL_ROW(ID, name) [MLRT_OP_##ID] = &cpu_##name,
+static const MlrtCpuKernel *const cpu_kernels[MLRT_N_OPS] = {
+  MLRT_OPS (CPU_KERNEL_ROW)
+};
+#undef CPU_KERNEL_ROW
+
+const MlrtCpuKernel *
+mlrt_cpu_kernel (const MlrtOpDef *op)
+{
+  return (unsigned) op->id < MLRT_N_OPS ? cpu_kernels[op->id] : NULL;
+}

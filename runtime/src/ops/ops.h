@@ -1,0 +1,276 @@
+/*
+ * ops.h: what the runtime knows about each op, said once. MLRT_OPS lists
+ * the ops; each has one row (MlrtOpDef) in its family's file under ops/,
+ * gathered by op-table.c: its name, its parameters (read, written and
+ * checked from the row's descriptors), the weights it takes, its shape
+ * rule, its cost, and how it fuses. The framework (frontends, passes,
+ * planner) asks the row and never switches over ops; each compute unit
+ * keeps its own kernel table indexed by op (cpu/, gpu/, npu/), and a unit
+ * supports an op when its table has a kernel for it.
+ *
+ * Adding an op: a line in MLRT_OPS, its row (a missing row is a link
+ * error), and kernels: the CPU's table needs one for every op (a missing
+ * one is a compile error), the other units' tables say what they run. A
+ * row without a shape or cost rule is refused at load with the op named
+ * (tests/runtime/core/test-op-table.c).
+ *
+ * Also the parameter blocks the kernels of every unit take
+ * (MlrtConvParams, ...), built from a layer by layer-params.h.
+ */
+#ifndef MLRT_OPS_H
+#define MLRT_OPS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlrt/mlrt.h"
+
+/* X (ID, name): MLRT_OP_ID, and `name` as model.json spells it. */
+#define MLRT_OPS(X) \
+  X (CONV2D, conv2d) \
+  X (CONV_TRANSPOSE2D, conv_transpose2d) \
+  X (UPSAMPLE, upsample) \
+  X (BATCH_NORM, batch_norm) \
+  X (INSTANCE_NORM, instance_norm) \
+  X (RELU, relu) \
+  X (SIGMOID, sigmoid) \
+  X (TANH, tanh) \
+  X (GELU, gelu) \
+  X (LEAKY_RELU, leaky_relu) \
+  X (ADD, add) \
+  X (MUL, mul) \
+  X (CONCAT, concat) \
+  X (MAX_POOL, max_pool) \
+  X (AVG_POOL, avg_pool) \
+  X (GLOBAL_AVG_POOL, global_avg_pool) \
+  X (GLOBAL_MAX_POOL, global_max_pool) \
+  X (INNER_PRODUCT, inner_product) \
+  X (SOFTMAX, softmax) \
+  X (RESHAPE, reshape) \
+  X (FLATTEN, flatten)
+
+typedef enum {
+#define MLRT_OP_ENUM(ID, name) MLRT_OP_##ID,
+  MLRT_OPS (MLRT_OP_ENUM)
+#undef MLRT_OP_ENUM
+  MLRT_N_OPS
+} MlrtOp;
+
+#define MLRT_MAX_LAYER_INPUTS 16
+
+/* ---- the kernels' parameter blocks, shared by every unit ---- */
+
+/* Activations, standalone or fused into the op before them. */
+typedef enum {
+  MLRT_ACT_NONE = 0,
+  MLRT_ACT_RELU,
+  MLRT_ACT_LEAKY_RELU,      /* uses alpha */
+  MLRT_ACT_SIGMOID,
+  MLRT_ACT_TANH,
+  MLRT_ACT_GELU,            /* tanh approximation */
+} MlrtActivation;
+
+const char *mlrt_activation_name (MlrtActivation act);
+int mlrt_activation_from_name (const char *name, MlrtActivation *act);
+
+typedef struct {
+  int in_c, in_h, in_w;
+  int out_c, out_h, out_w;  /* out_h, out_w: from mlrt_conv_output_size */
+  int kh, kw;
+  int sh, sw;
+  int ph, pw;
+  int dh, dw;
+  int groups;               /* in_c and out_c divisible by it */
+  MlrtActivation act;
+  float alpha;
+} MlrtConvParams;
+
+typedef struct {
+  int in_c, in_h, in_w;
+  int out_c, out_h, out_w;  /* (in - 1) * s - 2 * p + k + output_padding */
+  int kh, kw;
+  int sh, sw;
+  int ph, pw;
+  MlrtActivation act;
+  float alpha;
+} MlrtConvTransposeParams;
+
+typedef enum { MLRT_UPSAMPLE_NEAREST, MLRT_UPSAMPLE_BILINEAR } MlrtUpsampleMode;
+
+typedef enum { MLRT_POOL_MAX, MLRT_POOL_AVG } MlrtPoolKind;
+
+typedef struct {
+  int c, in_h, in_w, out_h, out_w;
+  int kh, kw, sh, sw, ph, pw;
+  MlrtPoolKind kind;        /* avg excludes padding from the count */
+} MlrtPoolParams;
+
+/* ---- a layer's parameters, and how a row describes them ---- */
+
+typedef struct {
+  int out_channels, out_features;
+  int kernel[2], stride[2], padding[2], dilation[2], output_padding[2];
+  int scale[2];
+  int groups;
+  int bilinear;             /* upsample: an MlrtUpsampleMode */
+  float epsilon, alpha;
+  int axis, has_axis;
+  int shape_rank;
+  int64_t shape[MLRT_MAX_RANK];
+} MlrtParams;
+
+/* The largest integer parameter and the largest kernel, stride, padding
+ * or scale, which keep every size computed from them far from overflow. */
+#define MLRT_PARAM_INT_MAX (1 << 24)
+#define MLRT_PARAM_PAIR_MAX (1 << 20)
+
+typedef enum {
+  MLRT_PARAM_INT,           /* int */
+  MLRT_PARAM_PAIR,          /* int[2]: [height, width] */
+  MLRT_PARAM_FLOAT,         /* float */
+  MLRT_PARAM_CHOICE,        /* int, the index of one of `choices` */
+  MLRT_PARAM_DIMS,          /* int64_t[MLRT_MAX_RANK], length at `count` */
+} MlrtParamKind;
+
+enum {
+  MLRT_PARAM_REQUIRED = 1 << 0,
+  MLRT_PARAM_NONNEGATIVE = 1 << 1,   /* FLOAT */
+  MLRT_PARAM_MAY_BE_ABSENT = 1 << 2, /* written only when given (`given`) */
+};
+
+/* One parameter of an op: a frontend reads it (a missing optional one
+ * takes `def`, or the value of `default_from`), the compiled spec writes
+ * it, and shape inference checks its range whatever frontend set it. */
+typedef struct {
+  const char *name;
+  MlrtParamKind kind;
+  size_t offset;            /* of the value in MlrtParams */
+  unsigned flags;
+  int min;                  /* INT, PAIR, DIMS: the smallest value */
+  int def;                  /* INT, PAIR (both), CHOICE: when absent */
+  float fdef;               /* FLOAT: when absent */
+  const char *default_from; /* PAIR: when absent, that param's value */
+  const char *const *choices;  /* CHOICE: NULL-terminated names */
+  size_t count;             /* DIMS: offset of the int length */
+  size_t given;             /* MAY_BE_ABSENT: offset of the int flag */
+} MlrtParamDesc;
+
+/* The field at byte `offset` of params p: a descriptor's value (offset),
+ * a DIMS length (count) or a presence flag (given). */
+static inline void *
+mlrt_param_at (MlrtParams *p, size_t offset)
+{
+  return (char *) p + offset;
+}
+
+static inline const void *
+mlrt_param_get (const MlrtParams *p, size_t offset)
+{
+  return (const char *) p + offset;
+}
+
+/* ---- the op table ---- */
+
+typedef struct MlrtSpec MlrtSpec;
+typedef struct MlrtLayer MlrtLayer;
+typedef struct MlrtTensor MlrtTensor;
+
+/* What a shape rule works on: the layer, its spec (inputs inferred) and,
+ * for messages, the file it came from. */
+typedef struct {
+  const MlrtSpec *spec;
+  const MlrtLayer *layer;
+  const char *origin;
+  MlrtError *error;
+} MlrtShapeCtx;
+
+/* Sets out->rank and out->shape from the layer's inputs (in[0] ..
+ * in[layer->n_inputs - 1]) and params, checking what the op needs of
+ * them (mlrt_shape_fail names the file and layer). */
+typedef MlrtStatus (*MlrtShapeRule) (MlrtShapeCtx *c,
+                                     const MlrtTensor *const *in,
+                                     MlrtTensor *out);
+
+/* A layer's cost, once shapes are inferred: multiply-adds (what the
+ * planners' cost models count as FLOPs) and bytes of activations and
+ * weights read and written, at float32. */
+typedef struct {
+  double flops;
+  double bytes;
+} MlrtOpCost;
+
+typedef MlrtOpCost (*MlrtCostRule) (const MlrtSpec *spec,
+                                    const MlrtLayer *layer);
+
+enum {
+  MLRT_OP_CHW_INPUT = 1 << 0,        /* the first input is [C, H, W] */
+  MLRT_OP_FUSES_ACTIVATION = 1 << 1, /* runs an activation fused after it */
+};
+
+#define MLRT_OP_ANY_INPUTS 0
+
+typedef struct MlrtOpDef {
+  MlrtOp id;                /* MLRT_N_OPS for a row outside MLRT_OPS */
+  const char *name;
+  int n_inputs;             /* or MLRT_OP_ANY_INPUTS (1 or more) */
+  unsigned flags;
+  MlrtActivation activation;   /* what a standalone activation applies */
+  const MlrtParamDesc *params; /* {NULL}-terminated; NULL: none */
+  const char *const *weights;  /* roles it accepts; NULL: takes none */
+  MlrtShapeRule shape;
+  MlrtCostRule cost;
+} MlrtOpDef;
+
+/* An op table: the built-in one, or a copy a test extends. */
+typedef struct {
+  size_t n_ops;
+  const MlrtOpDef *const *ops;
+} MlrtOpTable;
+
+#define MLRT_OP_DECLARE(ID, name) extern const MlrtOpDef mlrt_op_##name;
+MLRT_OPS (MLRT_OP_DECLARE)
+#undef MLRT_OP_DECLARE
+
+/* Every op of MLRT_OPS, indexed by MlrtOp. */
+extern const MlrtOpTable mlrt_op_table;
+
+const MlrtOpDef *mlrt_op_lookup (const MlrtOpTable *table, const char *name);
+/* Whether the row is the built-in op `op`. */
+static inline int
+mlrt_op_is (const MlrtOpDef *def, MlrtOp op)
+{
+  return def != NULL && def->id == op;
+}
+
+/* Zeroes `p` and gives every param of the op its default. */
+void mlrt_params_init (const MlrtOpDef *op, MlrtParams *p);
+const MlrtParamDesc *mlrt_param_find (const MlrtOpDef *op, const char *name);
+/* Checks every param's range (a frontend may have set them directly). */
+MlrtStatus mlrt_params_check (MlrtShapeCtx *c);
+
+/* ---- what shape rules share (op-shape.c) ---- */
+
+MlrtStatus mlrt_shape_fail (MlrtShapeCtx *c, const char *format, ...)
+  __attribute__ ((format (printf, 2, 3)));
+/* Checks that the layer has weight `name` (when `required`) of the given
+ * rank and dims; a dim < 0 is not checked. */
+MlrtStatus mlrt_shape_want_weight (MlrtShapeCtx *c, const char *name,
+                                   int required, int rank, int64_t d0,
+                                   int64_t d1, int64_t d2, int64_t d3);
+/* Output extent of a convolution or pooling window along one axis; 0 when
+ * the (dilated) kernel does not fit the padded input. */
+int64_t mlrt_shape_window (int64_t in, int kernel, int stride, int pad,
+                           int dilation);
+/* "[1, 2, 3]" */
+void mlrt_shape_str (int rank, const int64_t *shape, char *buf, size_t len);
+
+/* The output keeps the first input's shape (element-wise ops). */
+MlrtStatus mlrt_shape_same (MlrtShapeCtx *c, const MlrtTensor *const *in,
+                            MlrtTensor *out);
+/* One multiply-add per output value, inputs and output moved once. */
+MlrtOpCost mlrt_cost_per_output (const MlrtSpec *spec, const MlrtLayer *l);
+/* Bytes of the layer's inputs, output and weights at float32. */
+double mlrt_cost_bytes (const MlrtSpec *spec, const MlrtLayer *l);
+
+#endif /* MLRT_OPS_H */

@@ -1,0 +1,100 @@
+/*
+ * pool.c: the rows of the poolings: max_pool and avg_pool over a window
+ * (the stride defaults to the window), and the global poolings that
+ * reduce each channel to one value.
+ */
+#include "mlrt-internal.h"
+
+#define P(field) offsetof (MlrtParams, field)
+
+static const MlrtParamDesc pool_params[] = {
+  { "kernel", MLRT_PARAM_PAIR, P (kernel), MLRT_PARAM_REQUIRED, .min = 1 },
+  { "stride", MLRT_PARAM_PAIR, P (stride), 0, .min = 1,
+    .default_from = "kernel" },
+  { "padding", MLRT_PARAM_PAIR, P (padding), 0, .min = 0 },
+  { NULL },
+};
+
+static MlrtStatus
+pool_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
+{
+  const MlrtParams *p = &c->layer->p;
+
+  for (int a = 0; a < 2; a++)
+    if (p->padding[a] >= p->kernel[a])
+      return mlrt_shape_fail (c, "padding must be smaller than the kernel");
+  out->rank = 3;
+  out->shape[0] = in[0]->shape[0];
+  for (int a = 0; a < 2; a++)
+    out->shape[1 + a] = mlrt_shape_window (in[0]->shape[1 + a], p->kernel[a],
+                                           p->stride[a], p->padding[a], 1);
+  return MLRT_OK;
+}
+
+static MlrtOpCost
+pool_cost (const MlrtSpec *spec, const MlrtLayer *l)
+{
+  MlrtOpCost cost = mlrt_cost_per_output (spec, l);
+
+  cost.flops *= l->p.kernel[0] * l->p.kernel[1];
+  return cost;
+}
+
+const MlrtOpDef mlrt_op_max_pool = {
+  .id = MLRT_OP_MAX_POOL,
+  .name = "max_pool",
+  .n_inputs = 1,
+  .flags = MLRT_OP_CHW_INPUT,
+  .params = pool_params,
+  .shape = pool_shape,
+  .cost = pool_cost,
+};
+
+const MlrtOpDef mlrt_op_avg_pool = {
+  .id = MLRT_OP_AVG_POOL,
+  .name = "avg_pool",
+  .n_inputs = 1,
+  .flags = MLRT_OP_CHW_INPUT,
+  .params = pool_params,
+  .shape = pool_shape,
+  .cost = pool_cost,
+};
+
+/* [C, H, W] -> [C] */
+static MlrtStatus
+global_pool_shape (MlrtShapeCtx *c, const MlrtTensor *const *in,
+                   MlrtTensor *out)
+{
+  out->rank = 1;
+  out->shape[0] = in[0]->shape[0];
+  return MLRT_OK;
+}
+
+/* Every input value is read once. */
+static MlrtOpCost
+global_pool_cost (const MlrtSpec *spec, const MlrtLayer *l)
+{
+  MlrtOpCost cost = {
+    (double) mlrt_tensor_count (&spec->tensors[l->inputs[0]]),
+    mlrt_cost_bytes (spec, l),
+  };
+  return cost;
+}
+
+const MlrtOpDef mlrt_op_global_avg_pool = {
+  .id = MLRT_OP_GLOBAL_AVG_POOL,
+  .name = "global_avg_pool",
+  .n_inputs = 1,
+  .flags = MLRT_OP_CHW_INPUT,
+  .shape = global_pool_shape,
+  .cost = global_pool_cost,
+};
+
+const MlrtOpDef mlrt_op_global_max_pool = {
+  .id = MLRT_OP_GLOBAL_MAX_POOL,
+  .name = "global_max_pool",
+  .n_inputs = 1,
+  .flags = MLRT_OP_CHW_INPUT,
+  .shape = global_pool_shape,
+  .cost = global_pool_cost,
+};
