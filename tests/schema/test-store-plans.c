@@ -5,7 +5,8 @@
  * every zoom, of a kind or a lane, a model, a thread; tooltips, next /
  * previous / longest span, descendants, details; statistics whole, by
  * model, by process, for a range, for processes and threads, clipped;
- * incomplete counts), records every statement SQLite runs for them, and
+ * incomplete counts), every advise rule and the durations `mlscope diff`
+ * ranks, records every statement SQLite runs for them, and
  * prints each one's plan (EXPLAIN QUERY PLAN); a statement whose bytecode
  * walks one of those tables from its first or last row, instead of
  * seeking a key, fails it. Walking every span on purpose (mlscope export)
@@ -15,6 +16,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "mls-advise.h"
+#include "mls-store-durations.h"
 #include "mls-store-timeline.h"
 #include "test-store-common.h"
 
@@ -128,6 +131,37 @@ read_stats (MlsStore *store)
     }
 }
 
+/* `mlscope advise`: every rule; `mlscope diff`: the durations of a row,
+ * of every shape. */
+static void
+read_advise_and_diff (MlsStore *store)
+{
+  static const int64_t pids[] = { 100, 200 };
+  MlsError error = { 0 };
+
+  for (size_t i = 0; i < mls_n_rules; i++)
+    {
+      MlsFinding *findings = NULL;
+      size_t n = 0;
+
+      if (mls_advise_run (store, &mls_rules[i], &findings, &n, &error) != 0)
+        g_error ("%s", error.message);
+      mls_findings_free (findings, n);
+    }
+  for (int v = 0; v < 8; v++)
+    {
+      MlsDurationsQuery q = { MLS_KIND_PREDICTION, v & 1, v & 2 ? 1 : 0,
+                              pids, v & 4 ? 2 : 0 };
+      MlsDurations *d = mls_store_durations_open (store, &q, &error);
+      int64_t dur;
+
+      g_assert_nonnull (d);
+      while (mls_durations_next (d, &dur, &error) == 1)
+        ;
+      mls_durations_close (d);
+    }
+}
+
 static int
 on_each_span (const MlsSpanInfo *span, void *data)
 {
@@ -213,6 +247,7 @@ test_plans (void)
   sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, on_trace, NULL);
   read_timeline (store);
   read_stats (store);
+  read_advise_and_diff (store);
   sqlite3_trace_v2 (db, 0, NULL, NULL);
   for (guint i = 0; i < statements->len; i++)
     {
