@@ -94,6 +94,7 @@ better (MlsFindWhat what, int64_t start, int64_t dur, int64_t best_start,
       return start < best_start;
     case MLS_FIND_PREVIOUS:
       return start > best_start;
+    case MLS_FIND_LONGEST:
     default:
       return dur > best_dur || (dur == best_dur && start < best_start);
     }
