@@ -16,14 +16,14 @@ weight (const MlrtLayer *l, const char *name)
   return w ? w->data : NULL;
 }
 
-/* The layer's first input as [c, h * w] (c = hw = 0 below rank 3). */
+/* The layer's first input as [c, h * w]. */
 static void
 input_chw (const MlrtSpec *s, const MlrtLayer *l, int *c, int *hw)
 {
-  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+  int h, w;
 
-  *c = t->rank == 3 ? (int) t->shape[0] : 0;
-  *hw = t->rank == 3 ? (int) (t->shape[1] * t->shape[2]) : 0;
+  mlrt_layer_chw (s, l->inputs[0], c, &h, &w);
+  *hw = h * w;
 }
 
 static size_t
@@ -114,35 +114,97 @@ activation_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 }
 
 static void
-add_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-         float *scratch)
+clamp_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+           float *scratch)
 {
-  mlrt_cpu_add (output_count (s, l), f[l->inputs[0]], f[l->inputs[1]],
-                l->act, l->act_alpha, f[l->output]);
+  const MlrtParams *p = &l->p;
+
+  if (mlrt_op_is (l->op, MLRT_OP_HARD_SIGMOID))
+    mlrt_cpu_clamp_affine (output_count (s, l), p->alpha, p->beta, 0.0f, 1.0f,
+                           f[l->inputs[0]], f[l->output]);
+  else
+    mlrt_cpu_clamp_affine (output_count (s, l), 1.0f, 0.0f, p->lo, p->hi,
+                           f[l->inputs[0]], f[l->output]);
 }
 
 static void
-mul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-         float *scratch)
+binary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
 {
-  mlrt_cpu_mul (output_count (s, l), f[l->inputs[0]], f[l->inputs[1]],
-                f[l->output]);
+  MlrtBroadcast b;
+
+  mlrt_layer_binary (s, l, &b);
+  mlrt_cpu_binary ((MlrtBinaryOp) l->op->function, &b, f[l->inputs[0]],
+                   f[l->inputs[1]], l->act, l->act_alpha, f[l->output]);
+}
+
+static void
+scale_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+           float *scratch)
+{
+  MlrtBroadcast b;
+
+  mlrt_layer_scale (s, l, &b);
+  mlrt_cpu_scale (&b, f[l->inputs[0]], weight (l, "scale"),
+                  weight (l, "bias"), l->act, l->act_alpha, f[l->output]);
+}
+
+static void
+unary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+           float *scratch)
+{
+  mlrt_cpu_unary ((MlrtUnaryOp) l->op->function, output_count (s, l),
+                  f[l->inputs[0]], f[l->output]);
 }
 
 static void
 concat_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
             float *scratch)
 {
-  int channels[MLRT_MAX_LAYER_INPUTS], c, hw;
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+  size_t chunk[MLRT_MAX_LAYER_INPUTS], outer = 1;
   const float *inputs[MLRT_MAX_LAYER_INPUTS];
 
-  input_chw (s, l, &c, &hw);
+  for (int d = 0; d < l->p.axis; d++)
+    outer *= (size_t) t->shape[d];
   for (int i = 0; i < l->n_inputs; i++)
     {
-      channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
+      chunk[i] = mlrt_tensor_count (&s->tensors[l->inputs[i]]) / outer;
       inputs[i] = f[l->inputs[i]];
     }
-  mlrt_cpu_concat_channels (l->n_inputs, channels, hw, inputs, f[l->output]);
+  mlrt_cpu_concat (l->n_inputs, outer, chunk, inputs, f[l->output]);
+}
+
+static void
+gather_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtGather g;
+
+  mlrt_layer_gather (s, l, &g);
+  mlrt_cpu_gather (&g, f[l->inputs[0]], f[l->output]);
+}
+
+static void
+reduce_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtReduce r;
+
+  mlrt_layer_reduce (s, l, &r);
+  mlrt_cpu_reduce (&r, f[l->inputs[0]], f[l->output]);
+}
+
+static void
+matmul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtMatmul m;
+  const float *b = weight (l, "weight");
+
+  mlrt_layer_matmul (s, l, &m);
+  mlrt_cpu_matmul (&m, f[l->inputs[0]], b ? b : f[l->inputs[1]],
+                   weight (l, "bias"), l->act, l->act_alpha, f[l->output]);
 }
 
 static void
@@ -178,11 +240,11 @@ static void
 softmax_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
              float *scratch)
 {
-  const MlrtTensor *t = &s->tensors[l->inputs[0]];
-  size_t last = (size_t) t->shape[t->rank - 1];
+  size_t outer, n, inner;
 
-  mlrt_cpu_softmax (output_count (s, l) / last, last, f[l->inputs[0]],
-                    f[l->output]);
+  mlrt_layer_softmax (s, l, &outer, &n, &inner);
+  mlrt_cpu_softmax (outer, n, inner, mlrt_op_is (l->op, MLRT_OP_LOG_SOFTMAX),
+                    f[l->inputs[0]], f[l->output]);
 }
 
 static void
@@ -203,9 +265,45 @@ static const MlrtCpuKernel cpu_sigmoid = { activation_run, NULL };
 static const MlrtCpuKernel cpu_tanh = { activation_run, NULL };
 static const MlrtCpuKernel cpu_gelu = { activation_run, NULL };
 static const MlrtCpuKernel cpu_leaky_relu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_add = { add_run, NULL };
-static const MlrtCpuKernel cpu_mul = { mul_run, NULL };
+static const MlrtCpuKernel cpu_hard_swish = { activation_run, NULL };
+static const MlrtCpuKernel cpu_relu6 = { activation_run, NULL };
+static const MlrtCpuKernel cpu_hard_sigmoid = { clamp_run, NULL };
+static const MlrtCpuKernel cpu_clip = { clamp_run, NULL };
+static const MlrtCpuKernel cpu_add = { binary_run, NULL };
+static const MlrtCpuKernel cpu_sub = { binary_run, NULL };
+static const MlrtCpuKernel cpu_mul = { binary_run, NULL };
+static const MlrtCpuKernel cpu_div = { binary_run, NULL };
+static const MlrtCpuKernel cpu_pow = { binary_run, NULL };
+static const MlrtCpuKernel cpu_max = { binary_run, NULL };
+static const MlrtCpuKernel cpu_min = { binary_run, NULL };
+static const MlrtCpuKernel cpu_scale = { scale_run, NULL };
+static const MlrtCpuKernel cpu_sqrt = { unary_run, NULL };
+static const MlrtCpuKernel cpu_exp = { unary_run, NULL };
+static const MlrtCpuKernel cpu_log = { unary_run, NULL };
+static const MlrtCpuKernel cpu_abs = { unary_run, NULL };
+static const MlrtCpuKernel cpu_reciprocal = { unary_run, NULL };
+static const MlrtCpuKernel cpu_floor = { unary_run, NULL };
+static const MlrtCpuKernel cpu_ceil = { unary_run, NULL };
+static const MlrtCpuKernel cpu_round = { unary_run, NULL };
+static const MlrtCpuKernel cpu_erf = { unary_run, NULL };
+static const MlrtCpuKernel cpu_sin = { unary_run, NULL };
+static const MlrtCpuKernel cpu_cos = { unary_run, NULL };
+static const MlrtCpuKernel cpu_softplus = { unary_run, NULL };
+static const MlrtCpuKernel cpu_softsign = { unary_run, NULL };
 static const MlrtCpuKernel cpu_concat = { concat_run, NULL };
+static const MlrtCpuKernel cpu_matmul = { matmul_run, NULL };
+static const MlrtCpuKernel cpu_transpose = { gather_run, NULL };
+static const MlrtCpuKernel cpu_slice = { gather_run, NULL };
+static const MlrtCpuKernel cpu_reduce_mean = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_sum = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_max = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_min = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_prod = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_l1 = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_l2 = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_sum_square = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_reduce_log_sum_exp = { reduce_run, NULL };
+static const MlrtCpuKernel cpu_log_softmax = { softmax_run, NULL };
 static const MlrtCpuKernel cpu_max_pool = { pool_run, NULL };
 static const MlrtCpuKernel cpu_avg_pool = { pool_run, NULL };
 static const MlrtCpuKernel cpu_global_avg_pool = { global_pool_run, NULL };

@@ -67,24 +67,81 @@ activation (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 }
 
 static void
+clamp (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  int sigmoid = mlrt_op_is (l->op, MLRT_OP_HARD_SIGMOID);
+
+  op->kind = MLRT_NPU_CLAMP;
+  op->p.clamp.a = sigmoid ? l->p.alpha : 1.0f;
+  op->p.clamp.b = sigmoid ? l->p.beta : 0.0f;
+  op->p.clamp.lo = sigmoid ? 0.0f : l->p.lo;
+  op->p.clamp.hi = sigmoid ? 1.0f : l->p.hi;
+  op->p.clamp.n = output_count (s, l);
+}
+
+static void
 binary (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
-  op->kind = mlrt_op_is (l->op, MLRT_OP_ADD) ? MLRT_NPU_ADD : MLRT_NPU_MUL;
-  op->p.eltwise.act = l->act;
-  op->p.eltwise.alpha = l->act_alpha;
-  op->p.eltwise.n = output_count (s, l);
+  op->kind = MLRT_NPU_BINARY;
+  op->p.binary.op = (MlrtBinaryOp) l->op->function;
+  mlrt_layer_binary (s, l, &op->p.binary.bc);
+  op->p.binary.act = l->act;
+  op->p.binary.alpha = l->act_alpha;
+}
+
+static void
+scale (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_SCALE;
+  mlrt_layer_scale (s, l, &op->p.scale.bc);
+  op->p.scale.act = l->act;
+  op->p.scale.alpha = l->act_alpha;
+}
+
+static void
+unary (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_UNARY;
+  op->p.unary.op = (MlrtUnaryOp) l->op->function;
+  op->p.unary.n = output_count (s, l);
+}
+
+static void
+matmul (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_MATMUL;
+  mlrt_layer_matmul (s, l, &op->p.matmul.mm);
+  op->p.matmul.by_weight = mlrt_layer_weight (l, "weight") != NULL;
+  op->p.matmul.act = l->act;
+  op->p.matmul.alpha = l->act_alpha;
 }
 
 static void
 concat (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
-  int c, h, w;
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
 
   op->kind = MLRT_NPU_CONCAT;
-  mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
-  op->p.concat.hw = h * w;
+  op->p.concat.outer = 1;
+  for (int d = 0; d < l->p.axis; d++)
+    op->p.concat.outer *= (size_t) t->shape[d];
   for (int i = 0; i < l->n_inputs && i < MLRT_NPU_MAX_INPUTS; i++)
-    op->p.concat.channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
+    op->p.concat.chunk[i] = mlrt_tensor_count (&s->tensors[l->inputs[i]])
+                            / op->p.concat.outer;
+}
+
+static void
+gather (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_GATHER;
+  mlrt_layer_gather (s, l, &op->p.gather);
+}
+
+static void
+reduce (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_REDUCE;
+  mlrt_layer_reduce (s, l, &op->p.reduce);
 }
 
 static void
@@ -118,12 +175,10 @@ inner_product (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 static void
 softmax (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
-  const MlrtTensor *t = &s->tensors[l->inputs[0]];
-
   op->kind = MLRT_NPU_SOFTMAX;
-  op->p.softmax.n = (size_t) t->shape[t->rank - 1];
-  op->p.softmax.outer = op->p.softmax.n ? output_count (s, l)
-                                          / op->p.softmax.n : 0;
+  mlrt_layer_softmax (s, l, &op->p.softmax.outer, &op->p.softmax.n,
+                      &op->p.softmax.inner);
+  op->p.softmax.log = mlrt_op_is (l->op, MLRT_OP_LOG_SOFTMAX);
 }
 
 static void
@@ -144,8 +199,44 @@ static const Describe npu_kernels[MLRT_N_OPS] = {
   [MLRT_OP_TANH] = activation,
   [MLRT_OP_GELU] = activation,
   [MLRT_OP_LEAKY_RELU] = activation,
+  [MLRT_OP_HARD_SWISH] = activation,
+  [MLRT_OP_RELU6] = activation,
+  [MLRT_OP_HARD_SIGMOID] = clamp,
+  [MLRT_OP_CLIP] = clamp,
   [MLRT_OP_ADD] = binary,
+  [MLRT_OP_SUB] = binary,
   [MLRT_OP_MUL] = binary,
+  [MLRT_OP_DIV] = binary,
+  [MLRT_OP_POW] = binary,
+  [MLRT_OP_MAX] = binary,
+  [MLRT_OP_MIN] = binary,
+  [MLRT_OP_SCALE] = scale,
+  [MLRT_OP_SQRT] = unary,
+  [MLRT_OP_EXP] = unary,
+  [MLRT_OP_LOG] = unary,
+  [MLRT_OP_ABS] = unary,
+  [MLRT_OP_RECIPROCAL] = unary,
+  [MLRT_OP_FLOOR] = unary,
+  [MLRT_OP_CEIL] = unary,
+  [MLRT_OP_ROUND] = unary,
+  [MLRT_OP_ERF] = unary,
+  [MLRT_OP_SIN] = unary,
+  [MLRT_OP_COS] = unary,
+  [MLRT_OP_SOFTPLUS] = unary,
+  [MLRT_OP_SOFTSIGN] = unary,
+  [MLRT_OP_MATMUL] = matmul,
+  [MLRT_OP_TRANSPOSE] = gather,
+  [MLRT_OP_SLICE] = gather,
+  [MLRT_OP_REDUCE_MEAN] = reduce,
+  [MLRT_OP_REDUCE_SUM] = reduce,
+  [MLRT_OP_REDUCE_MAX] = reduce,
+  [MLRT_OP_REDUCE_MIN] = reduce,
+  [MLRT_OP_REDUCE_PROD] = reduce,
+  [MLRT_OP_REDUCE_L1] = reduce,
+  [MLRT_OP_REDUCE_L2] = reduce,
+  [MLRT_OP_REDUCE_SUM_SQUARE] = reduce,
+  [MLRT_OP_REDUCE_LOG_SUM_EXP] = reduce,
+  [MLRT_OP_LOG_SOFTMAX] = softmax,
   [MLRT_OP_CONCAT] = concat,
   [MLRT_OP_MAX_POOL] = pool,
   [MLRT_OP_AVG_POOL] = pool,

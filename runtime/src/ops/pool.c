@@ -1,7 +1,7 @@
 /*
  * pool.c: the rows of the poolings: max_pool and avg_pool over a window
  * (the stride defaults to the window), and the global poolings that
- * reduce each channel to one value.
+ * reduce each channel to one value. Inputs are [C, H, W] or [1, C, H, W].
  */
 #include "mlrt-internal.h"
 
@@ -19,15 +19,18 @@ static MlrtStatus
 pool_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
 {
   const MlrtParams *p = &c->layer->p;
+  int64_t ch, h, w;
 
   for (int a = 0; a < 2; a++)
     if (p->padding[a] >= p->kernel[a])
       return mlrt_shape_fail (c, "padding must be smaller than the kernel");
-  out->rank = 3;
-  out->shape[0] = in[0]->shape[0];
-  for (int a = 0; a < 2; a++)
-    out->shape[1 + a] = mlrt_shape_window (in[0]->shape[1 + a], p->kernel[a],
-                                           p->stride[a], p->padding[a], 1);
+  mlrt_shape_chw (in[0], &ch, &h, &w);
+  mlrt_shape_set_chw (in[0], ch,
+                      mlrt_shape_window (h, p->kernel[0], p->stride[0],
+                                         p->padding[0], 1),
+                      mlrt_shape_window (w, p->kernel[1], p->stride[1],
+                                         p->padding[1], 1),
+                      out);
   return MLRT_OK;
 }
 
@@ -60,13 +63,28 @@ const MlrtOpDef mlrt_op_avg_pool = {
   .cost = pool_cost,
 };
 
-/* [C, H, W] -> [C] */
+/* keep_dims: the input's dims, 1 for height and width (as ONNX's global
+ * pools give); else a vector. */
+static const MlrtParamDesc global_pool_params[] = {
+  { "keep_dims", MLRT_PARAM_INT, P (keep_dims), 0, .min = 0, .def = 0 },
+  { NULL },
+};
+
+/* [C, H, W] -> [C] or [C, 1, 1]; [1, C, H, W] -> [C] or [1, C, 1, 1] */
 static MlrtStatus
 global_pool_shape (MlrtShapeCtx *c, const MlrtTensor *const *in,
                    MlrtTensor *out)
 {
-  out->rank = 1;
-  out->shape[0] = in[0]->shape[0];
+  int64_t ch, h, w;
+
+  mlrt_shape_chw (in[0], &ch, &h, &w);
+  if (c->layer->p.keep_dims)
+    mlrt_shape_set_chw (in[0], ch, 1, 1, out);
+  else
+    {
+      out->rank = 1;
+      out->shape[0] = ch;
+    }
   return MLRT_OK;
 }
 
@@ -86,6 +104,7 @@ const MlrtOpDef mlrt_op_global_avg_pool = {
   .name = "global_avg_pool",
   .n_inputs = 1,
   .flags = MLRT_OP_CHW_INPUT,
+  .params = global_pool_params,
   .shape = global_pool_shape,
   .cost = global_pool_cost,
 };
@@ -95,6 +114,7 @@ const MlrtOpDef mlrt_op_global_max_pool = {
   .name = "global_max_pool",
   .n_inputs = 1,
   .flags = MLRT_OP_CHW_INPUT,
+  .params = global_pool_params,
   .shape = global_pool_shape,
   .cost = global_pool_cost,
 };
