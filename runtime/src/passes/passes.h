@@ -70,6 +70,9 @@ void mlrt_fuse_absorb (MlrtSpec *spec, size_t i, size_t j);
 
 /* Serialises a spec (after compile) as the compiled model's JSON. */
 char *mlrt_spec_to_json (const MlrtSpec *spec);
+/* The same, or, when not `compiled`, as a package's model.json (no
+ * tensor table; indented for people), what a converter writes. */
+char *mlrt_spec_write_json (const MlrtSpec *spec, int compiled);
 
 /* The shared half of compiling: infer, check the weights against
  * `weights`, fuse, serialize. `spec_origin` and `weights_origin` name

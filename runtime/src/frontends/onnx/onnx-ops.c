@@ -26,6 +26,7 @@ static const MlrtOnnxOpRule rules[] = {
   FOLD ("Transpose", mlrt_onnx_shape_transpose, mlrt_onnx_fold_transpose),
   FOLD ("Concat", mlrt_onnx_shape_concat, mlrt_onnx_fold_concat),
   FOLD ("Slice", mlrt_onnx_shape_slice, mlrt_onnx_fold_slice),
+  SHAPE ("Split", mlrt_onnx_shape_split),
   FOLD ("Gather", mlrt_onnx_shape_gather, mlrt_onnx_fold_gather),
   FOLD ("Cast", mlrt_onnx_shape_cast, mlrt_onnx_fold_cast),
   /* elementwise arithmetic */
@@ -51,6 +52,8 @@ static const MlrtOnnxOpRule rules[] = {
   FOLD ("Floor", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
   FOLD ("Ceil", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
   SHAPE ("Exp", mlrt_onnx_shape_unary),
+  SHAPE ("Sin", mlrt_onnx_shape_unary),
+  SHAPE ("Cos", mlrt_onnx_shape_unary),
   SHAPE ("Log", mlrt_onnx_shape_unary),
   SHAPE ("Erf", mlrt_onnx_shape_unary),
   SHAPE ("Round", mlrt_onnx_shape_unary),
@@ -90,7 +93,9 @@ static const MlrtOnnxOpRule rules[] = {
   SHAPE ("ReduceMax", mlrt_onnx_shape_reduce),
   SHAPE ("ReduceMin", mlrt_onnx_shape_reduce),
   SHAPE ("ReduceProd", mlrt_onnx_shape_reduce),
+  SHAPE ("ReduceL1", mlrt_onnx_shape_reduce),
   SHAPE ("ReduceL2", mlrt_onnx_shape_reduce),
+  SHAPE ("ReduceLogSumExp", mlrt_onnx_shape_reduce),
   SHAPE ("ReduceSumSquare", mlrt_onnx_shape_reduce),
 };
 

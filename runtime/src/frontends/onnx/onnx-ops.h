@@ -120,6 +120,14 @@ MlrtStatus mlrt_onnx_shape_transpose (MlrtOnnxGraph *, MlrtOnnxNode *,
 MlrtStatus mlrt_onnx_shape_concat (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
 MlrtStatus mlrt_onnx_shape_slice (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
 MlrtStatus mlrt_onnx_shape_gather (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
+MlrtStatus mlrt_onnx_shape_split (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
+
+/* Split's output sizes along its axis of `extent` values (from its attr
+ * or input, or equal parts); *known = 0 when they are not constants. */
+MlrtStatus mlrt_onnx_split_sizes (const MlrtOnnxGraph *graph,
+                                  const MlrtOnnxNode *node, int64_t extent,
+                                  int64_t *sizes, int *known,
+                                  MlrtError *error);
 
 /* ---- slicing, shared by Slice's shape rule and its fold ---- */
 

@@ -1,0 +1,356 @@
+/*
+ * test-models.c: PaddleOCR's classifier and detector converted with the
+ * importer and run by mlrt on every unit (each unit given every layer it
+ * can run), against ONNX Runtime on the same real inputs: text drawn by
+ * cairo, in each model's own preprocessing. Per model, unit and input it
+ * prints the largest absolute difference from ONNX Runtime and the cosine
+ * similarity of the two outputs, and holds them to the tolerances below;
+ * then it checks the models still do their job on mlrt: the classifier
+ * tells upright text from text turned upside down, the detector finds the
+ * drawn lines (as many, each box within a few pixels of cairo's).
+ *
+ * Tolerances, from the units' arithmetic: the CPU and the GPU compute in
+ * float32 like ONNX Runtime, in other orders of summation; the NPU stores
+ * every activation as float16 (11 significant bits), through some 90
+ * layers.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mlrt-run.h"
+#include "onnx-test.h"
+#include "text-image.h"
+
+typedef struct {
+  double max_abs;               /* largest |mlrt - ort| */
+  double cosine;                /* smallest cosine similarity */
+} Tolerance;
+
+/* [cpu, gpu, npu]: the classifier's probabilities, the detector's map */
+static const Tolerance cls_tol[3] = { { 1e-4, 0.99999 }, { 1e-4, 0.99999 },
+                                      { 2e-2, 0.999 } };
+static const Tolerance det_tol[3] = { { 1e-3, 0.99999 }, { 1e-3, 0.99999 },
+                                      { 0.15, 0.995 } };
+
+static void
+check_close (const char *model, const RunSetting *s, const char *input,
+             const MlrtOnnxTensor *got, const MlrtOnnxTensor *want,
+             const Tolerance *tol)
+{
+  double max_abs, cosine;
+
+  mlrt_run_compare (got, want, &max_abs, &cosine);
+  g_print ("# %-4s %-4s %-34s max |mlrt - ort| %.3g  cosine %.7f\n", model,
+           s->name, input, max_abs, cosine);
+  if (max_abs > tol[s->unit].max_abs || cosine < tol[s->unit].cosine)
+    g_error ("%s on the %s, %s: max abs %.3g (at most %.3g), cosine %.7f "
+             "(at least %.7f)", model, s->name, input, max_abs,
+             tol[s->unit].max_abs, cosine, tol[s->unit].cosine);
+}
+
+/* Loads the package for the setting, printing how many layers its unit
+ * took (it must take some). */
+static MlrtModel *
+load (const char *package, const RunSetting *s)
+{
+  MlrtError error = { 0 };
+  MlrtModel *model = mlrt_run_load (package, s->units, onnx_test_tmpdir (),
+                                    &error);
+  const MlrtLayerPlan *plan;
+  size_t n, on = 0;
+
+  if (model == NULL)
+    g_error ("%s", error.message);
+  n = mlrt_model_plan (model, &plan);
+  for (size_t i = 0; i < n; i++)
+    on += plan[i].unit == s->unit;
+  g_print ("# %s: %zu of %zu layers on the %s\n", package, on, n, s->name);
+  g_assert_cmpuint (on, >, 0);
+  return model;
+}
+
+static char *
+convert (const char *model, const char *name, const char *input_shape)
+{
+  MlrtOnnxInputShape shape;
+  MlrtOnnxConvertOptions options;
+  MlrtError error = { 0 };
+  char *path;
+
+  g_assert_cmpint (mlrt_onnx_parse_input_shape (input_shape, &shape,
+                                                &error), ==, MLRT_OK);
+  mlrt_onnx_convert_options_init (&options);
+  options.shapes = &shape;
+  options.n_shapes = 1;
+  path = mlrt_run_convert (model, onnx_test_tmpdir (), name, &options,
+                           &error, NULL);
+  if (path == NULL)
+    g_error ("converting %s: %s", model, error.message);
+  mlrt_onnx_input_shape_clear (&shape);
+  return path;
+}
+
+static MlrtOnnxTensor *
+run_one (MlrtModel *model, MlrtOnnxTensor *input)
+{
+  const char *names[] = { "x" };
+  MlrtError error = { 0 };
+  GPtrArray *out = mlrt_run_predict (model, names, &input, 1, &error);
+  MlrtOnnxTensor *t;
+
+  if (out == NULL)
+    g_error ("predict: %s", error.message);
+  t = g_ptr_array_steal_index (out, 0);
+  mlrt_run_outputs_free (out);
+  return t;
+}
+
+static MlrtOnnxTensor *
+ort_one (const char *model, MlrtOnnxTensor *input)
+{
+  const char *names[] = { "x" };
+  GError *error = NULL;
+  GPtrArray *out = ort_run (model, names, &input, 1, &error);
+  OrtOutput *o;
+  MlrtOnnxTensor *t;
+
+  g_assert_no_error (error);
+  o = out->pdata[0];
+  t = o->tensor;
+  o->tensor = NULL;
+  ort_outputs_free (out);
+  return t;
+}
+
+typedef struct {
+  const char *text, *font;
+  double size;
+  gboolean bold;
+} Crop;
+
+static const Crop crops[] = {
+  { "Hello world 2024", "DejaVu Sans", 30, FALSE },
+  { "The quick brown fox", "DejaVu Serif", 28, FALSE },
+  { "INVOICE No. 4521", "DejaVu Sans Mono", 26, TRUE },
+  { "mlscope traces mlrt", "DejaVu Sans", 34, TRUE },
+};
+
+static MlrtOnnxTensor *
+crop_input (const Crop *c, double angle)
+{
+  TextLine line = { c->text, c->font, c->size, 300, 40, angle, c->bold };
+  TextImage *page = text_image_render (600, 80, &line, 1);
+  TextImage *image = text_image_crop (page, &page->boxes[0], 4);
+  MlrtOnnxTensor *input = text_image_line_input (image, 48, 192);
+
+  text_image_free (image);
+  text_image_free (page);
+  return input;
+}
+
+static void
+test_cls (void)
+{
+  g_autofree char *onnx = onnx_test_paddle_model (PADDLE_CLS);
+  g_autofree char *package = NULL;
+  MlrtOnnxTensor *inputs[2 * G_N_ELEMENTS (crops)];
+  MlrtOnnxTensor *ort[2 * G_N_ELEMENTS (crops)];
+
+  if (onnx == NULL || !onnx_test_have_ort ())
+    return;
+  package = convert (onnx, "cls", "x:1,3,48,192");
+  for (size_t i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      inputs[i] = crop_input (&crops[i / 2], i % 2 ? 180 : 0);
+      ort[i] = ort_one (onnx, inputs[i]);
+    }
+  for (size_t u = 0; u < G_N_ELEMENTS (run_settings); u++)
+    {
+      const RunSetting *s = &run_settings[u];
+      MlrtModel *model;
+
+      if (!run_setting_available (s))
+        continue;
+      model = load (package, s);
+      for (size_t i = 0; i < G_N_ELEMENTS (inputs); i++)
+        {
+          MlrtOnnxTensor *got = run_one (model, inputs[i]);
+          g_autofree char *what = g_strdup_printf ("'%s' %s",
+                                                   crops[i / 2].text,
+                                                   i % 2 ? "upside down"
+                                                         : "upright");
+          double p = mlrt_onnx_tensor_get_double (got, 0);
+
+          g_assert_cmpint (got->rank, ==, 2);
+          check_close ("cls", s, what, got, ort[i], cls_tol);
+          g_print ("#           p(upright) mlrt %.4f, ort %.4f\n", p,
+                   mlrt_onnx_tensor_get_double (ort[i], 0));
+          /* the classifier's job, on mlrt */
+          if (i % 2)
+            g_assert_cmpfloat (p, <, 0.1);
+          else
+            g_assert_cmpfloat (p, >, 0.9);
+          mlrt_onnx_tensor_free (got);
+        }
+      mlrt_model_unload (model);
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      mlrt_onnx_tensor_free (inputs[i]);
+      mlrt_onnx_tensor_free (ort[i]);
+    }
+}
+
+/* ---- the detector's boxes ---- */
+
+typedef struct {
+  int x0, y0, x1, y1;           /* inclusive pixel bounds */
+  int area;
+} Blob;
+
+/* The 4-connected regions of map > thresh (as DB's post-processing
+ * binarises), largest first; regions under `min_area` pixels dropped. */
+static GArray *
+regions (const float *map, int w, int h, double thresh, int min_area)
+{
+  guint8 *seen = g_new0 (guint8, (size_t) w * h);
+  int *stack = g_new (int, (size_t) w * h);
+  GArray *blobs = g_array_new (FALSE, FALSE, sizeof (Blob));
+
+  for (int start = 0; start < w * h; start++)
+    {
+      Blob b = { w, h, -1, -1, 0 };
+      int top = 0;
+
+      if (seen[start] || map[start] <= thresh)
+        continue;
+      seen[start] = 1;
+      stack[top++] = start;
+      while (top > 0)
+        {
+          int p = stack[--top], x = p % w, y = p / w;
+          int next[4] = { x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1,
+                          y > 0 ? p - w : -1, y + 1 < h ? p + w : -1 };
+
+          b.x0 = MIN (b.x0, x);
+          b.y0 = MIN (b.y0, y);
+          b.x1 = MAX (b.x1, x);
+          b.y1 = MAX (b.y1, y);
+          b.area++;
+          for (int k = 0; k < 4; k++)
+            if (next[k] >= 0 && !seen[next[k]] && map[next[k]] > thresh)
+              {
+                seen[next[k]] = 1;
+                stack[top++] = next[k];
+              }
+        }
+      if (b.area >= min_area)
+        g_array_append_val (blobs, b);
+    }
+  g_free (seen);
+  g_free (stack);
+  return blobs;
+}
+
+/* DB's detector marks a text line shrunk by d = A r / L (area A,
+ * perimeter L, r = 0.4 at training); its post-processing grows each
+ * region back by A' 1.5 / L'. Returns the region so grown. */
+static void
+unclip (const Blob *b, double *x0, double *y0, double *x1, double *y1)
+{
+  double w = b->x1 - b->x0 + 1, h = b->y1 - b->y0 + 1;
+  double d = w * h * 1.5 / (2 * (w + h));
+
+  *x0 = b->x0 - d;
+  *y0 = b->y0 - d;
+  *x1 = b->x1 + 1 + d;
+  *y1 = b->y1 + 1 + d;
+}
+
+/* Every drawn line matches one detected box within `tol` pixels on each
+ * side, and no box is left over. */
+static void
+check_boxes (const char *unit, const float *map, const TextImage *image,
+             double tol)
+{
+  GArray *blobs = regions (map, image->width, image->height, 0.3, 30);
+
+  g_print ("# det  %-4s %u text regions for %zu lines drawn\n", unit,
+           blobs->len, image->n_boxes);
+  g_assert_cmpuint (blobs->len, ==, image->n_boxes);
+  for (size_t i = 0; i < image->n_boxes; i++)
+    {
+      const TextBox *t = &image->boxes[i];
+      double best = G_MAXDOUBLE, bx[4] = { 0 };
+
+      for (guint k = 0; k < blobs->len; k++)
+        {
+          double x0, y0, x1, y1, worst;
+
+          unclip (&g_array_index (blobs, Blob, k), &x0, &y0, &x1, &y1);
+          worst = fmax (fmax (fabs (x0 - t->x0), fabs (x1 - t->x1)),
+                        fmax (fabs (y0 - t->y0), fabs (y1 - t->y1)));
+          if (worst < best)
+            {
+              best = worst;
+              bx[0] = x0, bx[1] = y0, bx[2] = x1, bx[3] = y1;
+            }
+        }
+      g_print ("#           line %zu drawn at [%.0f, %.0f, %.0f, %.0f], "
+               "found [%.0f, %.0f, %.0f, %.0f]: %.1f px off\n", i, t->x0,
+               t->y0, t->x1, t->y1, bx[0], bx[1], bx[2], bx[3], best);
+      g_assert_cmpfloat (best, <=, tol);
+    }
+  g_array_free (blobs, TRUE);
+}
+
+static void
+test_det (void)
+{
+  g_autofree char *onnx = onnx_test_paddle_model (PADDLE_DET);
+  g_autofree char *package = NULL;
+  const TextLine lines[] = {
+    { "Receipt 2024-05-17", "DejaVu Sans", 40, 320, 110, 0, TRUE },
+    { "Total due: 42.50 EUR", "DejaVu Serif", 34, 320, 300, 0, FALSE },
+    { "thank you for shopping", "DejaVu Sans Mono", 26, 320, 500, 0, FALSE },
+  };
+  TextImage *image;
+  MlrtOnnxTensor *input, *ort;
+
+  if (onnx == NULL || !onnx_test_have_ort ())
+    return;
+  package = convert (onnx, "det", "x:1,3,640,640");
+  image = text_image_render (640, 640, lines, G_N_ELEMENTS (lines));
+  input = text_image_det_input (image);
+  ort = ort_one (onnx, input);
+  check_boxes ("ort", ort->data, image, 8);
+  for (size_t u = 0; u < G_N_ELEMENTS (run_settings); u++)
+    {
+      const RunSetting *s = &run_settings[u];
+      MlrtModel *model;
+      MlrtOnnxTensor *got;
+
+      if (!run_setting_available (s))
+        continue;
+      model = load (package, s);
+      got = run_one (model, input);
+      g_assert_cmpint (got->rank, ==, 4);
+      check_close ("det", s, "three lines, 640x640", got, ort, det_tol);
+      check_boxes (s->name, got->data, image, 8);
+      mlrt_onnx_tensor_free (got);
+      mlrt_model_unload (model);
+    }
+  mlrt_onnx_tensor_free (ort);
+  mlrt_onnx_tensor_free (input);
+  text_image_free (image);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/onnx/models/cls", test_cls);
+  g_test_add_func ("/onnx/models/det", test_det);
+  return g_test_run ();
+}
