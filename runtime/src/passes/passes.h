@@ -52,6 +52,7 @@ typedef struct {
 } MlrtFusionRule;
 
 extern const MlrtFusionRule mlrt_rule_fold_batch_norm;
+extern const MlrtFusionRule mlrt_rule_fuse_bias;
 extern const MlrtFusionRule mlrt_rule_fuse_activation;
 
 /* Applies the rules, in order, to every layer until none matches; the
