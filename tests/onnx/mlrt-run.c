@@ -105,14 +105,19 @@ mlrt_run_predict (MlrtModel *model, const char *const *names,
 {
   const MlrtModelDescription *d = mlrt_model_description (model);
   MlrtFeatures *in = mlrt_features_new (), *out = NULL;
-  GPtrArray *outputs = NULL;
+  GPtrArray *outputs = NULL, *data = g_ptr_array_new_with_free_func (g_free);
 
   for (size_t i = 0; i < n; i++)
     {
+      /* float32 values, whatever the tensor holds */
+      float *f = g_new (float, inputs[i]->count ? inputs[i]->count : 1);
       MlrtValue v = { MLRT_TYPE_FLOAT32, inputs[i]->rank ? inputs[i]->rank
-                                                         : 1, { 1 },
-                      inputs[i]->data, NULL };
+                                                         : 1, { 1 }, f,
+                      NULL };
 
+      g_ptr_array_add (data, f);
+      for (size_t k = 0; k < inputs[i]->count; k++)
+        f[k] = (float) mlrt_onnx_tensor_get_double (inputs[i], k);
       for (int k = 0; k < inputs[i]->rank; k++)
         v.shape[k] = inputs[i]->dims[k];
       if (mlrt_features_set (in, names[i], &v, error) != MLRT_OK)
@@ -127,6 +132,7 @@ mlrt_run_predict (MlrtModel *model, const char *const *names,
 out:
   mlrt_features_free (out);
   mlrt_features_free (in);
+  g_ptr_array_free (data, TRUE);
   return outputs;
 }
 

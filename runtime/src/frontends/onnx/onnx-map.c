@@ -303,6 +303,15 @@ tensors_fit (MlrtOnnxMap *m, const MlrtOnnxNode *node)
                                     (v, shape, sizeof shape));
               return 0;
             }
+          for (int d = 0; d < v->rank; d++)
+            if (v->dims[d].value == 0)
+              {
+                mlrt_onnx_map_refuse (m, node, "tensor '%s' is empty (%s); "
+                                      "mlrt's tensors hold values",
+                                      v->name, mlrt_onnx_value_shape_string
+                                      (v, shape, sizeof shape));
+                return 0;
+              }
           if (v->rank > MLRT_MAX_RANK)
             {
               mlrt_onnx_map_refuse (m, node, "tensor '%s' has %d dims; mlrt "
