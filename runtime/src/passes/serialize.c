@@ -208,6 +208,7 @@ mlrt_spec_write_json (const MlrtSpec *spec, int compiled)
   out = strdup (json_object_to_json_string_ext (root, compiled
                                                 ? JSON_C_TO_STRING_PLAIN
                                                 : JSON_C_TO_STRING_PRETTY
+                                                  | JSON_C_TO_STRING_SPACED
                                                   | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put (root);
   return out;
