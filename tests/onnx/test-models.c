@@ -7,13 +7,16 @@
  * similarity of the two outputs, and holds them to the tolerances below;
  * then it checks the models still do their job on mlrt: the classifier
  * tells upright text from text turned upside down, the detector finds the
- * drawn lines (as many, each box within a few pixels of cairo's).
+ * drawn lines (as many, each box within a few pixels of cairo's). And
+ * mlrt-report reports on a converted model: per layer where it ran and,
+ * for the detector's transposed convolutions, why the NPU did not.
  *
  * Tolerances, from the units' arithmetic: the CPU and the GPU compute in
  * float32 like ONNX Runtime, in other orders of summation; the NPU stores
  * every activation as float16 (11 significant bits), through some 90
  * layers.
  */
+#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -346,11 +349,82 @@ test_det (void)
   text_image_free (image);
 }
 
+static json_object *
+member (json_object *o, const char *key)
+{
+  json_object *v = NULL;
+
+  g_assert_true (json_object_object_get_ex (o, key, &v));
+  return v;
+}
+
+static void
+test_report (void)
+{
+  g_autofree char *onnx = onnx_test_paddle_model (PADDLE_DET);
+  g_autofree char *package = NULL, *out = NULL, *err = NULL;
+  g_autofree char *json_path = NULL;
+  const char *report = g_getenv ("MLRT_REPORT");
+  json_object *root, *layers;
+  GError *error = NULL;
+  int status, refused = 0;
+
+  if (onnx == NULL)
+    return;
+  if (report == NULL || !*report)
+    {
+      g_test_skip ("mlrt-report is not built");
+      return;
+    }
+  package = convert (onnx, "det-report", "x:1,3,320,320");
+  json_path = g_build_filename (onnx_test_tmpdir (), "det-report.json", NULL);
+  {
+    const char *argv[] = { report, package, "-u", "all", "-n", "1", "-w", "0",
+                           "-f", "json", "-o", json_path, NULL };
+    /* priority placement: every unit gets what it can run, fast */
+    g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "MLRT_PLACEMENT",
+                                           "priority", TRUE);
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, 0, NULL, NULL,
+                                 &out, &err, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  root = json_object_from_file (json_path);
+  g_assert_nonnull (root);
+  g_assert_cmpint (json_object_get_int (member (member (root, "model"),
+                                                "layer_count")), >, 100);
+  g_assert_nonnull (member (member (root, "timings"), "load_uncached"));
+  g_assert_nonnull (member (member (root, "timings"), "load_cached"));
+  layers = member (root, "layers");
+  for (size_t i = 0; i < json_object_array_length (layers); i++)
+    {
+      json_object *l = json_object_array_get_idx (layers, i);
+      json_object *npu = member (member (l, "units"), "npu");
+      const char *op = json_object_get_string (member (l, "op"));
+      const char *reason = json_object_get_string (member (npu, "reason"));
+
+      if (strcmp (op, "conv_transpose2d") != 0)
+        continue;
+      g_print ("# report: layer %s (%s) on the %s; npu: %s\n",
+               json_object_get_string (member (l, "name")), op,
+               json_object_get_string (member (l, "unit")), reason);
+      g_assert_cmpstr (json_object_get_string (member (l, "unit")), !=,
+                       "npu");
+      g_assert_nonnull (strstr (reason, "transposed-convolution"));
+      refused++;
+    }
+  g_assert_cmpint (refused, ==, 2);
+  json_object_put (root);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/onnx/models/cls", test_cls);
   g_test_add_func ("/onnx/models/det", test_det);
+  g_test_add_func ("/onnx/models/report", test_report);
   return g_test_run ();
 }
