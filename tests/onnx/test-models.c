@@ -7,7 +7,9 @@
  * similarity of the two outputs, and holds them to the tolerances below;
  * then it checks the models still do their job on mlrt: the classifier
  * tells upright text from text turned upside down, the detector finds the
- * drawn lines (as many, each box within a few pixels of cairo's). And
+ * drawn lines (as many, each box within a few pixels of cairo's), the
+ * recogniser (attention layers: matmul, transpose, reductions, softmax)
+ * reads the drawn text as ONNX Runtime does. And
  * mlrt-report reports on a converted model: per layer where it ran and,
  * for the detector's transposed convolutions, why the NPU did not.
  *
@@ -35,6 +37,9 @@ static const Tolerance cls_tol[3] = { { 1e-4, 0.99999 }, { 1e-4, 0.99999 },
                                       { 2e-2, 0.999 } };
 static const Tolerance det_tol[3] = { { 1e-3, 0.99999 }, { 1e-3, 0.99999 },
                                       { 0.15, 0.995 } };
+/* the recogniser's per-step character probabilities */
+static const Tolerance rec_tol[3] = { { 1e-3, 0.99999 }, { 1e-3, 0.99999 },
+                                      { 0.1, 0.999 } };
 
 static void
 check_close (const char *model, const RunSetting *s, const char *input,
@@ -349,6 +354,98 @@ test_det (void)
   text_image_free (image);
 }
 
+/* PaddleOCR's CTC decoding: the likeliest class per step, repeats merged,
+ * blanks (class 0) dropped; class i is line i of the key file, the last
+ * one a space. */
+static char *
+ctc_decode (const MlrtOnnxTensor *probs, char **keys, size_t n_keys)
+{
+  GString *text = g_string_new (NULL);
+  int64_t steps = probs->dims[1], classes = probs->dims[2];
+  int64_t last = 0;
+
+  g_assert_cmpint (classes, ==, (int64_t) n_keys + 2);
+  for (int64_t t = 0; t < steps; t++)
+    {
+      const float *p = (const float *) probs->data + t * classes;
+      int64_t best = 0;
+
+      for (int64_t c = 1; c < classes; c++)
+        if (p[c] > p[best])
+          best = c;
+      if (best != 0 && best != last)
+        g_string_append (text, best == classes - 1 ? " " : keys[best - 1]);
+      last = best;
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_rec (void)
+{
+  g_autofree char *onnx = onnx_test_paddle_model (PADDLE_REC);
+  g_autofree char *keys_path = NULL, *keys_text = NULL, *package = NULL;
+  g_autofree char *dir = NULL;
+  g_auto (GStrv) keys = NULL;
+  MlrtOnnxTensor *inputs[G_N_ELEMENTS (crops)], *ort[G_N_ELEMENTS (crops)];
+  char *ort_text[G_N_ELEMENTS (crops)];
+  size_t n_keys;
+
+  if (onnx == NULL || !onnx_test_have_ort ())
+    return;
+  dir = g_path_get_dirname (onnx);
+  keys_path = g_build_filename (dir, "ppocr_keys_v1.txt", NULL);
+  g_assert_true (g_file_get_contents (keys_path, &keys_text, NULL, NULL));
+  keys = g_strsplit (keys_text, "\n", -1);
+  n_keys = g_strv_length (keys);
+  if (n_keys > 0 && keys[n_keys - 1][0] == '\0')
+    n_keys--;
+  package = convert (onnx, "rec", "x:1,3,48,320");
+  for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+    {
+      TextLine line = { crops[i].text, crops[i].font, crops[i].size, 300, 40,
+                        0, crops[i].bold };
+      TextImage *page = text_image_render (600, 80, &line, 1);
+      TextImage *image = text_image_crop (page, &page->boxes[0], 4);
+
+      inputs[i] = text_image_line_input (image, 48, 320);
+      ort[i] = ort_one (onnx, inputs[i]);
+      ort_text[i] = ctc_decode (ort[i], keys, n_keys);
+      g_print ("# rec  ort  '%s' read as '%s'\n", crops[i].text,
+               ort_text[i]);
+      text_image_free (image);
+      text_image_free (page);
+    }
+  for (size_t u = 0; u < G_N_ELEMENTS (run_settings); u++)
+    {
+      const RunSetting *s = &run_settings[u];
+      MlrtModel *model;
+
+      if (!run_setting_available (s))
+        continue;
+      model = load (package, s);
+      for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+        {
+          MlrtOnnxTensor *got = run_one (model, inputs[i]);
+          g_autofree char *text = ctc_decode (got, keys, n_keys);
+          g_autofree char *what = g_strdup_printf ("'%s'", crops[i].text);
+
+          check_close ("rec", s, what, got, ort[i], rec_tol);
+          g_print ("#           read as '%s'\n", text);
+          /* the recogniser's job, on mlrt: what ONNX Runtime reads */
+          g_assert_cmpstr (text, ==, ort_text[i]);
+          mlrt_onnx_tensor_free (got);
+        }
+      mlrt_model_unload (model);
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+    {
+      mlrt_onnx_tensor_free (inputs[i]);
+      mlrt_onnx_tensor_free (ort[i]);
+      g_free (ort_text[i]);
+    }
+}
+
 static json_object *
 member (json_object *o, const char *key)
 {
@@ -425,6 +522,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/onnx/models/cls", test_cls);
   g_test_add_func ("/onnx/models/det", test_det);
+  g_test_add_func ("/onnx/models/rec", test_rec);
   g_test_add_func ("/onnx/models/report", test_report);
   return g_test_run ();
 }
