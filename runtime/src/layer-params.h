@@ -86,6 +86,7 @@ mlrt_layer_pool_params (const MlrtSpec *s, const MlrtLayer *l,
   p->pw = l->p.padding[1];
   p->kind = mlrt_op_is (l->op, MLRT_OP_MAX_POOL) ? MLRT_POOL_MAX
                                                  : MLRT_POOL_AVG;
+  p->count_pad = l->p.count_pad != 0;
 }
 
 /* The activation a standalone activation layer applies, and its alpha. */

@@ -20,7 +20,7 @@ typedef struct {
 typedef struct {
   cl_int c, in_h, in_w, out_h, out_w;
   cl_int kh, kw, sh, sw, ph, pw;
-  cl_int is_max;
+  cl_int is_max, count_pad;
 } GpuPoolP;
 
 /* Mirror BcastP, GatherP, ReduceP and MatmulP. */
@@ -218,7 +218,8 @@ mlrt_gpu_pool2d (MlrtGpuRun *run, const char *what, const MlrtPoolParams *p,
                  MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
 {
   GpuPoolP q = { p->c, p->in_h, p->in_w, p->out_h, p->out_w, p->kh, p->kw,
-                 p->sh, p->sw, p->ph, p->pw, p->kind == MLRT_POOL_MAX };
+                 p->sh, p->sw, p->ph, p->pw, p->kind == MLRT_POOL_MAX,
+                 p->count_pad };
   size_t global[3] = { p->out_w, p->out_h, p->c };
   MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
                         MLRT_GPU_MEM (out) };

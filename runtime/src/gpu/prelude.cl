@@ -65,7 +65,7 @@ typedef struct {
 typedef struct {
   int c, in_h, in_w, out_h, out_w;
   int kh, kw, sh, sw, ph, pw;
-  int is_max;
+  int is_max, count_pad;
 } PoolP;
 
 /* MlrtBroadcast, MlrtGather, MlrtReduce and MlrtMatmul with int sizes

@@ -167,7 +167,8 @@ pool2d (const MlrtPoolParams *p, const uint16_t *in, uint16_t *out)
           if (count <= 0)
             acc = 0.0f;
           else if (p->kind == MLRT_POOL_AVG)
-            acc /= (float) count;
+            acc /= (float) (p->count_pad ? mlrt_pool_padded_count (p, oy, ox)
+                                         : count);
           *out++ = mlrt_npu_half_from_float (acc);
         }
 }

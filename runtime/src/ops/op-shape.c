@@ -72,6 +72,19 @@ mlrt_shape_window (int64_t in, int kernel, int stride, int pad, int dilation)
   return (in + 2 * pad - span) / stride + 1;
 }
 
+int64_t
+mlrt_shape_window_ceil (int64_t in, int kernel, int stride, int pad)
+{
+  int64_t room = in + 2 * pad - kernel, out;
+
+  if (room < 0)
+    return 0;
+  out = (room + stride - 1) / stride + 1;
+  if ((out - 1) * stride >= in + pad)
+    out--;
+  return out;
+}
+
 MlrtStatus
 mlrt_shape_same (MlrtShapeCtx *c, const MlrtTensor *const *in,
                  MlrtTensor *out)

@@ -144,7 +144,22 @@ typedef struct {
   int c, in_h, in_w, out_h, out_w;
   int kh, kw, sh, sw, ph, pw;
   MlrtPoolKind kind;        /* avg excludes padding from the count */
+  int count_pad;            /* avg: unless this is set (PyTorch's
+                               count_include_pad) */
 } MlrtPoolParams;
+
+/* The divisor of average window (oy, ox) when padding counts: its cells
+ * inside the padded input (a window that runs past it, under ceil mode,
+ * counts only those). */
+static inline int
+mlrt_pool_padded_count (const MlrtPoolParams *p, int oy, int ox)
+{
+  int y0 = oy * p->sh - p->ph, x0 = ox * p->sw - p->pw;
+  int y1 = y0 + p->kh < p->in_h + p->ph ? y0 + p->kh : p->in_h + p->ph;
+  int x1 = x0 + p->kw < p->in_w + p->pw ? x0 + p->kw : p->in_w + p->pw;
+
+  return (y1 - y0) * (x1 - x0);
+}
 
 /* The element-wise functions of two tensors, broadcast as numpy does. */
 typedef enum {
@@ -240,6 +255,7 @@ typedef struct {
   float lo, hi;             /* clip */
   int axis, has_axis;
   int keep_dims;
+  int ceil_mode, count_pad; /* pools */
   int shape_rank;
   int64_t shape[MLRT_MAX_RANK];
   int perm_rank;
@@ -397,6 +413,9 @@ MlrtStatus mlrt_shape_want_weight (MlrtShapeCtx *c, const char *name,
  * the (dilated) kernel does not fit the padded input. */
 int64_t mlrt_shape_window (int64_t in, int kernel, int stride, int pad,
                            int dilation);
+/* The same rounding up (pooling's ceil mode): a last window may run past
+ * the padded input, but starts inside it. */
+int64_t mlrt_shape_window_ceil (int64_t in, int kernel, int stride, int pad);
 /* "[1, 2, 3]" */
 void mlrt_shape_str (int rank, const int64_t *shape, char *buf, size_t len);
 

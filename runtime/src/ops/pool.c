@@ -7,13 +7,26 @@
 
 #define P(field) offsetof (MlrtParams, field)
 
+/* ceil_mode: the output rounds up, a last window may overhang the
+ * input; count_pad (avg_pool): padding counts in the divisor. */
 static const MlrtParamDesc pool_params[] = {
   { "kernel", MLRT_PARAM_PAIR, P (kernel), MLRT_PARAM_REQUIRED, .min = 1 },
   { "stride", MLRT_PARAM_PAIR, P (stride), 0, .min = 1,
     .default_from = "kernel" },
   { "padding", MLRT_PARAM_PAIR, P (padding), 0, .min = 0 },
+  { "ceil_mode", MLRT_PARAM_INT, P (ceil_mode), 0, .min = 0, .def = 0 },
+  { "count_pad", MLRT_PARAM_INT, P (count_pad), 0, .min = 0, .def = 0 },
   { NULL },
 };
+
+static int64_t
+pool_extent (const MlrtParams *p, int64_t in, int a)
+{
+  return p->ceil_mode ? mlrt_shape_window_ceil (in, p->kernel[a],
+                                                p->stride[a], p->padding[a])
+                      : mlrt_shape_window (in, p->kernel[a], p->stride[a],
+                                           p->padding[a], 1);
+}
 
 static MlrtStatus
 pool_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
@@ -25,11 +38,7 @@ pool_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
     if (p->padding[a] >= p->kernel[a])
       return mlrt_shape_fail (c, "padding must be smaller than the kernel");
   mlrt_shape_chw (in[0], &ch, &h, &w);
-  mlrt_shape_set_chw (in[0], ch,
-                      mlrt_shape_window (h, p->kernel[0], p->stride[0],
-                                         p->padding[0], 1),
-                      mlrt_shape_window (w, p->kernel[1], p->stride[1],
-                                         p->padding[1], 1),
+  mlrt_shape_set_chw (in[0], ch, pool_extent (p, h, 0), pool_extent (p, w, 1),
                       out);
   return MLRT_OK;
 }

@@ -306,3 +306,32 @@ ref_softmax_axis (const RefShape *in, const float *x, int axis, int log_form,
                                : exp (x[i] - max) / sum);
     }
 }
+
+void
+ref_avg_pool (const RefShape *in, const float *x, int k, int s, int pad,
+              int count_pad, const RefShape *out, float *z)
+{
+  int64_t c = in->dims[1], h = in->dims[2], w = in->dims[3];
+  int64_t oh = out->dims[2], ow = out->dims[3];
+
+  for (int64_t ch = 0; ch < c; ch++)
+    for (int64_t oy = 0; oy < oh; oy++)
+      for (int64_t ox = 0; ox < ow; ox++)
+        {
+          double sum = 0;
+          int real = 0, padded = 0;
+
+          for (int64_t y = oy * s - pad; y < oy * s - pad + k; y++)
+            for (int64_t xx = ox * s - pad; xx < ox * s - pad + k; xx++)
+              {
+                /* inside the padded input: counts with count_pad */
+                padded += y < h + pad && xx < w + pad;
+                if (y < 0 || xx < 0 || y >= h || xx >= w)
+                  continue;
+                sum += x[(ch * h + y) * w + xx];
+                real++;
+              }
+          z[(ch * oh + oy) * ow + ox] = (float) (sum / (count_pad ? padded
+                                                                  : real));
+        }
+}

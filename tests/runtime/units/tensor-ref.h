@@ -44,6 +44,11 @@ void ref_reduce (const char *op, const RefShape *in, const float *x,
 void ref_matmul (const RefShape *as, const float *a, const RefShape *bs,
                  const float *b, const float *bias, const RefShape *out,
                  float *z);
+/* avg_pool of [1, C, H, W], square k x k windows stride s, padding pad
+ * on every side; the divisor the real pixels, or with count_pad the
+ * window inside the padded input. */
+void ref_avg_pool (const RefShape *in, const float *x, int k, int s, int pad,
+                   int count_pad, const RefShape *out, float *z);
 void ref_softmax_axis (const RefShape *in, const float *x, int axis,
                        int log_form, float *z);
 

@@ -141,6 +141,15 @@ ref_softmax_case (const Case *c, float *const *in, float *const *w, float *out)
                     !strcmp (c->op, "log_softmax"), out);
 }
 
+/* "kernel": [3, 3], "stride": [2, 2], "padding": [1, 1] */
+static void
+ref_avg_pool_case (const Case *c, float *const *in, float *const *w,
+                   float *out)
+{
+  ref_avg_pool (&c->in[0], in[0], 3, 2, 1, strstr (c->params, "\"count_pad\": 1")
+                != NULL, &c->out, out);
+}
+
 static void
 ref_global_pool_case (const Case *c, float *const *in, float *const *w,
                       float *out)
@@ -268,6 +277,13 @@ static const Case cases[] = {
     .ref = ref_softmax_case },
   { "log_softmax", "\"axis\": -1", 1, { S3 (2, 5, 9) }, -8, 8,
     .out = S3 (2, 5, 9), .ref = ref_softmax_case },
+  /* ceil mode (a last window overhanging), padding counted or not */
+  { "avg_pool", "\"kernel\": [3, 3], \"stride\": [2, 2], \"padding\": [1, 1], "
+    "\"ceil_mode\": 1, \"count_pad\": 1", 1, { S4 (1, 3, 6, 6) }, -3, 3,
+    .out = S4 (1, 3, 4, 4), .ref = ref_avg_pool_case },
+  { "avg_pool", "\"kernel\": [3, 3], \"stride\": [2, 2], \"padding\": [1, 1], "
+    "\"ceil_mode\": 1", 1, { S4 (1, 3, 6, 6) }, -3, 3,
+    .out = S4 (1, 3, 4, 4), .ref = ref_avg_pool_case },
   /* ONNX's global pool keeps [1, C, 1, 1] */
   { "global_avg_pool", "\"keep_dims\": 1", 1, { S4 (1, 6, 5, 7) }, -3, 3,
     .out = S4 (1, 6, 1, 1), .ref = ref_global_pool_case },

@@ -93,7 +93,7 @@ same_extent (MlrtOnnxMap *m, const MlrtOnnxNode *node, const int64_t *mine,
     return 1;
   return mlrt_onnx_map_refuse (m, node, "mlrt's window arithmetic gives "
                                "[%lld, %lld] where the model says [%lld, "
-                               "%lld] (ceil_mode or padding mlrt lacks)",
+                               "%lld] (padding mlrt lacks)",
                                (long long) mine[0], (long long) mine[1],
                                (long long) onnx[0], (long long) onnx[1]), 0;
 }
@@ -216,6 +216,7 @@ mlrt_onnx_map_pool (MlrtOnnxMap *m, MlrtOnnxNode *node)
   const MlrtOnnxValue *y = mlrt_onnx_node_output (m->graph, node, 0);
   const MlrtOnnxValue *indices = mlrt_onnx_node_output (m->graph, node, 1);
   int is_max = strcmp (node->op_type, "MaxPool") == 0;
+  int ceil_mode = mlrt_onnx_attr_int (node, "ceil_mode", 0) != 0;
   int64_t in[2], out[2], mine[2];
   Window win;
   MlrtLayer *l;
@@ -232,17 +233,18 @@ mlrt_onnx_map_pool (MlrtOnnxMap *m, MlrtOnnxNode *node)
   if (win.dilation[0] != 1 || win.dilation[1] != 1)
     return mlrt_onnx_map_refuse (m, node, "dilated pooling: mlrt's pools "
                                  "have no dilation");
-  if (!is_max && (win.pad[0] || win.pad[1])
-      && mlrt_onnx_attr_int (node, "count_include_pad", 0))
-    return mlrt_onnx_map_refuse (m, node, "count_include_pad: mlrt's "
-                                 "avg_pool leaves padding out of the count");
   for (int d = 0; d < 2; d++)
     {
       if (win.pad[d] >= win.kernel[d])
         return mlrt_onnx_map_refuse (m, node, "padding %lld as large as the "
                                      "window", (long long) win.pad[d]);
-      mine[d] = mlrt_shape_window (in[d], (int) win.kernel[d],
-                                   (int) win.stride[d], (int) win.pad[d], 1);
+      mine[d] = ceil_mode
+                ? mlrt_shape_window_ceil (in[d], (int) win.kernel[d],
+                                          (int) win.stride[d],
+                                          (int) win.pad[d])
+                : mlrt_shape_window (in[d], (int) win.kernel[d],
+                                     (int) win.stride[d], (int) win.pad[d],
+                                     1);
     }
   if (!same_extent (m, node, mine, out))
     return MLRT_ERROR_UNSUPPORTED;
@@ -251,6 +253,9 @@ mlrt_onnx_map_pool (MlrtOnnxMap *m, MlrtOnnxNode *node)
       == NULL)
     return MLRT_ERROR_NO_MEMORY;
   set_window (l, &win);
+  l->p.ceil_mode = ceil_mode;
+  l->p.count_pad = !is_max && mlrt_onnx_attr_int (node, "count_include_pad",
+                                                  0) != 0;
   return MLRT_OK;
 }
 
