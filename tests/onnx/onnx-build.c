@@ -375,3 +375,16 @@ onnx_write_tensor_pb (const char *path, const char *name,
   onnx_build_free (b);
   return ok;
 }
+
+OnnxBuild *
+onnx_build_cycle (void)
+{
+  OnnxBuild *b = onnx_build_new (13);
+
+  onnx_build_input (b, "x", MLRT_ONNX_FLOAT, 1, (int64_t[]) { 4 });
+  onnx_build_output (b, "y", MLRT_ONNX_FLOAT, -1, NULL);
+  onnx_build_node (b, "Add", "mix", "x,back", "a");
+  onnx_build_node (b, "Relu", "loop_relu", "a", "back");
+  onnx_build_node (b, "Sigmoid", "out", "a", "y");
+  return b;
+}

@@ -42,6 +42,10 @@ void onnx_build_attr_tensor (OnnxBuildNode *n, const char *name,
                              const MlrtOnnxTensor *tensor);
 gboolean onnx_build_write (OnnxBuild *b, const char *path, GError **error);
 
+/* A graph with a cycle: nodes 'mix' (Add) and 'loop_relu' (Relu) read
+ * each other's outputs. */
+OnnxBuild *onnx_build_cycle (void);
+
 /* A TensorProto file, its data as raw bytes or in the typed field. */
 gboolean onnx_write_tensor_pb (const char *path, const char *name,
                                const MlrtOnnxTensor *tensor, gboolean raw,

@@ -137,7 +137,7 @@ is_data_input (const MlrtOnnxGraph *graph, int value)
   for (size_t n = 0; n < graph->n_nodes; n++)
     {
       const MlrtOnnxNode *node = graph->nodes[n];
-      const MlrtOnnxMapRule *rule = mlrt_onnx_map_rule (node);
+      const MlrtOnnxOpRule *rule = mlrt_onnx_map_rule (node);
 
       for (size_t i = 0; i < node->n_inputs; i++)
         if (node->inputs[i] == value && rule

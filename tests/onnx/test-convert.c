@@ -507,12 +507,7 @@ test_bad_input (void)
                   "node 'lopsided' (Conv, opset 13)", "pads both sides alike",
                   "node 'hardmax' (Hardmax, opset 13)", NULL);
   /* a cycle */
-  b = onnx_build_new (13);
-  onnx_build_input (b, "x", MLRT_ONNX_FLOAT, 1, (int64_t[]) { 4 });
-  onnx_build_output (b, "y", MLRT_ONNX_FLOAT, -1, NULL);
-  onnx_build_node (b, "Add", "mix", "x,back", "a");
-  onnx_build_node (b, "Relu", "loop_relu", "a", "back");
-  onnx_build_node (b, "Sigmoid", "out", "a", "y");
+  b = onnx_build_cycle ();
   g_assert_true (onnx_build_write (b, cycle, NULL));
   onnx_build_free (b);
   assert_refused (cycle, NULL, cycle, "cycle", "mix", "loop_relu", NULL);

@@ -131,29 +131,14 @@ ort_one (const char *model, MlrtOnnxTensor *input)
   return t;
 }
 
-typedef struct {
-  const char *text, *font;
-  double size;
-  gboolean bold;
-} Crop;
-
-static const Crop crops[] = {
-  { "Hello world 2024", "DejaVu Sans", 30, FALSE },
-  { "The quick brown fox", "DejaVu Serif", 28, FALSE },
-  { "INVOICE No. 4521", "DejaVu Sans Mono", 26, TRUE },
-  { "mlscope traces mlrt", "DejaVu Sans", 34, TRUE },
-};
-
+/* A text sample in the line models' preprocessing, w pixels wide. */
 static MlrtOnnxTensor *
-crop_input (const Crop *c, double angle)
+sample_input (const TextSample *c, double angle, int w)
 {
-  TextLine line = { c->text, c->font, c->size, 300, 40, angle, c->bold };
-  TextImage *page = text_image_render (600, 80, &line, 1);
-  TextImage *image = text_image_crop (page, &page->boxes[0], 4);
-  MlrtOnnxTensor *input = text_image_line_input (image, 48, 192);
+  TextImage *image = text_image_sample (c, angle);
+  MlrtOnnxTensor *input = text_image_line_input (image, 48, w);
 
   text_image_free (image);
-  text_image_free (page);
   return input;
 }
 
@@ -172,7 +157,7 @@ unsure_input (int which)
   return t;
 }
 
-#define N_CLS (2 * G_N_ELEMENTS (crops) + 2)
+#define N_CLS (2 * N_TEXT_SAMPLES + 2)
 
 static void
 test_cls (void)
@@ -186,9 +171,9 @@ test_cls (void)
   package = convert (onnx, "cls", "x:1,3,48,192");
   for (size_t i = 0; i < N_CLS; i++)
     {
-      inputs[i] = i < 2 * G_N_ELEMENTS (crops)
-                  ? crop_input (&crops[i / 2], i % 2 ? 180 : 0)
-                  : unsure_input ((int) (i - 2 * G_N_ELEMENTS (crops)));
+      inputs[i] = i < 2 * N_TEXT_SAMPLES
+                  ? sample_input (&text_samples[i / 2], i % 2 ? 180 : 0, 192)
+                  : unsure_input ((int) (i - 2 * N_TEXT_SAMPLES));
       ort[i] = ort_one (onnx, inputs[i]);
     }
   for (size_t u = 0; u < G_N_ELEMENTS (run_settings); u++)
@@ -202,9 +187,9 @@ test_cls (void)
       for (size_t i = 0; i < N_CLS; i++)
         {
           MlrtOnnxTensor *got = run_one (model, inputs[i]);
-          int text = i < 2 * G_N_ELEMENTS (crops);
+          int text = i < 2 * N_TEXT_SAMPLES;
           g_autofree char *what = text
-            ? g_strdup_printf ("'%s' %s", crops[i / 2].text,
+            ? g_strdup_printf ("'%s' %s", text_samples[i / 2].text,
                                i % 2 ? "upside down" : "upright")
             : g_strdup (i == N_CLS - 2 ? "grey field" : "noise");
           double p = mlrt_onnx_tensor_get_double (got, 0);
@@ -406,8 +391,8 @@ test_rec (void)
   g_autofree char *keys_path = NULL, *keys_text = NULL, *package = NULL;
   g_autofree char *dir = NULL;
   g_auto (GStrv) keys = NULL;
-  MlrtOnnxTensor *inputs[G_N_ELEMENTS (crops)], *ort[G_N_ELEMENTS (crops)];
-  char *ort_text[G_N_ELEMENTS (crops)];
+  MlrtOnnxTensor *inputs[N_TEXT_SAMPLES], *ort[N_TEXT_SAMPLES];
+  char *ort_text[N_TEXT_SAMPLES];
   size_t n_keys;
 
   if (onnx == NULL || !onnx_test_have_ort ())
@@ -420,20 +405,13 @@ test_rec (void)
   if (n_keys > 0 && keys[n_keys - 1][0] == '\0')
     n_keys--;
   package = convert (onnx, "rec", "x:1,3,48,320");
-  for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+  for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
     {
-      TextLine line = { crops[i].text, crops[i].font, crops[i].size, 300, 40,
-                        0, crops[i].bold };
-      TextImage *page = text_image_render (600, 80, &line, 1);
-      TextImage *image = text_image_crop (page, &page->boxes[0], 4);
-
-      inputs[i] = text_image_line_input (image, 48, 320);
+      inputs[i] = sample_input (&text_samples[i], 0, 320);
       ort[i] = ort_one (onnx, inputs[i]);
       ort_text[i] = ctc_decode (ort[i], keys, n_keys);
-      g_print ("# rec  ort  '%s' read as '%s'\n", crops[i].text,
+      g_print ("# rec  ort  '%s' read as '%s'\n", text_samples[i].text,
                ort_text[i]);
-      text_image_free (image);
-      text_image_free (page);
     }
   for (size_t u = 0; u < G_N_ELEMENTS (run_settings); u++)
     {
@@ -443,11 +421,12 @@ test_rec (void)
       if (!run_setting_available (s))
         continue;
       model = load (package, s);
-      for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+      for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
         {
           MlrtOnnxTensor *got = run_one (model, inputs[i]);
           g_autofree char *text = ctc_decode (got, keys, n_keys);
-          g_autofree char *what = g_strdup_printf ("'%s'", crops[i].text);
+          g_autofree char *what = g_strdup_printf ("'%s'",
+                                                   text_samples[i].text);
 
           check_close ("rec", s, what, got, ort[i], rec_tol);
           g_print ("#           read as '%s'\n", text);
@@ -457,7 +436,7 @@ test_rec (void)
         }
       mlrt_model_unload (model);
     }
-  for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+  for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
     {
       mlrt_onnx_tensor_free (inputs[i]);
       mlrt_onnx_tensor_free (ort[i]);

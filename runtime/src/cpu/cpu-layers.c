@@ -260,58 +260,36 @@ static const MlrtCpuKernel cpu_conv_transpose2d = { conv_transpose2d_run,
 static const MlrtCpuKernel cpu_upsample = { upsample_run, NULL };
 static const MlrtCpuKernel cpu_batch_norm = { batch_norm_run, NULL };
 static const MlrtCpuKernel cpu_instance_norm = { instance_norm_run, NULL };
-static const MlrtCpuKernel cpu_relu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_sigmoid = { activation_run, NULL };
-static const MlrtCpuKernel cpu_tanh = { activation_run, NULL };
-static const MlrtCpuKernel cpu_gelu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_leaky_relu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_hard_swish = { activation_run, NULL };
-static const MlrtCpuKernel cpu_relu6 = { activation_run, NULL };
 static const MlrtCpuKernel cpu_hard_sigmoid = { clamp_run, NULL };
 static const MlrtCpuKernel cpu_clip = { clamp_run, NULL };
-static const MlrtCpuKernel cpu_add = { binary_run, NULL };
-static const MlrtCpuKernel cpu_sub = { binary_run, NULL };
-static const MlrtCpuKernel cpu_mul = { binary_run, NULL };
-static const MlrtCpuKernel cpu_div = { binary_run, NULL };
-static const MlrtCpuKernel cpu_pow = { binary_run, NULL };
-static const MlrtCpuKernel cpu_max = { binary_run, NULL };
-static const MlrtCpuKernel cpu_min = { binary_run, NULL };
 static const MlrtCpuKernel cpu_scale = { scale_run, NULL };
-static const MlrtCpuKernel cpu_sqrt = { unary_run, NULL };
-static const MlrtCpuKernel cpu_exp = { unary_run, NULL };
-static const MlrtCpuKernel cpu_log = { unary_run, NULL };
-static const MlrtCpuKernel cpu_abs = { unary_run, NULL };
-static const MlrtCpuKernel cpu_reciprocal = { unary_run, NULL };
-static const MlrtCpuKernel cpu_floor = { unary_run, NULL };
-static const MlrtCpuKernel cpu_ceil = { unary_run, NULL };
-static const MlrtCpuKernel cpu_round = { unary_run, NULL };
-static const MlrtCpuKernel cpu_erf = { unary_run, NULL };
-static const MlrtCpuKernel cpu_sin = { unary_run, NULL };
-static const MlrtCpuKernel cpu_cos = { unary_run, NULL };
-static const MlrtCpuKernel cpu_softplus = { unary_run, NULL };
-static const MlrtCpuKernel cpu_softsign = { unary_run, NULL };
 static const MlrtCpuKernel cpu_concat = { concat_run, NULL };
-static const MlrtCpuKernel cpu_matmul = { matmul_run, NULL };
-static const MlrtCpuKernel cpu_transpose = { gather_run, NULL };
-static const MlrtCpuKernel cpu_slice = { gather_run, NULL };
-static const MlrtCpuKernel cpu_reduce_mean = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_sum = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_max = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_min = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_prod = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_l1 = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_l2 = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_sum_square = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_reduce_log_sum_exp = { reduce_run, NULL };
-static const MlrtCpuKernel cpu_log_softmax = { softmax_run, NULL };
 static const MlrtCpuKernel cpu_max_pool = { pool_run, NULL };
 static const MlrtCpuKernel cpu_avg_pool = { pool_run, NULL };
 static const MlrtCpuKernel cpu_global_avg_pool = { global_pool_run, NULL };
 static const MlrtCpuKernel cpu_global_max_pool = { global_pool_run, NULL };
 static const MlrtCpuKernel cpu_inner_product = { inner_product_run, NULL };
+static const MlrtCpuKernel cpu_matmul = { matmul_run, NULL };
 static const MlrtCpuKernel cpu_softmax = { softmax_run, NULL };
+static const MlrtCpuKernel cpu_log_softmax = { softmax_run, NULL };
 static const MlrtCpuKernel cpu_reshape = { copy_run, NULL };
 static const MlrtCpuKernel cpu_flatten = { copy_run, NULL };
+static const MlrtCpuKernel cpu_transpose = { gather_run, NULL };
+static const MlrtCpuKernel cpu_slice = { gather_run, NULL };
+
+/* The families: one kernel each. */
+#define CPU_ACTIVATION(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { activation_run, NULL };
+#define CPU_BINARY(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { binary_run, NULL };
+#define CPU_UNARY(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { unary_run, NULL };
+#define CPU_REDUCE(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { reduce_run, NULL };
+MLRT_ACTIVATION_OPS (CPU_ACTIVATION)
+MLRT_BINARY_OPS (CPU_BINARY)
+MLRT_UNARY_OPS (CPU_UNARY)
+MLRT_REDUCE_OPS (CPU_REDUCE)
 
 #define CPU_KERNEL_ROW(ID, name) [MLRT_OP_##ID] = &cpu_##name,
 static const MlrtCpuKernel *const cpu_kernels[MLRT_N_OPS] = {

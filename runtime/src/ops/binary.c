@@ -43,13 +43,7 @@ broadcast_shape (MlrtShapeCtx *c, const MlrtTensor *const *in,
     .cost = mlrt_cost_per_output,                   \
   };
 
-MLRT_BINARY_ROW (ADD, add)
-MLRT_BINARY_ROW (SUB, sub)
-MLRT_BINARY_ROW (MUL, mul)
-MLRT_BINARY_ROW (DIV, div)
-MLRT_BINARY_ROW (POW, pow)
-MLRT_BINARY_ROW (MAX, max)
-MLRT_BINARY_ROW (MIN, min)
+MLRT_BINARY_OPS (MLRT_BINARY_ROW)
 
 static const char *const scale_weights[] = { "scale", "bias", NULL };
 

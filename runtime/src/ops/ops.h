@@ -26,39 +26,29 @@
 
 #include "mlrt/mlrt.h"
 
-/* X (ID, name): MLRT_OP_ID, and `name` as model.json spells it. */
-#define MLRT_OPS(X) \
-  X (CONV2D, conv2d) \
-  X (CONV_TRANSPOSE2D, conv_transpose2d) \
-  X (UPSAMPLE, upsample) \
-  X (BATCH_NORM, batch_norm) \
-  X (INSTANCE_NORM, instance_norm) \
+/* X (ID, name): MLRT_OP_ID, and `name` as model.json spells it. The
+ * families below are ops each unit runs with one kernel for the family
+ * (the op's row names which function: MlrtOpDef.activation, .function),
+ * listed once so the units' tables cover a family whole. */
+#define MLRT_ACTIVATION_OPS(X) \
   X (RELU, relu) \
   X (SIGMOID, sigmoid) \
   X (TANH, tanh) \
   X (GELU, gelu) \
   X (LEAKY_RELU, leaky_relu) \
-  X (ADD, add) \
-  X (MUL, mul) \
-  X (CONCAT, concat) \
-  X (MAX_POOL, max_pool) \
-  X (AVG_POOL, avg_pool) \
-  X (GLOBAL_AVG_POOL, global_avg_pool) \
-  X (GLOBAL_MAX_POOL, global_max_pool) \
-  X (INNER_PRODUCT, inner_product) \
-  X (SOFTMAX, softmax) \
-  X (RESHAPE, reshape) \
-  X (FLATTEN, flatten) \
   X (HARD_SWISH, hard_swish) \
-  X (RELU6, relu6) \
-  X (HARD_SIGMOID, hard_sigmoid) \
-  X (CLIP, clip) \
+  X (RELU6, relu6)
+
+#define MLRT_BINARY_OPS(X) \
+  X (ADD, add) \
   X (SUB, sub) \
+  X (MUL, mul) \
   X (DIV, div) \
   X (POW, pow) \
   X (MAX, max) \
-  X (MIN, min) \
-  X (SCALE, scale) \
+  X (MIN, min)
+
+#define MLRT_UNARY_OPS(X) \
   X (SQRT, sqrt) \
   X (EXP, exp) \
   X (LOG, log) \
@@ -71,10 +61,9 @@
   X (SIN, sin) \
   X (COS, cos) \
   X (SOFTPLUS, softplus) \
-  X (SOFTSIGN, softsign) \
-  X (MATMUL, matmul) \
-  X (TRANSPOSE, transpose) \
-  X (SLICE, slice) \
+  X (SOFTSIGN, softsign)
+
+#define MLRT_REDUCE_OPS(X) \
   X (REDUCE_MEAN, reduce_mean) \
   X (REDUCE_SUM, reduce_sum) \
   X (REDUCE_MAX, reduce_max) \
@@ -83,8 +72,34 @@
   X (REDUCE_L1, reduce_l1) \
   X (REDUCE_L2, reduce_l2) \
   X (REDUCE_SUM_SQUARE, reduce_sum_square) \
-  X (REDUCE_LOG_SUM_EXP, reduce_log_sum_exp) \
-  X (LOG_SOFTMAX, log_softmax)
+  X (REDUCE_LOG_SUM_EXP, reduce_log_sum_exp)
+
+#define MLRT_OPS(X) \
+  X (CONV2D, conv2d) \
+  X (CONV_TRANSPOSE2D, conv_transpose2d) \
+  X (UPSAMPLE, upsample) \
+  X (BATCH_NORM, batch_norm) \
+  X (INSTANCE_NORM, instance_norm) \
+  MLRT_ACTIVATION_OPS (X) \
+  X (HARD_SIGMOID, hard_sigmoid) \
+  X (CLIP, clip) \
+  MLRT_BINARY_OPS (X) \
+  X (SCALE, scale) \
+  MLRT_UNARY_OPS (X) \
+  X (CONCAT, concat) \
+  X (MAX_POOL, max_pool) \
+  X (AVG_POOL, avg_pool) \
+  X (GLOBAL_AVG_POOL, global_avg_pool) \
+  X (GLOBAL_MAX_POOL, global_max_pool) \
+  X (INNER_PRODUCT, inner_product) \
+  X (MATMUL, matmul) \
+  X (SOFTMAX, softmax) \
+  X (LOG_SOFTMAX, log_softmax) \
+  MLRT_REDUCE_OPS (X) \
+  X (RESHAPE, reshape) \
+  X (FLATTEN, flatten) \
+  X (TRANSPOSE, transpose) \
+  X (SLICE, slice)
 
 typedef enum {
 #define MLRT_OP_ENUM(ID, name) MLRT_OP_##ID,

@@ -61,12 +61,4 @@ reduce_cost (const MlrtSpec *spec, const MlrtLayer *l)
     .cost = reduce_cost,                            \
   };
 
-MLRT_REDUCE_ROW (REDUCE_MEAN, reduce_mean)
-MLRT_REDUCE_ROW (REDUCE_SUM, reduce_sum)
-MLRT_REDUCE_ROW (REDUCE_MAX, reduce_max)
-MLRT_REDUCE_ROW (REDUCE_MIN, reduce_min)
-MLRT_REDUCE_ROW (REDUCE_PROD, reduce_prod)
-MLRT_REDUCE_ROW (REDUCE_L1, reduce_l1)
-MLRT_REDUCE_ROW (REDUCE_L2, reduce_l2)
-MLRT_REDUCE_ROW (REDUCE_SUM_SQUARE, reduce_sum_square)
-MLRT_REDUCE_ROW (REDUCE_LOG_SUM_EXP, reduce_log_sum_exp)
+MLRT_REDUCE_OPS (MLRT_REDUCE_ROW)

@@ -15,16 +15,4 @@
     .cost = mlrt_cost_per_output,                   \
   };
 
-MLRT_UNARY_ROW (SQRT, sqrt)
-MLRT_UNARY_ROW (EXP, exp)
-MLRT_UNARY_ROW (LOG, log)
-MLRT_UNARY_ROW (ABS, abs)
-MLRT_UNARY_ROW (RECIPROCAL, reciprocal)
-MLRT_UNARY_ROW (FLOOR, floor)
-MLRT_UNARY_ROW (CEIL, ceil)
-MLRT_UNARY_ROW (ROUND, round)
-MLRT_UNARY_ROW (ERF, erf)
-MLRT_UNARY_ROW (SIN, sin)
-MLRT_UNARY_ROW (COS, cos)
-MLRT_UNARY_ROW (SOFTPLUS, softplus)
-MLRT_UNARY_ROW (SOFTSIGN, softsign)
+MLRT_UNARY_OPS (MLRT_UNARY_ROW)

@@ -169,22 +169,6 @@ power (MlrtOnnxMap *m, MlrtOnnxNode *node, double k)
                                "tensors", k);
 }
 
-/* A reshape layer to the node's output shape (copies values). */
-static MlrtStatus
-copy_to_output (MlrtOnnxMap *m, const MlrtOnnxNode *node, const char *in)
-{
-  const MlrtOnnxValue *y = mlrt_onnx_node_output (m->graph, node, 0);
-  MlrtLayer *l = mlrt_onnx_map_unary (m, node, "reshape", in, NULL);
-  int64_t dims[MLRT_MAX_RANK];
-  int rank;
-
-  if (l == NULL)
-    return MLRT_ERROR_NO_MEMORY;
-  rank = mlrt_onnx_map_shape (y, dims);
-  mlrt_onnx_map_dims (l->p.shape, &l->p.shape_rank, rank, dims);
-  return MLRT_OK;
-}
-
 MlrtStatus
 mlrt_onnx_map_binary (MlrtOnnxMap *m, MlrtOnnxNode *node)
 {
@@ -252,7 +236,9 @@ mlrt_onnx_map_variadic (MlrtOnnxMap *m, MlrtOnnxNode *node)
     if (mlrt_onnx_map_data (m, node, i) == NULL)
       return MLRT_ERROR_UNSUPPORTED;
   if (n == 1)
-    return copy_to_output (m, node, mlrt_onnx_map_data (m, node, 0));
+    return mlrt_onnx_map_reshape_to (m, node, mlrt_onnx_map_data (m, node, 0),
+                                     NULL, mlrt_onnx_node_output (m->graph,
+                                                                  node, 0));
   acc = mlrt_onnx_map_data (m, node, 0);
   for (size_t i = 1; st == MLRT_OK && i < n; i++)
     {

@@ -109,25 +109,65 @@ set_window (MlrtLayer *l, const Window *w)
     }
 }
 
+/* A convolution's layer of `op` over the node's input: its window, out
+ * channels, weight and bias (when the node has one); NULL having
+ * refused, or without memory (*st says which). */
+static MlrtLayer *
+conv_layer (MlrtOnnxMap *m, const MlrtOnnxNode *node, const char *op,
+            const Window *win, int64_t out_channels, MlrtStatus *st)
+{
+  const MlrtOnnxTensor *w = mlrt_onnx_in_const (m->graph, node, 1);
+  const MlrtOnnxTensor *b = mlrt_onnx_in_const (m->graph, node, 2);
+  MlrtLayer *l = mlrt_onnx_map_unary (m, node, op,
+                                      mlrt_onnx_map_data (m, node, 0), NULL);
+
+  *st = MLRT_ERROR_NO_MEMORY;
+  if (l == NULL)
+    return NULL;
+  set_window (l, win);
+  l->p.out_channels = (int) out_channels;
+  *st = mlrt_onnx_map_weight_tensor (m, l, "weight", w);
+  if (*st == MLRT_OK && b)
+    *st = mlrt_onnx_map_weight_tensor (m, l, "bias", b);
+  return *st == MLRT_OK ? l : NULL;
+}
+
+/* The weight (and bias, if any) of a Conv or ConvTranspose, which must
+ * be constants; NULL having refused. */
+static const MlrtOnnxTensor *
+conv_weights (MlrtOnnxMap *m, const MlrtOnnxNode *node)
+{
+  const MlrtOnnxTensor *w;
+
+  if (!mlrt_onnx_map_want_image (m, node)
+      || (w = mlrt_onnx_map_const (m, node, 1, "weight")) == NULL)
+    return NULL;
+  if (node->n_inputs > 2 && node->inputs[2] >= 0
+      && mlrt_onnx_in_const (m->graph, node, 2) == NULL)
+    return mlrt_onnx_map_refuse (m, node, "its bias must be a constant"),
+           NULL;
+  if (w->rank != 4)
+    return mlrt_onnx_map_refuse (m, node, "a weight of %d dims", w->rank),
+           NULL;
+  return w;
+}
+
 MlrtStatus
 mlrt_onnx_map_conv (MlrtOnnxMap *m, MlrtOnnxNode *node)
 {
   const MlrtOnnxValue *x = mlrt_onnx_node_input (m->graph, node, 0);
   const MlrtOnnxValue *y = mlrt_onnx_node_output (m->graph, node, 0);
-  const MlrtOnnxTensor *w, *b = mlrt_onnx_in_const (m->graph, node, 2);
+  const MlrtOnnxTensor *w = conv_weights (m, node);
   int64_t in[2], out[2], mine[2];
   Window win;
   MlrtLayer *l;
   MlrtStatus st;
 
-  if (!mlrt_onnx_map_want_image (m, node)
-      || (w = mlrt_onnx_map_const (m, node, 1, "weight")) == NULL)
+  if (w == NULL)
     return MLRT_ERROR_UNSUPPORTED;
-  if (node->n_inputs > 2 && node->inputs[2] >= 0 && b == NULL)
-    return mlrt_onnx_map_refuse (m, node, "its bias must be a constant");
   hw (x, in);
   hw (y, out);
-  if (w->rank != 4 || !read_window (m, node, w->dims + 2, in, out, 0, &win))
+  if (!read_window (m, node, w->dims + 2, in, out, 0, &win))
     return MLRT_ERROR_UNSUPPORTED;
   for (int d = 0; d < 2; d++)
     mine[d] = mlrt_shape_window (in[d], (int) win.kernel[d],
@@ -135,18 +175,12 @@ mlrt_onnx_map_conv (MlrtOnnxMap *m, MlrtOnnxNode *node)
                                  (int) win.dilation[d]);
   if (!same_extent (m, node, mine, out))
     return MLRT_ERROR_UNSUPPORTED;
-  if ((l = mlrt_onnx_map_unary (m, node, "conv2d",
-                                mlrt_onnx_map_data (m, node, 0), NULL)) == NULL)
-    return MLRT_ERROR_NO_MEMORY;
-  set_window (l, &win);
+  if ((l = conv_layer (m, node, "conv2d", &win, w->dims[0], &st)) == NULL)
+    return st;
   l->p.dilation[0] = (int) win.dilation[0];
   l->p.dilation[1] = (int) win.dilation[1];
-  l->p.out_channels = (int) w->dims[0];
   l->p.groups = (int) mlrt_onnx_attr_int (node, "group", 1);
-  st = mlrt_onnx_map_weight_tensor (m, l, "weight", w);
-  if (st == MLRT_OK && b)
-    st = mlrt_onnx_map_weight_tensor (m, l, "bias", b);
-  return st;
+  return MLRT_OK;
 }
 
 MlrtStatus
@@ -154,7 +188,7 @@ mlrt_onnx_map_conv_transpose (MlrtOnnxMap *m, MlrtOnnxNode *node)
 {
   const MlrtOnnxValue *x = mlrt_onnx_node_input (m->graph, node, 0);
   const MlrtOnnxValue *y = mlrt_onnx_node_output (m->graph, node, 0);
-  const MlrtOnnxTensor *w, *b = mlrt_onnx_in_const (m->graph, node, 2);
+  const MlrtOnnxTensor *w = conv_weights (m, node);
   int64_t in[2], out[2], mine[2], opad[2] = { 0, 0 };
   const int64_t *a;
   size_t n;
@@ -162,11 +196,8 @@ mlrt_onnx_map_conv_transpose (MlrtOnnxMap *m, MlrtOnnxNode *node)
   MlrtLayer *l;
   MlrtStatus st;
 
-  if (!mlrt_onnx_map_want_image (m, node)
-      || (w = mlrt_onnx_map_const (m, node, 1, "weight")) == NULL)
+  if (w == NULL)
     return MLRT_ERROR_UNSUPPORTED;
-  if (node->n_inputs > 2 && node->inputs[2] >= 0 && b == NULL)
-    return mlrt_onnx_map_refuse (m, node, "its bias must be a constant");
   if (mlrt_onnx_attr_int (node, "group", 1) != 1)
     return mlrt_onnx_map_refuse (m, node, "grouped transposed convolution "
                                  "(group %lld): mlrt's has one group",
@@ -174,7 +205,7 @@ mlrt_onnx_map_conv_transpose (MlrtOnnxMap *m, MlrtOnnxNode *node)
                                                                  "group", 1));
   hw (x, in);
   hw (y, out);
-  if (w->rank != 4 || !read_window (m, node, w->dims + 2, in, out, 1, &win))
+  if (!read_window (m, node, w->dims + 2, in, out, 1, &win))
     return MLRT_ERROR_UNSUPPORTED;
   if (win.dilation[0] != 1 || win.dilation[1] != 1)
     return mlrt_onnx_map_refuse (m, node, "dilated transposed convolution: "
@@ -195,18 +226,12 @@ mlrt_onnx_map_conv_transpose (MlrtOnnxMap *m, MlrtOnnxNode *node)
     }
   if (!same_extent (m, node, mine, out))
     return MLRT_ERROR_UNSUPPORTED;
-  if ((l = mlrt_onnx_map_unary (m, node, "conv_transpose2d",
-                                mlrt_onnx_map_data (m, node, 0), NULL))
+  if ((l = conv_layer (m, node, "conv_transpose2d", &win, w->dims[1], &st))
       == NULL)
-    return MLRT_ERROR_NO_MEMORY;
-  set_window (l, &win);
+    return st;
   l->p.output_padding[0] = (int) opad[0];
   l->p.output_padding[1] = (int) opad[1];
-  l->p.out_channels = (int) w->dims[1];
-  st = mlrt_onnx_map_weight_tensor (m, l, "weight", w);
-  if (st == MLRT_OK && b)
-    st = mlrt_onnx_map_weight_tensor (m, l, "bias", b);
-  return st;
+  return MLRT_OK;
 }
 
 MlrtStatus

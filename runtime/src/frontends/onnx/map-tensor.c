@@ -13,23 +13,6 @@
 
 #include "onnx-map.h"
 
-/* A reshape layer from `in` to `out` (NULL: the node's output) of the
- * shape of value v. */
-static MlrtStatus
-reshape_to (MlrtOnnxMap *m, const MlrtOnnxNode *node, const char *in,
-            const char *out, const MlrtOnnxValue *v)
-{
-  MlrtLayer *l = mlrt_onnx_map_unary (m, node, "reshape", in, out);
-  int64_t dims[MLRT_ONNX_MAX_RANK];
-  int rank;
-
-  if (l == NULL)
-    return MLRT_ERROR_NO_MEMORY;
-  rank = mlrt_onnx_map_shape (v, dims);
-  mlrt_onnx_map_dims (l->p.shape, &l->p.shape_rank, rank, dims);
-  return MLRT_OK;
-}
-
 MlrtStatus
 mlrt_onnx_map_reshape (MlrtOnnxMap *m, MlrtOnnxNode *node)
 {
@@ -44,7 +27,7 @@ mlrt_onnx_map_reshape (MlrtOnnxMap *m, MlrtOnnxNode *node)
                                  "floats", mlrt_onnx_type_name
                                  ((MlrtOnnxType) mlrt_onnx_attr_int
                                   (node, "to", 0)));
-  return reshape_to (m, node, x, NULL, y);
+  return mlrt_onnx_map_reshape_to (m, node, x, NULL, y);
 }
 
 MlrtStatus
@@ -64,7 +47,7 @@ mlrt_onnx_map_transpose (MlrtOnnxMap *m, MlrtOnnxNode *node)
   for (int d = 0; d < xv->rank; d++)
     perm[d] = p && n == (size_t) xv->rank ? p[d] : xv->rank - 1 - d;
   if (xv->rank == 0)
-    return reshape_to (m, node, x, NULL, y);
+    return mlrt_onnx_map_reshape_to (m, node, x, NULL, y);
   if ((l = mlrt_onnx_map_unary (m, node, "transpose", x, NULL)) == NULL)
     return MLRT_ERROR_NO_MEMORY;
   mlrt_onnx_map_dims (l->p.perm, &l->p.perm_rank, xv->rank, perm);
@@ -90,7 +73,7 @@ mlrt_onnx_map_concat (MlrtOnnxMap *m, MlrtOnnxNode *node)
     if (mlrt_onnx_map_data (m, node, i) == NULL)
       return MLRT_ERROR_UNSUPPORTED;
   if (node->n_inputs == 1)
-    return reshape_to (m, node, mlrt_onnx_map_data (m, node, 0), NULL, y);
+    return mlrt_onnx_map_reshape_to (m, node, mlrt_onnx_map_data (m, node, 0), NULL, y);
   l = mlrt_onnx_map_layer (m, node, "concat", NULL);
   for (size_t i = 0; l && i < node->n_inputs; i++)
     if (mlrt_onnx_map_layer_input (m, l, mlrt_onnx_map_data (m, node, i))
@@ -226,7 +209,7 @@ mlrt_onnx_map_softmax (MlrtOnnxMap *m, MlrtOnnxNode *node)
   if (l == NULL)
     st = MLRT_ERROR_NO_MEMORY;
   if (st == MLRT_OK)
-    st = reshape_to (m, node, b, NULL, y);
+    st = mlrt_onnx_map_reshape_to (m, node, b, NULL, y);
   free (a);
   free (b);
   return st;
@@ -390,12 +373,12 @@ mlrt_onnx_map_reduce (MlrtOnnxMap *m, MlrtOnnxNode *node)
     }
   free (axes);
   if (n == 0 && mlrt_onnx_attr_int (node, "noop_with_empty_axes", 0))
-    return reshape_to (m, node, x, NULL, y);
+    return mlrt_onnx_map_reshape_to (m, node, x, NULL, y);
   for (int d = 0; d < xv->rank; d++)
     if (n == 0 || (mark & (1 << d)))
       list[count++] = d;
   if (count == 0)
-    return reshape_to (m, node, x, NULL, y);
+    return mlrt_onnx_map_reshape_to (m, node, x, NULL, y);
   if ((l = mlrt_onnx_map_unary (m, node, op, x, NULL)) == NULL)
     return MLRT_ERROR_NO_MEMORY;
   mlrt_onnx_map_dims (l->p.axes, &l->p.axes_rank, count, list);

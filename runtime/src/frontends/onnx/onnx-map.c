@@ -141,6 +141,22 @@ blob_append (MlrtOnnxMap *m, const void *data, size_t n)
 }
 
 MlrtStatus
+mlrt_onnx_map_reshape_to (MlrtOnnxMap *m, const MlrtOnnxNode *node,
+                          const char *in, const char *out,
+                          const MlrtOnnxValue *v)
+{
+  MlrtLayer *l = mlrt_onnx_map_unary (m, node, "reshape", in, out);
+  int64_t dims[MLRT_ONNX_MAX_RANK];
+  int rank;
+
+  if (l == NULL)
+    return MLRT_ERROR_NO_MEMORY;
+  rank = mlrt_onnx_map_shape (v, dims);
+  mlrt_onnx_map_dims (l->p.shape, &l->p.shape_rank, rank, dims);
+  return MLRT_OK;
+}
+
+MlrtStatus
 mlrt_onnx_map_weight (MlrtOnnxMap *m, MlrtLayer *layer, const char *role,
                       const float *values, int rank, const int64_t *dims)
 {
@@ -355,7 +371,7 @@ mlrt_onnx_map_graph (MlrtOnnxMap *m, MlrtError *error)
   for (size_t n = 0; status == MLRT_OK && n < m->graph->n_nodes; n++)
     {
       MlrtOnnxNode *node = m->graph->nodes[n];
-      const MlrtOnnxMapRule *rule = mlrt_onnx_map_rule (node);
+      const MlrtOnnxOpRule *rule = mlrt_onnx_map_rule (node);
       MlrtStatus st;
 
       if (rule == NULL)

@@ -3,8 +3,8 @@
  * (every shape known, constants folded, patterns fused) mapped to mlrt's
  * model spec: one or a few layers per node, weights appended to one blob.
  *
- * Each ONNX op the frontend converts has one row (map-table.c) with the
- * function that maps a node of it (map-*.c). A node that cannot be mapped
+ * Each ONNX op the frontend converts names, in its row of the op table
+ * (onnx-ops.c), the function that maps a node of it (map-*.c). A node that cannot be mapped
  * is refused with a reason (mlrt_onnx_map_refuse); mapping goes on so that
  * every refusal is listed at once, and no spec is made.
  *
@@ -18,24 +18,6 @@
 
 #include "onnx-convert.h"
 #include "onnx-rewrite.h"
-
-typedef struct MlrtOnnxMap MlrtOnnxMap;
-
-typedef MlrtStatus (*MlrtOnnxMapFn) (MlrtOnnxMap *m, MlrtOnnxNode *node);
-
-typedef struct {
-  const char *op_type;          /* of the default domain */
-  MlrtOnnxMapFn map;
-  /* How many of the node's first inputs are data, run through the
-   * network; the rest must be constants (weights, shapes, bounds).
-   * MLRT_ONNX_ALL_DATA: every input is. */
-  int data_inputs;
-} MlrtOnnxMapRule;
-
-#define MLRT_ONNX_ALL_DATA 255
-
-/* The row for a node's op, or NULL. */
-const MlrtOnnxMapRule *mlrt_onnx_map_rule (const MlrtOnnxNode *node);
 
 struct MlrtOnnxMap {
   MlrtOnnxGraph *graph;
@@ -71,6 +53,11 @@ MlrtStatus mlrt_onnx_map_layer_input (MlrtOnnxMap *m, MlrtLayer *layer,
 MlrtLayer *mlrt_onnx_map_unary (MlrtOnnxMap *m, const MlrtOnnxNode *node,
                                 const char *op, const char *in,
                                 const char *output);
+/* A reshape layer from `in` to `out` (NULL: the node's output) giving
+ * value v's shape; values move as they are. */
+MlrtStatus mlrt_onnx_map_reshape_to (MlrtOnnxMap *m, const MlrtOnnxNode *node,
+                                     const char *in, const char *out,
+                                     const MlrtOnnxValue *v);
 /* A fresh tensor name for a value between a node's layers. */
 const char *mlrt_onnx_map_temp (MlrtOnnxMap *m, const MlrtOnnxNode *node,
                                 const char *what);

@@ -32,15 +32,29 @@ typedef MlrtStatus (*MlrtOnnxFoldRule) (MlrtOnnxGraph *graph,
                                         MlrtOnnxTensor **out,
                                         MlrtError *error);
 
+/* Maps a node (every shape known) to mlrt layers (onnx-map.h). */
+typedef struct MlrtOnnxMap MlrtOnnxMap;
+typedef MlrtStatus (*MlrtOnnxMapFn) (MlrtOnnxMap *m, MlrtOnnxNode *node);
+
 typedef struct {
   const char *op_type;           /* in the default ai.onnx domain */
   MlrtOnnxShapeRule shape;
   MlrtOnnxFoldWhen fold_when;
   MlrtOnnxFoldRule fold;
+  MlrtOnnxMapFn map;             /* NULL: mlrt does not convert it (it
+                                  * may still fold away) */
+  /* How many of the node's first inputs are data, run through the
+   * network; the rest must be constants (weights, shapes, bounds).
+   * MLRT_ONNX_ALL_DATA: every input is. */
+  int data_inputs;
 } MlrtOnnxOpRule;
+
+#define MLRT_ONNX_ALL_DATA 255
 
 /* The row for a node's op, or NULL when the frontend has none. */
 const MlrtOnnxOpRule *mlrt_onnx_op_rule (const MlrtOnnxNode *node);
+/* The row, when mlrt converts the op; else NULL. */
+const MlrtOnnxOpRule *mlrt_onnx_map_rule (const MlrtOnnxNode *node);
 
 /* ---- helpers for rules (shape-util.c) ---- */
 
