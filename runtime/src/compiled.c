@@ -65,24 +65,24 @@ mlrt_is_archive (const uint8_t *data, size_t size)
          && memcmp (data, MLRT_ARCHIVE_MAGIC, MLRT_COMPILED_MAGIC_SIZE) == 0;
 }
 
-/* Finds the parts behind a header with `magic`; `what` names the form in
- * messages. */
+/* Finds the parts behind a header with `magic`; `article` and `what` name
+ * the form in messages. */
 static MlrtStatus
 view_parts (const uint8_t *data, size_t size, const char *magic,
-            const char *what, const char *origin, MlrtCompiledView *view,
-            MlrtError *error)
+            const char *article, const char *what, const char *origin,
+            MlrtCompiledView *view, MlrtError *error)
 {
   size_t rest = size - MLRT_COMPILED_HEADER_SIZE;
   uint64_t len = 0;
 
   if (size < MLRT_COMPILED_HEADER_SIZE)
     return mlrt_set_error (error, MLRT_ERROR_FORMAT,
-                           "%s: not a %s (%zu bytes, too short for the "
-                           "%d-byte header)", origin, what, size,
+                           "%s: not %s %s (%zu bytes, too short for the "
+                           "%d-byte header)", origin, article, what, size,
                            MLRT_COMPILED_HEADER_SIZE);
   if (memcmp (data, magic, MLRT_COMPILED_MAGIC_SIZE) != 0)
-    return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: not a %s (no %s "
-                           "magic)", origin, what, magic);
+    return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: not %s %s (no %s "
+                           "magic)", origin, article, what, magic);
   for (int i = 0; i < MLRT_COMPILED_LENGTH_SIZE; i++)
     len |= (uint64_t) data[MLRT_COMPILED_MAGIC_SIZE + i] << (8 * i);
   if (len > rest)
@@ -101,7 +101,7 @@ MlrtStatus
 mlrt_compiled_view (const uint8_t *data, size_t size, const char *origin,
                     MlrtCompiledView *view, MlrtError *error)
 {
-  return view_parts (data, size, MLRT_COMPILED_MAGIC,
+  return view_parts (data, size, MLRT_COMPILED_MAGIC, "a",
                      "compiled mlrt model", origin, view, error);
 }
 
@@ -109,6 +109,6 @@ MlrtStatus
 mlrt_archive_view (const uint8_t *data, size_t size, const char *origin,
                    MlrtCompiledView *view, MlrtError *error)
 {
-  return view_parts (data, size, MLRT_ARCHIVE_MAGIC,
+  return view_parts (data, size, MLRT_ARCHIVE_MAGIC, "an",
                      "mlrt package archive", origin, view, error);
 }
