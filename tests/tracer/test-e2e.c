@@ -384,27 +384,15 @@ test_style_async (void)
   app_recording_free (r);
 }
 
-/* Runs `mlrt-encrypt ARGS...` (NULL-terminated), which must succeed. */
+/* Runs `argv`, which must succeed. */
 static void
-mlrt_encrypt (const char *first, ...)
+run_ok (const char *const *argv)
 {
-  char *exe = mls_test_build_path ("runtime/encrypt/mlrt-encrypt");
-  GPtrArray *argv = g_ptr_array_new ();
-  va_list ap;
-
-  g_ptr_array_add (argv, exe);
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  MlsRun *run = mls_test_run ((const char *const *) argv->pdata);
+  MlsRun *run = mls_test_run (argv);
   mls_test_assert_no_hang (run);
   if (run->status != 0)
-    g_error ("mlrt-encrypt %s: %s", first, run->err);
+    g_error ("%s %s: %s", argv[0], argv[1], run->err);
   mls_test_run_free (run);
-  g_ptr_array_free (argv, TRUE);
-  g_free (exe);
 }
 
 static void
@@ -413,13 +401,17 @@ test_style_encrypted (void)
   char *dir = test_tmpdir_new ("mlscope-test");
   char *key = g_build_filename (dir, "app.mlrtkey", NULL);
   char *models = mls_test_build_path ("runtime/tools");
-  mlrt_encrypt ("keygen", key, NULL);
+  char *tool = mls_test_build_path ("runtime/encrypt/mlrt-encrypt");
+  const char *keygen[] = { tool, "keygen", key, NULL };
+  run_ok (keygen);
   for (int i = 0; i < 2; i++)
     {
       static const char *const names[] = { "style-candy", "style-mosaic" };
       char *in = g_strdup_printf ("%s/%s.mlpackage", models, names[i]);
       char *out = g_strdup_printf ("%s/%s.mlpackage.enc", dir, names[i]);
-      mlrt_encrypt ("encrypt", "--key", key, in, out, NULL);
+      const char *encrypt[] = { tool, "encrypt", "--key", key, in, out,
+                                NULL };
+      run_ok (encrypt);
       g_free (out);
       g_free (in);
     }
@@ -446,6 +438,7 @@ test_style_encrypted (void)
                    "json_extract (d.args, '$.bytes') > 10000", r->pid), ==, 2);
   app_recording_free (r);
   g_free (args);
+  g_free (tool);
   g_free (models);
   g_free (key);
   g_free (dir);

@@ -68,6 +68,31 @@ api_load (const char *path, const MlrtConfiguration *config)
   return model;
 }
 
+void *
+api_archive (const char *package, size_t *size)
+{
+  void *data = NULL;
+  MlrtError error = { 0 };
+
+  if (mlrt_package_archive (package, &data, size, &error) != MLRT_OK)
+    g_error ("archiving %s: %s", package, error.message);
+  return data;
+}
+
+MlrtModel *
+api_load_memory (const char *name, const void *data, size_t size,
+                 MlrtDecryptFunc decrypt, void *user_data,
+                 const MlrtConfiguration *config)
+{
+  MlrtModel *model = NULL;
+  MlrtError error = { 0 };
+
+  if (mlrt_model_load_from_memory (name, data, size, decrypt, user_data,
+                                   config, &model, &error) != MLRT_OK)
+    g_error ("loading %s from memory: %s", name, error.message);
+  return model;
+}
+
 MlrtFeatures *
 api_predict (MlrtModel *model, const MlrtFeatures *inputs)
 {
@@ -100,6 +125,7 @@ api_assert_same (const MlrtFeatures *got, const MlrtFeatures *want,
                  what, name);
       if (memcmp (g->data, w->data, bytes) != 0)
         {
+          /* Where, as floats: the style network's outputs are. */
           const float *gf = g->data, *wf = w->data;
           size_t at = 0;
           while (at + 1 < bytes / sizeof (float) && gf[at] == wf[at])

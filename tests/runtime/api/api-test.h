@@ -31,6 +31,15 @@ void api_config (MlrtConfiguration *config, MlrtComputeUnits units,
  * load fails. */
 MlrtModel *api_load (const char *path, const MlrtConfiguration *config);
 
+/* The package archive of `package` (free() it). */
+void *api_archive (const char *package, size_t *size);
+
+/* Loads a model from memory, failing the test with the message when the
+ * load fails. */
+MlrtModel *api_load_memory (const char *name, const void *data, size_t size,
+                            MlrtDecryptFunc decrypt, void *user_data,
+                            const MlrtConfiguration *config);
+
 /* A synchronous prediction of `inputs`, which must succeed. */
 MlrtFeatures *api_predict (MlrtModel *model, const MlrtFeatures *inputs);
 

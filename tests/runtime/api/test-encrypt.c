@@ -48,17 +48,6 @@ encrypt (const void *data, size_t size, const MlrtKey *key, size_t *out_size)
   return sealed;
 }
 
-static void *
-archive_of (const char *package, size_t *size)
-{
-  void *data = NULL;
-  MlrtError error = { 0 };
-
-  if (mlrt_package_archive (package, &data, size, &error) != MLRT_OK)
-    g_error ("archiving %s: %s", package, error.message);
-  return data;
-}
-
 /* Loads `sealed` with `key`, predicts two frames and checks them against
  * the package loaded from its directory. */
 static void
@@ -68,13 +57,10 @@ check_loads_as_package (const char *name, const guint8 *sealed, size_t size,
 {
   char *cache = g_build_filename (tmp, "cache", NULL);
   MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
 
   api_config (&config, units, cache);
-  if (mlrt_model_load_from_memory (name, sealed, size, decrypt_model, key,
-                                   &config, &model, &error) != MLRT_OK)
-    g_error ("%s", error.message);
+  MlrtModel *model = api_load_memory (name, sealed, size, decrypt_model, key,
+                                      &config);
   MlrtModel *plain = api_load (package, &config);
   for (guint32 seed = 7; seed < 9; seed++)
     {
@@ -101,7 +87,7 @@ test_round_trip (void)
   size_t size, sealed_size;
   gsize compiled_size;
   MlrtKey key;
-  void *archive = archive_of (package, &size);
+  void *archive = api_archive (package, &size);
 
   new_key ("round-trip.mlrtkey", &key);
   guint8 *sealed = encrypt (archive, size, &key, &sealed_size);
@@ -168,7 +154,7 @@ test_refused (void)
   char *package = api_style_package (tmp, "refused-style");
   size_t size, sealed_size;
   MlrtKey key, other;
-  void *archive = archive_of (package, &size);
+  void *archive = api_archive (package, &size);
   GRand *rand = g_rand_new_with_seed (99);
 
   new_key ("refused.mlrtkey", &key);
@@ -327,7 +313,7 @@ test_tool (void)
   gchar *bytes = NULL, *sealed_bytes = NULL;
   gsize len, sealed_len;
   size_t size;
-  void *archive = archive_of (package, &size);
+  void *archive = api_archive (package, &size);
   MlrtKey k;
   ToolRun r;
 

@@ -16,31 +16,6 @@
 
 static char *tmp;
 
-static void *
-archive_of (const char *package, size_t *size)
-{
-  void *data = NULL;
-  MlrtError error = { 0 };
-
-  if (mlrt_package_archive (package, &data, size, &error) != MLRT_OK)
-    g_error ("archiving %s: %s", package, error.message);
-  return data;
-}
-
-static MlrtModel *
-load_memory (const char *name, const void *data, size_t size,
-             MlrtDecryptFunc decrypt, void *user_data,
-             const MlrtConfiguration *config)
-{
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
-
-  if (mlrt_model_load_from_memory (name, data, size, decrypt, user_data,
-                                   config, &model, &error) != MLRT_OK)
-    g_error ("loading %s from memory: %s", name, error.message);
-  return model;
-}
-
 static void
 test_equals_file (void)
 {
@@ -48,7 +23,7 @@ test_equals_file (void)
   char *file_cache = g_build_filename (tmp, "file-cache", NULL);
   char *memory_cache = g_build_filename (tmp, "memory-cache", NULL);
   size_t size;
-  void *archive = archive_of (package, &size);
+  void *archive = api_archive (package, &size);
 
   for (guint u = 0; u < G_N_ELEMENTS (api_all_units); u++)
     {
@@ -56,7 +31,7 @@ test_equals_file (void)
       api_config (&file_config, api_all_units[u], file_cache);
       api_config (&memory_config, api_all_units[u], memory_cache);
       MlrtModel *from_file = api_load (package, &file_config);
-      MlrtModel *from_memory = load_memory ("memory-style", archive, size,
+      MlrtModel *from_memory = api_load_memory ("memory-style", archive, size,
                                             NULL, NULL, &memory_config);
       char *what = g_strdup_printf ("%s, from memory against the package",
                                     mlrt_compute_units_name (api_all_units[u]));
@@ -94,7 +69,7 @@ test_bad_archives (void)
 {
   char *package = api_style_package (tmp, "bad-archive");
   size_t size, json_size = 0;
-  guint8 *archive = archive_of (package, &size);
+  guint8 *archive = api_archive (package, &size);
   guint8 *copy = g_memdup2 (archive, size);
   static const struct {
     size_t cut;             /* bytes kept, 0 for the whole archive */
@@ -197,7 +172,7 @@ test_traced (void)
   char *package = api_style_package (tmp, "traced-style");
   char *dir = g_build_filename (tmp, "trace", NULL);
   size_t size;
-  void *archive = archive_of (package, &size);
+  void *archive = api_archive (package, &size);
   int calls = 0;
   MlrtConfiguration config;
 
@@ -210,7 +185,7 @@ test_traced (void)
     }
   api_config (&config, MLRT_COMPUTE_CPU_ONLY, NULL);
   TraceCapture *capture = trace_capture_start ("mlrt-api-memory", dir);
-  mlrt_model_unload (load_memory ("traced-style", archive, size,
+  mlrt_model_unload (api_load_memory ("traced-style", archive, size,
                                   copy_decrypt, &calls, &config));
   GPtrArray *events = trace_capture_stop (capture);
   g_assert_cmpint (calls, ==, 1);
