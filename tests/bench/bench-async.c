@@ -12,7 +12,7 @@
  * with the neighbours, CPU time says what the runtime itself spent.
  *
  *   bench-async [--rounds R] [--in-flight K] MODEL.mlpackage[:N]...
- *   (R 5, K 4, N 20 predictions per phase)
+ *   (R 7, K 4, N 20 predictions per phase)
  */
 #include <glib.h>
 #include <mlrt/mlrt.h>
@@ -251,8 +251,9 @@ bench_model (const char *arg, int rounds, unsigned in_flight)
            "%7.2f ms per prediction)\n", sr, 1e3 / sr, sc);
   g_print ("  async, %u in flight:  %7.1f predictions/s  (wall %7.2f ms, CPU "
            "%7.2f ms per prediction)\n", in_flight, ar, 1e3 / ar, ac);
-  g_print ("  throughput async / sync: %.2fx (median of the rounds' ratios; "
-           "min %.2fx, max %.2fx)\n", mr, ratio[0], ratio[rounds - 1]);
+  g_print ("  throughput async / sync: %.2fx (median of the rounds' ratios, "
+           "which range from %.2fx to %.2fx; ratio of the medians above "
+           "%.2fx)\n", mr, ratio[0], ratio[rounds - 1], ar / sr);
   mlrt_features_free (b.inputs);
   g_ptr_array_unref (b.data);
   mlrt_model_unload (b.model);
@@ -268,7 +269,7 @@ bench_model (const char *arg, int rounds, unsigned in_flight)
 int
 main (int argc, char **argv)
 {
-  int rounds = 5, first = 1;
+  int rounds = 7, first = 1;
   unsigned in_flight = 4;
 
   while (first + 1 < argc && g_str_has_prefix (argv[first], "--"))
