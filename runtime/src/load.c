@@ -2,10 +2,10 @@
  * load.c: loading a model, from a package (through the compile cache), from
  * a compiled model file or from memory (optionally decrypted by the app: a
  * compiled model, or a package archive compiled in memory), and unloading
- * it. Loading parses the compiled spec,
- * checks and decodes its weights, folds batch norms into convolutions and
- * builds the placement plan (measuring the layers on the allowed units,
- * under the Model Load span: docs/placement.md).
+ * it. Loading parses the compiled spec, checks and decodes its weights,
+ * folds batch norms into convolutions and builds the placement plan
+ * (measuring the layers on the allowed units, under the Model Load span:
+ * docs/placement.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -177,7 +177,7 @@ model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
                            "%s: invalid placement %d", origin,
                            (int) m->placement);
   max_in_flight = config && config->max_in_flight ? config->max_in_flight
-                                                  : 4;
+                                                  : MLRT_DEFAULT_IN_FLIGHT;
   if (max_in_flight > MLRT_MAX_IN_FLIGHT)
     return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                            "%s: max_in_flight is %u, at most %d are "

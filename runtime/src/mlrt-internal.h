@@ -336,8 +336,10 @@ int mlrt_tensor_needed_outside (const MlrtSpec *spec, int t, int first,
 
 /* ---- asynchronous predictions (async.c) ---- */
 
-/* The most predictions in flight a model may be configured for. */
+/* The most predictions in flight a model may be configured for, and how
+ * many when its configuration says 0 (mlrt.h). */
 #define MLRT_MAX_IN_FLIGHT 64
+#define MLRT_DEFAULT_IN_FLIGHT 4
 
 /* A model's queue and workers for up to `max_in_flight` predictions in
  * flight; NULL when out of memory. No thread starts before the first
