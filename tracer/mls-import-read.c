@@ -381,6 +381,10 @@ handle_message (Reader *r, const bt_message *msg)
     case BT_MESSAGE_TYPE_STREAM_BEGINNING:
       note_stream (r, msg);
       return TRUE;
+    case BT_MESSAGE_TYPE_STREAM_END:
+    case BT_MESSAGE_TYPE_PACKET_BEGINNING:
+    case BT_MESSAGE_TYPE_PACKET_END:
+    case BT_MESSAGE_TYPE_MESSAGE_ITERATOR_INACTIVITY:
     default:
       return TRUE;
     }

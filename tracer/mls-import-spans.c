@@ -13,13 +13,7 @@
 #include <string.h>
 
 #include "mls-import.h"
-
-static const char *const unit_names[] = { "cpu", "gpu", "npu" };
-static const char *const dtype_names[] = {
-  "none", "gray8", "gray16_half", "bgra8", "int32", "float32", "float64",
-  "float16",
-};
-static const char *const cache_names[] = { "none", "hit", "miss" };
+#include "mlrt-trace-enums.h"
 
 typedef struct {
   uint64_t span_id;         /* key; first member for g_int64_hash */
@@ -277,10 +271,12 @@ json_int (GString *s, const char *key, int64_t value)
   g_string_append_len (s, digits + n, sizeof digits - n);
 }
 
+/* A value the provider's list does not have comes from a newer mlrt: kept
+ * visible rather than dropped. */
 static const char *
-enum_name (const char *const *names, size_t n, int64_t value)
+or_unknown (const char *name)
 {
-  return value >= 0 && (size_t) value < n ? names[value] : "unknown";
+  return name != NULL ? name : "unknown";
 }
 
 /* Fills b->buf with the begin event's arguments, an unclosed JSON object. */
@@ -293,13 +289,16 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev)
   switch (ev->type)
     {
     case MLS_EV_ACTIVITY_BEGIN:
-      if (ev->kind >= 3)
+      if (ev->kind == MLRT_ACTIVITY_PREDICT
+          || ev->kind == MLRT_ACTIVITY_BATCH_PREDICT)
         json_int (s, "batch_size", ev->batch_size);
       break;
     case MLS_EV_DATA_BEGIN:
       json_string (s, "feature", ev->feature);
-      json_string (s, "src_type", enum_name (dtype_names, 8, ev->src_type));
-      json_string (s, "dst_type", enum_name (dtype_names, 8, ev->dst_type));
+      json_string (s, "src_type",
+                   or_unknown (mlrt_trace_type_name ((int) ev->src_type)));
+      json_string (s, "dst_type",
+                   or_unknown (mlrt_trace_type_name ((int) ev->dst_type)));
       json_int (s, "bytes", ev->bytes);
       break;
     case MLS_EV_COMPUTE_BEGIN:
@@ -316,8 +315,69 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev)
     case MLS_EV_DEVICE_BUSY:
       json_string (s, "what", ev->what);
       break;
+    case MLS_EV_ACTIVITY_END:
+    case MLS_EV_SPAN_END:
+    case MLS_EV_OTHER:
     default:
       break;
+    }
+}
+
+static int
+activity_kind (int64_t activity)
+{
+  switch ((MlrtActivity) activity)
+    {
+    case MLRT_ACTIVITY_COMPILE: return MLS_KIND_MODEL_COMPILE;
+    case MLRT_ACTIVITY_LOAD: return MLS_KIND_MODEL_LOAD;
+    case MLRT_ACTIVITY_UNLOAD: return MLS_KIND_MODEL_UNLOAD;
+    case MLRT_ACTIVITY_PREDICT: return MLS_KIND_PREDICTION;
+    case MLRT_ACTIVITY_BATCH_PREDICT: return MLS_KIND_BATCH_PREDICTION;
+    default: return 0;
+    }
+}
+
+static int
+data_kind (int64_t op)
+{
+  switch ((MlrtDataOp) op)
+    {
+    case MLRT_DATA_INPUT_VALIDATION: return MLS_KIND_INPUT_VALIDATION;
+    case MLRT_DATA_INPUT_CONVERSION: return MLS_KIND_INPUT_CONVERSION;
+    case MLRT_DATA_OUTPUT_CONVERSION: return MLS_KIND_OUTPUT_CONVERSION;
+    case MLRT_DATA_COPY_TO_UNIT: return MLS_KIND_COPY_TO_UNIT;
+    case MLRT_DATA_COPY_FROM_UNIT: return MLS_KIND_COPY_FROM_UNIT;
+    case MLRT_DATA_OUTPUT_BACKING_FILL: return MLS_KIND_OUTPUT_BACKING_FILL;
+    case MLRT_DATA_DECRYPTION: return MLS_KIND_MODEL_DECRYPTION;
+    default: return 0;
+    }
+}
+
+/* The unit of a compute request, 0 for none: a request always runs on a
+ * unit, so a missing one is read as the CPU's. */
+static int
+compute_kind (int unit)
+{
+  switch ((MlrtTraceUnit) unit)
+    {
+    case MLRT_TRACE_UNIT_GPU: return MLS_KIND_GPU_COMPUTE;
+    case MLRT_TRACE_UNIT_NPU: return MLS_KIND_NPU_COMPUTE;
+    case MLRT_TRACE_UNIT_CPU:
+    case MLRT_TRACE_UNIT_NONE:
+    default: return MLS_KIND_CPU_COMPUTE;
+    }
+}
+
+static int
+busy_kind (int unit)
+{
+  switch ((MlrtTraceUnit) unit)
+    {
+    case MLRT_TRACE_UNIT_GPU: return MLS_KIND_GPU_BUSY;
+    case MLRT_TRACE_UNIT_NPU: return MLS_KIND_NPU_BUSY;
+    case MLRT_TRACE_UNIT_CPU:
+    case MLRT_TRACE_UNIT_NONE:
+    default: return 0;
     }
 }
 
@@ -326,26 +386,29 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev)
 static int
 kind_of (const MlsEvent *ev, int *unit)
 {
-  int u = ev->unit >= 0 && ev->unit <= 2 ? (int) ev->unit : -1;
+  int u = mlrt_trace_unit_name ((int) ev->unit) != NULL
+          && ev->unit != MLRT_TRACE_UNIT_NONE ? (int) ev->unit : -1;
+
   *unit = -1;
   switch (ev->type)
     {
     case MLS_EV_ACTIVITY_BEGIN:
-      return ev->kind >= 0 && ev->kind <= 4 ? MLS_KIND_MODEL_COMPILE + ev->kind
-                                            : 0;
+      return activity_kind (ev->kind);
     case MLS_EV_DATA_BEGIN:
       *unit = u;
-      return ev->kind >= 0 && ev->kind <= 5
-             ? MLS_KIND_INPUT_VALIDATION + ev->kind : 0;
+      return data_kind (ev->kind);
     case MLS_EV_COMPUTE_BEGIN:
-      *unit = u < 0 ? 0 : u;
-      return MLS_KIND_CPU_COMPUTE + *unit;
+      *unit = u < 0 ? MLRT_TRACE_UNIT_CPU : u;
+      return compute_kind (u);
     case MLS_EV_LAYER_BEGIN:
       *unit = u;
       return MLS_KIND_LAYER;
     case MLS_EV_DEVICE_BUSY:
       *unit = u;
-      return u == 1 ? MLS_KIND_GPU_BUSY : u == 2 ? MLS_KIND_NPU_BUSY : 0;
+      return busy_kind (u);
+    case MLS_EV_ACTIVITY_END:
+    case MLS_EV_SPAN_END:
+    case MLS_EV_OTHER:
     default:
       return 0;
     }
@@ -385,7 +448,7 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     .model_id = s->model_db_id,
     .parent_id = s->parent_db_id,
     .depth = s->depth,
-    .unit = s->unit >= 0 ? unit_names[s->unit] : NULL,
+    .unit = s->unit >= 0 ? mlrt_trace_unit_name (s->unit) : NULL,
     .pid = p->pid,
     .tid = s->tid,
     .start_ns = s->start_ns,
@@ -457,7 +520,8 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   GString *more = b->buf;
   g_string_assign (more, "{");
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
-    json_string (more, "cache", enum_name (cache_names, 3, ev->cache));
+    json_string (more, "cache",
+                 or_unknown (mlrt_trace_cache_name ((int) ev->cache)));
   if (ev->tid != s->tid)
     json_int (more, "end_tid", ev->tid);
   gboolean any = more->len > 1;
@@ -501,6 +565,7 @@ mls_span_builder_add (MlsSpanBuilder *b, const MlsEvent *ev, GError **error)
     case MLS_EV_ACTIVITY_END:
     case MLS_EV_SPAN_END:
       return add_end (b, p, ev, error);
+    case MLS_EV_OTHER:
     default:
       return TRUE;
     }
@@ -602,9 +667,9 @@ cut_reason (MlsSpanBuilder *b, Process *p, int64_t start_ns)
     case MLS_PROCESS_ENDED:
       return MLS_CUT_PROCESS_DIED;
     case MLS_PROCESS_STATE_UNKNOWN:
-      break;
+    default:
+      return MLS_CUT_UNKNOWN;
     }
-  return MLS_CUT_UNKNOWN;
 }
 
 /* The spans still open: they last until the last event seen from their
