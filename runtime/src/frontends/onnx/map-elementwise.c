@@ -126,7 +126,7 @@ with_constant (MlrtOnnxMap *m, MlrtOnnxNode *node, size_t ki)
   if (!strcmp (op, "Div"))
     {
       /* k / x: 1 / x, then * k */
-      tmp = strdup (mlrt_onnx_map_temp (m, node, "reciprocal"));
+      tmp = mlrt_onnx_map_temp (m, node, "reciprocal");
       st = tmp && mlrt_onnx_map_unary (m, node, "reciprocal", x, tmp)
            ? scale_by (m, node, tmp, NULL, k, "scale", 1, 0)
            : MLRT_ERROR_NO_MEMORY;
@@ -143,7 +143,8 @@ with_constant (MlrtOnnxMap *m, MlrtOnnxNode *node, size_t ki)
 static MlrtStatus
 power (MlrtOnnxMap *m, MlrtOnnxNode *node, double k)
 {
-  const char *x = mlrt_onnx_map_data (m, node, 0), *sq;
+  const char *x = mlrt_onnx_map_data (m, node, 0);
+  char *sq;
   MlrtStatus st = MLRT_OK;
 
   if (x == NULL)
@@ -153,11 +154,11 @@ power (MlrtOnnxMap *m, MlrtOnnxNode *node, double k)
                                                      : MLRT_ERROR_NO_MEMORY;
   if (k == 3)
     {
-      sq = strdup (mlrt_onnx_map_temp (m, node, "square"));
+      sq = mlrt_onnx_map_temp (m, node, "square");
       if (!sq || !binary_layer (m, node, "mul", x, x, sq)
           || !binary_layer (m, node, "mul", sq, x, NULL))
         st = MLRT_ERROR_NO_MEMORY;
-      free ((char *) sq);
+      free (sq);
       return st;
     }
   if (k == 0.5 || k == -1 || k == 1)
@@ -243,7 +244,7 @@ mlrt_onnx_map_variadic (MlrtOnnxMap *m, MlrtOnnxNode *node)
   for (size_t i = 1; st == MLRT_OK && i < n; i++)
     {
       int last = i + 1 == n && strcmp (node->op_type, "Mean") != 0;
-      char *next = last ? NULL : strdup (mlrt_onnx_map_temp (m, node, op));
+      char *next = last ? NULL : mlrt_onnx_map_temp (m, node, op);
 
       if ((!last && next == NULL)
           || !binary_layer (m, node, op, acc, mlrt_onnx_map_data (m, node, i),

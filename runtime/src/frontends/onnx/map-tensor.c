@@ -198,8 +198,8 @@ mlrt_onnx_map_softmax (MlrtOnnxMap *m, MlrtOnnxNode *node)
     *(d < axis ? &outer : &inner) *= xv->dims[d].value;
   dims[0] = outer;
   dims[1] = inner;
-  a = strdup (mlrt_onnx_map_temp (m, node, "rows"));
-  b = strdup (mlrt_onnx_map_temp (m, node, op));
+  a = mlrt_onnx_map_temp (m, node, "rows");
+  b = mlrt_onnx_map_temp (m, node, op);
   l = a && b ? mlrt_onnx_map_unary (m, node, "reshape", x, a) : NULL;
   if (l)
     {
@@ -301,7 +301,7 @@ mlrt_onnx_map_gemm (MlrtOnnxMap *m, MlrtOnnxNode *node)
       int64_t perm[2] = { 1, 0 }, dims[2] = { av->dims[1].value,
                                                av->dims[0].value };
 
-      at = strdup (mlrt_onnx_map_temp (m, node, "transposed"));
+      at = mlrt_onnx_map_temp (m, node, "transposed");
       if (at == NULL
           || (l = mlrt_onnx_map_unary (m, node, "transpose", a, at)) == NULL)
         st = MLRT_ERROR_NO_MEMORY;
@@ -313,7 +313,7 @@ mlrt_onnx_map_gemm (MlrtOnnxMap *m, MlrtOnnxNode *node)
         }
     }
   if (st == MLRT_OK && c && !bias)
-    mm = strdup (mlrt_onnx_map_temp (m, node, "product"));
+    mm = mlrt_onnx_map_temp (m, node, "product");
   if (st == MLRT_OK && c && !bias && mm == NULL)
     st = MLRT_ERROR_NO_MEMORY;
   if (st == MLRT_OK)

@@ -92,18 +92,11 @@ static MlrtStatus
 prepare (MlrtOnnxGraph *graph, const MlrtOnnxConvertOptions *o,
          MlrtError *error)
 {
-  MlrtStatus st;
+  MlrtStatus st = freeze (graph, o, error);
 
-  if ((st = freeze (graph, o, error))
-      || (st = mlrt_onnx_graph_sort (graph, error))
-      || (st = mlrt_onnx_pass_remove_identity (graph, error))
-      || (st = mlrt_onnx_pass_pin_inputs (graph, o->shapes, o->n_shapes,
-                                          error)))
-    return st;
-  st = mlrt_onnx_pass_propagate (graph, error);
-  if (st == MLRT_ERROR_UNSUPPORTED && has_unknown_ops (graph))
-    st = mlrt_onnx_graph_link (graph, error);
   if (st == MLRT_OK)
+    st = mlrt_onnx_graph_prepare (graph, o->shapes, o->n_shapes, error);
+  if (st == MLRT_ERROR_UNSUPPORTED && has_unknown_ops (graph))
     st = mlrt_onnx_pass_remove_dead (graph, error);
   if (st == MLRT_OK)
     st = mlrt_onnx_pass_fold_batch_norm (graph, error);
@@ -280,8 +273,8 @@ convert_graph (MlrtOnnxGraph *graph, const MlrtOnnxConvertOptions *o,
                MlrtOnnxPackage *package, MlrtError *error)
 {
   MlrtSpec spec = { 0 };
-  MlrtOnnxMap m = { graph, o, &spec, 0, NULL, 0, 0, &package->problems,
-                    NULL, 0, NULL };
+  MlrtOnnxMap m = { .graph = graph, .options = o, .spec = &spec,
+                    .problems = &package->problems };
   MlrtStatus st;
 
   package->n_nodes = graph->n_nodes;

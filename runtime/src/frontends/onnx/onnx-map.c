@@ -47,7 +47,6 @@ mlrt_onnx_map_layer (MlrtOnnxMap *m, const MlrtOnnxNode *node,
   const MlrtOnnxValue *out = mlrt_onnx_node_output (m->graph, node, 0);
   MlrtLayer *l;
   char *base;
-  int first = m->last_node != node;
 
   if (def == NULL || (output == NULL && out == NULL))
     return NULL;
@@ -61,12 +60,15 @@ mlrt_onnx_map_layer (MlrtOnnxMap *m, const MlrtOnnxNode *node,
       spec->layers = layers;
       m->layers_cap = cap;
     }
+  /* a node's later layers: "NODE#OP2", "NODE#OP3", ... */
+  m->node_layers = m->last_node == node ? m->node_layers + 1 : 1;
   m->last_node = node;
   l = &spec->layers[spec->n_layers];
   memset (l, 0, sizeof *l);
   base = node_layer_name (node);
-  l->name = first ? base : mlrt_strdup_printf ("%s#%s", base, op);
-  if (!first)
+  l->name = m->node_layers == 1 ? base
+            : mlrt_strdup_printf ("%s#%s%d", base, op, m->node_layers);
+  if (m->node_layers > 1)
     free (base);
   l->origin = strdup (node->name);
   l->op = def;
@@ -104,16 +106,14 @@ mlrt_onnx_map_unary (MlrtOnnxMap *m, const MlrtOnnxNode *node, const char *op,
   return l;
 }
 
-const char *
+char *
 mlrt_onnx_map_temp (MlrtOnnxMap *m, const MlrtOnnxNode *node,
                     const char *what)
 {
-  static char name[600];
   const MlrtOnnxValue *out = mlrt_onnx_node_output (m->graph, node, 0);
 
-  snprintf (name, sizeof name, "%s#%s%d", out ? out->name : node->name,
-            what, ++m->n_temps);
-  return name;
+  return mlrt_strdup_printf ("%s#%s%d", out ? out->name : node->name, what,
+                             ++m->n_temps);
 }
 
 /* Appends n bytes at a 64-byte boundary; the offset, or -1. */

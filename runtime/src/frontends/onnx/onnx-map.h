@@ -32,6 +32,7 @@ struct MlrtOnnxMap {
                                  * normalised tensor) */
   int n_temps;
   const MlrtOnnxNode *last_node;    /* whose layers come last */
+  int node_layers;                  /* how many it has */
 };
 
 /* ---- building layers (onnx-map.c) ---- */
@@ -58,9 +59,10 @@ MlrtLayer *mlrt_onnx_map_unary (MlrtOnnxMap *m, const MlrtOnnxNode *node,
 MlrtStatus mlrt_onnx_map_reshape_to (MlrtOnnxMap *m, const MlrtOnnxNode *node,
                                      const char *in, const char *out,
                                      const MlrtOnnxValue *v);
-/* A fresh tensor name for a value between a node's layers. */
-const char *mlrt_onnx_map_temp (MlrtOnnxMap *m, const MlrtOnnxNode *node,
-                                const char *what);
+/* A fresh tensor name for a value between a node's layers (free() it);
+ * NULL without memory. */
+char *mlrt_onnx_map_temp (MlrtOnnxMap *m, const MlrtOnnxNode *node,
+                          const char *what);
 /* Appends a weight (float values, stored in the model's precision). */
 MlrtStatus mlrt_onnx_map_weight (MlrtOnnxMap *m, MlrtLayer *layer,
                                  const char *role, const float *values,
