@@ -128,6 +128,9 @@ describe (MlrtModel *m)
   d->n_class_labels = s->n_class_labels;
   d->class_labels = (const char *const *) s->class_labels;
   d->n_layers = s->n_layers;
+  d->n_user_metadata = s->n_user_metadata;
+  d->user_metadata_keys = (const char *const *) s->user_metadata_keys;
+  d->user_metadata_values = (const char *const *) s->user_metadata_values;
 }
 
 static void

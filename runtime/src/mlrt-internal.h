@@ -131,6 +131,8 @@ struct MlrtSpec {
   char *compute_precision, *storage_precision;
   size_t n_class_labels;
   char **class_labels;
+  size_t n_user_metadata;   /* metadata.user_defined, in file order */
+  char **user_metadata_keys, **user_metadata_values;
   size_t n_inputs, n_outputs;
   MlrtFeature *inputs, *outputs;
   size_t n_layers;

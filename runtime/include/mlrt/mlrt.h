@@ -188,6 +188,11 @@ typedef struct {
   size_t n_class_labels;
   const char *const *class_labels;
   size_t n_layers;
+  /* Free-form metadata (coremltools' user_defined_metadata): a converted
+   * model carries its source's producer, opset and metadata here. */
+  size_t n_user_metadata;
+  const char *const *user_metadata_keys;
+  const char *const *user_metadata_values;
 } MlrtModelDescription;
 
 /*
