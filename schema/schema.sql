@@ -71,6 +71,7 @@ INSERT INTO span_kind (id, lane, label, sort_order) VALUES
   (13, 'data',     'Copy to Compute Unit',          23),
   (14, 'data',     'Copy from Compute Unit',        24),
   (15, 'data',     'Output Backing Fill',           25),
+  (16, 'data',     'Model Decryption',              26),
   (20, 'compute',  'CPU Compute Request',           30),
   (21, 'compute',  'GPU Compute Request',           31),
   (22, 'compute',  'Neural Engine Compute Request', 32),

@@ -268,6 +268,7 @@ data_kind (int64_t op)
     case MLRT_DATA_COPY_TO_UNIT: return MLS_KIND_COPY_TO_UNIT;
     case MLRT_DATA_COPY_FROM_UNIT: return MLS_KIND_COPY_FROM_UNIT;
     case MLRT_DATA_OUTPUT_BACKING_FILL: return MLS_KIND_OUTPUT_BACKING_FILL;
+    case MLRT_DATA_DECRYPTION: return MLS_KIND_MODEL_DECRYPTION;
     default: return 0;
     }
 }
