@@ -2,9 +2,10 @@
  * load.c: loading a model, from a package (through the compile cache), from
  * a compiled model file or from a compiled model held in memory (optionally
  * decrypted by the app), and unloading it. Loading parses the compiled spec,
- * checks and decodes its weights, folds batch norms into convolutions and
- * builds the placement plan (measuring the layers on the allowed units,
- * under the Model Load span: docs/placement.md).
+ * checks and decodes its weights, folds batch norms into convolutions,
+ * plans the predictions' memory (memory-plan.c) and builds the placement
+ * plan (measuring the layers on the allowed units, under the Model Load
+ * span: docs/placement.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -135,6 +136,7 @@ model_free (MlrtModel *m)
   if (m == NULL)
     return;
   mlrt_plan_free (m);
+  mlrt_memory_plan_clear (&m->memory);
   mlrt_spec_clear (&m->spec);
   free (m->input_descs);
   free (m->output_descs);
@@ -157,10 +159,11 @@ model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
                             &mlrt_op_table, &m->spec, error);
   if (st != MLRT_OK)
     return st;
-  st = mlrt_spec_infer (&m->spec, origin, error);
+  /* The structure first: a bad offset is said before any work. */
+  st = mlrt_spec_check_weights (&m->spec, view.weights, view.weights_size,
+                                origin, error);
   if (st == MLRT_OK)
-    st = mlrt_spec_check_weights (&m->spec, view.weights, view.weights_size,
-                                  origin, error);
+    st = mlrt_spec_infer (&m->spec, origin, error);
   if (st == MLRT_OK)
     st = decode_weights (&m->spec, view.weights, error);
   if (st != MLRT_OK)
@@ -179,6 +182,9 @@ model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
   describe (m);
   if (m->input_descs == NULL || m->output_descs == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  st = mlrt_memory_plan_build (&m->spec, &m->memory, error);
+  if (st != MLRT_OK)
+    return st;
   return mlrt_plan_build (m, error);
 }
 

@@ -1,8 +1,8 @@
 /*
  * passes.h: what happens to a model spec after a frontend made it,
  * whichever frontend that was (frontends/json/ for model.json; an importer
- * of another format is another frontend): resolve names and infer shapes
- * (infer.c), check the weights against their blob (check-weights.c), apply
+ * of another format is another frontend): check the weights against their
+ * blob (check-weights.c), resolve names and infer shapes (infer.c), apply
  * the fusion rules (fuse.c, one file per rule), serialize the compiled
  * spec (serialize.c). mlrt_compile_spec runs them in that order.
  *
@@ -71,8 +71,8 @@ void mlrt_fuse_absorb (MlrtSpec *spec, size_t i, size_t j);
 /* Serialises a spec (after compile) as the compiled model's JSON. */
 char *mlrt_spec_to_json (const MlrtSpec *spec);
 
-/* The shared half of compiling: infer, check the weights against
- * `weights`, fuse, serialize. `spec_origin` and `weights_origin` name
+/* The shared half of compiling: check the weights against `weights`,
+ * infer, fuse, serialize. `spec_origin` and `weights_origin` name
  * where the spec and the weights came from in messages. On success
  * *compiled_spec (free() it) is the spec to store with `weights`
  * (compiled.h); `spec` is left fused. */
