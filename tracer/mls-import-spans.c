@@ -248,6 +248,11 @@ json_key (GString *s, const char *key)
 static void
 json_string (GString *s, const char *key, const char *value)
 {
+  char *mended = NULL;
+
+  /* Names come from apps and files, which need not be UTF-8; JSON must. */
+  if (value && !g_utf8_validate (value, -1, NULL))
+    value = mended = g_utf8_make_valid (value, -1);
   json_key (s, key);
   g_string_append_c (s, '"');
   for (const char *c = value ? value : ""; *c; c++)
@@ -260,6 +265,7 @@ json_string (GString *s, const char *key, const char *value)
         g_string_append_c (s, *c);
     }
   g_string_append_c (s, '"');
+  g_free (mended);
 }
 
 static void

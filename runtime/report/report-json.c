@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <json-c/json.h>
 
 #include "report.h"
@@ -163,7 +164,7 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
 {
   json_object *root = json_object_new_object ();
   json_object *layers = json_object_new_array ();
-  const char *text;
+  char *text;
   int result;
 
   json_object_object_add (root, "schema",
@@ -186,10 +187,15 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
     json_object_array_add (layers, layer_to_json (&r->layers[i]));
   json_object_object_add (root, "layers", layers);
 
-  text = json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
-                                         | JSON_C_TO_STRING_SPACED
-                                         | JSON_C_TO_STRING_NOSLASHESCAPE);
+  /* json-c copies a string's bytes as they are; a path, or a device name
+   * a driver reports, need not be UTF-8, and the JSON must be. Outside
+   * strings JSON is ASCII, so mending the text mends only the strings. */
+  text = g_utf8_make_valid (json_object_to_json_string_ext (
+                              root, JSON_C_TO_STRING_PRETTY
+                                    | JSON_C_TO_STRING_SPACED
+                                    | JSON_C_TO_STRING_NOSLASHESCAPE), -1);
   result = fputs (text, out) < 0 || fputc ('\n', out) == EOF ? -1 : 0;
+  g_free (text);
   json_object_put (root);
   return result;
 }

@@ -47,6 +47,12 @@ char *mlrt_strdup (const char *s);
 char *mlrt_strdup_printf (const char *format, ...)
   __attribute__ ((format (printf, 1, 2)));
 
+/* ---- text (utf8.c) ---- */
+
+/* How many bytes of `text` are well-formed UTF-8 before the first that is
+ * not; `len` when all are. */
+size_t mlrt_utf8_valid_prefix (const char *text, size_t len);
+
 /* ---- float16 (half.c) ---- */
 
 void mlrt_half_to_float_n (const uint16_t *in, float *out, size_t n);

@@ -34,7 +34,8 @@
  *   mls-tp-emitter strings N
  *     N input validations of alpha, numbered from 0, whose feature is
  *     "feature-I" for even I and empty for odd I: string fields that
- *     alternate empty and not.
+ *     alternate empty and not; for I = 2 mod 4, "feature\xff-I", a byte
+ *     that is not UTF-8 (apps name features as they please).
  *
  * Every mode first prints "pid N" on stdout, so tests can pick this
  * process's spans out of a recording that may hold other apps too.
@@ -246,7 +247,8 @@ alternate_strings (int n)
     {
       char feature[32] = "";
       if (i % 2 == 0)
-        snprintf (feature, sizeof feature, "feature-%d", i);
+        snprintf (feature, sizeof feature, "feature%s-%d",
+                  i % 4 == 2 ? "\xff" : "", i);
       data (0, 1, "alpha", DATA_VALIDATE, feature, T_NONE, T_NONE, i);
     }
 }
