@@ -208,6 +208,9 @@ typedef struct {
   int failed;
 } Reader;
 
+static void reader_fail (Reader *rd, const char *format, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
 static void
 reader_fail (Reader *rd, const char *format, ...)
 {
