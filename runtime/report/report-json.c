@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib.h>
 #include <json-c/json.h>
 
+#include "mlrt-internal.h"
 #include "report.h"
 
 /* Doubles with a fixed number of decimals: json-c's default "%.17g" would
@@ -157,6 +157,30 @@ layer_to_json (const MlrtReportLayer *l)
   return o;
 }
 
+/* Writes `text` with each byte that is not part of well-formed UTF-8 as
+ * U+FFFD: json-c copies a string's bytes as they are, and a path, or a
+ * device name a driver reports, need not be UTF-8; the JSON must be.
+ * Outside strings JSON is ASCII, so this mends only the strings. */
+static int
+write_utf8 (const char *text, FILE *out)
+{
+  size_t len = strlen (text);
+
+  for (;;)
+    {
+      size_t valid = mlrt_utf8_valid_prefix (text, len);
+
+      if (fwrite (text, 1, valid, out) != valid)
+        return -1;
+      if (valid == len)
+        return 0;
+      if (fputs ("\xef\xbf\xbd", out) < 0)
+        return -1;
+      text += valid + 1;
+      len -= valid + 1;
+    }
+}
+
 /* Layers are always written in index order: the order a program reading
  * the file expects; --sort only changes the text and CSV tables. */
 int
@@ -164,7 +188,7 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
 {
   json_object *root = json_object_new_object ();
   json_object *layers = json_object_new_array ();
-  char *text;
+  const char *text;
   int result;
 
   json_object_object_add (root, "schema",
@@ -187,15 +211,10 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
     json_object_array_add (layers, layer_to_json (&r->layers[i]));
   json_object_object_add (root, "layers", layers);
 
-  /* json-c copies a string's bytes as they are; a path, or a device name
-   * a driver reports, need not be UTF-8, and the JSON must be. Outside
-   * strings JSON is ASCII, so mending the text mends only the strings. */
-  text = g_utf8_make_valid (json_object_to_json_string_ext (
-                              root, JSON_C_TO_STRING_PRETTY
-                                    | JSON_C_TO_STRING_SPACED
-                                    | JSON_C_TO_STRING_NOSLASHESCAPE), -1);
-  result = fputs (text, out) < 0 || fputc ('\n', out) == EOF ? -1 : 0;
-  g_free (text);
+  text = json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
+                                         | JSON_C_TO_STRING_SPACED
+                                         | JSON_C_TO_STRING_NOSLASHESCAPE);
+  result = write_utf8 (text, out) < 0 || fputc ('\n', out) == EOF ? -1 : 0;
   json_object_put (root);
   return result;
 }

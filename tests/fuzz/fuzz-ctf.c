@@ -55,9 +55,10 @@ walk_file (MlsCtfLayout *layout, const guint8 *stream, gsize len)
     {
       const MlsPacket *p = &g_array_index (packets, MlsPacket, i);
       gint64 start_ns, end_ns;
-      guint8 *header = g_memdup2 (stream + p->start, p->info.header_bytes);
+      guint8 *header = g_malloc0 (p->info.header_bytes + 1);
       guint64 times[2] = { p->info.ts_begin, p->info.ts_begin };
 
+      memcpy (header, stream + p->start, p->info.header_bytes);
       mls_packet_time_ns (&t, p, &start_ns, &end_ns);
       mls_ctf_packet_patch (layout, &p->info, header, p->info.header_bytes,
                             p->info.header_bytes * 8, times);

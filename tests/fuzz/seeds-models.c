@@ -4,8 +4,8 @@
  * builder (runtime/tools/gen-net.h), one per weight encoding, that use
  * every kind of layer the example models use (convolutions, transposed
  * convolutions, upsampling, both norms, activations, pooling, residual
- * adds, an inner product, softmax) in float32 and float16, plus a short
- * chained model (tests/runtime/chain). Small, so the fuzzers mutate them
+ * adds, an inner product, softmax) in float32 and float16, a model whose
+ * weights make NaN, and a short chained model (tests/runtime/chain). Small, so the fuzzers mutate them
  * fast. Each package is written as the package harness reads it
  * (model.json, a NUL, weights.bin) and, compiled by mlrt_compile, as the
  * loader reads it.
@@ -13,6 +13,7 @@
  *   fuzz-seeds-models OUTDIR   (writes OUTDIR/package/, OUTDIR/compiled/)
  */
 #include <errno.h>
+#include <math.h>
 #include <mlrt/mlrt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,9 @@ static const struct {
   { "palette4", { GEN_ENC_PALETTE, 4 } },
   { "sparse", { GEN_ENC_SPARSE, 0 } },
 };
+
+static void fail (const char *what, const char *path)
+  __attribute__ ((noreturn));
 
 static void
 fail (const char *what, const char *path)
@@ -99,6 +103,23 @@ classifier (const char *name, GenEncoding enc, const char *precision)
   gen_net_global_avg_pool (&net, "gap");
   gen_net_inner_product_fixed (&net, "fc", 3, weight, bias);
   gen_net_unary (&net, "probabilities", "softmax");
+  return pkg;
+}
+
+/* Weights that make NaN, out through a gray8 image: the first input the
+ * package fuzzer found undefined behaviour with (NaN to uint8_t). */
+static GenPackage *
+nan_image (void)
+{
+  const float weight[1] = { NAN };
+  GenPackage *pkg = gen_package_new ("nan-image", "fuzz seed: NaN out",
+                                     "float32", "float32");
+  GenNet net;
+
+  gen_package_add_image_input (pkg, "image", "gray8", 4, 4, NULL);
+  gen_package_add_image_output (pkg, "out", "gray8", 4, 4, NULL);
+  gen_net_init (&net, pkg, "image", 1, 4, 4, 13, encodings[0].enc);
+  gen_net_conv_fixed (&net, "out", 1, 1, weight, NULL);
   return pkg;
 }
 
@@ -169,6 +190,7 @@ main (int argc, char **argv)
   char path[4096];
   const char *out = argc == 2 ? argv[1] : NULL;
   ChainModel chain = { 3, 4, 2, 2, 0, 1, 1, 0 };
+  GenPackage *pkg_nan;
 
   if (out == NULL)
     {
@@ -205,6 +227,11 @@ main (int argc, char **argv)
         gen_package_free (pkg);
         write_seeds (out, name);
       }
+  pkg_nan = nan_image ();
+  if (gen_package_write (pkg_nan, path) != 0)
+    return 1;
+  gen_package_free (pkg_nan);
+  write_seeds (out, "nan-image");
   if (chain_model_write (path, "chain", &chain) != 0)
     fail ("cannot write", path);
   write_seeds (out, "chain");

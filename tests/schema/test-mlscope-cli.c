@@ -55,6 +55,9 @@ run (const char *first, ...)
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
   r.status = WEXITSTATUS (wait_status);
+  /* What mlscope said, for a failure to explain itself. */
+  if (r.status != 0 && r.err[0])
+    g_test_message ("mlscope exited %d: %s", r.status, r.err);
   g_ptr_array_free (argv, TRUE);
   return r;
 }

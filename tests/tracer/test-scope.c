@@ -221,6 +221,7 @@ test_killed_stats (void)
   g_free (mlscope);
   g_free (emitter);
   g_free (db_path);
+  g_free (dir);
 }
 
 /* Input validations whose feature alternates "feature-I" and "", some
