@@ -161,6 +161,7 @@ test_children (void)
   g_free (script);
   g_free (quoted);
   g_free (emitter);
+  g_free (dir);
 }
 
 /* Killed mid-prediction: the prediction and its compute request are cut
@@ -258,6 +259,7 @@ test_strings (void)
   sqlite3_close (db);
   mls_test_run_free (run);
   g_free (emitter);
+  g_free (dir);
 }
 
 int
