@@ -17,6 +17,7 @@
 #include "mlrt-internal.h"
 #include "passes/passes.h"
 #include "test-tmpdir.h"
+#include "units-test.h"
 
 static char *tmp;
 
@@ -26,22 +27,6 @@ write_chain (const char *name, const ChainModel *c)
   if (chain_model_write (tmp, name, c) != 0)
     g_error ("writing %s/%s.mlpackage: %s", tmp, name, g_strerror (errno));
   return g_strdup_printf ("%s/%s.mlpackage", tmp, name);
-}
-
-static MlrtModel *
-load (const char *path, MlrtComputeUnits units, MlrtPlacement placement)
-{
-  MlrtConfiguration config;
-  MlrtModel *model = NULL;
-  MlrtError error = { 0 };
-
-  mlrt_configuration_init (&config);
-  config.compute_units = units;
-  config.placement = placement;
-  config.cache_dir = tmp;
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
-    g_error ("loading %s: %s", path, error.message);
-  return model;
 }
 
 /* Input values k/8: every value of the chain is exact in float16. */
@@ -113,8 +98,8 @@ predict_and_measure (int blocks, int half)
   ChainModel c = { blocks, 4, 8, 8, half, 1, 1, 0 };
   char *name = g_strdup_printf ("chain-%d-%s", blocks, half ? "f16" : "f32");
   char *path = write_chain (name, &c);
-  MlrtModel *model = load (path, MLRT_COMPUTE_CPU_ONLY,
-                           MLRT_PLACEMENT_DEFAULT);
+  MlrtModel *model = units_load (path, MLRT_COMPUTE_CPU_ONLY,
+                                 MLRT_PLACEMENT_DEFAULT, tmp);
   Held held;
 
   predict_chain (model, &c);
@@ -174,7 +159,7 @@ test_units (void)
             g_free (name);
             continue;
           }
-        model = load (path, units[u], MLRT_PLACEMENT_PRIORITY);
+        model = units_load (path, units[u], MLRT_PLACEMENT_PRIORITY, tmp);
         g_assert_cmpuint (mlrt_model_plan (model, &plan), ==, 81);
         g_assert_cmpint (plan[0].unit, ==, unit[u]);
         predict_chain (model, &c);
