@@ -169,6 +169,7 @@ mls_bt_next_messages (bt_message_iterator *it, bt_message_array_const *msgs,
     case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
       *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
       return FALSE;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_ERROR:
     default:
       *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
       return FALSE;
@@ -212,6 +213,11 @@ probe_message (Probe *p, const bt_message *msg)
       if (in_order (p, bt_message_packet_end_borrow_default_clock_snapshot_const (msg)))
         p->result->packets_ended++;
       break;
+    case BT_MESSAGE_TYPE_STREAM_BEGINNING:
+    case BT_MESSAGE_TYPE_STREAM_END:
+    case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
+    case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+    case BT_MESSAGE_TYPE_MESSAGE_ITERATOR_INACTIVITY:
     default:
       break;
     }

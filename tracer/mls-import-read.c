@@ -70,8 +70,11 @@ typedef struct {
   MlsSpanBuilder *builder;
   MlsReadResult *result;
   GHashTable *classes;            /* const bt_event_class * -> ClassInfo */
-  const bt_event_class *last_class;
-  ClassInfo *last_info;
+  /* The first few classes, looked through before the hash table: events
+   * alternate between a handful of classes (begins and ends). */
+  const bt_event_class *recent[16];
+  ClassInfo *recent_info[16];
+  int n_recent;
   GError *error;                  /* from the span builder */
   gboolean warned_no_context;
   gboolean quiet;
@@ -211,7 +214,10 @@ handle_event (Reader *r, const bt_message *msg)
 {
   const bt_event *event = bt_message_event_borrow_event_const (msg);
   const bt_event_class *ec = bt_event_borrow_class_const (event);
-  ClassInfo *info = r->last_class == ec ? r->last_info : NULL;
+  ClassInfo *info = NULL;
+  for (int i = 0; i < r->n_recent && info == NULL; i++)
+    if (r->recent[i] == ec)
+      info = r->recent_info[i];
   if (info == NULL)
     {
       info = g_hash_table_lookup (r->classes, ec);
@@ -220,8 +226,11 @@ handle_event (Reader *r, const bt_message *msg)
           info = class_info_new (ec);
           g_hash_table_insert (r->classes, (gpointer) ec, info);
         }
-      r->last_class = ec;
-      r->last_info = info;
+      if (r->n_recent < (int) G_N_ELEMENTS (r->recent))
+        {
+          r->recent[r->n_recent] = ec;
+          r->recent_info[r->n_recent++] = info;
+        }
     }
 
   MlsEvent ev;
@@ -387,6 +396,10 @@ handle_message (Reader *r, const bt_message *msg)
     case BT_MESSAGE_TYPE_STREAM_BEGINNING:
       note_stream (r, msg);
       return TRUE;
+    case BT_MESSAGE_TYPE_STREAM_END:
+    case BT_MESSAGE_TYPE_PACKET_BEGINNING:
+    case BT_MESSAGE_TYPE_PACKET_END:
+    case BT_MESSAGE_TYPE_MESSAGE_ITERATOR_INACTIVITY:
     default:
       return TRUE;
     }

@@ -23,10 +23,10 @@ typedef enum {
 
 static const struct {
   const char *lane;
-  int kinds[6];
+  int kinds[7];
 } lanes[] = {
   { "Activity", { 1, 2, 3, 4, 5 } },
-  { "Data", { 10, 11, 12, 13, 14, 15 } },
+  { "Data", { 10, 11, 12, 13, 14, 15, 16 } },
   { "Compute (and layers, coloured by unit)", { 20, 21, 22 } },
   { "GPU and Neural Engine", { 30, 31 } },
 };
@@ -36,7 +36,8 @@ static const char *const kind_labels[] = {
   [4] = "Prediction", [5] = "Batch Prediction", [10] = "Input Validation",
   [11] = "Input Conversion", [12] = "Output Conversion",
   [13] = "Copy to Compute Unit", [14] = "Copy from Compute Unit",
-  [15] = "Output Backing Fill", [20] = "CPU Compute Request",
+  [15] = "Output Backing Fill", [16] = "Model Decryption",
+  [20] = "CPU Compute Request",
   [21] = "GPU Compute Request", [22] = "Neural Engine Compute Request",
   [30] = "GPU Busy", [31] = "Neural Engine Busy",
 };
@@ -150,7 +151,8 @@ mls_legend_init (MlsLegend *self)
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_set_margin_top (title, l ? 6 : 0);
       gtk_grid_attach (grid, title, 0, row++, 2, 1);
-      for (int k = 0; k < 6 && lanes[l].kinds[k]; k++)
+      for (int k = 0; k < (int) G_N_ELEMENTS (lanes[l].kinds)
+                      && lanes[l].kinds[k]; k++)
         add_entry (grid, row++, 0, (SAMPLE_KIND << 8) | lanes[l].kinds[k],
                    kind_labels[lanes[l].kinds[k]]);
     }

@@ -25,6 +25,7 @@ static const KindColor kind_colors[] = {
   { 13, 0xcd9309 },   /* Copy to Compute Unit: ochre */
   { 14, 0xb5835a },   /* Copy from Compute Unit: tan */
   { 15, 0xdc8add },   /* Output Backing Fill: pink */
+  { 16, 0x986a44 },   /* Model Decryption: dark tan */
   { 20, 0x57e389 },   /* CPU Compute Request: green */
   { 21, 0x26a269 },   /* GPU Compute Request: dark green */
   { 22, 0x2190a4 },   /* Neural Engine Compute Request: teal */

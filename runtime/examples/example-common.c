@@ -177,19 +177,82 @@ ex_load_model (const char *prog, const char *path, MlrtComputeUnits units,
                double *ms)
 {
   MlrtConfiguration config;
-  MlrtError error = { 0 };
-  MlrtModel *model = NULL;
 
   mlrt_configuration_init (&config);
   config.compute_units = units;
+  return ex_load_model_config (prog, path, &config, ms);
+}
+
+MlrtModel *
+ex_load_model_config (const char *prog, const char *path,
+                      const MlrtConfiguration *config, double *ms)
+{
+  MlrtError error = { 0 };
+  MlrtModel *model = NULL;
+
   double start = ex_now_ms ();
-  if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
+  if (mlrt_model_load (path, config, &model, &error) != MLRT_OK)
     {
       fprintf (stderr, "%s: cannot load %s: %s\n", prog, path, error.message);
       return NULL;
     }
   if (ms)
     *ms = ex_now_ms () - start;
+  return model;
+}
+
+/* The app's decrypt callback: the key is the app's to keep (here, read
+ * from a key file once); mlrt_decrypt does the rest. */
+static int
+decrypt_model (const void *data, size_t size, void **plain,
+               size_t *plain_size, void *user_data)
+{
+  return mlrt_decrypt (data, size, user_data, plain, plain_size);
+}
+
+static void *
+read_whole (const char *prog, const char *path, size_t *size)
+{
+  FILE *f = fopen (path, "rb");
+  struct stat st;
+  void *data = NULL;
+
+  if (f && fstat (fileno (f), &st) == 0 && S_ISREG (st.st_mode)
+      && (data = malloc ((size_t) st.st_size + 1)) != NULL
+      && fread (data, 1, (size_t) st.st_size, f) == (size_t) st.st_size)
+    *size = (size_t) st.st_size;
+  else
+    {
+      fprintf (stderr, "%s: cannot read %s: %s\n", prog, path,
+               f == NULL ? strerror (errno) : "not a readable regular file");
+      free (data);
+      data = NULL;
+    }
+  if (f)
+    fclose (f);
+  return data;
+}
+
+MlrtModel *
+ex_load_encrypted_model (const char *prog, const char *path,
+                         const char *name, const MlrtKey *key,
+                         const MlrtConfiguration *config, double *ms)
+{
+  MlrtError error = { 0 };
+  MlrtModel *model = NULL;
+  size_t size = 0;
+  void *data = read_whole (prog, path, &size);
+
+  if (data == NULL)
+    return NULL;
+  double start = ex_now_ms ();
+  if (mlrt_model_load_from_memory (name, data, size, decrypt_model,
+                                   (void *) key, config, &model, &error)
+      != MLRT_OK)
+    fprintf (stderr, "%s: cannot load %s: %s\n", prog, path, error.message);
+  else if (ms)
+    *ms = ex_now_ms () - start;
+  free (data);
   return model;
 }
 

@@ -63,6 +63,17 @@ void ex_print_shared_usage (FILE *out, int column);
  * and returns NULL. *ms, if given, receives the time the load took. */
 MlrtModel *ex_load_model (const char *prog, const char *path,
                           MlrtComputeUnits units, double *ms);
+/* The same with a whole configuration. */
+MlrtModel *ex_load_model_config (const char *prog, const char *path,
+                                 const MlrtConfiguration *config, double *ms);
+/* Loads an encrypted model (`mlrt-encrypt encrypt`) the way an app that
+ * keeps its models encrypted at rest does: reads the file into memory and
+ * loads it from there, its decrypt callback calling mlrt_decrypt with
+ * `key`. `name` names the model. Errors as for ex_load_model. */
+MlrtModel *ex_load_encrypted_model (const char *prog, const char *path,
+                                    const char *name, const MlrtKey *key,
+                                    const MlrtConfiguration *config,
+                                    double *ms);
 
 /* Finds the input or output named `name`; prints an error and returns NULL
  * when the model has none. */

@@ -77,6 +77,44 @@ test_style_demo (void)
   run_ok ("STYLE_DEMO", reload, "3 model load(s)");
 }
 
+/* The "mean output intensity" style-demo printed for `args`. */
+static char *
+style_mean (const char *const *args)
+{
+  char *cache = test_tmpdir_new ("mlrt-examples");
+  TestRun run;
+  test_run ("STYLE_DEMO", args, cache, &run);
+  g_assert_cmpint (run.exit_code, ==, 0);
+  const char *at = strstr (run.out, "mean output intensity ");
+  g_assert_nonnull (at);
+  char *mean = g_strndup (at + strlen ("mean output intensity "), 5);
+  test_run_clear (&run);
+  test_tmpdir_remove (cache);
+  g_free (cache);
+  return mean;
+}
+
+/* --async N stylises the same frames into the same images. */
+static void
+test_style_demo_async (void)
+{
+  const char *sync[] = { "--styles", "2", "--frames", "6",
+                         "--compute-units", "cpu-and-npu", NULL };
+  const char *async[] = { "--styles", "2", "--frames", "6", "--async", "3",
+                          "--compute-units", "cpu-and-npu", NULL };
+  char *want = style_mean (sync);
+  char *got = style_mean (async);
+  g_assert_cmpstr (got, ==, want);
+  run_ok ("STYLE_DEMO", async, "cpu-and-npu, loading each model once, 3 "
+          "predictions in flight; 2 model load(s)");
+  const char *reload[] = { "--styles", "2", "--frames", "3", "--async", "2",
+                           "--reload-every-frame", NULL };
+  run_ok ("STYLE_DEMO", reload, "reloading the model for every frame, 2 "
+          "predictions in flight; 3 model load(s)");
+  g_free (got);
+  g_free (want);
+}
+
 static void
 test_sharpen_gray8 (void)
 {
@@ -161,6 +199,11 @@ test_options (void)
     }
   const char *styles[] = { "--styles", "99", NULL };
   run_bad ("STYLE_DEMO", styles, "style model package");
+  const char *async[] = { "--async", "0", NULL };
+  run_bad ("STYLE_DEMO", async, "--async expects a whole number >= 1");
+  const char *key[] = { "--key", "/nonexistent/app.mlrtkey", NULL };
+  run_bad ("STYLE_DEMO", key, "--key: /nonexistent/app.mlrtkey: cannot "
+           "open");
   const char *threads[] = { "--threads", "-2", NULL };
   run_bad ("DETECT_DEMO", threads, "--threads");
   const char *extra[] = { "stray", NULL };
@@ -175,6 +218,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   test_models_add ();
   g_test_add_func ("/examples/style-demo/runs", test_style_demo);
+  g_test_add_func ("/examples/style-demo/async", test_style_demo_async);
   g_test_add_func ("/examples/sharpen-demo/gray8-check", test_sharpen_gray8);
   g_test_add_func ("/examples/sharpen-demo/fp16-backing-check",
                    test_sharpen_fp16);

@@ -2,7 +2,8 @@
  * compile.c: turns a model package into a compiled model and stores it in
  * the cache under CACHE_DIR/HASH/NAME.mlmodelc, HASH being FNV-1a 64 of
  * model.json and weights.bin: the same content compiles once, a changed
- * one compiles again. The package is read by the JSON frontend
+ * one compiles again. A package archive held in memory is compiled in
+ * memory, past the cache. The package is read by the JSON frontend
  * (frontends/json/), compiled by the passes every frontend shares
  * (mlrt_compile_spec, passes/passes.h) and written in the compiled format
  * (compiled.h).
@@ -19,7 +20,7 @@
 
 /* Part of the cache key: bump it when compiling changes its output (fusion
  * rules, compiled spec fields), so stale compiled models are not reused. */
-#define MLRT_COMPILER_VERSION "mlrt-compiler-1"
+#define MLRT_COMPILER_VERSION "mlrt-compiler-2"
 
 char *
 mlrt_path_stem (const char *path)
@@ -40,12 +41,12 @@ mlrt_path_stem (const char *path)
   return strndup (base, len);
 }
 
-/* Compiles the package's files into `out_path`. */
+/* Compiles the package's files into a compiled spec (JSON, free() it). */
 static MlrtStatus
-build (const MlrtPackageFiles *files, const char *out_path, MlrtError *error)
+compile_files (const MlrtPackageFiles *files, char **compiled,
+               MlrtError *error)
 {
   MlrtSpec spec;
-  char *compiled = NULL;
   MlrtStatus st;
 
   st = mlrt_json_spec_read ((const char *) files->json, files->json_size,
@@ -54,12 +55,22 @@ build (const MlrtPackageFiles *files, const char *out_path, MlrtError *error)
   if (st != MLRT_OK)
     return st;
   st = mlrt_compile_spec (&spec, files->weights, files->weights_size,
-                          files->json_path, files->weights_path, &compiled,
+                          files->json_path, files->weights_path, compiled,
                           error);
+  mlrt_spec_clear (&spec);
+  return st;
+}
+
+/* Compiles the package's files into `out_path`. */
+static MlrtStatus
+build (const MlrtPackageFiles *files, const char *out_path, MlrtError *error)
+{
+  char *compiled = NULL;
+  MlrtStatus st = compile_files (files, &compiled, error);
+
   if (st == MLRT_OK)
     st = mlrt_compiled_write (out_path, compiled, files->weights,
                               files->weights_size, error);
-  mlrt_spec_clear (&spec);
   free (compiled);
   return st;
 }
@@ -124,6 +135,31 @@ mlrt_compile_internal (const char *package_path, const char *cache_dir,
                                      : hit ? MLRT_CACHE_HIT : MLRT_CACHE_MISS);
   if (cache_hit)
     *cache_hit = hit;
+  return st;
+}
+
+/* No cache here: a model kept in memory (decrypted, say) must not land
+ * on disk, and the archive's bytes are at hand for every load anyway. */
+MlrtStatus
+mlrt_compile_archive (const char *name, const uint8_t *data, size_t size,
+                      uint64_t parent_span, uint64_t model_id,
+                      char **compiled, const uint8_t **weights,
+                      size_t *weights_size, MlrtError *error)
+{
+  uint64_t span = mlrt_trace_activity_begin (parent_span, model_id, name,
+                                             MLRT_ACTIVITY_COMPILE, 0);
+  MlrtPackageFiles files;
+  MlrtStatus st = mlrt_package_view_archive (name, data, size, &files,
+                                             error);
+
+  if (st == MLRT_OK)
+    {
+      st = compile_files (&files, compiled, error);
+      *weights = files.weights;
+      *weights_size = files.weights_size;
+      mlrt_package_clear (&files);
+    }
+  mlrt_trace_activity_end (span, st, MLRT_CACHE_NONE);
   return st;
 }
 

@@ -22,6 +22,8 @@ mlrt_status_name (MlrtStatus status)
     case MLRT_ERROR_INVALID_ARGUMENT: return "invalid-argument";
     case MLRT_ERROR_NO_MEMORY: return "no-memory";
     case MLRT_ERROR_DEVICE: return "device";
+    case MLRT_ERROR_CANCELLED: return "cancelled";
+    case MLRT_ERROR_BUSY: return "busy";
     default: break;
     }
   return "unknown";

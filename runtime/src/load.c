@@ -1,11 +1,11 @@
 /*
  * load.c: loading a model, from a package (through the compile cache), from
- * a compiled model file or from a compiled model held in memory (optionally
- * decrypted by the app), and unloading it. Loading parses the compiled spec,
- * checks and decodes its weights, folds batch norms into convolutions,
- * plans the predictions' memory (memory-plan.c) and builds the placement
- * plan (measuring the layers on the allowed units, under the Model Load
- * span: docs/placement.md).
+ * a compiled model file or from memory (optionally decrypted by the app: a
+ * compiled model, or a package archive compiled in memory), and unloading
+ * it. Loading parses the compiled spec, checks and decodes its weights,
+ * folds batch norms into convolutions, plans the predictions' memory
+ * (memory-plan.c) and builds the placement plan (measuring the layers on
+ * the allowed units, under the Model Load span: docs/placement.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -128,6 +128,9 @@ describe (MlrtModel *m)
   d->n_class_labels = s->n_class_labels;
   d->class_labels = (const char *const *) s->class_labels;
   d->n_layers = s->n_layers;
+  d->n_user_metadata = s->n_user_metadata;
+  d->user_metadata_keys = (const char *const *) s->user_metadata_keys;
+  d->user_metadata_values = (const char *const *) s->user_metadata_values;
 }
 
 static void
@@ -135,6 +138,7 @@ model_free (MlrtModel *m)
 {
   if (m == NULL)
     return;
+  mlrt_async_free (m->async);
   mlrt_plan_free (m);
   mlrt_memory_plan_clear (&m->memory);
   mlrt_spec_clear (&m->spec);
@@ -144,28 +148,26 @@ model_free (MlrtModel *m)
   free (m);
 }
 
-/* Fills a model (whose id and name are set) from compiled bytes. */
+/* Fills a model (whose id and name are set) from a compiled model's
+ * parts. */
 static MlrtStatus
-model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
-            size_t size, const MlrtConfiguration *config, MlrtError *error)
+model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
+            const MlrtConfiguration *config, MlrtError *error)
 {
-  MlrtCompiledView view;
+  unsigned max_in_flight;
   MlrtStatus st;
 
-  st = mlrt_compiled_view (data, size, origin, &view, error);
-  if (st != MLRT_OK)
-    return st;
-  st = mlrt_json_spec_read (view.spec, view.spec_size, origin, 1,
+  st = mlrt_json_spec_read (view->spec, view->spec_size, origin, 1,
                             &mlrt_op_table, &m->spec, error);
   if (st != MLRT_OK)
     return st;
   /* The structure first: a bad offset is said before any work. */
-  st = mlrt_spec_check_weights (&m->spec, view.weights, view.weights_size,
+  st = mlrt_spec_check_weights (&m->spec, view->weights, view->weights_size,
                                 origin, error);
   if (st == MLRT_OK)
     st = mlrt_spec_infer (&m->spec, origin, error);
   if (st == MLRT_OK)
-    st = decode_weights (&m->spec, view.weights, error);
+    st = decode_weights (&m->spec, view->weights, error);
   if (st != MLRT_OK)
     return st;
   m->compute_units = config ? config->compute_units : MLRT_COMPUTE_ALL;
@@ -179,8 +181,16 @@ model_fill (MlrtModel *m, const char *origin, const uint8_t *data,
     return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                            "%s: invalid placement %d", origin,
                            (int) m->placement);
+  max_in_flight = config && config->max_in_flight ? config->max_in_flight
+                                                  : MLRT_DEFAULT_IN_FLIGHT;
+  if (max_in_flight > MLRT_MAX_IN_FLIGHT)
+    return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
+                           "%s: max_in_flight is %u, at most %d are "
+                           "allowed", origin, max_in_flight,
+                           MLRT_MAX_IN_FLIGHT);
   describe (m);
-  if (m->input_descs == NULL || m->output_descs == NULL)
+  m->async = mlrt_async_new (m, max_in_flight);
+  if (m->input_descs == NULL || m->output_descs == NULL || m->async == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   st = mlrt_memory_plan_build (&m->spec, &m->memory, error);
   if (st != MLRT_OK)
@@ -211,10 +221,13 @@ load_compiled_file (MlrtModel *m, const char *path,
 {
   uint8_t *data = NULL;
   size_t size = 0;
+  MlrtCompiledView view;
   MlrtStatus st = mlrt_read_file (path, &data, &size, error);
 
   if (st == MLRT_OK)
-    st = model_fill (m, path, data, size, config, error);
+    st = mlrt_compiled_view (data, size, path, &view, error);
+  if (st == MLRT_OK)
+    st = model_fill (m, path, &view, config, error);
   free (data);
   return st;
 }
@@ -267,6 +280,89 @@ mlrt_model_load (const char *path, const MlrtConfiguration *config,
   return MLRT_OK;
 }
 
+/* Why a decrypt callback failed, from what it returned. */
+static MlrtStatus
+decrypt_failed (const char *name, int rc, MlrtError *error)
+{
+  switch (rc)
+    {
+    case MLRT_DECRYPT_NOT_ENCRYPTED:
+      return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: cannot decrypt: "
+                             "the data is not an encrypted mlrt model (no "
+                             "mlrt-encrypt header, or cut short)", name);
+    case MLRT_DECRYPT_OTHER_KEY:
+      return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: cannot decrypt: "
+                             "the model was encrypted with another key",
+                             name);
+    case MLRT_DECRYPT_ALTERED:
+      return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: cannot decrypt: "
+                             "authentication failed, the encrypted bytes "
+                             "were altered (damaged or tampered with)", name);
+    case MLRT_DECRYPT_NO_MEMORY:
+      return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory "
+                             "decrypting the model", name);
+    case MLRT_DECRYPT_FAILED:
+      return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: cannot decrypt: "
+                             "no key was given, or libsodium could not "
+                             "start", name);
+    case 0:
+      return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: the decrypt "
+                             "callback returned 0 but no data", name);
+    default:
+      return mlrt_set_error (error, MLRT_ERROR_FORMAT, "%s: the decrypt "
+                             "callback failed (returned %d)", name, rc);
+    }
+}
+
+/* Runs the app's decrypt callback as a Model Decryption span of the
+ * load. */
+static MlrtStatus
+decrypt_traced (MlrtModel *m, const void *data, size_t size,
+                MlrtDecryptFunc decrypt, void *user_data, void **plain,
+                size_t *plain_size, MlrtError *error)
+{
+  uint64_t span = mlrt_trace_data_begin (m->load_span, m->id, m->name,
+                                         MLRT_DATA_DECRYPTION,
+                                         MLRT_TRACE_NO_UNIT, "",
+                                         MLRT_TYPE_INVALID, MLRT_TYPE_INVALID,
+                                         size);
+  int rc = decrypt (data, size, plain, plain_size, user_data);
+  MlrtStatus st = MLRT_OK;
+
+  if (rc != 0 || *plain == NULL)
+    st = decrypt_failed (m->name, rc, error);
+  mlrt_trace_data_end (span, st);
+  return st;
+}
+
+/* Fills `m` from a compiled model or a package archive in memory. */
+static MlrtStatus
+fill_from_memory (MlrtModel *m, const uint8_t *data, size_t size,
+                  const MlrtConfiguration *config, MlrtError *error)
+{
+  MlrtCompiledView view;
+  char *compiled = NULL;
+  MlrtStatus st;
+
+  if (!mlrt_is_archive (data, size))
+    {
+      st = mlrt_compiled_view (data, size, m->name, &view, error);
+      return st == MLRT_OK ? model_fill (m, m->name, &view, config, error)
+                           : st;
+    }
+  st = mlrt_compile_archive (m->name, data, size, m->load_span, m->id,
+                             &compiled, &view.weights, &view.weights_size,
+                             error);
+  if (st == MLRT_OK)
+    {
+      view.spec = compiled;
+      view.spec_size = strlen (compiled);
+      st = model_fill (m, m->name, &view, config, error);
+    }
+  free (compiled);
+  return st;
+}
+
 MlrtStatus
 mlrt_model_load_from_memory (const char *name, const void *data, size_t size,
                              MlrtDecryptFunc decrypt, void *user_data,
@@ -290,16 +386,15 @@ mlrt_model_load_from_memory (const char *name, const void *data, size_t size,
   m->load_span = span;
   if (decrypt)
     {
-      int rc = decrypt (data, size, &plain, &plain_size, user_data);
-      if (rc != 0 || plain == NULL)
-        st = mlrt_set_error (error, MLRT_ERROR_FORMAT,
-                             "%s: the decrypt callback failed (returned %d)",
-                             m->name, rc);
+      st = decrypt_traced (m, data, size, decrypt, user_data, &plain,
+                           &plain_size, error);
       data = plain;
       size = plain_size;
     }
   if (st == MLRT_OK)
-    st = model_fill (m, m->name, data, size, config, error);
+    st = fill_from_memory (m, data, size, config, error);
+  if (plain)
+    explicit_bzero (plain, plain_size);
   free (plain);
   mlrt_trace_activity_end (span, st, MLRT_CACHE_NONE);
   if (st != MLRT_OK)
@@ -320,6 +415,8 @@ mlrt_model_unload (MlrtModel *model)
     return;
   span = mlrt_trace_activity_begin (0, model->id, model->name,
                                     MLRT_ACTIVITY_UNLOAD, 0);
+  mlrt_async_free (model->async);
+  model->async = NULL;
   mlrt_layer_observer_forget (model->id);
   mlrt_plan_free (model);
   mlrt_trace_activity_end (span, MLRT_OK, MLRT_CACHE_NONE);

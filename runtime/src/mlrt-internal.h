@@ -139,6 +139,8 @@ struct MlrtSpec {
   char *compute_precision, *storage_precision;
   size_t n_class_labels;
   char **class_labels;
+  size_t n_user_metadata;   /* metadata.user_defined, in file order */
+  char **user_metadata_keys, **user_metadata_values;
   size_t n_inputs, n_outputs;
   MlrtFeature *inputs, *outputs;
   size_t n_layers;
@@ -184,6 +186,14 @@ MlrtStatus mlrt_compile_internal (const char *package_path,
                                   uint64_t model_id, const char *model_name,
                                   char **compiled_path, int *cache_hit,
                                   MlrtError *error);
+/* Compiles the package archive of `size` bytes at `data` (compiled.h) in
+ * memory, as a compile activity under `parent_span`: *compiled receives
+ * the compiled spec (free() it), *weights the archive's weights blob. */
+MlrtStatus mlrt_compile_archive (const char *name, const uint8_t *data,
+                                 size_t size, uint64_t parent_span,
+                                 uint64_t model_id, char **compiled,
+                                 const uint8_t **weights,
+                                 size_t *weights_size, MlrtError *error);
 /* The name of a package or compiled file: its base name without the
  * extension. Newly allocated. */
 char *mlrt_path_stem (const char *path);
@@ -211,6 +221,7 @@ void mlrt_memory_plan_clear (MlrtMemoryPlan *plan);
 
 typedef struct MlrtModel MlrtModel;
 typedef struct MlrtRun MlrtRun;
+typedef struct MlrtAsync MlrtAsync;
 
 /* A run of consecutive layers placed on one unit. */
 typedef struct {
@@ -292,6 +303,7 @@ struct MlrtModel {
    * and bytes (tensors, slots and units' working copies): what the tests
    * check to know that memory follows the model's width. */
   atomic_size_t peak_run_buffers, peak_run_bytes;
+  MlrtAsync *async;         /* its asynchronous predictions */
 };
 
 /* Chooses a unit per layer within model->compute_units and groups layers
@@ -339,7 +351,16 @@ struct MlrtRun {
                                segments */
   MlrtRunTiming *timing;    /* NULL but when measuring at load */
   size_t live_buffers, live_bytes, peak_buffers, peak_bytes;
+  const atomic_int *cancel; /* set: stop before the next compute request
+                               (an asynchronous prediction), or NULL */
 };
+
+/* One prediction (predict.c), its spans parented to `parent`; `cancel`
+ * as in MlrtRun. */
+MlrtStatus mlrt_predict_one (MlrtModel *model, const MlrtFeatures *inputs,
+                             const MlrtFeatures *backings, uint64_t parent,
+                             const atomic_int *cancel,
+                             MlrtFeatures **outputs, MlrtError *error);
 
 /* CLOCK_MONOTONIC in microseconds (calibrate.c). */
 double mlrt_now_us (void);
@@ -367,6 +388,22 @@ void mlrt_run_free (MlrtRun *run, void *p, size_t bytes);
 /* Whether a tensor is read outside layers first..last. */
 int mlrt_tensor_needed_outside (const MlrtSpec *spec, int t, int first,
                                 int last);
+
+/* ---- asynchronous predictions (async.c) ---- */
+
+/* The most predictions in flight a model may be configured for, and how
+ * many when its configuration says 0 (mlrt.h). */
+#define MLRT_MAX_IN_FLIGHT 64
+#define MLRT_DEFAULT_IN_FLIGHT 4
+
+/* A model's queue and workers for up to `max_in_flight` predictions in
+ * flight; NULL when out of memory. No thread starts before the first
+ * prediction. */
+MlrtAsync *mlrt_async_new (MlrtModel *model, unsigned max_in_flight);
+/* Cancels the predictions in flight, waits for them to complete (their
+ * callbacks returned) and for the workers to exit, and frees the pool.
+ * NULL is ignored. */
+void mlrt_async_free (MlrtAsync *pool);
 
 /* ---- features (features.c, convert.c) ---- */
 

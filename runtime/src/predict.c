@@ -285,6 +285,10 @@ compute (MlrtRun *run, MlrtError *error)
       const MlrtUnitOps *ops = mlrt_unit_ops (seg->unit);
       MlrtStatus st;
 
+      if (run->cancel && atomic_load (run->cancel))
+        return mlrt_set_error (error, MLRT_ERROR_CANCELLED, "cancelled "
+                               "before compute request %zu of %zu", s + 1,
+                               m->n_segments);
       run->compute_span = mlrt_trace_compute_begin (
         run->parent_span, m->id, m->name, seg->unit, (uint32_t) seg->first,
         (uint32_t) seg->last, m->spec.layers[seg->first].name,
@@ -404,11 +408,11 @@ collect_outputs (MlrtRun *run, const MlrtFeatures *backings,
   return MLRT_OK;
 }
 
-/* One prediction, its spans parented to `parent`. */
-static MlrtStatus
-predict_one (MlrtModel *m, const MlrtFeatures *inputs,
-             const MlrtFeatures *backings, uint64_t parent,
-             MlrtFeatures **outputs, MlrtError *error)
+MlrtStatus
+mlrt_predict_one (MlrtModel *m, const MlrtFeatures *inputs,
+                  const MlrtFeatures *backings, uint64_t parent,
+                  const atomic_int *cancel, MlrtFeatures **outputs,
+                  MlrtError *error)
 {
   MlrtRun run;
   uint64_t span;
@@ -423,6 +427,7 @@ predict_one (MlrtModel *m, const MlrtFeatures *inputs,
   if (st != MLRT_OK)
     return st;
   st = mlrt_run_init (&run, m, parent, 1, error);
+  run.cancel = cancel;
   if (st == MLRT_OK)
     st = feed_inputs (&run, inputs, error);
   if (st == MLRT_OK)
@@ -451,8 +456,9 @@ mlrt_model_predict (MlrtModel *model, const MlrtFeatures *inputs,
   *outputs = NULL;
   span = mlrt_trace_activity_begin (0, model->id, model->name,
                                     MLRT_ACTIVITY_PREDICT, 1);
-  st = predict_one (model, inputs, options ? options->output_backings : NULL,
-                    span, outputs, error);
+  st = mlrt_predict_one (model, inputs,
+                         options ? options->output_backings : NULL, span,
+                         NULL, outputs, error);
   if (st != MLRT_OK)
     mlrt_error_prefix (error, "%s", model->name);
   mlrt_trace_activity_end (span, st, MLRT_CACHE_NONE);
@@ -488,7 +494,8 @@ mlrt_model_predict_batch (MlrtModel *model, size_t count,
         st = mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
                              "NULL inputs");
       else
-        st = predict_one (model, inputs[i], NULL, span, &outputs[i], error);
+        st = mlrt_predict_one (model, inputs[i], NULL, span, NULL,
+                               &outputs[i], error);
       if (st != MLRT_OK)
         mlrt_error_prefix (error, "%s: batch item %zu", model->name, i);
     }

@@ -53,6 +53,13 @@ mlrt_spec_clear (MlrtSpec *spec)
   for (size_t i = 0; i < spec->n_class_labels; i++)
     free (spec->class_labels[i]);
   free (spec->class_labels);
+  for (size_t i = 0; i < spec->n_user_metadata; i++)
+    {
+      free (spec->user_metadata_keys[i]);
+      free (spec->user_metadata_values[i]);
+    }
+  free (spec->user_metadata_keys);
+  free (spec->user_metadata_values);
   clear_features (spec->n_inputs, spec->inputs);
   clear_features (spec->n_outputs, spec->outputs);
   for (size_t i = 0; spec->layers && i < spec->n_layers; i++)

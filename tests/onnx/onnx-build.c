@@ -10,8 +10,9 @@
 
 struct OnnxBuild {
   GPtrArray *owned;
-  GPtrArray *inputs, *outputs, *nodes, *initializers;
+  GPtrArray *inputs, *outputs, *nodes, *initializers, *props;
   int64_t opset;
+  const char *doc;
 };
 
 struct OnnxBuildNode {
@@ -43,6 +44,7 @@ onnx_build_new (int64_t opset)
   b->outputs = g_ptr_array_new ();
   b->nodes = g_ptr_array_new ();
   b->initializers = g_ptr_array_new ();
+  b->props = g_ptr_array_new ();
   b->opset = opset;
   return b;
 }
@@ -56,6 +58,7 @@ onnx_build_free (OnnxBuild *b)
   g_ptr_array_free (b->outputs, TRUE);
   g_ptr_array_free (b->nodes, TRUE);
   g_ptr_array_free (b->initializers, TRUE);
+  g_ptr_array_free (b->props, TRUE);
   g_ptr_array_free (b->owned, TRUE);
   g_free (b);
 }
@@ -254,6 +257,45 @@ onnx_build_attr_int (OnnxBuildNode *n, const char *name, int64_t v)
 }
 
 void
+onnx_build_attr_float (OnnxBuildNode *n, const char *name, float v)
+{
+  Onnx__AttributeProto *a = attr_new (n, name,
+                                      ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
+
+  a->has_f = TRUE;
+  a->f = v;
+}
+
+void
+onnx_build_attr_string (OnnxBuildNode *n, const char *name, const char *v)
+{
+  Onnx__AttributeProto *a = attr_new (n, name,
+                                      ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+
+  a->has_s = TRUE;
+  a->s.data = (uint8_t *) own_str (n->b, v);
+  a->s.len = strlen (v);
+}
+
+void
+onnx_build_doc (OnnxBuild *b, const char *doc)
+{
+  b->doc = own_str (b, doc);
+}
+
+void
+onnx_build_metadata (OnnxBuild *b, const char *key, const char *value)
+{
+  Onnx__StringStringEntryProto *e = own (b, g_new0
+                                         (Onnx__StringStringEntryProto, 1));
+
+  onnx__string_string_entry_proto__init (e);
+  e->key = own_str (b, key);
+  e->value = own_str (b, value);
+  g_ptr_array_add (b->props, e);
+}
+
+void
 onnx_build_attr_ints (OnnxBuildNode *n, const char *name, size_t count,
                       const int64_t *v)
 {
@@ -305,6 +347,10 @@ onnx_build_write (OnnxBuild *b, const char *path, GError **error)
   model.has_ir_version = TRUE;
   model.ir_version = 8;
   model.producer_name = (char *) "mlscope-tests";
+  model.producer_version = (char *) "1.0";
+  model.doc_string = (char *) b->doc;
+  model.n_metadata_props = b->props->len;
+  model.metadata_props = (Onnx__StringStringEntryProto **) b->props->pdata;
   model.n_opset_import = 1;
   model.opset_import = opsets;
   model.graph = &graph;
@@ -339,4 +385,17 @@ onnx_write_tensor_pb (const char *path, const char *name,
 
   onnx_build_free (b);
   return ok;
+}
+
+OnnxBuild *
+onnx_build_cycle (void)
+{
+  OnnxBuild *b = onnx_build_new (13);
+
+  onnx_build_input (b, "x", MLRT_ONNX_FLOAT, 1, (int64_t[]) { 4 });
+  onnx_build_output (b, "y", MLRT_ONNX_FLOAT, -1, NULL);
+  onnx_build_node (b, "Add", "mix", "x,back", "a");
+  onnx_build_node (b, "Relu", "loop_relu", "a", "back");
+  onnx_build_node (b, "Sigmoid", "out", "a", "y");
+  return b;
 }

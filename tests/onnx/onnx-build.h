@@ -30,11 +30,21 @@ OnnxBuildNode *onnx_build_node (OnnxBuild *b, const char *op_type,
                                 const char *name, const char *inputs,
                                 const char *outputs);
 void onnx_build_attr_int (OnnxBuildNode *n, const char *name, int64_t v);
+void onnx_build_attr_float (OnnxBuildNode *n, const char *name, float v);
+void onnx_build_attr_string (OnnxBuildNode *n, const char *name,
+                             const char *v);
+/* The model's doc_string and metadata_props. */
+void onnx_build_doc (OnnxBuild *b, const char *doc);
+void onnx_build_metadata (OnnxBuild *b, const char *key, const char *value);
 void onnx_build_attr_ints (OnnxBuildNode *n, const char *name, size_t count,
                            const int64_t *v);
 void onnx_build_attr_tensor (OnnxBuildNode *n, const char *name,
                              const MlrtOnnxTensor *tensor);
 gboolean onnx_build_write (OnnxBuild *b, const char *path, GError **error);
+
+/* A graph with a cycle: nodes 'mix' (Add) and 'loop_relu' (Relu) read
+ * each other's outputs. */
+OnnxBuild *onnx_build_cycle (void);
 
 /* A TensorProto file, its data as raw bytes or in the typed field. */
 gboolean onnx_write_tensor_pb (const char *path, const char *name,

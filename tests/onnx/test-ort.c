@@ -12,31 +12,16 @@
 #include "onnx-test.h"
 #include "text-image.h"
 
-typedef struct {
-  const char *text, *font;
-  double size;
-  gboolean bold;
-} Crop;
-
-static const Crop crops[] = {
-  { "Hello world 2024", "DejaVu Sans", 30, FALSE },
-  { "The quick brown fox", "DejaVu Serif", 28, FALSE },
-  { "INVOICE No. 4521", "DejaVu Sans Mono", 26, TRUE },
-  { "mlscope traces mlrt", "DejaVu Sans", 34, TRUE },
-};
-
 /* p(upright) of each crop, drawn at `angle` (0 or 180). */
 static void
 classify (const char *model, double angle, double *p_upright)
 {
   const char *names[] = { "x" };
 
-  for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+  for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
     {
-      TextLine line = { crops[i].text, crops[i].font, crops[i].size,
-                        300, 40, angle, crops[i].bold };
-      TextImage *page = text_image_render (600, 80, &line, 1);
-      TextImage *image = text_image_crop (page, &page->boxes[0], 4);
+      const TextSample *c = &text_samples[i];
+      TextImage *image = text_image_sample (c, angle);
       MlrtOnnxTensor *input = text_image_line_input (image, 48, 192);
       GError *error = NULL;
       GPtrArray *out = ort_run (model, names, &input, 1, &error);
@@ -52,12 +37,10 @@ classify (const char *model, double angle, double *p_upright)
                                       1.0, 1e-5);
       p_upright[i] = mlrt_onnx_tensor_get_double (p, 0);
       g_print ("# '%s' (%s %.0fpx) at %.0f degrees: p(upright) %.4f\n",
-               crops[i].text, crops[i].font, crops[i].size, angle,
-               p_upright[i]);
+               c->text, c->font, c->size, angle, p_upright[i]);
       ort_outputs_free (out);
       mlrt_onnx_tensor_free (input);
       text_image_free (image);
-      text_image_free (page);
     }
 }
 
@@ -65,13 +48,13 @@ static void
 test_cls (void)
 {
   g_autofree char *model = onnx_test_paddle_model (PADDLE_CLS);
-  double upright[G_N_ELEMENTS (crops)], turned[G_N_ELEMENTS (crops)];
+  double upright[N_TEXT_SAMPLES], turned[N_TEXT_SAMPLES];
 
   if (model == NULL || !onnx_test_have_ort ())
     return;
   classify (model, 0, upright);
   classify (model, 180, turned);
-  for (size_t i = 0; i < G_N_ELEMENTS (crops); i++)
+  for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
     {
       g_assert_cmpfloat (upright[i], >, 0.9);
       g_assert_cmpfloat (turned[i], <, 0.1);

@@ -219,13 +219,7 @@ test_graph_errors (void)
   assert_prepare_fails (no_axis, "x:2,3,4,5", MLRT_ERROR_FORMAT,
                         "node 'target' (Concat, opset 13)", "axis");
 
-  b = onnx_build_new (13);
-  onnx_build_input (b, "x", MLRT_ONNX_FLOAT, 1, (int64_t[]) { 4 });
-  onnx_build_output (b, "y", MLRT_ONNX_FLOAT, -1, NULL);
-  onnx_build_node (b, "Add", "mix", "x,back", "a");
-  onnx_build_node (b, "Relu", "loop_relu", "a", "back");
-  onnx_build_node (b, "Sigmoid", "out", "a", "y");
-  cycle = write_model (b, "cycle.onnx");
+  cycle = write_model (onnx_build_cycle (), "cycle.onnx");
   assert_prepare_fails (cycle, NULL, MLRT_ERROR_FORMAT, "cycle",
                         "node 'loop_relu' (Relu, opset 13) -> node 'mix' "
                         "(Add, opset 13) -> node 'loop_relu'");

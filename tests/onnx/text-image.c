@@ -197,3 +197,22 @@ text_image_line_input (const TextImage *image, int h, int w)
   cairo_surface_destroy (s);
   return t;
 }
+
+const TextSample text_samples[N_TEXT_SAMPLES] = {
+  { "Hello world 2024", "DejaVu Sans", 30, FALSE },
+  { "The quick brown fox", "DejaVu Serif", 28, FALSE },
+  { "INVOICE No. 4521", "DejaVu Sans Mono", 26, TRUE },
+  { "mlscope traces mlrt", "DejaVu Sans", 34, TRUE },
+};
+
+TextImage *
+text_image_sample (const TextSample *sample, double angle)
+{
+  TextLine line = { sample->text, sample->font, sample->size, 300, 40,
+                    angle, sample->bold };
+  TextImage *page = text_image_render (600, 80, &line, 1);
+  TextImage *crop = text_image_crop (page, &page->boxes[0], 4);
+
+  text_image_free (page);
+  return crop;
+}

@@ -34,6 +34,20 @@ typedef struct {
 
 TextImage *text_image_render (int width, int height, const TextLine *lines,
                               size_t n_lines);
+
+/* Lines of text in various fonts, what the line models are checked on. */
+typedef struct {
+  const char *text, *font;
+  double size;
+  gboolean bold;
+} TextSample;
+
+extern const TextSample text_samples[4];
+#define N_TEXT_SAMPLES 4
+
+/* A sample drawn at `angle` (0 or 180) and cropped around its ink, as a
+ * detector's crop reaches the classifier and the recogniser. */
+TextImage *text_image_sample (const TextSample *sample, double angle);
 void text_image_free (TextImage *image);
 /* The part of an image within a line's box and `margin` pixels around it,
  * as a detector's crop hands it to the classifier. */

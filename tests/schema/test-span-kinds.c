@@ -29,6 +29,7 @@ expected_lane (MlsKind kind)
     case MLS_KIND_COPY_TO_UNIT:
     case MLS_KIND_COPY_FROM_UNIT:
     case MLS_KIND_OUTPUT_BACKING_FILL:
+    case MLS_KIND_MODEL_DECRYPTION:
       return "data";
     case MLS_KIND_CPU_COMPUTE:
     case MLS_KIND_GPU_COMPUTE:

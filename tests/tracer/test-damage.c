@@ -94,17 +94,6 @@ spans (const Import *i)
   return mls_test_q_int (i->db, "SELECT count(*) FROM span");
 }
 
-/* A copy of recording `from`; its trace directory in `trace`. */
-static char *
-copy (const char *from, const char *name, char **trace)
-{
-  char *to = g_build_filename (work, name, NULL);
-
-  mls_test_copy_dir (from, to);
-  *trace = mls_test_find_trace_dir (to);
-  return to;
-}
-
 /* The stream files of a trace, largest first. */
 static GPtrArray *
 streams (const char *trace)
@@ -185,17 +174,59 @@ packet_offset (const guint8 *data, gsize len, int n)
   return off;
 }
 
+/* A copy of a recording to damage: its folder, its trace folder, its
+ * stream files (largest first) and the largest stream's bytes. */
+typedef struct {
+  char *dir;
+  char *trace;
+  GPtrArray *files;
+  guint8 *data;
+  gsize len;
+} Damaged;
+
+static Damaged
+damaged_copy (const char *from, const char *name)
+{
+  Damaged d = { g_build_filename (work, name, NULL) };
+
+  mls_test_copy_dir (from, d.dir);
+  d.trace = mls_test_find_trace_dir (d.dir);
+  d.files = streams (d.trace);
+  d.data = read_all (d.files->pdata[0], &d.len);
+  return d;
+}
+
+/* Writes the largest stream's bytes back, damaged. */
+static void
+damaged_write (const Damaged *d)
+{
+  write_all (d->files->pdata[0], d->data, d->len);
+}
+
+/* Cuts the largest stream's file to `size` bytes. */
+static void
+damaged_truncate (const Damaged *d, gsize size)
+{
+  g_assert_cmpint (truncate (d->files->pdata[0], (off_t) size), ==, 0);
+}
+
+static void
+damaged_clear (Damaged *d)
+{
+  g_free (d->data);
+  g_ptr_array_free (d->files, TRUE);
+  g_free (d->trace);
+  g_free (d->dir);
+}
+
 static void
 test_truncated_stream (void)
 {
-  char *trace, *dir = copy (good_ctf, "cut-stream", &trace);
-  GPtrArray *files = streams (trace);
-  GStatBuf st;
+  Damaged d = damaged_copy (good_ctf, "cut-stream");
   Import i, salvaged;
 
-  g_stat (files->pdata[0], &st);
-  g_assert_cmpint (truncate (files->pdata[0], st.st_size - 5000), ==, 0);
-  i = import (dir, "cut.mlscope", FALSE);
+  damaged_truncate (&d, d.len - 5000);
+  i = import (d.dir, "cut.mlscope", FALSE);
   expect (&i, 3, "stream truncated in the packet at offset");
   g_assert_nonnull (strstr (i.run->err, "pass --salvage to accept it"));
   g_assert_cmpint (lost_packets (&i), ==, 1);
@@ -207,36 +238,31 @@ test_truncated_stream (void)
                    "AND start_ns >= (SELECT value FROM meta WHERE key = "
                    "'start_ns') - 1000000"), ==, 1);
 
-  salvaged = import (dir, "cut-salvaged.mlscope", TRUE);
+  salvaged = import (d.dir, "cut-salvaged.mlscope", TRUE);
   expect (&salvaged, 0, "stream truncated");
   g_assert_cmpint (spans (&salvaged), ==, spans (&i));
   g_assert_cmpint (lost_packets (&salvaged), ==, 1);
   import_clear (&i);
   import_clear (&salvaged);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* Garbage in place of a stream: nothing of it is a packet. */
 static void
 test_garbage_stream (void)
 {
-  char *trace, *dir = copy (good_ctf, "garbage-stream", &trace);
-  GPtrArray *files = streams (trace);
+  Damaged d = damaged_copy (good_ctf, "garbage-stream");
   guint8 junk[3000];
   Import i;
 
   memset (junk, 0x5a, sizeof junk);
-  write_all (files->pdata[files->len - 1], junk, sizeof junk);
-  i = import (dir, "garbage.mlscope", FALSE);
+  write_all (d.files->pdata[d.files->len - 1], junk, sizeof junk);
+  i = import (d.dir, "garbage.mlscope", FALSE);
   expect (&i, 3, "3000 bytes from offset 0 are no packet");
   g_assert_cmpint (lost_packets (&i), ==, 1);
   g_assert_cmpint (spans (&i), >, 0);
   import_clear (&i);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* Damage inside packet 1, its headers intact: the packet keeps its events
@@ -244,25 +270,18 @@ test_garbage_stream (void)
 static void
 test_corrupt_packet (void)
 {
-  char *trace, *dir = copy (good_ctf, "bad-packet", &trace);
-  GPtrArray *files = streams (trace);
-  gsize len;
-  guint8 *data = read_all (files->pdata[0], &len);
-  gsize at = packet_offset (data, len, 1);
+  Damaged d = damaged_copy (good_ctf, "bad-packet");
   Import i;
 
-  memset (data + at + 4000, 0xff, 2000);
-  write_all (files->pdata[0], data, len);
-  i = import (dir, "corrupt.mlscope", FALSE);
+  memset (d.data + packet_offset (d.data, d.len, 1) + 4000, 0xff, 2000);
+  damaged_write (&d);
+  i = import (d.dir, "corrupt.mlscope", FALSE);
   expect (&i, 3, "corrupt data in the packet at offset");
   g_assert_cmpint (lost_packets (&i), ==, 1);
   g_assert_cmpint (spans (&i), <, good_spans);
   g_assert_cmpint (spans (&i), >, good_spans * 3 / 4);
   import_clear (&i);
-  g_free (data);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* One of two streams cut in the middle of its only packet: the other
@@ -270,24 +289,19 @@ test_corrupt_packet (void)
 static void
 test_cut_only_packet (void)
 {
-  char *trace, *dir = copy (big_ctf, "cut-only-packet", &trace);
-  GPtrArray *files = streams (trace);
-  GStatBuf st;
+  Damaged d = damaged_copy (big_ctf, "cut-only-packet");
   Import i;
 
-  g_assert_cmpuint (files->len, >=, 2);
-  g_stat (files->pdata[0], &st);
-  g_assert_cmpint (truncate (files->pdata[0], st.st_size / 2), ==, 0);
-  i = import (dir, "only.mlscope", FALSE);
+  g_assert_cmpuint (d.files->len, >=, 2);
+  damaged_truncate (&d, d.len / 2);
+  i = import (d.dir, "only.mlscope", FALSE);
   expect (&i, 3, "stream truncated in the packet at offset 0");
   g_assert_cmpint (lost_packets (&i), ==, 1);
   g_assert_cmpint (spans (&i), <, big_spans);
   g_assert_cmpint (spans (&i), >, 0);
   g_assert_null (strstr (i.run->err, "mlscope-salvage"));
   import_clear (&i);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* Packet 2's timestamps set before packet 1's end: the packet is left
@@ -295,24 +309,17 @@ test_cut_only_packet (void)
 static void
 test_time_backwards (void)
 {
-  char *trace, *dir = copy (good_ctf, "time-back", &trace);
-  GPtrArray *files = streams (trace);
-  gsize len;
-  guint8 *data = read_all (files->pdata[0], &len);
-  gsize at = packet_offset (data, len, 2);
+  Damaged d = damaged_copy (good_ctf, "time-back");
   Import i;
 
-  set_u64 (data + at + TS_BEGIN, 1000);
-  write_all (files->pdata[0], data, len);
-  i = import (dir, "time.mlscope", FALSE);
+  set_u64 (d.data + packet_offset (d.data, d.len, 2) + TS_BEGIN, 1000);
+  damaged_write (&d);
+  i = import (d.dir, "time.mlscope", FALSE);
   expect (&i, 3, "has timestamps running backwards");
   g_assert_cmpint (lost_packets (&i), ==, 1);
   g_assert_cmpint (spans (&i), >, good_spans * 3 / 4);
   import_clear (&i);
-  g_free (data);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* A whole packet missing from the middle of a stream: babeltrace2 sees the
@@ -321,41 +328,34 @@ test_time_backwards (void)
 static void
 test_missing_packet (void)
 {
-  char *trace, *dir = copy (good_ctf, "missing-packet", &trace);
-  GPtrArray *files = streams (trace);
-  gsize len;
-  guint8 *data = read_all (files->pdata[0], &len);
-  gsize a = packet_offset (data, len, 1), b = packet_offset (data, len, 2);
-  GByteArray *without = g_byte_array_new ();
+  Damaged d = damaged_copy (good_ctf, "missing-packet");
+  gsize a = packet_offset (d.data, d.len, 1);
+  gsize b = packet_offset (d.data, d.len, 2);
   Import i;
 
-  g_byte_array_append (without, data, a);
-  g_byte_array_append (without, data + b, len - b);
-  write_all (files->pdata[0], without->data, without->len);
-  i = import (dir, "missing.mlscope", FALSE);
+  memmove (d.data + a, d.data + b, d.len - b);
+  d.len -= b - a;
+  damaged_write (&d);
+  i = import (d.dir, "missing.mlscope", FALSE);
   expect (&i, 0, "1 packets (its sub-buffers were full)");
   g_assert_cmpint (lost_packets (&i), ==, 1);
   import_clear (&i);
-  g_byte_array_free (without, TRUE);
-  g_free (data);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 static void
 test_metadata_swapped (void)
 {
-  char *trace, *dir = copy (good_ctf, "swapped", &trace);
+  Damaged d = damaged_copy (good_ctf, "swapped");
   char *other = mls_test_find_trace_dir (other_ctf);
   char *from = g_build_filename (other, "metadata", NULL);
-  char *to = g_build_filename (trace, "metadata", NULL);
+  char *to = g_build_filename (d.trace, "metadata", NULL);
   gsize len;
   guint8 *meta = read_all (from, &len);
   Import i;
 
   write_all (to, meta, len);
-  i = import (dir, "swapped.mlscope", FALSE);
+  i = import (d.dir, "swapped.mlscope", FALSE);
   expect (&i, 1, "belongs to another trace");
   g_assert_nonnull (strstr (i.run->err, "no mlrt events in the trace"));
   g_assert_null (i.db);
@@ -364,19 +364,17 @@ test_metadata_swapped (void)
   g_free (to);
   g_free (from);
   g_free (other);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* babeltrace2's own words for bad metadata, naming the user's path. */
 static void
 test_metadata_errors (void)
 {
-  char *trace, *dir = copy (good_ctf, "bad-metadata", &trace);
-  char *path = g_build_filename (trace, "metadata", NULL);
-  char *mlscope = mls_test_mlscope ();
+  Damaged d = damaged_copy (good_ctf, "bad-metadata");
+  char *path = g_build_filename (d.trace, "metadata", NULL);
   const char *print[] = { "babeltrace2", "--output-format=ctf-metadata",
-                          trace, NULL };
+                          d.trace, NULL };
   MlsRun *text = mls_test_run (print);
   GString *bad = g_string_new (text->out);
   Import i;
@@ -385,25 +383,23 @@ test_metadata_errors (void)
   g_assert_cmpint (g_string_replace (bad, "minor = 8;", "minor = 9;", 1), ==,
                    1);
   write_all (path, bad->str, bad->len);
-  i = import (dir, "minor.mlscope", FALSE);
+  i = import (d.dir, "minor.mlscope", FALSE);
   expect (&i, 1, "Invalid trace's `minor` attribute");
-  g_assert_nonnull (strstr (i.run->err, trace));
+  g_assert_nonnull (strstr (i.run->err, d.trace));
   g_assert_null (strstr (i.run->err, "mlscope-salvage"));
   import_clear (&i);
 
   g_string_assign (bad, text->out);
   g_string_replace (bad, "byte_order = le;", "byte_order = le; bogus one;", 1);
   write_all (path, bad->str, bad->len);
-  i = import (dir, "syntax.mlscope", FALSE);
+  i = import (d.dir, "syntax.mlscope", FALSE);
   expect (&i, 1, "syntax error");
   g_assert_nonnull (strstr (i.run->err, "At line"));
   import_clear (&i);
   g_string_free (bad, TRUE);
   mls_test_run_free (text);
-  g_free (mlscope);
   g_free (path);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* Removes stream_instance_id (8 bytes after stream_id) from every packet
@@ -451,35 +447,32 @@ drop_stream_instance_id (const char *trace)
 static void
 test_no_stream_instance_id (void)
 {
-  char *trace, *dir = copy (good_ctf, "no-instance-id", &trace);
+  Damaged d = damaged_copy (good_ctf, "no-instance-id");
   Import i;
 
-  drop_stream_instance_id (trace);
-  i = import (dir, "no-instance.mlscope", FALSE);
+  drop_stream_instance_id (d.trace);
+  i = import (d.dir, "no-instance.mlscope", FALSE);
   expect (&i, 0, "wrote");
   g_assert_cmpint (spans (&i), ==, good_spans);
   g_assert_cmpint (lost_packets (&i), ==, 0);
   import_clear (&i);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 /* stats of a recording that lost data warns, whatever the format. */
 static void
 test_stats_warn (void)
 {
-  char *trace, *dir = copy (good_ctf, "stats-warn", &trace);
-  GPtrArray *files = streams (trace);
+  Damaged d = damaged_copy (good_ctf, "stats-warn");
   char *db = g_build_filename (work, "stats-warn.mlscope", NULL);
   char *mlscope = mls_test_mlscope ();
-  const char *imp[] = { mlscope, "import", "--salvage", dir, "-o", db, NULL };
+  const char *imp[] = { mlscope, "import", "--salvage", d.dir, "-o", db,
+                        NULL };
   const char *csv[] = { mlscope, "stats", db, "--format", "csv", NULL };
   const char *json[] = { mlscope, "stats", db, "--format", "json", NULL };
   MlsRun *run;
-  GStatBuf st;
 
-  g_stat (files->pdata[0], &st);
-  g_assert_cmpint (truncate (files->pdata[0], st.st_size - 5000), ==, 0);
+  damaged_truncate (&d, d.len - 5000);
   run = mls_test_run (imp);
   g_assert_cmpint (run->status, ==, 0);
   mls_test_run_free (run);
@@ -494,9 +487,7 @@ test_stats_warn (void)
   g_unlink (db);
   g_free (mlscope);
   g_free (db);
-  g_ptr_array_free (files, TRUE);
-  g_free (trace);
-  g_free (dir);
+  damaged_clear (&d);
 }
 
 int

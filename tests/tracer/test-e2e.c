@@ -19,6 +19,11 @@
  *   copies and converts in every prediction, Float16 data in shared
  *   buffers does neither.
  *
+ *   style-demo --async 4 under `all`, planned by priority: predictions
+ *     submitted on the main thread overlap in time, each ended and run by
+ *     a worker thread, counts exact; --key: each encrypted model's load
+ *     holds its decryption and then its compile, from memory.
+ *
  *   Scope: while sharpen-demo loops beside it, a recording of style-demo
  *     --styles 5 --frames 40 holds exactly 5 loads and 40 predictions and
  *     nothing of the neighbour; a shell script running two apps in turn
@@ -323,6 +328,122 @@ example_path (const char *app)
   return exe;
 }
 
+#define ASYNC_FRAMES 12
+
+static void
+test_style_async (void)
+{
+  AppRecording *r = record_app_priority ("style-demo", "--styles 2 "
+                                          "--frames " G_STRINGIFY (ASYNC_FRAMES)
+                                          " --async 4 --compute-units all");
+  g_assert_cmpint (count_kind (r, "Model Load"), ==, 2);
+  g_assert_cmpint (count_kind (r, "Model Unload"), ==, 2);
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, ASYNC_FRAMES);
+  g_assert_cmpint (count_kind (r, "Input Validation"), ==, ASYNC_FRAMES);
+  g_assert_cmpint (count_in_predictions (r, "Input Conversion", NULL), ==,
+                   ASYNC_FRAMES);
+  g_assert_cmpint (count_in_predictions (r, "Output Conversion", NULL), ==,
+                   ASYNC_FRAMES);
+  /* The predictions of a model all make the same compute requests. */
+  static const char *const kinds[] = {
+    "CPU Compute Request", "GPU Compute Request",
+    "Neural Engine Compute Request" };
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM (SELECT "
+                     "model, count(DISTINCT n) AS variants FROM (SELECT "
+                     "p.model, (SELECT count(*) FROM span_view c WHERE "
+                     "c.parent_id = p.id AND c.kind = %Q) AS n FROM "
+                     "span_view p WHERE p.pid = %d AND p.kind = "
+                     "'Prediction') GROUP BY model) WHERE variants = 1",
+                     kinds[k], r->pid), ==, 2);
+  g_assert_cmpint (count_in_predictions (r, "Neural Engine Compute Request",
+                                         "npu"), >, 0);
+  /* Submitted on the main thread, completed on a worker ("mlrt-async-N"),
+   * whose thread ran all its data and compute work. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view p "
+                   "JOIN thread t ON t.tid = json_extract (p.args, "
+                   "'$.end_tid') WHERE p.pid = %d AND p.kind = 'Prediction' "
+                   "AND p.tid = %d AND t.name LIKE 'mlrt-async-%%'", r->pid,
+                   r->pid), ==, ASYNC_FRAMES);
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view c "
+                   "JOIN span_view p ON p.id = c.parent_id WHERE c.pid = %d "
+                   "AND p.kind = 'Prediction' AND c.tid != json_extract "
+                   "(p.args, '$.end_tid')", r->pid), ==, 0);
+  /* In flight together: predictions of one model that overlap in time. */
+  gint64 overlapping = mls_test_q_int (r->db, "SELECT count(*) FROM span_view"
+                                       " a JOIN span_view b ON a.id < b.id "
+                                       "AND a.model = b.model WHERE a.pid = %d"
+                                       " AND b.pid = %d AND a.kind = "
+                                       "'Prediction' AND b.kind = 'Prediction'"
+                                       " AND a.start_ns < b.end_ns AND "
+                                       "b.start_ns < a.end_ns", r->pid,
+                                       r->pid);
+  g_test_message ("%" G_GINT64_FORMAT " pairs of predictions overlap",
+                  overlapping);
+  g_assert_cmpint (overlapping, >, 0);
+  app_recording_free (r);
+}
+
+/* Runs `argv`, which must succeed. */
+static void
+run_ok (const char *const *argv)
+{
+  MlsRun *run = mls_test_run (argv);
+  mls_test_assert_no_hang (run);
+  if (run->status != 0)
+    g_error ("%s %s: %s", argv[0], argv[1], run->err);
+  mls_test_run_free (run);
+}
+
+static void
+test_style_encrypted (void)
+{
+  char *dir = test_tmpdir_new ("mlscope-test");
+  char *key = g_build_filename (dir, "app.mlrtkey", NULL);
+  char *models = mls_test_build_path ("runtime/tools");
+  char *tool = mls_test_build_path ("runtime/encrypt/mlrt-encrypt");
+  const char *keygen[] = { tool, "keygen", key, NULL };
+  run_ok (keygen);
+  for (int i = 0; i < 2; i++)
+    {
+      static const char *const names[] = { "style-candy", "style-mosaic" };
+      char *in = g_strdup_printf ("%s/%s.mlpackage", models, names[i]);
+      char *out = g_strdup_printf ("%s/%s.mlpackage.enc", dir, names[i]);
+      const char *encrypt[] = { tool, "encrypt", "--key", key, in, out,
+                                NULL };
+      run_ok (encrypt);
+      g_free (out);
+      g_free (in);
+    }
+  char *args = g_strdup_printf ("--styles 2 --frames 4 --compute-units "
+                                "cpu-only --key %s --models-dir %s", key,
+                                dir);
+  AppRecording *r = record_app ("style-demo", args);
+  test_tmpdir_remove (dir);
+  g_assert_cmpint (count_kind (r, "Model Load"), ==, 2);
+  g_assert_cmpint (count_kind (r, "Prediction"), ==, 4);
+  g_assert_cmpint (count_kind (r, "Model Decryption"), ==, 2);
+  g_assert_cmpint (count_kind (r, "Model Compile"), ==, 2);
+  /* In each load, of its model: the decryption, then the compile (from
+   * memory, no cache), both inside the load. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view l "
+                   "JOIN span_view d ON d.parent_id = l.id AND d.kind = "
+                   "'Model Decryption' JOIN span_view c ON c.parent_id = l.id "
+                   "AND c.kind = 'Model Compile' WHERE l.pid = %d AND l.kind "
+                   "= 'Model Load' AND d.model = l.model AND c.model = "
+                   "l.model AND l.model IN ('style-candy', 'style-mosaic') "
+                   "AND d.start_ns >= l.start_ns AND d.end_ns <= c.start_ns "
+                   "AND c.end_ns <= l.end_ns AND d.lane = 'data' AND "
+                   "json_extract (c.args, '$.cache') IS NULL AND "
+                   "json_extract (d.args, '$.bytes') > 10000", r->pid), ==, 2);
+  app_recording_free (r);
+  g_free (args);
+  g_free (tool);
+  g_free (models);
+  g_free (key);
+  g_free (dir);
+}
+
 /* `mlscope record -- ARGV...` into a database of its own: nothing in it
  * is filtered afterwards, so it must hold only what was asked for. */
 static sqlite3 *
@@ -442,6 +563,8 @@ main (int argc, char **argv)
   g_test_add_func ("/e2e/units/sharpen-gray8", test_units_sharpen_gray8);
   g_test_add_func ("/e2e/units/sharpen-fp16-shared",
                    test_units_sharpen_fp16_shared);
+  g_test_add_func ("/e2e/style-demo/async", test_style_async);
+  g_test_add_func ("/e2e/style-demo/encrypted", test_style_encrypted);
   g_test_add_func ("/e2e/scope/neighbour", test_scope_neighbour);
   g_test_add_func ("/e2e/scope/script", test_scope_script);
   return g_test_run ();

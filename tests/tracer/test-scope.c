@@ -245,7 +245,7 @@ test_strings (void)
   for (int i = 0; i < 12; i++)
     {
       char *feature = mls_test_q_text (db, "SELECT json_extract (args, "
-                                       "'$.feature') FROM span WHERE "
+                                       "'$.feature') FROM span_view WHERE "
                                        "json_extract (args, '$.bytes') = %d",
                                        i);
       char *expected = i % 2 ? g_strdup ("")

@@ -30,14 +30,16 @@
   X (PREDICT, predict, 3) \
   X (BATCH_PREDICT, batch_predict, 4)
 
-/* The `op` field of data_begin. */
+/* The `op` field of data_begin. DECRYPTION is a model load's run of the
+ * app's decrypt callback (parent: the load). */
 #define MLRT_TRACE_DATA_OPS(X) \
   X (INPUT_VALIDATION, input_validation, 0) \
   X (INPUT_CONVERSION, input_conversion, 1) \
   X (OUTPUT_CONVERSION, output_conversion, 2) \
   X (COPY_TO_UNIT, copy_to_unit, 3) \
   X (COPY_FROM_UNIT, copy_from_unit, 4) \
-  X (OUTPUT_BACKING_FILL, output_backing_fill, 5)
+  X (OUTPUT_BACKING_FILL, output_backing_fill, 5) \
+  X (DECRYPTION, decryption, 6)
 
 /* The `src_type` and `dst_type` fields of data_begin. */
 #define MLRT_TRACE_TYPES(X) \

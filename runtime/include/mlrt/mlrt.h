@@ -13,7 +13,8 @@
  * fault. Nothing here aborts on bad input.
  *
  * A loaded MlrtModel may be used for predictions from several threads at
- * once. Everything else is not thread-safe unless said so.
+ * once, synchronous or asynchronous (see mlrt_model_predict_async for the
+ * rules of the latter). Everything else is not thread-safe unless said so.
  */
 #ifndef MLRT_H
 #define MLRT_H
@@ -42,6 +43,9 @@ typedef enum {
   MLRT_ERROR_INVALID_ARGUMENT, /* a caller error: NULL, bad option value */
   MLRT_ERROR_NO_MEMORY,
   MLRT_ERROR_DEVICE,        /* a compute unit failed while running */
+  MLRT_ERROR_CANCELLED,     /* an asynchronous prediction was cancelled */
+  MLRT_ERROR_BUSY,          /* waiting here would deadlock (see
+                               mlrt_model_predict_async) */
 } MlrtStatus;
 
 #define MLRT_ERROR_MESSAGE_MAX 1024
@@ -184,6 +188,11 @@ typedef struct {
   size_t n_class_labels;
   const char *const *class_labels;
   size_t n_layers;
+  /* Free-form metadata (coremltools' user_defined_metadata): a converted
+   * model carries its source's producer, opset and metadata here. */
+  size_t n_user_metadata;
+  const char *const *user_metadata_keys;
+  const char *const *user_metadata_values;
 } MlrtModelDescription;
 
 /*
@@ -222,9 +231,13 @@ typedef struct {
   MlrtComputeUnits compute_units;
   const char *cache_dir;           /* NULL: as for mlrt_compile() */
   MlrtPlacement placement;
+  /* How many asynchronous predictions (mlrt_model_predict_async) may be
+   * in flight at once, submitted and not yet completed; 0: 4. */
+  unsigned max_in_flight;
 } MlrtConfiguration;
 
-/* Defaults: all units, default cache, default placement. */
+/* Defaults: all units, default cache, default placement, 4 predictions in
+ * flight. */
 MLRT_API
 void mlrt_configuration_init (MlrtConfiguration *config);
 
@@ -240,16 +253,23 @@ MlrtStatus mlrt_model_load (const char *path, const MlrtConfiguration *config,
 
 /*
  * Decrypts `size` bytes of `data` into a malloc()ed buffer; returns 0 on
- * success. Lets an app keep its models encrypted at rest.
+ * success. Lets an app keep its models encrypted at rest. A callback that
+ * fails returns non-zero: one of the MlrtDecryptResult values below when
+ * one fits (mlrt_decrypt returns them), so the load's message says what
+ * went wrong, or any other value, which the message quotes.
  */
 typedef int (*MlrtDecryptFunc) (const void *data, size_t size,
                                 void **plain, size_t *plain_size,
                                 void *user_data);
 
 /*
- * Loads a compiled model held in memory (the bytes of a compiled model file),
- * optionally decrypting it first. No file is read. `name` names the model in
- * traces and messages. `decrypt` may be NULL.
+ * Loads a model held in memory, optionally decrypting it first: the bytes
+ * of a compiled model file, or a package archive (mlrt_package_archive),
+ * which is compiled in memory (a Model Compile span inside the Model Load
+ * one, no cache). No file is read or written. `name` names the model in
+ * traces and messages. `decrypt` may be NULL; when given it runs inside
+ * the load (a Model Decryption span) and the decrypted bytes are wiped
+ * before they are freed.
  */
 MLRT_API
 MlrtStatus mlrt_model_load_from_memory (const char *name,
@@ -258,6 +278,75 @@ MlrtStatus mlrt_model_load_from_memory (const char *name,
                                         void *user_data,
                                         const MlrtConfiguration *config,
                                         MlrtModel **model, MlrtError *error);
+
+/*
+ * Reads the model package `package_path` (NAME.mlpackage/) into one
+ * malloc()ed buffer, a package archive: "MLRTP001", the length of
+ * model.json as a little-endian uint64, model.json, weights.bin
+ * (docs/model-format.md). That is what mlrt_model_load_from_memory
+ * compiles and what `mlrt-encrypt encrypt` encrypts a package into.
+ */
+MLRT_API
+MlrtStatus mlrt_package_archive (const char *package_path, void **data,
+                                 size_t *size, MlrtError *error);
+
+/*
+ * Encrypted models (docs/encryption.md). `mlrt-encrypt keygen` makes a
+ * key, `mlrt-encrypt encrypt` a model encrypted with it (XChaCha20-
+ * Poly1305 from libsodium: authenticated, so a wrong key or an altered
+ * byte is refused, never decrypted into garbage). At run time the app
+ * gets the key its own way and its decrypt callback calls mlrt_decrypt:
+ *
+ *   static int
+ *   decrypt_model (const void *data, size_t size, void **plain,
+ *                  size_t *plain_size, void *user_data)
+ *   {
+ *     return mlrt_decrypt (data, size, user_data, plain, plain_size);
+ *   }
+ *   ...
+ *   mlrt_key_read ("app.mlrtkey", &key, &error);
+ *   mlrt_model_load_from_memory ("style", bytes, n, decrypt_model, &key,
+ *                                NULL, &model, &error);
+ */
+#define MLRT_KEY_SIZE 32
+
+typedef struct {
+  uint8_t bytes[MLRT_KEY_SIZE];
+} MlrtKey;
+
+/* What mlrt_decrypt returns (and a decrypt callback may). */
+typedef enum {
+  MLRT_DECRYPT_OK = 0,
+  MLRT_DECRYPT_NOT_ENCRYPTED = 1,  /* no mlrt-encrypt header, or cut short */
+  MLRT_DECRYPT_OTHER_KEY = 2,      /* encrypted with another key */
+  MLRT_DECRYPT_ALTERED = 3,        /* authentication failed: the bytes were
+                                      changed after encryption */
+  MLRT_DECRYPT_NO_MEMORY = 4,
+  MLRT_DECRYPT_FAILED = 5,         /* NULL key or result, or libsodium
+                                      could not start */
+} MlrtDecryptResult;
+
+/* Creates a key file at `path` holding a new random key (as hexadecimal
+ * text, readable by its owner only); refuses to replace a file. */
+MLRT_API
+MlrtStatus mlrt_key_create (const char *path, MlrtError *error);
+
+/* Reads a key file made by mlrt_key_create or `mlrt-encrypt keygen`. */
+MLRT_API
+MlrtStatus mlrt_key_read (const char *path, MlrtKey *key, MlrtError *error);
+
+/* Encrypts `size` bytes of `data` with `key` into a malloc()ed buffer
+ * (`size` + 56 bytes: header, nonce and authentication tag). */
+MLRT_API
+MlrtStatus mlrt_encrypt (const void *data, size_t size, const MlrtKey *key,
+                         void **sealed, size_t *sealed_size,
+                         MlrtError *error);
+
+/* Decrypts what mlrt_encrypt made into a malloc()ed buffer; returns an
+ * MlrtDecryptResult. Thread-safe. */
+MLRT_API
+int mlrt_decrypt (const void *data, size_t size, const MlrtKey *key,
+                  void **plain, size_t *plain_size);
 
 /* Unloads and frees the model. NULL is ignored. */
 MLRT_API
@@ -294,6 +383,78 @@ MlrtStatus mlrt_model_predict_batch (MlrtModel *model, size_t count,
                                      const MlrtPredictOptions *options,
                                      MlrtFeatures **outputs,
                                      MlrtError *error);
+
+/*
+ * Asynchronous predictions (docs/async.md): submitted without waiting,
+ * several in flight on one model, each completed on one of the model's
+ * worker threads, so that while the NPU or GPU runs one prediction the CPU
+ * works on the next.
+ *
+ * mlrt_model_predict_async queues a prediction of `inputs` and returns.
+ * When it completes (its outputs made, or an error, or cancelled),
+ * `done`, if given, is called on a worker thread, and
+ * mlrt_prediction_wait returns its result. *prediction, if not NULL,
+ * receives a handle to wait on, poll and cancel; free it with
+ * mlrt_prediction_free whether or not the prediction has completed.
+ * Without a handle (prediction NULL) the callback is the only way to the
+ * outputs.
+ *
+ * Rules:
+ * - `inputs`, the output backings of `options`, and the memory their
+ *   values point at are borrowed until the prediction completes: keep them
+ *   unchanged and alive until then.
+ * - At most MlrtConfiguration.max_in_flight predictions of a model are in
+ *   flight: submitting more waits until one completes (a completion frees
+ *   its place before its callback runs).
+ * - Any thread may submit, wait, poll, cancel or free. A completion
+ *   callback may submit to the same model, but there it never waits for a
+ *   place: it fails with MLRT_ERROR_BUSY when all are taken; and waiting
+ *   there on a prediction of the same model that has not completed fails
+ *   with MLRT_ERROR_BUSY too (its worker could be the one waiting).
+ * - Inside the callback, mlrt_prediction_wait on the prediction itself
+ *   returns at once. The callback must not unload the model.
+ * - mlrt_model_unload cancels the model's predictions in flight, waits for
+ *   them to complete and for every callback to return. Handles stay valid
+ *   until freed.
+ * - Traces: a prediction's span begins on the submitting thread and ends
+ *   on the worker; its data and compute spans run on the worker.
+ */
+typedef struct MlrtPrediction MlrtPrediction;
+
+typedef void (*MlrtPredictionDone) (MlrtPrediction *prediction,
+                                    void *user_data);
+
+MLRT_API
+MlrtStatus mlrt_model_predict_async (MlrtModel *model,
+                                     const MlrtFeatures *inputs,
+                                     const MlrtPredictOptions *options,
+                                     MlrtPredictionDone done, void *user_data,
+                                     MlrtPrediction **prediction,
+                                     MlrtError *error);
+
+/* Waits until the prediction completes and returns its status (with its
+ * message in `error`). On success the first call that asks (`outputs` not
+ * NULL) receives the outputs, as mlrt_model_predict gives them; later
+ * calls receive NULL. */
+MLRT_API
+MlrtStatus mlrt_prediction_wait (MlrtPrediction *prediction,
+                                 MlrtFeatures **outputs, MlrtError *error);
+
+/* Whether the prediction has completed (wait would not block). */
+MLRT_API
+int mlrt_prediction_is_done (const MlrtPrediction *prediction);
+
+/* Asks the prediction to stop: one not yet started never starts, one
+ * running stops before its next compute request; it then completes with
+ * MLRT_ERROR_CANCELLED, unless it completed first. */
+MLRT_API
+void mlrt_prediction_cancel (MlrtPrediction *prediction);
+
+/* Releases the handle. A prediction in flight goes on (cancel it first
+ * if its result is not wanted); what it holds is freed when it completes.
+ * NULL is ignored. */
+MLRT_API
+void mlrt_prediction_free (MlrtPrediction *prediction);
 
 /*
  * The compute plan: where each layer of a loaded model runs. For each unit,

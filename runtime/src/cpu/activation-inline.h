@@ -32,6 +32,15 @@ mlrt_act_gelu (float x)
 }
 
 static inline float
+mlrt_act_hard_swish (float x)
+{
+  float r = x + 3.0f;
+
+  r = r < 0.0f ? 0.0f : r > 6.0f ? 6.0f : r;
+  return x * r * (1.0f / 6.0f);
+}
+
+static inline float
 mlrt_act_apply (MlrtActivation act, float alpha, float x)
 {
   switch (act)
@@ -46,6 +55,10 @@ mlrt_act_apply (MlrtActivation act, float alpha, float x)
       return tanhf (x);
     case MLRT_ACT_GELU:
       return mlrt_act_gelu (x);
+    case MLRT_ACT_HARD_SWISH:
+      return mlrt_act_hard_swish (x);
+    case MLRT_ACT_RELU6:
+      return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
     case MLRT_ACT_NONE:
     default:
       return x;
@@ -82,6 +95,17 @@ mlrt_act_affine (MlrtActivation act, float alpha, size_t n, const float *x,
         {
           float v = (x[i] - center) * scale + shift;
           y[i] = v > 0.0f ? v : alpha * v;
+        }
+      break;
+    case MLRT_ACT_HARD_SWISH:
+      for (i = 0; i < n; i++)
+        y[i] = mlrt_act_hard_swish ((x[i] - center) * scale + shift);
+      break;
+    case MLRT_ACT_RELU6:
+      for (i = 0; i < n; i++)
+        {
+          float v = (x[i] - center) * scale + shift;
+          y[i] = v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
         }
       break;
     case MLRT_ACT_SIGMOID:

@@ -1,6 +1,8 @@
 /*
- * activation.c: the element-wise ops on the CPU: standalone activations,
- * add (with a fused activation), mul, and channel concatenation.
+ * activation.c: the element-wise ops of one or two same-shape tensors on
+ * the CPU: standalone activations, the clamp of hard_sigmoid and clip,
+ * and the same-shape add (with a fused activation) and mul that the
+ * broadcasting kernels (broadcast.c) hand their common case to.
  */
 #include <string.h>
 
@@ -19,6 +21,19 @@ mlrt_cpu_activation (MlrtActivation act, float alpha, size_t n,
       return;
     }
   mlrt_act_affine (act, alpha, n, in, 0.0f, 1.0f, 0.0f, out);
+}
+
+void
+mlrt_cpu_clamp_affine (size_t n, float a, float b, float lo, float hi,
+                       const float *in, float *out)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      float v = a * in[i] + b;
+      out[i] = v < lo ? lo : v > hi ? hi : v;
+    }
 }
 
 void
@@ -44,6 +59,8 @@ mlrt_cpu_add (size_t n, const float *a, const float *b, MlrtActivation act,
     case MLRT_ACT_SIGMOID:
     case MLRT_ACT_TANH:
     case MLRT_ACT_GELU:
+    case MLRT_ACT_HARD_SWISH:
+    case MLRT_ACT_RELU6:
     default:
       for (i = 0; i < n; i++)
         out[i] = mlrt_act_apply (act, alpha, a[i] + b[i]);
@@ -58,19 +75,4 @@ mlrt_cpu_mul (size_t n, const float *a, const float *b, float *out)
 
   for (i = 0; i < n; i++)
     out[i] = a[i] * b[i];
-}
-
-void
-mlrt_cpu_concat_channels (int n_inputs, const int *channels, int hw,
-                          const float *const *inputs, float *out)
-{
-  int i;
-
-  for (i = 0; i < n_inputs; i++)
-    {
-      size_t n = (size_t) channels[i] * hw;
-
-      memcpy (out, inputs[i], sizeof (float) * n);
-      out += n;
-    }
 }

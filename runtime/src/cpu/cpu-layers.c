@@ -16,14 +16,14 @@ weight (const MlrtLayer *l, const char *name)
   return w ? w->data : NULL;
 }
 
-/* The layer's first input as [c, h * w] (c = hw = 0 below rank 3). */
+/* The layer's first input as [c, h * w]. */
 static void
 input_chw (const MlrtSpec *s, const MlrtLayer *l, int *c, int *hw)
 {
-  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+  int h, w;
 
-  *c = t->rank == 3 ? (int) t->shape[0] : 0;
-  *hw = t->rank == 3 ? (int) (t->shape[1] * t->shape[2]) : 0;
+  mlrt_layer_chw (s, l->inputs[0], c, &h, &w);
+  *hw = h * w;
 }
 
 static size_t
@@ -114,35 +114,97 @@ activation_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 }
 
 static void
-add_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-         float *scratch)
+clamp_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+           float *scratch)
 {
-  mlrt_cpu_add (output_count (s, l), f[l->inputs[0]], f[l->inputs[1]],
-                l->act, l->act_alpha, f[l->output]);
+  const MlrtParams *p = &l->p;
+
+  if (mlrt_op_is (l->op, MLRT_OP_HARD_SIGMOID))
+    mlrt_cpu_clamp_affine (output_count (s, l), p->alpha, p->beta, 0.0f, 1.0f,
+                           f[l->inputs[0]], f[l->output]);
+  else
+    mlrt_cpu_clamp_affine (output_count (s, l), 1.0f, 0.0f, p->lo, p->hi,
+                           f[l->inputs[0]], f[l->output]);
 }
 
 static void
-mul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-         float *scratch)
+binary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
 {
-  mlrt_cpu_mul (output_count (s, l), f[l->inputs[0]], f[l->inputs[1]],
-                f[l->output]);
+  MlrtBroadcast b;
+
+  mlrt_layer_binary (s, l, &b);
+  mlrt_cpu_binary ((MlrtBinaryOp) l->op->function, &b, f[l->inputs[0]],
+                   f[l->inputs[1]], l->act, l->act_alpha, f[l->output]);
+}
+
+static void
+scale_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+           float *scratch)
+{
+  MlrtBroadcast b;
+
+  mlrt_layer_scale (s, l, &b);
+  mlrt_cpu_scale (&b, f[l->inputs[0]], weight (l, "scale"),
+                  weight (l, "bias"), l->act, l->act_alpha, f[l->output]);
+}
+
+static void
+unary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+           float *scratch)
+{
+  mlrt_cpu_unary ((MlrtUnaryOp) l->op->function, output_count (s, l),
+                  f[l->inputs[0]], f[l->output]);
 }
 
 static void
 concat_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
             float *scratch)
 {
-  int channels[MLRT_MAX_LAYER_INPUTS], c, hw;
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+  size_t chunk[MLRT_MAX_LAYER_INPUTS], outer = 1;
   const float *inputs[MLRT_MAX_LAYER_INPUTS];
 
-  input_chw (s, l, &c, &hw);
+  for (int d = 0; d < l->p.axis; d++)
+    outer *= (size_t) t->shape[d];
   for (int i = 0; i < l->n_inputs; i++)
     {
-      channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
+      chunk[i] = mlrt_tensor_count (&s->tensors[l->inputs[i]]) / outer;
       inputs[i] = f[l->inputs[i]];
     }
-  mlrt_cpu_concat_channels (l->n_inputs, channels, hw, inputs, f[l->output]);
+  mlrt_cpu_concat (l->n_inputs, outer, chunk, inputs, f[l->output]);
+}
+
+static void
+gather_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtGather g;
+
+  mlrt_layer_gather (s, l, &g);
+  mlrt_cpu_gather (&g, f[l->inputs[0]], f[l->output]);
+}
+
+static void
+reduce_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtReduce r;
+
+  mlrt_layer_reduce (s, l, &r);
+  mlrt_cpu_reduce (&r, f[l->inputs[0]], f[l->output]);
+}
+
+static void
+matmul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch)
+{
+  MlrtMatmul m;
+  const float *b = weight (l, "weight");
+
+  mlrt_layer_matmul (s, l, &m);
+  mlrt_cpu_matmul (&m, f[l->inputs[0]], b ? b : f[l->inputs[1]],
+                   weight (l, "bias"), l->act, l->act_alpha, f[l->output]);
 }
 
 static void
@@ -178,11 +240,11 @@ static void
 softmax_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
              float *scratch)
 {
-  const MlrtTensor *t = &s->tensors[l->inputs[0]];
-  size_t last = (size_t) t->shape[t->rank - 1];
+  size_t outer, n, inner;
 
-  mlrt_cpu_softmax (output_count (s, l) / last, last, f[l->inputs[0]],
-                    f[l->output]);
+  mlrt_layer_softmax (s, l, &outer, &n, &inner);
+  mlrt_cpu_softmax (outer, n, inner, mlrt_op_is (l->op, MLRT_OP_LOG_SOFTMAX),
+                    f[l->inputs[0]], f[l->output]);
 }
 
 static void
@@ -198,22 +260,36 @@ static const MlrtCpuKernel cpu_conv_transpose2d = { conv_transpose2d_run,
 static const MlrtCpuKernel cpu_upsample = { upsample_run, NULL };
 static const MlrtCpuKernel cpu_batch_norm = { batch_norm_run, NULL };
 static const MlrtCpuKernel cpu_instance_norm = { instance_norm_run, NULL };
-static const MlrtCpuKernel cpu_relu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_sigmoid = { activation_run, NULL };
-static const MlrtCpuKernel cpu_tanh = { activation_run, NULL };
-static const MlrtCpuKernel cpu_gelu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_leaky_relu = { activation_run, NULL };
-static const MlrtCpuKernel cpu_add = { add_run, NULL };
-static const MlrtCpuKernel cpu_mul = { mul_run, NULL };
+static const MlrtCpuKernel cpu_hard_sigmoid = { clamp_run, NULL };
+static const MlrtCpuKernel cpu_clip = { clamp_run, NULL };
+static const MlrtCpuKernel cpu_scale = { scale_run, NULL };
 static const MlrtCpuKernel cpu_concat = { concat_run, NULL };
 static const MlrtCpuKernel cpu_max_pool = { pool_run, NULL };
 static const MlrtCpuKernel cpu_avg_pool = { pool_run, NULL };
 static const MlrtCpuKernel cpu_global_avg_pool = { global_pool_run, NULL };
 static const MlrtCpuKernel cpu_global_max_pool = { global_pool_run, NULL };
 static const MlrtCpuKernel cpu_inner_product = { inner_product_run, NULL };
+static const MlrtCpuKernel cpu_matmul = { matmul_run, NULL };
 static const MlrtCpuKernel cpu_softmax = { softmax_run, NULL };
+static const MlrtCpuKernel cpu_log_softmax = { softmax_run, NULL };
 static const MlrtCpuKernel cpu_reshape = { copy_run, NULL };
 static const MlrtCpuKernel cpu_flatten = { copy_run, NULL };
+static const MlrtCpuKernel cpu_transpose = { gather_run, NULL };
+static const MlrtCpuKernel cpu_slice = { gather_run, NULL };
+
+/* The families: one kernel each. */
+#define CPU_ACTIVATION(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { activation_run, NULL };
+#define CPU_BINARY(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { binary_run, NULL };
+#define CPU_UNARY(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { unary_run, NULL };
+#define CPU_REDUCE(ID, name) \
+  static const MlrtCpuKernel cpu_##name = { reduce_run, NULL };
+MLRT_ACTIVATION_OPS (CPU_ACTIVATION)
+MLRT_BINARY_OPS (CPU_BINARY)
+MLRT_UNARY_OPS (CPU_UNARY)
+MLRT_REDUCE_OPS (CPU_REDUCE)
 
 #define CPU_KERNEL_ROW(ID, name) [MLRT_OP_##ID] = &cpu_##name,
 static const MlrtCpuKernel *const cpu_kernels[MLRT_N_OPS] = {

@@ -1,7 +1,9 @@
 /*
  * kernels.h: the CPU compute unit's kernels, float32, on dense row-major
- * tensors of shape [C, H, W] (or [N] for vectors). Batch is handled by the
- * caller, one item at a time.
+ * tensors: image-like ones of shape [C, H, W] (or [N] for vectors), and,
+ * for the element-wise, layout, reduction and matrix ops, of any rank
+ * through the plans of ops/ops.h (MlrtBroadcast, MlrtGather, MlrtReduce,
+ * MlrtMatmul). Batch is handled by the caller, one item at a time.
  *
  * GEMM-shaped work (convolution via im2col, transposed convolution, inner
  * product) goes through OpenBLAS. Kernels never allocate: callers pass
@@ -58,13 +60,39 @@ void mlrt_cpu_instance_norm (int c, int hw, const float *gamma,
 void mlrt_cpu_activation (MlrtActivation act, float alpha, size_t n,
                           const float *in, float *out);
 
+/* out = clamp (a * in + b, lo, hi): hard_sigmoid and clip. In place is
+ * allowed. */
+void mlrt_cpu_clamp_affine (size_t n, float a, float b, float lo, float hi,
+                            const float *in, float *out);
+
+/* Same-shape add and mul, the element-wise ops' common case. */
 void mlrt_cpu_add (size_t n, const float *a, const float *b,
                    MlrtActivation act, float alpha, float *out);
 void mlrt_cpu_mul (size_t n, const float *a, const float *b, float *out);
 
-/* Concatenation along channels of tensors [c_i, h, w]. */
-void mlrt_cpu_concat_channels (int n_inputs, const int *channels, int hw,
-                               const float *const *inputs, float *out);
+/* out = act (a OP b), a and b operands 0 and 1 of `bc`. */
+void mlrt_cpu_binary (MlrtBinaryOp op, const MlrtBroadcast *bc,
+                      const float *a, const float *b, MlrtActivation act,
+                      float alpha, float *out);
+/* out = act (x * scale + bias), operands 0, 1, 2 of `bc`; scale or bias
+ * may be NULL (1, 0). In place is allowed. */
+void mlrt_cpu_scale (const MlrtBroadcast *bc, const float *x,
+                     const float *scale, const float *bias,
+                     MlrtActivation act, float alpha, float *out);
+/* In place is allowed. */
+void mlrt_cpu_unary (MlrtUnaryOp op, size_t n, const float *in, float *out);
+
+/* Concatenation: `outer` rows, of chunk[i] values from input i each. */
+void mlrt_cpu_concat (int n_inputs, size_t outer, const size_t *chunk,
+                      const float *const *inputs, float *out);
+/* Transpose and slice (MlrtGather). */
+void mlrt_cpu_gather (const MlrtGather *g, const float *in, float *out);
+void mlrt_cpu_reduce (const MlrtReduce *r, const float *in, float *out);
+
+/* a [.., m, k] x b [.., k, n] (+ bias [n]), act fused. */
+void mlrt_cpu_matmul (const MlrtMatmul *p, const float *a, const float *b,
+                      const float *bias, MlrtActivation act, float alpha,
+                      float *out);
 
 void mlrt_cpu_pool2d (const MlrtPoolParams *p, const float *in, float *out);
 /* [c, hw] -> [c] */
@@ -77,7 +105,9 @@ void mlrt_cpu_inner_product (int in_features, int out_features,
                              const float *bias, MlrtActivation act,
                              float alpha, float *out);
 
-/* Softmax over the last axis of [outer, n]: each of `outer` rows. */
-void mlrt_cpu_softmax (size_t outer, size_t n, const float *in, float *out);
+/* Softmax (its log when `log`) along the middle axis of [outer, n,
+ * inner]. In place is allowed. */
+void mlrt_cpu_softmax (size_t outer, size_t n, size_t inner, int log,
+                       const float *in, float *out);
 
 #endif /* MLRT_CPU_KERNELS_H */

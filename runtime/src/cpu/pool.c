@@ -1,7 +1,9 @@
 /*
  * pool.c: max and average pooling on the CPU, windowed and global.
- * Padding never contributes: a max ignores it and an average divides by the
- * number of real input pixels under the window (count_include_pad = false).
+ * Padding never contributes a value: a max ignores it and an average
+ * divides by the number of real input pixels under the window, or, when
+ * the layer counts padding (count_pad, PyTorch's count_include_pad), by
+ * the window's cells inside the padded input.
  */
 #include <math.h>
 
@@ -16,9 +18,11 @@ window (int start, int k, int in, int *lo, int *hi)
   *hi = start + k > in ? in : start + k;
 }
 
+/* divisor: what an average divides by, or 0 for the real pixels under
+ * the window. */
 static float
 pool_window (MlrtPoolKind kind, const float *plane, int in_w, int y0, int y1,
-             int x0, int x1)
+             int x0, int x1, int divisor)
 {
   float acc = kind == MLRT_POOL_MAX ? -INFINITY : 0.0f;
   int count = (y1 - y0) * (x1 - x0);
@@ -27,6 +31,8 @@ pool_window (MlrtPoolKind kind, const float *plane, int in_w, int y0, int y1,
   /* Only reachable with padding >= kernel: no real pixel to pool. */
   if (count <= 0)
     return 0.0f;
+  if (divisor > 0)
+    count = divisor;
   for (y = y0; y < y1; y++)
     {
       const float *row = plane + (size_t) y * in_w;
@@ -60,7 +66,9 @@ mlrt_cpu_pool2d (const MlrtPoolParams *p, const float *in, float *out)
               int x0, x1;
 
               window (ox * p->sw - p->pw, p->kw, p->in_w, &x0, &x1);
-              *out++ = pool_window (p->kind, plane, p->in_w, y0, y1, x0, x1);
+              *out++ = pool_window (p->kind, plane, p->in_w, y0, y1, x0, x1,
+                                    p->count_pad ? mlrt_pool_padded_count
+                                                     (p, oy, ox) : 0);
             }
         }
     }
@@ -73,5 +81,5 @@ mlrt_cpu_global_pool (MlrtPoolKind kind, int c, int hw, const float *in,
   int i;
 
   for (i = 0; i < c; i++)
-    out[i] = pool_window (kind, in + (size_t) i * hw, hw, 0, 1, 0, hw);
+    out[i] = pool_window (kind, in + (size_t) i * hw, hw, 0, 1, 0, hw, 0);
 }

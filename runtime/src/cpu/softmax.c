@@ -1,6 +1,8 @@
 /*
- * softmax.c: softmax on the CPU over the last axis. Each row is shifted by
- * its maximum first, so large logits cannot overflow expf.
+ * softmax.c: softmax and log-softmax on the CPU along the middle axis of
+ * [outer, n, inner]. Each line is shifted by its maximum first, so large
+ * logits cannot overflow expf; the log form subtracts the log of the sum
+ * rather than taking the log of tiny quotients.
  */
 #include <math.h>
 
@@ -8,32 +10,40 @@
 #include "kernels.h"
 
 static void
-softmax_row (size_t n, const float *in, float *out)
+softmax_line (size_t n, size_t stride, int log_form, const float *in,
+              float *out)
 {
   float max = in[0];
   double sum = 0.0;
-  float inv;
   size_t i;
 
   for (i = 1; i < n; i++)
-    max = in[i] > max ? in[i] : max;
+    max = in[i * stride] > max ? in[i * stride] : max;
+  if (log_form)
+    {
+      for (i = 0; i < n; i++)
+        sum += exp ((double) in[i * stride] - max);
+      for (i = 0; i < n; i++)
+        out[i * stride] = (float) ((double) in[i * stride] - max - log (sum));
+      return;
+    }
   for (i = 0; i < n; i++)
     {
-      out[i] = expf (in[i] - max);
-      sum += out[i];
+      out[i * stride] = expf (in[i * stride] - max);
+      sum += out[i * stride];
     }
-  inv = (float) (1.0 / sum);
   for (i = 0; i < n; i++)
-    out[i] *= inv;
+    out[i * stride] = (float) (out[i * stride] / sum);
 }
 
 void
-mlrt_cpu_softmax (size_t outer, size_t n, const float *in, float *out)
+mlrt_cpu_softmax (size_t outer, size_t n, size_t inner, int log_form,
+                  const float *in, float *out)
 {
-  size_t r;
-
   if (n == 0)
     return;
-  for (r = 0; r < outer; r++)
-    softmax_row (n, in + r * n, out + r * n);
+  for (size_t r = 0; r < outer; r++)
+    for (size_t j = 0; j < inner; j++)
+      softmax_line (n, inner, log_form, in + r * n * inner + j,
+                    out + r * n * inner + j);
 }

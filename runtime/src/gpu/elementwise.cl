@@ -1,8 +1,8 @@
 /*
  * elementwise.cl: the element-wise kernels of the GPU unit: activations,
- * add and mul, the per-channel affine step of batch and instance
- * normalisation, instance normalisation's per-channel moments, and
- * softmax over rows.
+ * the per-channel affine step of batch and instance normalisation, and
+ * instance normalisation's per-channel moments. The broadcasting ops and
+ * softmax are tensor.cl's.
  */
 
 __kernel void
@@ -11,21 +11,6 @@ activation (int act, float alpha, __global const float *in,
 {
   size_t i = get_global_id (0);
   out[i] = act_apply (act, alpha, in[i]);
-}
-
-__kernel void
-add (__global const float *a, __global const float *b, int act, float alpha,
-     __global float *out)
-{
-  size_t i = get_global_id (0);
-  out[i] = act_apply (act, alpha, a[i] + b[i]);
-}
-
-__kernel void
-mul (__global const float *a, __global const float *b, __global float *out)
-{
-  size_t i = get_global_id (0);
-  out[i] = a[i] * b[i];
 }
 
 /* Batch norm folded to one scale and shift per channel, computed by the
@@ -102,25 +87,4 @@ channel_affine (int hw, __global const float *affine, int act, float alpha,
   size_t i = get_global_id (0);
   int c = (int) (i / (size_t) hw);
   out[i] = act_apply (act, alpha, in[i] * affine[2 * c] + affine[2 * c + 1]);
-}
-
-/* One work-item per row of n values, shifted by the row's maximum. */
-__kernel void
-softmax (int n, __global const float *in, __global float *out)
-{
-  size_t r = get_global_id (0);
-  __global const float *x = in + r * (size_t) n;
-  __global float *y = out + r * (size_t) n;
-  float max = x[0], sum = 0.0f;
-
-  for (int i = 1; i < n; i++)
-    max = fmax (max, x[i]);
-  for (int i = 0; i < n; i++)
-    {
-      y[i] = exp (x[i] - max);
-      sum += y[i];
-    }
-  float inv = 1.0f / sum;
-  for (int i = 0; i < n; i++)
-    y[i] *= inv;
 }

@@ -121,35 +121,96 @@ activation (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
 }
 
 static MlrtStatus
-add (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+clamp (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
 {
-  return mlrt_gpu_add (x->gr, l->name, output_count (x, l), in0 (x, l),
-                       &x->buf[l->inputs[1]], l->act, l->act_alpha,
-                       out (x, l), error);
+  const MlrtParams *p = &l->p;
+
+  if (mlrt_op_is (l->op, MLRT_OP_HARD_SIGMOID))
+    return mlrt_gpu_clamp_affine (x->gr, l->name, output_count (x, l),
+                                  p->alpha, p->beta, 0.0f, 1.0f, in0 (x, l),
+                                  out (x, l), error);
+  return mlrt_gpu_clamp_affine (x->gr, l->name, output_count (x, l), 1.0f,
+                                0.0f, p->lo, p->hi, in0 (x, l), out (x, l),
+                                error);
 }
 
 static MlrtStatus
-mul (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+binary (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
 {
-  return mlrt_gpu_mul (x->gr, l->name, output_count (x, l), in0 (x, l),
-                       &x->buf[l->inputs[1]], out (x, l), error);
+  MlrtBroadcast b;
+
+  mlrt_layer_binary (spec_of (x), l, &b);
+  return mlrt_gpu_binary (x->gr, l->name, (MlrtBinaryOp) l->op->function, &b,
+                          in0 (x, l), &x->buf[l->inputs[1]], l->act,
+                          l->act_alpha, out (x, l), error);
+}
+
+static MlrtStatus
+scale (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+{
+  MlrtBroadcast b;
+
+  mlrt_layer_scale (spec_of (x), l, &b);
+  return mlrt_gpu_scale (x->gr, l->name, &b, in0 (x, l),
+                         weight_buf (x, l, "scale"), weight_buf (x, l, "bias"),
+                         l->act, l->act_alpha, out (x, l), error);
+}
+
+static MlrtStatus
+unary (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+{
+  return mlrt_gpu_unary (x->gr, l->name, (MlrtUnaryOp) l->op->function,
+                         output_count (x, l), in0 (x, l), out (x, l), error);
 }
 
 static MlrtStatus
 concat (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
 {
   const MlrtSpec *s = spec_of (x);
-  int channels[MLRT_MAX_LAYER_INPUTS], c, h, w;
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
+  size_t chunk[MLRT_MAX_LAYER_INPUTS], outer = 1;
   MlrtGpuBuffer *inputs[MLRT_MAX_LAYER_INPUTS];
 
-  mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
+  for (int d = 0; d < l->p.axis; d++)
+    outer *= (size_t) t->shape[d];
   for (int i = 0; i < l->n_inputs; i++)
     {
-      channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
+      chunk[i] = mlrt_tensor_count (&s->tensors[l->inputs[i]]) / outer;
       inputs[i] = &x->buf[l->inputs[i]];
     }
-  return mlrt_gpu_concat_channels (x->gr, l->name, l->n_inputs, channels,
-                                   h * w, inputs, out (x, l), error);
+  return mlrt_gpu_concat (x->gr, l->name, l->n_inputs, outer, chunk, inputs,
+                          out (x, l), error);
+}
+
+static MlrtStatus
+gather (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+{
+  MlrtGather g;
+
+  mlrt_layer_gather (spec_of (x), l, &g);
+  return mlrt_gpu_gather (x->gr, l->name, &g, in0 (x, l), out (x, l), error);
+}
+
+static MlrtStatus
+reduce (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+{
+  MlrtReduce r;
+
+  mlrt_layer_reduce (spec_of (x), l, &r);
+  return mlrt_gpu_reduce (x->gr, l->name, &r, in0 (x, l), out (x, l), error);
+}
+
+static MlrtStatus
+matmul (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
+{
+  MlrtMatmul m;
+  MlrtGpuBuffer *w = weight_buf (x, l, "weight");
+
+  mlrt_layer_matmul (spec_of (x), l, &m);
+  return mlrt_gpu_matmul (x->gr, l->name, &m, in0 (x, l),
+                          w ? w : &x->buf[l->inputs[1]],
+                          weight_buf (x, l, "bias"), l->act, l->act_alpha,
+                          out (x, l), error);
 }
 
 static MlrtStatus
@@ -186,10 +247,11 @@ inner_product (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
 static MlrtStatus
 softmax (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
 {
-  const MlrtTensor *t = &spec_of (x)->tensors[l->inputs[0]];
-  size_t n = output_count (x, l), last = (size_t) t->shape[t->rank - 1];
+  size_t outer, n, inner;
 
-  return mlrt_gpu_softmax (x->gr, l->name, last ? n / last : 0, last,
+  mlrt_layer_softmax (spec_of (x), l, &outer, &n, &inner);
+  return mlrt_gpu_softmax (x->gr, l->name, outer, n, inner,
+                           mlrt_op_is (l->op, MLRT_OP_LOG_SOFTMAX),
                            in0 (x, l), out (x, l), error);
 }
 
@@ -200,28 +262,37 @@ copy (MlrtGpuExec *x, const MlrtLayer *l, MlrtError *error)
                         output_count (x, l) * sizeof (float), error);
 }
 
+#define ACTIVATION_ROW(ID, name) [MLRT_OP_##ID] = activation,
+#define BINARY_ROW(ID, name) [MLRT_OP_##ID] = binary,
+#define UNARY_ROW(ID, name) [MLRT_OP_##ID] = unary,
+#define REDUCE_ROW(ID, name) [MLRT_OP_##ID] = reduce,
+
 static const MlrtGpuKernel gpu_kernels[MLRT_N_OPS] = {
   [MLRT_OP_CONV2D] = conv2d,
   [MLRT_OP_CONV_TRANSPOSE2D] = conv_transpose2d,
   [MLRT_OP_UPSAMPLE] = upsample,
   [MLRT_OP_BATCH_NORM] = batch_norm,
   [MLRT_OP_INSTANCE_NORM] = instance_norm,
-  [MLRT_OP_RELU] = activation,
-  [MLRT_OP_SIGMOID] = activation,
-  [MLRT_OP_TANH] = activation,
-  [MLRT_OP_GELU] = activation,
-  [MLRT_OP_LEAKY_RELU] = activation,
-  [MLRT_OP_ADD] = add,
-  [MLRT_OP_MUL] = mul,
+  MLRT_ACTIVATION_OPS (ACTIVATION_ROW)
+  [MLRT_OP_HARD_SIGMOID] = clamp,
+  [MLRT_OP_CLIP] = clamp,
+  MLRT_BINARY_OPS (BINARY_ROW)
+  [MLRT_OP_SCALE] = scale,
+  MLRT_UNARY_OPS (UNARY_ROW)
   [MLRT_OP_CONCAT] = concat,
   [MLRT_OP_MAX_POOL] = pool,
   [MLRT_OP_AVG_POOL] = pool,
   [MLRT_OP_GLOBAL_AVG_POOL] = global_pool,
   [MLRT_OP_GLOBAL_MAX_POOL] = global_pool,
   [MLRT_OP_INNER_PRODUCT] = inner_product,
+  [MLRT_OP_MATMUL] = matmul,
   [MLRT_OP_SOFTMAX] = softmax,
+  [MLRT_OP_LOG_SOFTMAX] = softmax,
+  MLRT_REDUCE_OPS (REDUCE_ROW)
   [MLRT_OP_RESHAPE] = copy,
   [MLRT_OP_FLATTEN] = copy,
+  [MLRT_OP_TRANSPOSE] = gather,
+  [MLRT_OP_SLICE] = gather,
 };
 
 MlrtGpuKernel

@@ -20,8 +20,35 @@ typedef struct {
 typedef struct {
   cl_int c, in_h, in_w, out_h, out_w;
   cl_int kh, kw, sh, sw, ph, pw;
-  cl_int is_max;
+  cl_int is_max, count_pad;
 } GpuPoolP;
+
+/* Mirror BcastP, GatherP, ReduceP and MatmulP. */
+typedef struct {
+  cl_int rank;
+  cl_int shape[MLRT_MAX_RANK];
+  cl_int stride[MLRT_BROADCAST_MAX_OPERANDS][MLRT_MAX_RANK];
+} GpuBcastP;
+
+typedef struct {
+  cl_int rank;
+  cl_int shape[MLRT_MAX_RANK];
+  cl_int stride[MLRT_MAX_RANK];
+  cl_int offset;
+} GpuGatherP;
+
+typedef struct {
+  cl_int op;
+  cl_int kept_rank;
+  cl_int kept[MLRT_MAX_RANK], kept_stride[MLRT_MAX_RANK];
+  cl_int red_rank;
+  cl_int red[MLRT_MAX_RANK], red_stride[MLRT_MAX_RANK];
+} GpuReduceP;
+
+typedef struct {
+  cl_int m, k, n;
+  GpuBcastP batch;
+} GpuMatmulP;
 
 #define N_ARGS(a) ((cl_uint) (sizeof (a) / sizeof (a)[0]))
 
@@ -96,33 +123,6 @@ mlrt_gpu_activation (MlrtGpuRun *run, const char *what, MlrtActivation act,
                         MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
 
   return mlrt_gpu_launch (run, what, "activation", 1, global, NULL, args,
-                          N_ARGS (args), error);
-}
-
-MlrtStatus
-mlrt_gpu_add (MlrtGpuRun *run, const char *what, size_t n, MlrtGpuBuffer *a,
-              MlrtGpuBuffer *b, MlrtActivation act, float alpha,
-              MlrtGpuBuffer *out, MlrtError *error)
-{
-  cl_int ac = act;
-  cl_float al = alpha;
-  size_t global[1] = { n };
-  MlrtGpuArg args[] = { MLRT_GPU_MEM (a), MLRT_GPU_MEM (b), MLRT_GPU_ARG (ac),
-                        MLRT_GPU_ARG (al), MLRT_GPU_MEM (out) };
-
-  return mlrt_gpu_launch (run, what, "add", 1, global, NULL, args,
-                          N_ARGS (args), error);
-}
-
-MlrtStatus
-mlrt_gpu_mul (MlrtGpuRun *run, const char *what, size_t n, MlrtGpuBuffer *a,
-              MlrtGpuBuffer *b, MlrtGpuBuffer *out, MlrtError *error)
-{
-  size_t global[1] = { n };
-  MlrtGpuArg args[] = { MLRT_GPU_MEM (a), MLRT_GPU_MEM (b),
-                        MLRT_GPU_MEM (out) };
-
-  return mlrt_gpu_launch (run, what, "mul", 1, global, NULL, args,
                           N_ARGS (args), error);
 }
 
@@ -218,7 +218,8 @@ mlrt_gpu_pool2d (MlrtGpuRun *run, const char *what, const MlrtPoolParams *p,
                  MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
 {
   GpuPoolP q = { p->c, p->in_h, p->in_w, p->out_h, p->out_w, p->kh, p->kw,
-                 p->sh, p->sw, p->ph, p->pw, p->kind == MLRT_POOL_MAX };
+                 p->sh, p->sw, p->ph, p->pw, p->kind == MLRT_POOL_MAX,
+                 p->count_pad };
   size_t global[3] = { p->out_w, p->out_h, p->c };
   MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
                         MLRT_GPU_MEM (out) };
@@ -242,44 +243,208 @@ mlrt_gpu_global_pool (MlrtGpuRun *run, const char *what, MlrtPoolKind kind,
 }
 
 MlrtStatus
-mlrt_gpu_softmax (MlrtGpuRun *run, const char *what, size_t outer, size_t n,
-                  MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
-{
-  cl_int len = (cl_int) n;
-  size_t global[1] = { outer };
-  MlrtGpuArg args[] = { MLRT_GPU_ARG (len), MLRT_GPU_MEM (in),
-                        MLRT_GPU_MEM (out) };
-
-  if (n == 0)
-    return MLRT_OK;
-  return mlrt_gpu_launch (run, what, "softmax", 1, global, NULL, args,
-                          N_ARGS (args), error);
-}
-
-MlrtStatus
-mlrt_gpu_concat_channels (MlrtGpuRun *run, const char *what, int n_inputs,
-                          const int *channels, int hw,
-                          MlrtGpuBuffer *const *inputs, MlrtGpuBuffer *out,
-                          MlrtError *error)
-{
-  size_t offset = 0;
-  int i;
-
-  for (i = 0; i < n_inputs; i++)
-    {
-      size_t bytes = (size_t) channels[i] * hw * sizeof (float);
-
-      if (mlrt_gpu_launch_copy (run, what, inputs[i], 0, out, offset, bytes,
-                                error) != MLRT_OK)
-        return error ? error->status : MLRT_ERROR_DEVICE;
-      offset += bytes;
-    }
-  return MLRT_OK;
-}
-
-MlrtStatus
 mlrt_gpu_copy (MlrtGpuRun *run, const char *what, MlrtGpuBuffer *src,
                MlrtGpuBuffer *dst, size_t size, MlrtError *error)
 {
   return mlrt_gpu_launch_copy (run, what, src, 0, dst, 0, size, error);
+}
+
+static GpuBcastP
+bcast_p (const MlrtBroadcast *b)
+{
+  GpuBcastP q = { b->rank, { 0 }, { { 0 } } };
+
+  for (int d = 0; d < b->rank; d++)
+    {
+      q.shape[d] = (cl_int) b->shape[d];
+      for (int o = 0; o < MLRT_BROADCAST_MAX_OPERANDS; o++)
+        q.stride[o][d] = (cl_int) b->stride[o][d];
+    }
+  return q;
+}
+
+static size_t
+bcast_count (const MlrtBroadcast *b)
+{
+  size_t n = 1;
+
+  for (int d = 0; d < b->rank; d++)
+    n *= (size_t) b->shape[d];
+  return n;
+}
+
+MlrtStatus
+mlrt_gpu_clamp_affine (MlrtGpuRun *run, const char *what, size_t n, float a,
+                       float b, float lo, float hi, MlrtGpuBuffer *in,
+                       MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_float qa = a, qb = b, qlo = lo, qhi = hi;
+  size_t global[1] = { n };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (qa), MLRT_GPU_ARG (qb),
+                        MLRT_GPU_ARG (qlo), MLRT_GPU_ARG (qhi),
+                        MLRT_GPU_MEM (in), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "clamp_affine", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_binary (MlrtGpuRun *run, const char *what, MlrtBinaryOp op,
+                 const MlrtBroadcast *bc, MlrtGpuBuffer *a, MlrtGpuBuffer *b,
+                 MlrtActivation act, float alpha, MlrtGpuBuffer *out,
+                 MlrtError *error)
+{
+  GpuBcastP q = bcast_p (bc);
+  cl_int o = op, ac = act;
+  cl_float al = alpha;
+  size_t global[1] = { bcast_count (bc) };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (o), MLRT_GPU_ARG (q), MLRT_GPU_MEM (a),
+                        MLRT_GPU_MEM (b), MLRT_GPU_ARG (ac),
+                        MLRT_GPU_ARG (al), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "binary", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_scale (MlrtGpuRun *run, const char *what, const MlrtBroadcast *bc,
+                MlrtGpuBuffer *x, MlrtGpuBuffer *scale, MlrtGpuBuffer *bias,
+                MlrtActivation act, float alpha, MlrtGpuBuffer *out,
+                MlrtError *error)
+{
+  GpuBcastP q = bcast_p (bc);
+  cl_int has_s = scale != NULL, has_b = bias != NULL, ac = act;
+  cl_float al = alpha;
+  size_t global[1] = { bcast_count (bc) };
+  /* An absent weight is never read: any buffer stands in for it. */
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (x),
+                        MLRT_GPU_MEM (scale ? scale : x),
+                        MLRT_GPU_MEM (bias ? bias : x), MLRT_GPU_ARG (has_s),
+                        MLRT_GPU_ARG (has_b), MLRT_GPU_ARG (ac),
+                        MLRT_GPU_ARG (al), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "scale", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_unary (MlrtGpuRun *run, const char *what, MlrtUnaryOp op, size_t n,
+                MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int o = op;
+  size_t global[1] = { n };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (o), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "unary", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_gather (MlrtGpuRun *run, const char *what, const MlrtGather *g,
+                 MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
+{
+  GpuGatherP q = { g->rank, { 0 }, { 0 }, (cl_int) g->offset };
+  size_t global[1] = { 1 };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (out) };
+
+  for (int d = 0; d < g->rank; d++)
+    {
+      q.shape[d] = (cl_int) g->shape[d];
+      q.stride[d] = (cl_int) g->stride[d];
+      global[0] *= (size_t) g->shape[d];
+    }
+  return mlrt_gpu_launch (run, what, "gather", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_reduce (MlrtGpuRun *run, const char *what, const MlrtReduce *r,
+                 MlrtGpuBuffer *in, MlrtGpuBuffer *out, MlrtError *error)
+{
+  GpuReduceP q = { r->op, r->kept_rank, { 0 }, { 0 }, r->red_rank, { 0 },
+                   { 0 } };
+  size_t global[1] = { 1 };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (out) };
+
+  for (int d = 0; d < r->kept_rank; d++)
+    {
+      q.kept[d] = (cl_int) r->kept[d];
+      q.kept_stride[d] = (cl_int) r->kept_stride[d];
+      global[0] *= (size_t) r->kept[d];
+    }
+  for (int d = 0; d < r->red_rank; d++)
+    {
+      q.red[d] = (cl_int) r->red[d];
+      q.red_stride[d] = (cl_int) r->red_stride[d];
+    }
+  return mlrt_gpu_launch (run, what, "reduce", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_matmul (MlrtGpuRun *run, const char *what, const MlrtMatmul *p,
+                 MlrtGpuBuffer *a, MlrtGpuBuffer *b, MlrtGpuBuffer *bias,
+                 MlrtActivation act, float alpha, MlrtGpuBuffer *out,
+                 MlrtError *error)
+{
+  GpuMatmulP q = { (cl_int) p->m, (cl_int) p->k, (cl_int) p->n,
+                   bcast_p (&p->batch) };
+  cl_int has_bias = bias != NULL, ac = act;
+  cl_float al = alpha;
+  size_t global[3] = { (size_t) p->n, (size_t) p->m,
+                       bcast_count (&p->batch) };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (a), MLRT_GPU_MEM (b),
+                        MLRT_GPU_MEM (bias ? bias : b),
+                        MLRT_GPU_ARG (has_bias), MLRT_GPU_ARG (ac),
+                        MLRT_GPU_ARG (al), MLRT_GPU_MEM (out) };
+
+  return mlrt_gpu_launch (run, what, "matmul", 3, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_softmax (MlrtGpuRun *run, const char *what, size_t outer, size_t n,
+                  size_t inner, int log_form, MlrtGpuBuffer *in,
+                  MlrtGpuBuffer *out, MlrtError *error)
+{
+  cl_int len = (cl_int) n, in_n = (cl_int) inner, lf = log_form;
+  size_t global[1] = { outer * inner };
+  MlrtGpuArg args[] = { MLRT_GPU_ARG (len), MLRT_GPU_ARG (in_n),
+                        MLRT_GPU_ARG (lf), MLRT_GPU_MEM (in),
+                        MLRT_GPU_MEM (out) };
+
+  if (n == 0 || global[0] == 0)
+    return MLRT_OK;
+  return mlrt_gpu_launch (run, what, "softmax_axis", 1, global, NULL, args,
+                          N_ARGS (args), error);
+}
+
+MlrtStatus
+mlrt_gpu_concat (MlrtGpuRun *run, const char *what, int n_inputs,
+                 size_t outer, const size_t *chunk,
+                 MlrtGpuBuffer *const *inputs, MlrtGpuBuffer *out,
+                 MlrtError *error)
+{
+  size_t total = 0, at = 0;
+
+  for (int i = 0; i < n_inputs; i++)
+    total += chunk[i];
+  for (int i = 0; i < n_inputs; i++)
+    {
+      cl_int ch = (cl_int) chunk[i], tot = (cl_int) total, a = (cl_int) at;
+      size_t global[1] = { outer * chunk[i] };
+      MlrtGpuArg args[] = { MLRT_GPU_ARG (ch), MLRT_GPU_ARG (tot),
+                            MLRT_GPU_ARG (a), MLRT_GPU_MEM (inputs[i]),
+                            MLRT_GPU_MEM (out) };
+      MlrtStatus st = mlrt_gpu_launch (run, what, "concat_part", 1, global,
+                                       NULL, args, N_ARGS (args), error);
+
+      if (st != MLRT_OK)
+        return st;
+      at += chunk[i];
+    }
+  return MLRT_OK;
 }

@@ -15,7 +15,7 @@
 
 #include "gpu-private.h"
 
-#define MAX_KERNELS 32
+#define MAX_KERNELS 64
 
 struct MlrtGpuRun {
   cl_event *events;

@@ -105,13 +105,37 @@ MlrtStatus mlrt_gpu_activation (MlrtGpuRun *run, const char *what,
                                 MlrtActivation act, float alpha, size_t n,
                                 MlrtGpuBuffer *in, MlrtGpuBuffer *out,
                                 MlrtError *error);
-MlrtStatus mlrt_gpu_add (MlrtGpuRun *run, const char *what, size_t n,
-                         MlrtGpuBuffer *a, MlrtGpuBuffer *b,
-                         MlrtActivation act, float alpha, MlrtGpuBuffer *out,
-                         MlrtError *error);
-MlrtStatus mlrt_gpu_mul (MlrtGpuRun *run, const char *what, size_t n,
-                         MlrtGpuBuffer *a, MlrtGpuBuffer *b,
-                         MlrtGpuBuffer *out, MlrtError *error);
+/* out = clamp (a * in + b, lo, hi) over n values. */
+MlrtStatus mlrt_gpu_clamp_affine (MlrtGpuRun *run, const char *what, size_t n,
+                                  float a, float b, float lo, float hi,
+                                  MlrtGpuBuffer *in, MlrtGpuBuffer *out,
+                                  MlrtError *error);
+MlrtStatus mlrt_gpu_binary (MlrtGpuRun *run, const char *what,
+                            MlrtBinaryOp op, const MlrtBroadcast *bc,
+                            MlrtGpuBuffer *a, MlrtGpuBuffer *b,
+                            MlrtActivation act, float alpha,
+                            MlrtGpuBuffer *out, MlrtError *error);
+/* scale, bias may be NULL. */
+MlrtStatus mlrt_gpu_scale (MlrtGpuRun *run, const char *what,
+                           const MlrtBroadcast *bc, MlrtGpuBuffer *x,
+                           MlrtGpuBuffer *scale, MlrtGpuBuffer *bias,
+                           MlrtActivation act, float alpha,
+                           MlrtGpuBuffer *out, MlrtError *error);
+MlrtStatus mlrt_gpu_unary (MlrtGpuRun *run, const char *what, MlrtUnaryOp op,
+                           size_t n, MlrtGpuBuffer *in, MlrtGpuBuffer *out,
+                           MlrtError *error);
+MlrtStatus mlrt_gpu_gather (MlrtGpuRun *run, const char *what,
+                            const MlrtGather *g, MlrtGpuBuffer *in,
+                            MlrtGpuBuffer *out, MlrtError *error);
+MlrtStatus mlrt_gpu_reduce (MlrtGpuRun *run, const char *what,
+                            const MlrtReduce *r, MlrtGpuBuffer *in,
+                            MlrtGpuBuffer *out, MlrtError *error);
+/* b is the weight or the second input; bias may be NULL. */
+MlrtStatus mlrt_gpu_matmul (MlrtGpuRun *run, const char *what,
+                            const MlrtMatmul *p, MlrtGpuBuffer *a,
+                            MlrtGpuBuffer *b, MlrtGpuBuffer *bias,
+                            MlrtActivation act, float alpha,
+                            MlrtGpuBuffer *out, MlrtError *error);
 /* weights: mean, var, gamma, beta, each [c]. */
 MlrtStatus mlrt_gpu_batch_norm (MlrtGpuRun *run, const char *what, int c,
                                 int hw, MlrtGpuBuffer *mean,
@@ -137,14 +161,17 @@ MlrtStatus mlrt_gpu_global_pool (MlrtGpuRun *run, const char *what,
                                  MlrtPoolKind kind, int c, int hw,
                                  MlrtGpuBuffer *in, MlrtGpuBuffer *out,
                                  MlrtError *error);
+/* Softmax (log_softmax when `log_form`) along the middle axis of
+ * [outer, n, inner]. */
 MlrtStatus mlrt_gpu_softmax (MlrtGpuRun *run, const char *what, size_t outer,
-                             size_t n, MlrtGpuBuffer *in, MlrtGpuBuffer *out,
+                             size_t n, size_t inner, int log_form,
+                             MlrtGpuBuffer *in, MlrtGpuBuffer *out,
                              MlrtError *error);
-/* Channel concatenation: device-side copies of each input into place. */
-MlrtStatus mlrt_gpu_concat_channels (MlrtGpuRun *run, const char *what,
-                                     int n_inputs, const int *channels,
-                                     int hw, MlrtGpuBuffer *const *inputs,
-                                     MlrtGpuBuffer *out, MlrtError *error);
+/* Concatenation: `outer` rows of chunk[i] values from input i each. */
+MlrtStatus mlrt_gpu_concat (MlrtGpuRun *run, const char *what, int n_inputs,
+                            size_t outer, const size_t *chunk,
+                            MlrtGpuBuffer *const *inputs, MlrtGpuBuffer *out,
+                            MlrtError *error);
 /* A plain device-side copy (reshape / flatten into a new tensor). */
 MlrtStatus mlrt_gpu_copy (MlrtGpuRun *run, const char *what,
                           MlrtGpuBuffer *src, MlrtGpuBuffer *dst, size_t size,

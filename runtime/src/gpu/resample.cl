@@ -1,8 +1,10 @@
 /*
  * resample.cl: the kernels of the GPU unit that change a tensor's spatial
- * size: windowed and global pooling (padding never counts: max ignores it,
- * average divides by the real pixels under the window) and integer-factor
- * upsampling (nearest; bilinear at half-pixel centres, edges clamped).
+ * size: windowed and global pooling (padding never contributes a value:
+ * max ignores it, average divides by the real pixels under the window,
+ * or with count_pad by the window inside the padded input) and
+ * integer-factor upsampling (nearest; bilinear at half-pixel centres,
+ * edges clamped).
  */
 
 __kernel void
@@ -11,6 +13,9 @@ pool2d (PoolP p, __global const float *in, __global float *out)
   int ox = get_global_id (0), oy = get_global_id (1), c = get_global_id (2);
   int y0 = oy * p.sh - p.ph, x0 = ox * p.sw - p.pw;
   int y1 = min (y0 + p.kh, p.in_h), x1 = min (x0 + p.kw, p.in_w);
+  /* with count_pad, the divisor: the window inside the padded input */
+  int padded = (min (y0 + p.kh, p.in_h + p.ph) - y0)
+               * (min (x0 + p.kw, p.in_w + p.pw) - x0);
   __global const float *plane = in + (size_t) c * p.in_h * p.in_w;
   float acc = p.is_max ? -INFINITY : 0.0f;
 
@@ -26,7 +31,8 @@ pool2d (PoolP p, __global const float *in, __global float *out)
         acc = p.is_max ? fmax (acc, v) : acc + v;
       }
   out[((size_t) c * p.out_h + oy) * p.out_w + ox]
-    = count <= 0 ? 0.0f : p.is_max ? acc : acc / (float) count;
+    = count <= 0 ? 0.0f : p.is_max ? acc
+      : acc / (float) (p.count_pad ? padded : count);
 }
 
 __kernel void

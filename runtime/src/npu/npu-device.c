@@ -144,60 +144,110 @@ start_device (void)
   pthread_attr_destroy (&attr);
 }
 
-/* Element counts an op reads from its first input and writes. */
-static void
-op_extent (const MlrtNpuOp *op, size_t *in_n, size_t *out_n)
+size_t
+mlrt_npu_weight_extent (const MlrtBroadcast *bc, int o)
+{
+  size_t n = 1;
+
+  for (int d = 0; d < bc->rank; d++)
+    n += (size_t) ((bc->shape[d] - 1) * bc->stride[o][d]);
+  return n;
+}
+
+static size_t
+count (int rank, const int64_t *dims)
+{
+  size_t n = 1;
+
+  for (int d = 0; d < rank; d++)
+    n *= (size_t) dims[d];
+  return n;
+}
+
+/* The values a gather reads: up to its farthest element. */
+static size_t
+gather_extent (const MlrtGather *g)
+{
+  int64_t hi = g->offset;
+
+  for (int d = 0; d < g->rank; d++)
+    if (g->stride[d] > 0)
+      hi += (g->shape[d] - 1) * g->stride[d];
+  return (size_t) hi + 1;
+}
+
+static size_t
+matmul_extent (const MlrtMatmul *mm, int i)
+{
+  size_t items = count (mm->batch.rank, mm->batch.shape);
+
+  if (i < 0)
+    return items * (size_t) (mm->m * mm->n);
+  return mlrt_npu_weight_extent (&mm->batch, i)
+         * (size_t) (i == 0 ? mm->m * mm->k : mm->k * mm->n);
+}
+
+size_t
+mlrt_npu_extent_of (const MlrtNpuOp *op, int i)
 {
   const MlrtConvParams *c = &op->p.conv;
   const MlrtPoolParams *p = &op->p.pool;
+  int out = i < 0;
 
   switch (op->kind)
     {
     case MLRT_NPU_CONV2D:
-      *in_n = (size_t) c->in_c * c->in_h * c->in_w;
-      *out_n = (size_t) c->out_c * c->out_h * c->out_w;
-      break;
+      return out ? (size_t) c->out_c * c->out_h * c->out_w
+                 : (size_t) c->in_c * c->in_h * c->in_w;
     case MLRT_NPU_POOL2D:
-      *in_n = (size_t) p->c * p->in_h * p->in_w;
-      *out_n = (size_t) p->c * p->out_h * p->out_w;
-      break;
+      return (size_t) p->c * (out ? p->out_h * p->out_w : p->in_h * p->in_w);
     case MLRT_NPU_GLOBAL_POOL:
-      *in_n = (size_t) op->p.global_pool.c * op->p.global_pool.hw;
-      *out_n = op->p.global_pool.c;
-      break;
+      return (size_t) op->p.global_pool.c
+             * (out ? 1 : (size_t) op->p.global_pool.hw);
     case MLRT_NPU_BATCH_NORM:
     case MLRT_NPU_INSTANCE_NORM:
-      *in_n = *out_n = (size_t) op->p.norm.c * op->p.norm.hw;
-      break;
+      return (size_t) op->p.norm.c * op->p.norm.hw;
     case MLRT_NPU_UPSAMPLE:
-      *in_n = (size_t) op->p.upsample.c * op->p.upsample.h * op->p.upsample.w;
-      *out_n = *in_n * op->p.upsample.sh * op->p.upsample.sw;
-      break;
+      return (size_t) op->p.upsample.c * op->p.upsample.h * op->p.upsample.w
+             * (out ? (size_t) op->p.upsample.sh * op->p.upsample.sw : 1);
     case MLRT_NPU_INNER_PRODUCT:
-      *in_n = op->p.fc.in_features;
-      *out_n = op->p.fc.out_features;
-      break;
+      return (size_t) (out ? op->p.fc.out_features : op->p.fc.in_features);
     case MLRT_NPU_SOFTMAX:
-      *in_n = *out_n = op->p.softmax.outer * op->p.softmax.n;
-      break;
+      return op->p.softmax.outer * op->p.softmax.n * op->p.softmax.inner;
     case MLRT_NPU_CONCAT:
-      *in_n = (size_t) op->p.concat.channels[0] * op->p.concat.hw;
-      *out_n = 0;
-      for (int i = 0; i < op->n_inputs && i < MLRT_NPU_MAX_INPUTS; i++)
-        *out_n += (size_t) op->p.concat.channels[i] * op->p.concat.hw;
-      break;
+      if (!out)
+        return op->p.concat.outer * op->p.concat.chunk[i];
+      {
+        size_t n = 0;
+        for (int j = 0; j < op->n_inputs && j < MLRT_NPU_MAX_INPUTS; j++)
+          n += op->p.concat.outer * op->p.concat.chunk[j];
+        return n;
+      }
     case MLRT_NPU_COPY:
-      *in_n = *out_n = op->p.copy.n;
-      break;
+      return op->p.copy.n;
     case MLRT_NPU_ACTIVATION:
-    case MLRT_NPU_ADD:
-    case MLRT_NPU_MUL:
-      *in_n = *out_n = op->p.eltwise.n;
-      break;
+      return op->p.eltwise.n;
+    case MLRT_NPU_CLAMP:
+      return op->p.clamp.n;
+    case MLRT_NPU_UNARY:
+      return op->p.unary.n;
+    case MLRT_NPU_BINARY:
+      return out ? count (op->p.binary.bc.rank, op->p.binary.bc.shape)
+                 : mlrt_npu_weight_extent (&op->p.binary.bc, i);
+    case MLRT_NPU_SCALE:
+      return count (op->p.scale.bc.rank, op->p.scale.bc.shape);
+    case MLRT_NPU_MATMUL:
+      return matmul_extent (&op->p.matmul.mm, i);
+    case MLRT_NPU_GATHER:
+      return out ? count (op->p.gather.rank, op->p.gather.shape)
+                 : gather_extent (&op->p.gather);
+    case MLRT_NPU_REDUCE:
+      return out ? count (op->p.reduce.kept_rank, op->p.reduce.kept)
+                 : count (op->p.reduce.kept_rank, op->p.reduce.kept)
+                   * count (op->p.reduce.red_rank, op->p.reduce.red);
     case MLRT_NPU_CONV_TRANSPOSE2D:
     default:
-      *in_n = *out_n = 0;
-      break;
+      return 0;
     }
 }
 
@@ -220,18 +270,21 @@ check_op (const MlrtNpuOp *op, MlrtNpuTensor *t, int n_tensors,
         || !t[op->inputs[i]].data)
       return fail (error, MLRT_ERROR_INVALID_ARGUMENT,
                    "npu: %s: input %d names no tensor", name, i);
-  op_extent (op, &in_n, &out_n);
-  if (t[op->inputs[0]].n < in_n || t[op->output].n < out_n
-      || !t[op->output].data)
+  out_n = mlrt_npu_extent_of (op, -1);
+  if (t[op->output].n < out_n || !t[op->output].data)
     return fail (error, MLRT_ERROR_INVALID_ARGUMENT,
-                 "npu: %s: tensors of %zu and %zu values for an op reading "
-                 "%zu and writing %zu", name, t[op->inputs[0]].n,
-                 t[op->output].n, in_n, out_n);
-  if ((op->kind == MLRT_NPU_ADD || op->kind == MLRT_NPU_MUL)
-      && (op->n_inputs < 2 || t[op->inputs[1]].n < in_n))
+                 "npu: %s: an output of %zu values for an op writing %zu",
+                 name, t[op->output].n, out_n);
+  if (op->kind == MLRT_NPU_BINARY && op->n_inputs != 2)
     return fail (error, MLRT_ERROR_INVALID_ARGUMENT,
-                 "npu: %s: needs two inputs of %zu values", name, in_n);
+                 "npu: %s: needs two inputs", name);
+  for (i = 0; i < op->n_inputs; i++)
+    if (t[op->inputs[i]].n < (in_n = mlrt_npu_extent_of (op, i)))
+      return fail (error, MLRT_ERROR_INVALID_ARGUMENT,
+                   "npu: %s: input %d of %zu values for an op reading %zu",
+                   name, i, t[op->inputs[i]].n, in_n);
   if ((op->kind == MLRT_NPU_CONV2D || op->kind == MLRT_NPU_INNER_PRODUCT
+       || op->kind == MLRT_NPU_MATMUL
        || op->kind == MLRT_NPU_INSTANCE_NORM) && !op->weights[0])
     return fail (error, MLRT_ERROR_INVALID_ARGUMENT,
                  "npu: %s: missing weights", name);

@@ -67,24 +67,81 @@ activation (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 }
 
 static void
+clamp (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  int sigmoid = mlrt_op_is (l->op, MLRT_OP_HARD_SIGMOID);
+
+  op->kind = MLRT_NPU_CLAMP;
+  op->p.clamp.a = sigmoid ? l->p.alpha : 1.0f;
+  op->p.clamp.b = sigmoid ? l->p.beta : 0.0f;
+  op->p.clamp.lo = sigmoid ? 0.0f : l->p.lo;
+  op->p.clamp.hi = sigmoid ? 1.0f : l->p.hi;
+  op->p.clamp.n = output_count (s, l);
+}
+
+static void
 binary (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
-  op->kind = mlrt_op_is (l->op, MLRT_OP_ADD) ? MLRT_NPU_ADD : MLRT_NPU_MUL;
-  op->p.eltwise.act = l->act;
-  op->p.eltwise.alpha = l->act_alpha;
-  op->p.eltwise.n = output_count (s, l);
+  op->kind = MLRT_NPU_BINARY;
+  op->p.binary.op = (MlrtBinaryOp) l->op->function;
+  mlrt_layer_binary (s, l, &op->p.binary.bc);
+  op->p.binary.act = l->act;
+  op->p.binary.alpha = l->act_alpha;
+}
+
+static void
+scale (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_SCALE;
+  mlrt_layer_scale (s, l, &op->p.scale.bc);
+  op->p.scale.act = l->act;
+  op->p.scale.alpha = l->act_alpha;
+}
+
+static void
+unary (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_UNARY;
+  op->p.unary.op = (MlrtUnaryOp) l->op->function;
+  op->p.unary.n = output_count (s, l);
+}
+
+static void
+matmul (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_MATMUL;
+  mlrt_layer_matmul (s, l, &op->p.matmul.mm);
+  op->p.matmul.by_weight = mlrt_layer_weight (l, "weight") != NULL;
+  op->p.matmul.act = l->act;
+  op->p.matmul.alpha = l->act_alpha;
 }
 
 static void
 concat (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
-  int c, h, w;
+  const MlrtTensor *t = &s->tensors[l->inputs[0]];
 
   op->kind = MLRT_NPU_CONCAT;
-  mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
-  op->p.concat.hw = h * w;
+  op->p.concat.outer = 1;
+  for (int d = 0; d < l->p.axis; d++)
+    op->p.concat.outer *= (size_t) t->shape[d];
   for (int i = 0; i < l->n_inputs && i < MLRT_NPU_MAX_INPUTS; i++)
-    op->p.concat.channels[i] = (int) s->tensors[l->inputs[i]].shape[0];
+    op->p.concat.chunk[i] = mlrt_tensor_count (&s->tensors[l->inputs[i]])
+                            / op->p.concat.outer;
+}
+
+static void
+gather (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_GATHER;
+  mlrt_layer_gather (s, l, &op->p.gather);
+}
+
+static void
+reduce (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
+{
+  op->kind = MLRT_NPU_REDUCE;
+  mlrt_layer_reduce (s, l, &op->p.reduce);
 }
 
 static void
@@ -118,12 +175,10 @@ inner_product (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 static void
 softmax (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
-  const MlrtTensor *t = &s->tensors[l->inputs[0]];
-
   op->kind = MLRT_NPU_SOFTMAX;
-  op->p.softmax.n = (size_t) t->shape[t->rank - 1];
-  op->p.softmax.outer = op->p.softmax.n ? output_count (s, l)
-                                          / op->p.softmax.n : 0;
+  mlrt_layer_softmax (s, l, &op->p.softmax.outer, &op->p.softmax.n,
+                      &op->p.softmax.inner);
+  op->p.softmax.log = mlrt_op_is (l->op, MLRT_OP_LOG_SOFTMAX);
 }
 
 static void
@@ -133,28 +188,37 @@ copy (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
   op->p.copy.n = output_count (s, l);
 }
 
+#define ACTIVATION_ROW(ID, name) [MLRT_OP_##ID] = activation,
+#define BINARY_ROW(ID, name) [MLRT_OP_##ID] = binary,
+#define UNARY_ROW(ID, name) [MLRT_OP_##ID] = unary,
+#define REDUCE_ROW(ID, name) [MLRT_OP_##ID] = reduce,
+
 static const Describe npu_kernels[MLRT_N_OPS] = {
   [MLRT_OP_CONV2D] = conv2d,
   [MLRT_OP_CONV_TRANSPOSE2D] = conv_transpose2d,
   [MLRT_OP_UPSAMPLE] = upsample,
   [MLRT_OP_BATCH_NORM] = norm,
   [MLRT_OP_INSTANCE_NORM] = norm,
-  [MLRT_OP_RELU] = activation,
-  [MLRT_OP_SIGMOID] = activation,
-  [MLRT_OP_TANH] = activation,
-  [MLRT_OP_GELU] = activation,
-  [MLRT_OP_LEAKY_RELU] = activation,
-  [MLRT_OP_ADD] = binary,
-  [MLRT_OP_MUL] = binary,
+  MLRT_ACTIVATION_OPS (ACTIVATION_ROW)
+  [MLRT_OP_HARD_SIGMOID] = clamp,
+  [MLRT_OP_CLIP] = clamp,
+  MLRT_BINARY_OPS (BINARY_ROW)
+  [MLRT_OP_SCALE] = scale,
+  MLRT_UNARY_OPS (UNARY_ROW)
   [MLRT_OP_CONCAT] = concat,
   [MLRT_OP_MAX_POOL] = pool,
   [MLRT_OP_AVG_POOL] = pool,
   [MLRT_OP_GLOBAL_AVG_POOL] = global_pool,
   [MLRT_OP_GLOBAL_MAX_POOL] = global_pool,
   [MLRT_OP_INNER_PRODUCT] = inner_product,
+  [MLRT_OP_MATMUL] = matmul,
   [MLRT_OP_SOFTMAX] = softmax,
+  [MLRT_OP_LOG_SOFTMAX] = softmax,
+  MLRT_REDUCE_OPS (REDUCE_ROW)
   [MLRT_OP_RESHAPE] = copy,
   [MLRT_OP_FLATTEN] = copy,
+  [MLRT_OP_TRANSPOSE] = gather,
+  [MLRT_OP_SLICE] = gather,
 };
 
 int

@@ -31,7 +31,7 @@ reg (MlrtNpuScratch *s, int i, size_t n)
 void
 mlrt_npu_scratch_free (MlrtNpuScratch *s)
 {
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < MLRT_NPU_N_REGS; i++)
     free (s->buf[i]);
   memset (s, 0, sizeof *s);
 }
@@ -45,6 +45,9 @@ act_apply (MlrtActivation act, float alpha, float x)
     case MLRT_ACT_LEAKY_RELU: return x > 0.0f ? x : alpha * x;
     case MLRT_ACT_SIGMOID: return 1.0f / (1.0f + expf (-x));
     case MLRT_ACT_TANH: return tanhf (x);
+    case MLRT_ACT_HARD_SWISH:
+      return x * fminf (fmaxf (x + 3.0f, 0.0f), 6.0f) / 6.0f;
+    case MLRT_ACT_RELU6: return fminf (fmaxf (x, 0.0f), 6.0f);
     case MLRT_ACT_NONE: case MLRT_ACT_GELU: default: return x;
     }
 }
@@ -164,7 +167,8 @@ pool2d (const MlrtPoolParams *p, const uint16_t *in, uint16_t *out)
           if (count <= 0)
             acc = 0.0f;
           else if (p->kind == MLRT_POOL_AVG)
-            acc /= (float) count;
+            acc /= (float) (p->count_pad ? mlrt_pool_padded_count (p, oy, ox)
+                                         : count);
           *out++ = mlrt_npu_half_from_float (acc);
         }
 }
@@ -188,21 +192,143 @@ global_pool (MlrtPoolKind kind, int c, int hw, const uint16_t *in,
 }
 
 static void
-eltwise (MlrtNpuOpKind kind, MlrtActivation act, float alpha, size_t n,
-         const uint16_t *a, const uint16_t *b, uint16_t *out)
+activation (MlrtActivation act, float alpha, size_t n, const uint16_t *a,
+            uint16_t *out)
 {
   for (size_t i = 0; i < n; i++)
-    {
-      float x = mlrt_npu_half_to_float (a[i]), v;
+    out[i] = mlrt_npu_half_from_float (act_apply (act, alpha,
+                                                  mlrt_npu_half_to_float (a[i])));
+}
 
-      if (kind == MLRT_NPU_ADD)
-        v = act_apply (act, alpha, x + mlrt_npu_half_to_float (b[i]));
-      else if (kind == MLRT_NPU_MUL)
-        v = x * mlrt_npu_half_to_float (b[i]);
-      else
-        v = act_apply (act, alpha, x);
-      out[i] = mlrt_npu_half_from_float (v);
+static void
+clamp (const MlrtNpuOp *op, const uint16_t *in, uint16_t *out)
+{
+  for (size_t i = 0; i < op->p.clamp.n; i++)
+    {
+      float v = op->p.clamp.a * mlrt_npu_half_to_float (in[i])
+                + op->p.clamp.b;
+      out[i] = mlrt_npu_half_from_float (fminf (fmaxf (v, op->p.clamp.lo),
+                                                op->p.clamp.hi));
     }
+}
+
+/* The ops below share the CPU kernels' arithmetic: their fp16 operands
+ * are widened into fp32 registers, the kernel runs there, and every value
+ * stored is rounded to fp16, as the NPU's fp32 accumulators and fp16
+ * memory do. Register i holds n values of `h` widened (NULL: none). */
+static float *
+widened (MlrtNpuScratch *s, int i, const uint16_t *h, size_t n)
+{
+  float *r;
+
+  if (!h)
+    return NULL;
+  r = reg (s, i, n ? n : 1);
+  if (r)
+    widen (n, h, r);
+  return r;
+}
+
+static void
+narrow (size_t n, const float *f, uint16_t *out)
+{
+  for (size_t i = 0; i < n; i++)
+    out[i] = mlrt_npu_half_from_float (f[i]);
+}
+
+#define NO_REGISTERS "out of device memory"
+
+static const char *
+binary (const MlrtNpuOp *op, const MlrtNpuTensor *t, uint16_t *out,
+        MlrtNpuScratch *s)
+{
+  const MlrtBroadcast *bc = &op->p.binary.bc;
+  size_t n = mlrt_npu_extent_of (op, -1);
+  float *a = widened (s, 0, t[op->inputs[0]].data, mlrt_npu_extent_of (op, 0));
+  float *b = widened (s, 1, t[op->inputs[1]].data, mlrt_npu_extent_of (op, 1));
+  float *o = reg (s, 2, n);
+
+  if (!a || !b || !o)
+    return NO_REGISTERS;
+  mlrt_cpu_binary (op->p.binary.op, bc, a, b, op->p.binary.act,
+                   op->p.binary.alpha, o);
+  narrow (n, o, out);
+  return NULL;
+}
+
+static const char *
+scale (const MlrtNpuOp *op, const MlrtNpuTensor *t, uint16_t *out,
+       MlrtNpuScratch *s)
+{
+  const MlrtBroadcast *bc = &op->p.scale.bc;
+  size_t n = mlrt_npu_extent_of (op, -1);
+  float *x = widened (s, 0, t[op->inputs[0]].data, n);
+  float *sc = widened (s, 1, op->weights[0], mlrt_npu_weight_extent (bc, 1));
+  float *bi = widened (s, 2, op->weights[1], mlrt_npu_weight_extent (bc, 2));
+
+  if (!x || (op->weights[0] && !sc) || (op->weights[1] && !bi))
+    return NO_REGISTERS;
+  mlrt_cpu_scale (bc, x, sc, bi, op->p.scale.act, op->p.scale.alpha, x);
+  narrow (n, x, out);
+  return NULL;
+}
+
+static const char *
+matmul (const MlrtNpuOp *op, const MlrtNpuTensor *t, uint16_t *out,
+        MlrtNpuScratch *s)
+{
+  const MlrtMatmul *mm = &op->p.matmul.mm;
+  size_t n = mlrt_npu_extent_of (op, -1);
+  float *a = widened (s, 0, t[op->inputs[0]].data, mlrt_npu_extent_of (op, 0));
+  float *w = widened (s, 1, op->weights[0], (size_t) (mm->k * mm->n));
+  float *b = widened (s, 2, op->weights[1], (size_t) mm->n);
+  float *o = reg (s, 3, n);
+
+  if (!a || !w || (op->weights[1] && !b) || !o)
+    return NO_REGISTERS;
+  mlrt_cpu_matmul (mm, a, w, b, op->p.matmul.act, op->p.matmul.alpha, o);
+  narrow (n, o, out);
+  return NULL;
+}
+
+/* Data movement: fp16 survives the round trip through fp32 exactly. */
+static const char *
+move (const MlrtNpuOp *op, const MlrtNpuTensor *t, uint16_t *out,
+      MlrtNpuScratch *s)
+{
+  size_t n = mlrt_npu_extent_of (op, -1);
+  float *o = reg (s, MLRT_NPU_MAX_INPUTS, n);
+  const float *in[MLRT_NPU_MAX_INPUTS];
+
+  for (int i = 0; i < op->n_inputs && i < MLRT_NPU_MAX_INPUTS; i++)
+    if (!(in[i] = widened (s, i, t[op->inputs[i]].data,
+                           mlrt_npu_extent_of (op, i))))
+      return NO_REGISTERS;
+  if (!o)
+    return NO_REGISTERS;
+  if (op->kind == MLRT_NPU_CONCAT)
+    mlrt_cpu_concat (op->n_inputs, op->p.concat.outer, op->p.concat.chunk,
+                     in, o);
+  else
+    mlrt_cpu_gather (&op->p.gather, in[0], o);
+  narrow (n, o, out);
+  return NULL;
+}
+
+static const char *
+reduce (const MlrtNpuOp *op, const MlrtNpuTensor *t, uint16_t *out,
+        MlrtNpuScratch *s)
+{
+  size_t n = mlrt_npu_extent_of (op, -1);
+  float *x = widened (s, 0, t[op->inputs[0]].data,
+                      mlrt_npu_extent_of (op, 0));
+  float *o = reg (s, 1, n);
+
+  if (!x || !o)
+    return NO_REGISTERS;
+  mlrt_cpu_reduce (&op->p.reduce, x, o);
+  narrow (n, o, out);
+  return NULL;
 }
 
 static const char *
@@ -304,25 +430,17 @@ inner_product (const MlrtNpuOp *op, const uint16_t *in, uint16_t *out,
 }
 
 static const char *
-softmax (size_t outer, size_t n, const uint16_t *in, uint16_t *out,
+softmax (const MlrtNpuOp *op, const uint16_t *in, uint16_t *out,
          MlrtNpuScratch *s)
 {
-  float *x = reg (s, 0, n);
+  size_t n = mlrt_npu_extent_of (op, -1);
+  float *x = widened (s, 0, in, n);
 
   if (!x)
-    return "out of device memory";
-  for (size_t r = 0; r < outer && n > 0; r++)
-    {
-      float max, sum = 0.0f;
-
-      widen (n, in + r * n, x);
-      max = x[0];
-      for (size_t i = 1; i < n; i++)
-        max = fmaxf (max, x[i]);
-      for (size_t i = 0; i < n; i++)
-        sum += x[i] = expf (x[i] - max);
-      store (n, x, 1.0f / sum, 0.0f, MLRT_ACT_NONE, 0.0f, out + r * n);
-    }
+    return NO_REGISTERS;
+  mlrt_cpu_softmax (op->p.softmax.outer, op->p.softmax.n,
+                    op->p.softmax.inner, op->p.softmax.log, x, x);
+  narrow (n, x, out);
   return NULL;
 }
 
@@ -331,7 +449,6 @@ mlrt_npu_run_op (const MlrtNpuOp *op, MlrtNpuTensor *t,
                  MlrtNpuScratch *s)
 {
   const uint16_t *in = t[op->inputs[0]].data;
-  const uint16_t *in2 = op->n_inputs > 1 ? t[op->inputs[1]].data : NULL;
   uint16_t *out = t[op->output].data;
 
   switch (op->kind)
@@ -346,11 +463,16 @@ mlrt_npu_run_op (const MlrtNpuOp *op, MlrtNpuTensor *t,
                    op->p.global_pool.hw, in, out);
       return NULL;
     case MLRT_NPU_ACTIVATION:
-    case MLRT_NPU_ADD:
-    case MLRT_NPU_MUL:
-      eltwise (op->kind, op->p.eltwise.act, op->p.eltwise.alpha,
-               op->p.eltwise.n, in, in2, out);
+      activation (op->p.eltwise.act, op->p.eltwise.alpha, op->p.eltwise.n,
+                  in, out);
       return NULL;
+    case MLRT_NPU_CLAMP:
+      clamp (op, in, out);
+      return NULL;
+    case MLRT_NPU_BINARY:
+      return binary (op, t, out, s);
+    case MLRT_NPU_SCALE:
+      return scale (op, t, out, s);
     case MLRT_NPU_BATCH_NORM:
       return batch_norm (op, in, out, s);
     case MLRT_NPU_INSTANCE_NORM:
@@ -361,22 +483,21 @@ mlrt_npu_run_op (const MlrtNpuOp *op, MlrtNpuTensor *t,
       return NULL;
     case MLRT_NPU_INNER_PRODUCT:
       return inner_product (op, in, out, s);
+    case MLRT_NPU_MATMUL:
+      return matmul (op, t, out, s);
     case MLRT_NPU_SOFTMAX:
-      return softmax (op->p.softmax.outer, op->p.softmax.n, in, out, s);
+      return softmax (op, in, out, s);
     case MLRT_NPU_CONCAT:
-      for (int i = 0; i < op->n_inputs; i++)
-        {
-          size_t n = (size_t) op->p.concat.channels[i] * op->p.concat.hw;
-
-          memcpy (out, t[op->inputs[i]].data, n * sizeof *out);
-          out += n;
-        }
-      return NULL;
+    case MLRT_NPU_GATHER:
+      return move (op, t, out, s);
+    case MLRT_NPU_REDUCE:
+      return reduce (op, t, out, s);
     case MLRT_NPU_COPY:
       if (out != in)
         memmove (out, in, op->p.copy.n * sizeof *out);
       return NULL;
     case MLRT_NPU_CONV_TRANSPOSE2D:
+    case MLRT_NPU_UNARY:
     default:
       return "op not supported by the NPU";
     }

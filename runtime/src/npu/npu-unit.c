@@ -159,6 +159,8 @@ npu_prepare (MlrtModel *model, MlrtSegment *segment, MlrtError *error)
       static const char *const roles[][4] = {
         [MLRT_NPU_CONV2D] = { "weight", "bias" },
         [MLRT_NPU_INNER_PRODUCT] = { "weight", "bias" },
+        [MLRT_NPU_MATMUL] = { "weight", "bias" },
+        [MLRT_NPU_SCALE] = { "scale", "bias" },
         [MLRT_NPU_BATCH_NORM] = { "mean", "variance", "gamma", "beta" },
         [MLRT_NPU_INSTANCE_NORM] = { "gamma", "beta" },
       };

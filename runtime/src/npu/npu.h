@@ -35,14 +35,19 @@ typedef enum {
   MLRT_NPU_POOL2D,
   MLRT_NPU_GLOBAL_POOL,
   MLRT_NPU_ACTIVATION,
-  MLRT_NPU_ADD,
-  MLRT_NPU_MUL,
+  MLRT_NPU_CLAMP,             /* hard_sigmoid, clip */
+  MLRT_NPU_BINARY,            /* add, sub, mul, ..., broadcast */
+  MLRT_NPU_SCALE,
+  MLRT_NPU_UNARY,             /* described only to be refused */
   MLRT_NPU_BATCH_NORM,
   MLRT_NPU_INSTANCE_NORM,
   MLRT_NPU_UPSAMPLE,
   MLRT_NPU_INNER_PRODUCT,
+  MLRT_NPU_MATMUL,
   MLRT_NPU_SOFTMAX,
-  MLRT_NPU_CONCAT,            /* along channels */
+  MLRT_NPU_CONCAT,            /* along any axis */
+  MLRT_NPU_GATHER,            /* transpose, slice */
+  MLRT_NPU_REDUCE,
   MLRT_NPU_COPY,              /* reshape / flatten into a new tensor */
 } MlrtNpuOpKind;
 
@@ -56,19 +61,28 @@ typedef struct {
     MlrtConvTransposeParams deconv;
     MlrtPoolParams pool;
     struct { MlrtPoolKind kind; int c, hw; } global_pool;
-    /* activation, add (fused act) and mul (act unused) over n values */
+    /* a standalone activation over n values */
     struct { MlrtActivation act; float alpha; size_t n; } eltwise;
+    struct { float a, b, lo, hi; size_t n; } clamp;
+    struct { MlrtBinaryOp op; MlrtBroadcast bc; MlrtActivation act;
+             float alpha; } binary;
+    struct { MlrtBroadcast bc; MlrtActivation act; float alpha; } scale;
+    struct { MlrtUnaryOp op; size_t n; } unary;
+    struct { MlrtMatmul mm; int by_weight; MlrtActivation act;
+             float alpha; } matmul;
     struct { int c, hw; float eps; MlrtActivation act; float alpha; } norm;
     struct { int c, h, w, sh, sw; MlrtUpsampleMode mode; } upsample;
     struct { int in_features, out_features; MlrtActivation act;
              float alpha; } fc;
-    struct { size_t outer, n; } softmax;
-    struct { int hw; int channels[MLRT_NPU_MAX_INPUTS]; } concat;
+    struct { size_t outer, n, inner; int log; } softmax;
+    struct { size_t outer; size_t chunk[MLRT_NPU_MAX_INPUTS]; } concat;
+    MlrtGather gather;
+    MlrtReduce reduce;
     struct { size_t n; } copy;
   } p;
-  /* fp16 weights in the CPU kernel's argument order: conv, inner product:
-   * weight, bias (or NULL); batch norm: mean, var, gamma, beta; instance
-   * norm: gamma, beta. */
+  /* fp16 weights in the CPU kernel's argument order: conv, inner product,
+   * matmul: weight, bias (or NULL); batch norm: mean, var, gamma, beta;
+   * instance norm: gamma, beta; scale: scale, bias (either NULL). */
   const uint16_t *weights[4];
   int inputs[MLRT_NPU_MAX_INPUTS];
   int n_inputs;

@@ -27,9 +27,10 @@ conv2d_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
 {
   const MlrtLayer *l = c->layer;
   const MlrtParams *p = &l->p;
-  int64_t ci = in[0]->shape[0];
+  int64_t ci, h, w;
   MlrtStatus st;
 
+  mlrt_shape_chw (in[0], &ci, &h, &w);
   if (ci % p->groups || p->out_channels % p->groups)
     return mlrt_shape_fail (c, "groups %d must divide the %lld input and %d "
                             "output channels", p->groups, (long long) ci,
@@ -42,12 +43,12 @@ conv2d_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
     for (int i = 2; st == MLRT_OK && i < 6; i++)
       st = mlrt_shape_want_weight (c, conv2d_weights[i], 1, 1,
                                    p->out_channels, 0, 0, 0);
-  out->rank = 3;
-  out->shape[0] = p->out_channels;
-  for (int a = 0; a < 2; a++)
-    out->shape[1 + a] = mlrt_shape_window (in[0]->shape[1 + a], p->kernel[a],
-                                           p->stride[a], p->padding[a],
-                                           p->dilation[a]);
+  mlrt_shape_set_chw (in[0], p->out_channels,
+                      mlrt_shape_window (h, p->kernel[0], p->stride[0],
+                                         p->padding[0], p->dilation[0]),
+                      mlrt_shape_window (w, p->kernel[1], p->stride[1],
+                                         p->padding[1], p->dilation[1]),
+                      out);
   return st;
 }
 
@@ -57,7 +58,8 @@ conv2d_cost (const MlrtSpec *spec, const MlrtLayer *l)
   const MlrtTensor *in = &spec->tensors[l->inputs[0]];
   MlrtOpCost cost = {
     (double) mlrt_tensor_count (&spec->tensors[l->output])
-    * (double) (in->shape[0] / l->p.groups) * l->p.kernel[0] * l->p.kernel[1],
+    * (double) (in->shape[in->rank - 3] / l->p.groups) * l->p.kernel[0]
+    * l->p.kernel[1],
     mlrt_cost_bytes (spec, l),
   };
   return cost;
@@ -92,25 +94,25 @@ conv_transpose2d_shape (MlrtShapeCtx *c, const MlrtTensor *const *in,
                         MlrtTensor *out)
 {
   const MlrtParams *p = &c->layer->p;
+  int64_t ci, hw[2], o[2];
   MlrtStatus st;
 
-  st = mlrt_shape_want_weight (c, "weight", 1, 4, in[0]->shape[0],
-                               p->out_channels, p->kernel[0], p->kernel[1]);
+  mlrt_shape_chw (in[0], &ci, &hw[0], &hw[1]);
+  st = mlrt_shape_want_weight (c, "weight", 1, 4, ci, p->out_channels,
+                               p->kernel[0], p->kernel[1]);
   if (st == MLRT_OK)
     st = mlrt_shape_want_weight (c, "bias", 0, 1, p->out_channels, 0, 0, 0);
   if (st != MLRT_OK)
     return st;
-  out->rank = 3;
-  out->shape[0] = p->out_channels;
   for (int a = 0; a < 2; a++)
     {
       if (p->output_padding[a] >= p->stride[a])
         return mlrt_shape_fail (c, "output_padding must be smaller than the "
                                 "stride");
-      out->shape[1 + a] = (in[0]->shape[1 + a] - 1) * p->stride[a]
-                          - 2 * p->padding[a] + p->kernel[a]
-                          + p->output_padding[a];
+      o[a] = (hw[a] - 1) * p->stride[a] - 2 * p->padding[a] + p->kernel[a]
+             + p->output_padding[a];
     }
+  mlrt_shape_set_chw (in[0], p->out_channels, o[0], o[1], out);
   return MLRT_OK;
 }
 

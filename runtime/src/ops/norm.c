@@ -16,11 +16,13 @@ static MlrtStatus
 norm_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
 {
   const char *const *names = c->layer->op->weights;
+  int64_t ch, h, w;
 
+  mlrt_shape_chw (in[0], &ch, &h, &w);
   for (int i = 0; names[i]; i++)
     {
-      MlrtStatus st = mlrt_shape_want_weight (c, names[i], 1, 1,
-                                              in[0]->shape[0], 0, 0, 0);
+      MlrtStatus st = mlrt_shape_want_weight (c, names[i], 1, 1, ch, 0, 0,
+                                              0);
       if (st != MLRT_OK)
         return st;
     }

@@ -135,6 +135,8 @@ static const char *const act_names[] = {
   [MLRT_ACT_SIGMOID] = "sigmoid",
   [MLRT_ACT_TANH] = "tanh",
   [MLRT_ACT_GELU] = "gelu",
+  [MLRT_ACT_HARD_SWISH] = "hard_swish",
+  [MLRT_ACT_RELU6] = "relu6",
 };
 
 const char *

@@ -26,29 +26,80 @@
 
 #include "mlrt/mlrt.h"
 
-/* X (ID, name): MLRT_OP_ID, and `name` as model.json spells it. */
+/* X (ID, name): MLRT_OP_ID, and `name` as model.json spells it. The
+ * families below are ops each unit runs with one kernel for the family
+ * (the op's row names which function: MlrtOpDef.activation, .function),
+ * listed once so the units' tables cover a family whole. */
+#define MLRT_ACTIVATION_OPS(X) \
+  X (RELU, relu) \
+  X (SIGMOID, sigmoid) \
+  X (TANH, tanh) \
+  X (GELU, gelu) \
+  X (LEAKY_RELU, leaky_relu) \
+  X (HARD_SWISH, hard_swish) \
+  X (RELU6, relu6)
+
+#define MLRT_BINARY_OPS(X) \
+  X (ADD, add) \
+  X (SUB, sub) \
+  X (MUL, mul) \
+  X (DIV, div) \
+  X (POW, pow) \
+  X (MAX, max) \
+  X (MIN, min)
+
+#define MLRT_UNARY_OPS(X) \
+  X (SQRT, sqrt) \
+  X (EXP, exp) \
+  X (LOG, log) \
+  X (ABS, abs) \
+  X (RECIPROCAL, reciprocal) \
+  X (FLOOR, floor) \
+  X (CEIL, ceil) \
+  X (ROUND, round) \
+  X (ERF, erf) \
+  X (SIN, sin) \
+  X (COS, cos) \
+  X (SOFTPLUS, softplus) \
+  X (SOFTSIGN, softsign)
+
+#define MLRT_REDUCE_OPS(X) \
+  X (REDUCE_MEAN, reduce_mean) \
+  X (REDUCE_SUM, reduce_sum) \
+  X (REDUCE_MAX, reduce_max) \
+  X (REDUCE_MIN, reduce_min) \
+  X (REDUCE_PROD, reduce_prod) \
+  X (REDUCE_L1, reduce_l1) \
+  X (REDUCE_L2, reduce_l2) \
+  X (REDUCE_SUM_SQUARE, reduce_sum_square) \
+  X (REDUCE_LOG_SUM_EXP, reduce_log_sum_exp)
+
 #define MLRT_OPS(X) \
   X (CONV2D, conv2d) \
   X (CONV_TRANSPOSE2D, conv_transpose2d) \
   X (UPSAMPLE, upsample) \
   X (BATCH_NORM, batch_norm) \
   X (INSTANCE_NORM, instance_norm) \
-  X (RELU, relu) \
-  X (SIGMOID, sigmoid) \
-  X (TANH, tanh) \
-  X (GELU, gelu) \
-  X (LEAKY_RELU, leaky_relu) \
-  X (ADD, add) \
-  X (MUL, mul) \
+  MLRT_ACTIVATION_OPS (X) \
+  X (HARD_SIGMOID, hard_sigmoid) \
+  X (CLIP, clip) \
+  MLRT_BINARY_OPS (X) \
+  X (SCALE, scale) \
+  MLRT_UNARY_OPS (X) \
   X (CONCAT, concat) \
   X (MAX_POOL, max_pool) \
   X (AVG_POOL, avg_pool) \
   X (GLOBAL_AVG_POOL, global_avg_pool) \
   X (GLOBAL_MAX_POOL, global_max_pool) \
   X (INNER_PRODUCT, inner_product) \
+  X (MATMUL, matmul) \
   X (SOFTMAX, softmax) \
+  X (LOG_SOFTMAX, log_softmax) \
+  MLRT_REDUCE_OPS (X) \
   X (RESHAPE, reshape) \
-  X (FLATTEN, flatten)
+  X (FLATTEN, flatten) \
+  X (TRANSPOSE, transpose) \
+  X (SLICE, slice)
 
 typedef enum {
 #define MLRT_OP_ENUM(ID, name) MLRT_OP_##ID,
@@ -69,7 +120,11 @@ typedef enum {
   MLRT_ACT_SIGMOID,
   MLRT_ACT_TANH,
   MLRT_ACT_GELU,            /* tanh approximation */
+  MLRT_ACT_HARD_SWISH,      /* x * clamp(x + 3, 0, 6) / 6 */
+  MLRT_ACT_RELU6,           /* clamp(x, 0, 6) */
 } MlrtActivation;
+
+#define MLRT_N_ACTIVATIONS (MLRT_ACT_RELU6 + 1)
 
 const char *mlrt_activation_name (MlrtActivation act);
 int mlrt_activation_from_name (const char *name, MlrtActivation *act);
@@ -104,7 +159,104 @@ typedef struct {
   int c, in_h, in_w, out_h, out_w;
   int kh, kw, sh, sw, ph, pw;
   MlrtPoolKind kind;        /* avg excludes padding from the count */
+  int count_pad;            /* avg: unless this is set (PyTorch's
+                               count_include_pad) */
 } MlrtPoolParams;
+
+/* The divisor of average window (oy, ox) when padding counts: its cells
+ * inside the padded input (a window that runs past it, under ceil mode,
+ * counts only those). */
+static inline int
+mlrt_pool_padded_count (const MlrtPoolParams *p, int oy, int ox)
+{
+  int y0 = oy * p->sh - p->ph, x0 = ox * p->sw - p->pw;
+  int y1 = y0 + p->kh < p->in_h + p->ph ? y0 + p->kh : p->in_h + p->ph;
+  int x1 = x0 + p->kw < p->in_w + p->pw ? x0 + p->kw : p->in_w + p->pw;
+
+  return (y1 - y0) * (x1 - x0);
+}
+
+/* The element-wise functions of two tensors, broadcast as numpy does. */
+typedef enum {
+  MLRT_BINARY_ADD,
+  MLRT_BINARY_SUB,
+  MLRT_BINARY_MUL,
+  MLRT_BINARY_DIV,
+  MLRT_BINARY_POW,
+  MLRT_BINARY_MAX,
+  MLRT_BINARY_MIN,
+} MlrtBinaryOp;
+
+/* The element-wise functions of one tensor that are not activations. */
+typedef enum {
+  MLRT_UNARY_SQRT,
+  MLRT_UNARY_EXP,
+  MLRT_UNARY_LOG,
+  MLRT_UNARY_ABS,
+  MLRT_UNARY_RECIPROCAL,
+  MLRT_UNARY_FLOOR,
+  MLRT_UNARY_CEIL,
+  MLRT_UNARY_ROUND,         /* to nearest, ties to even */
+  MLRT_UNARY_ERF,
+  MLRT_UNARY_SIN,
+  MLRT_UNARY_COS,
+  MLRT_UNARY_SOFTPLUS,
+  MLRT_UNARY_SOFTSIGN,
+} MlrtUnaryOp;
+
+typedef enum {
+  MLRT_REDUCE_MEAN,
+  MLRT_REDUCE_SUM,
+  MLRT_REDUCE_MAX,
+  MLRT_REDUCE_MIN,
+  MLRT_REDUCE_PROD,
+  MLRT_REDUCE_L1,
+  MLRT_REDUCE_L2,
+  MLRT_REDUCE_SUM_SQUARE,
+  MLRT_REDUCE_LOG_SUM_EXP,
+} MlrtReduceOp;
+
+/* Up to three operands broadcast to one output, as numpy broadcasts: the
+ * output's shape and, per operand, the element stride along each of its
+ * dims (0 where the operand repeats). Neighbouring dims along which every
+ * operand is contiguous are merged, so the last dim is as long as it can
+ * be. mlrt_broadcast_plan makes one. */
+#define MLRT_BROADCAST_MAX_OPERANDS 3
+typedef struct {
+  int rank;                 /* >= 1 */
+  int64_t shape[MLRT_MAX_RANK];
+  int64_t stride[MLRT_BROADCAST_MAX_OPERANDS][MLRT_MAX_RANK];
+} MlrtBroadcast;
+
+/* A copy of some of the input's values, rearranged: out, row-major over
+ * `shape`, takes in[offset + sum (index[d] * stride[d])]. Transpose and
+ * slice are both this (slice's strides carry its steps). */
+typedef struct {
+  int rank;                 /* >= 1 */
+  int64_t shape[MLRT_MAX_RANK];
+  int64_t stride[MLRT_MAX_RANK];
+  int64_t offset;
+} MlrtGather;
+
+/* A reduction: out, row-major over `kept`, takes the reduction of
+ * in[base + sum over the reduced dims of index * red_stride], base =
+ * sum (index[d] * kept_stride[d]). */
+typedef struct {
+  MlrtReduceOp op;
+  int kept_rank;            /* >= 1 */
+  int64_t kept[MLRT_MAX_RANK], kept_stride[MLRT_MAX_RANK];
+  int red_rank;             /* >= 1 */
+  int64_t red[MLRT_MAX_RANK], red_stride[MLRT_MAX_RANK];
+} MlrtReduce;
+
+/* A product of matrices: for each batch item, out [m, n] = a [m, k] x
+ * b [k, n] (+ bias [n]). `batch` broadcasts the batch dims: operand 0 is
+ * a, 1 is b, strides counted in whole matrices (b's are all 0 when b is a
+ * stored weight); its output order is the output's. */
+typedef struct {
+  int64_t m, k, n;
+  MlrtBroadcast batch;
+} MlrtMatmul;
 
 /* ---- a layer's parameters, and how a row describes them ---- */
 
@@ -114,10 +266,21 @@ typedef struct {
   int scale[2];
   int groups;
   int bilinear;             /* upsample: an MlrtUpsampleMode */
-  float epsilon, alpha;
+  float epsilon, alpha, beta;
+  float lo, hi;             /* clip */
   int axis, has_axis;
+  int keep_dims;
+  int ceil_mode, count_pad; /* pools */
   int shape_rank;
   int64_t shape[MLRT_MAX_RANK];
+  int perm_rank;
+  int64_t perm[MLRT_MAX_RANK];
+  int axes_rank;
+  int64_t axes[MLRT_MAX_RANK];
+  int starts_rank;
+  int64_t starts[MLRT_MAX_RANK];
+  int steps_rank;
+  int64_t steps[MLRT_MAX_RANK];
 } MlrtParams;
 
 /* The largest integer parameter and the largest kernel, stride, padding
@@ -204,7 +367,8 @@ typedef MlrtOpCost (*MlrtCostRule) (const MlrtSpec *spec,
                                     const MlrtLayer *layer);
 
 enum {
-  MLRT_OP_CHW_INPUT = 1 << 0,        /* the first input is [C, H, W] */
+  MLRT_OP_CHW_INPUT = 1 << 0,        /* the first input is [C, H, W] or
+                                        [1, C, H, W] */
   MLRT_OP_FUSES_ACTIVATION = 1 << 1, /* runs an activation fused after it */
 };
 
@@ -216,6 +380,8 @@ typedef struct MlrtOpDef {
   int n_inputs;             /* or MLRT_OP_ANY_INPUTS (1 or more) */
   unsigned flags;
   MlrtActivation activation;   /* what a standalone activation applies */
+  int function;             /* the MlrtBinaryOp, MlrtUnaryOp or
+                               MlrtReduceOp a row of that family computes */
   const MlrtParamDesc *params; /* {NULL}-terminated; NULL: none */
   const char *const *weights;  /* roles it accepts; NULL: takes none */
   MlrtShapeRule shape;
@@ -262,12 +428,47 @@ MlrtStatus mlrt_shape_want_weight (MlrtShapeCtx *c, const char *name,
  * the (dilated) kernel does not fit the padded input. */
 int64_t mlrt_shape_window (int64_t in, int kernel, int stride, int pad,
                            int dilation);
+/* The same rounding up (pooling's ceil mode): a last window may run past
+ * the padded input, but starts inside it. */
+int64_t mlrt_shape_window_ceil (int64_t in, int kernel, int stride, int pad);
 /* "[1, 2, 3]" */
 void mlrt_shape_str (int rank, const int64_t *shape, char *buf, size_t len);
 
 /* The output keeps the first input's shape (element-wise ops). */
 MlrtStatus mlrt_shape_same (MlrtShapeCtx *c, const MlrtTensor *const *in,
                             MlrtTensor *out);
+/* The shape two shapes broadcast to (numpy's rule: aligned at the last
+ * dim, a dim of 1 repeats); 0 when they cannot. */
+int mlrt_shape_broadcast (int ra, const int64_t *a, int rb, const int64_t *b,
+                          int *rank, int64_t *out);
+/* An image-like tensor: [C, H, W], or [1, C, H, W] (an ONNX tensor of one
+ * image). Whether `t` is one, and its c, h, w. */
+int mlrt_shape_is_chw (const MlrtTensor *t);
+void mlrt_shape_chw (const MlrtTensor *t, int64_t *c, int64_t *h,
+                     int64_t *w);
+/* Sets out to [c, h, w] with the leading 1 of `like` if it has one. */
+void mlrt_shape_set_chw (const MlrtTensor *like, int64_t c, int64_t h,
+                         int64_t w, MlrtTensor *out);
+
+/* The plan of a broadcast of n operands (shapes of any rank up to
+ * MLRT_MAX_RANK) to the shape `out` (which each must broadcast to). */
+void mlrt_broadcast_plan (MlrtBroadcast *b, int n, const int *ranks,
+                          const int64_t *const *shapes, int out_rank,
+                          const int64_t *out);
+/* The element offset of operand `o` at the output's flat index i. */
+static inline int64_t
+mlrt_broadcast_offset (const MlrtBroadcast *b, int o, int64_t i)
+{
+  int64_t off = 0;
+
+  for (int d = b->rank - 1; d >= 0; d--)
+    {
+      off += (i % b->shape[d]) * b->stride[o][d];
+      i /= b->shape[d];
+    }
+  return off;
+}
+
 /* One multiply-add per output value, inputs and output moved once. */
 MlrtOpCost mlrt_cost_per_output (const MlrtSpec *spec, const MlrtLayer *l);
 /* Bytes of the layer's inputs, output and weights at float32. */

@@ -22,9 +22,11 @@ static const MlrtParamDesc upsample_params[] = {
 static MlrtStatus
 upsample_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
 {
-  mlrt_shape_same (c, in, out);
-  out->shape[1] *= c->layer->p.scale[0];
-  out->shape[2] *= c->layer->p.scale[1];
+  int64_t ch, h, w;
+
+  mlrt_shape_chw (in[0], &ch, &h, &w);
+  mlrt_shape_set_chw (in[0], ch, h * c->layer->p.scale[0],
+                      w * c->layer->p.scale[1], out);
   return MLRT_OK;
 }
 

@@ -14,9 +14,10 @@
 #include "passes.h"
 
 /* In the order they are tried on a layer: a convolution takes its batch
- * norm before the activation that follows both. */
+ * norm, or a layer its bias, before the activation that follows. */
 static const MlrtFusionRule *const rules[] = {
   &mlrt_rule_fold_batch_norm,
+  &mlrt_rule_fuse_bias,
   &mlrt_rule_fuse_activation,
 };
 

@@ -69,9 +69,10 @@ infer_layer (MlrtShapeCtx *c, MlrtTensor *out)
                             want_inputs > 1 ? "s" : "", l->n_inputs);
   for (int i = 0; i < l->n_inputs; i++)
     in[i] = &c->spec->tensors[l->inputs[i]];
-  if ((op->flags & MLRT_OP_CHW_INPUT) && in[0]->rank != 3)
+  if ((op->flags & MLRT_OP_CHW_INPUT) && !mlrt_shape_is_chw (in[0]))
     return mlrt_shape_fail (c, "input '%s' has rank %d, expected a [C, H, W] "
-                            "tensor", in[0]->name, in[0]->rank);
+                            "or [1, C, H, W] tensor", in[0]->name,
+                            in[0]->rank);
   TRY (check_weights (c));
   TRY (mlrt_params_check (c));
   TRY (op->shape (c, in, out));

@@ -57,6 +57,7 @@ typedef struct {
 } MlrtFusionRule;
 
 extern const MlrtFusionRule mlrt_rule_fold_batch_norm;
+extern const MlrtFusionRule mlrt_rule_fuse_bias;
 extern const MlrtFusionRule mlrt_rule_fuse_activation;
 
 /* Applies the rules, in order, to every layer until none matches; the
@@ -75,6 +76,9 @@ void mlrt_fuse_absorb (MlrtSpec *spec, size_t i, size_t j);
 
 /* Serialises a spec (after compile) as the compiled model's JSON. */
 char *mlrt_spec_to_json (const MlrtSpec *spec);
+/* The same, or, when not `compiled`, as a package's model.json (no
+ * tensor table; indented for people), what a converter writes. */
+char *mlrt_spec_write_json (const MlrtSpec *spec, int compiled);
 
 /* The shared half of compiling: check the text and the weights against
  * `weights`, infer, fuse, serialize. `spec_origin` and `weights_origin` name

@@ -142,8 +142,26 @@ write_features (size_t n, const MlrtFeature *f)
   return a;
 }
 
+static json_object *
+write_user_metadata (const MlrtSpec *spec)
+{
+  json_object *o = json_object_new_object ();
+
+  for (size_t i = 0; i < spec->n_user_metadata; i++)
+    json_object_object_add (o, spec->user_metadata_keys[i],
+                            json_object_new_string
+                            (spec->user_metadata_values[i]));
+  return o;
+}
+
 char *
 mlrt_spec_to_json (const MlrtSpec *spec)
+{
+  return mlrt_spec_write_json (spec, 1);
+}
+
+char *
+mlrt_spec_write_json (const MlrtSpec *spec, int compiled)
 {
   json_object *root = json_object_new_object ();
   json_object *meta = json_object_new_object ();
@@ -164,6 +182,9 @@ mlrt_spec_to_json (const MlrtSpec *spec)
   json_object_object_add (meta, "class_labels", labels);
   add_str (meta, "compute_precision", spec->compute_precision);
   add_str (meta, "storage_precision", spec->storage_precision);
+  if (spec->n_user_metadata > 0)
+    json_object_object_add (meta, "user_defined",
+                            write_user_metadata (spec));
   json_object_object_add (root, "metadata", meta);
   json_object_object_add (root, "inputs",
                           write_features (spec->n_inputs, spec->inputs));
@@ -172,7 +193,7 @@ mlrt_spec_to_json (const MlrtSpec *spec)
   for (size_t i = 0; i < spec->n_layers; i++)
     json_object_array_add (layers, write_layer (&spec->layers[i]));
   json_object_object_add (root, "layers", layers);
-  for (size_t i = 0; i < spec->n_tensors; i++)
+  for (size_t i = 0; compiled && i < spec->n_tensors; i++)
     {
       json_object *t = json_object_new_object ();
       add_str (t, "name", spec->tensors[i].name);
@@ -180,9 +201,15 @@ mlrt_spec_to_json (const MlrtSpec *spec)
                                                 spec->tensors[i].shape));
       json_object_array_add (tensors, t);
     }
-  json_object_object_add (root, "tensors", tensors);
-  out = strdup (json_object_to_json_string_ext (root,
-                                                JSON_C_TO_STRING_PLAIN));
+  if (compiled)
+    json_object_object_add (root, "tensors", tensors);
+  else
+    json_object_put (tensors);
+  out = strdup (json_object_to_json_string_ext (root, compiled
+                                                ? JSON_C_TO_STRING_PLAIN
+                                                : JSON_C_TO_STRING_PRETTY
+                                                  | JSON_C_TO_STRING_SPACED
+                                                  | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put (root);
   return out;
 }

@@ -28,6 +28,10 @@ ref_activation (MlrtActivation act, double alpha, double x)
     case MLRT_ACT_GELU:
       return 0.5 * x * (1.0 + tanh (sqrt (2.0 / M_PI)
                                     * (x + 0.044715 * x * x * x)));
+    case MLRT_ACT_HARD_SWISH:
+      return x * fmin (fmax (x + 3, 0), 6) / 6;
+    case MLRT_ACT_RELU6:
+      return fmin (fmax (x, 0), 6);
     default:
       break;
     }
@@ -244,18 +248,22 @@ ref_inner_product (int in_features, int out_features, const float *in,
 }
 
 void
-ref_softmax (size_t outer, size_t n, const float *in, float *out)
+ref_softmax (size_t outer, size_t n, size_t inner, int log_form,
+             const float *in, float *out)
 {
   for (size_t r = 0; r < outer; r++)
-    {
-      const float *x = in + r * n;
-      double max = -INFINITY, sum = 0;
+    for (size_t j = 0; j < inner; j++)
+      {
+        const float *x = in + r * n * inner + j;
+        float *y = out + r * n * inner + j;
+        double max = -INFINITY, sum = 0;
 
-      for (size_t i = 0; i < n; i++)
-        max = x[i] > max ? x[i] : max;
-      for (size_t i = 0; i < n; i++)
-        sum += exp (x[i] - max);
-      for (size_t i = 0; i < n; i++)
-        out[r * n + i] = (float) (exp (x[i] - max) / sum);
-    }
+        for (size_t i = 0; i < n; i++)
+          max = x[i * inner] > max ? x[i * inner] : max;
+        for (size_t i = 0; i < n; i++)
+          sum += exp (x[i * inner] - max);
+        for (size_t i = 0; i < n; i++)
+          y[i * inner] = (float) (log_form ? x[i * inner] - max - log (sum)
+                                  : exp (x[i * inner] - max) / sum);
+      }
 }

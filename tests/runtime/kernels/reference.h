@@ -33,6 +33,8 @@ void ref_global_pool (MlrtPoolKind kind, int c, int hw, const float *in,
 void ref_inner_product (int in_features, int out_features, const float *in,
                         const float *weight, const float *bias,
                         MlrtActivation act, float alpha, float *out);
-void ref_softmax (size_t outer, size_t n, const float *in, float *out);
+/* Along the middle axis of [outer, n, inner]; its log when log_form. */
+void ref_softmax (size_t outer, size_t n, size_t inner, int log_form,
+                  const float *in, float *out);
 
 #endif /* MLRT_TEST_REFERENCE_H */

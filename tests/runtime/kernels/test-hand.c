@@ -189,7 +189,7 @@ test_small_ops_hand (void)
   mlrt_cpu_instance_norm (1, 4, &gamma, &beta, 0, MLRT_ACT_NONE, 0, x,
                           norm_out);
   assert_close ("instance norm of 1..4", norm_out, norm, 4, 1);
-  mlrt_cpu_softmax (1, 2, logits, soft_out);
+  mlrt_cpu_softmax (1, 2, 1, 0, logits, soft_out);
   assert_close ("softmax of (0, ln 3)", soft_out, soft, 2, 1);
   mlrt_cpu_inner_product (3, 2, (float[]) { 1, 5, 3 }, w, bias, MLRT_ACT_RELU,
                           0, out);

@@ -49,7 +49,7 @@ random_new (GRand *rng, size_t n, double lo, double hi)
 
 const MlrtActivation all_acts[N_ACTS] = {
   MLRT_ACT_NONE, MLRT_ACT_RELU, MLRT_ACT_LEAKY_RELU, MLRT_ACT_SIGMOID,
-  MLRT_ACT_TANH, MLRT_ACT_GELU,
+  MLRT_ACT_TANH, MLRT_ACT_GELU, MLRT_ACT_HARD_SWISH, MLRT_ACT_RELU6,
 };
 
 int

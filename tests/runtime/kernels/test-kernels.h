@@ -26,7 +26,7 @@ gboolean assert_close (const char *what, const float *got, const float *want,
 
 /* Every activation, for tests that sweep them. */
 extern const MlrtActivation all_acts[];
-#define N_ACTS 6
+#define N_ACTS 8
 
 /* Uniform in [lo, hi], both included. */
 int rand_int (GRand *rng, int lo, int hi_inclusive);

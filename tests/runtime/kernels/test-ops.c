@@ -168,31 +168,41 @@ test_add_mul (void)
   g_rand_free (rng);
 }
 
+/* Concatenation along the channels of [c_i, 37] and along the last axis
+ * of [2, w_i]: rows of each input, one after the other. */
 static void
 test_concat (void)
 {
   GRand *rng = g_rand_new_with_seed (9);
-  const int channels[] = { 3, 1, 5 };
-  const int hw = 37;
-  const float *inputs[3];
-  float *bufs[3];
-  float *out = guarded_new (9 * hw, NAN);
-  float *want = g_new (float, 9 * hw);
-  float *dst = want;
+  const size_t chunks[2][3] = { { 3 * 37, 1 * 37, 5 * 37 }, { 4, 1, 6 } };
+  const size_t outers[2] = { 1, 2 };
 
-  for (int i = 0; i < 3; i++)
+  for (int k = 0; k < 2; k++)
     {
-      bufs[i] = random_new (rng, (size_t) channels[i] * hw, -1, 1);
-      inputs[i] = bufs[i];
-      memcpy (dst, bufs[i], sizeof (float) * channels[i] * hw);
-      dst += channels[i] * hw;
+      size_t outer = outers[k], total = 0;
+      const float *inputs[3];
+      float *bufs[3], *out, *want;
+
+      for (int i = 0; i < 3; i++)
+        {
+          bufs[i] = random_new (rng, outer * chunks[k][i], -1, 1);
+          inputs[i] = bufs[i];
+          total += outer * chunks[k][i];
+        }
+      out = guarded_new (total, NAN);
+      want = g_new (float, total);
+      for (size_t r = 0, at = 0; r < outer; r++)
+        for (int i = 0; i < 3; i++, at += chunks[k][i - 1])
+          memcpy (want + at, bufs[i] + r * chunks[k][i],
+                  sizeof (float) * chunks[k][i]);
+      mlrt_cpu_concat (3, outer, chunks[k], inputs, out);
+      assert_close ("concat", out, want, total, 0);
+      g_assert_true (guard_intact (out, total));
+      for (int i = 0; i < 3; i++)
+        g_free (bufs[i]);
+      g_free (out);
+      g_free (want);
     }
-  mlrt_cpu_concat_channels (3, channels, hw, inputs, out);
-  assert_close ("concat", out, want, 9 * hw, 0);
-  for (int i = 0; i < 3; i++)
-    g_free (bufs[i]);
-  g_free (out);
-  g_free (want);
   g_rand_free (rng);
 }
 
@@ -285,28 +295,34 @@ test_inner_product (void)
 static void
 test_softmax (void)
 {
-  static const struct { size_t outer, n; double scale; } shapes[] = {
-    { 1, 1, 1 }, { 3, 10, 1 }, { 1, 1000, 5 }, { 7, 33, 1 },
-    { 2, 50, 2000 },  /* logits far beyond expf's range */
+  static const struct { size_t outer, n, inner; double scale; } shapes[] = {
+    { 1, 1, 1, 1 }, { 3, 10, 1, 1 }, { 1, 1000, 1, 5 }, { 7, 33, 1, 1 },
+    { 2, 50, 1, 2000 },  /* logits far beyond expf's range */
+    { 2, 5, 3, 1 }, { 1, 8, 40, 3 },  /* an axis before the last */
   };
   GRand *rng = g_rand_new_with_seed (12);
 
   for (size_t i = 0; i < G_N_ELEMENTS (shapes); i++)
-    {
-      size_t n = shapes[i].outer * shapes[i].n;
-      float *in = random_new (rng, n, -shapes[i].scale, shapes[i].scale);
-      float *out = guarded_new (n, NAN);
-      float *want = g_new (float, n);
+    for (int log_form = 0; log_form < 2; log_form++)
+      {
+        size_t n = shapes[i].outer * shapes[i].n * shapes[i].inner;
+        float *in = random_new (rng, n, -shapes[i].scale, shapes[i].scale);
+        float *out = guarded_new (n, NAN);
+        float *want = g_new (float, n);
+        const char *what = log_form ? "log_softmax" : "softmax";
 
-      mlrt_cpu_softmax (shapes[i].outer, shapes[i].n, in, out);
-      ref_softmax (shapes[i].outer, shapes[i].n, in, want);
-      assert_close ("softmax", out, want, n, 1);
-      mlrt_cpu_softmax (shapes[i].outer, shapes[i].n, in, in);
-      assert_close ("softmax in place", in, want, n, 1);
-      g_free (in);
-      g_free (out);
-      g_free (want);
-    }
+        mlrt_cpu_softmax (shapes[i].outer, shapes[i].n, shapes[i].inner,
+                          log_form, in, out);
+        ref_softmax (shapes[i].outer, shapes[i].n, shapes[i].inner, log_form,
+                     in, want);
+        assert_close (what, out, want, n, 1);
+        mlrt_cpu_softmax (shapes[i].outer, shapes[i].n, shapes[i].inner,
+                          log_form, in, in);
+        assert_close (what, in, want, n, 1);
+        g_free (in);
+        g_free (out);
+        g_free (want);
+      }
   g_rand_free (rng);
 }
 

@@ -18,7 +18,7 @@
 
 static const MlrtActivation all_acts[] = {
   MLRT_ACT_NONE, MLRT_ACT_RELU, MLRT_ACT_LEAKY_RELU, MLRT_ACT_SIGMOID,
-  MLRT_ACT_TANH, MLRT_ACT_GELU,
+  MLRT_ACT_TANH, MLRT_ACT_GELU, MLRT_ACT_HARD_SWISH, MLRT_ACT_RELU6,
 };
 #define N_ACTS ((int) G_N_ELEMENTS (all_acts))
 
@@ -184,9 +184,14 @@ test_elementwise (void)
   size_t n = (size_t) g_test_rand_int_range (1, 5000);
   float *a = units_random (n, -4, 4), *b = units_random (n, -4, 4);
   float *got = g_new (float, n), *ref = g_new (float, n);
+  int64_t shape[1] = { (int64_t) n };
+  const int64_t *shapes[2] = { shape, shape };
+  int ranks[2] = { 1, 1 };
+  MlrtBroadcast bc;
   MlrtError err = { 0 };
   Ctx c;
 
+  mlrt_broadcast_plan (&bc, 2, ranks, shapes, 1, shape);
   for (int k = 0; k < N_ACTS; k++)
     {
       ctx_init (&c);
@@ -201,15 +206,17 @@ test_elementwise (void)
       ba = up (&c, a, n);
       MlrtGpuBuffer *bb = up (&c, b, n);
       bo = up (&c, NULL, n);
-      g_assert_cmpint (mlrt_gpu_add (c.run, "add", n, ba, bb, all_acts[k],
-                                     0.3f, bo, &err), ==, MLRT_OK);
+      g_assert_cmpint (mlrt_gpu_binary (c.run, "add", MLRT_BINARY_ADD, &bc,
+                                        ba, bb, all_acts[k], 0.3f, bo, &err),
+                       ==, MLRT_OK);
       down (&c, bo, got, n);
       mlrt_cpu_add (n, a, b, all_acts[k], 0.3f, ref);
       units_check ("gpu add", got, ref, n, GPU_RTOL);
     }
   ctx_init (&c);
   MlrtGpuBuffer *ba = up (&c, a, n), *bb = up (&c, b, n), *bo = up (&c, NULL, n);
-  g_assert_cmpint (mlrt_gpu_mul (c.run, "mul", n, ba, bb, bo, &err), ==,
+  g_assert_cmpint (mlrt_gpu_binary (c.run, "mul", MLRT_BINARY_MUL, &bc, ba,
+                                    bb, MLRT_ACT_NONE, 0, bo, &err), ==,
                    MLRT_OK);
   down (&c, bo, got, n);
   mlrt_cpu_mul (n, a, b, ref);
@@ -319,10 +326,10 @@ test_inner_product_softmax (void)
       ctx_init (&c);
       bi = up (&c, x, nn);
       bo = up (&c, NULL, nn);
-      g_assert_cmpint (mlrt_gpu_softmax (c.run, "softmax", outer, n, bi, bo,
-                                         &err), ==, MLRT_OK);
+      g_assert_cmpint (mlrt_gpu_softmax (c.run, "softmax", outer, n, 1, 0,
+                                         bi, bo, &err), ==, MLRT_OK);
       down (&c, bo, sg, nn);
-      mlrt_cpu_softmax (outer, n, x, sr);
+      mlrt_cpu_softmax (outer, n, 1, 0, x, sr);
       units_check ("gpu softmax", sg, sr, nn, GPU_RTOL);
       g_free (x); g_free (sg); g_free (sr);
       g_free (in); g_free (w); g_free (bias); g_free (got); g_free (ref);
@@ -333,6 +340,7 @@ static void
 test_concat (void)
 {
   int chans[3] = { 2, 1, 3 }, hw = 37;
+  size_t chunks[3] = { 2 * 37, 1 * 37, 3 * 37 };
   float *parts[3], *ref = g_new (float, 6 * hw), *got = g_new (float, 6 * hw);
   MlrtGpuBuffer *bins[3];
   MlrtError err = { 0 };
@@ -348,8 +356,8 @@ test_concat (void)
       o += (size_t) chans[i] * hw;
     }
   MlrtGpuBuffer *bo = up (&c, NULL, 6 * hw);
-  g_assert_cmpint (mlrt_gpu_concat_channels (c.run, "cat", 3, chans, hw, bins,
-                                             bo, &err), ==, MLRT_OK);
+  g_assert_cmpint (mlrt_gpu_concat (c.run, "cat", 3, 1, chunks, bins, bo,
+                                    &err), ==, MLRT_OK);
   down (&c, bo, got, 6 * hw);
   units_check ("gpu concat", got, ref, 6 * hw, 0);
   for (int i = 0; i < 3; i++)

@@ -35,7 +35,7 @@ npu_check (const char *label, const float *got, const float *ref, size_t n,
 
 static const MlrtActivation npu_acts[] = {
   MLRT_ACT_NONE, MLRT_ACT_RELU, MLRT_ACT_LEAKY_RELU, MLRT_ACT_SIGMOID,
-  MLRT_ACT_TANH,
+  MLRT_ACT_TANH, MLRT_ACT_HARD_SWISH, MLRT_ACT_RELU6,
 };
 #define N_ACTS ((int) G_N_ELEMENTS (npu_acts))
 
@@ -188,7 +188,12 @@ test_elementwise (void)
   float *a = random_half (n, -4, 4, NULL), *b = random_half (n, -4, 4, NULL);
   float *ab[2] = { a, b };
   float *got = g_new (float, n), *ref = g_new (float, n);
+  int64_t shape[1] = { (int64_t) n };
+  const int64_t *shapes[2] = { shape, shape };
+  int ranks[2] = { 1, 1 };
+  MlrtBroadcast bc;
 
+  mlrt_broadcast_plan (&bc, 2, ranks, shapes, 1, shape);
   for (int k = 0; k < N_ACTS; k++)
     {
       MlrtNpuOp op = { .kind = MLRT_NPU_ACTIVATION, .name = "act" };
@@ -199,13 +204,18 @@ test_elementwise (void)
       mlrt_cpu_activation (npu_acts[k], 0.3f, n, a, ref);
       npu_check ("npu activation", got, ref, n, NPU_RTOL);
 
-      op.kind = MLRT_NPU_ADD;
-      run_op (&op, 2, ab, nn, got, n);
+      MlrtNpuOp add = { .kind = MLRT_NPU_BINARY, .name = "add" };
+      add.p.binary.op = MLRT_BINARY_ADD;
+      add.p.binary.bc = bc;
+      add.p.binary.act = npu_acts[k];
+      add.p.binary.alpha = 0.3f;
+      run_op (&add, 2, ab, nn, got, n);
       mlrt_cpu_add (n, a, b, npu_acts[k], 0.3f, ref);
       npu_check ("npu add", got, ref, n, NPU_RTOL);
     }
-  MlrtNpuOp op = { .kind = MLRT_NPU_MUL, .name = "mul" };
-  op.p.eltwise.n = n;
+  MlrtNpuOp op = { .kind = MLRT_NPU_BINARY, .name = "mul" };
+  op.p.binary.op = MLRT_BINARY_MUL;
+  op.p.binary.bc = bc;
   run_op (&op, 2, ab, nn, got, n);
   mlrt_cpu_mul (n, a, b, ref);
   npu_check ("npu mul", got, ref, n, NPU_RTOL);
@@ -303,8 +313,9 @@ test_upsample_fc_softmax_concat (void)
       MlrtNpuOp sm = { .kind = MLRT_NPU_SOFTMAX, .name = "softmax" };
       sm.p.softmax.outer = outer;
       sm.p.softmax.n = sn;
+      sm.p.softmax.inner = 1;
       run_op (&sm, 1, &sx, &tot, sg, tot);
-      mlrt_cpu_softmax (outer, sn, sx, sr);
+      mlrt_cpu_softmax (outer, sn, 1, 0, sx, sr);
       npu_check ("npu softmax", sg, sr, tot, NPU_RTOL);
       g_free (x); g_free (wt); g_free (b); g_free (w16); g_free (b16);
       g_free (fg); g_free (fr); g_free (sx); g_free (sg); g_free (sr);
@@ -316,12 +327,12 @@ test_upsample_fc_softmax_concat (void)
   float *parts[3], ref[6 * 29], got[6 * 29];
   MlrtNpuOp cat = { .kind = MLRT_NPU_CONCAT, .name = "cat" };
   size_t o = 0;
-  cat.p.concat.hw = hw;
+  cat.p.concat.outer = 1;
   for (int i = 0; i < 3; i++)
     {
       sizes[i] = (size_t) chans[i] * hw;
       parts[i] = random_half (sizes[i], -1, 1, NULL);
-      cat.p.concat.channels[i] = chans[i];
+      cat.p.concat.chunk[i] = sizes[i];
       memcpy (ref + o, parts[i], sizes[i] * sizeof (float));
       o += sizes[i];
     }
@@ -375,6 +386,7 @@ test_unsupported (void)
 
   op.kind = MLRT_NPU_SOFTMAX;
   op.p.softmax.outer = 1;
+  op.p.softmax.inner = 1;
   op.p.softmax.n = MLRT_NPU_MAX_SOFTMAX_AXIS;
   g_assert_true (mlrt_npu_supports (&op, NULL));
   op.p.softmax.n = MLRT_NPU_MAX_SOFTMAX_AXIS + 1;

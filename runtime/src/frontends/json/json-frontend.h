@@ -9,17 +9,27 @@
 
 #include "mlrt-internal.h"
 
-/* A package's two files, read whole: the compile cache hashes them, the
- * reader below parses the first, the weights stay as they are. */
+/* A package's two files, whole: the compile cache hashes them, the
+ * reader below parses the first, the weights stay as they are. They come
+ * from one of two sources: a package directory (read into memory the
+ * files own) or a package archive in the caller's memory (compiled.h;
+ * the files point into it, nothing is copied). */
 typedef struct {
   char *json_path;          /* PACKAGE/model.json, names it in messages */
   char *weights_path;       /* PACKAGE/weights.bin */
-  uint8_t *json, *weights;
+  const uint8_t *json, *weights;
   size_t json_size, weights_size;
+  uint8_t *owned[2];        /* what mlrt_package_clear frees */
 } MlrtPackageFiles;
 
+/* Reads the directory `package`. */
 MlrtStatus mlrt_package_read (const char *package, MlrtPackageFiles *files,
                               MlrtError *error);
+/* Views the package archive of `size` bytes at `data`, which must outlive
+ * `files`; `name` stands for the package's directory in messages. */
+MlrtStatus mlrt_package_view_archive (const char *name, const uint8_t *data,
+                                      size_t size, MlrtPackageFiles *files,
+                                      MlrtError *error);
 void mlrt_package_clear (MlrtPackageFiles *files);
 
 /* Parses a spec (model.json, or a compiled model's spec when `compiled`)

@@ -425,6 +425,34 @@ parse_features (Ctx *c, json_object *root, const char *key, size_t *n,
   return MLRT_OK;
 }
 
+/* metadata.user_defined: string values under any keys, as coremltools'
+ * user_defined_metadata. */
+static MlrtStatus
+parse_user_metadata (Ctx *c, json_object *user, MlrtSpec *spec)
+{
+  size_t n, i = 0;
+
+  if (user == NULL)
+    return MLRT_OK;
+  if (!json_object_is_type (user, json_type_object))
+    return fail (c, "metadata 'user_defined' must be an object");
+  n = (size_t) json_object_object_length (user);
+  spec->user_metadata_keys = calloc (n + 1, sizeof (char *));
+  spec->user_metadata_values = calloc (n + 1, sizeof (char *));
+  if (spec->user_metadata_keys == NULL || spec->user_metadata_values == NULL)
+    return mlrt_set_error (c->error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  json_object_object_foreach (user, key, val)
+    {
+      if (!json_object_is_type (val, json_type_string))
+        return fail (c, "metadata 'user_defined' value '%s' must be a "
+                     "string", key);
+      spec->user_metadata_keys[i] = strdup (key);
+      spec->user_metadata_values[i] = strdup (json_object_get_string (val));
+      spec->n_user_metadata = ++i;
+    }
+  return MLRT_OK;
+}
+
 static MlrtStatus
 parse_metadata (Ctx *c, json_object *meta, MlrtSpec *spec)
 {
@@ -449,6 +477,7 @@ parse_metadata (Ctx *c, json_object *meta, MlrtSpec *spec)
                  "'float32' or 'float16'", spec->compute_precision);
   if (spec->storage_precision == NULL)
     spec->storage_precision = strdup ("float32");
+  TRY (parse_user_metadata (c, member (meta, "user_defined"), spec));
   if (labels)
     {
       if (!json_object_is_type (labels, json_type_array))

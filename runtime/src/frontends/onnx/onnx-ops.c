@@ -1,98 +1,124 @@
 /*
  * onnx-ops.c: the table of ONNX ops the frontend knows, one row per op:
- * its shape rule and, for the ops shape arithmetic uses, when and how it
- * folds. Ops the three PaddleOCR models use are all here, with the common
- * ops of their families; a node whose op has no row is reported by name.
+ * its shape rule; for the ops shape arithmetic uses, when and how it
+ * folds; for the ops mlrt converts, the function that maps a node of it
+ * to mlrt layers (map-*.c) and how many of its inputs are data. Ops the
+ * three PaddleOCR models use are all here, with the common ops of their
+ * families; a node whose op has no row is reported by name.
  */
 #include <string.h>
 
-#include "onnx-ops.h"
+#include "onnx-map.h"
 
-#define SHAPE(op, rule) { op, rule, MLRT_ONNX_FOLD_NEVER, NULL }
+/* Rows by what they have beyond a shape rule (rule names without their
+ * mlrt_onnx_shape_, _fold_, _map_ prefixes): a fold, a mapping to mlrt
+ * layers (and how many of the node's inputs are data), or both. */
+#define SHAPE(op, rule) \
+  { op, mlrt_onnx_shape_##rule, MLRT_ONNX_FOLD_NEVER, NULL, NULL, 0 }
 #define FOLD(op, rule, fold) \
-  { op, rule, MLRT_ONNX_FOLD_CONSTANT_INPUTS, fold }
+  { op, mlrt_onnx_shape_##rule, MLRT_ONNX_FOLD_CONSTANT_INPUTS, \
+    mlrt_onnx_fold_##fold, NULL, 0 }
+#define MAP(op, rule, map, data) \
+  { op, mlrt_onnx_shape_##rule, MLRT_ONNX_FOLD_NEVER, NULL, \
+    mlrt_onnx_map_##map, data }
+#define FOLD_MAP(op, rule, fold, map, data) \
+  { op, mlrt_onnx_shape_##rule, MLRT_ONNX_FOLD_CONSTANT_INPUTS, \
+    mlrt_onnx_fold_##fold, mlrt_onnx_map_##map, data }
+#define ALL MLRT_ONNX_ALL_DATA
 
 static const MlrtOnnxOpRule rules[] = {
   /* data movement and shape arithmetic */
-  { "Constant", mlrt_onnx_shape_constant, MLRT_ONNX_FOLD_CONSTANT_INPUTS,
-    mlrt_onnx_fold_constant },
+  FOLD ("Constant", constant, constant),
   { "Shape", mlrt_onnx_shape_shape, MLRT_ONNX_FOLD_STATIC_SHAPE,
-    mlrt_onnx_fold_shape },
-  FOLD ("Identity", mlrt_onnx_shape_same, mlrt_onnx_fold_reshape_like),
-  FOLD ("Reshape", mlrt_onnx_shape_reshape, mlrt_onnx_fold_reshape_like),
-  FOLD ("Flatten", mlrt_onnx_shape_flatten, mlrt_onnx_fold_reshape_like),
-  FOLD ("Squeeze", mlrt_onnx_shape_squeeze, mlrt_onnx_fold_reshape_like),
-  FOLD ("Unsqueeze", mlrt_onnx_shape_unsqueeze, mlrt_onnx_fold_reshape_like),
-  FOLD ("Transpose", mlrt_onnx_shape_transpose, mlrt_onnx_fold_transpose),
-  FOLD ("Concat", mlrt_onnx_shape_concat, mlrt_onnx_fold_concat),
-  FOLD ("Slice", mlrt_onnx_shape_slice, mlrt_onnx_fold_slice),
-  FOLD ("Gather", mlrt_onnx_shape_gather, mlrt_onnx_fold_gather),
-  FOLD ("Cast", mlrt_onnx_shape_cast, mlrt_onnx_fold_cast),
+    mlrt_onnx_fold_shape, NULL, 0 },
+  FOLD ("Identity", same, reshape_like),
+  FOLD_MAP ("Reshape", reshape, reshape_like, reshape, 1),
+  FOLD_MAP ("Flatten", flatten, reshape_like, reshape, 1),
+  FOLD_MAP ("Squeeze", squeeze, reshape_like, reshape, 1),
+  FOLD_MAP ("Unsqueeze", unsqueeze, reshape_like, reshape, 1),
+  FOLD_MAP ("Transpose", transpose, transpose, transpose, 1),
+  FOLD_MAP ("Concat", concat, concat, concat, ALL),
+  FOLD_MAP ("Slice", slice, slice, slice, 1),
+  MAP ("Split", split, split, 1),
+  FOLD ("Gather", gather, gather),
+  FOLD_MAP ("Cast", cast, cast, reshape, 1),
   /* elementwise arithmetic */
-  FOLD ("Add", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  FOLD ("Sub", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  FOLD ("Mul", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  FOLD ("Div", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  FOLD ("Pow", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  FOLD ("Min", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  FOLD ("Max", mlrt_onnx_shape_binary, mlrt_onnx_fold_arith),
-  SHAPE ("Sum", mlrt_onnx_shape_binary),
-  SHAPE ("Mean", mlrt_onnx_shape_binary),
-  FOLD ("Equal", mlrt_onnx_shape_compare, mlrt_onnx_fold_arith),
-  FOLD ("Less", mlrt_onnx_shape_compare, mlrt_onnx_fold_arith),
-  FOLD ("Greater", mlrt_onnx_shape_compare, mlrt_onnx_fold_arith),
-  SHAPE ("LessOrEqual", mlrt_onnx_shape_compare),
-  SHAPE ("GreaterOrEqual", mlrt_onnx_shape_compare),
-  FOLD ("Where", mlrt_onnx_shape_where, mlrt_onnx_fold_arith),
-  FOLD ("Neg", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
-  FOLD ("Abs", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
-  FOLD ("Sqrt", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
-  FOLD ("Reciprocal", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
-  FOLD ("Floor", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
-  FOLD ("Ceil", mlrt_onnx_shape_unary, mlrt_onnx_fold_unary),
-  SHAPE ("Exp", mlrt_onnx_shape_unary),
-  SHAPE ("Log", mlrt_onnx_shape_unary),
-  SHAPE ("Erf", mlrt_onnx_shape_unary),
-  SHAPE ("Round", mlrt_onnx_shape_unary),
-  SHAPE ("Not", mlrt_onnx_shape_unary),
+  FOLD_MAP ("Add", binary, arith, binary, ALL),
+  FOLD_MAP ("Sub", binary, arith, binary, ALL),
+  FOLD_MAP ("Mul", binary, arith, binary, ALL),
+  FOLD_MAP ("Div", binary, arith, binary, ALL),
+  FOLD_MAP ("Pow", binary, arith, binary, ALL),
+  FOLD_MAP ("Min", binary, arith, variadic, ALL),
+  FOLD_MAP ("Max", binary, arith, variadic, ALL),
+  MAP ("Sum", binary, variadic, ALL),
+  MAP ("Mean", binary, variadic, ALL),
+  FOLD ("Equal", compare, arith),
+  FOLD ("Less", compare, arith),
+  FOLD ("Greater", compare, arith),
+  SHAPE ("LessOrEqual", compare),
+  SHAPE ("GreaterOrEqual", compare),
+  FOLD ("Where", where, arith),
+  FOLD_MAP ("Neg", unary, unary, unary_op, 1),
+  FOLD_MAP ("Abs", unary, unary, unary_op, 1),
+  FOLD_MAP ("Sqrt", unary, unary, unary_op, 1),
+  FOLD_MAP ("Reciprocal", unary, unary, unary_op, 1),
+  FOLD_MAP ("Floor", unary, unary, unary_op, 1),
+  FOLD_MAP ("Ceil", unary, unary, unary_op, 1),
+  MAP ("Exp", unary, unary_op, 1),
+  MAP ("Sin", unary, unary_op, 1),
+  MAP ("Cos", unary, unary_op, 1),
+  MAP ("Log", unary, unary_op, 1),
+  MAP ("Erf", unary, unary_op, 1),
+  MAP ("Round", unary, unary_op, 1),
+  SHAPE ("Not", unary),
   /* activations */
-  SHAPE ("Relu", mlrt_onnx_shape_unary),
-  SHAPE ("LeakyRelu", mlrt_onnx_shape_unary),
-  SHAPE ("PRelu", mlrt_onnx_shape_unary),
-  SHAPE ("Sigmoid", mlrt_onnx_shape_unary),
-  SHAPE ("HardSigmoid", mlrt_onnx_shape_unary),
-  SHAPE ("HardSwish", mlrt_onnx_shape_unary),
-  SHAPE ("Tanh", mlrt_onnx_shape_unary),
-  SHAPE ("Elu", mlrt_onnx_shape_unary),
-  SHAPE ("Selu", mlrt_onnx_shape_unary),
-  SHAPE ("Softplus", mlrt_onnx_shape_unary),
-  SHAPE ("Softsign", mlrt_onnx_shape_unary),
-  SHAPE ("Clip", mlrt_onnx_shape_unary),
-  SHAPE ("Dropout", mlrt_onnx_shape_unary),
-  SHAPE ("Softmax", mlrt_onnx_shape_softmax),
-  SHAPE ("LogSoftmax", mlrt_onnx_shape_softmax),
+  MAP ("Relu", unary, activation, 1),
+  MAP ("LeakyRelu", unary, activation, 1),
+  SHAPE ("PRelu", unary),
+  MAP ("Sigmoid", unary, activation, 1),
+  MAP ("HardSigmoid", unary, activation, 1),
+  MAP ("HardSwish", unary, activation, 1),
+  MAP ("Tanh", unary, activation, 1),
+  SHAPE ("Elu", unary),
+  SHAPE ("Selu", unary),
+  MAP ("Softplus", unary, unary_op, 1),
+  MAP ("Softsign", unary, unary_op, 1),
+  MAP ("Clip", unary, clip, 1),
+  SHAPE ("Dropout", unary),
+  MAP ("Softmax", softmax, softmax, 1),
+  MAP ("LogSoftmax", softmax, softmax, 1),
   /* networks */
-  SHAPE ("Conv", mlrt_onnx_shape_conv),
-  SHAPE ("ConvTranspose", mlrt_onnx_shape_conv_transpose),
-  SHAPE ("MaxPool", mlrt_onnx_shape_pool),
-  SHAPE ("AveragePool", mlrt_onnx_shape_pool),
-  SHAPE ("GlobalAveragePool", mlrt_onnx_shape_global_pool),
-  SHAPE ("GlobalMaxPool", mlrt_onnx_shape_global_pool),
-  SHAPE ("BatchNormalization", mlrt_onnx_shape_batch_norm),
-  SHAPE ("InstanceNormalization", mlrt_onnx_shape_unary),
-  SHAPE ("LRN", mlrt_onnx_shape_unary),
-  SHAPE ("Resize", mlrt_onnx_shape_resize),
-  SHAPE ("Upsample", mlrt_onnx_shape_resize),
-  SHAPE ("MatMul", mlrt_onnx_shape_matmul),
-  SHAPE ("Gemm", mlrt_onnx_shape_gemm),
-  SHAPE ("ReduceMean", mlrt_onnx_shape_reduce),
-  SHAPE ("ReduceSum", mlrt_onnx_shape_reduce),
-  SHAPE ("ReduceMax", mlrt_onnx_shape_reduce),
-  SHAPE ("ReduceMin", mlrt_onnx_shape_reduce),
-  SHAPE ("ReduceProd", mlrt_onnx_shape_reduce),
-  SHAPE ("ReduceL2", mlrt_onnx_shape_reduce),
-  SHAPE ("ReduceSumSquare", mlrt_onnx_shape_reduce),
+  MAP ("Conv", conv, conv, 1),
+  MAP ("ConvTranspose", conv_transpose, conv_transpose, 1),
+  MAP ("MaxPool", pool, pool, 1),
+  MAP ("AveragePool", pool, pool, 1),
+  MAP ("GlobalAveragePool", global_pool, global_pool, 1),
+  MAP ("GlobalMaxPool", global_pool, global_pool, 1),
+  MAP ("BatchNormalization", batch_norm, batch_norm, 1),
+  MAP ("InstanceNormalization", unary, instance_norm, 1),
+  SHAPE ("LRN", unary),
+  MAP ("Resize", resize, resize, 1),
+  MAP ("Upsample", resize, resize, 1),
+  MAP ("MatMul", matmul, matmul, ALL),
+  MAP ("Gemm", gemm, gemm, 1),
+  MAP ("ReduceMean", reduce, reduce, 1),
+  MAP ("ReduceSum", reduce, reduce, 1),
+  MAP ("ReduceMax", reduce, reduce, 1),
+  MAP ("ReduceMin", reduce, reduce, 1),
+  MAP ("ReduceProd", reduce, reduce, 1),
+  MAP ("ReduceL1", reduce, reduce, 1),
+  MAP ("ReduceL2", reduce, reduce, 1),
+  MAP ("ReduceLogSumExp", reduce, reduce, 1),
+  MAP ("ReduceSumSquare", reduce, reduce, 1),
 };
+
+const MlrtOnnxOpRule *
+mlrt_onnx_map_rule (const MlrtOnnxNode *node)
+{
+  const MlrtOnnxOpRule *rule = mlrt_onnx_op_rule (node);
+
+  return rule && rule->map ? rule : NULL;
+}
 
 const MlrtOnnxOpRule *
 mlrt_onnx_op_rule (const MlrtOnnxNode *node)

@@ -32,15 +32,29 @@ typedef MlrtStatus (*MlrtOnnxFoldRule) (MlrtOnnxGraph *graph,
                                         MlrtOnnxTensor **out,
                                         MlrtError *error);
 
+/* Maps a node (every shape known) to mlrt layers (onnx-map.h). */
+typedef struct MlrtOnnxMap MlrtOnnxMap;
+typedef MlrtStatus (*MlrtOnnxMapFn) (MlrtOnnxMap *m, MlrtOnnxNode *node);
+
 typedef struct {
   const char *op_type;           /* in the default ai.onnx domain */
   MlrtOnnxShapeRule shape;
   MlrtOnnxFoldWhen fold_when;
   MlrtOnnxFoldRule fold;
+  MlrtOnnxMapFn map;             /* NULL: mlrt does not convert it (it
+                                  * may still fold away) */
+  /* How many of the node's first inputs are data, run through the
+   * network; the rest must be constants (weights, shapes, bounds).
+   * MLRT_ONNX_ALL_DATA: every input is. */
+  int data_inputs;
 } MlrtOnnxOpRule;
+
+#define MLRT_ONNX_ALL_DATA 255
 
 /* The row for a node's op, or NULL when the frontend has none. */
 const MlrtOnnxOpRule *mlrt_onnx_op_rule (const MlrtOnnxNode *node);
+/* The row, when mlrt converts the op; else NULL. */
+const MlrtOnnxOpRule *mlrt_onnx_map_rule (const MlrtOnnxNode *node);
 
 /* ---- helpers for rules (shape-util.c) ---- */
 
@@ -120,6 +134,14 @@ MlrtStatus mlrt_onnx_shape_transpose (MlrtOnnxGraph *, MlrtOnnxNode *,
 MlrtStatus mlrt_onnx_shape_concat (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
 MlrtStatus mlrt_onnx_shape_slice (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
 MlrtStatus mlrt_onnx_shape_gather (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
+MlrtStatus mlrt_onnx_shape_split (MlrtOnnxGraph *, MlrtOnnxNode *, MlrtError *);
+
+/* Split's output sizes along its axis of `extent` values (from its attr
+ * or input, or equal parts); *known = 0 when they are not constants. */
+MlrtStatus mlrt_onnx_split_sizes (const MlrtOnnxGraph *graph,
+                                  const MlrtOnnxNode *node, int64_t extent,
+                                  int64_t *sizes, int *known,
+                                  MlrtError *error);
 
 /* ---- slicing, shared by Slice's shape rule and its fold ---- */
 

@@ -301,3 +301,79 @@ mlrt_onnx_shape_concat (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
     }
   return mlrt_onnx_set_main_output (graph, node, &out, error);
 }
+
+MlrtStatus
+mlrt_onnx_split_sizes (const MlrtOnnxGraph *graph, const MlrtOnnxNode *node,
+                       int64_t extent, int64_t *sizes, int *known,
+                       MlrtError *error)
+{
+  int64_t *split = NULL, sum = 0;
+  size_t n = 0, outs = node->n_outputs;
+  int present;
+
+  *known = mlrt_onnx_ints_arg (graph, node, "split", 1, 13, &split, &n,
+                               &present);
+  if (!*known || extent < 0)
+    {
+      free (split);
+      *known = 0;
+      return MLRT_OK;
+    }
+  if (present && n != outs)
+    {
+      free (split);
+      return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_FORMAT,
+                                   "%zu split sizes for %zu outputs", n,
+                                   outs);
+    }
+  for (size_t i = 0; i < outs; i++)
+    {
+      /* equal parts, the last one smaller when they do not divide */
+      int64_t part = (extent + (int64_t) outs - 1) / (int64_t) outs;
+
+      sizes[i] = present ? split[i]
+                 : i + 1 < outs ? part : extent - part * (int64_t) i;
+      if (sizes[i] < 0)
+        break;
+      sum += sizes[i];
+    }
+  free (split);
+  if (sum != extent)
+    return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_FORMAT,
+                                 "split sizes add up to %lld, not the "
+                                 "axis's %lld", (long long) sum,
+                                 (long long) extent);
+  return MLRT_OK;
+}
+
+MlrtStatus
+mlrt_onnx_shape_split (MlrtOnnxGraph *graph, MlrtOnnxNode *node,
+                       MlrtError *error)
+{
+  MlrtOnnxShape x = mlrt_onnx_in_shape (graph, node, 0);
+  int64_t sizes[64];
+  int axis, known = 0;
+  MlrtStatus status;
+
+  if (node->n_outputs > 64)
+    return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_UNSUPPORTED,
+                                 "more than 64 outputs");
+  if (x.rank < 0)
+    return set_unknown (graph, node, -1, error);
+  if (!mlrt_onnx_axis (mlrt_onnx_attr_int (node, "axis", 0), x.rank, &axis))
+    return mlrt_onnx_node_error (graph, node, error, MLRT_ERROR_FORMAT,
+                                 "axis outside rank %d", x.rank);
+  status = mlrt_onnx_split_sizes (graph, node, x.dims[axis], sizes, &known,
+                                  error);
+  for (size_t o = 0; status == MLRT_OK && o < node->n_outputs; o++)
+    {
+      MlrtOnnxShape out = x;
+
+      out.dims[axis] = known ? sizes[o] : -1;
+      if (node->outputs[o] >= 0)
+        status = mlrt_onnx_set_output (graph, node, o,
+                                       mlrt_onnx_in_type (graph, node, 0),
+                                       &out, error);
+    }
+  return status;
+}
