@@ -240,7 +240,7 @@ test_strings (void)
   test_tmpdir_remove (dir);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span"), ==, 12);
-  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span WHERE "
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span_view WHERE "
                                    "json_valid (args)"), ==, 12);
   for (int i = 0; i < 12; i++)
     {
