@@ -275,11 +275,17 @@ handle_event (Reader *r, const bt_message *msg)
             bt_field_structure_borrow_member_field_by_index_const (payload, m->member);
           char *slot = (char *) &ev + m->offset;
           if (m->how == VAL_STRING)
-            *(const char **) slot = string_value (f);
-          else if (m->how == VAL_UNSIGNED)
-            *(int64_t *) slot = (int64_t) bt_field_integer_unsigned_get_value (f);
+            {
+              const char *s = string_value (f);
+              memcpy (slot, &s, sizeof s);
+            }
           else
-            *(int64_t *) slot = bt_field_integer_signed_get_value (f);
+            {
+              int64_t v = m->how == VAL_UNSIGNED
+                ? (int64_t) bt_field_integer_unsigned_get_value (f)
+                : bt_field_integer_signed_get_value (f);
+              memcpy (slot, &v, sizeof v);
+            }
         }
     }
   return mls_span_builder_add (r->builder, &ev, &r->error);

@@ -181,14 +181,22 @@ or_unknown (const char *name)
 /* The store's copy of an event's string (which lives as long as the
  * event); an absent one reads as empty, as the tracepoint wrote it. A
  * field often holds the same string as in its previous event: `last`,
- * the copy it took then, is checked first. */
+ * the copy it took then, is checked first. Names come from apps and
+ * files, which need not be UTF-8; the database's text must be, so a
+ * string that is not is stored mended. */
 static const char *
 keep (MlsSpanBuilder *b, const char *text, const char **last)
 {
   if (text == NULL)
     text = "";
   if (*last == NULL || strcmp (*last, text) != 0)
-    *last = mls_store_intern_string (b->store, text);
+    {
+      g_autofree char *mended = NULL;
+
+      if (!g_utf8_validate (text, -1, NULL))
+        text = mended = g_utf8_make_valid (text, -1);
+      *last = mls_store_intern_string (b->store, text);
+    }
   return *last;
 }
 
