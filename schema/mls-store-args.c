@@ -201,7 +201,8 @@ mls_store_encode_args (MlsStore *store, const MlsSpan *span, uint32_t *offset)
         }
       else if (f->is_string)
         {
-          const char *text = *(const char *const *) (base + f->offset);
+          const char *text = *(const char *const *) (const void *) (base
+                                                            + f->offset);
 
           if (text == NULL)
             continue;
