@@ -113,8 +113,10 @@ info_to_json (const MlrtModelInfo *info)
   for (size_t i = 0; i < s->n_class_labels; i++)
     json_object_array_add (labels,
                            json_object_new_string (s->class_labels[i]));
-  json_object_object_add (root, "mlrt_info_version",
-                          json_object_new_int (MLRT_INFO_JSON_VERSION));
+  json_object_object_add (root, "schema", json_object_new_string (
+                              "mlrt-info"));
+  json_object_object_add (root, "schema_version",
+                          json_object_new_int (MLRT_INFO_SCHEMA_VERSION));
   json_object_object_add (root, "path", json_object_new_string (info->path));
   json_object_object_add (root, "file_kind", json_object_new_string (
                               mlrt_model_file_kind_name (info->kind)));

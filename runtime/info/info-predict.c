@@ -208,11 +208,12 @@ load (const MlrtModelInfo *info, MlrtComputeUnits units, MlrtModel **model,
   return st;
 }
 
-/* Which of the model's inputs `arg` (FILE or NAME=FILE, the `position`th
- * argument) feeds, and the file. */
+/* Which of the model's inputs `arg` feeds: the one it names (NAME=FILE),
+ * else the `position`th; and the file. read_inputs has checked that
+ * there are as many arguments as inputs. */
 static const MlrtFeatureDescription *
 input_for (const MlrtSpec *spec, const char *arg, size_t position,
-           const char **file, MlrtError *error)
+           const char **file)
 {
   const char *eq = strchr (arg, '=');
 
@@ -224,13 +225,7 @@ input_for (const MlrtSpec *spec, const char *arg, size_t position,
         *file = eq + 1;
         return &spec->inputs[i].d;
       }
-  if (position < spec->n_inputs)
-    return &spec->inputs[position].d;
-  mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
-                  "%s: the model has %zu input%s; name the one this file "
-                  "feeds as NAME=FILE", arg, spec->n_inputs,
-                  spec->n_inputs == 1 ? "" : "s");
-  return NULL;
+  return &spec->inputs[position].d;
 }
 
 static MlrtStatus
@@ -246,19 +241,16 @@ read_inputs (const MlrtSpec *spec, const InfoPredictOptions *o,
     {
       const char *file;
       const MlrtFeatureDescription *d
-        = input_for (spec, o->inputs[i], i, &file, error);
+        = input_for (spec, o->inputs[i], i, &file);
       MlrtValue v;
-      MlrtStatus st;
-
-      if (d == NULL)
-        return error ? error->status : MLRT_ERROR_INVALID_ARGUMENT;
-      st = info_read_input (file, d, &v, error);
+      MlrtStatus st = info_read_input (file, d, &v, error);
       if (st == MLRT_OK)
         st = mlrt_features_take (inputs, d->name, &v, error);
-      else
-        free (v.data);
       if (st != MLRT_OK)
-        return st;
+        {
+          free (v.data);
+          return st;
+        }
     }
   return MLRT_OK;
 }
@@ -271,8 +263,10 @@ show_outputs (const MlrtModelInfo *info, const InfoPredictOptions *o,
   json_object *list = json_object_new_array ();
   MlrtStatus st = MLRT_OK;
 
-  json_object_object_add (root, "mlrt_info_version",
-                          json_object_new_int (MLRT_INFO_JSON_VERSION));
+  json_object_object_add (root, "schema", json_object_new_string (
+                              "mlrt-info-predict"));
+  json_object_object_add (root, "schema_version",
+                          json_object_new_int (MLRT_INFO_SCHEMA_VERSION));
   json_object_object_add (root, "model", json_object_new_string (
                               info->spec.name));
   json_object_object_add (root, "compute_units", json_object_new_string (

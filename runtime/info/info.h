@@ -13,8 +13,10 @@
 
 #include "model-info.h"
 
-/* The version of the JSON documents, "mlrt_info_version". */
-#define MLRT_INFO_JSON_VERSION 1
+/* The JSON documents' "schema_version" (their "schema" is "mlrt-info"
+ * and "mlrt-info-predict"): raised only by a change that is not an
+ * addition. */
+#define MLRT_INFO_SCHEMA_VERSION 1
 
 /* The description. */
 void info_print_text (FILE *out, const MlrtModelInfo *info);
