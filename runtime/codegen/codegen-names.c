@@ -92,6 +92,9 @@ codegen_names_init (CodegenNames *names, const MlrtModelInfo *info,
 {
   memset (names, 0, sizeof *names);
   names->base = mlrt_strdup (name ? name : info->spec.name);
+  /* a model's name becomes a file name: no folders in it */
+  for (char *p = names->base; p && *p; p++)
+    *p = *p == '/' ? '_' : *p;
   names->name = identifier (names->base);
   names->upper = codegen_upper (names->name);
   names->input_fields = field_names (info->spec.n_inputs, info->spec.inputs);
