@@ -88,31 +88,20 @@ read_png (const char *path, const MlrtFeatureDescription *d, MlrtValue *v,
       {
         uint32_t px = ((const uint32_t *) (rows + (size_t) y * stride))[x];
         size_t i = (size_t) y * width + x;
-        uint8_t *bgra = (uint8_t *) v->data + 4 * i;
 
-        switch (d->type)
+        if (d->type == MLRT_TYPE_BGRA8)
           {
-          case MLRT_TYPE_BGRA8:
+            uint8_t *bgra = (uint8_t *) v->data + 4 * i;
             bgra[0] = px & 0xff;
             bgra[1] = (px >> 8) & 0xff;
             bgra[2] = (px >> 16) & 0xff;
             bgra[3] = 0xff;
-            break;
-          case MLRT_TYPE_GRAY8:
-            ((uint8_t *) v->data)[i] = (uint8_t) lrint (luma (px));
-            break;
-          case MLRT_TYPE_GRAY16_HALF:
-            ((uint16_t *) v->data)[i]
-              = mlrt_float_to_half ((float) (luma (px) / 255.0));
-            break;
-          case MLRT_TYPE_INVALID:
-          case MLRT_TYPE_INT32:
-          case MLRT_TYPE_FLOAT32:
-          case MLRT_TYPE_FLOAT64:
-          case MLRT_TYPE_FLOAT16:
-          default:
-            break;
           }
+        else if (d->type == MLRT_TYPE_GRAY8)
+          ((uint8_t *) v->data)[i] = (uint8_t) lrint (luma (px));
+        else
+          ((uint16_t *) v->data)[i]
+            = mlrt_float_to_half ((float) (luma (px) / 255.0));
       }
   cairo_surface_destroy (s);
   return MLRT_OK;
@@ -268,29 +257,17 @@ info_read_input (const char *path, const MlrtFeatureDescription *d,
   return read_array (path, d, value, error);
 }
 
+/* Channel `channel` (B, G, R) of pixel `i` of an image value; gray
+ * images have one, Gray16Half's clamped to 0..1 and scaled to 0..255. */
 static uint8_t
 output_byte (const MlrtValue *v, size_t i, int channel)
 {
-  switch (v->type)
-    {
-    case MLRT_TYPE_BGRA8:
-      return ((const uint8_t *) v->data)[4 * i + channel];
-    case MLRT_TYPE_GRAY8:
-      return ((const uint8_t *) v->data)[i];
-    case MLRT_TYPE_GRAY16_HALF:
-      {
-        float f = mlrt_half_to_float (((const uint16_t *) v->data)[i]);
-        return (uint8_t) lrintf (fminf (fmaxf (f, 0.0f), 1.0f) * 255.0f);
-      }
-    case MLRT_TYPE_INVALID:
-    case MLRT_TYPE_INT32:
-    case MLRT_TYPE_FLOAT32:
-    case MLRT_TYPE_FLOAT64:
-    case MLRT_TYPE_FLOAT16:
-    default:
-      break;
-    }
-  return 0;
+  if (v->type == MLRT_TYPE_BGRA8)
+    return ((const uint8_t *) v->data)[4 * i + channel];
+  if (v->type == MLRT_TYPE_GRAY8)
+    return ((const uint8_t *) v->data)[i];
+  float f = mlrt_half_to_float (((const uint16_t *) v->data)[i]);
+  return (uint8_t) lrintf (fminf (fmaxf (f, 0.0f), 1.0f) * 255.0f);
 }
 
 MlrtStatus
