@@ -148,3 +148,11 @@ info_to_json (const MlrtModelInfo *info)
   json_object_object_add (root, "layers", layers_to_json (info));
   return root;
 }
+
+void
+info_print_json (FILE *out, json_object *json)
+{
+  fprintf (out, "%s\n", json_object_to_json_string_ext (
+               json, JSON_C_TO_STRING_PRETTY
+                     | JSON_C_TO_STRING_NOSLASHESCAPE));
+}

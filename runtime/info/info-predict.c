@@ -283,8 +283,7 @@ show_outputs (const MlrtModelInfo *info, const InfoPredictOptions *o,
         print_output_text (out, j);
     }
   if (st == MLRT_OK && o->json)
-    fprintf (out, "%s\n", json_object_to_json_string_ext (
-                 root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    info_print_json (out, root);
   json_object_put (root);
   return st;
 }

@@ -21,6 +21,8 @@
 /* The description. */
 void info_print_text (FILE *out, const MlrtModelInfo *info);
 json_object *info_to_json (const MlrtModelInfo *info);
+/* Prints a JSON document as both documents are printed: indented. */
+void info_print_json (FILE *out, json_object *json);
 
 /* One prediction on files. */
 typedef struct {

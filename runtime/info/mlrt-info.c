@@ -189,9 +189,7 @@ main (int argc, char **argv)
   else if (st == MLRT_OK && o.json)
     {
       json_object *j = info_to_json (&info);
-      printf ("%s\n", json_object_to_json_string_ext (
-                  j, JSON_C_TO_STRING_PRETTY
-                     | JSON_C_TO_STRING_NOSLASHESCAPE));
+      info_print_json (stdout, j);
       json_object_put (j);
     }
   else if (st == MLRT_OK)

@@ -52,8 +52,11 @@ test_documented (void)
   const char *want[] = {
     "Small convolutional classifier over 10 object labels",
     "Author            mlscope examples", "License           MIT",
-    "Precision         float32 compute, float32 weights; neural network "
-    "classifier, 14 layers",
+    "Model             detector\n", "Generated from    detector.mlpackage\n",
+    "Precision         float32 compute, float32 weights\n",
+    "Type              neural network classifier, 14 layers\n",
+    "detector_load() looks for the model file\n"
+    " *   detector.mlmodelc (or detector.mlpackage)\n",
     "then in ../share/app from there",
     "/* frame to classify.\n   * \"image\": bgra8 image, 64 x 64 pixels",
     "\"probabilities\": float32 array [10]",
