@@ -331,7 +331,8 @@ mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
     .cut = (uint8_t) (span->complete ? MLS_CUT_NONE
                       : span->cut ? span->cut : MLS_CUT_UNKNOWN),
   };
-  if (mls_store_encode_args (store, span, &rec->args))
+  if (mls_store_encode_args (store, span, &rec->args)
+      || (store->live && mls_live_note_span (store, (size_t) run, rec)))
     goto out_of_memory;
   store->run_spans[run].n++;
   store->n_spans++;
@@ -397,6 +398,7 @@ commit_and_rename (MlsStore *store, MlsError *error)
 {
   if (mls_exec (store, "COMMIT", "cannot commit", error))
     return -1;
+  mls_live_end (store);
   for (int i = 0; i < MLS_N_STMTS; i++)
     {
       sqlite3_finalize (store->stmts[i]);
@@ -408,7 +410,8 @@ commit_and_rename (MlsStore *store, MlsError *error)
       return -1;
     }
   store->db = NULL;
-  if (rename (store->partial_path, store->path) != 0)
+  if (store->partial_path != NULL
+      && rename (store->partial_path, store->path) != 0)
     {
       mls_error_set (error, "%s: cannot rename %s into place: %m",
                      store->path, store->partial_path);
@@ -428,7 +431,8 @@ mls_store_finish (MlsStore *store, MlsError *error)
 
   if (check_writing (store, error))
     return -1;
-  rc = fill_meta_defaults (store, error)
+  rc = mls_live_finish_begin (store, error)
+       || fill_meta_defaults (store, error)
        || mls_write_prepare (&w, store, error);
   if (rc == 0)
     {

@@ -139,6 +139,7 @@ store_free (MlsStore *store)
   if (store->db != NULL)
     sqlite3_close (store->db);
   mls_store_spans_free (store);
+  mls_live_free (store);
   mls_store_free_arg_map (store);
   free (store->last_model);
   free (store->partial_path);
@@ -389,13 +390,6 @@ create_db (MlsStore *store, MlsError *error)
                                    MLS_SCHEMA_VERSION, MLS_SCHEMA_VERSION);
   int rc = mls_exec (store, version, "cannot set the schema version", error);
   sqlite3_free (version);
-  /* span.unit's CHECK (unit IN (...)) builds an ephemeral table on every
-   * execution of the insert, which was a third of its cost; the store
-   * checks the unit itself (mls-store-write.c) and turns SQLite's check
-   * off for its own connection. */
-  if (rc == 0)
-    rc = mls_exec (store, "PRAGMA ignore_check_constraints = ON",
-                   "cannot configure", error);
   if (rc || load_known_kinds (store, error)
       || mls_store_load_arg_map (store, error))
     return -1;
@@ -404,6 +398,19 @@ create_db (MlsStore *store, MlsError *error)
       mls_error_set (error, "%s: out of memory", store->path);
       return -1;
     }
+  return mls_store_begin_writing (store, error);
+}
+
+int
+mls_store_begin_writing (MlsStore *store, MlsError *error)
+{
+  /* span.unit's CHECK (unit IN (...)) builds an ephemeral table on every
+   * execution of the insert, which was a third of its cost; the store
+   * checks the unit itself (mls-store-write.c) and turns SQLite's check
+   * off for its own connection. */
+  if (mls_exec (store, "PRAGMA ignore_check_constraints = ON",
+                "cannot configure", error))
+    return -1;
   for (int i = 0; i < MLS_N_STMTS; i++)
     if (sqlite3_prepare_v3 (store->db, stmt_sql[i], -1,
                             SQLITE_PREPARE_PERSISTENT, &store->stmts[i],
@@ -453,7 +460,9 @@ mls_store_close (MlsStore *store)
         }
       sqlite3_close (store->db);
       store->db = NULL;
-      unlink (store->partial_path);
+      /* A live file keeps what its flushes committed. */
+      if (store->partial_path != NULL)
+        unlink (store->partial_path);
     }
   store_free (store);
 }

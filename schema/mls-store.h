@@ -83,6 +83,25 @@ typedef struct MlsStore MlsStore;
  */
 MlsStore *mls_store_create (const char *path, MlsError *error);
 
+/*
+ * Creates a database at `path` that readers can open while it is filled:
+ * it is in place (an empty recording) on return, in WAL mode, and each
+ * mls_store_flush() commits what was added since the last one in one
+ * small transaction, so a reader always sees a whole recording of what
+ * had arrived by some flush. mls_store_finish() then rewrites it exactly
+ * as mls_store_create() + finish would have written the same spans. An
+ * unfinished live store keeps its file as the last flush left it.
+ */
+MlsStore *mls_store_create_live (const char *path, MlsError *error);
+
+/* Live stores only: appends the spans added since the last flush (each
+ * flush's spans a run of their own per thread, kind, model and length
+ * class), their strings, processes and lost events, and refreshes the
+ * aggregates (statistics, summaries, overlaps) unless that would take
+ * more than a fifth of the time since they were last refreshed; then
+ * commits. A parent that has not ended yet is linked when it is flushed. */
+int mls_store_flush (MlsStore *store, MlsError *error);
+
 /* Opens an existing database read-only; refuses files that are not trace
  * databases or are of another schema version, saying which. */
 MlsStore *mls_store_open (const char *path, MlsError *error);

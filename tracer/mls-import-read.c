@@ -66,7 +66,7 @@ typedef struct {
   gint64 vpid, vtid, procname;   /* common context member index, or -1 */
 } ClassInfo;
 
-typedef struct {
+struct MlsReader {
   MlsSpanBuilder *builder;
   MlsReadResult *result;
   GHashTable *classes;            /* const bt_event_class * -> ClassInfo */
@@ -78,7 +78,9 @@ typedef struct {
   GError *error;                  /* from the span builder */
   gboolean warned_no_context;
   gboolean quiet;
-} Reader;
+};
+
+typedef MlsReader Reader;
 
 static const struct {
   const char *name;
@@ -482,6 +484,53 @@ add_sources (bt_graph *graph, const bt_plugin *ctf, MlsTraceSet *set,
   return added;
 }
 
+MlsReader *
+mls_reader_new (MlsSpanBuilder *builder, MlsReadResult *result,
+                gboolean quiet)
+{
+  MlsReader *r = g_new0 (MlsReader, 1);
+
+  r->builder = builder;
+  r->result = result;
+  r->quiet = quiet;
+  r->classes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                      g_free);
+  return r;
+}
+
+void
+mls_reader_free (MlsReader *r)
+{
+  if (r == NULL)
+    return;
+  g_hash_table_destroy (r->classes);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+void
+mls_reader_connect (MlsReader *r, bt_graph *graph,
+                    const bt_port_output *port)
+{
+  const bt_component_sink *sink = NULL;
+
+  bt_graph_add_simple_sink_component (graph, "sink", NULL, consume, NULL, r,
+                                      &sink);
+  bt_graph_connect_ports (graph, port,
+    bt_component_sink_borrow_input_port_by_name_const (sink, "in"), NULL);
+}
+
+gboolean
+mls_reader_take_error (MlsReader *r, GError **error)
+{
+  if (r->error == NULL)
+    return FALSE;
+  g_propagate_error (error, r->error);
+  r->error = NULL;
+  bt_current_thread_clear_error ();
+  return TRUE;
+}
+
 gboolean
 mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
                  MlsReadResult *result, gboolean quiet, GError **error)
@@ -493,12 +542,9 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
       bt_plugin_put_ref (ctf);
       return FALSE;
     }
-  Reader r = { .builder = builder, .result = result, .quiet = quiet };
-  r.classes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                     g_free);
+  MlsReader *r = mls_reader_new (builder, result, quiet);
   bt_graph *graph = bt_graph_create (0);
   const bt_component_filter *muxer = NULL;
-  const bt_component_sink *sink = NULL;
   GString *errors = g_string_new (NULL);
   gboolean ok = FALSE;
 
@@ -517,24 +563,16 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
   if (errors->len)
     result->partial = TRUE;
 
-  bt_graph_add_simple_sink_component (graph, "sink", NULL, consume, NULL, &r,
-                                      &sink);
-  bt_graph_connect_ports (graph,
-    bt_component_filter_borrow_output_port_by_name_const (muxer, "out"),
-    bt_component_sink_borrow_input_port_by_name_const (sink, "in"), NULL);
+  mls_reader_connect (r, graph,
+    bt_component_filter_borrow_output_port_by_name_const (muxer, "out"));
 
   bt_graph_run_status st;
   do
     st = bt_graph_run (graph);
   while (st == BT_GRAPH_RUN_STATUS_AGAIN);
 
-  if (r.error != NULL)
-    {
-      g_propagate_error (error, r.error);
-      r.error = NULL;
-      bt_current_thread_clear_error ();
-      goto out;
-    }
+  if (mls_reader_take_error (r, error))
+    goto out;
   /* What was delivered before a failure is valid: the caller decides
    * whether to salvage, keep it or give up. babeltrace2 2.0.4 may end a
    * stream with the status OK and an error left in the thread. */
@@ -546,7 +584,7 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
 
 out:
   bt_graph_put_ref (graph);
-  g_hash_table_destroy (r.classes);
+  mls_reader_free (r);
   g_string_free (errors, TRUE);
   bt_plugin_put_ref (ctf);
   bt_plugin_put_ref (utils);

@@ -101,6 +101,12 @@ mls_span_builder_new (MlsStore *store, const MlsRecordFacts *facts)
 }
 
 void
+mls_span_builder_set_facts (MlsSpanBuilder *b, const MlsRecordFacts *facts)
+{
+  b->facts = facts;
+}
+
+void
 mls_span_builder_free (MlsSpanBuilder *b)
 {
   if (b == NULL)
@@ -530,6 +536,24 @@ process_name (MlsSpanBuilder *b, Process *p)
   return facts && facts->name ? facts->name : p->first_name;
 }
 
+/* The process's and its threads' names as the trace gives them. */
+static int
+write_names (MlsSpanBuilder *b, Process *p, MlsError *err)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (mls_store_intern_process (b->store, p->pid, process_name (b, p),
+                                err) < 0)
+    return -1;
+  g_hash_table_iter_init (&iter, p->threads);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (mls_store_intern_thread (b->store, p->pid, GPOINTER_TO_SIZE (key),
+                                 value, err) < 0)
+      return -1;
+  return 0;
+}
+
 static gboolean
 write_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
@@ -539,26 +563,32 @@ write_process (MlsSpanBuilder *b, Process *p, GError **error)
   int exit_status;
   MlsProcessState state = process_state (b, p, &exit_status);
 
-  if (mls_store_intern_process (b->store, p->pid, process_name (b, p),
-                                &err) < 0)
-    goto fail;
-  if ((facts || state != MLS_PROCESS_STATE_UNKNOWN)
-      && mls_store_set_process_facts (b->store, p->pid,
-                                      facts ? facts->cmdline : NULL, state,
-                                      exit_status, &err) != 0)
-    goto fail;
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init (&iter, p->threads);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (mls_store_intern_thread (b->store, p->pid, GPOINTER_TO_SIZE (key),
-                                 value, &err) < 0)
-      goto fail;
-  return TRUE;
-
-fail:
+  if (write_names (b, p, &err) == 0
+      && (!(facts || state != MLS_PROCESS_STATE_UNKNOWN)
+          || mls_store_set_process_facts (b->store, p->pid,
+                                          facts ? facts->cmdline : NULL,
+                                          state, exit_status, &err) == 0))
+    return TRUE;
   g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
   return FALSE;
+}
+
+gboolean
+mls_span_builder_write_names (MlsSpanBuilder *b, GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+  MlsError err = { 0 };
+
+  g_hash_table_iter_init (&iter, b->processes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (write_names (b, value, &err) != 0)
+      {
+        g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
+                     err.message);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* Why a span begun at `start_ns` has no end: LTTng discarded events after
