@@ -16,6 +16,7 @@
  */
 #include <babeltrace2/babeltrace.h>
 #include <string.h>
+#include <time.h>
 
 #include "mls-import.h"
 
@@ -215,6 +216,30 @@ mls_live_import_flushes (MlsLiveImport *live)
   return g_atomic_int_get (&live->flushes);
 }
 
+/* The read stopped before the session ended (the relay daemon died, or
+ * the connection to it broke): what the app did from the last event that
+ * arrived to now is lost, recorded as such. The recorder runs on the
+ * traced machine, whose CLOCK_MONOTONIC is the trace clock. */
+static gboolean
+add_gap (MlsLiveImport *live, GError **error)
+{
+  struct timespec now;
+  int64_t start, end;
+  char *what;
+  gboolean ok;
+
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  mls_span_builder_time_range (live->builder, &start, &end);
+  what = g_strdup_printf ("%s (the live read stopped: %s)", live->url,
+                          live->read.failure);
+  ok = mls_span_builder_add_lost (live->builder, end,
+                                  now.tv_sec * G_GINT64_CONSTANT (1000000000)
+                                  + now.tv_nsec, 1, TRUE, what, error);
+  live->read.lost_packets++;
+  g_free (what);
+  return ok;
+}
+
 gboolean
 mls_live_import_finish (MlsLiveImport *live, const MlsRecordFacts *facts,
                         MlsImportSummary *summary, GError **error)
@@ -234,6 +259,8 @@ mls_live_import_finish (MlsLiveImport *live, const MlsRecordFacts *facts,
       live->error = NULL;
       goto out;
     }
+  if (read->failure != NULL && !add_gap (live, error))
+    goto out;
   if (!mls_span_builder_finish (live->builder, summary, error)
       || !mls_import_write_meta (live->store, live->url, &live->options,
                                  live->builder, read, error))
@@ -249,10 +276,10 @@ mls_live_import_finish (MlsLiveImport *live, const MlsRecordFacts *facts,
   summary->lost_packets = read->lost_packets;
   summary->partial = read->partial;
   if (read->failure != NULL)
-    summary->read_error = g_strdup_printf ("%s: reading stopped after %"
-                                           G_GINT64_FORMAT " events: %s",
-                                           live->url, read->events,
-                                           read->failure);
+    summary->read_error = g_strdup_printf (
+      "%s: the live read stopped after %" G_GINT64_FORMAT " events (%s); "
+      "what the app did after them is lost, recorded as lost data",
+      live->url, read->events, read->failure);
   if (!live->options.quiet)
     mls_import_warn_losses (live->url, read, summary);
   ok = TRUE;

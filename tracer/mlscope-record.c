@@ -308,7 +308,34 @@ typedef struct {
   gboolean own_relay;
   char *url;                /* LTTng's session URL */
   MlsLiveImport *live;
+  gboolean lost_relay;      /* the relay daemon failed while recording */
 } Destination;
+
+/* Stops and destroys the session. A relay daemon that died (or a network
+ * that failed) makes both fail, but the session is gone and what reached
+ * the daemon, or the live import, is kept: said, not fatal. */
+static gboolean
+end_session (Destination *d, const char *session, GError **error)
+{
+  GError *failed = NULL;
+
+  if (mls_lttng_session_stop (session, &failed))
+    mls_lttng_session_destroy (session, &failed);
+  if (failed == NULL)
+    return TRUE;
+  if (d->relay == NULL)
+    {
+      g_propagate_error (error, failed);
+      return FALSE;
+    }
+  g_printerr ("mlscope record: %s: the relay daemon at %s failed while "
+              "recording; what reached it is kept\n", failed->message,
+              d->url);
+  g_error_free (failed);
+  d->lost_relay = TRUE;
+  mls_lttng_session_destroy (session, NULL);
+  return TRUE;
+}
 
 static gboolean
 destination_open (const RecordOptions *o, Destination *d, GError **error)
@@ -416,7 +443,7 @@ record (const RecordOptions *o, char **cmd)
   Recording r = { o, NULL, mls_record_facts_new () };
   Destination d = { 0 };
   int app_status = 0, status = MLS_EXIT_FAILED;
-  gboolean created = FALSE, stopped = FALSE;
+  gboolean created = FALSE;
 
   r.facts->command = cmd ? mls_command_line (cmd) : NULL;
   if ((o->output != NULL && !check_output (o->output, &error))
@@ -434,13 +461,12 @@ record (const RecordOptions *o, char **cmd)
   if (error != NULL)
     goto out;
   mls_record_facts_scan (r.facts);
-  if (!mls_lttng_session_stop (session, &error))
-    goto out;
-  stopped = TRUE;
-  if (!mls_lttng_session_destroy (session, &error))
+  if (!end_session (&d, session, &error))
     goto out;
   created = FALSE;
   status = app_status;
+  if (d.lost_relay && status == 0)
+    status = MLS_EXIT_DATA_LOST;
   if (!destination_import (o, &d, r.facts, &status, &error))
     status = app_status != 0 ? app_status : MLS_EXIT_FAILED;
 
@@ -453,8 +479,7 @@ out:
     }
   if (created)
     {
-      if (!stopped)
-        mls_lttng_session_stop (session, NULL);
+      mls_lttng_session_stop (session, NULL);
       mls_lttng_session_destroy (session, NULL);
     }
   destination_close (o, &d);
