@@ -117,21 +117,25 @@ mls_live_finish_begin (MlsStore *store, MlsError *error)
   if (store->live == NULL)
     return 0;
   store->live->n_pending = 0;
-  return mls_exec (store, "DELETE FROM span; DELETE FROM span_run;"
+  return mls_exec (store, "DELETE FROM meta WHERE key = 'recording';"
+                   "DELETE FROM span; DELETE FROM span_run;"
                    "DELETE FROM span_block; DELETE FROM string;"
                    "DELETE FROM span_kind_stats; DELETE FROM span_overlap;"
                    "DELETE FROM span_summary; DELETE FROM span_summary_set",
                    "cannot replace the live recording", error);
 }
 
-/* The recording's time span and losses so far; finish sets them for
- * good. */
+/* The recording's time span and losses so far, which finish sets for
+ * good, and meta.recording = 'live', which finish removes: readers that
+ * follow the file (`mlscope stats --follow`, the viewer's --follow) stop
+ * when it is gone. */
 static int
 write_meta (MlsStore *store, MlsError *error)
 {
   int64_t start = store->n_spans ? store->first_start_ns : 0;
   int64_t end = store->n_spans ? store->last_end_ns : 0;
   char *sql = sqlite3_mprintf (
+    "INSERT OR REPLACE INTO meta VALUES ('recording', 'live');"
     "INSERT OR REPLACE INTO meta VALUES ('start_ns', %lld);"
     "INSERT OR REPLACE INTO meta VALUES ('end_ns', %lld);"
     "INSERT OR REPLACE INTO meta VALUES ('duration_ns', %lld);"

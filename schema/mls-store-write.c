@@ -202,6 +202,38 @@ mls_store_intern_model (MlsStore *store, const char *name, MlsError *error)
   return id;
 }
 
+int64_t
+mls_store_intern_host (MlsStore *store, const char *name,
+                       int64_t clock_offset_ns, int64_t clock_shift_ns,
+                       MlsError *error)
+{
+  sqlite3_stmt *stmt = store->stmts[MLS_STMT_HOST];
+  int64_t id = -1;
+
+  if (check_writing (store, error))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name ? name : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, clock_offset_ns);
+  sqlite3_bind_int64 (stmt, 3, clock_shift_ns);
+  if (step (store, stmt, "cannot add a host", &id, error))
+    return -1;
+  return id;
+}
+
+int
+mls_store_set_process_host (MlsStore *store, int64_t pid, int64_t host_id,
+                            MlsError *error)
+{
+  sqlite3_stmt *stmt = store->stmts[MLS_STMT_PROCESS_HOST];
+
+  if (check_writing (store, error))
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, pid);
+  sqlite3_bind_int64 (stmt, 2, host_id);
+  store->last_pid = -1;
+  return step (store, stmt, "cannot set a process's host", NULL, error);
+}
+
 static int
 check_span (MlsStore *store, const MlsSpan *span, MlsError *error)
 {

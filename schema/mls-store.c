@@ -167,7 +167,8 @@ query_int (MlsStore *store, const char *sql, int64_t *value)
  * tables are checked as they are read (SQLite reports a damaged page it reads);
  * checking them all takes seconds on a large file (3 s for 1M spans). */
 static const char *const checked_tables[] = {
-  "meta", "span_kind", "span_arg", "model", "process", "thread", "string",
+  "meta", "span_kind", "span_arg", "model", "host", "process", "thread",
+  "string",
   "span_kind_stats", "span_run", "span_summary_set", "lost_events",
 };
 
@@ -355,6 +356,13 @@ static const char *const stmt_sql[MLS_N_STMTS] = {
   [MLS_STMT_LOST] =
     "INSERT INTO lost_events (start_ns, end_ns, count, packets, stream) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
+  [MLS_STMT_HOST] =
+    "INSERT INTO host (name, clock_offset_ns, clock_shift_ns) "
+    "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET name = "
+    "excluded.name RETURNING id",
+  [MLS_STMT_PROCESS_HOST] =
+    "INSERT INTO process (pid, host_id) VALUES (?1, ?2) "
+    "ON CONFLICT (pid) DO UPDATE SET host_id = excluded.host_id",
 };
 
 static int

@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 4
+#define MLS_SCHEMA_VERSION 5
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
@@ -184,6 +184,13 @@ int mls_store_set_process_facts (MlsStore *store, int64_t pid,
                                  int exit_status, MlsError *error);
 int64_t mls_store_intern_model (MlsStore *store, const char *name,
                                 MlsError *error);
+/* A host (schema.sql's host table): its id, created when new. */
+int64_t mls_store_intern_host (MlsStore *store, const char *name,
+                               int64_t clock_offset_ns,
+                               int64_t clock_shift_ns, MlsError *error);
+/* The host a process ran on. */
+int mls_store_set_process_host (MlsStore *store, int64_t pid,
+                                int64_t host_id, MlsError *error);
 /* Returns the span's id (span->id if nonzero), -1 on error. Spans are
  * kept in memory (about 60 bytes each) and written by finish. */
 int64_t mls_store_add_span (MlsStore *store, const MlsSpan *span,
@@ -270,6 +277,16 @@ void mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows);
 int mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
                                 int64_t cut[MLS_CUT_UNKNOWN + 1],
                                 MlsError *error);
+
+/* The pids of the processes that ran on host `name`, in pid order;
+ * *n_pids 0 when there is none. */
+int mls_store_find_host_processes (MlsStore *store, const char *name,
+                                   int64_t **pids, size_t *n_pids,
+                                   MlsError *error);
+/* The names of the recording's hosts, in id order (free each and the
+ * array). */
+int mls_store_list_hosts (MlsStore *store, char ***names, size_t *n,
+                          MlsError *error);
 
 /* The pids of the processes named `name` (process.name), in pid order;
  * *n_pids 0 when there is none. */

@@ -118,6 +118,7 @@ typedef struct {
   int64_t start_ns, end_ns;
   const char *feature, *first_layer_name, *last_layer_name;
   const char *what, *name, *op;
+  int64_t host_id;          /* the store's host, 0 when unknown */
 } MlsEvent;
 
 typedef struct MlsSpanBuilder MlsSpanBuilder;
@@ -267,6 +268,11 @@ void mls_span_builder_set_facts (MlsSpanBuilder *builder,
 /* First / last event time seen (0 when none). */
 void mls_span_builder_time_range (MlsSpanBuilder *builder, int64_t *start_ns,
                                   int64_t *end_ns);
+/* The store's id of host `name`, added when new with its trace clock's
+ * realtime offset and the shift its times get; -1 with `error`. */
+int64_t mls_span_builder_host (MlsSpanBuilder *builder, const char *name,
+                               int64_t clock_offset_ns, int64_t shift_ns,
+                               GError **error);
 /* Process names seen, space separated (for meta "command" on import). */
 char *mls_span_builder_process_names (MlsSpanBuilder *builder);
 
