@@ -11,7 +11,12 @@
  *     ends the daemon it started (by its pid) and status then says so.
  *   /live/relay-dies: the relay daemon killed while a live recording runs:
  *     record exits 3 saying so, the file keeps what arrived and holds the
- *     gap as lost data.
+ *     gap as lost data; the daemon's directory still imports what it
+ *     wrote.
+ *   /live/fleet: three hosts (each its own host name and session daemon,
+ *     through unshare; skipped where that is not permitted) record to one
+ *     relay daemon; its directory imports as three hosts with each one's
+ *     exact counts, and `stats --by-host` shows them.
  *
  * Every daemon runs on free loopback ports chosen by mlscope, under a
  * directory of the test's own, and is ended by the pid mlscope reports;
@@ -362,12 +367,151 @@ test_relay_dies (void)
   g_assert_cmpint (mls_test_q_int (sql, "SELECT value FROM meta WHERE key = "
                                    "'lost_packets'"), >=, 1);
   sqlite3_close (sql);
+  {
+    char *kept = g_build_filename (dir, "kept.mlscope", NULL);
+    const char *import[] = { mlscope, "import", out, "-o", kept, NULL };
+    MlsRun *run = mls_test_run (import);
+
+    g_assert_cmpint (run->status, ==, 0);
+    sql = mls_test_open_db (kept);
+    g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span "
+                                     "WHERE kind_id = 4"), >=, before);
+    sqlite3_close (sql);
+    mls_test_run_free (run);
+    g_free (kept);
+  }
   test_tmpdir_remove (dir);
   g_free (log);
   g_free (url);
   g_free (emitter);
   g_free (mlscope);
   g_free (err);
+  g_free (db);
+  g_free (out);
+  g_free (dir);
+}
+
+/* A "host": its own UTS namespace (its own host name) and mount namespace,
+ * where a tmpfs over LTTng's run directory and /dev/shm gives it a
+ * session daemon of its own, which the script ends by its pid. Then
+ * `mlscope record` of the emitter in it. */
+static const char host_script[] =
+  "set -e\n"
+  "mkdir -p /var/run/lttng\n"
+  "mount -t tmpfs none /var/run/lttng\n"
+  "mount -t tmpfs none /dev/shm\n"
+  "hostname \"$1\"; shift\n"
+  "lttng-sessiond --daemonize\n"
+  "set +e\n"
+  "\"$@\"\n"
+  "rc=$?\n"
+  "kill $(cat /var/run/lttng/lttng-sessiond.pid)\n"
+  "exit $rc\n";
+
+static gboolean
+can_make_hosts (void)
+{
+  const char *argv[] = { "unshare", "--uts", "--mount", "true", NULL };
+  MlsRun *run = mls_test_run (argv);
+  gboolean ok = run->status == 0;
+
+  mls_test_run_free (run);
+  return ok;
+}
+
+static void
+test_fleet (void)
+{
+  char *dir, *out, *db, *mlscope, *emitter, *url = NULL;
+  GPid pids[3];
+  char *names[3], *logs[3];
+  int relay_pid;
+  sqlite3 *sql;
+
+  if (!can_make_hosts ())
+    {
+      g_test_skip ("unshare --uts --mount is not permitted here (it needs "
+                   "root): no separate hosts");
+      return;
+    }
+  dir = test_tmpdir_new ("mlscope-fleet");
+  out = g_build_filename (dir, "relay", NULL);
+  db = g_build_filename (dir, "fleet.mlscope", NULL);
+  mlscope = mls_test_mlscope ();
+  emitter = mls_test_emitter ();
+  relay_pid = relay_started (out, &url);
+  for (int i = 0; i < 3; i++)
+    {
+      char *threads = g_strdup_printf ("%d", i + 1);
+      const char *argv[] = { "unshare", "--uts", "--mount", "--propagation",
+                             "private", "sh", "-c", host_script, "sh", NULL,
+                             mlscope, "record", "-q", "--relay", url, "--",
+                             emitter, "pattern", threads, "4", NULL };
+
+      names[i] = g_strdup_printf ("mls-fleet-%d-%d", (int) getpid (), i + 1);
+      logs[i] = g_strdup_printf ("%s/host-%d.log", dir, i + 1);
+      argv[9] = names[i];
+      pids[i] = spawn (argv, logs[i], -1);
+      g_free (threads);
+    }
+  for (int i = 0; i < 3; i++)
+    {
+      char *log = NULL;
+      int status = wait_status (pids[i]);
+
+      g_file_get_contents (logs[i], &log, NULL, NULL);
+      if (status != 0)
+        g_error ("host %s: exit %d: %s", names[i], status, log);
+      g_free (log);
+    }
+  {
+    MlsRun *run = relay ("stop", out);
+    g_assert_cmpint (run->status, ==, 0);
+    mls_test_run_free (run);
+    g_assert_cmpint (kill (relay_pid, 0), !=, 0);
+  }
+  {
+    const char *argv[] = { mlscope, "import", out, "-o", db, NULL };
+    MlsRun *run = mls_test_run (argv);
+    g_assert_cmpint (run->status, ==, 0);
+    mls_test_run_free (run);
+  }
+  sql = mls_test_open_db (db);
+  g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM host"), ==, 3);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span s "
+                       "JOIN process p ON p.pid = s.pid JOIN host h ON h.id "
+                       "= p.host_id WHERE h.name = %Q AND s.kind_id = 4",
+                       names[i]), ==, (i + 1) * 4 + 1);
+      g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span s "
+                       "JOIN process p ON p.pid = s.pid JOIN host h ON h.id "
+                       "= p.host_id WHERE h.name = %Q AND s.kind_id = 5",
+                       names[i]), ==, 1);
+    }
+  sqlite3_close (sql);
+  {
+    const char *argv[] = { mlscope, "stats", db, "--by-host", "--format",
+                           "csv", NULL };
+    MlsRun *run = mls_test_run (argv);
+    char *row = g_strdup_printf ("\n%s,Prediction,%d,", names[2], 13);
+
+    g_assert_cmpint (run->status, ==, 0);
+    for (int i = 0; i < 3; i++)
+      g_assert_nonnull (strstr (run->out, names[i]));
+    g_assert_nonnull (strstr (run->out, row));
+    g_free (row);
+    mls_test_run_free (run);
+  }
+  test_tmpdir_remove (dir);
+  for (int i = 0; i < 3; i++)
+    {
+      g_free (names[i]);
+      g_free (logs[i]);
+    }
+  g_free (url);
+  g_free (emitter);
+  g_free (mlscope);
   g_free (db);
   g_free (out);
   g_free (dir);
@@ -380,5 +524,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live/style-demo", test_style_demo);
   g_test_add_func ("/live/relay", test_relay);
   g_test_add_func ("/live/relay-dies", test_relay_dies);
+  g_test_add_func ("/live/fleet", test_fleet);
   return g_test_run ();
 }
