@@ -400,6 +400,13 @@ destination_import (const RecordOptions *o, Destination *d,
       report (o, &summary, status);
       return TRUE;
     }
+  if (d->relay == NULL && o->output == NULL)
+    {
+      if (!o->quiet)
+        g_printerr ("mlscope record: kept the trace in %s; `mlscope import "
+                    "%s -o FILE.mlscope` reads it\n", d->dir, d->dir);
+      return mls_record_facts_save (facts, d->dir, error);
+    }
   if (d->relay == NULL)
     return import (o, d->dir, facts, status, error);
   if (!o->quiet)
@@ -494,8 +501,10 @@ check_options (const RecordOptions *o, char **cmd)
 {
   gboolean chosen = o->pids || o->name;
 
-  if (o->output == NULL && (o->relay == NULL || o->live))
-    return "-o FILE.mlscope is required (but for --relay without --live)";
+  if (o->output == NULL && (o->live || (o->relay == NULL
+                                         && o->keep_ctf == NULL)))
+    return "-o FILE.mlscope is required (but for --relay, or --keep-ctf, "
+           "without --live: recording only)";
   if (o->output != NULL && o->relay != NULL && !o->live)
     return "--relay without --live sends the trace to the relay daemon: "
            "give no -o (import the daemon's directory there)";
@@ -545,7 +554,7 @@ mlscope_record (int argc, char **argv)
       "with --attach: stop after S seconds (default: at Ctrl-C)", "S" },
     { "keep-ctf", 0, 0, G_OPTION_ARG_FILENAME, &o.keep_ctf,
       "keep the LTTng trace in DIR (new or empty) instead of a temporary "
-      "directory", "DIR" },
+      "directory; without -o, record only", "DIR" },
     { "session-name", 0, 0, G_OPTION_ARG_STRING, &o.session_name,
       "name of the LTTng session (default: mlscope-PID-TIME)", "N" },
     { "subbuf-size", 0, 0, G_OPTION_ARG_INT64, &o.subbuf_size,
