@@ -65,22 +65,33 @@ now_us (void)
   return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* `items` (n of *allocated, each `size` bytes) with room for one more:
+ * moved, or NULL when out of memory (items is then unchanged). */
+static void *
+room_for_one (void *items, size_t n, size_t *allocated, size_t size)
+{
+  size_t more = *allocated ? 2 * *allocated : 256;
+  void *bigger;
+
+  if (n < *allocated)
+    return items;
+  bigger = realloc (items, more * size);
+  if (bigger != NULL)
+    *allocated = more;
+  return bigger;
+}
+
 int
 mls_live_note_span (MlsStore *store, size_t run, const MlsSpanRec *rec)
 {
   struct MlsLive *live = store->live;
+  Pending *pending = room_for_one (live->pending, live->n_pending,
+                                   &live->allocated_pending,
+                                   sizeof *pending);
 
-  if (live->n_pending == live->allocated_pending)
-    {
-      size_t allocated = live->allocated_pending
-                         ? 2 * live->allocated_pending : 1024;
-      Pending *bigger = realloc (live->pending, allocated * sizeof *bigger);
-
-      if (bigger == NULL)
-        return -1;
-      live->pending = bigger;
-      live->allocated_pending = allocated;
-    }
+  if (pending == NULL)
+    return -1;
+  live->pending = pending;
   live->pending[live->n_pending++] = (Pending) { (uint32_t) run, *rec };
   return 0;
 }
@@ -221,17 +232,12 @@ compare_pending (const void *a, const void *b)
 static int
 add_orphan (struct MlsLive *live, int64_t child, int64_t parent)
 {
-  if (live->n_orphans == live->allocated_orphans)
-    {
-      size_t allocated = live->allocated_orphans
-                         ? 2 * live->allocated_orphans : 256;
-      Orphan *bigger = realloc (live->orphans, allocated * sizeof *bigger);
+  Orphan *orphans = room_for_one (live->orphans, live->n_orphans,
+                                  &live->allocated_orphans, sizeof *orphans);
 
-      if (bigger == NULL)
-        return -1;
-      live->orphans = bigger;
-      live->allocated_orphans = allocated;
-    }
+  if (orphans == NULL)
+    return -1;
+  live->orphans = orphans;
   live->orphans[live->n_orphans++] = (Orphan) { child, parent };
   return 0;
 }

@@ -50,6 +50,7 @@ typedef struct {
   gint64 subbuf_size;
   gboolean quiet;
   gboolean live;            /* --live: imported while it records */
+  gboolean view;            /* --view: the viewer follows it */
   char *relay;              /* --relay URL */
 } RecordOptions;
 
@@ -356,6 +357,37 @@ destination_open (const RecordOptions *o, Destination *d, GError **error)
   return d->url != NULL;
 }
 
+/* --view: mlscope-viewer --follow on the growing file, left running. The
+ * viewer installed beside mlscope, else the build tree's, else PATH's. */
+static void
+start_viewer (const RecordOptions *o)
+{
+  char *self = g_file_read_link ("/proc/self/exe", NULL);
+  char *dir = self ? g_path_get_dirname (self) : g_strdup (".");
+  char *beside = g_build_filename (dir, "mlscope-viewer", NULL);
+  char *built = g_build_filename (dir, "..", "viewer", "mlscope-viewer",
+                                  NULL);
+  char *viewer = g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE)
+                 ? g_strdup (beside)
+                 : g_file_test (built, G_FILE_TEST_IS_EXECUTABLE)
+                 ? g_strdup (built) : g_find_program_in_path ("mlscope-viewer");
+  char *argv[] = { viewer, "--follow", o->output, NULL };
+  GError *error = NULL;
+
+  if (viewer == NULL
+      || !g_spawn_async (NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                         NULL, NULL, &error))
+    g_printerr ("mlscope record: cannot start mlscope-viewer%s%s; the "
+                "recording goes on\n", error ? ": " : " (not found)",
+                error ? error->message : "");
+  g_clear_error (&error);
+  g_free (viewer);
+  g_free (built);
+  g_free (beside);
+  g_free (dir);
+  g_free (self);
+}
+
 static gboolean
 live_start (const RecordOptions *o, Destination *d, const char *session,
             MlsRecordFacts *facts, GError **error)
@@ -377,6 +409,8 @@ live_start (const RecordOptions *o, Destination *d, const char *session,
   d->live = mls_live_import_start (url, o->output, &io, LIVE_FLUSH_MS,
                                    error);
   g_free (url);
+  if (d->live != NULL && o->view)
+    start_viewer (o);
   return d->live != NULL;
 }
 
@@ -508,6 +542,8 @@ check_options (const RecordOptions *o, char **cmd)
   if (o->output != NULL && o->relay != NULL && !o->live)
     return "--relay without --live sends the trace to the relay daemon: "
            "give no -o (import the daemon's directory there)";
+  if (o->view && !o->live)
+    return "--view goes with --live";
   if (o->relay != NULL && o->keep_ctf != NULL)
     return "--keep-ctf keeps a local trace: the relay daemon keeps this one";
   if (o->attach && cmd[0] != NULL)
@@ -564,6 +600,9 @@ mlscope_record (int argc, char **argv)
       "import while recording, through a relay daemon (--relay's, or one "
       "started on free loopback ports): FILE.mlscope grows as the app runs",
       NULL },
+    { "view", 0, 0, G_OPTION_ARG_NONE, &o.view,
+      "with --live: open mlscope-viewer on the recording, following it as "
+      "it grows", NULL },
     { "relay", 0, 0, G_OPTION_ARG_STRING, &o.relay,
       "send the recording to the relay daemon at URL (`mlscope relay "
       "start` prints it) instead of local files",

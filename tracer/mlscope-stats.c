@@ -93,14 +93,43 @@ parse_sort (const char *text, SortKey *key)
   return -1;
 }
 
-/* --pid and --process, resolved into the query's list of pids: a name
+typedef int (*FindPids) (MlsStore *store, const char *name, int64_t **pids,
+                         size_t *n_pids, MlsError *error);
+
+/* The pids of the processes (`what`: "process") or hosts ("host") named in
+ * `names`, added to options->pids. */
+static int
+add_named (StatsOptions *options, MlsStore *store, char **names,
+           FindPids find, const char *what)
+{
+  MlsError error = { 0 };
+
+  for (int i = 0; names && names[i]; i++)
+    {
+      int64_t *pids;
+      size_t n;
+      if (find (store, names[i], &pids, &n, &error) != 0)
+        {
+          fprintf (stderr, "mlscope stats: %s\n", error.message);
+          return -1;
+        }
+      if (n == 0)
+        fprintf (stderr, "mlscope stats: %s: no %s named '%s' in the "
+                 "recording\n", options->path, what, names[i]);
+      g_array_append_vals (options->pids, pids, n);
+      free (pids);
+      if (n == 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* --pid, --process and --host, resolved into the query's list of pids: a name
  * that matches no process of the recording is an error, not an empty
  * table. */
 static int
 resolve_processes (StatsOptions *options, MlsStore *store)
 {
-  MlsError error = { 0 };
-
   for (int i = 0; options->pid_texts && options->pid_texts[i]; i++)
     {
       char *end;
@@ -113,42 +142,11 @@ resolve_processes (StatsOptions *options, MlsStore *store)
         }
       g_array_append_val (options->pids, pid);
     }
-  for (int i = 0; options->process_names && options->process_names[i]; i++)
-    {
-      int64_t *pids;
-      size_t n;
-      if (mls_store_find_processes (store, options->process_names[i], &pids,
-                                    &n, &error) != 0)
-        {
-          fprintf (stderr, "mlscope stats: %s\n", error.message);
-          return -1;
-        }
-      if (n == 0)
-        fprintf (stderr, "mlscope stats: %s: no process named '%s' in the "
-                 "recording\n", options->path, options->process_names[i]);
-      g_array_append_vals (options->pids, pids, n);
-      free (pids);
-      if (n == 0)
-        return -1;
-    }
-  for (int i = 0; options->host_names && options->host_names[i]; i++)
-    {
-      int64_t *pids;
-      size_t n;
-      if (mls_store_find_host_processes (store, options->host_names[i],
-                                         &pids, &n, &error) != 0)
-        {
-          fprintf (stderr, "mlscope stats: %s\n", error.message);
-          return -1;
-        }
-      if (n == 0)
-        fprintf (stderr, "mlscope stats: %s: no host named '%s' in the "
-                 "recording\n", options->path, options->host_names[i]);
-      g_array_append_vals (options->pids, pids, n);
-      free (pids);
-      if (n == 0)
-        return -1;
-    }
+  if (add_named (options, store, options->process_names,
+                 mls_store_find_processes, "process")
+      || add_named (options, store, options->host_names,
+                    mls_store_find_host_processes, "host"))
+    return -1;
   options->query.pids = (const int64_t *) options->pids->data;
   options->query.n_pids = options->pids->len;
   return 0;

@@ -3,7 +3,8 @@
  * loopback, several hosts at once, against recording to local files.
  *
  * Each "host" has its own host name and session daemon (unshare --uts
- * --mount, as tests/tracer/test-live.c makes them; where that is not
+ * --mount and tests/tracer/fleet-host.sh, as test-live.c makes them; where
+ * that is not
  * permitted, the hosts share this machine's session daemon). In each
  * round, interleaved: every host runs `mlscope record --layers` of
  * `mls-tp-emitter burst EVENTS` (as fast as it can emit) at the same time,
@@ -29,29 +30,6 @@
 #include <unistd.h>
 
 #include "bench-common.h"
-
-static const char host_script[] =
-  "set -e\n"
-  "mkdir -p /var/run/lttng\n"
-  "mount -t tmpfs none /var/run/lttng\n"
-  "mount -t tmpfs none /dev/shm\n"
-  "hostname \"$1\"; shift\n"
-  "lttng-sessiond --daemonize\n"
-  "set +e\n"
-  "\"$@\"\n"
-  "rc=$?\n"
-  "kill $(cat /var/run/lttng/lttng-sessiond.pid)\n"
-  "exit $rc\n";
-
-static char *
-build_path (const char *relative)
-{
-  const char *root = g_getenv ("MLSCOPE_BUILD_ROOT");
-  if (root == NULL)
-    g_error ("MLSCOPE_BUILD_ROOT is not set (run through meson test "
-             "--benchmark)");
-  return g_build_filename (root, relative, NULL);
-}
 
 static double
 children_cpu (void)
@@ -85,6 +63,7 @@ process_cpu (int pid)
 
 typedef struct {
   const char *mlscope, *emitter, *events;
+  char *host_script;        /* tests/tracer/fleet-host.sh */
   char *dir;
   char *url;                /* the relay daemon's */
   int relay_pid;
@@ -119,7 +98,7 @@ record_round (Bench *b, int round, gboolean relay)
       if (b->own_hosts)
         {
           const char *ns[] = { "unshare", "--uts", "--mount", "--propagation",
-                               "private", "sh", "-c", host_script, "sh" };
+                               "private", "sh", b->host_script };
           for (gsize i = 0; i < G_N_ELEMENTS (ns); i++)
             g_ptr_array_add (argv, (gpointer) ns[i]);
           g_ptr_array_add (argv, name);
@@ -275,8 +254,8 @@ main (int argc, char **argv)
   int n = bench_runs (3);
   Round local[8], relay[8];
   double per_relay_cpu[8], ratio[8];
-  char *mlscope = build_path ("tracer/mlscope");
-  char *emitter = build_path ("tests/tracer/mls-tp-emitter");
+  char *mlscope = bench_build_path ("tracer/mlscope");
+  char *emitter = bench_build_path ("tests/tracer/mls-tp-emitter");
 
   n = n > 8 ? 8 : n;
   b.mlscope = mlscope;
@@ -284,6 +263,8 @@ main (int argc, char **argv)
   b.events = argc > 1 ? argv[1] : "300000";
   b.hosts = argc > 2 ? atoi (argv[2]) : 3;
   b.own_hosts = can_make_hosts ();
+  b.host_script = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "tracer",
+                                    "fleet-host.sh", NULL);
   b.dir = g_dir_make_tmp ("mlscope-bench-relay-XXXXXX", NULL);
   start_relay (&b);
   printf ("%d hosts (%s), each `mlscope record --layers` of %s events as "
@@ -316,6 +297,7 @@ main (int argc, char **argv)
     g_free (rm);
   }
   g_free (b.url);
+  g_free (b.host_script);
   g_free (b.dir);
   g_free (emitter);
   g_free (mlscope);

@@ -23,6 +23,7 @@
  * session names are mlscope's (pid and time), unique.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -144,19 +145,36 @@ wait_status (GPid pid)
   return WIFEXITED (ws) ? WEXITSTATUS (ws) : 128 + WTERMSIG (ws);
 }
 
+/* `mlscope ARGS...` (NULL-terminated), which must succeed: its stdout. */
+static char *
+mlscope_ok (const char *first, ...)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  char *mlscope = mls_test_mlscope (), *out;
+  const char *arg;
+  va_list args;
+  MlsRun *run;
+
+  g_ptr_array_add (argv, mlscope);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  run = mls_test_run ((const char *const *) argv->pdata);
+  if (run->status != 0)
+    g_error ("mlscope %s: exit %d: %s", first, run->status, run->err);
+  out = g_strdup (run->out);
+  mls_test_run_free (run);
+  g_ptr_array_free (argv, TRUE);
+  g_free (mlscope);
+  return out;
+}
+
 static char *
 stats_csv (const char *db)
 {
-  char *mlscope = mls_test_mlscope ();
-  const char *argv[] = { mlscope, "stats", db, "--format", "csv", NULL };
-  MlsRun *run = mls_test_run (argv);
-  char *out;
-
-  g_assert_cmpint (run->status, ==, 0);
-  out = g_strdup (run->out);
-  mls_test_run_free (run);
-  g_free (mlscope);
-  return out;
+  return mlscope_ok ("stats", db, "--format", "csv", NULL);
 }
 
 static void
@@ -210,12 +228,7 @@ test_style_demo (void)
   g_assert_nonnull (strstr (log, "mlscope record: wrote"));
   g_assert_cmpint (predictions_now (db), ==, 200);
 
-  {
-    const char *import[] = { mlscope, "import", ctf, "-o", offline, NULL };
-    MlsRun *run = mls_test_run (import);
-    g_assert_cmpint (run->status, ==, 0);
-    mls_test_run_free (run);
-  }
+  g_free (mlscope_ok ("import", ctf, "-o", offline, NULL));
   assert_same_recording (db, offline);
   live_stats = stats_csv (db);
   offline_stats = stats_csv (offline);
@@ -286,13 +299,8 @@ test_relay (void)
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, "running"));
   mls_test_run_free (run);
-  {
-    const char *argv[] = { mlscope, "record", "--relay", url, "--", emitter,
-                           "pattern", "2", "5", NULL };
-    run = mls_test_run (argv);
-    g_assert_cmpint (run->status, ==, 0);
-    mls_test_run_free (run);
-  }
+  g_free (mlscope_ok ("record", "--relay", url, "--", emitter, "pattern", "2",
+                      "5", NULL));
   run = relay ("stop", out);
   g_assert_cmpint (run->status, ==, 0);
   mls_test_run_free (run);
@@ -300,12 +308,7 @@ test_relay (void)
   run = relay ("status", out);
   g_assert_cmpint (run->status, !=, 0);
   mls_test_run_free (run);
-  {
-    const char *argv[] = { mlscope, "import", out, "-o", db, NULL };
-    run = mls_test_run (argv);
-    g_assert_cmpint (run->status, ==, 0);
-    mls_test_run_free (run);
-  }
+  g_free (mlscope_ok ("import", out, "-o", db, NULL));
   sql = mls_test_open_db (db);
   g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span WHERE "
                                    "kind_id = 4"), ==, 2 * 5 + 1);
@@ -369,15 +372,12 @@ test_relay_dies (void)
   sqlite3_close (sql);
   {
     char *kept = g_build_filename (dir, "kept.mlscope", NULL);
-    const char *import[] = { mlscope, "import", out, "-o", kept, NULL };
-    MlsRun *run = mls_test_run (import);
 
-    g_assert_cmpint (run->status, ==, 0);
+    g_free (mlscope_ok ("import", out, "-o", kept, NULL));
     sql = mls_test_open_db (kept);
     g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span "
                                      "WHERE kind_id = 4"), >=, before);
     sqlite3_close (sql);
-    mls_test_run_free (run);
     g_free (kept);
   }
   test_tmpdir_remove (dir);
@@ -391,22 +391,14 @@ test_relay_dies (void)
   g_free (dir);
 }
 
-/* A "host": its own UTS namespace (its own host name) and mount namespace,
- * where a tmpfs over LTTng's run directory and /dev/shm gives it a
- * session daemon of its own, which the script ends by its pid. Then
- * `mlscope record` of the emitter in it. */
-static const char host_script[] =
-  "set -e\n"
-  "mkdir -p /var/run/lttng\n"
-  "mount -t tmpfs none /var/run/lttng\n"
-  "mount -t tmpfs none /dev/shm\n"
-  "hostname \"$1\"; shift\n"
-  "lttng-sessiond --daemonize\n"
-  "set +e\n"
-  "\"$@\"\n"
-  "rc=$?\n"
-  "kill $(cat /var/run/lttng/lttng-sessiond.pid)\n"
-  "exit $rc\n";
+/* A "host" (tests/tracer/fleet-host.sh): its own host name and session
+ * daemon, through unshare. */
+static char *
+host_script (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "tracer", "fleet-host.sh",
+                                NULL);
+}
 
 static gboolean
 can_make_hosts (void)
@@ -422,7 +414,7 @@ can_make_hosts (void)
 static void
 test_fleet (void)
 {
-  char *dir, *out, *db, *mlscope, *emitter, *url = NULL;
+  char *dir, *out, *db, *mlscope, *emitter, *url = NULL, *script;
   GPid pids[3];
   char *names[3], *logs[3];
   int relay_pid;
@@ -435,6 +427,7 @@ test_fleet (void)
       return;
     }
   dir = test_tmpdir_new ("mlscope-fleet");
+  script = host_script ();
   out = g_build_filename (dir, "relay", NULL);
   db = g_build_filename (dir, "fleet.mlscope", NULL);
   mlscope = mls_test_mlscope ();
@@ -444,13 +437,13 @@ test_fleet (void)
     {
       char *threads = g_strdup_printf ("%d", i + 1);
       const char *argv[] = { "unshare", "--uts", "--mount", "--propagation",
-                             "private", "sh", "-c", host_script, "sh", NULL,
-                             mlscope, "record", "-q", "--relay", url, "--",
-                             emitter, "pattern", threads, "4", NULL };
+                             "private", "sh", script, NULL, mlscope, "record",
+                             "-q", "--relay", url, "--", emitter, "pattern",
+                             threads, "4", NULL };
 
       names[i] = g_strdup_printf ("mls-fleet-%d-%d", (int) getpid (), i + 1);
       logs[i] = g_strdup_printf ("%s/host-%d.log", dir, i + 1);
-      argv[9] = names[i];
+      argv[7] = names[i];
       pids[i] = spawn (argv, logs[i], -1);
       g_free (threads);
     }
@@ -470,12 +463,7 @@ test_fleet (void)
     mls_test_run_free (run);
     g_assert_cmpint (kill (relay_pid, 0), !=, 0);
   }
-  {
-    const char *argv[] = { mlscope, "import", out, "-o", db, NULL };
-    MlsRun *run = mls_test_run (argv);
-    g_assert_cmpint (run->status, ==, 0);
-    mls_test_run_free (run);
-  }
+  g_free (mlscope_ok ("import", out, "-o", db, NULL));
   sql = mls_test_open_db (db);
   g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM host"), ==, 3);
   for (int i = 0; i < 3; i++)
@@ -491,17 +479,15 @@ test_fleet (void)
     }
   sqlite3_close (sql);
   {
-    const char *argv[] = { mlscope, "stats", db, "--by-host", "--format",
-                           "csv", NULL };
-    MlsRun *run = mls_test_run (argv);
+    char *csv = mlscope_ok ("stats", db, "--by-host", "--format", "csv",
+                            NULL);
     char *row = g_strdup_printf ("\n%s,Prediction,%d,", names[2], 13);
 
-    g_assert_cmpint (run->status, ==, 0);
     for (int i = 0; i < 3; i++)
-      g_assert_nonnull (strstr (run->out, names[i]));
-    g_assert_nonnull (strstr (run->out, row));
+      g_assert_nonnull (strstr (csv, names[i]));
+    g_assert_nonnull (strstr (csv, row));
     g_free (row);
-    mls_test_run_free (run);
+    g_free (csv);
   }
   test_tmpdir_remove (dir);
   for (int i = 0; i < 3; i++)
@@ -510,6 +496,7 @@ test_fleet (void)
       g_free (logs[i]);
     }
   g_free (url);
+  g_free (script);
   g_free (emitter);
   g_free (mlscope);
   g_free (db);
