@@ -394,7 +394,7 @@ print (StatsOptions *options, MlsStore *store)
       GArray *pids = host_pids (options, store, hosts[h]);
       if (pids->len > 0)
         {
-          options->query.pids = (const int64_t *) pids->data;
+          options->query.pids = (const int64_t *) (void *) pids->data;
           options->query.n_pids = pids->len;
           status = print_one (options, store, hosts[h], printed++ > 0);
         }
@@ -403,7 +403,7 @@ print (StatsOptions *options, MlsStore *store)
   for (size_t h = 0; h < n; h++)
     free (hosts[h]);
   free (hosts);
-  options->query.pids = (const int64_t *) options->pids->data;
+  options->query.pids = (const int64_t *) (void *) options->pids->data;
   options->query.n_pids = options->pids->len;
   return status;
 }

@@ -86,7 +86,8 @@ read_png (const char *path, const MlrtFeatureDescription *d, MlrtValue *v,
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
       {
-        uint32_t px = ((const uint32_t *) (rows + (size_t) y * stride))[x];
+        uint32_t px = ((const uint32_t *) (const void *) (rows + (size_t) y
+                                                                * stride))[x];
         size_t i = (size_t) y * width + x;
 
         if (d->type == MLRT_TYPE_BGRA8)
@@ -289,7 +290,8 @@ info_write_png (const char *path, const MlrtValue *v, MlrtError *error)
         uint32_t b = output_byte (v, i, 0);
         uint32_t g = gray ? b : output_byte (v, i, 1);
         uint32_t r = gray ? b : output_byte (v, i, 2);
-        ((uint32_t *) (rows + (size_t) y * stride))[x] = r << 16 | g << 8 | b;
+        ((uint32_t *) (void *) (rows + (size_t) y * stride))[x] =
+          r << 16 | g << 8 | b;
       }
   cairo_surface_mark_dirty (s);
   status = cairo_surface_write_to_png (s, path);

@@ -56,7 +56,7 @@ draw_png (const char *name, int width, int height, int gray)
       for (int y = 0; y < height; y++)
         for (int x = 0; x < width; x++)
           {
-            uint32_t *px = (uint32_t *) (d + (size_t) y * stride) + x;
+            uint32_t *px = (uint32_t *) (void *) (d + (size_t) y * stride) + x;
             uint32_t v = (*px >> 8) & 0xff;
             *px = v << 16 | v << 8 | v;
           }
@@ -83,7 +83,8 @@ png_pixels (const char *path, MlrtFeatureType type)
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       {
-        uint32_t px = ((const uint32_t *) (d + (size_t) y * stride))[x];
+        uint32_t px = ((const uint32_t *) (const void *) (d + (size_t) y
+                                                             * stride))[x];
         size_t i = (size_t) y * w + x;
         if (type == MLRT_TYPE_BGRA8)
           {
@@ -95,7 +96,7 @@ png_pixels (const char *path, MlrtFeatureType type)
         else if (type == MLRT_TYPE_GRAY8)
           out[i] = px & 0xff;
         else
-          ((uint16_t *) out)[i] = mlrt_float_to_half ((px & 0xff) / 255.0f);
+          ((uint16_t *) (void *) out)[i] = mlrt_float_to_half ((px & 0xff) / 255.0f);
       }
   cairo_surface_destroy (s);
   return out;
