@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bench-models.h"
+#include "cpu/cpu-pool.h"
 #include "bench-stats.h"
 #include "cpu/kernels.h"
 #include "layer-params.h"
@@ -187,6 +188,8 @@ main (int argc, char **argv)
                "T]\n");
       return 2;
     }
+  /* mlrt's pool and OpenBLAS each on `threads` threads */
+  mlrt_cpu_pool_set_workers (threads);
   openblas_set_num_threads (threads);
   g_autofree char *dir = test_tmpdir_new ("mlscope-bench");
   GPtrArray *models = bench_models_new (dir);

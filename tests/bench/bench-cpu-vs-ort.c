@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "bench-models.h"
+#include "cpu/cpu-pool.h"
 #include "bench-ort.h"
 #include "bench-stats.h"
 #include "test-tmpdir.h"
@@ -141,6 +142,8 @@ main (int argc, char **argv)
                "T]\n");
       return 2;
     }
+  /* mlrt's pool and OpenBLAS each on `threads` threads */
+  mlrt_cpu_pool_set_workers (threads);
   openblas_set_num_threads (threads);
   g_autofree char *dir = test_tmpdir_new ("mlscope-bench");
   GPtrArray *models = bench_models_new (dir);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cpu-layers.h"
+#include "cpu-pool.h"
 #include "layer-params.h"
 #include "mlrt-internal.h"
 #include "trace.h"
@@ -153,6 +154,8 @@ cpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
   if (f == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
                            m->name);
+  /* before any kernel: the pool sets OpenBLAS to one thread */
+  mlrt_cpu_pool_workers ();
   for (int li = seg->first; li <= seg->last; li++)
     {
       size_t need = layer_scratch (s, &s->layers[li]);

@@ -1,0 +1,27 @@
+/*
+ * conv-direct.h: direct convolution for layers with few output channels
+ * (1-8), where im2col + sgemm is a GEMM of as many rows and runs at a
+ * fraction of BLAS's rate (issue 13: the style models' 9x9 convolution
+ * from 8 channels back to 3 ran at 6 GFLOP/s). Private to conv.c.
+ */
+#ifndef MLRT_CPU_CONV_DIRECT_H
+#define MLRT_CPU_CONV_DIRECT_H
+
+#include <stddef.h>
+
+#include "kernels.h"
+
+/* Whether the direct path takes this convolution. */
+int mlrt_conv_direct_fits (const MlrtConvParams *p);
+/* Scratch it needs, in floats: the padded input and the packed weights. */
+size_t mlrt_conv_direct_scratch_floats (const MlrtConvParams *p);
+/* Fills the scratch: the input with its padding made explicit, and the
+ * weights packed tap by tap, the output channels side by side. */
+void mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
+                               const float *weight, float *scratch);
+/* Output rows [oy0, oy1) of every channel, from the prepared scratch
+ * (bias and activation not applied). */
+void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
+                            int oy0, int oy1, float *out);
+
+#endif /* MLRT_CPU_CONV_DIRECT_H */
