@@ -35,7 +35,7 @@
 #define MLRT_CONV_MAX_TASK_SPLIT 4
 /* Below this many multiply-adds a layer runs on the calling thread: waking
  * helpers would cost more than they save. */
-#define MLRT_CONV_PARALLEL_MACS 200000.0
+#define MLRT_CONV_PARALLEL_MACS 2000000.0
 
 int
 mlrt_conv_output_size (int in, int kernel, int stride, int pad, int dilation)
