@@ -143,12 +143,25 @@ segment_baseline (const MlrtConvParams *p, const float *src,
 
 /* By the features the CPU has, not its model: GCC's arch= clones test the
  * model, and pass over AMD's AVX2 processors. */
+static int
+have_avx2_fma (void)
+{
+  static int known = -1;        /* every thread finds the same answer */
+  int have = __atomic_load_n (&known, __ATOMIC_RELAXED);
+
+  if (have < 0)
+    {
+      __builtin_cpu_init ();
+      have = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+      __atomic_store_n (&known, have, __ATOMIC_RELAXED);
+    }
+  return have;
+}
+
 static SegmentFn
 segment_fn (void)
 {
-  __builtin_cpu_init ();
-  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma")
-         ? segment_avx2 : segment_baseline;
+  return have_avx2_fma () ? segment_avx2 : segment_baseline;
 }
 
 void
@@ -175,4 +188,107 @@ mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
             memcpy (out + (oc0 + k) * n + (size_t) oy * p->out_w + x0,
                     acc[k], sizeof (float) * nx);
         }
+}
+
+/* ---- depthwise ----
+ * A stride across of s is handled by splitting the padded plane into s
+ * phases, phase f holding padded columns f, f + s, f + 2s, ...: the input
+ * pixels a kernel tap meets along an output row are then contiguous in
+ * one phase, and the segments load them as they are. */
+
+#define DW_MAX_TAPS 64
+
+int
+mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p)
+{
+  return p->groups == p->in_c && p->dw == 1 && p->kh * p->kw <= DW_MAX_TAPS;
+}
+
+/* Width of one phase of the padded plane. */
+static size_t
+phase_width (const MlrtConvParams *p)
+{
+  return (padded_width (p) + p->sw - 1) / p->sw;
+}
+
+static size_t
+phase_plane (const MlrtConvParams *p)
+{
+  return ((size_t) p->in_h + 2 * p->ph) * phase_width (p);
+}
+
+size_t
+mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p)
+{
+  return phase_plane (p) * p->sw + DIRECT_SEG;
+}
+
+/* DIRECT_SEG pixels of one channel: the sum over the kernel's `taps` of
+ * w[t] * input at src + off[t]. */
+static inline __attribute__ ((always_inline)) void
+dw_segment_body (int taps, const float *src, const size_t *off,
+                 const float *w, Vec acc[2])
+{
+  Vec a = { 0 }, b = { 0 };
+
+  for (int t = 0; t < taps; t++)
+    {
+      Vec x, y;
+      memcpy (&x, src + off[t], sizeof x);
+      memcpy (&y, src + off[t] + DIRECT_SEG / 2, sizeof y);
+      a += w[t] * x;
+      b += w[t] * y;
+    }
+  acc[0] = a;
+  acc[1] = b;
+}
+
+typedef void (*DwSegmentFn) (int taps, const float *src, const size_t *off,
+                             const float *w, Vec acc[2]);
+
+__attribute__ ((target ("avx2,fma"))) static void
+dw_segment_avx2 (int taps, const float *src, const size_t *off,
+                 const float *w, Vec acc[2])
+{
+  dw_segment_body (taps, src, off, w, acc);
+}
+
+static void
+dw_segment_baseline (int taps, const float *src, const size_t *off,
+                     const float *w, Vec acc[2])
+{
+  dw_segment_body (taps, src, off, w, acc);
+}
+
+void
+mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
+                            const float *w, float *scratch, float *out)
+{
+  DwSegmentFn segment = have_avx2_fma () ? dw_segment_avx2
+                                         : dw_segment_baseline;
+  size_t pws = phase_width (p), off[DW_MAX_TAPS];
+  int taps = p->kh * p->kw;
+  Vec acc[2];
+
+  memset (scratch, 0, mlrt_conv_direct_depthwise_floats (p) * sizeof (float));
+  for (int y = 0; y < p->in_h; y++)
+    for (int x = 0; x < p->in_w; x++)
+      {
+        int px = x + p->pw;
+        scratch[(size_t) (px % p->sw) * phase_plane (p)
+                + (size_t) (y + p->ph) * pws + px / p->sw]
+          = plane[(size_t) y * p->in_w + x];
+      }
+  for (int ki = 0; ki < p->kh; ki++)
+    for (int kj = 0; kj < p->kw; kj++)
+      off[ki * p->kw + kj] = (size_t) (kj % p->sw) * phase_plane (p)
+                             + (size_t) ki * p->dh * pws + kj / p->sw;
+  for (int oy = 0; oy < p->out_h; oy++)
+    for (int x0 = 0; x0 < p->out_w; x0 += DIRECT_SEG)
+      {
+        int nx = p->out_w - x0 < DIRECT_SEG ? p->out_w - x0 : DIRECT_SEG;
+        segment (taps, scratch + (size_t) oy * p->sh * pws + x0, off, w,
+                 acc);
+        memcpy (out + (size_t) oy * p->out_w + x0, acc, sizeof (float) * nx);
+      }
 }

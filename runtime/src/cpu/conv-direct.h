@@ -24,4 +24,15 @@ void mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
 void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
                             int oy0, int oy1, float *out);
 
+/* Depthwise convolutions (no dilation across, at most 64 taps), one
+ * channel at a time from a padded copy of its plane in `scratch` (of the
+ * size below, per worker): the baseline loop of conv.c runs at 1-3
+ * GFLOP/s, a fraction of what the segments reach. */
+int mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p);
+size_t mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p);
+/* Output channel from input `plane` and its kh * kw taps `w` (bias and
+ * activation not applied). */
+void mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
+                                 const float *w, float *scratch, float *out);
+
 #endif /* MLRT_CPU_CONV_DIRECT_H */

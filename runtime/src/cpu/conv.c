@@ -116,7 +116,12 @@ band_floats (const MlrtConvParams *p)
 size_t
 mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p)
 {
-  if (conv_is_pointwise (p) || conv_is_depthwise (p))
+  if (conv_is_depthwise (p))
+    return mlrt_conv_direct_depthwise_fits (p)
+           ? mlrt_conv_direct_depthwise_floats (p) * mlrt_cpu_pool_workers ()
+             * sizeof (float)
+           : 0;
+  if (conv_is_pointwise (p))
     return 0;
   if (mlrt_conv_direct_fits (p))
     return mlrt_conv_direct_scratch_floats (p) * sizeof (float);
@@ -280,9 +285,15 @@ depthwise_task (void *ctx, int oc, int worker)
   int mult = p->out_c / p->groups;
   size_t out_plane = (size_t) p->out_h * p->out_w;
 
-  depthwise_channel (p, j->in + (size_t) (oc / mult) * p->in_h * p->in_w,
-                     j->weight + (size_t) oc * p->kh * p->kw,
-                     j->out + oc * out_plane);
+  const float *plane = j->in + (size_t) (oc / mult) * p->in_h * p->in_w;
+  const float *w = j->weight + (size_t) oc * p->kh * p->kw;
+
+  if (mlrt_conv_direct_depthwise_fits (p))
+    mlrt_conv_direct_depthwise (p, plane, w, j->scratch
+                                + mlrt_conv_direct_depthwise_floats (p)
+                                  * worker, j->out + oc * out_plane);
+  else
+    depthwise_channel (p, plane, w, j->out + oc * out_plane);
   epilogue (j, oc, oc + 1, 0, out_plane);
 }
 
