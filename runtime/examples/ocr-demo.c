@@ -86,14 +86,8 @@ parse_options (int argc, char **argv, Options *o)
           return -1;
         break;
       case 't':
-        if (ex_parse_count (PROG, "threads", optarg, 1, &o->n_threads) != 0)
+        if (ex_parse_threads (PROG, optarg, &o->n_threads) != 0)
           return -1;
-        if (o->n_threads > 64)
-          {
-            fprintf (stderr, PROG ": --threads %d: at most 64\n",
-                     o->n_threads);
-            return -1;
-          }
         break;
       case 'b': o->batch = 1; break;
       case 'r': o->reload = 1; break;
