@@ -63,6 +63,7 @@ write_style (const char *dir)
   OnnxBuild *b = onnx_build_new (13);
   GRand *rng = g_rand_new_with_seed (101);
   GError *error = NULL;
+  static const char *const blocks[] = { "res1", "res2", "res3" };
   const char *cur = "enc3";
 
   onnx_build_input (b, "x", MLRT_ONNX_FLOAT, 4,
@@ -71,16 +72,15 @@ write_style (const char *dir)
   conv_block (b, rng, "enc1", "x", 3, 8, 9, 1, TRUE);
   conv_block (b, rng, "enc2", "enc1", 8, 16, 3, 2, TRUE);
   conv_block (b, rng, "enc3", "enc2", 16, 32, 3, 2, TRUE);
-  for (int r = 1; r <= 3; r++)
+  for (int r = 0; r < 3; r++)
     {
-      g_autofree char *c1 = g_strdup_printf ("res%d_a", r);
-      g_autofree char *c2 = g_strdup_printf ("res%d_b", r);
-      g_autofree char *sum = g_strdup_printf ("res%d", r);
+      g_autofree char *c1 = g_strdup_printf ("%s_a", blocks[r]);
+      g_autofree char *c2 = g_strdup_printf ("%s_b", blocks[r]);
       g_autofree char *in = g_strdup_printf ("%s,%s", cur, c2);
       conv_block (b, rng, c1, cur, 32, 32, 3, 1, TRUE);
       conv_block (b, rng, c2, c1, 32, 32, 3, 1, FALSE);
-      onnx_build_node (b, "Add", sum, in, sum);
-      cur = r == 3 ? "res3" : r == 1 ? "res1" : "res2";
+      onnx_build_node (b, "Add", blocks[r], in, blocks[r]);
+      cur = blocks[r];
     }
   MlrtOnnxTensor *scales = mlrt_onnx_tensor_new (MLRT_ONNX_FLOAT, 1,
                                                  (int64_t[]) { 4 }, NULL);

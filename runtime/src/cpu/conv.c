@@ -5,8 +5,10 @@
  * kernel always agree):
  *  - pointwise (1x1, stride 1, no padding): the input already is the
  *    [in_c, h * w] matrix GEMM wants, so no copy at all;
- *  - depthwise (one input channel per group): a direct loop, since im2col
- *    would turn each channel into a GEMM too thin for BLAS to pay off;
+ *  - depthwise (one input channel per group): direct, since im2col would
+ *    turn each channel into a GEMM too thin for BLAS to pay off; by
+ *    segments in registers (conv-direct.c), or a plain loop for the shapes
+ *    those do not take;
  *  - few output channels (conv-direct.c): a direct convolution over a
  *    padded copy of the input, since a GEMM of 1-8 rows runs at a fraction
  *    of BLAS's rate (the style models' last 9x9 layer);
@@ -29,9 +31,10 @@
 /* Upper bound on the im2col band, in floats (4 MB): large enough that each
  * sgemm has hundreds of columns, small enough to stay near the caches. */
 #define MLRT_CONV_BAND_FLOATS (1u << 20)
-/* Work is cut into about 4 tasks per worker of a 2-4 core machine: bands
- * no smaller than this split needs, whatever the pool's size (so results
- * never depend on the core count: each band's sum is the same). */
+/* A layer is cut into about 4 * MLRT_CONV_MAX_TASK_SPLIT tasks, a few per
+ * worker of a 2-4 core machine so that a late helper leaves little undone;
+ * the same cut whatever the pool's size, so results never depend on the
+ * core count. */
 #define MLRT_CONV_MAX_TASK_SPLIT 4
 /* Below this many multiply-adds a layer runs on the calling thread: waking
  * helpers would cost more than they save. */
@@ -87,7 +90,6 @@ conv_band_rows (const MlrtConvParams *p)
   size_t k = (size_t) (p->in_c / p->groups) * p->kh * p->kw;
   size_t row = k * (size_t) p->out_w;
   size_t rows = row ? MLRT_CONV_BAND_FLOATS / row : 1;
-  /* a few bands per worker, so a late helper leaves little undone */
   size_t share = ((size_t) p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
                  / (4 * MLRT_CONV_MAX_TASK_SPLIT);
 

@@ -51,13 +51,10 @@ helper_main (void *data)
   pthread_mutex_lock (&pool.lock);
   for (;;)
     {
+      /* a job it has not joined yet, and room for this worker in it */
       while (!pool.open || pool.generation == seen
              || worker >= atomic_load (&pool.workers))
-        {
-          if (pool.open)
-            seen = pool.generation;
-          pthread_cond_wait (&pool.wake, &pool.lock);
-        }
+        pthread_cond_wait (&pool.wake, &pool.lock);
       seen = pool.generation;
       pool.active++;
       MlrtCpuTask fn = pool.fn;
@@ -123,10 +120,10 @@ start_helpers (void)
 void
 mlrt_cpu_parallel (int n_tasks, MlrtCpuTask fn, void *ctx)
 {
-  int workers = (mlrt_cpu_pool_workers (), atomic_load (&pool.workers));
-
-  if (n_tasks > 1 && workers > 1 && pthread_mutex_trylock (&pool.lock) == 0)
+  mlrt_cpu_pool_workers ();     /* started */
+  if (n_tasks > 1 && atomic_load (&pool.workers) > 1)
     {
+      pthread_mutex_lock (&pool.lock);
       if (!pool.open)
         {
           if (pool.helpers_started == 0)
