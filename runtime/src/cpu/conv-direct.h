@@ -1,8 +1,11 @@
 /*
  * conv-direct.h: direct convolution for layers with few output channels
- * (1-8), where im2col + sgemm is a GEMM of as many rows and runs at a
- * fraction of BLAS's rate (issue 13: the style models' 9x9 convolution
- * from 8 channels back to 3 ran at 6 GFLOP/s). Private to conv.c.
+ * (1-8, or up to 16 from few input taps), where im2col + sgemm is a GEMM
+ * of as many rows and runs at a fraction of BLAS's rate (issue 13: the
+ * style models' 9x9 convolution from 8 channels back to 3 ran at 6
+ * GFLOP/s), or where the im2col copy costs more than the product (3x3
+ * from 3 channels, stride 2: the detector's first layer); and for
+ * depthwise convolutions. Private to conv.c.
  */
 #ifndef MLRT_CPU_CONV_DIRECT_H
 #define MLRT_CPU_CONV_DIRECT_H
@@ -13,10 +16,12 @@
 
 /* Whether the direct path takes this convolution. */
 int mlrt_conv_direct_fits (const MlrtConvParams *p);
-/* Scratch it needs, in floats: the padded input and the packed weights. */
+/* Scratch it needs, in floats: the padded input, the packed weights and
+ * the taps' offsets. */
 size_t mlrt_conv_direct_scratch_floats (const MlrtConvParams *p);
-/* Fills the scratch: the input with its padding made explicit, and the
- * weights packed tap by tap, the output channels side by side. */
+/* Fills the scratch: the input with its padding made explicit, the
+ * weights packed tap by tap, four output channels side by side, and where
+ * each tap reads. */
 void mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
                                const float *weight, float *scratch);
 /* Output rows [oy0, oy1) of every channel, from the prepared scratch

@@ -36,6 +36,8 @@
  * the same cut whatever the pool's size, so results never depend on the
  * core count. */
 #define MLRT_CONV_MAX_TASK_SPLIT 4
+/* Output pixels of a task's sgemm, at least: narrower, OpenBLAS slows. */
+#define MLRT_CONV_MIN_COLUMNS 1024
 /* Below this many multiply-adds a layer runs on the calling thread: waking
  * helpers would cost more than they save. */
 #define MLRT_CONV_PARALLEL_MACS 2000000.0
@@ -94,7 +96,8 @@ conv_band_rows (const MlrtConvParams *p)
                  / (4 * MLRT_CONV_MAX_TASK_SPLIT);
 
   /* ... but wide enough for sgemm to run at its rate */
-  size_t min_rows = (512 + (size_t) p->out_w - 1) / p->out_w;
+  size_t min_rows = (MLRT_CONV_MIN_COLUMNS + (size_t) p->out_w - 1)
+                    / p->out_w;
 
   if (share < min_rows)
     share = min_rows;
@@ -338,10 +341,12 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
     run_tasks (p, p->out_c, depthwise_task, &j);
   else if (conv_is_pointwise (p))
     {
-      /* slices of whole cache lines, about 4 per worker */
+      /* slices of whole cache lines, a few per worker, but wide enough
+       * for sgemm to run at its rate */
       j.cols = (n + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
                / (4 * MLRT_CONV_MAX_TASK_SPLIT);
-      j.cols = (j.cols + 15) / 16 * 16;
+      j.cols = j.cols < MLRT_CONV_MIN_COLUMNS ? MLRT_CONV_MIN_COLUMNS
+                                              : (j.cols + 15) / 16 * 16;
       j.col_tasks = (n + j.cols - 1) / j.cols;
       run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
     }
