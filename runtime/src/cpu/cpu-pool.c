@@ -4,16 +4,24 @@
  * participant claims tasks from an atomic counter until none are left,
  * and the caller closes the job and waits only for the helpers that
  * joined to finish the task each holds.
+ *
+ * That wait is the one way the pool can lose to a single thread: a helper
+ * the scheduler takes off its core in the middle of a task. When the
+ * caller spent more than a quarter of a job waiting so, the next jobs run
+ * on the caller alone, 1, 2, 4 ... up to 64 of them as it keeps
+ * happening, before the helpers are tried again.
  */
 #include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpu-pool.h"
 
 #define MLRT_CPU_MAX_WORKERS 16
+#define MLRT_CPU_MAX_BACKOFF 64
 
 static struct {
   pthread_once_t once;
@@ -31,6 +39,9 @@ static struct {
   int n_tasks;
   atomic_int next;              /* the next task to claim */
   int active;                   /* helpers inside the job */
+  /* after late helpers */
+  int serial_left;              /* jobs to run on their caller alone */
+  int backoff;                  /* how many the next late job sets */
 } pool = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER,
            PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
@@ -117,6 +128,49 @@ start_helpers (void)
   pthread_attr_destroy (&attr);
 }
 
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Runs the job on the pool; the lock is held on entry and released. */
+static void
+run_job (int n_tasks, MlrtCpuTask fn, void *ctx)
+{
+  if (pool.helpers_started == 0)
+    start_helpers ();
+  pool.open = 1;
+  pool.generation++;
+  pool.fn = fn;
+  pool.ctx = ctx;
+  pool.n_tasks = n_tasks;
+  atomic_store (&pool.next, 0);
+  pthread_cond_broadcast (&pool.wake);
+  pthread_mutex_unlock (&pool.lock);
+
+  double start = now_s ();
+  claim_tasks (fn, ctx, n_tasks, 0);
+  double claimed = now_s ();
+  pthread_mutex_lock (&pool.lock);
+  pool.open = 0;
+  while (pool.active > 0)
+    pthread_cond_wait (&pool.idle, &pool.lock);
+  double end = now_s ();
+  if (4 * (end - claimed) > end - start)
+    {
+      pool.backoff = pool.backoff ? 2 * pool.backoff : 1;
+      if (pool.backoff > MLRT_CPU_MAX_BACKOFF)
+        pool.backoff = MLRT_CPU_MAX_BACKOFF;
+      pool.serial_left = pool.backoff;
+    }
+  else
+    pool.backoff = 0;
+  pthread_mutex_unlock (&pool.lock);
+}
+
 void
 mlrt_cpu_parallel (int n_tasks, MlrtCpuTask fn, void *ctx)
 {
@@ -124,26 +178,13 @@ mlrt_cpu_parallel (int n_tasks, MlrtCpuTask fn, void *ctx)
   if (n_tasks > 1 && atomic_load (&pool.workers) > 1)
     {
       pthread_mutex_lock (&pool.lock);
-      if (!pool.open)
+      if (!pool.open && pool.serial_left == 0)
         {
-          if (pool.helpers_started == 0)
-            start_helpers ();
-          pool.open = 1;
-          pool.generation++;
-          pool.fn = fn;
-          pool.ctx = ctx;
-          pool.n_tasks = n_tasks;
-          atomic_store (&pool.next, 0);
-          pthread_cond_broadcast (&pool.wake);
-          pthread_mutex_unlock (&pool.lock);
-          claim_tasks (fn, ctx, n_tasks, 0);
-          pthread_mutex_lock (&pool.lock);
-          pool.open = 0;
-          while (pool.active > 0)
-            pthread_cond_wait (&pool.idle, &pool.lock);
-          pthread_mutex_unlock (&pool.lock);
+          run_job (n_tasks, fn, ctx);
           return;
         }
+      if (!pool.open)
+        pool.serial_left--;
       pthread_mutex_unlock (&pool.lock);
     }
   for (int task = 0; task < n_tasks; task++)

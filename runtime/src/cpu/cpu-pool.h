@@ -20,7 +20,8 @@ typedef void (*MlrtCpuTask) (void *ctx, int task, int worker);
 int mlrt_cpu_pool_workers (void);
 
 /* Runs tasks 0 .. n_tasks - 1 and returns when all are done. When the pool
- * is busy with another caller's job, the calling thread runs them all. */
+ * is busy with another caller's job, or its helpers were late for the last
+ * ones (cpu-pool.c), the calling thread runs them all. */
 void mlrt_cpu_parallel (int n_tasks, MlrtCpuTask fn, void *ctx);
 
 /* Sets the workers of later jobs (1: the calling thread only); for the
