@@ -169,7 +169,7 @@ run (const Options *o, const char *det_path, const char *cls_path)
         ret = -1;
       loads = 2;
     }
-  for (int t = 0; ret == 0 && t < o->n_threads; t++, started++)
+  for (int t = 0; ret == 0 && t < o->n_threads; t++)
     {
       workers[t] = (Worker) { o, o->reload ? NULL : &shared, det_path,
                               cls_path, t, { 0 }, 0, 0, 0 };
@@ -178,6 +178,8 @@ run (const Options *o, const char *det_path, const char *cls_path)
           fprintf (stderr, PROG ": cannot start thread %d\n", t);
           ret = -1;
         }
+      else
+        started++;
     }
   for (int t = 0; t < started; t++)
     {
