@@ -6,10 +6,11 @@
  * joined to finish the task each holds.
  *
  * That wait is the one way the pool can lose to a single thread: a helper
- * the scheduler takes off its core in the middle of a task. When the
- * caller spent more than a quarter of a job waiting so, the next jobs run
- * on the caller alone, 1, 2, 4 ... up to 64 of them as it keeps
- * happening, before the helpers are tried again.
+ * the scheduler takes off its core in the middle of a task. When a job
+ * took longer than the caller alone would have (at the pace it kept on
+ * its own tasks), the next jobs run on the caller alone, 1, 2, 4 ... up
+ * to 64 of them as it keeps happening, before the helpers are tried
+ * again.
  */
 #include <cblas.h>
 #include <pthread.h>
@@ -45,12 +46,17 @@ static struct {
 } pool = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER,
            PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
-static void
+/* Runs tasks until none are left; returns how many it ran. */
+static int
 claim_tasks (MlrtCpuTask fn, void *ctx, int n_tasks, int worker)
 {
-  int task;
+  int task, done = 0;
   while ((task = atomic_fetch_add (&pool.next, 1)) < n_tasks)
-    fn (ctx, task, worker);
+    {
+      fn (ctx, task, worker);
+      done++;
+    }
+  return done;
 }
 
 static void *
@@ -152,14 +158,16 @@ run_job (int n_tasks, MlrtCpuTask fn, void *ctx)
   pthread_mutex_unlock (&pool.lock);
 
   double start = now_s ();
-  claim_tasks (fn, ctx, n_tasks, 0);
+  int mine = claim_tasks (fn, ctx, n_tasks, 0);
   double claimed = now_s ();
   pthread_mutex_lock (&pool.lock);
   pool.open = 0;
   while (pool.active > 0)
     pthread_cond_wait (&pool.idle, &pool.lock);
   double end = now_s ();
-  if (4 * (end - claimed) > end - start)
+  /* late: the job took longer than the caller alone would have, at the
+   * pace it kept on its own tasks */
+  if (mine > 0 && end - start > (claimed - start) / mine * n_tasks)
     {
       pool.backoff = pool.backoff ? 2 * pool.backoff : 1;
       if (pool.backoff > MLRT_CPU_MAX_BACKOFF)
