@@ -289,7 +289,6 @@ depthwise_task (void *ctx, int oc, int worker)
   const MlrtConvParams *p = j->p;
   int mult = p->out_c / p->groups;
   size_t out_plane = (size_t) p->out_h * p->out_w;
-
   const float *plane = j->in + (size_t) (oc / mult) * p->in_h * p->in_w;
   const float *w = j->weight + (size_t) oc * p->kh * p->kw;
 
