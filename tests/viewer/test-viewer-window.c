@@ -5,7 +5,8 @@
  * says so, in its window and on stderr, and keeps running; drives it with
  * real input (xdotool): click, Ctrl+wheel zooms, the plain wheel leaves
  * time alone, Shift+wheel pans, f zooms to the selected span, ? opens the
- * shortcuts window, a drag selects a range.
+ * shortcuts window, a drag selects a range; --follow on a file written
+ * live (the store's live mode) draws what is committed after it opened.
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -83,9 +84,11 @@ stop (GSubprocess *process)
   g_subprocess_wait (process, NULL, NULL);
 }
 
-/* Starts the viewer on path; returns once it saved its own snapshot. */
+/* Starts the viewer on path (with `option`, or NULL); returns once it
+ * saved its own snapshot. */
 static GSubprocess *
-start_viewer (const char *path, const char *snapshot, const char *log)
+start_viewer_with (const char *path, const char *option, const char *snapshot,
+                   const char *log)
 {
   g_autoptr (GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
@@ -101,8 +104,10 @@ start_viewer (const char *path, const char *snapshot, const char *log)
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
                                          NULL);
-  process = g_subprocess_launcher_spawn (launcher, &error, viewer, path,
-                                         NULL);
+  process = option ? g_subprocess_launcher_spawn (launcher, &error, viewer,
+                                                  option, path, NULL)
+                   : g_subprocess_launcher_spawn (launcher, &error, viewer,
+                                                  path, NULL);
   g_assert_no_error (error);
   for (int i = 0; i < 300 && !g_file_test (snapshot, G_FILE_TEST_EXISTS)
                   && is_running (process); i++)
@@ -110,6 +115,12 @@ start_viewer (const char *path, const char *snapshot, const char *log)
   g_assert_true (g_file_test (snapshot, G_FILE_TEST_EXISTS));
   g_usleep (300000);
   return process;
+}
+
+static GSubprocess *
+start_viewer (const char *path, const char *snapshot, const char *log)
+{
+  return start_viewer_with (path, NULL, snapshot, log);
 }
 
 static guint32
@@ -412,6 +423,88 @@ test_bad_file_shows_error (void)
   cairo_surface_destroy (own);
 }
 
+/* How many runs of columns of the X screen's top half hold `rgb` pixels:
+ * how many spans of that colour the timeline draws side by side (labels
+ * drawn over a span break rows, never all of its columns). */
+static int
+screen_bands (guint32 rgb)
+{
+  g_autofree char *xwd = g_build_filename (tmpdir, "follow.xwd", NULL);
+  int width, height, bands = 0, status = 0;
+  gboolean last = FALSE;
+  guint32 *screen;
+
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { "xwd", "-root", "-silent",
+                               "-display", display, "-out", xwd, NULL },
+                               NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  screen = read_xwd (xwd, &width, &height);
+  for (int x = 0; x < width; x++)
+    {
+      gboolean has = FALSE;
+      for (int y = 0; y < height / 2 && !has; y++)
+        has = screen[y * width + x] == rgb;
+      bands += has && !last;
+      last = has;
+    }
+  g_free (screen);
+  return bands;
+}
+
+/* Predictions of 1 ms every 2 ms, numbers first to first + n - 1, given to
+ * a live store and committed. */
+static void
+add_predictions (MlsStore *store, int first, int n)
+{
+  MlsError err = { 0 };
+
+  for (int i = first; i < first + n; i++)
+    {
+      MlsSpan span = { .kind_id = MLS_KIND_PREDICTION, .pid = 4242,
+                       .tid = 4242, .start_ns = 1000000 + i * 2000000,
+                       .end_ns = 2000000 + i * 2000000, .complete = 1 };
+      g_assert_cmpint (mls_store_add_span (store, &span, &err), >, 0);
+    }
+  g_assert_cmpint (mls_store_intern_thread (store, 4242, 4242, "live-app",
+                                            &err), >, 0);
+  g_assert_cmpint (mls_store_flush (store, &err), ==, 0);
+}
+
+/* --follow on a file written live: the predictions flushed after the
+ * viewer opened it are drawn, then the finished file still shows. */
+static void
+test_window_follows (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "live.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "follow.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "follow.log", NULL);
+  guint32 pred = mls_palette_kind_rgb (4);
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create_live (db, &err);
+  GSubprocess *viewer;
+  int before;
+
+  g_assert_nonnull (store);
+  add_predictions (store, 0, 10);
+  viewer = start_viewer_with (db, "--follow", snap, log);
+  /* The ten spans, and the table's swatch of their colour, if shown. */
+  before = screen_bands (pred);
+  g_assert_cmpint (before, >=, 10);
+  g_assert_cmpint (before, <=, 11);
+  add_predictions (store, 10, 10);
+  for (int i = 0; i < 50 && screen_bands (pred) != before + 10; i++)
+    g_usleep (100000);
+  g_assert_cmpint (screen_bands (pred), ==, before + 10);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+  g_usleep (1500000);
+  g_assert_true (is_running (viewer));
+  g_assert_cmpint (screen_bands (pred), ==, before + 10);
+  stop (viewer);
+  g_object_unref (viewer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,6 +516,7 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/window/shows-trace", test_window_shows_trace);
   g_test_add_func ("/viewer/window/bad-file", test_bad_file_shows_error);
   g_test_add_func ("/viewer/window/input", test_window_input);
+  g_test_add_func ("/viewer/window/follow", test_window_follows);
   status = g_test_run ();
   stop (xvfb);
   g_object_unref (xvfb);
