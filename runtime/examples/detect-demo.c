@@ -61,14 +61,8 @@ parse_options (int argc, char **argv, Options *o)
     switch (opt)
       {
       case 't':
-        if (ex_parse_count (PROG, "threads", optarg, 1, &o->n_threads) != 0)
+        if (ex_parse_threads (PROG, optarg, &o->n_threads) != 0)
           return -1;
-        if (o->n_threads > 256)
-          {
-            fprintf (stderr, PROG ": --threads %d: at most 256\n",
-                     o->n_threads);
-            return -1;
-          }
         break;
       case 'f':
         if (ex_parse_count (PROG, "frames", optarg, 1, &o->n_frames) != 0)

@@ -101,6 +101,19 @@ ex_parse_count (const char *prog, const char *opt, const char *arg, int min,
   return 0;
 }
 
+int
+ex_parse_threads (const char *prog, const char *arg, int *value)
+{
+  if (ex_parse_count (prog, "threads", arg, 1, value) != 0)
+    return -1;
+  if (*value > 256)
+    {
+      fprintf (stderr, "%s: --threads %d: at most 256\n", prog, *value);
+      return -1;
+    }
+  return 0;
+}
+
 /* Parses --compute-units; prints the error and returns -1 on bad input. */
 static int
 ex_parse_units (const char *prog, const char *arg, MlrtComputeUnits *units)

@@ -28,6 +28,10 @@ char *ex_model_path (const char *prog, const char *dir, const char *name);
 int ex_parse_count (const char *prog, const char *opt, const char *arg,
                     int min, int *value);
 
+/* Parses --threads: a whole number from 1 to 256 (threads an app starts);
+ * prints an error naming the option and returns -1 on bad input. */
+int ex_parse_threads (const char *prog, const char *arg, int *value);
+
 /* The options every example app takes: --compute-units, --models-dir and
  * --help. */
 typedef struct {

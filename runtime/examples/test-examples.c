@@ -174,7 +174,8 @@ static void
 test_options (void)
 {
   static const char *const apps[] = { "STYLE_DEMO", "SHARPEN_DEMO",
-                                      "DETECT_DEMO", "MLRT_GEN_MODELS" };
+                                      "DETECT_DEMO", "OCR_DEMO",
+                                      "MLRT_GEN_MODELS" };
   for (guint i = 0; i < G_N_ELEMENTS (apps); i++)
     {
       const char *help[] = { "--help", NULL };
@@ -206,6 +207,8 @@ test_options (void)
            "open");
   const char *threads[] = { "--threads", "-2", NULL };
   run_bad ("DETECT_DEMO", threads, "--threads");
+  const char *no_ocr[] = { "--models-dir", "/", NULL };
+  run_bad ("OCR_DEMO", no_ocr, "convert PaddleOCR's models");
   const char *extra[] = { "stray", NULL };
   run_bad ("SHARPEN_DEMO", extra, "unexpected argument 'stray'");
   const char *gen[] = { NULL };
@@ -217,6 +220,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   test_models_add ();
+  test_ocr_demo_add ();
   g_test_add_func ("/examples/style-demo/runs", test_style_demo);
   g_test_add_func ("/examples/style-demo/async", test_style_demo_async);
   g_test_add_func ("/examples/sharpen-demo/gray8-check", test_sharpen_gray8);

@@ -25,5 +25,7 @@ void test_run_clear (TestRun *run);
 
 /* Registers /examples/generator/... (test-models.c). */
 void test_models_add (void);
+/* Registers /examples/ocr-demo/... (test-ocr-demo.c). */
+void test_ocr_demo_add (void);
 
 #endif /* TEST_EXAMPLES_H */

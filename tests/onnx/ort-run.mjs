@@ -9,7 +9,14 @@
 // and prints one line per output: NAME<TAB>FILE<TAB>D0,D1,...
 // The intra-op thread count is explicit: a comparison must not depend on
 // how many cores the machine has.
+//
+// With --bench (tests/bench/bench-cpu-vs-ort.c) it writes no outputs: it
+// prints "ready" once the session is made, then for each line "N" read
+// from stdin runs N predictions and prints one line: each prediction's
+// wall time, then the CPU time of all N (the whole process, ONNX Runtime's
+// threads included), in milliseconds. It ends at the end of stdin.
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -72,9 +79,11 @@ function writeNpy(path, tensor) {
 const args = process.argv.slice(2);
 let npmDir = null;
 let threads = null;
+let bench = false;
 while (args[0]?.startsWith('--')) {
   const flag = args.shift();
   if (flag === '--npm-dir') npmDir = args.shift();
+  else if (flag === '--bench') bench = true;
   else if (flag === '--threads') threads = Number(args.shift());
   else fail(`unknown option ${flag}`);
 }
@@ -87,6 +96,24 @@ try {
   ort = createRequire(join(npmDir, 'node_modules', 'x.js'))('onnxruntime-node');
 } catch (e) {
   fail(`cannot load onnxruntime-node from ${npmDir} (run scripts/setup): ${e.message}`);
+}
+
+async function serveBench(session) {
+  process.stdout.write('ready\n');
+  for await (const line of createInterface({ input: process.stdin })) {
+    const n = Number(line);
+    if (!(n >= 1)) fail(`--bench: '${line}' is not a count of predictions`);
+    const times = [];
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      const start = process.hrtime.bigint();
+      await session.run(feeds);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const used = process.cpuUsage(cpu);
+    times.push((used.user + used.system) / 1e3);
+    process.stdout.write(`${times.join(' ')}\n`);
+  }
 }
 
 const feeds = {};
@@ -103,6 +130,10 @@ try {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });
+  if (bench) {
+    await serveBench(session);
+    process.exit(0);
+  }
   const results = await session.run(feeds);
   for (const name of session.outputNames) {
     const t = results[name];

@@ -1,27 +1,46 @@
 /*
  * conv.c: 2-D convolution on the CPU.
  *
- * Three paths, picked from the shape alone (so the scratch size and the
+ * Four paths, picked from the shape alone (so the scratch size and the
  * kernel always agree):
  *  - pointwise (1x1, stride 1, no padding): the input already is the
  *    [in_c, h * w] matrix GEMM wants, so no copy at all;
- *  - depthwise (one input channel per group): a direct loop, since im2col
- *    would turn each channel into a GEMM too thin for BLAS to pay off;
- *  - everything else: im2col into the caller's scratch, then one sgemm per
- *    group. The im2col matrix is built for a band of output rows at a time
- *    so scratch stays bounded (a few MB) whatever the image size.
- * Bias and the fused activation are applied in one pass over the output.
+ *  - depthwise (one input channel per group): direct, since im2col would
+ *    turn each channel into a GEMM too thin for BLAS to pay off; by
+ *    segments in registers (conv-direct.c), or a plain loop for the shapes
+ *    those do not take;
+ *  - few output channels (conv-direct.c): a direct convolution over a
+ *    padded copy of the input, since a GEMM of 1-8 rows runs at a fraction
+ *    of BLAS's rate (the style models' last 9x9 layer);
+ *  - everything else: im2col into the caller's scratch, then sgemm, a band
+ *    of output rows at a time so scratch stays bounded whatever the image.
+ * Each path cuts its work into tasks for the CPU pool (cpu-pool.h): bands
+ * of rows, column slices, channels; each task adds the bias and applies
+ * the fused activation to its own part of the output while it is still in
+ * the cache.
  */
 #include <cblas.h>
 #include <string.h>
 
 #include "vectorize.h"
 #include "activation-inline.h"
+#include "conv-direct.h"
+#include "cpu-pool.h"
 #include "kernels.h"
 
 /* Upper bound on the im2col band, in floats (4 MB): large enough that each
  * sgemm has hundreds of columns, small enough to stay near the caches. */
 #define MLRT_CONV_BAND_FLOATS (1u << 20)
+/* A layer is cut into about 4 * MLRT_CONV_MAX_TASK_SPLIT tasks, a few per
+ * worker of a 2-4 core machine so that a late helper leaves little undone;
+ * the same cut whatever the pool's size, so results never depend on the
+ * core count. */
+#define MLRT_CONV_MAX_TASK_SPLIT 4
+/* Output pixels of a task's sgemm, at least: narrower, OpenBLAS slows. */
+#define MLRT_CONV_MIN_COLUMNS 1024
+/* Below this many multiply-adds a layer runs on the calling thread: waking
+ * helpers would cost more than they save. */
+#define MLRT_CONV_PARALLEL_MACS 2000000.0
 
 int
 mlrt_conv_output_size (int in, int kernel, int stride, int pad, int dilation)
@@ -73,7 +92,17 @@ conv_band_rows (const MlrtConvParams *p)
   size_t k = (size_t) (p->in_c / p->groups) * p->kh * p->kw;
   size_t row = k * (size_t) p->out_w;
   size_t rows = row ? MLRT_CONV_BAND_FLOATS / row : 1;
+  size_t share = ((size_t) p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
+                 / (4 * MLRT_CONV_MAX_TASK_SPLIT);
 
+  /* ... but wide enough for sgemm to run at its rate */
+  size_t min_rows = (MLRT_CONV_MIN_COLUMNS + (size_t) p->out_w - 1)
+                    / p->out_w;
+
+  if (share < min_rows)
+    share = min_rows;
+  if (rows > share)
+    rows = share;
   if (rows < 1)
     rows = 1;
   if (rows > (size_t) p->out_h)
@@ -81,15 +110,27 @@ conv_band_rows (const MlrtConvParams *p)
   return (int) rows;
 }
 
+/* Floats of im2col scratch one worker needs. */
+static size_t
+band_floats (const MlrtConvParams *p)
+{
+  size_t k = (size_t) (p->in_c / p->groups) * p->kh * p->kw;
+  return k * (size_t) conv_band_rows (p) * p->out_w;
+}
+
 size_t
 mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p)
 {
-  size_t k;
-
-  if (conv_is_pointwise (p) || conv_is_depthwise (p))
+  if (conv_is_depthwise (p))
+    return mlrt_conv_direct_depthwise_fits (p)
+           ? mlrt_conv_direct_depthwise_floats (p) * mlrt_cpu_pool_workers ()
+             * sizeof (float)
+           : 0;
+  if (conv_is_pointwise (p))
     return 0;
-  k = (size_t) (p->in_c / p->groups) * p->kh * p->kw;
-  return k * (size_t) conv_band_rows (p) * p->out_w * sizeof (float);
+  if (mlrt_conv_direct_fits (p))
+    return mlrt_conv_direct_scratch_floats (p) * sizeof (float);
+  return band_floats (p) * mlrt_cpu_pool_workers () * sizeof (float);
 }
 
 /* im2col for channels [c0, c0 + n_c) and output rows [oy0, oy1): row
@@ -135,41 +176,6 @@ im2col_band (const MlrtConvParams *p, const float *in, int c0, int n_c,
         }
 }
 
-static void
-conv_gemm (const MlrtConvParams *p, const float *in, const float *weight,
-           float *out, float *scratch)
-{
-  int cg = p->in_c / p->groups;
-  int og = p->out_c / p->groups;
-  int k = cg * p->kh * p->kw;
-  int n = p->out_h * p->out_w;
-  int band = conv_band_rows (p);
-  int g, oy0;
-
-  for (g = 0; g < p->groups; g++)
-    {
-      const float *a = weight + (size_t) g * og * k;
-      float *c = out + (size_t) g * og * n;
-
-      if (conv_is_pointwise (p))
-        {
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, og, n, k,
-                       1.0f, a, k, in + (size_t) g * cg * n, n, 0.0f, c, n);
-          continue;
-        }
-      for (oy0 = 0; oy0 < p->out_h; oy0 += band)
-        {
-          int oy1 = oy0 + band < p->out_h ? oy0 + band : p->out_h;
-          int nb = (oy1 - oy0) * p->out_w;
-
-          im2col_band (p, in, g * cg, cg, oy0, oy1, scratch);
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, og, nb, k,
-                       1.0f, a, k, scratch, nb, 0.0f,
-                       c + (size_t) oy0 * p->out_w, n);
-        }
-    }
-}
-
 /* One output channel of a depthwise convolution, accumulated a kernel tap
  * at a time over whole output rows so the inner loop is a contiguous
  * multiply-add (vectorisable at stride 1). */
@@ -210,19 +216,116 @@ depthwise_channel (const MlrtConvParams *p, const float *plane,
     }
 }
 
-static void
-conv_depthwise (const MlrtConvParams *p, const float *in, const float *weight,
-                float *out)
-{
-  int mult = p->out_c / p->groups;
-  size_t in_plane = (size_t) p->in_h * p->in_w;
-  size_t out_plane = (size_t) p->out_h * p->out_w;
-  int oc;
+/* What the tasks of one convolution share. */
+typedef struct {
+  const MlrtConvParams *p;
+  const float *in, *weight, *bias;
+  float *out, *scratch;
+  int band;                     /* output rows per im2col / direct task */
+  int bands;                    /* such tasks per group */
+  int cols;                     /* pointwise: output pixels per task */
+  int col_tasks;                /* such tasks per group */
+} ConvJob;
 
-  for (oc = 0; oc < p->out_c; oc++)
-    depthwise_channel (p, in + (size_t) (oc / mult) * in_plane,
-                       weight + (size_t) oc * p->kh * p->kw,
-                       out + (size_t) oc * out_plane);
+/* Bias and activation on channels [oc0, oc1) at pixels [start, start +
+ * count) of each. */
+static void
+epilogue (const ConvJob *j, int oc0, int oc1, size_t start, size_t count)
+{
+  const MlrtConvParams *p = j->p;
+  size_t n = (size_t) p->out_h * p->out_w;
+
+  if (!j->bias && p->act == MLRT_ACT_NONE)
+    return;
+  for (int oc = oc0; oc < oc1; oc++)
+    {
+      float *o = j->out + oc * n + start;
+      mlrt_act_affine (p->act, p->alpha, count, o, 0.0f, 1.0f,
+                       j->bias ? j->bias[oc] : 0.0f, o);
+    }
+}
+
+static void
+pointwise_task (void *ctx, int task, int worker)
+{
+  const ConvJob *j = ctx;
+  const MlrtConvParams *p = j->p;
+  int g = task / j->col_tasks, cg = p->in_c / p->groups;
+  int og = p->out_c / p->groups, n = p->out_h * p->out_w;
+  int c0 = task % j->col_tasks * j->cols;
+  int nc = c0 + j->cols < n ? j->cols : n - c0;
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, og, nc, cg, 1.0f,
+               j->weight + (size_t) g * og * cg, cg,
+               j->in + (size_t) g * cg * n + c0, n, 0.0f,
+               j->out + (size_t) g * og * n + c0, n);
+  epilogue (j, g * og, (g + 1) * og, c0, nc);
+}
+
+static void
+im2col_task (void *ctx, int task, int worker)
+{
+  const ConvJob *j = ctx;
+  const MlrtConvParams *p = j->p;
+  int g = task / j->bands, cg = p->in_c / p->groups;
+  int og = p->out_c / p->groups, k = cg * p->kh * p->kw;
+  int oy0 = task % j->bands * j->band;
+  int oy1 = oy0 + j->band < p->out_h ? oy0 + j->band : p->out_h;
+  int nb = (oy1 - oy0) * p->out_w;
+  float *col = j->scratch + band_floats (p) * worker;
+
+  im2col_band (p, j->in, g * cg, cg, oy0, oy1, col);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, og, nb, k, 1.0f,
+               j->weight + (size_t) g * og * k, k, col, nb, 0.0f,
+               j->out + (size_t) g * og * p->out_h * p->out_w
+               + (size_t) oy0 * p->out_w, p->out_h * p->out_w);
+  epilogue (j, g * og, (g + 1) * og, (size_t) oy0 * p->out_w, nb);
+}
+
+static void
+depthwise_task (void *ctx, int oc, int worker)
+{
+  const ConvJob *j = ctx;
+  const MlrtConvParams *p = j->p;
+  int mult = p->out_c / p->groups;
+  size_t out_plane = (size_t) p->out_h * p->out_w;
+  const float *plane = j->in + (size_t) (oc / mult) * p->in_h * p->in_w;
+  const float *w = j->weight + (size_t) oc * p->kh * p->kw;
+
+  if (mlrt_conv_direct_depthwise_fits (p))
+    mlrt_conv_direct_depthwise (p, plane, w, j->scratch
+                                + mlrt_conv_direct_depthwise_floats (p)
+                                  * worker, j->out + oc * out_plane);
+  else
+    depthwise_channel (p, plane, w, j->out + oc * out_plane);
+  epilogue (j, oc, oc + 1, 0, out_plane);
+}
+
+static void
+direct_task (void *ctx, int task, int worker)
+{
+  const ConvJob *j = ctx;
+  const MlrtConvParams *p = j->p;
+  int oy0 = task * j->band;
+  int oy1 = oy0 + j->band < p->out_h ? oy0 + j->band : p->out_h;
+
+  mlrt_conv_direct_rows (p, j->scratch, oy0, oy1, j->out);
+  epilogue (j, 0, p->out_c, (size_t) oy0 * p->out_w,
+            (size_t) (oy1 - oy0) * p->out_w);
+}
+
+/* Runs `n` tasks, on the pool when the layer is big enough to pay. */
+static void
+run_tasks (const MlrtConvParams *p, int n, MlrtCpuTask fn, ConvJob *j)
+{
+  double macs = (double) p->out_c * p->out_h * p->out_w
+                * (p->in_c / p->groups) * p->kh * p->kw;
+
+  if (macs < MLRT_CONV_PARALLEL_MACS)
+    for (int t = 0; t < n; t++)
+      fn (j, t, 0);
+  else
+    mlrt_cpu_parallel (n, fn, j);
 }
 
 void
@@ -230,17 +333,33 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
                  const float *weight, const float *bias, float *out,
                  float *scratch)
 {
-  size_t n = (size_t) p->out_h * p->out_w;
-  int oc;
+  ConvJob j = { p, in, weight, bias, out, scratch, 0, 0, 0, 0 };
+  int n = p->out_h * p->out_w;
 
   if (conv_is_depthwise (p))
-    conv_depthwise (p, in, weight, out);
+    run_tasks (p, p->out_c, depthwise_task, &j);
+  else if (conv_is_pointwise (p))
+    {
+      /* slices of whole cache lines, a few per worker, but wide enough
+       * for sgemm to run at its rate */
+      j.cols = (n + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
+               / (4 * MLRT_CONV_MAX_TASK_SPLIT);
+      j.cols = j.cols < MLRT_CONV_MIN_COLUMNS ? MLRT_CONV_MIN_COLUMNS
+                                              : (j.cols + 15) / 16 * 16;
+      j.col_tasks = (n + j.cols - 1) / j.cols;
+      run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
+    }
+  else if (mlrt_conv_direct_fits (p))
+    {
+      mlrt_conv_direct_prepare (p, in, weight, scratch);
+      j.band = (p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
+               / (4 * MLRT_CONV_MAX_TASK_SPLIT);
+      run_tasks (p, (p->out_h + j.band - 1) / j.band, direct_task, &j);
+    }
   else
-    conv_gemm (p, in, weight, out, scratch);
-
-  if (!bias && p->act == MLRT_ACT_NONE)
-    return;
-  for (oc = 0; oc < p->out_c; oc++)
-    mlrt_act_affine (p->act, p->alpha, n, out + oc * n, 0.0f, 1.0f,
-                     bias ? bias[oc] : 0.0f, out + oc * n);
+    {
+      j.band = conv_band_rows (p);
+      j.bands = (p->out_h + j.band - 1) / j.band;
+      run_tasks (p, p->groups * j.bands, im2col_task, &j);
+    }
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cpu-layers.h"
+#include "cpu-pool.h"
 #include "layer-params.h"
 #include "mlrt-internal.h"
 #include "trace.h"
@@ -185,6 +186,8 @@ cpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
   size_t scratch_size = 0;
   MlrtStatus st = MLRT_OK;
 
+  /* before any kernel: the pool sets OpenBLAS to one thread */
+  mlrt_cpu_pool_workers ();
   for (int li = seg->first; li <= seg->last; li++)
     {
       size_t need = layer_scratch (s, &s->layers[li]);

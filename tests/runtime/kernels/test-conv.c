@@ -39,6 +39,11 @@ static const ConvCase conv_cases[] = {
   CONV ("9x9-rgb", 3, 32, 32, 16, 9, 9, 1, 1, 4, 4, 1, 1, 1, MLRT_ACT_RELU, TRUE),
   CONV ("banded", 64, 64, 64, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
   CONV ("banded-stride2", 64, 100, 90, 4, 5, 5, 2, 2, 2, 2, 1, 1, 1, MLRT_ACT_GELU, TRUE),
+  /* few output channels: the direct path; big enough for the CPU pool */
+  CONV ("direct-9x9-8to3", 8, 64, 61, 3, 9, 9, 1, 1, 4, 4, 1, 1, 1, MLRT_ACT_SIGMOID, TRUE),
+  CONV ("direct-stride2-dil2", 5, 40, 37, 2, 3, 5, 2, 1, 2, 4, 2, 1, 1, MLRT_ACT_RELU, TRUE),
+  CONV ("pointwise-parallel", 32, 48, 50, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
+  CONV ("depthwise-parallel", 48, 60, 60, 48, 3, 3, 1, 1, 1, 1, 1, 1, 48, MLRT_ACT_RELU6, TRUE),
 };
 
 /* Runs one convolution through the kernel and the reference; returns

@@ -1,0 +1,140 @@
+/*
+ * test-ocr-demo.c: ocr-demo run as a user would, on PaddleOCR's models
+ * converted for the run (tests/common/test-ocr-models.c): its self-check
+ * (lines found, their boxes, which way up) passes on every compute-units
+ * setting, one by one, batched and with frames in parallel, reloading or
+ * not; a detector that is no detector is refused, naming the output.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test-examples.h"
+#include "test-ocr-models.h"
+
+/* Runs ocr-demo on the models in `dir` with `args`; it must pass its
+ * check and print `expect`. Returns its stdout. */
+static char *
+run_ocr (const char *dir, const char *const *args, const char *expect)
+{
+  char *cache = test_tmpdir_new ("mlrt-examples");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  TestRun run;
+
+  g_ptr_array_add (argv, "--models-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  for (int i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  test_run ("OCR_DEMO", (const char *const *) argv->pdata, cache, &run);
+  g_assert_true (run.exited);
+  g_assert_cmpint (run.exit_code, ==, 0);
+  g_assert_nonnull (strstr (run.out, "check: passed"));
+  g_assert_nonnull (strstr (run.out, expect));
+  char *out = g_steal_pointer (&run.out);
+  test_run_clear (&run);
+  test_tmpdir_remove (cache);
+  g_free (cache);
+  return out;
+}
+
+/* The "found N of N lines ..." line of ocr-demo's output. */
+static char *
+found_line (const char *out)
+{
+  const char *at = strstr (out, "found ");
+  g_assert_nonnull (at);
+  return g_strndup (at, strcspn (at, "\n"));
+}
+
+static void
+test_units (void)
+{
+  static const char *const units[] = { "cpu-only", "cpu-and-gpu",
+                                       "cpu-and-npu", "all" };
+  g_autofree char *dir = test_ocr_models_dir ();
+  g_autofree char *want = NULL;
+
+  if (!dir)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      const char *args[] = { "--frames", "2", "--compute-units", units[i],
+                             NULL };
+      g_autofree char *expect = g_strdup_printf ("on compute units %s, one "
+                                                 "classifier prediction per "
+                                                 "line", units[i]);
+      g_autofree char *out = run_ocr (dir, args, expect);
+      g_autofree char *found = found_line (out);
+      /* every unit finds the same lines of the same frames */
+      if (want)
+        g_assert_cmpstr (found, ==, want);
+      else
+        want = g_steal_pointer (&found);
+    }
+  test_tmpdir_remove (dir);
+}
+
+static void
+test_batch_threads (void)
+{
+  g_autofree char *dir = test_ocr_models_dir ();
+  const char *one[] = { "--frames", "4", "--compute-units", "cpu-only",
+                        NULL };
+  const char *batch[] = { "--frames", "4", "--compute-units", "cpu-only",
+                          "--batch", "--threads", "2", NULL };
+
+  if (!dir)
+    return;
+  g_autofree char *out_one = run_ocr (dir, one, "1 thread(s)");
+  g_autofree char *out_batch = run_ocr (dir, batch, "one batch prediction "
+                                        "of a frame's lines, 2 thread(s)");
+  g_autofree char *found_one = found_line (out_one);
+  g_autofree char *found_batch = found_line (out_batch);
+  g_assert_cmpstr (found_batch, ==, found_one);
+  /* one classifier prediction per frame batched, per line one by one */
+  g_assert_nonnull (strstr (out_batch, "classifier: 4 predictions for"));
+  int lines = 0;
+  g_assert_cmpint (sscanf (found_one, "found %d of", &lines), ==, 1);
+  g_autofree char *per_line = g_strdup_printf ("classifier: %d predictions "
+                                               "for %d lines", lines, lines);
+  g_assert_nonnull (strstr (out_one, per_line));
+  test_tmpdir_remove (dir);
+}
+
+static void
+test_reload (void)
+{
+  g_autofree char *dir = test_ocr_models_dir ();
+  const char *args[] = { "--frames", "2", "--compute-units", "cpu-only",
+                         "--reload-every-frame", NULL };
+
+  if (!dir)
+    return;
+  g_free (run_ocr (dir, args, "reloading the models for every frame; 4 "
+                   "model load(s)"));
+  /* a classifier in the detector's place is refused, its output named */
+  g_autofree char *det = g_build_filename (dir, "ocr-det.mlpackage", NULL);
+  g_autofree char *cls = g_build_filename (dir, "ocr-cls.mlpackage", NULL);
+  g_autofree char *moved = g_build_filename (dir, "det.mlpackage", NULL);
+  g_assert_cmpint (rename (det, moved), ==, 0);
+  g_assert_cmpint (symlink (cls, det), ==, 0);
+  const char *wrong[] = { "--models-dir", dir, "--frames", "1", NULL };
+  TestRun run;
+  test_run ("OCR_DEMO", wrong, NULL, &run);
+  g_assert_true (run.exited);
+  g_assert_cmpint (run.exit_code, ==, 1);
+  g_assert_nonnull (strstr (run.err, "the detector model"));
+  g_assert_nonnull (strstr (run.err, "output 'softmax_0.tmp_0' holds 2 "
+                            "values, not "));
+  test_run_clear (&run);
+  test_tmpdir_remove (dir);
+}
+
+void
+test_ocr_demo_add (void)
+{
+  g_test_add_func ("/examples/ocr-demo/units", test_units);
+  g_test_add_func ("/examples/ocr-demo/batch-threads", test_batch_threads);
+  g_test_add_func ("/examples/ocr-demo/reload", test_reload);
+}
