@@ -522,6 +522,9 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
     json_string (more, "cache",
                  or_unknown (mlrt_trace_cache_name ((int) ev->cache)));
+  if (ev->type == MLS_EV_ACTIVITY_END && ev->placement > 0)
+    json_string (more, "placement",
+                 or_unknown (mlrt_trace_placement_name ((int) ev->placement)));
   if (ev->tid != s->tid)
     json_int (more, "end_tid", ev->tid);
   gboolean any = more->len > 1;

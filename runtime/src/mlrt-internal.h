@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "mlrt/mlrt.h"
+#include "mlrt-trace-enums.h"
 #include "ops/ops.h"
 
 /* Limits that keep every size computation far from overflow. */
@@ -244,9 +245,15 @@ typedef struct {
    * request_us the fixed cost of one compute request (one segment). */
   double (*transfer_us) (const MlrtModel *model, int tensor);
   double (*request_us) (const MlrtModel *model);
+  /* Optional (NULL: the unit's name): the device behind the unit and its
+   * driver's version, one line, for the placement cache's key; asked only
+   * when the unit is allowed and available. */
+  const char *(*device) (void);
 } MlrtUnitOps;
 
 extern const MlrtUnitOps mlrt_cpu_unit_ops;
+/* The processor, for the placement cache's key (cpu-device.c). */
+const char *mlrt_cpu_device (void);
 /* NULL when the unit is not built into this library. */
 const MlrtUnitOps *mlrt_unit_ops (MlrtUnit unit);
 
@@ -272,6 +279,10 @@ struct MlrtModel {
   size_t n_segments;
   MlrtSegment *segments;
   MlrtAsync *async;         /* its asynchronous predictions */
+  char *cache_stem;         /* where its placement cache files go (the
+                               compiled model's path without extension),
+                               NULL for a model loaded from memory */
+  MlrtPlacementResult placement_result;   /* measured, cached or neither */
 };
 
 /* Chooses a unit per layer within model->compute_units and groups layers
@@ -287,6 +298,14 @@ int mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit);
  * puts the timings into model->plan and model->unit_costs (calibrate.c). */
 MlrtStatus mlrt_calibrate (MlrtModel *model, const int *ok,
                            MlrtError *error);
+
+/* The placement cache (placement-cache.c): fills model->plan's measured
+ * figures and model->unit_costs from the file for the model's content,
+ * compute units and devices; returns 0, leaving them as they were, when
+ * there is none or it does not fit the model. */
+int mlrt_placement_cache_read (MlrtModel *model, const int *ok);
+/* Stores the measured figures; returns 0 if they could not be written. */
+int mlrt_placement_cache_write (const MlrtModel *model);
 
 /* ---- one prediction's state (predict.c) ---- */
 

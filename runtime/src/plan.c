@@ -87,20 +87,24 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
       const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
       const char *reason = NULL;
 
+      int allowed = mlrt_unit_allowed (m->compute_units, (MlrtUnit) u);
+
       if (ops == NULL)
         reason = "unit not built into this mlrt";
-      else if (!mlrt_unit_available ((MlrtUnit) u))
+      else if (allowed && !mlrt_unit_available ((MlrtUnit) u))
         reason = "no such device on this machine";
       else if (!ops->has_kernel (l->op))
         reason = no_kernel[u];
       else if (ops->supports == NULL || ops->supports (m, l, &reason))
         {
+          /* A unit the load may not use is never started: its device is
+           * not asked for an estimate (a cpu-only load never loads
+           * OpenCL's driver). */
           p->supported[u] = 1;
-          p->estimated_cost_us[u] = ops->estimate_us (m, l);
+          p->estimated_cost_us[u] = allowed ? ops->estimate_us (m, l) : -1;
           p->model_estimate_us[u] = p->estimated_cost_us[u];
-          if (mlrt_unit_allowed (m->compute_units, (MlrtUnit) u)
-              && (best < 0
-                  || p->estimated_cost_us[u] < p->estimated_cost_us[best]))
+          if (allowed && (best < 0 || p->estimated_cost_us[u]
+                                      < p->estimated_cost_us[best]))
             best = u;
           continue;
         }

@@ -464,7 +464,11 @@ void mlrt_prediction_free (MlrtPrediction *prediction);
  * it. When the load measured the layer on that unit (`measured[unit]`,
  * MLRT_PLACEMENT_MEASURED with more than one unit allowed), that cost is
  * the measured one and `model_estimate_us[unit]` keeps the unit's cost
- * model figure; otherwise both hold the cost model's figure.
+ * model figure; otherwise both hold the cost model's figure. A unit the
+ * compute units exclude is not started for the load (a cpu-only load never
+ * initialises OpenCL): `supported[unit]` then says whether the unit's
+ * kernels accept the layer, whether or not the machine has the device, and
+ * both costs are -1.
  */
 typedef struct {
   const char *name;
