@@ -85,6 +85,23 @@ MlrtStatus mlrt_weight_check (const MlrtWeight *w, const uint8_t *blob,
 MlrtStatus mlrt_weight_decode (MlrtWeight *w, const uint8_t *blob,
                                MlrtError *error);
 
+/* Encoding weights (weights-encode.c). The bytes `enc` (`bits` for a
+ * palette) takes for n values with `channels` rows on axis 0 (the int8
+ * scales are per row; sparse depends on the values). */
+size_t mlrt_weight_encoded_size (MlrtEncoding enc, int bits,
+                                 const float *values, size_t n,
+                                 size_t channels);
+/* Writes the encoding into `out`, mlrt_weight_encoded_size() bytes. A
+ * palette is the k-means clustering of the values. */
+MlrtStatus mlrt_weight_encode (MlrtEncoding enc, int bits,
+                               const float *values, size_t n,
+                               size_t channels, uint8_t *out,
+                               MlrtError *error);
+/* Magnitude pruning: sets the `ratio` (0..1) of the values smallest in
+ * magnitude to zero. */
+MlrtStatus mlrt_weight_prune (float *values, size_t n, double ratio,
+                              MlrtError *error);
+
 /* ---- spec (spec.c) ---- */
 
 struct MlrtTensor {
