@@ -306,6 +306,14 @@ struct MlrtModel {
  * into segments, then prepares each segment on its unit. */
 MlrtStatus mlrt_plan_build (MlrtModel *model, MlrtError *error);
 void mlrt_plan_free (MlrtModel *model);
+/* How much more than its figures a layer on a unit other than the CPU
+ * counts when placing by cost (plan.c, docs/placement.md). */
+#define MLRT_PLAN_MARGIN 0.25
+/* Fills chosen[i] with the unit of each layer: the cheapest path through
+ * the units ok[i * MLRT_N_UNITS + u] allows, by the plan's figures (the
+ * margin above counted). */
+MlrtStatus mlrt_plan_choose (const MlrtModel *model, const int *ok,
+                             int *chosen, MlrtError *error);
 /* Whether a unit may be used under `units` (the CPU always may). */
 int mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit);
 

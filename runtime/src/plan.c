@@ -161,12 +161,18 @@ unit_on_path (const int *back, int i, int u, int p)
 }
 
 /* Cost of layer i on unit u after the path ending with layer i - 1 on
- * unit v (v < 0 for the first layer). */
+ * unit v (v < 0 for the first layer). Work on a unit other than the CPU
+ * counts PLAN_MARGIN more than its figures say, so that a layer leaves
+ * the CPU only where it gains clearly: noise in measured figures (another
+ * process on the cores, a clock that moved) does not move layers whose
+ * units are about as fast, and a plan that gains little is not worth the
+ * device's own risks (docs/placement.md, "Stable plans"). */
 static double
 step_cost (const MlrtModel *m, const int *back, int i, int u, int v)
 {
   const MlrtLayer *l = &m->spec.layers[i];
   double cost = m->plan[i].estimated_cost_us[u];
+  double factor = u == MLRT_UNIT_CPU ? 1.0 : 1.0 + MLRT_PLAN_MARGIN;
 
   if (u != v)
     cost += request_us (m, u);
@@ -179,7 +185,7 @@ step_cost (const MlrtModel *m, const int *back, int i, int u, int v)
     }
   if (m->spec.tensors[l->output].is_output)
     cost += transfer_us (m, l->output, u, MLRT_UNIT_CPU);
-  return cost;
+  return cost * factor;
 }
 
 /* MLRT_PLACEMENT_PRIORITY: the first allowed unit that supports each
@@ -199,9 +205,9 @@ choose_by_priority (const MlrtModel *m, const int *ok, int *chosen)
         }
 }
 
-/* Fills chosen[i] with the unit of each layer: the cheapest path. */
-static MlrtStatus
-choose_units (MlrtModel *m, const int *ok, int *chosen, MlrtError *error)
+MlrtStatus
+mlrt_plan_choose (const MlrtModel *m, const int *ok, int *chosen,
+                  MlrtError *error)
 {
   size_t n = m->spec.n_layers;
   double *best = malloc (n * MLRT_N_UNITS * sizeof (double));
@@ -297,7 +303,7 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
   if (st == MLRT_OK && m->placement == MLRT_PLACEMENT_PRIORITY)
     choose_by_priority (m, ok, chosen);
   else if (st == MLRT_OK)
-    st = choose_units (m, ok, chosen, error);
+    st = mlrt_plan_choose (m, ok, chosen, error);
   free (ok);
   if (st != MLRT_OK)
     {
