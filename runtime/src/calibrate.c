@@ -62,9 +62,8 @@ mlrt_run_note_copy (MlrtRun *run, double start_us, size_t bytes)
   run->timing->copy_bytes += (double) bytes;
 }
 
-/* How many units the plan may choose between. */
-static int
-n_choices (const MlrtModel *m, const int *ok)
+int
+mlrt_plan_n_choices (const MlrtModel *m, const int *ok)
 {
   int n = 0;
 
@@ -282,7 +281,8 @@ mlrt_calibrate (MlrtModel *m, const int *ok, MlrtError *error)
   double *samples;
   MlrtStatus st = MLRT_OK;
 
-  if (m->placement != MLRT_PLACEMENT_MEASURED || n_choices (m, ok) < 2)
+  if (m->placement != MLRT_PLACEMENT_MEASURED
+      || mlrt_plan_n_choices (m, ok) < 2)
     return MLRT_OK;
   if (mlrt_placement_cache_read (m, ok))
     {

@@ -144,6 +144,7 @@ model_free (MlrtModel *m)
   free (m->input_descs);
   free (m->output_descs);
   free (m->cache_stem);
+  free (m->cache_dir);
   free (m->name);
   free (m);
 }
@@ -188,6 +189,9 @@ model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
                            "allowed", origin, max_in_flight,
                            MLRT_MAX_IN_FLIGHT);
   describe (m);
+  if (config && config->cache_dir
+      && (m->cache_dir = strdup (config->cache_dir)) == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   m->async = mlrt_async_new (m, max_in_flight);
   if (m->input_descs == NULL || m->output_descs == NULL || m->async == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");

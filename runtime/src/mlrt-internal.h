@@ -300,6 +300,7 @@ struct MlrtModel {
                                compiled model's path without extension),
                                NULL for a model loaded from memory */
   MlrtPlacementResult placement_result;   /* measured, cached or neither */
+  char *cache_dir;          /* the configuration's, NULL for the default */
 };
 
 /* Chooses a unit per layer within model->compute_units and groups layers
@@ -331,6 +332,21 @@ MlrtStatus mlrt_calibrate (MlrtModel *model, const int *ok,
 int mlrt_placement_cache_read (MlrtModel *model, const int *ok);
 /* Stores the measured figures; returns 0 if they could not be written. */
 int mlrt_placement_cache_write (const MlrtModel *model);
+/* The devices `units` may use, one "device UNIT: DESCRIPTION" line each
+ * into buf, and a hash of them (and of the cache's format) for keys. */
+uint64_t mlrt_describe_devices (MlrtComputeUnits units, char *buf,
+                                size_t len);
+
+/* How many units the plan may choose between (calibrate.c). */
+int mlrt_plan_n_choices (const MlrtModel *model, const int *ok);
+
+/* Estimated placement calibrated on this machine (calibrate-machine.c):
+ * puts into model->plan and model->unit_costs each allowed unit's cost
+ * model with its rates measured here, once per process and cache
+ * directory (`cache_dir`, NULL for the default). */
+MlrtStatus mlrt_calibrate_estimates (MlrtModel *model, const int *ok,
+                                     const char *cache_dir,
+                                     MlrtError *error);
 
 /* ---- one prediction's state (predict.c) ---- */
 

@@ -25,9 +25,8 @@
  * kernels change enough that old figures mislead. */
 #define PLACEMENT_CACHE_FORMAT "mlrt-placement-1"
 
-/* The devices the load may use, one line each, and their hash. */
-static uint64_t
-describe_devices (const MlrtModel *m, char *buf, size_t len)
+uint64_t
+mlrt_describe_devices (MlrtComputeUnits units, char *buf, size_t len)
 {
   uint64_t h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, PLACEMENT_CACHE_FORMAT,
                              sizeof PLACEMENT_CACHE_FORMAT);
@@ -39,7 +38,7 @@ describe_devices (const MlrtModel *m, char *buf, size_t len)
       const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
       const char *device;
 
-      if (!mlrt_unit_allowed (m->compute_units, (MlrtUnit) u)
+      if (!mlrt_unit_allowed (units, (MlrtUnit) u)
           || !mlrt_unit_available ((MlrtUnit) u))
         continue;
       device = ops->device ? ops->device () : mlrt_unit_name ((MlrtUnit) u);
@@ -60,7 +59,7 @@ cache_path (const MlrtModel *m, char *devices, size_t len)
 
   if (m->cache_stem == NULL)
     return NULL;
-  h = describe_devices (m, devices, len);
+  h = mlrt_describe_devices (m->compute_units, devices, len);
   return mlrt_strdup_printf ("%s.placement-%s-%016llx", m->cache_stem,
                              mlrt_compute_units_name (m->compute_units),
                              (unsigned long long) h);

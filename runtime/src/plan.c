@@ -299,7 +299,9 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
                                    && mlrt_unit_allowed (m->compute_units,
                                                          (MlrtUnit) u);
     }
-  st = mlrt_calibrate (m, ok, error);
+  st = mlrt_calibrate_estimates (m, ok, m->cache_dir, error);
+  if (st == MLRT_OK)
+    st = mlrt_calibrate (m, ok, error);
   if (st == MLRT_OK && m->placement == MLRT_PLACEMENT_PRIORITY)
     choose_by_priority (m, ok, chosen);
   else if (st == MLRT_OK)

@@ -14,6 +14,12 @@
  * the first load measures its placement, the second finds it cached. One
  * prediction follows each of the last two loads, to show they plan alike.
  *
+ * Estimated placement: for each model and each such set of units, a load
+ * with MLRT_PLACEMENT_ESTIMATED (its cost models calibrated on this
+ * machine) and a cpu-only load predict in turn, the order swapped every
+ * round; printed: how many layers the estimated plan moved off the CPU
+ * and its prediction time against cpu-only's.
+ *
  * Every figure is the median over the rounds, wall time and the process's
  * CPU time (on a shared machine wall time moves with the neighbours).
  *
@@ -59,8 +65,8 @@ typedef struct {
 } Cost;
 
 static MlrtModel *
-load (const char *path, MlrtComputeUnits units, const char *cache,
-      int probe, Cost *cost)
+load_placed (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
+             const char *cache, int probe, Cost *cost)
 {
   MlrtConfiguration config;
   MlrtModel *model = NULL;
@@ -71,7 +77,7 @@ load (const char *path, MlrtComputeUnits units, const char *cache,
   mlrt_configuration_init (&config);
   config.compute_units = units;
   config.cache_dir = cache;
-  config.placement = MLRT_PLACEMENT_MEASURED;
+  config.placement = placement;
   if (probe)
     mlrt_unit_available (MLRT_UNIT_GPU);
   if (mlrt_model_load (path, &config, &model, &error) != MLRT_OK)
@@ -86,6 +92,14 @@ load (const char *path, MlrtComputeUnits units, const char *cache,
       cost->cpu = clock_ms (CLOCK_PROCESS_CPUTIME_ID) - cpu;
     }
   return model;
+}
+
+static MlrtModel *
+load (const char *path, MlrtComputeUnits units, const char *cache,
+      int probe, Cost *cost)
+{
+  return load_placed (path, units, MLRT_PLACEMENT_MEASURED, cache, probe,
+                      cost);
 }
 
 /* A prediction on zero inputs of the model's own types; its wall time. */
@@ -234,6 +248,54 @@ placement_loads (const char *path, MlrtComputeUnits units, const char *tmp,
           median (pred[0], rounds), median (pred[1], rounds));
 }
 
+/* Predictions with an estimated plan against cpu-only, interleaved. */
+static void
+estimated_vs_cpu (const char *path, MlrtComputeUnits units, const char *tmp,
+                  int rounds)
+{
+  char *cache = g_build_filename (tmp, "estimated", NULL);
+  MlrtModel *cpu = load (path, MLRT_COMPUTE_CPU_ONLY, cache, 0, NULL);
+  MlrtModel *est = load_placed (path, units, MLRT_PLACEMENT_ESTIMATED, cache,
+                                0, NULL);
+  const MlrtLayerPlan *plan;
+  size_t n = mlrt_model_plan (est, &plan), off_cpu = 0;
+  double t[2][64], ratio[64];
+
+  for (size_t i = 0; i < n; i++)
+    off_cpu += plan[i].unit != MLRT_UNIT_CPU;
+  /* Each sample is the mean of as many predictions as fill about 30 ms,
+   * so that the short models' samples are not single scheduler ticks. */
+  int reps = (int) (30.0 / (predict_ms (cpu) + 0.01)) + 1;
+  double c[2][64];
+
+  predict_ms (est);
+  for (int r = 0; r < rounds; r++)
+    for (int k = 0; k < 2; k++)
+      {
+        int which = (r + k) % 2;
+        double w0 = clock_ms (CLOCK_MONOTONIC);
+        double c0 = clock_ms (CLOCK_PROCESS_CPUTIME_ID);
+
+        for (int j = 0; j < reps; j++)
+          predict_ms (which ? est : cpu);
+        t[which][r] = (clock_ms (CLOCK_MONOTONIC) - w0) / reps;
+        c[which][r] = (clock_ms (CLOCK_PROCESS_CPUTIME_ID) - c0) / reps;
+      }
+  for (int r = 0; r < rounds; r++)
+    ratio[r] = t[1][r] / t[0][r];
+  printf ("  %-12s estimated plan: %zu of %zu layers off the cpu; "
+          "prediction %7.2f ms (cpu %7.2f), cpu-only %7.2f ms (cpu %7.2f); "
+          "estimated / cpu-only: ratio of medians %.2f (cpu %.2f), median "
+          "of ratios %.2f\n", mlrt_compute_units_name (units), off_cpu, n,
+          median (t[1], rounds), median (c[1], rounds), median (t[0], rounds),
+          median (c[0], rounds), median (t[1], rounds) / median (t[0], rounds),
+          median (c[1], rounds) / median (c[0], rounds),
+          median (ratio, rounds));
+  mlrt_model_unload (cpu);
+  mlrt_model_unload (est);
+  g_free (cache);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,6 +328,16 @@ main (int argc, char **argv)
         if (choices[k] == MLRT_COMPUTE_CPU_AND_NPU
             || mlrt_unit_available (MLRT_UNIT_GPU))
           placement_loads (argv[i], choices[k], tmp, rounds);
+    }
+  for (int i = first; i < argc; i++)
+    {
+      printf ("estimated placement (cost models calibrated on this machine) "
+              "against cpu-only, %s, median of %d rounds\n", argv[i],
+              rounds);
+      for (size_t k = 0; k < G_N_ELEMENTS (choices); k++)
+        if (choices[k] == MLRT_COMPUTE_CPU_AND_NPU
+            || mlrt_unit_available (MLRT_UNIT_GPU))
+          estimated_vs_cpu (argv[i], choices[k], tmp, rounds);
     }
   test_tmpdir_remove (tmp);
   g_free (tmp);

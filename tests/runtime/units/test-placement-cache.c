@@ -8,7 +8,8 @@
  * entry; a damaged entry is measured again and replaced; a model loaded
  * from memory leaves nothing on disk. In a real LTTng session the loads'
  * end events say measured, then cached, and the cached load sends no
- * measuring request.
+ * measuring request. Estimated placement's rates, measured on this
+ * machine, are kept in the cache directory too.
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -309,6 +310,59 @@ test_damaged (void)
   g_free (cache);
 }
 
+/* The files under `dir` whose name starts with `prefix`. */
+static int
+count_prefixed (const char *dir, const char *prefix)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n = 0;
+
+  while (d && (name = g_dir_read_name (d)))
+    n += g_str_has_prefix (name, prefix);
+  if (d)
+    g_dir_close (d);
+  return n;
+}
+
+/* Estimated placement: the cost models' rates are measured once for the
+ * cache directory and kept there; the plan's figures are the calibrated
+ * models', the nominal ones kept beside them. */
+static void
+test_estimated_rates (void)
+{
+  char *cache = g_build_filename (tmp, "rates", NULL);
+  char *path = style_model_write (tmp, "cache-rates", "float32",
+                                  STYLE_DECODER_UPSAMPLE, 46);
+  MlrtComputeUnits units;
+  MlrtModel *m;
+  size_t calibrated = 0;
+
+  if (!choice (&units))
+    return;
+  mlrt_model_unload (units_load (path, MLRT_COMPUTE_CPU_ONLY,
+                                 MLRT_PLACEMENT_ESTIMATED, cache));
+  mlrt_model_unload (units_load (path, units, MLRT_PLACEMENT_MEASURED,
+                                 cache));
+  g_assert_cmpint (count_prefixed (cache, "unit-rates-"), ==, 0);
+  m = units_load (path, units, MLRT_PLACEMENT_ESTIMATED, cache);
+  g_assert_cmpint (count_prefixed (cache, "unit-rates-"), ==, 1);
+  g_assert_cmpint (m->placement_result, ==, MLRT_PLACEMENT_TRACE_NONE);
+  for (size_t i = 0; i < m->spec.n_layers; i++)
+    for (int u = 0; u < MLRT_N_UNITS; u++)
+      if (m->plan[i].supported[u] && mlrt_unit_allowed (units, (MlrtUnit) u))
+        {
+          g_assert_false (m->plan[i].measured[u]);
+          g_assert_cmpfloat (m->plan[i].estimated_cost_us[u], >, 0);
+          calibrated += m->plan[i].estimated_cost_us[u]
+                        != m->plan[i].model_estimate_us[u];
+        }
+  g_assert_cmpuint (calibrated, >, 0);
+  mlrt_model_unload (m);
+  g_free (path);
+  g_free (cache);
+}
+
 /* The trace tells the two loads apart. */
 static void
 test_trace (void)
@@ -376,6 +430,7 @@ main (int argc, char **argv)
   g_test_add_func ("/placement-cache/keys", test_keys);
   g_test_add_func ("/placement-cache/damaged", test_damaged);
   g_test_add_func ("/placement-cache/trace", test_trace);
+  g_test_add_func ("/placement-cache/estimated-rates", test_estimated_rates);
   status = g_test_run ();
   test_tmpdir_remove (tmp);
   g_free (tmp);
