@@ -6,8 +6,11 @@
  * consecutive layers on the same unit into segments, and lets each unit
  * prepare its segments.
  *
- * Costs are measured at load when more than one unit is allowed
- * (calibrate.c, docs/placement.md), else the units' estimates. The choice
+ * Costs are measured by the first load that may choose between units and
+ * kept in the placement cache for later ones (calibrate.c,
+ * placement-cache.c), or the units' cost models, fitted to this machine
+ * for estimated placement (calibrate-machine.c; docs/placement.md). Units
+ * the compute units exclude are never started. The choice
  * is a dynamic programme over layers x units: the cost of layer i on unit
  * u is its cost there, plus moving each input from the unit that produced
  * it (host memory for model inputs; a unit's transfer cost each way,
@@ -15,7 +18,8 @@
  * segment starts, plus bringing model outputs back to the host. Inputs made
  * further back than the previous layer (skip connections) are charged
  * from the unit their producer has on the best path being extended, which
- * is exact for chains and a close heuristic otherwise.
+ * is exact for chains and a close heuristic otherwise. Work off the CPU
+ * counts a margin more than its figures, so noise does not flip plans.
  *
  * The units plug in through MlrtUnitOps (mlrt-internal.h). The GPU and NPU
  * units' tables are weak references: when their sources are not built into
@@ -86,7 +90,6 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
       const char *reason = NULL;
-
       int allowed = mlrt_unit_allowed (m->compute_units, (MlrtUnit) u);
 
       if (ops == NULL)
@@ -162,8 +165,8 @@ unit_on_path (const int *back, int i, int u, int p)
 
 /* Cost of layer i on unit u after the path ending with layer i - 1 on
  * unit v (v < 0 for the first layer). Work on a unit other than the CPU
- * counts PLAN_MARGIN more than its figures say, so that a layer leaves
- * the CPU only where it gains clearly: noise in measured figures (another
+ * counts MLRT_PLAN_MARGIN more than its figures say, so that a layer
+ * leaves the CPU only where it gains clearly: noise in measured figures (another
  * process on the cores, a clock that moved) does not move layers whose
  * units are about as fast, and a plan that gains little is not worth the
  * device's own risks (docs/placement.md, "Stable plans"). */
