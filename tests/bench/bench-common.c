@@ -2,6 +2,7 @@
  * bench-common.c: see bench-common.h.
  */
 #include <sqlite3.h>
+#include <stdlib.h>
 
 #include "bench-common.h"
 
@@ -39,4 +40,28 @@ bench_nothing_lost (const char *db_path)
            "quieter machine or with larger sub-buffers\n", events, packets,
            db_path);
   return FALSE;
+}
+
+double
+bench_clock_ms (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_median (double *v, int n)
+{
+  qsort (v, (size_t) n, sizeof *v, compare_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }

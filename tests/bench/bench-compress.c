@@ -27,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-common.h"
+
 #include "det-boxes.h"
 #include "mlrt-run.h"
 #include "onnx-test.h"
@@ -62,30 +64,6 @@ typedef struct {
   void (*score) (const void *self, size_t i, const MlrtOnnxTensor *out,
                  int *right, int *of, int *extra);
 } Bench;
-
-static double
-clock_ms (clockid_t clock)
-{
-  struct timespec ts;
-
-  clock_gettime (clock, &ts);
-  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
-}
-
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, (size_t) n, sizeof *v, compare_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void
 score_cls (const void *self, size_t i, const MlrtOnnxTensor *out,
@@ -171,21 +149,6 @@ det_inputs (Bench *b)
     }
 }
 
-static MlrtOnnxTensor *
-predict (MlrtModel *model, MlrtOnnxTensor *input)
-{
-  const char *names[] = { "x" };
-  MlrtError error = { 0 };
-  GPtrArray *out = mlrt_run_predict (model, names, &input, 1, &error);
-  MlrtOnnxTensor *t;
-
-  if (out == NULL)
-    g_error ("predict: %s", error.message);
-  t = g_ptr_array_steal_index (out, 0);
-  mlrt_run_outputs_free (out);
-  return t;
-}
-
 static gint64
 package_bytes (const char *package)
 {
@@ -265,14 +228,14 @@ run_bench (Bench *b, int rounds)
     for (size_t k = 0; k < N_ENC; k++)
       {
         size_t e = (k + (size_t) r) % N_ENC;
-        double w0 = clock_ms (CLOCK_MONOTONIC);
-        double c0 = clock_ms (CLOCK_PROCESS_CPUTIME_ID);
+        double w0 = bench_clock_ms (CLOCK_MONOTONIC);
+        double c0 = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID);
 
-        mlrt_onnx_tensor_free (predict (models[e], b->inputs[0]));
-        wall[e * (size_t) rounds + (size_t) r] = clock_ms (CLOCK_MONOTONIC)
+        mlrt_onnx_tensor_free (mlrt_run_one (models[e], "x", b->inputs[0]));
+        wall[e * (size_t) rounds + (size_t) r] = bench_clock_ms (CLOCK_MONOTONIC)
                                                  - w0;
         cpu[e * (size_t) rounds + (size_t) r]
-          = clock_ms (CLOCK_PROCESS_CPUTIME_ID) - c0;
+          = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID) - c0;
       }
   printf ("%s (%s, input %s), cpu-only, %d rounds\n", b->name, b->file,
           b->shape, rounds);
@@ -286,7 +249,7 @@ run_bench (Bench *b, int rounds)
 
       for (size_t i = 0; i < b->n_inputs; i++)
         {
-          MlrtOnnxTensor *out = predict (models[e], b->inputs[i]);
+          MlrtOnnxTensor *out = mlrt_run_one (models[e], "x", b->inputs[i]);
           double m, c;
 
           if (e == 0)
@@ -301,8 +264,8 @@ run_bench (Bench *b, int rounds)
       printf ("  %-12s %7.0f KB %6.2f %10.3g %10.6f %6d/%-3d %8d %7.2f ms "
               "%7.2f ms\n", encodings[e].name, (double) bytes[e] / 1024,
               (double) bytes[e] / (double) bytes[0], max_abs, cosine, right,
-              of, extra, median (wall + e * (size_t) rounds, rounds),
-              median (cpu + e * (size_t) rounds, rounds));
+              of, extra, bench_median (wall + e * (size_t) rounds, rounds),
+              bench_median (cpu + e * (size_t) rounds, rounds));
     }
   for (size_t e = 0; e < N_ENC; e++)
     mlrt_model_unload (models[e]);

@@ -33,31 +33,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-common.h"
+
 #include "test-tmpdir.h"
-
-static double
-clock_ms (clockid_t clock)
-{
-  struct timespec ts;
-
-  clock_gettime (clock, &ts);
-  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
-}
-
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, (size_t) n, sizeof *v, compare_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* A load's wall and CPU time. */
 typedef struct {
@@ -71,8 +49,8 @@ load_placed (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
   MlrtConfiguration config;
   MlrtModel *model = NULL;
   MlrtError error = { 0 };
-  double wall = clock_ms (CLOCK_MONOTONIC);
-  double cpu = clock_ms (CLOCK_PROCESS_CPUTIME_ID);
+  double wall = bench_clock_ms (CLOCK_MONOTONIC);
+  double cpu = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID);
 
   mlrt_configuration_init (&config);
   config.compute_units = units;
@@ -88,8 +66,8 @@ load_placed (const char *path, MlrtComputeUnits units, MlrtPlacement placement,
     }
   if (cost)
     {
-      cost->wall = clock_ms (CLOCK_MONOTONIC) - wall;
-      cost->cpu = clock_ms (CLOCK_PROCESS_CPUTIME_ID) - cpu;
+      cost->wall = bench_clock_ms (CLOCK_MONOTONIC) - wall;
+      cost->cpu = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID) - cpu;
     }
   return model;
 }
@@ -121,13 +99,13 @@ predict_ms (MlrtModel *model)
       g_ptr_array_add (data, v.data);
       mlrt_features_set (in, d->inputs[i].name, &v, NULL);
     }
-  start = clock_ms (CLOCK_MONOTONIC);
+  start = bench_clock_ms (CLOCK_MONOTONIC);
   if (mlrt_model_predict (model, in, NULL, &out, &error) != MLRT_OK)
     {
       fprintf (stderr, "bench-loads: predict: %s\n", error.message);
       exit (1);
     }
-  start = clock_ms (CLOCK_MONOTONIC) - start;
+  start = bench_clock_ms (CLOCK_MONOTONIC) - start;
   mlrt_features_free (out);
   mlrt_features_free (in);
   g_ptr_array_unref (data);
@@ -199,7 +177,7 @@ first_loads (const char *self, const char *path, const char *tmp, int rounds)
         {
           for (int r = 0; r < rounds; r++)
             col[r] = v[r][p][f];
-          m[p] = median (col, rounds);
+          m[p] = bench_median (col, rounds);
         }
       printf ("  %-18s %10.2f %10.2f %8.2f\n", what[f], m[0], m[1],
               m[1] / m[0]);
@@ -240,12 +218,12 @@ placement_loads (const char *path, MlrtComputeUnits units, const char *tmp,
   printf ("  %-12s cpu-only load %7.2f ms (cpu %7.2f); measured load %8.2f "
           "ms (cpu %8.2f); cached load %7.2f ms (cpu %7.2f); measured / "
           "cached %6.1fx; a prediction after each %.2f / %.2f ms\n",
-          mlrt_compute_units_name (units), median (wall[CPU], rounds),
-          median (cpu[CPU], rounds), median (wall[MEASURED], rounds),
-          median (cpu[MEASURED], rounds), median (wall[CACHED], rounds),
-          median (cpu[CACHED], rounds),
-          median (wall[MEASURED], rounds) / median (wall[CACHED], rounds),
-          median (pred[0], rounds), median (pred[1], rounds));
+          mlrt_compute_units_name (units), bench_median (wall[CPU], rounds),
+          bench_median (cpu[CPU], rounds), bench_median (wall[MEASURED], rounds),
+          bench_median (cpu[MEASURED], rounds), bench_median (wall[CACHED], rounds),
+          bench_median (cpu[CACHED], rounds),
+          bench_median (wall[MEASURED], rounds) / bench_median (wall[CACHED], rounds),
+          bench_median (pred[0], rounds), bench_median (pred[1], rounds));
 }
 
 /* Predictions with an estimated plan against cpu-only, interleaved. */
@@ -273,13 +251,13 @@ estimated_vs_cpu (const char *path, MlrtComputeUnits units, const char *tmp,
     for (int k = 0; k < 2; k++)
       {
         int which = (r + k) % 2;
-        double w0 = clock_ms (CLOCK_MONOTONIC);
-        double c0 = clock_ms (CLOCK_PROCESS_CPUTIME_ID);
+        double w0 = bench_clock_ms (CLOCK_MONOTONIC);
+        double c0 = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID);
 
         for (int j = 0; j < reps; j++)
           predict_ms (which ? est : cpu);
-        t[which][r] = (clock_ms (CLOCK_MONOTONIC) - w0) / reps;
-        c[which][r] = (clock_ms (CLOCK_PROCESS_CPUTIME_ID) - c0) / reps;
+        t[which][r] = (bench_clock_ms (CLOCK_MONOTONIC) - w0) / reps;
+        c[which][r] = (bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID) - c0) / reps;
       }
   for (int r = 0; r < rounds; r++)
     ratio[r] = t[1][r] / t[0][r];
@@ -287,10 +265,10 @@ estimated_vs_cpu (const char *path, MlrtComputeUnits units, const char *tmp,
           "prediction %7.2f ms (cpu %7.2f), cpu-only %7.2f ms (cpu %7.2f); "
           "estimated / cpu-only: ratio of medians %.2f (cpu %.2f), median "
           "of ratios %.2f\n", mlrt_compute_units_name (units), off_cpu, n,
-          median (t[1], rounds), median (c[1], rounds), median (t[0], rounds),
-          median (c[0], rounds), median (t[1], rounds) / median (t[0], rounds),
-          median (c[1], rounds) / median (c[0], rounds),
-          median (ratio, rounds));
+          bench_median (t[1], rounds), bench_median (c[1], rounds), bench_median (t[0], rounds),
+          bench_median (c[0], rounds), bench_median (t[1], rounds) / bench_median (t[0], rounds),
+          bench_median (c[1], rounds) / bench_median (c[0], rounds),
+          bench_median (ratio, rounds));
   mlrt_model_unload (cpu);
   mlrt_model_unload (est);
   g_free (cache);

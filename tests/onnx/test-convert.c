@@ -487,16 +487,10 @@ classify (MlrtModel *model, double angle, MlrtOnnxTensor **out)
 {
   TextImage *image = text_image_sample (&text_samples[0], angle);
   MlrtOnnxTensor *input = text_image_line_input (image, 48, 192);
-  const char *names[] = { "x" };
-  MlrtError error = { 0 };
-  GPtrArray *outs = mlrt_run_predict (model, names, &input, 1, &error);
   double p;
 
-  if (outs == NULL)
-    g_error ("predict: %s", error.message);
-  *out = g_ptr_array_steal_index (outs, 0);
+  *out = mlrt_run_one (model, "x", input);
   p = mlrt_onnx_tensor_get_double (*out, 0);
-  mlrt_run_outputs_free (outs);
   mlrt_onnx_tensor_free (input);
   text_image_free (image);
   return p;

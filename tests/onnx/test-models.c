@@ -101,21 +101,6 @@ convert (const char *model, const char *name, const char *input_shape)
 }
 
 static MlrtOnnxTensor *
-run_one (MlrtModel *model, MlrtOnnxTensor *input)
-{
-  const char *names[] = { "x" };
-  MlrtError error = { 0 };
-  GPtrArray *out = mlrt_run_predict (model, names, &input, 1, &error);
-  MlrtOnnxTensor *t;
-
-  if (out == NULL)
-    g_error ("predict: %s", error.message);
-  t = g_ptr_array_steal_index (out, 0);
-  mlrt_run_outputs_free (out);
-  return t;
-}
-
-static MlrtOnnxTensor *
 ort_one (const char *model, MlrtOnnxTensor *input)
 {
   const char *names[] = { "x" };
@@ -187,7 +172,7 @@ test_cls (void)
       model = load (package, s);
       for (size_t i = 0; i < N_CLS; i++)
         {
-          MlrtOnnxTensor *got = run_one (model, inputs[i]);
+          MlrtOnnxTensor *got = mlrt_run_one (model, "x", inputs[i]);
           int text = i < 2 * N_TEXT_SAMPLES;
           g_autofree char *what = text
             ? g_strdup_printf ("'%s' %s", text_samples[i / 2].text,
@@ -271,7 +256,7 @@ test_det (void)
       if (!run_setting_available (s))
         continue;
       model = load (package, s);
-      got = run_one (model, input);
+      got = mlrt_run_one (model, "x", input);
       g_assert_cmpint (got->rank, ==, 4);
       check_close ("det", s, "three lines, 640x640", got, ort, det_tol);
       check_boxes (s->name, got->data, image, 8);
@@ -348,7 +333,7 @@ test_rec (void)
       model = load (package, s);
       for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
         {
-          MlrtOnnxTensor *got = run_one (model, inputs[i]);
+          MlrtOnnxTensor *got = mlrt_run_one (model, "x", inputs[i]);
           g_autofree char *text = ctc_decode (got, keys, n_keys);
           g_autofree char *what = g_strdup_printf ("'%s'",
                                                    text_samples[i].text);

@@ -59,9 +59,11 @@ predict (MlrtModel *model, float *out)
   mlrt_features_free (in);
 }
 
-/* The placement cache files under `dir`, recursively. */
+/* The files under `dir` whose names hold `part` (start with it when
+ * `prefix`), in subdirectories too when `deep`. */
 static int
-count_entries (const char *dir)
+count_files (const char *dir, const char *part, gboolean prefix,
+             gboolean deep)
 {
   GDir *d = g_dir_open (dir, 0, NULL);
   const char *name;
@@ -72,14 +74,21 @@ count_entries (const char *dir)
       char *path = g_build_filename (dir, name, NULL);
 
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        n += count_entries (path);
+        n += deep ? count_files (path, part, prefix, deep) : 0;
       else
-        n += strstr (name, ".placement-") != NULL;
+        n += prefix ? g_str_has_prefix (name, part)
+                    : strstr (name, part) != NULL;
       g_free (path);
     }
   if (d)
     g_dir_close (d);
   return n;
+}
+
+static int
+count_entries (const char *dir)
+{
+  return count_files (dir, ".placement-", FALSE, TRUE);
 }
 
 /* The one placement cache file under `dir`. */
@@ -310,21 +319,6 @@ test_damaged (void)
   g_free (cache);
 }
 
-/* The files under `dir` whose name starts with `prefix`. */
-static int
-count_prefixed (const char *dir, const char *prefix)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  int n = 0;
-
-  while (d && (name = g_dir_read_name (d)))
-    n += g_str_has_prefix (name, prefix);
-  if (d)
-    g_dir_close (d);
-  return n;
-}
-
 /* Estimated placement: the cost models' rates are measured once for the
  * cache directory and kept there; the plan's figures are the calibrated
  * models', the nominal ones kept beside them. */
@@ -344,9 +338,9 @@ test_estimated_rates (void)
                                  MLRT_PLACEMENT_ESTIMATED, cache));
   mlrt_model_unload (units_load (path, units, MLRT_PLACEMENT_MEASURED,
                                  cache));
-  g_assert_cmpint (count_prefixed (cache, "unit-rates-"), ==, 0);
+  g_assert_cmpint (count_files (cache, "unit-rates-", TRUE, FALSE), ==, 0);
   m = units_load (path, units, MLRT_PLACEMENT_ESTIMATED, cache);
-  g_assert_cmpint (count_prefixed (cache, "unit-rates-"), ==, 1);
+  g_assert_cmpint (count_files (cache, "unit-rates-", TRUE, FALSE), ==, 1);
   g_assert_cmpint (m->placement_result, ==, MLRT_PLACEMENT_TRACE_NONE);
   for (size_t i = 0; i < m->spec.n_layers; i++)
     for (int u = 0; u < MLRT_N_UNITS; u++)
