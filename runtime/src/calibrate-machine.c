@@ -15,7 +15,8 @@
  * has, which runs each layer on each unit (calibrate.c), and the rates are
  * solved from the two layers' timings. They are kept in the cache
  * directory, keyed by the devices like the placement cache, so later
- * processes read them.
+ * processes read them; a load from memory, which promises to leave
+ * nothing on disk, keeps them in the process only.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -175,9 +176,10 @@ write_rates (const char *dir, const char *path)
 }
 
 /* This machine's rates for the cache directory, measured or read once,
- * copied into `out`. */
+ * copied into `out`; written to the directory only when `store`. */
 static MlrtStatus
-get_rates (const char *cache_dir, UnitRates *out, MlrtError *error)
+get_rates (const char *cache_dir, int store, UnitRates *out,
+           MlrtError *error)
 {
   char *dir = cache_dir ? strdup (cache_dir) : mlrt_cache_dir_default ();
   char *path = dir ? rates_path (dir) : NULL;
@@ -196,7 +198,7 @@ get_rates (const char *cache_dir, UnitRates *out, MlrtError *error)
         {
           memset (rates, 0, sizeof rates);
           st = measure (error);
-          if (st == MLRT_OK)
+          if (st == MLRT_OK && store)
             write_rates (dir, path);
         }
       free (rates_dir);
@@ -211,7 +213,7 @@ get_rates (const char *cache_dir, UnitRates *out, MlrtError *error)
 
 MlrtStatus
 mlrt_calibrate_estimates (MlrtModel *m, const int *ok, const char *cache_dir,
-                          MlrtError *error)
+                          int store, MlrtError *error)
 {
   UnitRates r[MLRT_N_UNITS];
   MlrtStatus st;
@@ -219,7 +221,7 @@ mlrt_calibrate_estimates (MlrtModel *m, const int *ok, const char *cache_dir,
   if (m->placement != MLRT_PLACEMENT_ESTIMATED
       || mlrt_plan_n_choices (m, ok) < 2)
     return MLRT_OK;
-  st = get_rates (cache_dir, r, error);
+  st = get_rates (cache_dir, store, r, error);
   if (st != MLRT_OK)
     return st;
   for (int u = 0; u < MLRT_N_UNITS; u++)

@@ -343,9 +343,10 @@ int mlrt_plan_n_choices (const MlrtModel *model, const int *ok);
 /* Estimated placement calibrated on this machine (calibrate-machine.c):
  * puts into model->plan and model->unit_costs each allowed unit's cost
  * model with its rates measured here, once per process and cache
- * directory (`cache_dir`, NULL for the default). */
+ * directory (`cache_dir`, NULL for the default), where they are kept when
+ * `store`. */
 MlrtStatus mlrt_calibrate_estimates (MlrtModel *model, const int *ok,
-                                     const char *cache_dir,
+                                     const char *cache_dir, int store,
                                      MlrtError *error);
 
 /* ---- one prediction's state (predict.c) ---- */

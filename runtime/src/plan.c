@@ -302,7 +302,8 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
                                    && mlrt_unit_allowed (m->compute_units,
                                                          (MlrtUnit) u);
     }
-  st = mlrt_calibrate_estimates (m, ok, m->cache_dir, error);
+  st = mlrt_calibrate_estimates (m, ok, m->cache_dir, m->cache_stem != NULL,
+                                 error);
   if (st == MLRT_OK)
     st = mlrt_calibrate (m, ok, error);
   if (st == MLRT_OK && m->placement == MLRT_PLACEMENT_PRIORITY)
