@@ -41,6 +41,8 @@ static const Spec specs[] = {
     "--reload-every-frame --compute-units cpu-and-npu", NULL, 0, NULL },
   { "style-once", STYLE, MEASURED, "--styles 5 --frames 40 "
     "--compute-units cpu-and-npu", NULL, 0, NULL },
+  { "style-first", STYLE, MEASURED, "--styles 5 --frames 5 "
+    "--compute-units cpu-and-npu", NULL, 0, NULL },
   { "style-cpu", STYLE, MEASURED, "--styles 5 --frames 40 "
     "--compute-units cpu-only", NULL, 0, "style-cpu-again" },
   { "style-cpu-again", STYLE, MEASURED, "--styles 5 --frames 40 "
