@@ -57,8 +57,9 @@ describe_cpu (void)
     }
   if (f)
     fclose (f);
-  snprintf (cpu_line, sizeof cpu_line, "%s, %ld cores online (cpuinfo %016llx)",
-            model, cores, (unsigned long long) h);
+  snprintf (cpu_line, sizeof cpu_line,
+            "%s, %ld cores online (cpuinfo %016llx)", model, cores,
+            (unsigned long long) h);
 }
 
 const char *

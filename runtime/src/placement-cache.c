@@ -178,7 +178,8 @@ format_figures (const MlrtModel *m, const char *devices)
 
   if (text == NULL)
     return NULL;
-  used = (size_t) snprintf (text, cap, "%s\nmodel %s\nunits %s\n%slayers %zu\n",
+  used = (size_t) snprintf (text, cap,
+                            "%s\nmodel %s\nunits %s\n%slayers %zu\n",
                             PLACEMENT_CACHE_FORMAT, m->name,
                             mlrt_compute_units_name (m->compute_units),
                             devices, m->spec.n_layers);

@@ -166,10 +166,10 @@ unit_on_path (const int *back, int i, int u, int p)
 /* Cost of layer i on unit u after the path ending with layer i - 1 on
  * unit v (v < 0 for the first layer). Work on a unit other than the CPU
  * counts MLRT_PLAN_MARGIN more than its figures say, so that a layer
- * leaves the CPU only where it gains clearly: noise in measured figures (another
- * process on the cores, a clock that moved) does not move layers whose
- * units are about as fast, and a plan that gains little is not worth the
- * device's own risks (docs/placement.md, "Stable plans"). */
+ * leaves the CPU only where it gains clearly: noise in measured figures
+ * (another process on the cores, a clock that moved) does not move layers
+ * whose units are about as fast, and a plan that gains little is not
+ * worth the device's own risks (docs/placement.md, "Stable plans"). */
 static double
 step_cost (const MlrtModel *m, const int *back, int i, int u, int v)
 {

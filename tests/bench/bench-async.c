@@ -228,7 +228,8 @@ bench_model (const char *arg, int rounds, unsigned in_flight)
   double ar = bench_median (async_rate, rounds);
   double sc = bench_median (sync_cpu, rounds);
   double ac = bench_median (async_cpu, rounds);
-  double mr = bench_median (ratio, rounds);   /* sorts: ratio[0] is the least */
+  /* sorts: ratio[0] is the least */
+  double mr = bench_median (ratio, rounds);
   g_print ("  sync:                %7.1f predictions/s  (wall %7.2f ms, CPU "
            "%7.2f ms per prediction)\n", sr, 1e3 / sr, sc);
   g_print ("  async, %u in flight:  %7.1f predictions/s  (wall %7.2f ms, CPU "

@@ -1,6 +1,7 @@
 /*
  * bench-compress.c: what each weight encoding of `mlrt-convert --weights`
- * costs and saves on PaddleOCR's classifier and detector (docs/compression.md).
+ * costs and saves on PaddleOCR's classifier and detector
+ * (docs/compression.md).
  *
  * Each model is converted once per encoding (float32 as the reference,
  * fp16, int8, palettes of 8, 6, 4 and 2 bits, 50% and 75% sparsity) and
@@ -232,8 +233,8 @@ run_bench (Bench *b, int rounds)
         double c0 = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID);
 
         mlrt_onnx_tensor_free (mlrt_run_one (models[e], "x", b->inputs[0]));
-        wall[e * (size_t) rounds + (size_t) r] = bench_clock_ms (CLOCK_MONOTONIC)
-                                                 - w0;
+        wall[e * (size_t) rounds + (size_t) r]
+          = bench_clock_ms (CLOCK_MONOTONIC) - w0;
         cpu[e * (size_t) rounds + (size_t) r]
           = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID) - c0;
       }

@@ -215,14 +215,18 @@ placement_loads (const char *path, MlrtComputeUnits units, const char *tmp,
       g_free (cache);
       g_free (name);
     }
+  double w[N], c[N];
+
+  for (int k = 0; k < N; k++)
+    {
+      w[k] = bench_median (wall[k], rounds);
+      c[k] = bench_median (cpu[k], rounds);
+    }
   printf ("  %-12s cpu-only load %7.2f ms (cpu %7.2f); measured load %8.2f "
           "ms (cpu %8.2f); cached load %7.2f ms (cpu %7.2f); measured / "
           "cached %6.1fx; a prediction after each %.2f / %.2f ms\n",
-          mlrt_compute_units_name (units), bench_median (wall[CPU], rounds),
-          bench_median (cpu[CPU], rounds), bench_median (wall[MEASURED], rounds),
-          bench_median (cpu[MEASURED], rounds), bench_median (wall[CACHED], rounds),
-          bench_median (cpu[CACHED], rounds),
-          bench_median (wall[MEASURED], rounds) / bench_median (wall[CACHED], rounds),
+          mlrt_compute_units_name (units), w[CPU], c[CPU], w[MEASURED],
+          c[MEASURED], w[CACHED], c[CACHED], w[MEASURED] / w[CACHED],
           bench_median (pred[0], rounds), bench_median (pred[1], rounds));
 }
 
@@ -244,7 +248,7 @@ estimated_vs_cpu (const char *path, MlrtComputeUnits units, const char *tmp,
   /* Each sample is the mean of as many predictions as fill about 30 ms,
    * so that the short models' samples are not single scheduler ticks. */
   int reps = (int) (30.0 / (predict_ms (cpu) + 0.01)) + 1;
-  double c[2][64];
+  double c[2][64], mt[2], mc[2];
 
   predict_ms (est);
   for (int r = 0; r < rounds; r++)
@@ -261,13 +265,16 @@ estimated_vs_cpu (const char *path, MlrtComputeUnits units, const char *tmp,
       }
   for (int r = 0; r < rounds; r++)
     ratio[r] = t[1][r] / t[0][r];
+  for (int k = 0; k < 2; k++)
+    {
+      mt[k] = bench_median (t[k], rounds);
+      mc[k] = bench_median (c[k], rounds);
+    }
   printf ("  %-12s estimated plan: %zu of %zu layers off the cpu; "
           "prediction %7.2f ms (cpu %7.2f), cpu-only %7.2f ms (cpu %7.2f); "
           "estimated / cpu-only: ratio of medians %.2f (cpu %.2f), median "
           "of ratios %.2f\n", mlrt_compute_units_name (units), off_cpu, n,
-          bench_median (t[1], rounds), bench_median (c[1], rounds), bench_median (t[0], rounds),
-          bench_median (c[0], rounds), bench_median (t[1], rounds) / bench_median (t[0], rounds),
-          bench_median (c[1], rounds) / bench_median (c[0], rounds),
+          mt[1], mc[1], mt[0], mc[0], mt[1] / mt[0], mc[1] / mc[0],
           bench_median (ratio, rounds));
   mlrt_model_unload (cpu);
   mlrt_model_unload (est);
