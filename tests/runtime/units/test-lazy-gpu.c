@@ -1,9 +1,10 @@
 /*
  * test-lazy-gpu.c: a load whose compute units exclude the GPU never
  * starts OpenCL. The ICD loader (libOpenCL) is linked into libmlrt, but
- * the drivers it finds (the libraries named by the .icd files in /etc/OpenCL/vendors,
- * PoCL's with its compiler) are only opened when a platform is asked for,
- * and that costs a first load tens of milliseconds. So after cpu-only and
+ * the drivers it finds (the libraries named by the .icd files in
+ * /etc/OpenCL/vendors, PoCL's with its compiler) are only opened when a
+ * platform is asked for, and that costs a first load tens of
+ * milliseconds. So after cpu-only and
  * cpu-and-npu loads and predictions, no driver may be mapped into this
  * process; after a cpu-and-gpu load on a machine with an OpenCL device,
  * one must be (the check can fail). Its own process: the GPU unit's state

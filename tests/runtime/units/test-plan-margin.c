@@ -81,7 +81,8 @@ check_case (gconstpointer data)
       cpu_us[i] = 50.0 + 40.0 * (double) (i % 5);
       cheaper[i] = -1;
       ok[i * MLRT_N_UNITS + MLRT_UNIT_CPU] = 1;
-      ok[i * MLRT_N_UNITS + MLRT_UNIT_NPU] = m->plan[i].supported[MLRT_UNIT_NPU];
+      ok[i * MLRT_N_UNITS + MLRT_UNIT_NPU]
+        = m->plan[i].supported[MLRT_UNIT_NPU];
       on_npu += m->plan[i].supported[MLRT_UNIT_NPU];
     }
   g_assert_cmpuint (on_npu, >, 0);
