@@ -1,9 +1,9 @@
 /*
  * mls-store-durations.c: the durations of one row of the aggregation
  * table, complete spans only, shortest first. The query reaches the row's
- * spans through span_kind_start (a kind) or span_model_kind_start (a model
- * and a kind) and lets SQLite sort them; nothing but the cursor is held
- * here, so a row of millions of spans streams.
+ * spans through their runs (span_run: a thread's spans of one kind and
+ * model have consecutive ids) and lets SQLite sort them; nothing but the
+ * cursor is held here, so a row of millions of spans streams.
  */
 #include <stdlib.h>
 
@@ -19,12 +19,16 @@ struct MlsDurations {
 char *
 mls_durations_sql (const MlsDurationsQuery *query)
 {
-  return sqlite3_mprintf ("SELECT dur_ns FROM span"
-                          " WHERE %s kind_id = ?1 AND complete%s"
-                          " ORDER BY dur_ns",
-                          query->by_model ? "model_id IS ?2 AND" : "",
+  return sqlite3_mprintf ("SELECT span.dur_ns FROM span_run CROSS JOIN span"
+                          " ON span.id BETWEEN span_run.first_id"
+                          " AND span_run.last_id"
+                          " WHERE %s span_run.kind_id = ?1%s"
+                          " AND span.complete ORDER BY span.dur_ns",
+                          query->by_model
+                          ? "span_run.model_id = ifnull (?2, 0) AND" : "",
                           query->n_pids
-                          ? " AND pid IN (SELECT value FROM json_each (?3))"
+                          ? " AND span_run.pid IN"
+                            " (SELECT value FROM json_each (?3))"
                           : "");
 }
 

@@ -1,139 +1,256 @@
 /*
  * mls-store-migrate.c: bringing a trace database of an older schema
- * version up to this one, in place, when it is opened.
+ * version up to this one when it is opened.
  *
  * A database is derived data (the CTF trace can be imported again), but
- * people keep recordings around and compare them later; upgrading them
- * costs one transaction. Each step runs one script of migrations/ and
- * whatever the script cannot do in SQL alone (refilling span_kind_stats
- * from the spans, with the store's own aggregate SQL). Either every step
- * is applied or none: the file is never left half upgraded.
+ * people keep recordings around and compare them later. Versions 1 to 3
+ * hold the same facts about spans, with their arguments as JSON; version 4
+ * keeps the arguments in typed columns and numbers spans in its own order,
+ * which rewrites every row anyway. So an older file is rebuilt: its
+ * recording's facts, processes, threads, models and lost events are copied
+ * into a new file, its spans given to the store as an import gives them,
+ * and the store's finish writes them and everything computed from them;
+ * the new file then replaces the old one under its name. The old file is
+ * held for writing meanwhile (a program writing it makes the upgrade fail,
+ * saying so), and is left untouched by any failure.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "mls-store-private.h"
 
-/* span_kind_stats' four groupings; per model only for spans that have one
- * (model_id NULL means all models there). */
-static const struct {
-  const char *model, *pid, *from_where;
-} stats_groupings[] = {
-  { "NULL", "NULL", "FROM span s WHERE 1" },
-  { "s.model_id", "NULL", "FROM span s WHERE s.model_id NOT NULL" },
-  { "NULL", "s.pid", "FROM span s WHERE 1" },
-  { "s.model_id", "s.pid", "FROM span s WHERE s.model_id NOT NULL" },
+static int
+has_column (sqlite3 *db, const char *table, const char *column)
+{
+  sqlite3_stmt *stmt;
+  int found = 0;
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info (?1, 'old')"
+                          " WHERE name = ?2", -1, &stmt, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, column, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/* The recording's facts, processes, threads, models and lost events, with
+ * their ids. Version 1 had no process facts. */
+static int
+copy_tables (MlsStore *fresh, MlsError *error)
+{
+  int facts = has_column (fresh->db, "process", "cmdline");
+  char *sql = sqlite3_mprintf (
+    "INSERT OR REPLACE INTO meta SELECT key, value FROM old.meta"
+    "  WHERE key <> 'schema_version';"
+    "INSERT INTO process (id, pid, name, cmdline, end_state, exit_status)"
+    "  SELECT id, pid, name, %s FROM old.process;"
+    "INSERT INTO thread SELECT id, tid, process_id, name FROM old.thread;"
+    "INSERT INTO model SELECT id, name FROM old.model;"
+    "INSERT INTO lost_events SELECT id, start_ns, end_ns, count, packets,"
+    "  stream FROM old.lost_events;",
+    facts ? "cmdline, end_state, exit_status" : "NULL, NULL, NULL");
+  int rc = sql ? mls_exec (fresh, sql, "cannot copy the recording's facts",
+                           error) : -1;
+
+  sqlite3_free (sql);
+  return rc;
+}
+
+/* What each kind's arguments were called in the JSON, as
+ * "json_remove (s.args, '$.a', ...)" per kind: the arguments left over. */
+static char *
+leftover_sql (MlsStore *fresh)
+{
+  sqlite3_stmt *stmt;
+  sqlite3_str *sql = sqlite3_str_new (fresh->db);
+  int kind = 0;
+
+  sqlite3_str_appendall (sql, "CASE s.kind_id");
+  if (sqlite3_prepare_v2 (fresh->db, "SELECT kind_id, name FROM span_arg"
+                          " ORDER BY kind_id, position", -1, &stmt, NULL)
+      == SQLITE_OK)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          int k = sqlite3_column_int (stmt, 0);
+
+          if (k != kind)
+            sqlite3_str_appendf (sql, "%s WHEN %d THEN json_remove (s.args",
+                                 kind ? ")" : "", k);
+          sqlite3_str_appendf (sql, ", '$.%q'", sqlite3_column_text (stmt, 1));
+          kind = k;
+        }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_str_appendall (sql, kind ? ") ELSE s.args END" : " END");
+  return sqlite3_str_finish (sql);
+}
+
+/* The typed arguments of a span's JSON (columns from `first`, in
+ * arg_names' order). 0, or -1 when one the kind keeps a column for has
+ * another type (an integer where a string goes...): then none is typed,
+ * and the JSON is kept whole in other_args. */
+static const char *const arg_names[] = {
+  "span_id", "batch_size", "cache", "feature", "src_type", "dst_type",
+  "bytes", "first_layer", "last_layer", "first_layer_name",
+  "last_layer_name", "index", "name", "op", "what",
 };
+#define N_ARGS (sizeof arg_names / sizeof *arg_names)
 
 static int
-refill_stats (MlsStore *store, MlsError *error)
+read_args (MlsStore *fresh, int kind, sqlite3_stmt *stmt, int first,
+           MlsSpanArgs *a)
 {
-  for (size_t i = 0; i < sizeof stats_groupings / sizeof *stats_groupings;
-       i++)
-    {
-      char *cte = mls_stats_live_sql (stats_groupings[i].model,
-                                      stats_groupings[i].pid,
-                                      stats_groupings[i].from_where);
-      char *sql = cte ? sqlite3_mprintf ("%s INSERT INTO span_kind_stats "
-                                         "SELECT * FROM live", cte) : NULL;
-      int rc = sql ? mls_exec (store, sql, "cannot upgrade span_kind_stats",
-                               error) : -1;
+  static const unsigned bits[N_ARGS] = {
+    [1] = MLS_ARG_BATCH_SIZE, [6] = MLS_ARG_BYTES,
+    [7] = MLS_ARG_FIRST_LAYER, [8] = MLS_ARG_LAST_LAYER,
+    [11] = MLS_ARG_INDEX,
+  };
+  int64_t *ints[N_ARGS] = {
+    [1] = &a->batch_size, [6] = &a->bytes, [7] = &a->first_layer,
+    [8] = &a->last_layer, [11] = &a->index,
+  };
+  const char **strs[N_ARGS] = {
+    [2] = &a->cache, [3] = &a->feature, [4] = &a->src_type,
+    [5] = &a->dst_type, [9] = &a->first_layer_name,
+    [10] = &a->last_layer_name, [12] = &a->name, [13] = &a->op,
+    [14] = &a->what,
+  };
 
-      sqlite3_free (cte);
-      sqlite3_free (sql);
-      if (rc)
-        return -1;
+  memset (a, 0, sizeof *a);
+  for (size_t i = 0; i < N_ARGS; i++)
+    {
+      int col = first + (int) i, type = sqlite3_column_type (stmt, col);
+      int want = strs[i] ? SQLITE_TEXT : SQLITE_INTEGER;
+
+      if (type == SQLITE_NULL)
+        continue;
+      if (type != want)
+        {
+          if (mls_store_kind_has_arg (fresh, kind, arg_names[i]))
+            {
+              memset (a, 0, sizeof *a);
+              return -1;
+            }
+          continue;
+        }
+      if (i == 0)
+        a->span_id = (uint64_t) sqlite3_column_int64 (stmt, col);
+      else if (ints[i])
+        {
+          *ints[i] = sqlite3_column_int64 (stmt, col);
+          a->present |= bits[i];
+        }
+      else
+        *strs[i] = (const char *) sqlite3_column_text (stmt, col);
     }
   return 0;
 }
 
-static int
-step_v1_to_v2 (MlsStore *store, MlsError *error)
+/* The spans, with their typed arguments and what is left of the JSON:
+ * JSON that is not an object, or has an argument of an unexpected type,
+ * is kept whole in other_args. */
+static char *
+gather_sql (MlsStore *fresh)
 {
-  return mls_exec (store, mls_migration_v1_to_v2_sql,
-                   "cannot upgrade from schema version 1", error)
-         || refill_stats (store, error);
+  char *leftover = leftover_sql (fresh);
+  sqlite3_str *sql = sqlite3_str_new (fresh->db);
+
+  sqlite3_str_appendf (sql, "SELECT s.id, s.kind_id, ifnull (s.model_id, 0),"
+                       " ifnull (s.parent_id, 0), s.depth, s.unit, s.pid,"
+                       " s.tid, s.start_ns, s.end_ns, s.complete, s.status,"
+                       " %s, CASE WHEN json_valid (s.args)"
+                       " AND json_type (s.args) = 'object' THEN"
+                       " nullif (%s, '{}') ELSE s.args END, s.args",
+                       has_column (fresh->db, "span", "incomplete_reason")
+                       ? "s.incomplete_reason" : "NULL",
+                       leftover ? leftover : "s.args");
+  for (size_t i = 0; i < N_ARGS; i++)
+    sqlite3_str_appendf (sql, ", CASE WHEN json_valid (s.args) THEN"
+                         " json_extract (s.args, '$.%s') END", arg_names[i]);
+  sqlite3_str_appendall (sql, " FROM old.span s");
+  sqlite3_free (leftover);
+  return sqlite3_str_finish (sql);
 }
 
-/* The spans' times, gathered into the store's groups as a new file's are
- * while it is written, for the tables computed from them. */
-static int
-gather_spans (MlsStore *store, MlsError *error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
+#define FIRST_ARG 15
 
-  if (sqlite3_prepare_v2 (store->db, "SELECT kind_id, ifnull (model_id, 0),"
-                          " pid, tid, depth, start_ns, end_ns, complete"
-                          " FROM span", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      mls_error_sqlite (store, error, "cannot read the spans");
-      return -1;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+static int
+gather_spans (MlsStore *fresh, MlsError *error)
+{
+  char *sql = gather_sql (fresh);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sql ? sqlite3_prepare_v2 (fresh->db, sql, -1, &stmt, NULL)
+               : SQLITE_NOMEM;
+
+  sqlite3_free (sql);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MlsSpan span = {
-        .kind_id = sqlite3_column_int (stmt, 0),
-        .model_id = sqlite3_column_int64 (stmt, 1),
-        .pid = sqlite3_column_int64 (stmt, 2),
-        .tid = sqlite3_column_int64 (stmt, 3),
+        .id = sqlite3_column_int64 (stmt, 0),
+        .kind_id = sqlite3_column_int (stmt, 1),
+        .model_id = sqlite3_column_int64 (stmt, 2),
+        .parent_id = sqlite3_column_int64 (stmt, 3),
         .depth = sqlite3_column_int (stmt, 4),
-        .start_ns = sqlite3_column_int64 (stmt, 5),
-        .end_ns = sqlite3_column_int64 (stmt, 6),
-        .complete = sqlite3_column_int (stmt, 7),
+        .unit = (const char *) sqlite3_column_text (stmt, 5),
+        .pid = sqlite3_column_int64 (stmt, 6),
+        .tid = sqlite3_column_int64 (stmt, 7),
+        .start_ns = sqlite3_column_int64 (stmt, 8),
+        .end_ns = sqlite3_column_int64 (stmt, 9),
+        .complete = sqlite3_column_int (stmt, 10),
+        .status = sqlite3_column_int (stmt, 11),
+        .cut = mls_cut_reason_from_name (
+          (const char *) sqlite3_column_text (stmt, 12)),
+        .args_json = (const char *) sqlite3_column_text (stmt, 13),
       };
 
-      if (mls_store_group_add (store, &span))
+      if (read_args (fresh, span.kind_id, stmt, FIRST_ARG, &span.args))
+        span.args_json = (const char *) sqlite3_column_text (stmt, 14);
+      if (mls_store_add_span (fresh, &span, error) < 0)
         {
-          rc = SQLITE_NOMEM;
-          break;
+          sqlite3_finalize (stmt);
+          return -1;
         }
+      rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      mls_error_set (error, "%s: cannot read the spans (%s)", store->path,
-                     rc == SQLITE_NOMEM ? "out of memory"
-                                        : sqlite3_errmsg (store->db));
+      mls_error_sqlite (fresh, error, "cannot read the spans");
       return -1;
     }
   return 0;
 }
 
 static int
-step_v2_to_v3 (MlsStore *store, MlsError *error)
+rebuild (MlsStore *store, MlsError *error)
 {
-  int rc = mls_exec (store, mls_migration_v2_to_v3_sql,
-                     "cannot upgrade from schema version 2", error)
-           || gather_spans (store, error)
-           || mls_store_summary_start (store, error);
+  MlsStore *fresh = mls_store_create (store->path, error);
+  char *attach;
+  int rc;
 
-  if (rc == 0)
-    {
-      rc = mls_store_build_overlap (store, error);
-      rc = mls_store_summary_finish (store, rc, error) || rc;
-    }
-  mls_store_groups_free (store);
-  return rc;
-}
-
-static int
-apply (MlsStore *store, int64_t version, MlsError *error)
-{
-  if (mls_exec (store, "BEGIN IMMEDIATE", "cannot upgrade", error))
+  if (fresh == NULL)
     return -1;
-  if ((version == 1 && step_v1_to_v2 (store, error))
-      || (version <= 2 && step_v2_to_v3 (store, error)))
-    {
-      sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-      return -1;
-    }
-  return mls_exec (store, "COMMIT", "cannot upgrade", error);
+  attach = sqlite3_mprintf ("ATTACH %Q AS old", store->path);
+  rc = attach ? mls_exec (fresh, attach, "cannot read the old file", error)
+              : -1;
+  sqlite3_free (attach);
+  if (rc == 0)
+    rc = copy_tables (fresh, error) || gather_spans (fresh, error)
+         || mls_store_finish (fresh, error);
+  mls_store_close (fresh);
+  return rc;
 }
 
 int
 mls_store_migrate (MlsStore *store, int64_t version, MlsError *error)
 {
   MlsError why = { 0 };
+  sqlite3 *held = NULL;
   int rc;
 
   if (version < 1 || version >= MLS_SCHEMA_VERSION)
@@ -143,18 +260,16 @@ mls_store_migrate (MlsStore *store, int64_t version, MlsError *error)
                      store->path, (long long) version, MLS_SCHEMA_VERSION);
       return -1;
     }
-  rc = sqlite3_open_v2 (store->path, &store->db, SQLITE_OPEN_READWRITE, NULL);
+  /* Nobody may write the old file while it is rebuilt and replaced. */
+  rc = sqlite3_open_v2 (store->path, &held, SQLITE_OPEN_READWRITE, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (held, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    mls_error_set (&why, "%s", sqlite3_errmsg (store->db));
+    mls_error_set (&why, "%s", sqlite3_errmsg (held));
   else
-    rc = mls_store_register_functions (store, &why) || apply (store, version,
-                                                                &why);
-  sqlite3_close (store->db);
-  store->db = NULL;
-  if (store->summary_path)
-    unlink (store->summary_path);
-  sqlite3_free (store->summary_path);
-  store->summary_path = NULL;
+    rc = rebuild (store, &why);
+  sqlite3_exec (held, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (held);
   if (rc != 0)
     mls_error_set (error, "%s: schema version %lld needs upgrading to "
                    "version %d in place, which failed (%s); copy the file "

@@ -5,9 +5,8 @@
  * that overlap at any instant: a lane with that many rows per depth can
  * place every span, first-fit in start order, without two sharing a row.
  *
- * One pass over every span in start order, merged from the per kind and
- * model groups the store gathered while writing (each sorted by start for
- * span_summary): each span belongs to eight sets, and each set keeps the
+ * One pass over every span in start order, merged from the runs (each in
+ * start order, mls-store-order.c): each span belongs to eight sets, and each set keeps the
  * ends of its spans still open in a min-heap, so its count of open spans
  * is exact when a span starts. The sets are few (kinds x models x threads
  * x depths, thousands at most), found through an open-addressing table.
@@ -19,6 +18,10 @@
 #include "mls-store-private.h"
 
 #define ALL (-1)
+
+/* Spans deeper than this share their sets: the viewer stacks them in its
+ * deepest band anyway. */
+#define MLS_MAX_TRACKED_DEPTH 255
 
 typedef struct {
   int kind;                 /* kind id, or -(lane index + 1) */
@@ -33,6 +36,8 @@ typedef struct {
   int64_t max;
   int64_t *ends;            /* min-heap of open spans' ends */
   size_t n_ends, allocated;
+  size_t alias;             /* the set holding the same spans whose figures
+                               are this one's, or SIZE_MAX */
 } Set;
 
 typedef struct {
@@ -43,6 +48,8 @@ typedef struct {
   char lanes[MLS_MAX_KIND_ID][16];
   int lane_of[MLS_MAX_KIND_ID];  /* lane index + 1, 0: unknown kind */
   int n_lanes;
+  MlsSetKey *finest;        /* (kind, model, thread) of the runs */
+  size_t n_finest;
 } Overlap;
 
 static size_t
@@ -111,7 +118,7 @@ find_set (Overlap *o, const Key *key)
       o->sets = bigger;
       o->allocated = allocated;
     }
-  o->sets[o->n_sets] = (Set) { *key, 0, 0, NULL, 0, 0 };
+  o->sets[o->n_sets] = (Set) { *key, 0, 0, NULL, 0, 0, SIZE_MAX };
   o->slots[i] = (uint32_t) ++o->n_sets;
   return &o->sets[o->n_sets - 1];
 }
@@ -166,12 +173,8 @@ heap_push (Set *s, int64_t end)
 
 /* A span [start, end) joins a set: spans that ended by its start close. */
 static int
-add_to_set (Overlap *o, const Key *key, int64_t start, int64_t end)
+add_to_set (Set *s, int64_t start, int64_t end)
 {
-  Set *s = find_set (o, key);
-
-  if (s == NULL)
-    return -1;
   while (s->n_ends > 0 && s->ends[0] <= start)
     heap_pop (s);
   if (heap_push (s, end))
@@ -182,59 +185,127 @@ add_to_set (Overlap *o, const Key *key, int64_t start, int64_t end)
   return 0;
 }
 
-static int
-add_span (Overlap *o, const MlsSpanGroup *g, const MlsSpanTime *t)
+/* The eight sets of a run's spans at one depth, as indices into
+ * Overlap.sets: found once for the run and depth, not per span. */
+typedef struct {
+  int depth;                /* -1: none found yet */
+  size_t set[8];
+} RunSets;
+
+/* A set's key with its kind, model and thread as narrow as they go while
+ * holding the same spans (mls-store-sets.c): sets that are the same spans
+ * are swept once. */
+static Key
+canonical (const Overlap *o, const MlsWrite *w, const MlsRun *run,
+           const Key *key)
 {
-  int lane = g->kind_id < MLS_MAX_KIND_ID ? o->lane_of[g->kind_id] : 0;
+  const MlsPair *thread = &w->store->threads.keys[run->thread];
+  MlsSetKey k = {
+    key->kind, key->model == ALL ? MLS_SET_ALL : key->model,
+    key->thread == ALL ? MLS_SET_ALL : thread->a,
+    key->thread == ALL ? MLS_SET_ALL : thread->b,
+  };
+
+  mls_set_canonical (&k, o->finest, o->n_finest, o->lane_of);
+  /* Narrowed, each part is the run's own. */
+  return (Key) { k.kind, k.tid == MLS_SET_ALL ? ALL : (int) run->thread,
+                 k.model == MLS_SET_ALL ? ALL : k.model, key->depth };
+}
+
+static int
+find_run_sets (Overlap *o, const MlsWrite *w, const MlsRun *run, int lane,
+               int depth, RunSets *cache)
+{
+  for (int k = 0; k < 8; k++)
+    {
+      Key key = {
+        k & 1 ? -lane : run->kind,
+        k & 2 ? ALL : (int) run->thread,
+        k & 4 ? ALL : (int64_t) run->model,
+        depth,
+      };
+      Key narrow = canonical (o, w, run, &key);
+      Set *s = find_set (o, &key);
+      size_t index;
+
+      if (s == NULL)
+        return -1;
+      index = (size_t) (s - o->sets);
+      if (!same_key (&narrow, &key))
+        {
+          Set *c = find_set (o, &narrow);
+
+          if (c == NULL)
+            return -1;
+          o->sets[index].alias = (size_t) (c - o->sets);
+          index = o->sets[index].alias;
+        }
+      cache->set[k] = index;
+    }
+  cache->depth = depth;
+  return 0;
+}
+
+static int
+add_span (Overlap *o, const MlsWrite *w, const MlsRun *run, RunSets *cache,
+          const MlsSpanRec *t)
+{
+  int lane = o->lane_of[run->kind];
+  int depth = t->depth < MLS_MAX_TRACKED_DEPTH ? t->depth
+                                               : MLS_MAX_TRACKED_DEPTH;
   int64_t end = t->start_ns + (t->dur_ns > 0 ? t->dur_ns : 1);
 
   if (lane == 0)
     return 0;
+  if (cache->depth != depth
+      && find_run_sets (o, w, run, lane, depth, cache))
+    return -1;
   for (int k = 0; k < 8; k++)
     {
-      Key key = {
-        k & 1 ? -lane : g->kind_id,
-        k & 2 ? ALL : (int) t->thread,
-        k & 4 ? ALL : g->model_id,
-        (int) t->depth,
-      };
+      int seen = 0;
 
-      if (add_to_set (o, &key, t->start_ns, end))
+      for (int j = 0; j < k && !seen; j++)
+        seen = cache->set[j] == cache->set[k];
+      if (!seen && add_to_set (&o->sets[cache->set[k]], t->start_ns, end))
         return -1;
     }
   return 0;
 }
 
-/* Every span, in start order across the groups: a heap of the groups'
- * next spans. */
+/* Every span, in start order across the runs: a heap of the runs' next
+ * spans. */
 static int
-sweep (Overlap *o, MlsStore *store)
+sweep (Overlap *o, MlsWrite *w)
 {
-  size_t n = store->n_groups, n_heap = 0;
+  size_t n = w->n_runs, n_heap = 0;
   size_t *heap = malloc ((n ? n : 1) * sizeof *heap);
   size_t *next = calloc (n ? n : 1, sizeof *next);
-  int rc = heap && next ? 0 : -1;
+  RunSets *cache = malloc ((n ? n : 1) * sizeof *cache);
+  int rc = heap && next && cache ? 0 : -1;
 
-#define START(g) (store->groups[g].spans[next[g]].start_ns)
-  for (size_t g = 0; rc == 0 && g < n; g++)
-    if (store->groups[g].n > 0)
+  for (size_t r = 0; rc == 0 && r < n; r++)
+    cache[r].depth = -1;
+#define START(r) (w->runs[r].spans[next[r]].start_ns)
+  for (size_t r = 0; rc == 0 && r < n; r++)
+    if (w->runs[r].n > 0)
       {
         size_t i = n_heap++;
 
-        while (i > 0 && START (heap[(i - 1) / 2]) > START (g))
+        while (i > 0 && START (heap[(i - 1) / 2]) > START (r))
           {
             heap[i] = heap[(i - 1) / 2];
             i = (i - 1) / 2;
           }
-        heap[i] = g;
+        heap[i] = r;
       }
   while (rc == 0 && n_heap > 0)
     {
-      size_t g = heap[0], i = 0;
+      size_t r = heap[0], i = 0;
+      const MlsRun *run = &w->runs[r];
 
-      rc = add_span (o, &store->groups[g], &store->groups[g].spans[next[g]]);
-      if (++next[g] == store->groups[g].n)
-        g = heap[--n_heap];
+      rc = add_span (o, w, run, &cache[r], &run->spans[next[r]]);
+      if (++next[r] == run->n)
+        r = heap[--n_heap];
       for (;;)
         {
           size_t c = 2 * i + 1;
@@ -243,17 +314,18 @@ sweep (Overlap *o, MlsStore *store)
             break;
           if (c + 1 < n_heap && START (heap[c + 1]) < START (heap[c]))
             c++;
-          if (START (g) <= START (heap[c]))
+          if (START (r) <= START (heap[c]))
             break;
           heap[i] = heap[c];
           i = c;
         }
       if (n_heap > 0)
-        heap[i] = g;
+        heap[i] = r;
     }
 #undef START
   free (heap);
   free (next);
+  free (cache);
   return rc;
 }
 
@@ -282,9 +354,31 @@ load_lanes (Overlap *o, MlsStore *store)
   return sqlite3_finalize (stmt) == SQLITE_OK ? 0 : -1;
 }
 
+/* The (kind, model, thread) of each run, once: runs come by thread, kind
+ * and model. */
 static int
-write_sets (Overlap *o, MlsStore *store)
+find_finest (Overlap *o, const MlsWrite *w)
 {
+  o->finest = malloc ((w->n_runs ? w->n_runs : 1) * sizeof *o->finest);
+  if (o->finest == NULL)
+    return -1;
+  for (size_t r = 0; r < w->n_runs; r++)
+    {
+      const MlsRun *run = &w->runs[r];
+      const MlsPair *thread = &w->store->threads.keys[run->thread];
+      MlsSetKey key = { run->kind, run->model, thread->a, thread->b };
+
+      if (o->lane_of[run->kind] && (o->n_finest == 0
+          || !mls_set_same (&o->finest[o->n_finest - 1], &key)))
+        o->finest[o->n_finest++] = key;
+    }
+  return 0;
+}
+
+static int
+write_sets (Overlap *o, MlsWrite *w)
+{
+  MlsStore *store = w->store;
   sqlite3_stmt *stmt;
   int rc = SQLITE_DONE;
 
@@ -295,6 +389,7 @@ write_sets (Overlap *o, MlsStore *store)
   for (size_t i = 0; i < o->n_sets && rc == SQLITE_DONE; i++)
     {
       const Set *s = &o->sets[i];
+      const Set *figures = s->alias != SIZE_MAX ? &o->sets[s->alias] : s;
       int lane = s->key.kind < 0 ? -s->key.kind : o->lane_of[s->key.kind];
 
       sqlite3_clear_bindings (stmt);
@@ -309,8 +404,8 @@ write_sets (Overlap *o, MlsStore *store)
           sqlite3_bind_int64 (stmt, 5, store->threads.keys[s->key.thread].b);
         }
       sqlite3_bind_int (stmt, 6, s->key.depth);
-      sqlite3_bind_int64 (stmt, 7, s->count);
-      sqlite3_bind_int64 (stmt, 8, s->max);
+      sqlite3_bind_int64 (stmt, 7, figures->count);
+      sqlite3_bind_int64 (stmt, 8, figures->max);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
     }
@@ -319,21 +414,23 @@ write_sets (Overlap *o, MlsStore *store)
 }
 
 int
-mls_store_build_overlap (MlsStore *store, MlsError *error)
+mls_write_overlap (MlsWrite *w, MlsError *error)
 {
   Overlap *o = calloc (1, sizeof *o);
   int rc = o ? 0 : -1;
 
   if (rc == 0)
-    rc = load_lanes (o, store) || sweep (o, store) || write_sets (o, store);
+    rc = load_lanes (o, w->store) || find_finest (o, w) || sweep (o, w)
+         || write_sets (o, w);
   if (rc != 0)
-    mls_error_sqlite (store, error, "cannot compute span_overlap");
+    mls_error_sqlite (w->store, error, "cannot compute span_overlap");
   for (size_t i = 0; o && i < o->n_sets; i++)
     free (o->sets[i].ends);
   if (o)
     {
       free (o->sets);
       free (o->slots);
+      free (o->finest);
     }
   free (o);
   return rc;

@@ -10,31 +10,14 @@
 
 #include "mls-store.h"
 
-/* Most span indexes of schema.sql are dropped while a new database is
- * filled and rebuilt by mls_store_finish(): building a B-tree once from
- * sorted data beats updating it on every insert (mls-store.c keeps one up
- * to date, for the writer thread's spare time). */
-#define MLS_MAX_DEFERRED_INDEXES 8
-
 /* Kind ids are small (schema.sql uses 1..40); a bitmap checks them. */
 #define MLS_MAX_KIND_ID 256
 
-/* A span's place in time, kept per kind and model while a database is
- * filled: span_kind_stats, span_summary, thread_summary and span_overlap
- * are computed from these in C at finish instead of reading the span table
- * back. 24 bytes a span. `proc` is the span's process as an index into
- * MlsStore.procs, `thread` its thread in MlsStore.threads, `cut` whether
- * the span is incomplete (out of the duration figures), `depth` its depth
- * (deeper spans count as MLS_MAX_TRACKED_DEPTH). */
-#define MLS_MAX_TRACKED_DEPTH 255
-typedef struct {
-  int64_t start_ns;
-  int64_t dur_ns;
-  uint32_t proc : 31;
-  uint32_t cut : 1;
-  uint32_t thread : 24;
-  uint32_t depth : 8;
-} MlsSpanTime;
+/* span_summary's levels: level L's buckets are 1000 << 2L ns; no recording
+ * needs a coarser level than 24 (about 3 days). A span's length class is
+ * the first level whose buckets are longer than it (span_run). */
+#define MLS_SUMMARY_MAX_LEVEL 24
+#define MLS_MAX_CLASS (MLS_SUMMARY_MAX_LEVEL + 1)
 
 /* Dense indexes of (a, b) pairs: processes (pid, 0) and threads
  * (pid, tid), numbered from 0 in order of first sight (mls-store-ids.c). */
@@ -52,12 +35,54 @@ typedef struct {
 int64_t mls_pair_index (MlsPairIndex *index, int64_t a, int64_t b);
 void mls_pair_index_clear (MlsPairIndex *index);
 
+/* A span as the store keeps it until finish writes it: 48 bytes. `id`
+ * and `parent` are the caller's ids (parent, the file's once finish has
+ * numbered the spans); `args` is the offset of its arguments in
+ * MlsStore.args (0: none; mls-store-args.c); `cut` is NONE when the span
+ * is complete. Its thread, kind and model are its run's. */
 typedef struct {
-  int kind_id;
-  int64_t model_id;         /* 0: spans without a model */
-  MlsSpanTime *spans;
+  int64_t start_ns;
+  int64_t dur_ns;
+  int64_t id;
+  int64_t parent;
+  uint32_t args;
+  int32_t status;
+  uint16_t depth;
+  uint8_t kind;
+  uint8_t unit;             /* 0: none, 1 cpu, 2 gpu, 3 npu */
+  uint8_t cut;
+} MlsSpanRec;
+
+/* The spans of one run (MlsStore.run_keys), as they were added. */
+typedef struct {
+  MlsSpanRec *spans;
   size_t n, allocated;
-} MlsSpanGroup;
+} MlsRunSpans;
+
+/* A run (schema.sql's span_run) while writing: n spans, by start time,
+ * whose ids in the file are first + 1 to first + n. */
+typedef struct {
+  MlsSpanRec *spans;
+  uint32_t thread;
+  uint32_t model;
+  uint8_t kind;
+  uint8_t dur_class;
+  size_t n;
+  size_t first;
+  int64_t first_id;         /* in the file */
+  int64_t max_dur_ns;
+  int64_t max_end_ns;
+} MlsRun;
+
+/* The strings of a store, each once (mls-store-strings.c): chunks of text
+ * that never move, each string preceded by its id and flags, found by
+ * hash. */
+typedef struct MlsStrings MlsStrings;
+
+typedef struct {
+  char *data;
+  size_t used, size;
+} MlsBytes;
 
 typedef enum {
   MLS_STMT_META,
@@ -65,7 +90,6 @@ typedef enum {
   MLS_STMT_PROCESS_FACTS,
   MLS_STMT_THREAD,
   MLS_STMT_MODEL,
-  MLS_STMT_SPAN,
   MLS_STMT_LOST,
   MLS_N_STMTS
 } MlsStmtId;
@@ -79,22 +103,19 @@ struct MlsStore {
 
   sqlite3_stmt *stmts[MLS_N_STMTS];
   unsigned char known_kind[MLS_MAX_KIND_ID];
-  char *deferred_index_sql[MLS_MAX_DEFERRED_INDEXES];
-  int n_deferred_indexes;
 
   int64_t next_span_id;
-  int64_t n_spans;
   int64_t first_start_ns;   /* over the spans added, for meta defaults */
   int64_t last_end_ns;
 
-  struct MlsSummaryJob *summary_job;  /* span_summary's thread, at finish */
-  char *summary_path;       /* its scratch database (sqlite3_free) */
-
-  MlsSpanGroup *groups;     /* the spans added, by kind and model */
-  size_t n_groups, allocated_groups;
-  size_t last_group;        /* the previous span's group: runs are common */
-  MlsPairIndex procs;       /* the spans' processes: (pid, 0) */
+  MlsRunSpans *run_spans;   /* the spans added, by run_keys index */
+  size_t allocated_run_spans;
+  size_t n_spans;
+  MlsBytes args;            /* their arguments, encoded */
+  MlsStrings *strings;
   MlsPairIndex threads;     /* the spans' threads: (pid, tid) */
+  MlsPairIndex run_keys;    /* (thread << 8 | kind, model << 8 | class) */
+  struct MlsArgMap *arg_map;  /* where each kind's arguments go */
 
   /* The last process / thread / model interned: the collector asks for the
    * same one many times in a row. */
@@ -104,11 +125,19 @@ struct MlsStore {
   int64_t last_model_row;
 };
 
-/* schema.sql and the migrations, embedded at build time
- * (mls-schema-sql.c). */
+/* What finish works from (mls-store-order.c): the runs in the file's
+ * order, each's spans by start time. */
+typedef struct {
+  MlsStore *store;
+  MlsRun *runs;
+  size_t n_runs;
+  MlsPairIndex procs;       /* the spans' processes (pid, 0) */
+  uint32_t *thread_proc;    /* process index of each thread */
+  int top_level;            /* span_summary's coarsest level */
+} MlsWrite;
+
+/* schema.sql, embedded at build time (mls-schema-sql.c). */
 extern const char mls_schema_sql[];
-extern const char mls_migration_v1_to_v2_sql[];
-extern const char mls_migration_v2_to_v3_sql[];
 
 void mls_error_set (MlsError *error, const char *format, ...)
   __attribute__ ((format (printf, 2, 3)));
@@ -123,18 +152,99 @@ int mls_store_register_functions (MlsStore *store, MlsError *error);
  * database of this version. */
 int mls_store_open_db (MlsStore *store, MlsError *error);
 
-/* Records a span's time in its kind and model group, with its process and
- * whether it is complete (mls-store-stats-build.c); -1 when out of
- * memory. */
-int mls_store_group_add (MlsStore *store, const MlsSpan *span);
-void mls_store_groups_free (MlsStore *store);
+/* Arguments (mls-store-args.c): where each kind's go (span_arg, read when
+ * a store is created), their encoding in MlsStore.args, and their JSON. */
+int mls_store_load_arg_map (MlsStore *store, MlsError *error);
+void mls_store_free_arg_map (MlsStore *store);
+/* Whether kind keeps the argument `name` in a column of its own. */
+int mls_store_kind_has_arg (MlsStore *store, int kind, const char *name);
+/* Appends a span's arguments to store->args; *offset 0 when it has none.
+ * -1 when out of memory. */
+int mls_store_encode_args (MlsStore *store, const MlsSpan *span,
+                           uint32_t *offset);
+/* Which of a span's argument columns (span_id to other_args: bits 0 to
+ * 6) have a value. */
+unsigned mls_store_args_mask (MlsStore *store, uint32_t offset);
+/* Binds the argument columns that have a value, in order, from parameter
+ * `first`; returns the next parameter's number. */
+int mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
+                         uint32_t offset);
 
-/* The aggregates of the spans FROM_WHERE (with `s` the span table)
- * selects, grouped by kind, MODEL_EXPR and PID_EXPR (each "NULL" to sum
- * over it), as a CTE named `live` with span_kind_stats' columns
- * (mls-store-stats.c). sqlite3_free() it. */
-char *mls_stats_live_sql (const char *model_expr, const char *pid_expr,
-                          const char *from_where);
+/* Strings (mls-store-strings.c). */
+MlsStrings *mls_strings_new (void);
+void mls_strings_free (MlsStrings *strings);
+/* The string's id (from 1) and its stable copy; 0 when out of memory. */
+uint32_t mls_strings_intern (MlsStrings *strings, const char *text,
+                             const char **copy);
+/* The id of a string a store handed out (mls_strings_intern's copy), or 0
+ * when `text` is not one. */
+uint32_t mls_strings_id_of_copy (MlsStrings *strings, const char *text);
+const char *mls_strings_text (MlsStrings *strings, uint32_t id);
+/* Marks a string as an argument's (written to the `string` table). */
+void mls_strings_mark (MlsStrings *strings, uint32_t id);
+/* Writes the marked strings into the `string` table. */
+int mls_strings_write (MlsStrings *strings, sqlite3 *db);
+
+int mls_bytes_reserve (MlsBytes *bytes, size_t more);
+void mls_bytes_free (MlsBytes *bytes);
+/* Varints: 7 bits a byte, most significant first, the high bit set on
+ * every byte but the last (at most 10 bytes). */
+size_t mls_varint_put (unsigned char *out, uint64_t value);
+size_t mls_varint_get (const unsigned char *in, size_t n, uint64_t *value);
+
+/* A set of spans span_summary keeps (mls-store-sets.c): kind > 0 a kind,
+ * kind < 0 every kind of lane -kind (lane indices from 1, lane_of[kind]
+ * maps a kind to its lane); model and tid MLS_SET_ALL for every model and
+ * every thread. The finest sets are one kind, model and thread. */
+#define MLS_SET_ALL INT64_MIN
+
+typedef struct {
+  int kind;
+  int64_t model;
+  int64_t pid, tid;
+} MlsSetKey;
+
+/* Narrows `set` to the set a file stores for the same spans. */
+void mls_set_canonical (MlsSetKey *set, const MlsSetKey *finest, size_t n,
+                        const int *lane_of);
+int mls_set_is_member (const MlsSetKey *set, const MlsSetKey *finest,
+                       const int *lane_of);
+int mls_set_same (const MlsSetKey *a, const MlsSetKey *b);
+/* The sets one step narrower that make up `set` (by thread, else model,
+ * else kind), at most max_parts; 0 for a finest set. */
+size_t mls_set_split (const MlsSetKey *set, const MlsSetKey *finest,
+                      size_t n, const int *lane_of, MlsSetKey *parts,
+                      size_t max_parts);
+
+/* A span's length class (span_run.dur_class). */
+int mls_dur_class (int64_t dur_ns);
+
+/* The figures of a set of spans (mls-store-stats-build.c): d holds the
+ * durations of its n complete spans (reordered), `incomplete` counts the
+ * others, max_dur_ns is the longest of all. With n 0 the duration figures
+ * are 0. */
+typedef struct {
+  int64_t count, incomplete, total_ns, min_ns, median_ns, max_ns;
+  int64_t max_dur_ns;
+  double avg_ns, stddev_ns;
+} MlsFigures;
+
+void mls_figures_compute (int64_t *d, size_t n, int64_t incomplete,
+                          int64_t max_dur_ns, MlsFigures *f);
+
+/* A row of the statistics before it has names: kind, model (0: spans
+ * without one, -1: every model) and process (0: every process). */
+typedef struct {
+  int kind;
+  int64_t model;
+  int64_t pid;
+  MlsFigures f;
+} MlsStatsRaw;
+
+/* The table's rows of raw rows: names, shares, in the table's order
+ * (mls-store-stats-rows.c). */
+int mls_stats_name_rows (MlsStore *store, const MlsStatsRaw *raw, size_t n,
+                         MlsStatsRow **rows);
 
 /* ids (pids, tids) as a JSON array ("[12,34]"), for `pid IN (SELECT
  * value FROM json_each (?))`; sqlite3_free() it, NULL when out of memory. */
@@ -144,15 +254,16 @@ char *mls_ids_json (const int64_t *ids, size_t n);
  * this one in place (mls-store-migrate.c). */
 int mls_store_migrate (MlsStore *store, int64_t version, MlsError *error);
 
-/* The steps of mls_store_finish(), inside its transaction. */
-int mls_store_build_stats (MlsStore *store, MlsError *error);
-/* span_overlap from the groups, which must be sorted by start (done by
- * mls_store_summary_start) (mls-store-overlap.c). */
-int mls_store_build_overlap (MlsStore *store, MlsError *error);
-/* span_summary is written by a thread of its own into a scratch database
- * while the span indexes are built, then copied in (mls-store-summary.c);
- * finish also waits for it (without copying) when abandoning. */
-int mls_store_summary_start (MlsStore *store, MlsError *error);
-int mls_store_summary_finish (MlsStore *store, int abandon, MlsError *error);
+/* The steps of mls_store_finish(), inside its transaction: the spans put
+ * in the file's order and written with their runs and blocks
+ * (mls-store-order.c), then the tables computed from them. */
+int mls_write_prepare (MlsWrite *w, MlsStore *store, MlsError *error);
+void mls_write_clear (MlsWrite *w);
+int mls_write_spans (MlsWrite *w, MlsError *error);
+int mls_write_stats (MlsWrite *w, MlsError *error);
+int mls_write_overlap (MlsWrite *w, MlsError *error);
+int mls_write_summary (MlsWrite *w, MlsError *error);
+/* The store's spans freed (after finish or a failed one). */
+void mls_store_spans_free (MlsStore *store);
 
 #endif /* MLS_STORE_PRIVATE_H */

@@ -1,7 +1,8 @@
 /*
  * mls-store-spans.c: walking every span and every thread of a recording,
- * for exporters (`mlscope export`). Zoomed views read spans by time range
- * instead (the viewer's mls-store-timeline.c).
+ * for exporters (`mlscope export`), their arguments as span_view gives
+ * them. Zoomed views read spans by time range instead (the viewer's
+ * mls-store-timeline.c).
  */
 #include "mls-store-private.h"
 
@@ -43,13 +44,12 @@ mls_store_foreach_span (MlsStore *store, MlsSpanFunc func, void *user_data,
   int rc, result = 0;
 
   if (sqlite3_prepare_v2 (store->db,
-                          "SELECT s.id, s.kind_id, k.lane, k.label,"
-                          "  ifnull (s.model_id, 0), m.name,"
+                          "SELECT s.id, s.kind_id, v.lane, v.kind,"
+                          "  ifnull (s.model_id, 0), v.model,"
                           "  ifnull (s.parent_id, 0), s.depth, s.unit, s.pid,"
                           "  s.tid, s.start_ns, s.end_ns, s.dur_ns,"
-                          "  s.complete, s.status, s.args, s.incomplete_reason"
-                          " FROM span s JOIN span_kind k ON k.id = s.kind_id"
-                          " LEFT JOIN model m ON m.id = s.model_id"
+                          "  s.complete, s.status, v.args, s.incomplete_reason"
+                          " FROM span s JOIN span_view v ON v.id = s.id"
                           " ORDER BY s.id", -1, &stmt, NULL) != SQLITE_OK)
     {
       mls_error_sqlite (store, error, "cannot read spans");

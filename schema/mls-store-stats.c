@@ -3,7 +3,8 @@
  * average, min, median, max and standard deviation of span durations per
  * span kind (and per kind and model, per kind and process), precomputed
  * into span_kind_stats by mls_store_finish() (mls-store-stats-build.c) and
- * computed here in SQL for a time range or a set of processes.
+ * computed here, with the same code, for a time range or a set of
+ * processes or threads.
  *
  * Definitions shared by both paths:
  *  - the duration figures are those of complete spans only; spans cut off
@@ -18,292 +19,308 @@
  *  - share: the row's total time over the total time of all rows in the
  *    same lane (so a lane's shares add up to 1). It says how a lane's time
  *    divides among kinds (and models), not how busy the lane was.
+ *
+ * A range is read run by run (schema.sql's span_run): each run's spans
+ * that can overlap it are a range of ids found in span_block, so the query
+ * costs the spans in the range plus a few index probes per run, whatever
+ * the trace's length.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mls-store-private.h"
 
-/* Aggregates of the spans FROM_WHERE selects (with `s` the span table),
- * grouped by kind, MODEL_EXPR and PID_EXPR (each NULL to sum over it): a
- * CTE named `live` with the columns of span_kind_stats. The median is read
- * from the middle row(s) of each group of complete spans sorted by
- * duration, without a second sort: the row at (n + 1) / 2 and, for an even
- * count, the one after it. */
-static const char live_stats_cte[] =
-  "WITH s AS (SELECT s.kind_id AS kind_id, %s AS model_id, %s AS pid,"
-  "    %s AS dur_ns, s.complete AS complete %s),"
-  "agg AS (SELECT kind_id, model_id, pid,"
-  "    count (*) FILTER (WHERE complete) AS count,"
-  "    count (*) FILTER (WHERE NOT complete) AS incomplete,"
-  "    ifnull (sum (dur_ns) FILTER (WHERE complete), 0) AS total_ns,"
-  "    avg (dur_ns) FILTER (WHERE complete) AS avg_ns,"
-  "    min (dur_ns) FILTER (WHERE complete) AS min_ns,"
-  "    max (dur_ns) FILTER (WHERE complete) AS max_ns,"
-  "    mls_sqrt (max (total (dur_ns * 1.0 * dur_ns) FILTER (WHERE complete)"
-  "                   / count (*) FILTER (WHERE complete)"
-  "                   - avg (dur_ns) FILTER (WHERE complete)"
-  "                     * avg (dur_ns) FILTER (WHERE complete), 0.0))"
-  "      AS stddev_ns,"
-  "    max (dur_ns) AS max_dur_ns"
-  "  FROM s GROUP BY kind_id, model_id, pid),"
-  "w AS (SELECT kind_id, model_id, pid, dur_ns,"
-  "    lead (dur_ns) OVER win AS next,"
-  "    row_number () OVER win AS rn,"
-  "    count (*) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING"
-  "                     AND UNBOUNDED FOLLOWING) AS n"
-  "  FROM s WHERE complete"
-  "  WINDOW win AS (PARTITION BY kind_id, model_id, pid ORDER BY dur_ns)),"
-  "med AS (SELECT kind_id, model_id, pid,"
-  "    CASE WHEN n & 1 THEN dur_ns ELSE (dur_ns + next) / 2 END AS median_ns"
-  "  FROM w WHERE rn = (n + 1) / 2),"
-  "live AS (SELECT a.kind_id, a.model_id, a.pid, a.count, a.incomplete,"
-  "    a.total_ns, a.avg_ns, a.min_ns, m.median_ns, a.max_ns, a.stddev_ns,"
-  "    a.max_dur_ns"
-  "  FROM agg a LEFT JOIN med m ON m.kind_id = a.kind_id"
-  "    AND m.model_id IS a.model_id AND m.pid IS a.pid) ";
+typedef MlsStatsRaw RawRow;
 
-/* The table's rows: live ones and precomputed ones (a condition on
- * span_kind_stats), with names and shares. */
-static const char stats_select[] =
-  "SELECT x.kind_id, k.lane, k.label, ifnull (x.model_id, 0), m.name,"
-  "  ifnull (x.pid, 0), p.name, x.count, x.incomplete, x.total_ns,"
-  "  x.avg_ns, x.min_ns, x.median_ns, x.max_ns, x.stddev_ns,"
-  "  ifnull (x.total_ns * 1.0"
-  "          / nullif (sum (x.total_ns) OVER (PARTITION BY k.lane), 0), 0)"
-  " FROM (SELECT * FROM live UNION ALL"
-  "       SELECT kind_id, model_id, pid, count, incomplete, total_ns,"
-  "         avg_ns, min_ns, median_ns, max_ns, stddev_ns, max_dur_ns"
-  "       FROM span_kind_stats WHERE %s) x"
-  " JOIN span_kind k ON k.id = x.kind_id"
-  " LEFT JOIN model m ON m.id = x.model_id"
-  " LEFT JOIN process p ON p.pid = x.pid"
-  " ORDER BY k.sort_order, m.name IS NULL, m.name, x.pid";
+typedef struct {
+  RawRow *rows;
+  size_t n, allocated;
+} RawRows;
 
-/* Spans overlapping [?1, ?2): span_kind_start bounds the scan per kind to
- * starts in [?1 - longest span of the kind, ?2). */
-static const char range_from_where[] =
-  "FROM span_kind k JOIN span s ON s.kind_id = k.id"
-  " WHERE s.start_ns < ?2 AND s.end_ns > ?1"
-  " AND s.start_ns >= ?1 - ifnull ((SELECT max_dur_ns FROM span_kind_stats t"
-  "   WHERE t.kind_id = k.id AND t.model_id IS NULL AND t.pid IS NULL), 0)";
-
-char *
-mls_stats_live_sql (const char *model_expr, const char *pid_expr,
-                    const char *from_where)
+static int
+add_raw (RawRows *r, RawRow row)
 {
-  return sqlite3_mprintf (live_stats_cte, model_expr, pid_expr, "s.dur_ns",
-                          from_where);
+  if (r->n == r->allocated)
+    {
+      size_t allocated = r->allocated ? 2 * r->allocated : 32;
+      RawRow *bigger = realloc (r->rows, allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return -1;
+      r->rows = bigger;
+      r->allocated = allocated;
+    }
+  r->rows[r->n++] = row;
+  return 0;
 }
 
 /* ?3: the processes asked for, ?4 the threads, as JSON arrays. */
 #define PID_FILTER "pid IN (SELECT value FROM json_each (?3))"
-#define TID_FILTER " AND s.tid IN (SELECT value FROM json_each (?4))"
-/* A span's time inside [?1, ?2). */
-#define CLIPPED_DUR "min (s.end_ns, ?2) - max (s.start_ns, ?1)"
+#define TID_FILTER "tid IN (SELECT value FROM json_each (?4))"
 
-/*
- * The SQL for a query. span_kind_stats answers whole-recording queries
- * for all processes or one; spans without a model (which it cannot hold
- * per model: model_id NULL means all models there) are few and computed
- * live. A range or several processes are computed live over the spans.
- */
+/* The spans of the runs `run_where` selects (with `r` the run) that
+ * overlap [?1, ?2) (with a range): from the last block starting before
+ * the range less the run's longest span, to the last starting before its
+ * end. CROSS JOIN keeps the runs the outer loop: each run's spans are a
+ * range of ids. */
+static const char range_spans[] =
+  "SELECT r.kind_id, r.model_id, r.pid, %s, s.complete"
+  " FROM span_run r CROSS JOIN span s ON s.id BETWEEN"
+  "   ifnull ((SELECT b.first_id FROM span_block b WHERE b.run_id = r.id"
+  "     AND b.start_ns < ?1 - r.max_dur_ns"
+  "     ORDER BY b.start_ns DESC, b.first_id DESC LIMIT 1), r.first_id)"
+  "   AND (SELECT b.last_id FROM span_block b WHERE b.run_id = r.id"
+  "     AND b.start_ns < ?2 ORDER BY b.start_ns DESC, b.first_id DESC"
+  "     LIMIT 1)"
+  " WHERE r.first_start_ns < ?2 AND r.max_end_ns > ?1"
+  "   AND s.start_ns < ?2 AND s.end_ns > ?1%s";
+
+static const char whole_spans[] =
+  "SELECT r.kind_id, r.model_id, r.pid, s.dur_ns, s.complete"
+  " FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id"
+  " WHERE 1%s";
+
+/* The spans of a query, as (kind, model, pid, duration, complete); only
+ * those without a model when no_model_only. */
 static char *
-stats_sql (const MlsStatsQuery *query)
+spans_sql (const MlsStatsQuery *query, int no_model_only)
 {
-  int stored = !query->has_range && query->n_pids <= 1 && !query->n_tids;
-  const char *model = query->by_model ? "s.model_id" : "NULL";
-  const char *pid = query->by_process ? "s.pid" : "NULL";
-  char *pids = sqlite3_mprintf ("%s%s", query->n_pids ? " AND s." PID_FILTER
-                                : "", query->n_tids ? TID_FILTER : "");
-  char *from_where, *cte, *condition, *select, *sql = NULL;
+  char *where = sqlite3_mprintf ("%s%s%s",
+                                 no_model_only ? " AND r.model_id = 0" : "",
+                                 query->n_pids ? " AND r." PID_FILTER : "",
+                                 query->n_tids ? " AND r." TID_FILTER : "");
+  char *sql = NULL;
 
-  if (stored)
-    from_where = sqlite3_mprintf ("FROM span s WHERE %s%s", query->by_model
-                                  ? "s.model_id IS NULL" : "0", pids);
-  else
-    from_where = sqlite3_mprintf ("%s%s", query->has_range
-                                  ? range_from_where : "FROM span s WHERE 1",
-                                  pids);
-  cte = sqlite3_mprintf (live_stats_cte, model, pid,
-                         query->has_range && query->clip ? CLIPPED_DUR
-                                                         : "s.dur_ns",
-                         from_where);
-  condition = sqlite3_mprintf ("%s AND %s", query->by_model
-                               ? "model_id NOT NULL" : "model_id IS NULL",
-                               query->n_pids ? PID_FILTER
-                               : query->by_process ? "pid NOT NULL"
-                                                   : "pid IS NULL");
-  select = sqlite3_mprintf (stats_select, stored ? condition : "0");
-  if (cte && select)
-    sql = sqlite3_mprintf ("%s%s", cte, select);
-  sqlite3_free (from_where);
-  sqlite3_free (pids);
-  sqlite3_free (cte);
-  sqlite3_free (condition);
-  sqlite3_free (select);
+  if (where && query->has_range)
+    sql = sqlite3_mprintf (range_spans, query->clip
+                           ? "min (s.end_ns, ?2) - max (s.start_ns, ?1)"
+                           : "s.dur_ns", where);
+  else if (where)
+    sql = sqlite3_mprintf (whole_spans, where);
+  sqlite3_free (where);
   return sql;
 }
 
 char *
 mls_ids_json (const int64_t *ids, size_t n)
 {
-  char *json = sqlite3_mprintf ("[");
+  sqlite3_str *json = sqlite3_str_new (NULL);
 
-  for (size_t i = 0; json && i < n; i++)
-    {
-      char *longer = sqlite3_mprintf ("%s%s%lld", json, i ? "," : "",
-                                      (long long) ids[i]);
-      sqlite3_free (json);
-      json = longer;
-    }
-  if (json)
-    {
-      char *closed = sqlite3_mprintf ("%s]", json);
-      sqlite3_free (json);
-      json = closed;
-    }
-  return json;
+  sqlite3_str_appendchar (json, 1, '[');
+  for (size_t i = 0; i < n; i++)
+    sqlite3_str_appendf (json, "%s%lld", i ? "," : "", (long long) ids[i]);
+  sqlite3_str_appendchar (json, 1, ']');
+  return sqlite3_str_finish (json);
 }
 
 static sqlite3_stmt *
-prepare_query (MlsStore *store, const MlsStatsQuery *query)
+prepare (MlsStore *store, const MlsStatsQuery *query, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  char *sql = stats_sql (query);
-  char *pids = mls_ids_json (query->pids, query->n_pids);
-  char *tids = mls_ids_json (query->tids, query->n_tids);
+  char *pids, *tids;
 
-  if (sql == NULL || pids == NULL || tids == NULL
+  if (sql == NULL
       || sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    stmt = NULL;
-  sqlite3_free (sql);
-  if (stmt && query->has_range)
+    return NULL;
+  pids = mls_ids_json (query->pids, query->n_pids);
+  tids = mls_ids_json (query->tids, query->n_tids);
+  if (query->has_range)
     {
       sqlite3_bind_int64 (stmt, 1, query->range_start_ns);
       sqlite3_bind_int64 (stmt, 2, query->range_end_ns);
     }
-  if (stmt && query->n_pids)
+  if (query->n_pids && sqlite3_bind_parameter_index (stmt, "?3"))
     sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
-  if (stmt && query->n_tids)
+  if (query->n_tids && sqlite3_bind_parameter_index (stmt, "?4"))
     sqlite3_bind_text (stmt, 4, tids, -1, SQLITE_TRANSIENT);
   sqlite3_free (pids);
   sqlite3_free (tids);
   return stmt;
 }
 
-static char *
-column_strdup (sqlite3_stmt *stmt, int column)
+/* A span read for a live row. */
+typedef struct {
+  int kind;
+  int64_t model;
+  int64_t pid;
+  int64_t dur_ns;
+  int complete;
+} Item;
+
+static int
+compare_item (const void *a, const void *b)
 {
-  const unsigned char *text = sqlite3_column_text (stmt, column);
-  return text ? strdup ((const char *) text) : NULL;
+  const Item *x = a, *y = b;
+
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  if (x->model != y->model)
+    return x->model < y->model ? -1 : 1;
+  return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-static void
-read_row (sqlite3_stmt *stmt, MlsStatsRow *row)
+/* The rows of the spans `sql` reads, grouped by kind and, as asked, model
+ * and process. */
+static int
+live_rows (MlsStore *store, const MlsStatsQuery *query, const char *sql,
+           RawRows *out)
 {
-  row->kind_id = sqlite3_column_int (stmt, 0);
-  row->lane = column_strdup (stmt, 1);
-  row->label = column_strdup (stmt, 2);
-  row->model_id = sqlite3_column_int64 (stmt, 3);
-  row->model = column_strdup (stmt, 4);
-  row->pid = sqlite3_column_int64 (stmt, 5);
-  row->process = column_strdup (stmt, 6);
-  row->count = sqlite3_column_int64 (stmt, 7);
-  row->incomplete = sqlite3_column_int64 (stmt, 8);
-  row->total_ns = sqlite3_column_int64 (stmt, 9);
-  row->avg_ns = sqlite3_column_double (stmt, 10);
-  row->min_ns = sqlite3_column_int64 (stmt, 11);
-  row->median_ns = sqlite3_column_int64 (stmt, 12);
-  row->max_ns = sqlite3_column_int64 (stmt, 13);
-  row->stddev_ns = sqlite3_column_double (stmt, 14);
-  row->share = sqlite3_column_double (stmt, 15);
+  sqlite3_stmt *stmt = prepare (store, query, sql);
+  Item *items = NULL;
+  int64_t *d = NULL;
+  size_t n = 0, allocated = 0;
+  int rc = stmt ? SQLITE_OK : SQLITE_ERROR;
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (n == allocated)
+        {
+          Item *bigger;
+
+          allocated = allocated ? 2 * allocated : 1024;
+          if ((bigger = realloc (items, allocated * sizeof *items)) == NULL)
+            {
+              rc = SQLITE_NOMEM;
+              break;
+            }
+          items = bigger;
+        }
+      items[n++] = (Item) {
+        sqlite3_column_int (stmt, 0),
+        query->by_model ? sqlite3_column_int64 (stmt, 1) : -1,
+        query->by_process ? sqlite3_column_int64 (stmt, 2) : 0,
+        sqlite3_column_int64 (stmt, 3), sqlite3_column_int (stmt, 4),
+      };
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE && n > 0 && (d = malloc (n * sizeof *d)) == NULL)
+    rc = SQLITE_NOMEM;
+  if (rc == SQLITE_DONE)
+    qsort (items, n, sizeof *items, compare_item);
+  for (size_t i = 0, j; rc == SQLITE_DONE && i < n; i = j)
+    {
+      RawRow row = { items[i].kind, items[i].model, items[i].pid };
+      size_t n_d = 0;
+      int64_t cut = 0, max_dur = 0;
+
+      for (j = i; j < n && compare_item (&items[i], &items[j]) == 0; j++)
+        {
+          if (items[j].dur_ns > max_dur)
+            max_dur = items[j].dur_ns;
+          if (items[j].complete)
+            d[n_d++] = items[j].dur_ns;
+          else
+            cut++;
+        }
+      mls_figures_compute (d, n_d, cut, max_dur, &row.f);
+      if (add_raw (out, row))
+        rc = SQLITE_NOMEM;
+    }
+  free (items);
+  free (d);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whole-recording rows for all processes or one, as finish stored them. */
+static int
+stored_rows (MlsStore *store, const MlsStatsQuery *query, RawRows *out)
+{
+  char *sql = sqlite3_mprintf (
+    "SELECT kind_id, ifnull (model_id, -1), ifnull (pid, 0), count,"
+    " incomplete, total_ns, avg_ns, min_ns, median_ns, max_ns, stddev_ns"
+    " FROM span_kind_stats WHERE %s AND %s",
+    query->by_model ? "model_id NOT NULL" : "model_id IS NULL",
+    query->n_pids ? PID_FILTER : query->by_process ? "pid NOT NULL"
+                                                   : "pid IS NULL");
+  sqlite3_stmt *stmt = prepare (store, query, sql);
+  int rc = stmt ? SQLITE_OK : SQLITE_ERROR;
+
+  sqlite3_free (sql);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RawRow row = {
+        sqlite3_column_int (stmt, 0), sqlite3_column_int64 (stmt, 1),
+        sqlite3_column_int64 (stmt, 2),
+        { .count = sqlite3_column_int64 (stmt, 3),
+          .incomplete = sqlite3_column_int64 (stmt, 4),
+          .total_ns = sqlite3_column_int64 (stmt, 5),
+          .avg_ns = sqlite3_column_double (stmt, 6),
+          .min_ns = sqlite3_column_int64 (stmt, 7),
+          .median_ns = sqlite3_column_int64 (stmt, 8),
+          .max_ns = sqlite3_column_int64 (stmt, 9),
+          .stddev_ns = sqlite3_column_double (stmt, 10) },
+      };
+
+      rc = add_raw (out, row) ? SQLITE_NOMEM : SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * span_kind_stats answers whole-recording queries for all processes or
+ * one; spans without a model (which it cannot hold per model: model_id
+ * NULL means all models there) are few and computed live. A range or
+ * several processes or threads are computed live over the spans.
+ */
+static int
+raw_rows (MlsStore *store, const MlsStatsQuery *query, RawRows *out)
+{
+  int stored = !query->has_range && query->n_pids <= 1 && !query->n_tids;
+  char *sql = spans_sql (query, stored);
+  int rc = -1;
+
+  if (sql && (!stored || query->by_model))
+    rc = live_rows (store, query, sql, out);
+  else if (sql)
+    rc = 0;
+  if (rc == 0 && stored)
+    rc = stored_rows (store, query, out);
+  sqlite3_free (sql);
+  return rc;
 }
 
 int
 mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,
                        MlsStatsRow **rows, size_t *n_rows, MlsError *error)
 {
-  sqlite3_stmt *stmt = prepare_query (store, query);
+  RawRows raw = { 0 };
   MlsStatsRow *list = NULL;
-  size_t n = 0, allocated = 0;
   int rc;
 
   *rows = NULL;
   *n_rows = 0;
-  if (stmt == NULL)
+  rc = raw_rows (store, query, &raw);
+  if (rc == 0)
+    rc = mls_stats_name_rows (store, raw.rows, raw.n, &list);
+  if (rc != 0)
     {
       mls_error_sqlite (store, error, "cannot query statistics");
+      free (raw.rows);
       return -1;
     }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n == allocated)
-        {
-          allocated = allocated ? 2 * allocated : 32;
-          MlsStatsRow *bigger = realloc (list, allocated * sizeof *list);
-          if (bigger == NULL)
-            {
-              rc = SQLITE_NOMEM;
-              break;
-            }
-          list = bigger;
-        }
-      read_row (stmt, &list[n++]);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      mls_error_sqlite (store, error, "cannot query statistics");
-      sqlite3_finalize (stmt);
-      mls_stats_rows_free (list, n);
-      return -1;
-    }
-  sqlite3_finalize (stmt);
   *rows = list;
-  *n_rows = n;
+  *n_rows = raw.n;
+  free (raw.rows);
   return 0;
-}
-
-void
-mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows)
-{
-  for (size_t i = 0; i < n_rows; i++)
-    {
-      free (rows[i].lane);
-      free (rows[i].label);
-      free (rows[i].model);
-      free (rows[i].process);
-    }
-  free (rows);
 }
 
 int
 mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
                             int64_t cut[MLS_CUT_UNKNOWN + 1], MlsError *error)
 {
-  char *pids = mls_ids_json (query->pids, query->n_pids);
-  char *tids = mls_ids_json (query->tids, query->n_tids);
   char *sql = sqlite3_mprintf ("SELECT s.incomplete_reason, count (*)"
                                " FROM span s WHERE s.complete = 0%s%s%s"
                                " GROUP BY 1", query->has_range
                                ? " AND s.start_ns < ?2 AND s.end_ns > ?1"
                                : "", query->n_pids ? " AND s." PID_FILTER
                                                    : "",
-                               query->n_tids ? TID_FILTER : "");
-  sqlite3_stmt *stmt = NULL;
-  int rc = sql && pids ? sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL)
-                       : SQLITE_NOMEM;
+                               query->n_tids ? " AND s." TID_FILTER : "");
+  sqlite3_stmt *stmt = prepare (store, query, sql);
+  int rc = stmt ? SQLITE_OK : SQLITE_ERROR;
 
   memset (cut, 0, (MLS_CUT_UNKNOWN + 1) * sizeof *cut);
-  if (rc == SQLITE_OK && query->has_range)
-    {
-      sqlite3_bind_int64 (stmt, 1, query->range_start_ns);
-      sqlite3_bind_int64 (stmt, 2, query->range_end_ns);
-    }
-  if (rc == SQLITE_OK && query->n_pids)
-    sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
-  if (rc == SQLITE_OK && query->n_tids)
-    sqlite3_bind_text (stmt, 4, tids, -1, SQLITE_TRANSIENT);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MlsCutReason reason = mls_cut_reason_from_name (
@@ -314,53 +331,10 @@ mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
     }
   sqlite3_finalize (stmt);
   sqlite3_free (sql);
-  sqlite3_free (pids);
-  sqlite3_free (tids);
   if (rc != SQLITE_DONE)
     {
       mls_error_sqlite (store, error, "cannot count incomplete spans");
       return -1;
     }
-  return 0;
-}
-
-int
-mls_store_find_processes (MlsStore *store, const char *name, int64_t **pids,
-                          size_t *n_pids, MlsError *error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int64_t *list = NULL;
-  size_t n = 0;
-  int rc;
-
-  *pids = NULL;
-  *n_pids = 0;
-  if (sqlite3_prepare_v2 (store->db, "SELECT pid FROM process WHERE name = ?1"
-                          " ORDER BY pid", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      mls_error_sqlite (store, error, "cannot read processes");
-      return -1;
-    }
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      int64_t *bigger = realloc (list, (n + 1) * sizeof *list);
-      if (bigger == NULL)
-        {
-          rc = SQLITE_NOMEM;
-          break;
-        }
-      list = bigger;
-      list[n++] = sqlite3_column_int64 (stmt, 0);
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      free (list);
-      mls_error_set (error, "%s: cannot read processes", store->path);
-      return -1;
-    }
-  *pids = list;
-  *n_pids = n;
   return 0;
 }

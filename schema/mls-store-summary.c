@@ -1,62 +1,66 @@
 /*
  * mls-store-summary.c: span_summary, what a zoomed-out view draws instead
- * of millions of spans. Level L cuts time into buckets of
- * bucket_ns = 1000 << (2 * L) and counts, per kind and model, the spans
- * that start in a bucket and are shorter than it. Levels go from 0 (1 us)
- * up to the first level whose bucket is as long as the whole recording.
+ * of millions of spans (schema.sql says what its rows hold). Level L cuts
+ * time into buckets of 1000 << 2L ns and counts, for each stored set
+ * (mls-store-sets.c), the spans that start in a bucket and are shorter
+ * than it, and how busy they keep it.
  *
- * Built from the span times the store gathered per kind and model while
- * writing (mls-store-stats-build.c), each group sorted by start: within a
- * group and level the current bucket only moves forward, so one
- * accumulator suffices, and a bucket's row is written when the next span
- * falls past it. Rows are produced in primary-key order (level, kind,
- * model, bucket), so SQLite appends to the table's B-tree instead of
- * inserting all over it. busy_ns is the sum of the counted spans'
- * durations; it can exceed bucket_ns when spans of one kind overlap
- * (threads) or run past the bucket's end, so drawing code clamps it.
- *
- * thread_summary holds the same rows per thread (its key adds pid and tid
- * before the model), for the timeline's rows of one thread: each group's
- * spans are placed by thread with a counting sort that keeps their start
- * order, and each level is written kind by kind, thread by thread.
- *
- * The rows (more than there are spans, most of them at the finest levels)
- * are written by a thread of their own, through its own connection, into a
- * scratch database beside the partial file, while the finishing connection
- * builds the span indexes; the table is then copied over whole, which
- * SQLite does page by page without decoding rows (its transfer
- * optimization), in half the time of inserting them.
+ * Built from the runs (mls-store-order.c), level by level: a finest set's
+ * buckets at level L are those of its runs of classes up to L (spans as
+ * long as a bucket or longer are read from `span`), each run in start
+ * order so its buckets come out in order; a wider set's are its finest
+ * members' merged. A wider set is kept at a level only where merging at
+ * least halves its members' buckets: where it does not, a reader sums the
+ * members for about the same number of buckets, and the file stays small.
+ * Buckets go 64 to a row, packed (a few bytes each), so a strip of a
+ * thousand pixels reads a few dozen rows, and a sparse set few.
  */
-#include <pthread.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mls-store-private.h"
 
-/* 1000 << 2 * 24 ns is about 3 days; no recording needs a coarser level. */
-#define MLS_SUMMARY_MAX_LEVEL 24
-
-/* Rows go to SQLite in batches: one statement of many VALUES costs far
- * less than as many single-row statements. */
-#define BATCH 64
-
-/* A row: the key (level, kind, [pid, tid,] model), bucket, count and
- * busy_ns. */
-#define MAX_COLUMNS 8
+#define ROW_BUCKETS 64
 
 typedef struct {
-  int64_t v[MAX_COLUMNS];
-} Row;
+  int64_t bucket;
+  int64_t busy_ns;
+  int64_t count;
+  int kind;                 /* the busiest kind in a lane set's bucket */
+} Bucket;
 
 typedef struct {
-  const char *table;
-  int n_columns;            /* 6: span_summary, 8: thread_summary */
-  sqlite3_stmt *insert;     /* BATCH rows */
-  sqlite3_stmt *insert_one;
-  Row batch[BATCH];
-  int n_batch;
+  Bucket *b;
+  size_t n, allocated;
+} List;
+
+typedef struct {
+  MlsSetKey key;
+  size_t first_run, n_runs;
+  List list;                /* at the level being written */
+} Finest;
+
+typedef struct {
+  MlsSetKey key;
+  size_t finest;            /* its own Finest, or SIZE_MAX when wider */
+  size_t *members;          /* Finest indices */
+  size_t n_members, allocated;
+  unsigned levels;
+} Set;
+
+typedef struct {
+  MlsWrite *w;
+  int lane_of[MLS_MAX_KIND_ID];
+  char lanes[MLS_MAX_KIND_ID][16];
+  Finest *finest;
+  size_t n_finest;
+  MlsSetKey *keys;          /* the finest sets' keys, for mls-store-sets.c */
+  Set *sets;
+  size_t n_sets, allocated_sets;
+  sqlite3_stmt *insert;
+  MlsBytes blob;
 } Summary;
 
 int64_t
@@ -68,476 +72,485 @@ mls_summary_bucket_ns (int level)
 int
 mls_summary_level_of (int64_t dur_ns)
 {
-  int level = 0;
+  return mls_dur_class (dur_ns);
+}
 
-  while (level <= MLS_SUMMARY_MAX_LEVEL
-         && dur_ns >= mls_summary_bucket_ns (level))
-    level++;
-  return level;
+/* Room for n buckets in all. */
+static int
+reserve (List *l, size_t n)
+{
+  if (n > l->allocated)
+    {
+      size_t allocated = l->allocated ? 2 * l->allocated : 64;
+      Bucket *bigger;
+
+      while (allocated < n)
+        allocated *= 2;
+      if ((bigger = realloc (l->b, allocated * sizeof *bigger)) == NULL)
+        return -1;
+      l->b = bigger;
+      l->allocated = allocated;
+    }
+  return 0;
 }
 
 static int
-top_level (MlsStore *store)
+push (List *l, Bucket b)
 {
-  int64_t start = 0, end = 0;
-  int level = 0;
+  if (l->n == l->allocated && reserve (l, l->n + 1))
+    return -1;
+  l->b[l->n++] = b;
+  return 0;
+}
 
-  mls_store_get_meta_int (store, "start_ns", &start);
-  mls_store_get_meta_int (store, "end_ns", &end);
-  while (level < MLS_SUMMARY_MAX_LEVEL
-         && mls_summary_bucket_ns (level) < end - start)
-    level++;
-  return level;
+/* Adds a run's spans to `out` (empty or earlier runs' buckets): merged in
+ * bucket order. */
+static int
+add_run (Summary *sum, const MlsRun *run, int level, List *out,
+         List *scratch)
+{
+  List merged = { 0 };
+  size_t i = 0, j = 0;
+
+  scratch->n = 0;
+  if (reserve (scratch, run->n))
+    return -1;
+  for (size_t k = 0; k < run->n; k++)
+    {
+      const MlsSpanRec *s = &run->spans[k];
+      int64_t b = (s->start_ns / 1000) >> (2 * level);
+
+      if (scratch->n > 0 && scratch->b[scratch->n - 1].bucket == b)
+        {
+          scratch->b[scratch->n - 1].count++;
+          scratch->b[scratch->n - 1].busy_ns += s->dur_ns;
+        }
+      else if (push (scratch, (Bucket) { b, s->dur_ns, 1, run->kind }))
+        return -1;
+    }
+  if (out->n == 0)
+    {
+      List t = *out;
+      *out = *scratch;
+      *scratch = t;
+      return 0;
+    }
+  if (reserve (&merged, out->n + scratch->n))
+    return -1;
+  while (i < out->n || j < scratch->n)
+    {
+      Bucket b;
+
+      if (j == scratch->n || (i < out->n
+                              && out->b[i].bucket < scratch->b[j].bucket))
+        b = out->b[i++];
+      else if (i == out->n || scratch->b[j].bucket < out->b[i].bucket)
+        b = scratch->b[j++];
+      else
+        {
+          b = out->b[i++];
+          b.count += scratch->b[j].count;
+          b.busy_ns += scratch->b[j++].busy_ns;
+        }
+      if (push (&merged, b))
+        {
+          free (merged.b);
+          return -1;
+        }
+    }
+  free (out->b);
+  *out = merged;
+  return 0;
+}
+
+/* A finest set's buckets at `level` from its buckets at the level below
+ * (four to one) and its runs of the level's class: each span is placed
+ * once, at the first level it is shorter than a bucket of. */
+static int
+fill_finest (Summary *sum, Finest *f, int level, List *scratch)
+{
+  List *l = &f->list;
+  size_t n = 0;
+
+  for (size_t i = 0; level > 0 && i < l->n; i++)
+    {
+      Bucket b = l->b[i];
+
+      b.bucket >>= 2;
+      if (n > 0 && l->b[n - 1].bucket == b.bucket)
+        {
+          l->b[n - 1].count += b.count;
+          l->b[n - 1].busy_ns += b.busy_ns;
+        }
+      else
+        l->b[n++] = b;
+    }
+  l->n = n;
+  for (size_t r = f->first_run; r < f->first_run + f->n_runs; r++)
+    {
+      const MlsRun *run = &sum->w->runs[r];
+
+      if (run->dur_class == level && add_run (sum, run, level, l, scratch))
+        return -1;
+    }
+  return 0;
+}
+
+/* The busy time of each kind in one bucket of a lane set (a lane has a
+ * few kinds), for naming the busiest. */
+typedef struct {
+  int kind[16];
+  int64_t busy_ns[16];
+  int n;
+} KindBusy;
+
+static int
+busiest_after (KindBusy *k, int kind, int64_t busy_ns, int best)
+{
+  int i;
+
+  for (i = 0; i < k->n && k->kind[i] != kind; i++)
+    ;
+  if (i == k->n)
+    {
+      if (k->n == 16)
+        return best;
+      k->kind[k->n] = kind;
+      k->busy_ns[k->n++] = 0;
+    }
+  k->busy_ns[i] += busy_ns;
+  for (int j = 0; j < k->n; j++)
+    if (k->kind[j] == best && k->busy_ns[j] >= k->busy_ns[i])
+      return best;
+  return kind;
+}
+
+/* A wider set's buckets: its members' merged (a heap of their next
+ * buckets), each bucket naming its busiest kind. */
+static int
+merge_members (Summary *sum, const Set *set, List *out)
+{
+  size_t *heap = malloc (set->n_members * sizeof *heap);
+  size_t *next = calloc (set->n_members, sizeof *next);
+  KindBusy kinds = { .n = 0 };
+  int rc = heap && next ? 0 : -1;
+  size_t n_heap = 0;
+
+  out->n = 0;
+#define AT(m) (sum->finest[set->members[m]].list.b[next[m]])
+#define SIFT_DOWN(start)                                                  \
+  for (size_t i = (start), c; (c = 2 * i + 1) < n_heap; i = c)            \
+    {                                                                     \
+      if (c + 1 < n_heap && AT (heap[c + 1]).bucket < AT (heap[c]).bucket) \
+        c++;                                                              \
+      if (AT (heap[i]).bucket <= AT (heap[c]).bucket)                     \
+        break;                                                            \
+      size_t t = heap[i]; heap[i] = heap[c]; heap[c] = t;                 \
+    }
+  for (size_t m = 0; rc == 0 && m < set->n_members; m++)
+    if (sum->finest[set->members[m]].list.n > 0)
+      heap[n_heap++] = m;
+  for (size_t s = n_heap / 2 + 1; rc == 0 && s-- > 0;)
+    SIFT_DOWN (s);
+  while (rc == 0 && n_heap > 0)
+    {
+      size_t m = heap[0];
+      const Bucket *b = &AT (m);
+      Bucket *last = out->n ? &out->b[out->n - 1] : NULL;
+
+      if (last == NULL || last->bucket != b->bucket)
+        {
+          kinds.n = 0;
+          if ((rc = push (out, (Bucket) { b->bucket, 0, 0, b->kind })))
+            break;
+          last = &out->b[out->n - 1];
+        }
+      last->kind = busiest_after (&kinds, b->kind, b->busy_ns, last->kind);
+      last->count += b->count;
+      last->busy_ns += b->busy_ns;
+      if (++next[m] == sum->finest[set->members[m]].list.n)
+        heap[0] = heap[--n_heap];
+      SIFT_DOWN (0);
+    }
+#undef SIFT_DOWN
+#undef AT
+  free (heap);
+  free (next);
+  return rc;
 }
 
 static int
-insert_rows (sqlite3_stmt *stmt, int n_columns, const Row *rows, int n)
+insert_row (Summary *sum, int64_t set_id, int level, int64_t first)
 {
+  sqlite3_stmt *stmt = sum->insert;
   int rc;
 
-  for (int r = 0; r < n; r++)
-    for (int c = 0; c < n_columns; c++)
-      sqlite3_bind_int64 (stmt, n_columns * r + c + 1, rows[r].v[c]);
+  sqlite3_bind_int64 (stmt, 1, set_id);
+  sqlite3_bind_int (stmt, 2, level);
+  sqlite3_bind_int64 (stmt, 3, first);
+  sqlite3_bind_blob (stmt, 4, sum->blob.data, (int) sum->blob.used,
+                     SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  sum->blob.used = 0;
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A set's buckets at one level, up to 64 to a row (schema.sql). */
 static int
-flush_batch (Summary *summary)
+write_list (Summary *sum, int64_t set_id, int level, const List *l,
+            int with_kind)
 {
-  int rc = SQLITE_OK;
+  double per_64th = (double) (INT64_C (1000) << (2 * level)) / 64;
+  int64_t first = 0, prev = 0;
 
-  if (summary->n_batch == BATCH)
-    rc = insert_rows (summary->insert, summary->n_columns, summary->batch,
-                      BATCH);
-  else
-    for (int r = 0; r < summary->n_batch && rc == SQLITE_OK; r++)
-      rc = insert_rows (summary->insert_one, summary->n_columns,
-                        &summary->batch[r], 1);
-  summary->n_batch = 0;
-  return rc;
-}
-
-/* key: the row's first columns, up to the bucket. */
-static int
-emit (Summary *summary, const int64_t *key, int64_t bucket, int64_t count,
-      int64_t busy_ns)
-{
-  Row *row = &summary->batch[summary->n_batch++];
-  int n_key = summary->n_columns - 3;
-
-  for (int c = 0; c < n_key; c++)
-    row->v[c] = key[c];
-  row->v[n_key] = bucket;
-  row->v[n_key + 1] = count;
-  row->v[n_key + 2] = busy_ns;
-  return summary->n_batch == BATCH ? flush_batch (summary) : SQLITE_OK;
-}
-
-static char *
-values_sql (int n_columns)
-{
-  char *one = sqlite3_mprintf ("(?");
-
-  for (int c = 1; one && c < n_columns; c++)
+  sum->blob.used = 0;
+  for (size_t i = 0; i < l->n; i++)
     {
-      char *longer = sqlite3_mprintf ("%s, ?", one);
-      sqlite3_free (one);
-      one = longer;
-    }
-  if (one)
-    {
-      char *closed = sqlite3_mprintf ("%s)", one);
-      sqlite3_free (one);
-      one = closed;
-    }
-  return one;
-}
+      const Bucket *b = &l->b[i];
+      double q = ceil ((double) b->busy_ns / per_64th);
+      unsigned char *out;
 
-static int
-prepare_inserts (sqlite3 *db, Summary *summary)
-{
-  char *one = values_sql (summary->n_columns);
-  char *sql = one ? sqlite3_mprintf ("INSERT INTO %s VALUES %s",
-                                     summary->table, one) : NULL;
-  int rc;
-
-  for (int r = 1; r < BATCH && sql; r++)
-    {
-      char *longer = sqlite3_mprintf ("%s, %s", sql, one);
-      sqlite3_free (sql);
-      sql = longer;
-    }
-  rc = sql ? sqlite3_prepare_v2 (db, sql, -1, &summary->insert, NULL)
-           : SQLITE_NOMEM;
-  sqlite3_free (sql);
-  sql = one ? sqlite3_mprintf ("INSERT INTO %s VALUES %s", summary->table,
-                               one) : NULL;
-  if (rc == SQLITE_OK)
-    rc = sql ? sqlite3_prepare_v2 (db, sql, -1, &summary->insert_one, NULL)
-             : SQLITE_NOMEM;
-  sqlite3_free (sql);
-  sqlite3_free (one);
-  return rc;
-}
-
-/* One level's rows for n spans of a group in start order: all of them, or
- * those whose indices `order` lists. */
-static int
-count_level (Summary *summary, const int64_t *key, const MlsSpanGroup *group,
-             const uint32_t *order, size_t n, int level)
-{
-  int64_t bucket_ns = mls_summary_bucket_ns (level);
-  int64_t bucket = 0, count = 0, busy_ns = 0;
-
-  for (size_t i = 0; i < n; i++)
-    {
-      const MlsSpanTime *t = &group->spans[order ? order[i] : i];
-      int64_t b;
-
-      if (t->dur_ns >= bucket_ns)
-        continue;
-      b = t->start_ns / bucket_ns;
-      if (count > 0 && b != bucket)
+      if (i % ROW_BUCKETS == 0)
         {
-          if (emit (summary, key, bucket, count, busy_ns))
+          if (i > 0 && insert_row (sum, set_id, level, first))
             return -1;
-          count = busy_ns = 0;
+          first = b->bucket;
+          prev = first - 1;
         }
-      bucket = b;
-      count++;
-      busy_ns += t->dur_ns;
+      if (mls_bytes_reserve (&sum->blob, 32))
+        return -1;
+      out = (unsigned char *) sum->blob.data + sum->blob.used;
+      out += mls_varint_put (out, (uint64_t) (b->bucket - prev - 1));
+      out += mls_varint_put (out, (uint64_t) b->count);
+      *out++ = (unsigned char) (q > 255 ? 255 : q);
+      if (with_kind)
+        *out++ = (unsigned char) b->kind;
+      sum->blob.used = (size_t) (out - (unsigned char *) sum->blob.data);
+      prev = b->bucket;
     }
-  if (count > 0 && emit (summary, key, bucket, count, busy_ns))
-    return -1;
+  return l->n > 0 ? insert_row (sum, set_id, level, first) : 0;
+}
+
+static int
+write_level (Summary *sum, int level)
+{
+  List scratch = { 0 }, merged = { 0 };
+  int rc = 0;
+
+  for (size_t f = 0; f < sum->n_finest && rc == 0; f++)
+    rc = fill_finest (sum, &sum->finest[f], level, &scratch);
+  for (size_t s = 0; s < sum->n_sets && rc == 0; s++)
+    {
+      Set *set = &sum->sets[s];
+      const List *l = &merged;
+      size_t members = 0;
+
+      if (set->finest != SIZE_MAX)
+        l = &sum->finest[set->finest].list;
+      else
+        {
+          rc = merge_members (sum, set, &merged);
+          for (size_t m = 0; m < set->n_members; m++)
+            members += sum->finest[set->members[m]].list.n;
+          if (rc || merged.n * 2 > members)
+            continue;
+        }
+      if (l->n == 0)
+        continue;
+      set->levels |= 1u << level;
+      rc = write_list (sum, (int64_t) s + 1, level, l, set->key.kind < 0);
+    }
+  free (scratch.b);
+  free (merged.b);
+  return rc;
+}
+
+/* The stored set for `key` (added when new), with finest set f a member. */
+static int
+add_member (Summary *sum, const MlsSetKey *key, size_t f)
+{
+  Set *set = NULL;
+
+  for (size_t s = sum->n_sets; s-- > 0 && set == NULL;)
+    if (mls_set_same (&sum->sets[s].key, key))
+      set = &sum->sets[s];
+  if (set == NULL)
+    {
+      if (sum->n_sets == sum->allocated_sets)
+        {
+          size_t allocated = sum->allocated_sets ? 2 * sum->allocated_sets
+                                                 : 64;
+          Set *bigger = realloc (sum->sets, allocated * sizeof *bigger);
+
+          if (bigger == NULL)
+            return -1;
+          sum->sets = bigger;
+          sum->allocated_sets = allocated;
+        }
+      set = &sum->sets[sum->n_sets++];
+      *set = (Set) { *key, SIZE_MAX, NULL, 0, 0, 0 };
+    }
+  if (set->n_members > 0 && set->members[set->n_members - 1] == f)
+    return 0;
+  if (set->n_members == set->allocated)
+    {
+      size_t allocated = set->allocated ? 2 * set->allocated : 4;
+      size_t *bigger = realloc (set->members, allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return -1;
+      set->members = bigger;
+      set->allocated = allocated;
+    }
+  set->members[set->n_members++] = f;
+  if (mls_set_same (key, &sum->finest[f].key))
+    set->finest = f;
   return 0;
 }
 
+/* The finest sets (consecutive runs of one thread, kind and model), then
+ * every set of each, in canonical form, with its members. */
 static int
-compare_start (const void *a, const void *b)
+find_sets (Summary *sum)
 {
-  const MlsSpanTime *x = a, *y = b;
+  const MlsWrite *w = sum->w;
 
-  return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
-}
+  sum->finest = calloc (w->n_runs ? w->n_runs : 1, sizeof *sum->finest);
+  sum->keys = calloc (w->n_runs ? w->n_runs : 1, sizeof *sum->keys);
+  if (sum->finest == NULL || sum->keys == NULL)
+    return -1;
+  for (size_t r = 0; r < w->n_runs; r++)
+    {
+      const MlsRun *run = &w->runs[r];
+      const MlsPair *thread = &w->store->threads.keys[run->thread];
+      MlsSetKey key = { run->kind, run->model, thread->a, thread->b };
+      Finest *last = sum->n_finest ? &sum->finest[sum->n_finest - 1] : NULL;
 
-/* Spans reach the store in end order, which is nearly start order. */
-static void
-sort_by_start (MlsSpanGroup *group)
-{
-  for (size_t i = 1; i < group->n; i++)
-    if (group->spans[i].start_ns < group->spans[i - 1].start_ns)
+      if (sum->lane_of[run->kind] == 0)
+        continue;
+      if (last && mls_set_same (&last->key, &key)
+          && last->first_run + last->n_runs == r)
+        {
+          last->n_runs++;
+          continue;
+        }
+      sum->keys[sum->n_finest] = key;
+      sum->finest[sum->n_finest++] = (Finest) { key, r, 1, { 0 } };
+    }
+  for (size_t f = 0; f < sum->n_finest; f++)
+    for (int c = 0; c < 8; c++)
       {
-        qsort (group->spans, group->n, sizeof *group->spans, compare_start);
-        return;
-      }
-}
+        const MlsSetKey *fk = &sum->finest[f].key;
+        MlsSetKey key = {
+          c & 1 ? -sum->lane_of[fk->kind] : fk->kind,
+          c & 2 ? MLS_SET_ALL : fk->model,
+          c & 4 ? MLS_SET_ALL : fk->pid,
+          c & 4 ? MLS_SET_ALL : fk->tid,
+        };
 
-static int
-compare_group (const void *a, const void *b)
-{
-  const MlsSpanGroup *x = *(const MlsSpanGroup *const *) a;
-  const MlsSpanGroup *y = *(const MlsSpanGroup *const *) b;
-
-  if (x->kind_id != y->kind_id)
-    return x->kind_id < y->kind_id ? -1 : 1;
-  return x->model_id < y->model_id ? -1 : x->model_id > y->model_id;
-}
-
-/* What the summary thread reads (and nothing else touches meanwhile but
- * span_kind_stats, which only reads the groups too) and what it reports. */
-typedef struct MlsSummaryJob {
-  pthread_t thread;
-  const MlsSpanGroup **order;   /* by kind and model, spans by start */
-  size_t n_groups;
-  const MlsPair *threads;       /* (pid, tid) by thread index */
-  uint32_t *thread_order;       /* thread indices by pid, then tid */
-  size_t n_threads;
-  int top;
-  char *table_sql;              /* CREATE TABLE of both summaries */
-  const char *path;
-  int failed;
-  char message[256];
-} Job;
-
-static int
-count_spans (Job *job, Summary *summary)
-{
-  for (int level = 0; level <= job->top; level++)
-    for (size_t i = 0; i < job->n_groups; i++)
-      {
-        const MlsSpanGroup *g = job->order[i];
-        int64_t key[3] = { level, g->kind_id, g->model_id };
-
-        if (count_level (summary, key, g, NULL, g->n, level))
+        mls_set_canonical (&key, sum->keys, sum->n_finest, sum->lane_of);
+        if (add_member (sum, &key, f))
           return -1;
       }
-  return flush_batch (summary) == SQLITE_OK ? 0 : -1;
-}
-
-/* A group's spans placed by thread, each thread's in start order: `order`
- * lists span indices, thread t's from first[t] to first[t + 1]. */
-typedef struct {
-  uint32_t *order;
-  size_t *first;
-} ByThread;
-
-static int
-place_by_thread (const MlsSpanGroup *g, size_t n_threads, ByThread *out)
-{
-  out->order = malloc ((g->n ? g->n : 1) * sizeof *out->order);
-  out->first = calloc (n_threads + 2, sizeof *out->first);
-  if (out->order == NULL || out->first == NULL)
-    return -1;
-  for (size_t i = 0; i < g->n; i++)
-    out->first[g->spans[i].thread + 2]++;
-  for (size_t t = 2; t < n_threads + 2; t++)
-    out->first[t] += out->first[t - 1];
-  for (size_t i = 0; i < g->n; i++)
-    out->order[out->first[g->spans[i].thread + 1]++] = (uint32_t) i;
   return 0;
 }
 
-/* thread_summary in its key's order: level, kind, thread by (pid, tid),
- * model (the groups of a kind are consecutive, by model). */
 static int
-count_thread_spans (Job *job, Summary *summary, const ByThread *by)
+load_lanes (Summary *sum, sqlite3 *db)
 {
-  for (int level = 0; level <= job->top; level++)
-    for (size_t k = 0; k < job->n_groups;)
-      {
-        size_t end = k;
+  sqlite3_stmt *stmt;
+  int n_lanes = 0;
 
-        while (end < job->n_groups
-               && job->order[end]->kind_id == job->order[k]->kind_id)
-          end++;
-        for (size_t o = 0; o < job->n_threads; o++)
-          {
-            uint32_t t = job->thread_order[o];
+  if (sqlite3_prepare_v2 (db, "SELECT id, lane FROM span_kind", -1, &stmt,
+                          NULL) != SQLITE_OK)
+    return -1;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int id = sqlite3_column_int (stmt, 0);
+      const char *lane = (const char *) sqlite3_column_text (stmt, 1);
+      int l;
 
-            for (size_t i = k; i < end; i++)
-              {
-                const MlsSpanGroup *g = job->order[i];
-                int64_t key[5] = { level, g->kind_id, job->threads[t].a,
-                                   job->threads[t].b, g->model_id };
-                size_t first = by[i].first[t];
-
-                if (count_level (summary, key, g, by[i].order + first,
-                                 by[i].first[t + 1] - first, level))
-                  return -1;
-              }
-          }
-        k = end;
-      }
-  return flush_batch (summary) == SQLITE_OK ? 0 : -1;
+      if (id <= 0 || id >= MLS_MAX_KIND_ID || lane == NULL)
+        continue;
+      for (l = 1; l <= n_lanes && strcmp (sum->lanes[l], lane) != 0; l++)
+        ;
+      if (l > n_lanes && n_lanes + 1 < MLS_MAX_KIND_ID)
+        snprintf (sum->lanes[++n_lanes], sizeof sum->lanes[0], "%s", lane);
+      sum->lane_of[id] = l;
+    }
+  return sqlite3_finalize (stmt) == SQLITE_OK ? 0 : -1;
 }
 
 static int
-write_thread_summary (Job *job, sqlite3 *db)
+write_sets (Summary *sum, sqlite3 *db)
 {
-  Summary summary = { "thread_summary", 8 };
-  ByThread *by = calloc (job->n_groups ? job->n_groups : 1, sizeof *by);
-  int rc = by ? SQLITE_OK : SQLITE_NOMEM;
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_DONE;
 
-  for (size_t i = 0; i < job->n_groups && rc == SQLITE_OK; i++)
-    if (place_by_thread (job->order[i], job->n_threads, &by[i]))
-      rc = SQLITE_NOMEM;
-  if (rc == SQLITE_OK)
-    rc = prepare_inserts (db, &summary);
-  if (rc == SQLITE_OK && count_thread_spans (job, &summary, by) != 0)
-    rc = SQLITE_ERROR;
-  sqlite3_finalize (summary.insert);
-  sqlite3_finalize (summary.insert_one);
-  for (size_t i = 0; by && i < job->n_groups; i++)
+  if (sqlite3_prepare_v2 (db, "INSERT INTO span_summary_set VALUES"
+                          " (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &stmt, NULL)
+      != SQLITE_OK)
+    return -1;
+  for (size_t s = 0; s < sum->n_sets && rc == SQLITE_DONE; s++)
     {
-      free (by[i].order);
-      free (by[i].first);
-    }
-  free (by);
-  return rc;
-}
+      const MlsSetKey *k = &sum->sets[s].key;
+      int lane = k->kind < 0 ? -k->kind : sum->lane_of[k->kind];
 
-static void *
-fill_scratch (void *data)
-{
-  Job *job = data;
-  Summary summary = { "span_summary", 6 };
-  sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (job->path, &db, SQLITE_OPEN_READWRITE
-                            | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "PRAGMA page_size = 8192;"
-                       "PRAGMA journal_mode = OFF;"
-                       "PRAGMA synchronous = OFF; BEGIN", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, job->table_sql, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = prepare_inserts (db, &summary);
-  if (rc == SQLITE_OK && count_spans (job, &summary) != 0)
-    rc = SQLITE_ERROR;
-  sqlite3_finalize (summary.insert);
-  sqlite3_finalize (summary.insert_one);
-  if (rc == SQLITE_OK)
-    rc = write_thread_summary (job, db);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      job->failed = 1;
-      snprintf (job->message, sizeof job->message, "%s: %s", job->path,
-                db ? sqlite3_errmsg (db) : "out of memory");
-    }
-  sqlite3_close (db);
-  return NULL;
-}
-
-static void
-job_free (Job *job)
-{
-  free (job->order);
-  free (job->thread_order);
-  sqlite3_free (job->table_sql);
-  free (job);
-}
-
-static char *
-table_sql (MlsStore *store)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *sql = sqlite3_mprintf ("");
-
-  if (sqlite3_prepare_v2 (store->db, "SELECT sql FROM sqlite_master"
-                          " WHERE type = 'table' AND name IN"
-                          " ('span_summary', 'thread_summary')",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sqlite3_free (sql);
-      return NULL;
-    }
-  while (sql && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      char *longer = sqlite3_mprintf ("%s%s;", sql,
-                                      sqlite3_column_text (stmt, 0));
-      sqlite3_free (sql);
-      sql = longer;
+      sqlite3_clear_bindings (stmt);
+      sqlite3_bind_int64 (stmt, 1, (int64_t) s + 1);
+      sqlite3_bind_text (stmt, 2, sum->lanes[lane], -1, SQLITE_STATIC);
+      if (k->kind > 0)
+        sqlite3_bind_int (stmt, 3, k->kind);
+      if (k->model != MLS_SET_ALL)
+        sqlite3_bind_int64 (stmt, 4, k->model);
+      if (k->tid != MLS_SET_ALL)
+        {
+          sqlite3_bind_int64 (stmt, 5, k->pid);
+          sqlite3_bind_int64 (stmt, 6, k->tid);
+        }
+      sqlite3_bind_int64 (stmt, 7, sum->sets[s].levels);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
     }
   sqlite3_finalize (stmt);
-  return sql;
-}
-
-typedef struct {
-  MlsPair key;
-  uint32_t index;
-} ThreadRef;
-
-static int
-compare_thread (const void *a, const void *b)
-{
-  const MlsPair *x = &((const ThreadRef *) a)->key;
-  const MlsPair *y = &((const ThreadRef *) b)->key;
-
-  if (x->a != y->a)
-    return x->a < y->a ? -1 : 1;
-  return x->b < y->b ? -1 : x->b > y->b;
-}
-
-/* Thread indices in (pid, tid) order: thread_summary's key order. */
-static int
-order_threads (Job *job, const MlsPairIndex *threads)
-{
-  ThreadRef *refs = malloc ((threads->n ? threads->n : 1) * sizeof *refs);
-
-  if (refs == NULL)
-    return -1;
-  for (size_t t = 0; t < threads->n; t++)
-    refs[t] = (ThreadRef) { threads->keys[t], (uint32_t) t };
-  qsort (refs, threads->n, sizeof *refs, compare_thread);
-  for (size_t t = 0; t < threads->n; t++)
-    job->thread_order[t] = refs[t].index;
-  free (refs);
-  return 0;
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
-mls_store_summary_start (MlsStore *store, MlsError *error)
+mls_write_summary (MlsWrite *w, MlsError *error)
 {
-  Job *job = calloc (1, sizeof *job);
-  size_t n = store->n_groups, n_threads = store->threads.n;
+  sqlite3 *db = w->store->db;
+  Summary *sum = calloc (1, sizeof *sum);
+  int rc = sum ? 0 : -1;
 
-  store->summary_path = sqlite3_mprintf ("%s-summary", store->partial_path
-                                         ? store->partial_path
-                                         : store->path);
-  if (job == NULL || store->summary_path == NULL
-      || (job->order = malloc ((n ? n : 1) * sizeof *job->order)) == NULL
-      || (job->thread_order = malloc ((n_threads ? n_threads : 1)
-                                      * sizeof *job->thread_order)) == NULL
-      || order_threads (job, &store->threads) != 0)
+  if (rc == 0)
     {
-      mls_error_set (error, "%s: out of memory", store->path);
-      if (job)
-        job_free (job);
-      return -1;
+      sum->w = w;
+      rc = load_lanes (sum, db) || find_sets (sum);
     }
-  if ((job->table_sql = table_sql (store)) == NULL)
+  if (rc == 0)
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO span_summary VALUES"
+                             " (?1, ?2, ?3, ?4)", -1, &sum->insert, NULL)
+         != SQLITE_OK;
+  for (int level = 0; rc == 0 && level <= w->top_level; level++)
+    rc = write_level (sum, level);
+  if (rc == 0)
+    rc = write_sets (sum, db);
+  if (rc != 0)
+    mls_error_sqlite (w->store, error, "cannot compute span_summary");
+  if (sum)
     {
-      mls_error_sqlite (store, error, "cannot read the summaries' schema");
-      job_free (job);
-      return -1;
+      sqlite3_finalize (sum->insert);
+      for (size_t f = 0; f < sum->n_finest; f++)
+        free (sum->finest[f].list.b);
+      for (size_t s = 0; s < sum->n_sets; s++)
+        free (sum->sets[s].members);
+      free (sum->finest);
+      free (sum->keys);
+      free (sum->sets);
+      mls_bytes_free (&sum->blob);
     }
-  job->path = store->summary_path;
-  job->top = top_level (store);
-  job->n_groups = n;
-  for (size_t i = 0; i < n; i++)
-    {
-      sort_by_start (&store->groups[i]);
-      job->order[i] = &store->groups[i];
-    }
-  qsort (job->order, n, sizeof *job->order, compare_group);
-  job->threads = store->threads.keys;
-  job->n_threads = n_threads;
-  unlink (store->summary_path);
-  if (pthread_create (&job->thread, NULL, fill_scratch, job) != 0)
-    {
-      mls_error_set (error, "%s: cannot start a thread", store->path);
-      job_free (job);
-      return -1;
-    }
-  store->summary_job = job;
-  return 0;
-}
-
-/* Waits for the summary thread; unless abandoning the import, copies its
- * rows into span_summary. */
-int
-mls_store_summary_finish (MlsStore *store, int abandon, MlsError *error)
-{
-  Job *job = store->summary_job;
-  char *sql;
-  int rc;
-
-  if (job == NULL)
-    return -1;
-  pthread_join (job->thread, NULL);
-  store->summary_job = NULL;
-  if (abandon || job->failed)
-    {
-      if (!abandon)
-        mls_error_set (error, "%s: cannot compute span_summary: %s",
-                       store->path, job->message);
-      job_free (job);
-      return -1;
-    }
-  job_free (job);
-  sql = sqlite3_mprintf ("ATTACH %Q AS mls_summary;"
-                         "INSERT INTO main.span_summary"
-                         " SELECT * FROM mls_summary.span_summary;"
-                         "INSERT INTO main.thread_summary"
-                         " SELECT * FROM mls_summary.thread_summary",
-                         store->summary_path);
-  rc = sql ? mls_exec (store, sql, "cannot compute span_summary", error)
-           : -1;
-  sqlite3_free (sql);
+  free (sum);
   return rc;
 }

@@ -3,83 +3,101 @@
  * a person points or clicks rather than on every frame: what lies under
  * the pointer (an exact count and busy time, for a tooltip), which span of
  * a kind comes next, before, or is the longest, and what a span contains.
- * Each is one indexed query, prepared when asked.
+ * Each asks the runs of the lane's kind, model and thread (a few index
+ * probes each, mls-store-timeline-runs.c), prepared when asked.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "mls-store-timeline-private.h"
 
-/* Prepares format, whose %s becomes the conditions selecting q's kind,
- * model and thread. */
-static int
-prepare_where (MlsTimeline *tl, const MlsLaneQuery *q, const char *format,
-               sqlite3_stmt **stmt, MlsError *error)
+static sqlite3_stmt *
+prepare (MlsTimeline *tl, const char *sql, MlsError *error)
 {
-  char *where = sqlite3_mprintf ("kind_id = %d", q->kind_id);
-  char *model = q->model_id > 0
-                ? sqlite3_mprintf (" AND model_id = %lld",
-                                   (long long) q->model_id)
-                : sqlite3_mprintf ("%s", q->model_id == 0
-                                   ? " AND model_id IS NULL" : "");
-  char *thread = q->tid > 0
-                 ? sqlite3_mprintf (" AND pid = %lld AND tid = %lld",
-                                    (long long) q->pid, (long long) q->tid)
-                 : sqlite3_mprintf ("");
-  char *all = sqlite3_mprintf ("%s%s%s", where, model, thread);
-  char *sql = sqlite3_mprintf (format, all, all);
-  int rc = sql ? sqlite3_prepare_v2 (tl->db, sql, -1, stmt, NULL)
-               : SQLITE_NOMEM;
+  sqlite3_stmt *stmt = NULL;
 
-  sqlite3_free (where);
-  sqlite3_free (model);
-  sqlite3_free (thread);
-  sqlite3_free (all);
-  sqlite3_free (sql);
-  if (rc != SQLITE_OK)
-    return mls_timeline_fail (tl, error, "cannot prepare a span search");
-  return 0;
+  if (sqlite3_prepare_v2 (tl->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    mls_timeline_fail (tl, error, "cannot prepare a span search");
+  return stmt;
 }
 
-/* The spans starting at most reach_ns before the range, then those longer
- * than reach_ns by duration: two reads, each bounded like a lane's. */
 int
 mls_timeline_count_range (MlsTimeline *tl, const MlsLaneQuery *q,
                           MlsRangeCount *count, MlsError *error)
 {
-  const MlsTimelineKind *kind = mls_timeline_find_kind (tl, q->kind_id);
-  int64_t reach = kind ? kind->long_dur_ns : 0;
-  int two = kind && tl->has_dur_index && kind->long_dur_ns < kind->max_dur_ns;
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt *stmt = prepare (tl,
+    "SELECT count (*), total (min (end_ns, ?4) - max (start_ns, ?5)),"
+    " min (id), min (start_ns) FROM span WHERE " MLS_RUN_IDS
+    " AND start_ns < ?4 AND end_ns > ?5", error);
+  int rc = SQLITE_ROW;
+
+  const TimelineRun *run;
+  MlsRunIter it;
 
   *count = (MlsRangeCount) { 0, 0, 0, 0 };
-  if (!kind)
-    return 0;
-  if (prepare_where (tl, q,
-        "SELECT count (*), total (min (end_ns, ?3) - max (start_ns, ?4)),"
-        " min (id), min (start_ns) FROM (SELECT * FROM span"
-        " WHERE %s AND start_ns >= ?2 AND start_ns < ?3 AND end_ns > ?4"
-        " AND dur_ns <= ?1 UNION ALL SELECT * FROM span"
-        " WHERE ?5 AND %s AND dur_ns > ?1 AND " MLS_DUR_INDEX_WHERE
-        " AND start_ns < ?3 AND end_ns > ?4)", &stmt, error) < 0)
+  if (stmt == NULL)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, two ? reach : kind->max_dur_ns);
-  sqlite3_bind_int64 (stmt, 2, q->start_ns - (two ? reach
-                                                  : kind->max_dur_ns));
-  sqlite3_bind_int64 (stmt, 3, q->end_ns);
-  sqlite3_bind_int64 (stmt, 4, q->start_ns);
-  sqlite3_bind_int (stmt, 5, two);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  for (mls_timeline_runs (tl, q, &it);
+       rc == SQLITE_ROW && (run = mls_timeline_next_run (tl, &it)) != NULL;)
     {
-      count->count = sqlite3_column_int64 (stmt, 0);
-      count->busy_ns = (int64_t) sqlite3_column_double (stmt, 1);
-      count->first_id = sqlite3_column_int64 (stmt, 2);
-      count->first_start_ns = sqlite3_column_int64 (stmt, 3);
+      if (run->first_start_ns >= q->end_ns || run->max_end_ns <= q->start_ns)
+        continue;
+      mls_timeline_bind_run (stmt, run, q->start_ns, q->end_ns);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW
+          && sqlite3_column_int64 (stmt, 0) > 0)
+        {
+          int64_t start = sqlite3_column_int64 (stmt, 3);
+
+          /* Within a run, ids follow start times. */
+          if (count->count == 0 || start < count->first_start_ns)
+            {
+              count->first_id = sqlite3_column_int64 (stmt, 2);
+              count->first_start_ns = start;
+            }
+          count->count += sqlite3_column_int64 (stmt, 0);
+          count->busy_ns += (int64_t) sqlite3_column_double (stmt, 1);
+        }
+      sqlite3_reset (stmt);
     }
   sqlite3_finalize (stmt);
   return rc == SQLITE_ROW ? 0 : mls_timeline_fail (tl, error,
                                                    "cannot count spans");
+}
+
+/* Per run, the span `what` asks for: the first starting after ?5 (from
+ * the block holding ?5 on, ids following start times), the last starting
+ * before ?5, or the longest overlapping [?5, ?4). */
+static const char *const find_sql[] = {
+  [MLS_FIND_NEXT] =
+    "SELECT id, start_ns, dur_ns FROM span WHERE id BETWEEN"
+    " ifnull ((SELECT first_id FROM span_block WHERE run_id = ?1"
+    " AND start_ns <= ?5 ORDER BY start_ns DESC, first_id DESC LIMIT 1), ?3)"
+    " AND ?6 AND start_ns > ?5 ORDER BY id LIMIT 1",
+  [MLS_FIND_PREVIOUS] =
+    "SELECT id, start_ns, dur_ns FROM span WHERE id BETWEEN ?3 AND"
+    " (SELECT last_id FROM span_block WHERE run_id = ?1 AND start_ns < ?5"
+    " ORDER BY start_ns DESC, first_id DESC LIMIT 1) AND start_ns < ?5"
+    " ORDER BY id DESC LIMIT 1",
+  [MLS_FIND_LONGEST] =
+    "SELECT id, start_ns, dur_ns FROM span WHERE " MLS_RUN_IDS
+    " AND start_ns < ?4 AND end_ns > ?5 ORDER BY dur_ns DESC, id LIMIT 1",
+};
+
+/* Whether a run's candidate (start, dur) beats the best so far. */
+static int
+better (MlsFindWhat what, int64_t start, int64_t dur, int64_t best_start,
+        int64_t best_dur)
+{
+  switch (what)
+    {
+    case MLS_FIND_NEXT:
+      return start < best_start;
+    case MLS_FIND_PREVIOUS:
+      return start > best_start;
+    case MLS_FIND_LONGEST:
+    default:
+      return dur > best_dur || (dur == best_dur && start < best_start);
+    }
 }
 
 int
@@ -87,38 +105,157 @@ mls_timeline_find_span (MlsTimeline *tl, const MlsLaneQuery *q,
                         MlsFindWhat what, int64_t at_ns, int64_t *span_id,
                         MlsError *error)
 {
-  const MlsTimelineKind *kind = mls_timeline_find_kind (tl, q->kind_id);
-  static const char *const sql[] = {
-    "SELECT id FROM span WHERE %s AND start_ns > ?1"
-    " ORDER BY start_ns LIMIT 1",
-    "SELECT id FROM span WHERE %s AND start_ns < ?1"
-    " ORDER BY start_ns DESC LIMIT 1",
-    "SELECT id FROM span WHERE %s AND start_ns >= ?2 AND start_ns < ?3"
-    " AND end_ns > ?4 ORDER BY dur_ns DESC, start_ns LIMIT 1",
-  };
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt *stmt = prepare (tl, find_sql[what], error);
+  int64_t best_start = 0, best_dur = 0;
+  int found_class = -1, rc = SQLITE_DONE;
+  const TimelineRun *run;
+  MlsRunIter it;
 
   *span_id = 0;
-  if (!kind)
-    return 0;
-  if (prepare_where (tl, q, sql[what], &stmt, error) < 0)
+  if (stmt == NULL)
     return -1;
-  if (what == MLS_FIND_LONGEST)
+  for (mls_timeline_runs (tl, q, &it);
+       rc == SQLITE_DONE && (run = mls_timeline_next_run (tl, &it)) != NULL;)
     {
-      sqlite3_bind_int64 (stmt, 2, q->start_ns - kind->max_dur_ns);
-      sqlite3_bind_int64 (stmt, 3, q->end_ns);
-      sqlite3_bind_int64 (stmt, 4, q->start_ns);
+      int64_t a = what == MLS_FIND_LONGEST ? q->start_ns : at_ns;
+
+      if (what == MLS_FIND_LONGEST
+          && (run->first_start_ns >= q->end_ns
+              || run->max_end_ns <= q->start_ns
+              || run->dur_class < found_class))
+        continue;
+      mls_timeline_bind_run (stmt, run, a, q->end_ns);
+      sqlite3_bind_int64 (stmt, 6, run->last_id);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          int64_t start = sqlite3_column_int64 (stmt, 1);
+          int64_t dur = sqlite3_column_int64 (stmt, 2);
+
+          if (*span_id == 0 || better (what, start, dur, best_start,
+                                       best_dur))
+            {
+              *span_id = sqlite3_column_int64 (stmt, 0);
+              best_start = start;
+              best_dur = dur;
+              found_class = run->dur_class;
+            }
+          rc = SQLITE_DONE;
+        }
+      sqlite3_reset (stmt);
     }
-  else
-    sqlite3_bind_int64 (stmt, 1, at_ns);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *span_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return mls_timeline_fail (tl, error, "cannot find a span");
-  return 0;
+  return rc == SQLITE_DONE ? 0 : mls_timeline_fail (tl, error,
+                                                    "cannot find a span");
+}
+
+/* A span of the window, and whether it descends from the asked one. */
+typedef struct {
+  MlsTimelineSpan span;
+  char *label;
+  int keep;
+} Found;
+
+static int
+compare_found (const void *a, const void *b)
+{
+  const MlsTimelineSpan *x = &((const Found *) a)->span;
+  const MlsTimelineSpan *y = &((const Found *) b)->span;
+
+  if (x->start_ns != y->start_ns)
+    return x->start_ns < y->start_ns ? -1 : 1;
+  if (x->depth != y->depth)
+    return x->depth - y->depth;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+compare_depth (const void *a, const void *b)
+{
+  const MlsTimelineSpan *x = &((const Found *) a)->span;
+  const MlsTimelineSpan *y = &((const Found *) b)->span;
+
+  if (x->depth != y->depth)
+    return x->depth - y->depth;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Every span of the process overlapping [start, end): descendants lie
+ * within their ancestor's time. */
+static int
+read_window (MlsTimeline *tl, int64_t pid, int64_t start, int64_t end,
+             Found **found, size_t *n, MlsError *error)
+{
+  sqlite3_stmt *stmt = tl->run_spans;
+  size_t allocated = 0;
+  int rc = SQLITE_DONE;
+
+  for (size_t r = 0; r < tl->n_runs && rc == SQLITE_DONE; r++)
+    {
+      const TimelineRun *run = &tl->runs[r];
+
+      if (run->pid != pid || run->first_start_ns >= end
+          || run->max_end_ns <= start)
+        continue;
+      mls_timeline_bind_run (stmt, run, start, end);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          Found *f;
+
+          if (*n == allocated)
+            {
+              Found *bigger;
+
+              allocated = allocated ? 2 * allocated : 256;
+              if ((bigger = realloc (*found, allocated * sizeof *bigger))
+                  == NULL)
+                {
+                  rc = SQLITE_NOMEM;
+                  break;
+                }
+              *found = bigger;
+            }
+          f = &(*found)[(*n)++];
+          mls_timeline_read_span (stmt, &f->span);
+          f->label = f->span.label ? strdup (f->span.label) : NULL;
+          f->span.label = f->label;
+          f->keep = 0;
+        }
+      sqlite3_reset (stmt);
+    }
+  return rc == SQLITE_DONE ? 0 : mls_timeline_fail (tl, error,
+                                                    "cannot read a span's "
+                                                    "children");
+}
+
+/* Marks the descendants of span_id: by depth, so a parent is decided
+ * before its children; found sorted by depth, then id. */
+static void
+mark_descendants (Found *found, size_t n, int64_t span_id)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      int64_t parent = found[i].span.parent_id;
+      size_t lo = 0, hi = n;
+
+      if (parent == span_id)
+        {
+          found[i].keep = 1;
+          continue;
+        }
+      /* The parent, one depth up: a binary search among that depth. */
+      while (lo < hi)
+        {
+          size_t mid = lo + (hi - lo) / 2;
+          const MlsTimelineSpan *m = &found[mid].span;
+
+          if (m->depth < found[i].span.depth - 1
+              || (m->depth == found[i].span.depth - 1 && m->id < parent))
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      found[i].keep = lo < n && found[lo].span.id == parent && found[lo].keep;
+    }
 }
 
 int
@@ -126,27 +263,31 @@ mls_timeline_descendants (MlsTimeline *tl, int64_t span_id, int limit,
                           MlsTimelineSpanFunc func, void *data,
                           MlsError *error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  MlsSpanDetails d;
+  Found *found = NULL;
+  size_t n = 0;
+  int rc, kept = 0;
 
-  if (sqlite3_prepare_v2 (tl->db,
-        "WITH RECURSIVE d (id) AS (SELECT id FROM span WHERE parent_id = ?1"
-        " UNION ALL SELECT s.id FROM span s JOIN d ON s.parent_id = d.id"
-        " LIMIT ?2) " MLS_SPAN_COLUMNS
-        "WHERE id IN (SELECT id FROM d) ORDER BY start_ns, depth",
-        -1, &stmt, NULL) != SQLITE_OK)
-    return mls_timeline_fail (tl, error, "cannot read a span's children");
-  sqlite3_bind_int64 (stmt, 1, span_id);
-  sqlite3_bind_int (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (mls_timeline_span_details (tl, span_id, &d, error) < 0)
+    return -1;
+  rc = read_window (tl, d.pid, d.start_ns, d.end_ns > d.start_ns ? d.end_ns
+                    : d.start_ns + 1, &found, &n, error);
+  mls_span_details_clear (&d);
+  if (rc == 0)
     {
-      MlsTimelineSpan span;
-
-      mls_timeline_read_span (stmt, &span);
-      func (&span, data);
+      qsort (found, n, sizeof *found, compare_depth);
+      mark_descendants (found, n, span_id);
+      qsort (found, n, sizeof *found, compare_found);
     }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? 0 : mls_timeline_fail (tl, error,
-                                                    "cannot read a span's "
-                                                    "children");
+  for (size_t i = 0; i < n; i++)
+    {
+      if (rc == 0 && found[i].keep && kept < limit)
+        {
+          func (&found[i].span, data);
+          kept++;
+        }
+      free (found[i].label);
+    }
+  free (found);
+  return rc;
 }

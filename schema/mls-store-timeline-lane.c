@@ -1,6 +1,9 @@
 /*
  * mls-store-timeline-lane.c: reading one lane for a view, of every thread
- * or of one, and one span's details (see mls-store-timeline.h).
+ * or of one, and one span's details (see mls-store-timeline.h). At a zoom
+ * whose summary level is L, the spans of length classes above L are read
+ * run by run (each a few index probes and exactly the spans in range),
+ * the shorter ones as packed summary buckets.
  */
 #include "mls-store-timeline-private.h"
 
@@ -43,44 +46,16 @@ mls_timeline_read_span (sqlite3_stmt *stmt, MlsTimelineSpan *span)
   span->root_kind = sqlite3_column_int (stmt, 11);
 }
 
-/* Binds a lane query's parameters, as every span statement numbers them:
- * ?1 kind, ?2 scan start, ?3 end, ?4 start, ?5 min duration, ?6 model,
- * ?7 max duration, ?8 pid, ?9 tid, ?10 every model. */
-static void
-bind_query (sqlite3_stmt *stmt, const MlsLaneQuery *q, int64_t from_ns,
-            int64_t min_dur, int64_t max_dur)
-{
-  int n = sqlite3_bind_parameter_count (stmt);
-
-  sqlite3_reset (stmt);
-  sqlite3_bind_int (stmt, 1, q->kind_id);
-  sqlite3_bind_int64 (stmt, 2, from_ns);
-  sqlite3_bind_int64 (stmt, 3, q->end_ns);
-  sqlite3_bind_int64 (stmt, 4, q->start_ns);
-  sqlite3_bind_int64 (stmt, 5, min_dur);
-  if (q->model_id > 0)
-    sqlite3_bind_int64 (stmt, 6, q->model_id);
-  else
-    sqlite3_bind_null (stmt, 6);
-  if (n >= 7)
-    sqlite3_bind_int64 (stmt, 7, max_dur);
-  if (n >= 8)
-    {
-      sqlite3_bind_int64 (stmt, 8, q->pid);
-      sqlite3_bind_int64 (stmt, 9, q->tid);
-      sqlite3_bind_int (stmt, 10, q->model_id < 0);
-    }
-}
-
+/* The spans of one run overlapping [q->start_ns, q->end_ns). */
 static int64_t
-run_span_query (MlsTimeline *tl, sqlite3_stmt *stmt, const MlsLaneQuery *q,
-                int64_t from_ns, int64_t min_dur, int64_t max_dur,
-                MlsTimelineSpanFunc span_func, void *data, MlsError *error)
+read_run (MlsTimeline *tl, const TimelineRun *run, const MlsLaneQuery *q,
+          MlsTimelineSpanFunc span_func, void *data, MlsError *error)
 {
+  sqlite3_stmt *stmt = tl->run_spans;
   int64_t rows = 0;
   int rc;
 
-  bind_query (stmt, q, from_ns, min_dur, max_dur);
+  mls_timeline_bind_run (stmt, run, q->start_ns, q->end_ns);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MlsTimelineSpan span;
@@ -96,87 +71,175 @@ run_span_query (MlsTimeline *tl, sqlite3_stmt *stmt, const MlsLaneQuery *q,
   return rows;
 }
 
-/* The spans at least min_dur long overlapping the range. n_short is how
- * many shorter spans start in the range (from the summary): what a scan
- * by start time would read and throw away. */
+/* The spans at least a bucket of `level` long (every span when level is
+ * -1): those of the lane's runs of the classes above it. */
 static int64_t
-read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int64_t min_dur,
-            int64_t n_short, MlsTimelineSpanFunc span_func, void *data,
-            MlsError *error)
+read_spans (MlsTimeline *tl, const MlsLaneQuery *q, int level,
+            MlsTimelineSpanFunc span_func, void *data, MlsError *error)
 {
-  const MlsTimelineKind *kind = mls_timeline_find_kind (tl, q->kind_id);
-  int by_model = q->model_id >= 0;
-  sqlite3_stmt *by_start = q->tid > 0 ? tl->by_start_thread
-                           : by_model ? tl->by_start_model : tl->by_start_all;
-  sqlite3_stmt *by_dur = q->tid > 0 ? tl->by_dur_thread
-                         : by_model ? tl->by_dur_model : tl->by_dur_all;
-  double trace_ns = (double) (tl->end_ns - tl->start_ns) + 1;
-  double by_start_rows, by_dur_rows;
-  int64_t rows, more;
+  const TimelineRun *run;
+  MlsRunIter it;
+  int64_t total = 0;
 
-  /* Zoomed out, the spans at least min_dur long are at most
-   * total / min_dur: often far fewer than a scan of the range. */
-  by_start_rows = n_short + (double) kind->count * kind->long_dur_ns
-                            / trace_ns;
-  by_dur_rows = min_dur > 0 ? (double) kind->total_ns / min_dur : 1e300;
-  if (tl->has_dur_index && min_dur >= MLS_DUR_INDEX_NS
-      && by_dur_rows < by_start_rows)
-    return run_span_query (tl, by_dur, q, 0, min_dur, 0, span_func, data,
-                           error);
+  for (mls_timeline_runs (tl, q, &it);
+       (run = mls_timeline_next_run (tl, &it)) != NULL;)
+    {
+      int64_t rows;
 
-  /* By start time from the 64th longest duration before the range, then
-   * the few longer spans by duration: long_dur_ns is at least
-   * MLS_DUR_INDEX_NS - 1 when some span is longer (load_kind_extents), so
-   * span_kind_dur holds them all. */
-  rows = run_span_query (tl, by_start, q, q->start_ns - kind->long_dur_ns,
-                         min_dur,
-                         kind->long_dur_ns, span_func, data, error);
-  if (rows < 0 || kind->long_dur_ns >= kind->max_dur_ns)
-    return rows;
-  more = run_span_query (tl, by_dur, q, 0, min_dur > kind->long_dur_ns
-                               ? min_dur : kind->long_dur_ns + 1,
-                         0, span_func, data, error);
-  return more < 0 ? -1 : rows + more;
+      if (run->dur_class <= level || run->first_start_ns >= q->end_ns
+          || run->max_end_ns <= q->start_ns)
+        continue;
+      if ((rows = read_run (tl, run, q, span_func, data, error)) < 0)
+        return -1;
+      total += rows;
+    }
+  return total;
 }
 
-static int64_t
-read_buckets (MlsTimeline *tl, const MlsLaneQuery *q, int level,
-              int64_t model_id, MlsTimelineBucketFunc bucket_func,
-              void *data, int64_t *n_spans, MlsError *error)
+typedef struct {
+  size_t *ids;
+  size_t n, allocated;
+} GrowIds;
+
+static int
+grow_ids_add (GrowIds *g, size_t id)
 {
-  sqlite3_stmt *stmt = q->tid > 0 ? tl->thread_buckets : tl->buckets;
-  int64_t width = MLS_BUCKET_NS (level);
-  int64_t rows = 0;
+  if (g->n == g->allocated)
+    {
+      size_t allocated = g->allocated ? 2 * g->allocated : 8;
+      size_t *bigger = realloc (g->ids, allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return -1;
+      g->ids = bigger;
+      g->allocated = allocated;
+    }
+  g->ids[g->n++] = id;
+  return 0;
+}
+
+/* Decodes a row of packed buckets (schema.sql's span_summary). */
+static void
+decode_row (const unsigned char *in, size_t n, int64_t first, int level,
+            int kind_id, int with_kind, MlsTimelineBucketFunc bucket_func,
+            void *data)
+{
+  int64_t width = MLS_BUCKET_NS (level), bucket = first - 1;
+  size_t at = 0;
+
+  while (at < n)
+    {
+      MlsTimelineBucket b;
+      uint64_t gap, count;
+      size_t used;
+
+      if ((used = mls_varint_get (in + at, n - at, &gap)) == 0)
+        return;
+      at += used;
+      if ((used = mls_varint_get (in + at, n - at, &count)) == 0
+          || at + used + 1 + (with_kind != 0) > n)
+        return;
+      at += used;
+      bucket += (int64_t) gap + 1;
+      b.start_ns = bucket * width;
+      b.width_ns = width;
+      b.count = (int64_t) count;
+      b.busy_ns = in[at++] * width / 64;
+      b.kind_id = with_kind ? in[at++] : kind_id;
+      bucket_func (&b, data);
+    }
+}
+
+static const TimelineSet *
+find_set (const MlsTimeline *tl, const MlsSetKey *key)
+{
+  for (size_t s = 0; s < tl->n_sets; s++)
+    if (mls_set_same (&tl->sets[s].key, key))
+      return &tl->sets[s];
+  return NULL;
+}
+
+/* Appends to `out` the stored sets that make up `key` at `level`: the
+ * set itself where the file keeps it at that level, else its parts'. */
+static int
+resolve (const MlsTimeline *tl, MlsSetKey key, int level, GrowIds *out)
+{
+  const TimelineSet *set;
+  MlsSetKey parts[256];
+  size_t n_parts;
+
+  mls_set_canonical (&key, tl->finest, tl->n_finest, tl->lane_of);
+  if ((set = find_set (tl, &key)) != NULL && (set->levels & (1u << level)))
+    return grow_ids_add (out, set - tl->sets);
+  n_parts = mls_set_split (&key, tl->finest, tl->n_finest, tl->lane_of,
+                           parts, sizeof parts / sizeof *parts);
+  for (size_t p = 0; p < n_parts; p++)
+    if (resolve (tl, parts[p], level, out))
+      return -1;
+  return 0;
+}
+
+/* The stored sets to read for `key` at `level`, resolved once and kept:
+ * a frame asks the same few hundred. */
+static const MlsResolved *
+resolved (MlsTimeline *tl, const MlsSetKey *key, int level)
+{
+  MlsResolved *r;
+  GrowIds ids = { 0 };
+
+  for (size_t i = 0; i < tl->n_resolved; i++)
+    if (tl->resolved[i].level == level
+        && mls_set_same (&tl->resolved[i].key, key))
+      return &tl->resolved[i];
+  if (tl->n_resolved == tl->allocated_resolved)
+    {
+      size_t allocated = tl->allocated_resolved
+                         ? 2 * tl->allocated_resolved : 64;
+      MlsResolved *bigger = realloc (tl->resolved,
+                                     allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return NULL;
+      tl->resolved = bigger;
+      tl->allocated_resolved = allocated;
+    }
+  if (resolve (tl, *key, level, &ids))
+    {
+      free (ids.ids);
+      return NULL;
+    }
+  r = &tl->resolved[tl->n_resolved++];
+  *r = (MlsResolved) { *key, level, ids.ids, ids.n };
+  return r;
+}
+
+/* A stored set's buckets at `level` over q's range. */
+static int64_t
+read_set (MlsTimeline *tl, const TimelineSet *set, int level,
+          const MlsLaneQuery *q, MlsTimelineBucketFunc bucket_func,
+          void *data, MlsError *error)
+{
+  int64_t width = MLS_BUCKET_NS (level), rows = 0;
+  sqlite3_stmt *stmt = tl->chunks;
   int rc;
 
-  sqlite3_reset (stmt);
-  sqlite3_bind_int (stmt, 1, level);
-  sqlite3_bind_int (stmt, 2, q->kind_id);
-  sqlite3_bind_int64 (stmt, 3, model_id);
-  sqlite3_bind_int64 (stmt, 4, q->start_ns / width - 1);
-  sqlite3_bind_int64 (stmt, 5, q->end_ns / width + 1);
-  if (q->tid > 0)
-    {
-      sqlite3_bind_int64 (stmt, 6, q->pid);
-      sqlite3_bind_int64 (stmt, 7, q->tid);
-    }
+  sqlite3_bind_int64 (stmt, 1, set->id);
+  sqlite3_bind_int (stmt, 2, level);
+  /* Buckets starting up to a bucket before the range reach into it. */
+  sqlite3_bind_int64 (stmt, 3, q->start_ns / width - 1);
+  sqlite3_bind_int64 (stmt, 4, q->end_ns / width + 1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      MlsTimelineBucket bucket;
-
-      bucket.start_ns = sqlite3_column_int64 (stmt, 0) * width;
-      bucket.width_ns = width;
-      bucket.count = sqlite3_column_int64 (stmt, 1);
-      bucket.busy_ns = sqlite3_column_int64 (stmt, 2);
-      *n_spans += bucket.count;
-      bucket_func (&bucket, data);
+      decode_row (sqlite3_column_blob (stmt, 1),
+                  (size_t) sqlite3_column_bytes (stmt, 1),
+                  sqlite3_column_int64 (stmt, 0), level, set->key.kind,
+                  set->key.kind < 0, bucket_func, data);
       rows++;
     }
   tl->vm_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return mls_timeline_fail (tl, error, "cannot read the span summary");
-  return rows;
+  return rc == SQLITE_DONE ? rows : mls_timeline_fail (tl, error,
+    "cannot read the span summary");
 }
 
 int64_t
@@ -186,29 +249,35 @@ mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *q,
                         MlsError *error)
 {
   int level = pick_level (tl, q->ns_per_px);
-  int64_t rows, total = 0, n_short = 0;
+  int64_t rows = 0, spans;
+  int lane = 0;
 
-  if (!mls_timeline_find_kind (tl, q->kind_id))
+  if (q->kind_id > 0 && !mls_timeline_find_kind (tl, q->kind_id))
     return 0;
-
-  /* The summary's primary key is (level, kind, model, bucket): one range
-   * per model keeps every read on the index. */
-  for (size_t i = 0; level >= 0 && i < tl->n_pairs; i++)
+  if (q->kind_id <= 0 && (lane = mls_timeline_lane_index (tl, q->lane)) == 0)
+    return 0;
+  if (level >= 0)
     {
-      if (tl->pairs[i].kind_id != q->kind_id || tl->pairs[i].tid != q->tid
-          || tl->pairs[i].pid != (q->tid > 0 ? q->pid : 0))
-        continue;
-      if (q->model_id >= 0 && tl->pairs[i].model_id != q->model_id)
-        continue;
-      rows = read_buckets (tl, q, level, tl->pairs[i].model_id, bucket_func,
-                           data, &n_short, error);
-      if (rows < 0)
-        return -1;
-      total += rows;
+      MlsSetKey key = { q->kind_id > 0 ? q->kind_id : -lane,
+                        q->model_id >= 0 ? q->model_id : MLS_SET_ALL,
+                        q->tid > 0 ? q->pid : MLS_SET_ALL,
+                        q->tid > 0 ? q->tid : MLS_SET_ALL };
+      const MlsResolved *r = resolved (tl, &key, level);
+
+      if (r == NULL)
+        return mls_timeline_fail (tl, error, "out of memory");
+      for (size_t i = 0; i < r->n_sets; i++)
+        {
+          int64_t more = read_set (tl, &tl->sets[r->sets[i]], level, q,
+                                   bucket_func, data, error);
+
+          if (more < 0)
+            return -1;
+          rows += more;
+        }
     }
-  rows = read_spans (tl, q, level < 0 ? 0 : MLS_BUCKET_NS (level), n_short,
-                     span_func, data, error);
-  return rows < 0 ? -1 : total + rows;
+  spans = read_spans (tl, q, level, span_func, data, error);
+  return spans < 0 ? -1 : rows + spans;
 }
 
 int64_t
@@ -237,12 +306,11 @@ mls_timeline_span_details (MlsTimeline *tl, int64_t span_id,
 
   memset (d, 0, sizeof *d);
   if (sqlite3_prepare_v2 (tl->db,
-        "SELECT s.id, k.lane, k.label, m.name, s.unit, s.pid, s.tid,"
+        "SELECT s.id, s.lane, s.kind, s.model, s.unit, s.pid, s.tid,"
         "       (SELECT t.name FROM thread t WHERE t.tid = s.tid LIMIT 1),"
         "       ifnull (s.parent_id, 0), s.depth, s.start_ns, s.end_ns,"
         "       s.dur_ns, s.complete, s.status, s.args, s.incomplete_reason"
-        " FROM span s JOIN span_kind k ON k.id = s.kind_id"
-        " LEFT JOIN model m ON m.id = s.model_id WHERE s.id = ?1",
+        " FROM span_view s WHERE s.id = ?1",
         -1, &stmt, NULL) != SQLITE_OK)
     return mls_timeline_fail (tl, error, "cannot read the span");
   sqlite3_bind_int64 (stmt, 1, span_id);

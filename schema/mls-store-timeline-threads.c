@@ -1,10 +1,8 @@
 /*
  * mls-store-timeline-threads.c: what the timeline needs to give each
  * process a group and each thread its rows: the processes and threads of
- * the file, span_overlap (how many rows each set of spans needs), and for
- * each thread the (kind, model) pairs it has spans of, so a thread's row
- * reads thread_summary one model range at a time, on its primary key.
- * All small tables, read once when a trace is opened.
+ * the file and span_overlap (how many rows each set of spans needs).
+ * Small tables, read once when a trace is opened.
  */
 #include <stdio.h>
 #include <stdlib.h>

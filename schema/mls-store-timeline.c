@@ -1,7 +1,8 @@
 /*
  * mls-store-timeline.c: opening a trace for the timeline: its time range,
- * span kinds, models and lost events, each read with a few index probes,
- * and the lane queries prepared once (mls-store-timeline-lane.c runs them).
+ * span kinds, models and lost events, from small tables (span_kind_stats,
+ * span_run, span_overlap), and the lane queries prepared once
+ * (mls-store-timeline-lane.c runs them).
  */
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -82,36 +83,15 @@ load_kinds (MlsTimeline *tl, MlsError *error)
       k->count = sqlite3_column_int64 (stmt, 4);
       k->total_ns = sqlite3_column_int64 (stmt, 5);
       k->max_dur_ns = sqlite3_column_int64 (stmt, 6);
+      if (k->kind_id > 0 && k->kind_id < MLS_MAX_KIND_ID)
+        tl->kind_slot[k->kind_id] = (int) tl->n_kinds;
     }
   sqlite3_finalize (stmt);
   return 0;
 }
 
-/* The 64th longest duration: longer spans are read by duration, so a few
- * very long ones (a crashed app's incomplete spans) do not widen every
- * time-range scan (a kind with fewer spans is read by start time
- * alone). span_kind_dur holds only spans of at least
- * MLS_DUR_INDEX_NS: when fewer than 64 are that long, all shorter spans
- * must be read by start time, so the scan reaches back by the longest
- * duration the index lacks, at most MLS_DUR_INDEX_NS - 1. */
-static int64_t
-long_duration (MlsTimeline *tl, const MlsTimelineKind *k)
-{
-  int64_t dur;
-
-  if (!tl->has_dur_index || k->max_dur_ns < MLS_DUR_INDEX_NS
-      || k->count < 64)
-    return k->max_dur_ns;
-  dur = query_int (tl, "SELECT dur_ns FROM span INDEXED BY span_kind_dur"
-                   " WHERE kind_id = ?1 AND " MLS_DUR_INDEX_WHERE
-                   " ORDER BY dur_ns DESC LIMIT 1 OFFSET ?2",
-                   k->kind_id, 63, 0);
-  return dur >= MLS_DUR_INDEX_NS ? dur : MLS_DUR_INDEX_NS - 1;
-}
-
-/* Depth range and time range per kind: each a few index probes. Depth is
- * sampled from the kind's first spans; spans deeper than the sample are
- * drawn in its deepest row. */
+/* Each kind's time range from its runs, and its depths from span_overlap
+ * (its sets of every model and thread). */
 static void
 load_kind_extents (MlsTimeline *tl)
 {
@@ -120,28 +100,31 @@ load_kind_extents (MlsTimeline *tl)
   for (size_t i = 0; i < tl->n_kinds; i++)
     {
       MlsTimelineKind *k = &tl->kinds[i];
-      int64_t first, last, end;
 
-      k->min_depth = (int) query_int (tl,
-        "SELECT min (depth) FROM (SELECT depth FROM span WHERE kind_id = ?1"
-        " AND ?2 = ?2 ORDER BY start_ns LIMIT 256)", k->kind_id, 0, 0);
-      k->max_depth = (int) query_int (tl,
-        "SELECT max (depth) FROM (SELECT depth FROM span WHERE kind_id = ?1"
-        " AND ?2 = ?2 ORDER BY start_ns LIMIT 256)", k->kind_id, 0, 0);
-      first = query_int (tl, "SELECT min (start_ns) FROM span"
-                         " WHERE kind_id = ?1 AND ?2 = ?2", k->kind_id, 0, 0);
-      last = query_int (tl, "SELECT max (start_ns) FROM span"
-                        " WHERE kind_id = ?1 AND ?2 = ?2", k->kind_id, 0, 0);
-      end = query_int (tl, "SELECT max (end_ns) FROM span WHERE kind_id = ?1"
-                       " AND start_ns >= ?2", k->kind_id,
-                       last - k->max_dur_ns, last);
-      k->long_dur_ns = long_duration (tl, k);
-      if (first < tl->start_ns)
-        tl->start_ns = first;
-      if (end > tl->end_ns)
-        tl->end_ns = end;
+      k->min_depth = INT32_MAX;
+      k->max_depth = 0;
+      for (size_t o = 0; o < tl->n_overlaps; o++)
+        {
+          const MlsTimelineOverlap *ov = &tl->overlaps[o];
+
+          if (ov->kind_id != k->kind_id || ov->model_id != -1 || ov->tid)
+            continue;
+          if (ov->depth < k->min_depth)
+            k->min_depth = ov->depth;
+          if (ov->depth > k->max_depth)
+            k->max_depth = ov->depth;
+        }
+      if (k->min_depth == INT32_MAX)
+        k->min_depth = 0;
     }
-  if (tl->n_kinds == 0)
+  for (size_t r = 0; r < tl->n_runs; r++)
+    {
+      if (tl->runs[r].first_start_ns < tl->start_ns)
+        tl->start_ns = tl->runs[r].first_start_ns;
+      if (tl->runs[r].max_end_ns > tl->end_ns)
+        tl->end_ns = tl->runs[r].max_end_ns;
+    }
+  if (tl->n_runs == 0)
     {
       tl->start_ns = 0;
       tl->end_ns = 1000000;
@@ -257,59 +240,14 @@ load_lost (MlsTimeline *tl, MlsError *error)
 static int
 prepare_lane_queries (MlsTimeline *tl, MlsError *error)
 {
-  tl->by_start_all = prepare (tl, MLS_SPAN_COLUMNS
-    "INDEXED BY span_kind_start WHERE kind_id = ?1 AND start_ns >= ?2"
-    " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5 AND dur_ns <= ?7",
-    error);
-  tl->by_start_model = prepare (tl, MLS_SPAN_COLUMNS
-    "INDEXED BY span_model_kind_start WHERE model_id IS ?6 AND kind_id = ?1"
-    " AND start_ns >= ?2"
-    " AND start_ns < ?3 AND end_ns > ?4 AND dur_ns >= ?5 AND dur_ns <= ?7",
-    error);
-  tl->buckets = prepare (tl,
-    "SELECT bucket, count, busy_ns FROM span_summary WHERE level = ?1"
-    " AND kind_id = ?2 AND model_id = ?3 AND bucket >= ?4 AND bucket < ?5",
-    error);
-  if (!tl->by_start_all || !tl->by_start_model || !tl->buckets)
-    return -1;
-  /* One thread's spans: ?8 pid, ?9 tid, ?10 true for every model, else
-   * model_id IS ?6. */
-  tl->by_start_thread = prepare (tl, MLS_SPAN_COLUMNS
-    "INDEXED BY span_thread_kind_start WHERE pid = ?8 AND tid = ?9"
-    " AND kind_id = ?1 AND start_ns >= ?2 AND start_ns < ?3 AND end_ns > ?4"
-    " AND dur_ns >= ?5 AND dur_ns <= ?7 AND (?10 OR model_id IS ?6)", error);
-  tl->thread_buckets = prepare (tl,
-    "SELECT bucket, count, busy_ns FROM thread_summary WHERE level = ?1"
-    " AND kind_id = ?2 AND pid = ?6 AND tid = ?7 AND model_id = ?3"
-    " AND bucket >= ?4 AND bucket < ?5", error);
-  if (!tl->by_start_thread || !tl->thread_buckets)
-    return -1;
-  /* +?5, not ?5: SQLite weighs a bare parameter against the partial
-   * index's own bound, and would then prepare the statement again each
-   * time ?5 is bound to another value. */
-  if (tl->has_dur_index)
-    {
-      tl->by_dur_thread = prepare (tl, MLS_SPAN_COLUMNS
-        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
-        " AND " MLS_DUR_INDEX_WHERE
-        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND pid = ?8"
-        " AND tid = ?9 AND (?10 OR model_id IS ?6) ORDER BY start_ns", error);
-      if (!tl->by_dur_thread)
-        return -1;
-      tl->by_dur_all = prepare (tl, MLS_SPAN_COLUMNS
-        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
-        " AND " MLS_DUR_INDEX_WHERE
-        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 ORDER BY start_ns",
-        error);
-      tl->by_dur_model = prepare (tl, MLS_SPAN_COLUMNS
-        "INDEXED BY span_kind_dur WHERE kind_id = ?1 AND dur_ns >= +?5"
-        " AND " MLS_DUR_INDEX_WHERE
-        " AND start_ns < ?3 AND end_ns > ?4 AND ?2 = ?2 AND model_id IS ?6"
-        " ORDER BY start_ns", error);
-      if (!tl->by_dur_all || !tl->by_dur_model)
-        return -1;
-    }
-  return 0;
+  tl->run_spans = prepare (tl, MLS_SPAN_COLUMNS "WHERE " MLS_RUN_IDS
+                           " AND start_ns < ?4 AND end_ns > ?5", error);
+  tl->chunks = prepare (tl, "SELECT first, buckets FROM span_summary"
+                        " WHERE set_id = ?1 AND level = ?2 AND first BETWEEN"
+                        " ifnull ((SELECT first FROM span_summary"
+                        "   WHERE set_id = ?1 AND level = ?2 AND first <= ?3"
+                        "   ORDER BY first DESC LIMIT 1), ?3) AND ?4", error);
+  return tl->run_spans && tl->chunks ? 0 : -1;
 }
 
 MlsTimeline *
@@ -321,21 +259,17 @@ mls_timeline_new (MlsStore *store, MlsError *error)
   tl->db = mls_store_db (store);
   /* Redraws read the same index pages again and again: map the file and
    * keep a page cache big enough for a view's working set, so a frame of
-   * a multi-gigabyte trace costs no more system calls than a small one's. */
+   * a multi-gigabyte trace costs no more system calls than a small one's.
+   * A finished file never changes: its read lock is taken once and kept
+   * (locking_mode), instead of taken, checked and released with every
+   * statement, which cost a frame of a few hundred statements as much as
+   * drawing it. */
   sqlite3_exec (tl->db, "PRAGMA mmap_size = 17179869184;"
-                "PRAGMA cache_size = -65536;", NULL, NULL, NULL);
-  tl->max_level = (int) query_int (tl, "SELECT max (level) FROM span_summary"
-                                   " WHERE ?1 = ?1 AND ?2 = ?2", 0, 0, -1);
-  /* A file without span_kind_dur is read by start time only; one whose
-   * index is partial on another bound would fail to prepare. */
-  tl->has_dur_index = query_int (tl, "SELECT count (*) FROM sqlite_master"
-                                 " WHERE type = 'index' AND name ="
-                                 " 'span_kind_dur' AND (sql NOT LIKE '%WHERE%'"
-                                 " OR sql LIKE '%WHERE " MLS_DUR_INDEX_WHERE
-                                 "') AND ?1 = ?1 AND ?2 = ?2",
-                                 0, 0, 0) > 0;
+                "PRAGMA cache_size = -65536;"
+                "PRAGMA locking_mode = EXCLUSIVE;", NULL, NULL, NULL);
   if (load_kinds (tl, error) < 0 || load_models (tl, error) < 0
       || load_lost (tl, error) < 0 || mls_timeline_load_threads (tl, error) < 0
+      || mls_timeline_load_runs (tl, error) < 0
       || prepare_lane_queries (tl, error) < 0)
     {
       mls_timeline_free (tl);
@@ -351,14 +285,14 @@ mls_timeline_free (MlsTimeline *tl)
 {
   if (!tl)
     return;
-  sqlite3_finalize (tl->by_start_all);
-  sqlite3_finalize (tl->by_start_model);
-  sqlite3_finalize (tl->by_dur_all);
-  sqlite3_finalize (tl->by_dur_model);
-  sqlite3_finalize (tl->buckets);
-  sqlite3_finalize (tl->by_start_thread);
-  sqlite3_finalize (tl->by_dur_thread);
-  sqlite3_finalize (tl->thread_buckets);
+  sqlite3_finalize (tl->run_spans);
+  sqlite3_finalize (tl->chunks);
+  free (tl->runs);
+  free (tl->sets);
+  free (tl->finest);
+  for (size_t i = 0; i < tl->n_resolved; i++)
+    free (tl->resolved[i].sets);
+  free (tl->resolved);
   for (size_t i = 0; i < tl->n_processes; i++)
     {
       free (tl->processes[i].name);
@@ -396,10 +330,8 @@ mls_timeline_kind (const MlsTimeline *tl, size_t i)
 const MlsTimelineKind *
 mls_timeline_find_kind (const MlsTimeline *tl, int kind_id)
 {
-  for (size_t i = 0; i < tl->n_kinds; i++)
-    if (tl->kinds[i].kind_id == kind_id)
-      return &tl->kinds[i];
-  return NULL;
+  return kind_id > 0 && kind_id < MLS_MAX_KIND_ID && tl->kind_slot[kind_id]
+         ? &tl->kinds[tl->kind_slot[kind_id] - 1] : NULL;
 }
 
 size_t mls_timeline_n_models (const MlsTimeline *tl) { return tl->n_models; }

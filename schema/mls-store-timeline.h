@@ -2,9 +2,10 @@
  * mls-store-timeline.h: the viewer's read queries on a trace database.
  *
  * A timeline view asks, per lane, for what it can draw in a time range at a
- * given zoom: spans wider than a pixel one by one, and narrower ones as
- * span_summary buckets. Each lane reads O(pixels) rows whatever the size of
- * the trace; nothing here ever walks every span.
+ * given zoom: spans at least a summary bucket long one by one, and shorter
+ * ones as span_summary buckets. Each lane reads O(pixels) whatever the
+ * size of the trace (buckets come 64 to a row); nothing here ever walks
+ * every span.
  */
 #ifndef MLS_STORE_TIMELINE_H
 #define MLS_STORE_TIMELINE_H
@@ -22,8 +23,7 @@ typedef struct {
   int64_t count;
   int64_t total_ns;
   int64_t max_dur_ns;
-  int64_t long_dur_ns;      /* at most 64 spans are longer */
-  int min_depth;            /* sampled from the kind's first spans */
+  int min_depth;            /* of its spans (span_overlap) */
   int max_depth;
 } MlsTimelineKind;
 
@@ -73,7 +73,8 @@ typedef struct {
 
 typedef struct MlsTimeline MlsTimeline;
 
-/* What a lane draws: one kind, for all models (model_id -1), spans with no
+/* What a lane draws: one kind, or every kind of a lane (kind_id 0 and
+ * `lane`, span_kind.lane), for all models (model_id -1), spans with no
  * model (0) or one model, of one thread (tid > 0) or all, over
  * [start_ns, end_ns) at ns_per_px. */
 typedef struct {
@@ -84,6 +85,7 @@ typedef struct {
   double ns_per_px;
   int64_t pid;
   int64_t tid;              /* 0: every thread */
+  const char *lane;         /* when kind_id is 0 */
 } MlsLaneQuery;
 
 /* A span as the timeline draws it. `label` (layers: "name · op") is valid
@@ -122,12 +124,14 @@ typedef enum {
 } MlsFindWhat;
 
 /* count spans shorter than width_ns start in [start_ns, start_ns + width_ns)
- * and are busy for busy_ns in total. */
+ * and are busy for busy_ns in total (to a 64th of the bucket); kind_id is
+ * the query's kind, or the busiest kind of a lane's. */
 typedef struct {
   int64_t start_ns;
   int64_t width_ns;
   int64_t count;
   int64_t busy_ns;
+  int kind_id;
 } MlsTimelineBucket;
 
 typedef void (*MlsTimelineSpanFunc) (const MlsTimelineSpan *span, void *data);
@@ -183,9 +187,10 @@ const MlsTimelineOverlap *mls_timeline_overlap (const MlsTimeline *tl,
 int mls_timeline_kind_has_model (const MlsTimeline *tl, int kind_id,
                                  int64_t model_id);
 
-/* Calls span_func for every span of the lane worth drawing one by one and
- * bucket_func for every summary bucket of the shorter ones. Returns the
- * number of rows read, or -1 on error. */
+/* Calls span_func for every span of the lane worth drawing one by one
+ * (in no particular order) and bucket_func for every summary bucket of the
+ * shorter ones. Returns the number of rows read (spans, and summary rows
+ * of 64 buckets), or -1 on error. */
 int64_t mls_timeline_read_lane (MlsTimeline *tl, const MlsLaneQuery *query,
                                 MlsTimelineSpanFunc span_func,
                                 MlsTimelineBucketFunc bucket_func,

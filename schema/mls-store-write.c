@@ -1,11 +1,16 @@
 /*
  * mls-store-write.c: filling a new trace database (the collector's side):
  * meta facts, interned processes / threads / models, spans and lost
- * events, then mls_store_finish(), which builds the indexes, aggregates and
- * summary and renames the file into place.
+ * events, then mls_store_finish(), which writes the spans in the file's
+ * order, computes the aggregates and summaries, and renames the file into
+ * place.
  *
- * Every call binds a statement prepared once by mls_store_create(); all of
- * them run inside the one transaction that finish commits.
+ * Spans stay in memory (MlsSpanRec, their arguments a few encoded bytes)
+ * until finish: the file numbers them by thread, kind and time, which only
+ * the whole trace decides, and writing them once, in that order, appends to
+ * the table's B-tree instead of updating indexes. The other calls bind a
+ * statement prepared once by mls_store_create(); all of it runs inside the
+ * one transaction that finish commits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,13 +226,16 @@ check_span (MlsStore *store, const MlsSpan *span, MlsError *error)
  * (it cost an ephemeral table per insert). As before, a span breaking it
  * is a failed write: the import cannot be finished. */
 static int
-check_unit (MlsStore *store, const MlsSpan *span, MlsError *error)
+unit_code (MlsStore *store, const MlsSpan *span, MlsError *error)
 {
+  static const char *const units[] = { "cpu", "gpu", "npu" };
   const char *unit = span->unit;
 
-  if (unit == NULL || strcmp (unit, "cpu") == 0 || strcmp (unit, "gpu") == 0
-      || strcmp (unit, "npu") == 0)
+  if (unit == NULL)
     return 0;
+  for (int u = 0; u < 3; u++)
+    if (strcmp (unit, units[u]) == 0)
+      return u + 1;
   mls_error_set (error, "%s: cannot add a span: CHECK constraint failed: "
                  "unit IN ('cpu', 'gpu', 'npu') (unit '%s')", store->path,
                  unit);
@@ -235,55 +243,110 @@ check_unit (MlsStore *store, const MlsSpan *span, MlsError *error)
   return -1;
 }
 
+/* Room for one more span in run `run`. */
+static MlsSpanRec *
+next_in_run (MlsStore *store, size_t run)
+{
+  MlsRunSpans *r;
+
+  if (run >= store->allocated_run_spans)
+    {
+      size_t allocated = store->allocated_run_spans
+                         ? 2 * store->allocated_run_spans : 64;
+      MlsRunSpans *bigger;
+
+      while (allocated <= run)
+        allocated *= 2;
+      bigger = realloc (store->run_spans, allocated * sizeof *bigger);
+      if (bigger == NULL)
+        return NULL;
+      memset (bigger + store->allocated_run_spans, 0,
+              (allocated - store->allocated_run_spans) * sizeof *bigger);
+      store->run_spans = bigger;
+      store->allocated_run_spans = allocated;
+    }
+  r = &store->run_spans[run];
+  if (r->n == r->allocated)
+    {
+      size_t allocated = r->allocated ? 2 * r->allocated : 256;
+      MlsSpanRec *bigger = realloc (r->spans, allocated * sizeof *bigger);
+
+      if (bigger == NULL)
+        return NULL;
+      r->spans = bigger;
+      r->allocated = allocated;
+    }
+  return &r->spans[r->n];
+}
+
+const char *
+mls_store_intern_string (MlsStore *store, const char *text)
+{
+  const char *copy = NULL;
+
+  if (text == NULL || store->strings == NULL)
+    return NULL;
+  return mls_strings_intern (store->strings, text, &copy) ? copy : NULL;
+}
+
+/* The span's run: its thread, kind, model and length class. */
+static int64_t
+run_of (MlsStore *store, int64_t thread, int kind, int64_t model,
+        int64_t dur_ns)
+{
+  return mls_pair_index (&store->run_keys, thread << 8 | kind,
+                         model << 8 | mls_dur_class (dur_ns));
+}
+
 int64_t
 mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
 {
-  sqlite3_stmt *stmt = store->stmts[MLS_STMT_SPAN];
-  int64_t id;
+  int64_t id, thread, run;
+  MlsSpanRec *rec;
+  int unit;
 
   if (check_writing (store, error) || check_span (store, span, error)
-      || check_unit (store, span, error))
+      || (unit = unit_code (store, span, error)) < 0)
     return -1;
   id = span->id ? span->id : store->next_span_id;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, span->kind_id);
-  if (span->model_id)
-    sqlite3_bind_int64 (stmt, 3, span->model_id);
-  else
-    sqlite3_bind_null (stmt, 3);
-  if (span->parent_id)
-    sqlite3_bind_int64 (stmt, 4, span->parent_id);
-  else
-    sqlite3_bind_null (stmt, 4);
-  sqlite3_bind_int (stmt, 5, span->depth);
-  bind_text_or_null (stmt, 6, span->unit);
-  sqlite3_bind_int64 (stmt, 7, span->pid);
-  sqlite3_bind_int64 (stmt, 8, span->tid);
-  sqlite3_bind_int64 (stmt, 9, span->start_ns);
-  sqlite3_bind_int64 (stmt, 10, span->end_ns);
-  sqlite3_bind_int64 (stmt, 11, span->end_ns - span->start_ns);
-  sqlite3_bind_int (stmt, 12, span->complete);
-  sqlite3_bind_int (stmt, 13, span->status);
-  bind_text_or_null (stmt, 14, span->args_json);
-  bind_text_or_null (stmt, 15, span->complete ? NULL
-                     : mls_cut_reason_name (span->cut ? span->cut
-                                                      : MLS_CUT_UNKNOWN));
-  if (step (store, stmt, "cannot add a span", NULL, error))
-    return -1;
-  if (mls_store_group_add (store, span))
-    {
-      mls_error_set (error, "%s: out of memory adding a span", store->path);
-      store->failed = 1;
-      return -1;
-    }
+  thread = mls_pair_index (&store->threads, span->pid, span->tid);
+  run = thread < 0 ? -1 : run_of (store, thread, span->kind_id,
+                                  span->model_id,
+                                  span->end_ns - span->start_ns);
+  /* Span positions are 32-bit, and so are model ids in run keys. */
+  if (run < 0 || span->model_id < 0 || span->model_id > UINT32_MAX
+      || store->n_spans >= UINT32_MAX - 1
+      || (rec = next_in_run (store, (size_t) run)) == NULL)
+    goto out_of_memory;
+  *rec = (MlsSpanRec) {
+    .start_ns = span->start_ns,
+    .dur_ns = span->end_ns - span->start_ns,
+    .id = id,
+    .parent = span->parent_id,
+    .status = span->status,
+    .depth = (uint16_t) (span->depth < 0 ? 0 : span->depth > UINT16_MAX
+                         ? UINT16_MAX : span->depth),
+    .kind = (uint8_t) span->kind_id,
+    .unit = (uint8_t) unit,
+    .cut = (uint8_t) (span->complete ? MLS_CUT_NONE
+                      : span->cut ? span->cut : MLS_CUT_UNKNOWN),
+  };
+  if (mls_store_encode_args (store, span, &rec->args))
+    goto out_of_memory;
+  store->run_spans[run].n++;
+  store->n_spans++;
   if (id >= store->next_span_id)
     store->next_span_id = id + 1;
   if (span->start_ns < store->first_start_ns)
     store->first_start_ns = span->start_ns;
   if (span->end_ns > store->last_end_ns)
     store->last_end_ns = span->end_ns;
-  store->n_spans++;
   return id;
+
+out_of_memory:
+  mls_error_set (error, "%s: out of memory adding a span", store->path);
+  store->failed = 1;
+  return -1;
 }
 
 int
@@ -330,16 +393,6 @@ fill_meta_defaults (MlsStore *store, MlsError *error)
 }
 
 static int
-build_indexes (MlsStore *store, MlsError *error)
-{
-  for (int i = 0; i < store->n_deferred_indexes; i++)
-    if (mls_exec (store, store->deferred_index_sql[i],
-                  "cannot build the span indexes", error))
-      return -1;
-  return 0;
-}
-
-static int
 commit_and_rename (MlsStore *store, MlsError *error)
 {
   if (mls_exec (store, "COMMIT", "cannot commit", error))
@@ -355,9 +408,6 @@ commit_and_rename (MlsStore *store, MlsError *error)
       return -1;
     }
   store->db = NULL;
-  unlink (store->summary_path);
-  sqlite3_free (store->summary_path);
-  store->summary_path = NULL;
   if (rename (store->partial_path, store->path) != 0)
     {
       mls_error_set (error, "%s: cannot rename %s into place: %m",
@@ -373,23 +423,24 @@ commit_and_rename (MlsStore *store, MlsError *error)
 int
 mls_store_finish (MlsStore *store, MlsError *error)
 {
+  MlsWrite w;
+  int rc;
+
   if (check_writing (store, error))
     return -1;
-  int rc = fill_meta_defaults (store, error)
-           || mls_store_summary_start (store, error);
-
-  /* While span_summary is written on its own thread. */
+  rc = fill_meta_defaults (store, error)
+       || mls_write_prepare (&w, store, error);
   if (rc == 0)
     {
-      rc = build_indexes (store, error) || mls_store_build_stats (store, error)
-           || mls_store_build_overlap (store, error);
-      rc = mls_store_summary_finish (store, rc, error) || rc;
+      rc = mls_write_spans (&w, error) || mls_write_stats (&w, error)
+           || mls_write_overlap (&w, error) || mls_write_summary (&w, error);
+      mls_write_clear (&w);
     }
+  mls_store_spans_free (store);
   if (rc || commit_and_rename (store, error))
     {
       store->failed = 1;
       return -1;
     }
-  mls_store_groups_free (store);
   return 0;
 }

@@ -136,14 +136,10 @@ store_free (MlsStore *store)
 {
   for (int i = 0; i < MLS_N_STMTS; i++)
     sqlite3_finalize (store->stmts[i]);
-  for (int i = 0; i < store->n_deferred_indexes; i++)
-    free (store->deferred_index_sql[i]);
   if (store->db != NULL)
     sqlite3_close (store->db);
-  if (store->summary_path)
-    unlink (store->summary_path);
-  sqlite3_free (store->summary_path);
-  mls_store_groups_free (store);
+  mls_store_spans_free (store);
+  mls_store_free_arg_map (store);
   free (store->last_model);
   free (store->partial_path);
   free (store->path);
@@ -166,12 +162,12 @@ query_int (MlsStore *store, const char *sql, int64_t *value)
 }
 
 /* The tables every reader starts from, small whatever the recording's
- * size: checked on each open (milliseconds). The span and summary tables
- * are checked as they are read (SQLite reports a damaged page it reads);
+ * size: checked on each open (milliseconds). The span, block and summary
+ * tables are checked as they are read (SQLite reports a damaged page it reads);
  * checking them all takes seconds on a large file (3 s for 1M spans). */
 static const char *const checked_tables[] = {
-  "meta", "span_kind", "model", "process", "thread", "span_kind_stats",
-  "lost_events",
+  "meta", "span_kind", "span_arg", "model", "process", "thread", "string",
+  "span_kind_stats", "span_run", "span_summary_set", "lost_events",
 };
 
 /* The facts and aggregates an import always writes: a file without them
@@ -179,7 +175,7 @@ static const char *const checked_tables[] = {
 static const char complete_sql[] =
   "SELECT (SELECT count (*) FROM meta WHERE key IN ('start_ns', 'end_ns',"
   "  'duration_ns', 'lost_events', 'lost_packets')) = 5"
-  " AND (NOT EXISTS (SELECT 1 FROM span)"
+  " AND (NOT EXISTS (SELECT 1 FROM span_run)"
   "      OR (EXISTS (SELECT 1 FROM span_kind_stats)"
   "          AND EXISTS (SELECT 1 FROM span_summary)))";
 
@@ -315,69 +311,6 @@ mls_store_open (const char *path, MlsError *error)
   return store;
 }
 
-/* The span indexes kept up to date while writing. Spans are written on
- * the collector's writer thread while its reading thread decodes, and that
- * thread has time to spare (about half of the reader's). These two take
- * their keys nearly in order (a model's spans by start time, parents by
- * id), so updating them there costs the writer little, where building them
- * at finish would sit on the import's critical path. The others stay
- * deferred: with them too the writer became slower than the reader. */
-static const char *const live_span_indexes[] = {
-  "span_model_kind_start",
-  "span_parent",
-};
-
-static int
-is_live_span_index (const char *name)
-{
-  for (size_t i = 0; i < sizeof live_span_indexes / sizeof *live_span_indexes;
-       i++)
-    if (strcmp (name, live_span_indexes[i]) == 0)
-      return 1;
-  return 0;
-}
-
-/* Keeps the CREATE INDEX statements of schema.sql's other span indexes and
- * drops them; mls_store_finish() runs them again after the bulk insert. */
-static int
-defer_span_indexes (MlsStore *store, MlsError *error)
-{
-  char *names[MLS_MAX_DEFERRED_INDEXES];
-  sqlite3_stmt *stmt = NULL;
-  int n = 0, rc;
-
-  rc = sqlite3_prepare_v2 (store->db,
-                           "SELECT name, sql FROM sqlite_master "
-                           "WHERE type = 'index' AND tbl_name = 'span' "
-                           "AND sql IS NOT NULL", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && n < MLS_MAX_DEFERRED_INDEXES
-         && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      if (is_live_span_index ((const char *) sqlite3_column_text (stmt, 0)))
-        continue;
-      names[n] = sqlite3_mprintf ("DROP INDEX \"%w\"",
-                                  sqlite3_column_text (stmt, 0));
-      store->deferred_index_sql[n] =
-        strdup ((const char *) sqlite3_column_text (stmt, 1));
-      n++;
-    }
-  sqlite3_finalize (stmt);
-  store->n_deferred_indexes = n;
-  for (int i = 0; i < n; i++)
-    {
-      if (rc == SQLITE_OK
-          && sqlite3_exec (store->db, names[i], NULL, NULL, NULL) != SQLITE_OK)
-        rc = SQLITE_ERROR;
-      sqlite3_free (names[i]);
-    }
-  if (rc != SQLITE_OK)
-    {
-      mls_error_sqlite (store, error, "cannot prepare the span indexes");
-      return -1;
-    }
-  return 0;
-}
-
 static int
 load_known_kinds (MlsStore *store, MlsError *error)
 {
@@ -418,11 +351,6 @@ static const char *const stmt_sql[MLS_N_STMTS] = {
   [MLS_STMT_MODEL] =
     "INSERT INTO model (name) VALUES (?1) "
     "ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
-  [MLS_STMT_SPAN] =
-    "INSERT INTO span (id, kind_id, model_id, parent_id, depth, unit, pid, "
-    "tid, start_ns, end_ns, dur_ns, complete, status, args, "
-    "incomplete_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15)",
   [MLS_STMT_LOST] =
     "INSERT INTO lost_events (start_ns, end_ns, count, packets, stream) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -452,7 +380,7 @@ create_db (MlsStore *store, MlsError *error)
                 "PRAGMA journal_mode = OFF;"
                 "PRAGMA synchronous = OFF;"
                 "PRAGMA locking_mode = EXCLUSIVE;"
-                "PRAGMA cache_size = -262144;", "cannot configure", error)
+                "PRAGMA cache_size = -8192;", "cannot configure", error)
       || mls_exec (store, mls_schema_sql, "cannot apply schema.sql", error))
     return -1;
   char *version = sqlite3_mprintf ("PRAGMA user_version = %d;"
@@ -468,9 +396,14 @@ create_db (MlsStore *store, MlsError *error)
   if (rc == 0)
     rc = mls_exec (store, "PRAGMA ignore_check_constraints = ON",
                    "cannot configure", error);
-  if (rc || defer_span_indexes (store, error)
-      || load_known_kinds (store, error))
+  if (rc || load_known_kinds (store, error)
+      || mls_store_load_arg_map (store, error))
     return -1;
+  if ((store->strings = mls_strings_new ()) == NULL)
+    {
+      mls_error_set (error, "%s: out of memory", store->path);
+      return -1;
+    }
   for (int i = 0; i < MLS_N_STMTS; i++)
     if (sqlite3_prepare_v3 (store->db, stmt_sql[i], -1,
                             SQLITE_PREPARE_PERSISTENT, &store->stmts[i],

@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 3
+#define MLS_SCHEMA_VERSION 4
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
@@ -96,11 +96,45 @@ sqlite3 *mls_store_db (MlsStore *store);
 
 /* ---- writing (the collector) ---- */
 
+/* Which of MlsSpanArgs' integers are given (the others are absent). */
+enum {
+  MLS_ARG_BATCH_SIZE = 1 << 0,
+  MLS_ARG_BYTES = 1 << 1,
+  MLS_ARG_FIRST_LAYER = 1 << 2,
+  MLS_ARG_LAST_LAYER = 1 << 3,
+  MLS_ARG_INDEX = 1 << 4,
+};
+
+/* A span's arguments as mlrt's tracepoints name them. A kind keeps those
+ * schema.sql's span_arg lists for it (a data span's bytes, a layer's name,
+ * ...); strings are copied (NULL: absent). */
+typedef struct {
+  uint64_t span_id;         /* the runtime's id of the span; 0: none */
+  unsigned present;         /* MLS_ARG_* */
+  int64_t batch_size;       /* predictions */
+  const char *cache;        /* activities: "hit", "miss" */
+  const char *feature;      /* data */
+  const char *src_type;
+  const char *dst_type;
+  int64_t bytes;
+  int64_t first_layer;      /* compute requests */
+  int64_t last_layer;
+  const char *first_layer_name;
+  const char *last_layer_name;
+  int64_t index;            /* layers */
+  const char *name;
+  const char *op;
+  const char *what;         /* device busy */
+} MlsSpanArgs;
+
+/* A span to write. `id` is how the caller names it (a child's parent_id
+ * names its parent): the file numbers spans in its own order (by thread,
+ * kind and time, schema.sql's span_run), so ids in the file differ. */
 typedef struct {
   int64_t id;               /* 0: assigned by the store */
   int kind_id;              /* MlsKind */
   int64_t model_id;         /* 0: none */
-  int64_t parent_id;        /* 0: none; an id returned by add_span */
+  int64_t parent_id;        /* 0: none; a span's id (given or returned) */
   int depth;
   const char *unit;         /* "cpu", "gpu", "npu" or NULL */
   int64_t pid;
@@ -110,7 +144,8 @@ typedef struct {
   int complete;
   MlsCutReason cut;         /* why, when not complete (NONE: unknown) */
   int status;
-  const char *args_json;    /* a JSON object, or NULL */
+  MlsSpanArgs args;
+  const char *args_json;    /* other arguments: a JSON object, or NULL */
 } MlsSpan;
 
 int mls_store_set_meta_text (MlsStore *store, const char *key,
@@ -130,14 +165,20 @@ int mls_store_set_process_facts (MlsStore *store, int64_t pid,
                                  int exit_status, MlsError *error);
 int64_t mls_store_intern_model (MlsStore *store, const char *name,
                                 MlsError *error);
-/* Returns the span's id (span->id if nonzero), -1 on error. */
+/* Returns the span's id (span->id if nonzero), -1 on error. Spans are
+ * kept in memory (about 60 bytes each) and written by finish. */
 int64_t mls_store_add_span (MlsStore *store, const MlsSpan *span,
                             MlsError *error);
+/* The store's copy of a string (NULL for NULL), kept until the store is
+ * closed and stored once however often spans name it; NULL when out of
+ * memory. Arguments given through it cost no copy. */
+const char *mls_store_intern_string (MlsStore *store, const char *text);
 int mls_store_add_lost_events (MlsStore *store, int64_t start_ns,
                                int64_t end_ns, int64_t count, int packets,
                                const char *stream, MlsError *error);
-/* Computes span_kind_stats and span_summary, commits, and renames the file
- * into place. The store stays open for reading. */
+/* Writes the spans in the file's order with their runs, computes
+ * span_kind_stats, span_summary and span_overlap, commits, and renames the
+ * file into place. The store stays open for reading. */
 int mls_store_finish (MlsStore *store, MlsError *error);
 
 /* ---- reading: recording facts ---- */

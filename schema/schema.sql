@@ -79,6 +79,13 @@ INSERT INTO span_kind (id, lane, label, sort_order) VALUES
   (31, 'npu',      'Neural Engine Busy',            41),
   (40, 'layer',    'Layer',                         50);
 
+-- Strings the spans' arguments hold (layer names, ops, features, ...),
+-- each once: a span refers to them by id.
+CREATE TABLE string (
+  id    INTEGER PRIMARY KEY,
+  text  TEXT NOT NULL UNIQUE
+);
+
 -- A span: one costly operation, from its begin event to its end event.
 -- Spans whose end was never seen have complete = 0, end at the last event
 -- seen from their process, and say why in incomplete_reason:
@@ -91,6 +98,16 @@ INSERT INTO span_kind (id, lane, label, sort_order) VALUES
 --                    `mlscope record` keeps about processes)
 -- Statistics (span_kind_stats, `mlscope stats`) use complete spans only and
 -- count incomplete ones apart.
+--
+-- The event's arguments are typed columns: span_id (the runtime's id of
+-- the span) and, by kind, the integers arg_int1..2 and strings arg_str1..3
+-- that span_arg names; anything else is a JSON object in other_args.
+-- span_view.args gives them all as one JSON object.
+--
+-- Ids number the spans by process, thread, kind, model, length class (see
+-- span_run) and start time: the spans a view of one thread reads are runs
+-- of consecutive ids, found through span_run and span_block, so the table
+-- needs no index of its own.
 CREATE TABLE span (
   id         INTEGER PRIMARY KEY,
   kind_id    INTEGER NOT NULL REFERENCES span_kind (id),
@@ -105,29 +122,92 @@ CREATE TABLE span (
   dur_ns     INTEGER NOT NULL,
   complete   INTEGER NOT NULL DEFAULT 1,
   status     INTEGER NOT NULL DEFAULT 0,     -- the runtime's MlrtStatus
-  args       TEXT,                           -- JSON object of event fields
   incomplete_reason TEXT CHECK (incomplete_reason IN
-               ('process_died', 'recording_ended', 'end_lost', 'unknown'))
+               ('process_died', 'recording_ended', 'end_lost', 'unknown')),
                                              -- NULL when complete
+  span_id    INTEGER,
+  arg_int1   INTEGER,
+  arg_int2   INTEGER,
+  arg_str1   INTEGER REFERENCES string (id),
+  arg_str2   INTEGER REFERENCES string (id),
+  arg_str3   INTEGER REFERENCES string (id),
+  other_args TEXT                            -- JSON object, or NULL
 );
 
--- Time-range queries per lane / kind and per model. A span overlaps
--- [a, b) when start_ns < b and end_ns > a; with span_kind_stats.max_dur_ns
--- the first index bounds the scan to start_ns in [a - max_dur, b).
-CREATE INDEX span_kind_start ON span (kind_id, start_ns);
-CREATE INDEX span_model_kind_start ON span (model_id, kind_id, start_ns);
-CREATE INDEX span_parent ON span (parent_id);
--- Zoomed-out views read the few spans longer than a summary bucket by
--- duration (dur_ns >= bucket_ns), without walking every span in range.
--- Only spans of at least the level-3 bucket (64 us) are indexed: most spans
--- are shorter, and views fine enough to draw them read by start time. A
--- query uses this index only if its WHERE repeats `dur_ns >= 64000`.
-CREATE INDEX span_kind_dur ON span (kind_id, dur_ns) WHERE dur_ns >= 64000;
+-- Which argument each column holds, per kind, in the order span_view.args
+-- lists them. end_tid (a span ended by another thread than the one that
+-- began it) is in other_args.
+CREATE TABLE span_arg (
+  kind_id   INTEGER NOT NULL REFERENCES span_kind (id),
+  position  INTEGER NOT NULL,
+  name      TEXT NOT NULL,
+  col       TEXT NOT NULL CHECK (col IN ('span_id', 'arg_int1', 'arg_int2',
+                                         'arg_str1', 'arg_str2', 'arg_str3')),
+  PRIMARY KEY (kind_id, position)
+) WITHOUT ROWID;
+
+INSERT INTO span_arg (kind_id, position, name, col)
+  SELECT id, 0, 'span_id', 'span_id' FROM span_kind;
+INSERT INTO span_arg (kind_id, position, name, col)
+  SELECT id, 1, 'batch_size', 'arg_int1' FROM span_kind WHERE id IN (4, 5);
+INSERT INTO span_arg (kind_id, position, name, col)
+  SELECT id, 2, 'cache', 'arg_str1' FROM span_kind WHERE lane = 'activity';
+INSERT INTO span_arg (kind_id, position, name, col)
+  SELECT k.id, a.position, a.name, a.col FROM span_kind k, (
+      SELECT 1 AS position, 'feature' AS name, 'arg_str1' AS col
+      UNION ALL SELECT 2, 'src_type', 'arg_str2'
+      UNION ALL SELECT 3, 'dst_type', 'arg_str3'
+      UNION ALL SELECT 4, 'bytes', 'arg_int1') a
+  WHERE k.lane = 'data';
+INSERT INTO span_arg (kind_id, position, name, col)
+  SELECT k.id, a.position, a.name, a.col FROM span_kind k, (
+      SELECT 1 AS position, 'first_layer' AS name, 'arg_int1' AS col
+      UNION ALL SELECT 2, 'last_layer', 'arg_int2'
+      UNION ALL SELECT 3, 'first_layer_name', 'arg_str1'
+      UNION ALL SELECT 4, 'last_layer_name', 'arg_str2') a
+  WHERE k.lane = 'compute';
+INSERT INTO span_arg (kind_id, position, name, col)
+  SELECT id, 1, 'what', 'arg_str1' FROM span_kind WHERE lane IN ('gpu', 'npu');
+INSERT INTO span_arg (kind_id, position, name, col) VALUES
+  (40, 1, 'index', 'arg_int1'), (40, 2, 'name', 'arg_str1'),
+  (40, 3, 'op', 'arg_str2');
+
+-- A run: the spans of one thread, kind and model (0: none) in one length
+-- class, ids first_id to last_id, by start time. Class c holds spans
+-- shorter than 1000 << 2c ns and at least 1000 << 2(c - 1) (class 0: under
+-- 1 us), the bucket lengths of span_summary's levels: a view at level L
+-- reads spans of the classes above L one by one (those at least a bucket
+-- long) and the others from span_summary. A span of a run overlaps
+-- [a, b) only if it starts in [a - max_dur_ns, b).
+CREATE TABLE span_run (
+  id              INTEGER PRIMARY KEY,
+  pid             INTEGER NOT NULL,
+  tid             INTEGER NOT NULL,
+  kind_id         INTEGER NOT NULL,
+  model_id        INTEGER NOT NULL,
+  dur_class       INTEGER NOT NULL,
+  first_id        INTEGER NOT NULL,
+  last_id         INTEGER NOT NULL,
+  first_start_ns  INTEGER NOT NULL,
+  last_start_ns   INTEGER NOT NULL,
+  max_end_ns      INTEGER NOT NULL,
+  max_dur_ns      INTEGER NOT NULL
+);
+
+-- Every 16th span of a run, with its start time: the spans of a run that
+-- start in [a, b) have ids from the first_id of the last block starting
+-- before a (or the run's first id) to the last_id of the last block
+-- starting before b.
+CREATE TABLE span_block (
+  run_id    INTEGER NOT NULL,
+  start_ns  INTEGER NOT NULL,
+  first_id  INTEGER NOT NULL,
+  last_id   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, start_ns, first_id)
+) WITHOUT ROWID;
+
 -- The few incomplete spans, for saying why they were cut off.
 CREATE INDEX span_incomplete ON span (start_ns) WHERE complete = 0;
--- One thread's spans of a kind in a time range: the timeline's rows per
--- thread, bounded like span_kind_start.
-CREATE INDEX span_thread_kind_start ON span (pid, tid, kind_id, start_ns);
 
 -- Events LTTng reported as discarded, where they were lost.
 CREATE TABLE lost_events (
@@ -165,34 +245,44 @@ CREATE UNIQUE INDEX span_kind_stats_key
   ON span_kind_stats (kind_id, ifnull (model_id, 0), ifnull (pid, -1));
 
 -- Zoomed-out views: for each level, time is cut into buckets of
--- bucket_ns = 1000 << (2 * level) ns (1 us, 4 us, 16 us, ...). A row counts
--- the spans of one kind and model that start in the bucket and are shorter
--- than the bucket, and how much of the bucket they cover. Longer spans are
--- few at that zoom and are read from `span` directly, so a view reads
--- O(pixels) rows whatever the trace's size.
-CREATE TABLE span_summary (
-  level     INTEGER NOT NULL,
-  kind_id   INTEGER NOT NULL,
-  model_id  INTEGER NOT NULL,                -- 0 when the span has no model
-  bucket    INTEGER NOT NULL,                -- start_ns / bucket_ns
-  count     INTEGER NOT NULL,
-  busy_ns   INTEGER NOT NULL,
-  PRIMARY KEY (level, kind_id, model_id, bucket)
-) WITHOUT ROWID;
+-- bucket_ns = 1000 << (2 * level) ns (1 us, 4 us, 16 us, ...). A bucket
+-- counts the spans of a set that start in it and are shorter than it, and
+-- how much of it they keep busy; longer spans are read from `span` (by
+-- span_run), so a view reads O(pixels) whatever the trace's size.
+--
+-- A set is a kind (or every kind of a lane: kind_id NULL), of one model (0:
+-- spans without one) or every model (NULL), of one thread or every thread
+-- (pid and tid NULL). A set that would hold the same spans as a narrower one
+-- is not stored (a lane with one kind in it is that kind; every model of a
+-- thread that ran one is that model), and neither is a level at which a
+-- set's buckets are not at most half as many as its members' (its
+-- narrower sets', which a reader sums instead).
+CREATE TABLE span_summary_set (
+  id        INTEGER PRIMARY KEY,
+  lane      TEXT NOT NULL,
+  kind_id   INTEGER,
+  model_id  INTEGER,
+  pid       INTEGER,
+  tid       INTEGER,
+  levels    INTEGER NOT NULL               -- bit L: level L is stored
+);
 
--- span_summary per thread, for the timeline's rows of one thread: the same
--- buckets, counting only the thread's spans (model_id 0 when the span has
--- no model).
-CREATE TABLE thread_summary (
-  level     INTEGER NOT NULL,
-  kind_id   INTEGER NOT NULL,
-  pid       INTEGER NOT NULL,
-  tid       INTEGER NOT NULL,
-  model_id  INTEGER NOT NULL,
-  bucket    INTEGER NOT NULL,
-  count     INTEGER NOT NULL,
-  busy_ns   INTEGER NOT NULL,
-  PRIMARY KEY (level, kind_id, pid, tid, model_id, bucket)
+-- A set's buckets at one level, up to 64 to a row: those holding spans,
+-- in order, from bucket `first` on (bucket = start_ns / bucket_ns). Each is
+-- in `buckets` as: a varint (its index after the previous one's, less one;
+-- for the first, after first - 1), a varint (how many spans), one byte
+-- (busy time in 64ths of the bucket, rounded up, at most 255: spans
+-- overlap or run past the bucket's end) and, for a set of every kind of a
+-- lane, one byte (the kind busiest in the bucket). A varint is 7 bits a
+-- byte, most significant first, the high bit set on every byte but the
+-- last. The buckets from a to b are in the rows from the last one whose
+-- first is at most a to the last one whose first is at most b.
+CREATE TABLE span_summary (
+  set_id   INTEGER NOT NULL,
+  level    INTEGER NOT NULL,
+  first    INTEGER NOT NULL,
+  buckets  BLOB NOT NULL,
+  PRIMARY KEY (set_id, level, first)
 ) WITHOUT ROWID;
 
 -- How many rows the timeline needs so that no span hides another: for a
@@ -213,12 +303,27 @@ CREATE TABLE span_overlap (
 );
 
 -- Spans with their kind, lane, model, process and thread names, for people
--- at the sqlite3 prompt. status is the runtime's (0: it succeeded).
+-- at the sqlite3 prompt. status is the runtime's (0: it succeeded). args
+-- is the event's arguments as one JSON object (span_arg's, in its order,
+-- then other_args'), NULL when it has none.
 CREATE VIEW span_view AS
   SELECT s.id, k.lane, k.label AS kind, m.name AS model, s.unit,
          s.pid, p.name AS process, s.tid, t.name AS thread,
          s.start_ns, s.end_ns, s.dur_ns, s.complete, s.incomplete_reason,
-         s.status, s.parent_id, s.depth, s.args
+         s.status, s.parent_id, s.depth,
+         CASE WHEN s.other_args IS NULL OR json_valid (s.other_args) THEN
+           nullif (json_patch (json_patch ('{}', (
+             SELECT json_group_object (a.name, CASE a.col
+                 WHEN 'span_id' THEN s.span_id
+                 WHEN 'arg_int1' THEN s.arg_int1
+                 WHEN 'arg_int2' THEN s.arg_int2
+                 ELSE (SELECT text FROM string WHERE id = CASE a.col
+                   WHEN 'arg_str1' THEN s.arg_str1
+                   WHEN 'arg_str2' THEN s.arg_str2
+                   ELSE s.arg_str3 END) END)
+             FROM span_arg a WHERE a.kind_id = s.kind_id)),
+             ifnull (s.other_args, '{}')), '{}')
+         ELSE s.other_args END AS args
   FROM span s
   JOIN span_kind k ON k.id = s.kind_id
   LEFT JOIN model m ON m.id = s.model_id

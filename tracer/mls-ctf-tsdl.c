@@ -100,6 +100,16 @@ at_end (Parser *p)
   return p->pos >= p->tokens->len;
 }
 
+/* Whether t is a whole string literal, both quotes there: metadata cut
+ * inside one leaves an opening quote without its end. */
+static gboolean
+is_string (const char *t)
+{
+  size_t n = strlen (t);
+
+  return n >= 2 && t[0] == '"' && t[n - 1] == '"';
+}
+
 static gboolean
 is_identifier (const char *t)
 {
@@ -453,7 +463,7 @@ parse_block (Parser *p, const char *what)
           if (strcmp (what, "trace") == 0 && strcmp (key, "byte_order") == 0)
             p->tsdl->big_endian = is (p, "be") || is (p, "network");
           else if (strcmp (what, "trace") == 0 && strcmp (key, "uuid") == 0
-                   && peek (p, 0)[0] == '"' && p->tsdl->uuid == NULL)
+                   && is_string (peek (p, 0)) && p->tsdl->uuid == NULL)
             p->tsdl->uuid = g_strndup (peek (p, 0) + 1,
                                        strlen (peek (p, 0)) - 2);
           else if (strcmp (what, "stream") == 0 && strcmp (key, "id") == 0

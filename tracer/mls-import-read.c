@@ -71,8 +71,11 @@ typedef struct {
   MlsSpanBuilder *builder;
   MlsReadResult *result;
   GHashTable *classes;            /* const bt_event_class * -> ClassInfo */
-  const bt_event_class *last_class;
-  ClassInfo *last_info;
+  /* The first few classes, looked through before the hash table: events
+   * alternate between a handful of classes (begins and ends). */
+  const bt_event_class *recent[16];
+  ClassInfo *recent_info[16];
+  int n_recent;
   GError *error;                  /* from the span builder */
   gboolean warned_no_context;
   gboolean quiet;
@@ -212,7 +215,10 @@ handle_event (Reader *r, const bt_message *msg)
 {
   const bt_event *event = bt_message_event_borrow_event_const (msg);
   const bt_event_class *ec = bt_event_borrow_class_const (event);
-  ClassInfo *info = r->last_class == ec ? r->last_info : NULL;
+  ClassInfo *info = NULL;
+  for (int i = 0; i < r->n_recent && info == NULL; i++)
+    if (r->recent[i] == ec)
+      info = r->recent_info[i];
   if (info == NULL)
     {
       info = g_hash_table_lookup (r->classes, ec);
@@ -221,8 +227,11 @@ handle_event (Reader *r, const bt_message *msg)
           info = class_info_new (ec);
           g_hash_table_insert (r->classes, (gpointer) ec, info);
         }
-      r->last_class = ec;
-      r->last_info = info;
+      if (r->n_recent < (int) G_N_ELEMENTS (r->recent))
+        {
+          r->recent[r->n_recent] = ec;
+          r->recent_info[r->n_recent++] = info;
+        }
     }
 
   MlsEvent ev;
@@ -267,11 +276,17 @@ handle_event (Reader *r, const bt_message *msg)
             bt_field_structure_borrow_member_field_by_index_const (payload, m->member);
           char *slot = (char *) &ev + m->offset;
           if (m->how == VAL_STRING)
-            *(const char **) slot = string_value (f);
-          else if (m->how == VAL_UNSIGNED)
-            *(int64_t *) slot = (int64_t) bt_field_integer_unsigned_get_value (f);
+            {
+              const char *s = string_value (f);
+              memcpy (slot, &s, sizeof s);
+            }
           else
-            *(int64_t *) slot = bt_field_integer_signed_get_value (f);
+            {
+              int64_t v = m->how == VAL_UNSIGNED
+                ? (int64_t) bt_field_integer_unsigned_get_value (f)
+                : bt_field_integer_signed_get_value (f);
+              memcpy (slot, &v, sizeof v);
+            }
         }
     }
   return mls_span_builder_add (r->builder, &ev, &r->error);

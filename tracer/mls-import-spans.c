@@ -1,22 +1,25 @@
 /*
  * mls-import-spans.c: turns decoded mlrt events into spans.
  *
- * A begin event opens a span keyed by (vpid, span_id); its database id is
- * assigned right away so children (whose begins always follow their
- * parent's) can refer to it, and the row is written when the end arrives,
- * whatever thread or order it arrives in. Spans that can have children
- * (activities, compute requests) leave a small (span_id -> id, depth) entry
- * behind when they end, because device busy intervals are reported after
- * their compute request has ended. Everything else is freed at its end, so
- * memory follows the number of open spans, not the trace's size.
+ * A begin event opens a span keyed by (vpid, span_id); its id is assigned
+ * right away so children (whose begins always follow their parent's) can
+ * refer to it, and the span goes to the store when the end arrives,
+ * whatever thread or order it arrives in. Compute requests leave a small
+ * (span_id -> id, depth) entry behind when they end, because device busy
+ * intervals are reported after their compute request has ended (every
+ * other span begins while its parent is open). An open span's arguments are typed
+ * fields, its strings the store's own copies (interned at the begin: the
+ * event's strings live only as long as the event), so opening and ending
+ * spans allocates nothing once the first few are recycled.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "mls-import.h"
 #include "mlrt-trace-enums.h"
 
 typedef struct {
-  uint64_t span_id;         /* key; first member for g_int64_hash */
+  uint64_t span_id;         /* key; first member for MlsOpenTable */
   int64_t db_id;
   int64_t parent_db_id;
   int64_t model_db_id;
@@ -26,8 +29,7 @@ typedef struct {
   int kind_id;
   int unit;                 /* -1 when none */
   int keep_as_parent;
-  char *args;               /* JSON object, still open: no closing brace */
-  gsize args_len;
+  MlsSpanArgs args;         /* strings: the store's copies */
 } OpenSpan;
 
 /* Events LTTng discarded between these times (0, 0 when it did not say
@@ -37,26 +39,25 @@ typedef struct {
 } LostRange;
 
 typedef struct {
-  uint64_t span_id;         /* 0: empty slot */
-  int64_t db_id;
-  int depth;
-} ClosedSpan;
-
-typedef struct {
   int64_t pid;
   int64_t last_ts;
   int64_t last_tid;         /* the last thread seen, known to `threads` */
   char *main_name;          /* procname of the thread with tid == pid */
   char *first_name;
   GHashTable *threads;      /* tid -> name */
-  GHashTable *open;         /* &OpenSpan.span_id -> OpenSpan */
-  ClosedSpan *closed;       /* open addressing, power-of-two size */
-  gsize closed_size, closed_used;
+  MlsOpenTable open;        /* OpenSpan by span id */
+  MlsClosedList closed;     /* compute requests that ended */
 } Process;
+
+/* The string fields whose last value keep() remembers. */
+enum {
+  LAST_FEATURE, LAST_SRC, LAST_DST, LAST_FIRST_LAYER, LAST_LAST_LAYER,
+  LAST_NAME, LAST_OP, LAST_WHAT, LAST_CACHE, N_LAST
+};
 
 struct MlsSpanBuilder {
   MlsStore *store;
-  MlsSpanWriter *writer;
+  const char *last[N_LAST];
   const MlsRecordFacts *facts;  /* NULL when the recorder left none */
   GArray *lost;             /* LostRange: when events were lost */
   GHashTable *processes;    /* pid -> Process */
@@ -70,16 +71,7 @@ struct MlsSpanBuilder {
   gboolean have_ts;
   int64_t spans, unmatched_ends;
   int64_t cut[MLS_CUT_UNKNOWN + 1];
-  GString *buf;
 };
-
-static void
-open_span_free (gpointer data)
-{
-  OpenSpan *s = data;
-  g_free (s->args);
-  g_free (s);
-}
 
 static void
 process_free (gpointer data)
@@ -88,8 +80,8 @@ process_free (gpointer data)
   g_free (p->main_name);
   g_free (p->first_name);
   g_hash_table_destroy (p->threads);
-  g_hash_table_destroy (p->open);
-  g_free (p->closed);
+  mls_open_clear (&p->open, g_free);
+  mls_closed_clear (&p->closed);
   g_free (p);
 }
 
@@ -100,12 +92,10 @@ mls_span_builder_new (MlsStore *store, const MlsRecordFacts *facts)
   b->store = store;
   b->facts = facts;
   b->lost = g_array_new (FALSE, FALSE, sizeof (LostRange));
-  b->writer = mls_span_writer_new (store);
   b->processes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                         process_free);
   b->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   b->next_id = 1;
-  b->buf = g_string_sized_new (256);
   b->spare = g_ptr_array_new_with_free_func (g_free);
   return b;
 }
@@ -115,54 +105,12 @@ mls_span_builder_free (MlsSpanBuilder *b)
 {
   if (b == NULL)
     return;
-  mls_span_writer_free (b->writer);
   g_hash_table_destroy (b->processes);
   g_hash_table_destroy (b->models);
   g_free (b->last_model);
   g_ptr_array_free (b->spare, TRUE);
   g_array_free (b->lost, TRUE);
-  g_string_free (b->buf, TRUE);
   g_free (b);
-}
-
-static gsize
-closed_slot (const ClosedSpan *table, gsize size, uint64_t span_id)
-{
-  gsize mask = size - 1;
-  gsize i = (span_id * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-  while (table[i].span_id != 0 && table[i].span_id != span_id)
-    i = (i + 1) & mask;
-  return i;
-}
-
-static void
-closed_put (Process *p, uint64_t span_id, int64_t db_id, int depth)
-{
-  if ((p->closed_used + 1) * 2 > p->closed_size)
-    {
-      gsize size = p->closed_size ? p->closed_size * 2 : 1024;
-      ClosedSpan *table = g_new0 (ClosedSpan, size);
-      for (gsize i = 0; i < p->closed_size; i++)
-        if (p->closed[i].span_id != 0)
-          table[closed_slot (table, size, p->closed[i].span_id)]
-            = p->closed[i];
-      g_free (p->closed);
-      p->closed = table;
-      p->closed_size = size;
-    }
-  gsize i = closed_slot (p->closed, p->closed_size, span_id);
-  if (p->closed[i].span_id == 0)
-    p->closed_used++;
-  p->closed[i] = (ClosedSpan) { span_id, db_id, depth };
-}
-
-static const ClosedSpan *
-closed_get (Process *p, uint64_t span_id)
-{
-  if (p->closed_size == 0)
-    return NULL;
-  gsize i = closed_slot (p->closed, p->closed_size, span_id);
-  return p->closed[i].span_id ? &p->closed[i] : NULL;
 }
 
 static Process *
@@ -179,8 +127,6 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
           p->last_tid = -1;
           p->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                               NULL, g_free);
-          p->open = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                           open_span_free);
           g_hash_table_insert (b->processes, GSIZE_TO_POINTER (ev->pid), p);
         }
       b->last_process = p;
@@ -216,9 +162,7 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
       return b->last_model_id;
     }
   MlsError err = { 0 };
-  mls_span_writer_lock (b->writer);
   int64_t id = mls_store_intern_model (b->store, name, &err);
-  mls_span_writer_unlock (b->writer);
   if (id < 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
@@ -228,92 +172,76 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
   return id;
 }
 
-/* JSON building without printf: it was a tenth of the import's time. */
-static void
-json_key (GString *s, const char *key)
-{
-  if (s->len > 1)
-    g_string_append_c (s, ',');
-  g_string_append_c (s, '"');
-  g_string_append (s, key);
-  g_string_append_len (s, "\":", 2);
-}
-
-static void
-json_string (GString *s, const char *key, const char *value)
-{
-  json_key (s, key);
-  g_string_append_c (s, '"');
-  for (const char *c = value ? value : ""; *c; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (s, '\\');
-      if ((unsigned char) *c < 0x20)
-        g_string_append_printf (s, "\\u%04x", *c);
-      else
-        g_string_append_c (s, *c);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
-json_int (GString *s, const char *key, int64_t value)
-{
-  char digits[24];
-  int n = sizeof digits;
-  uint64_t v = value < 0 ? -(uint64_t) value : (uint64_t) value;
-  do
-    digits[--n] = '0' + v % 10;
-  while ((v /= 10) != 0);
-  if (value < 0)
-    digits[--n] = '-';
-  json_key (s, key);
-  g_string_append_len (s, digits + n, sizeof digits - n);
-}
-
-/* A value the provider's list does not have comes from a newer mlrt: kept
- * visible rather than dropped. */
 static const char *
 or_unknown (const char *name)
 {
   return name != NULL ? name : "unknown";
 }
 
-/* Fills b->buf with the begin event's arguments, an unclosed JSON object. */
-static void
-begin_args (MlsSpanBuilder *b, const MlsEvent *ev)
+/* The store's copy of an event's string (which lives as long as the
+ * event); an absent one reads as empty, as the tracepoint wrote it. A
+ * field often holds the same string as in its previous event: `last`,
+ * the copy it took then, is checked first. Names come from apps and
+ * files, which need not be UTF-8; the database's text must be, so a
+ * string that is not is stored mended. */
+static const char *
+keep (MlsSpanBuilder *b, const char *text, const char **last)
 {
-  GString *s = b->buf;
-  g_string_assign (s, "{");
-  json_int (s, "span_id", ev->span_id);
+  if (text == NULL)
+    text = "";
+  if (*last == NULL || strcmp (*last, text) != 0)
+    {
+      g_autofree char *mended = NULL;
+
+      if (!g_utf8_validate (text, -1, NULL))
+        text = mended = g_utf8_make_valid (text, -1);
+      *last = mls_store_intern_string (b->store, text);
+    }
+  return *last;
+}
+
+/* The begin event's arguments, as mlrt's tracepoints name them. */
+static void
+begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
+{
+  memset (a, 0, sizeof *a);
+  a->span_id = ev->span_id;
   switch (ev->type)
     {
     case MLS_EV_ACTIVITY_BEGIN:
       if (ev->kind == MLRT_ACTIVITY_PREDICT
           || ev->kind == MLRT_ACTIVITY_BATCH_PREDICT)
-        json_int (s, "batch_size", ev->batch_size);
+        {
+          a->batch_size = ev->batch_size;
+          a->present |= MLS_ARG_BATCH_SIZE;
+        }
       break;
     case MLS_EV_DATA_BEGIN:
-      json_string (s, "feature", ev->feature);
-      json_string (s, "src_type",
-                   or_unknown (mlrt_trace_type_name ((int) ev->src_type)));
-      json_string (s, "dst_type",
-                   or_unknown (mlrt_trace_type_name ((int) ev->dst_type)));
-      json_int (s, "bytes", ev->bytes);
+      a->feature = keep (b, ev->feature, &b->last[LAST_FEATURE]);
+      a->src_type = keep (b, or_unknown (mlrt_trace_type_name (
+                               (int) ev->src_type)), &b->last[LAST_SRC]);
+      a->dst_type = keep (b, or_unknown (mlrt_trace_type_name (
+                               (int) ev->dst_type)), &b->last[LAST_DST]);
+      a->bytes = ev->bytes;
+      a->present |= MLS_ARG_BYTES;
       break;
     case MLS_EV_COMPUTE_BEGIN:
-      json_int (s, "first_layer", ev->first_layer);
-      json_int (s, "last_layer", ev->last_layer);
-      json_string (s, "first_layer_name", ev->first_layer_name);
-      json_string (s, "last_layer_name", ev->last_layer_name);
+      a->first_layer = ev->first_layer;
+      a->last_layer = ev->last_layer;
+      a->first_layer_name = keep (b, ev->first_layer_name,
+                                  &b->last[LAST_FIRST_LAYER]);
+      a->last_layer_name = keep (b, ev->last_layer_name,
+                                 &b->last[LAST_LAST_LAYER]);
+      a->present |= MLS_ARG_FIRST_LAYER | MLS_ARG_LAST_LAYER;
       break;
     case MLS_EV_LAYER_BEGIN:
-      json_int (s, "index", ev->index);
-      json_string (s, "name", ev->name);
-      json_string (s, "op", ev->op);
+      a->index = ev->index;
+      a->name = keep (b, ev->name, &b->last[LAST_NAME]);
+      a->op = keep (b, ev->op, &b->last[LAST_OP]);
+      a->present |= MLS_ARG_INDEX;
       break;
     case MLS_EV_DEVICE_BUSY:
-      json_string (s, "what", ev->what);
+      a->what = keep (b, ev->what, &b->last[LAST_WHAT]);
       break;
     case MLS_EV_ACTIVITY_END:
     case MLS_EV_SPAN_END:
@@ -421,14 +349,14 @@ resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
   *depth = 0;
   if (parent_span == 0)
     return;
-  OpenSpan *parent = g_hash_table_lookup (p->open, &parent_span);
+  OpenSpan *parent = mls_open_get (&p->open, parent_span);
   if (parent != NULL)
     {
       *db_id = parent->db_id;
       *depth = parent->depth + 1;
       return;
     }
-  const ClosedSpan *closed = closed_get (p, parent_span);
+  const MlsClosedSpan *closed = mls_closed_find (&p->closed, parent_span);
   if (closed != NULL)
     {
       *db_id = closed->db_id;
@@ -436,12 +364,18 @@ resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
     }
 }
 
-/* Hands the span to the writer thread, with its args (s->args is taken);
- * `cut` says why its end is missing, NONE when it is complete. */
+/* Gives the span to the store; `cut` says why its end is missing, NONE
+ * when it is complete; end_tid is the thread that ended it (0: none or
+ * the one that began it); placement a load's (mlrt-trace-enums.h, 0:
+ * none), which goes with end_tid into other_args. */
 static gboolean
 write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
-            MlsCutReason cut, int status, GError **error)
+            MlsCutReason cut, int status, int64_t end_tid, int placement,
+            GError **error)
 {
+  char other[96];
+  size_t used = 0;
+  MlsError err = { 0 };
   MlsSpan row = {
     .id = s->db_id,
     .kind_id = s->kind_id,
@@ -456,12 +390,31 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     .complete = cut == MLS_CUT_NONE,
     .cut = cut,
     .status = status,
+    .args = s->args,
   };
-  char *args = s->args;
-  s->args = NULL;
+
+  if (placement > 0)
+    used = (size_t) snprintf (other, sizeof other, "{\"placement\":\"%s\"",
+                              or_unknown (mlrt_trace_placement_name (
+                                placement)));
+  if (end_tid)
+    used += (size_t) snprintf (other + used, sizeof other - used,
+                               "%s\"end_tid\":%" G_GINT64_FORMAT,
+                               used ? "," : "{", end_tid);
+  if (used > 0 && used + 1 < sizeof other)
+    {
+      strcat (other, "}");
+      row.args_json = other;
+    }
   b->spans++;
   b->cut[cut]++;
-  return mls_span_writer_add (b->writer, &row, args, error);
+  if (mls_store_add_span (b->store, &row, &err) < 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
+                   err.message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -485,61 +438,45 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   s->tid = ev->tid;
   s->kind_id = kind;
   s->unit = unit;
-  s->keep_as_parent = ev->type == MLS_EV_ACTIVITY_BEGIN
-                      || ev->type == MLS_EV_COMPUTE_BEGIN;
+  /* Only device busy intervals name a parent that has ended: their
+   * compute request. */
+  s->keep_as_parent = ev->type == MLS_EV_COMPUTE_BEGIN;
   resolve_parent (p, ev->parent_id, &s->parent_db_id, &s->depth);
-  begin_args (b, ev);
+  begin_args (b, ev, &s->args);
   if (ev->type == MLS_EV_DEVICE_BUSY)
     {
       s->start_ns = ev->start_ns;
-      g_string_append_c (b->buf, '}');
-      s->args = g_strndup (b->buf->str, b->buf->len);
-      gboolean ok = write_span (b, p, s, ev->end_ns, MLS_CUT_NONE, 0, error);
+      gboolean ok = write_span (b, p, s, ev->end_ns, MLS_CUT_NONE, 0, 0, 0,
+                                error);
       g_ptr_array_add (b->spare, s);
       return ok;
     }
   s->start_ns = ev->ts;
-  s->args = g_strndup (b->buf->str, b->buf->len);
-  s->args_len = b->buf->len;
   /* A reused span id replaces the stale open span (its end was lost). */
-  g_hash_table_replace (p->open, &s->span_id, s);
+  g_free (mls_open_put (&p->open, s));
   return TRUE;
 }
 
 static gboolean
 add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
 {
-  OpenSpan *s = g_hash_table_lookup (p->open, &ev->span_id);
+  OpenSpan *s = mls_open_get (&p->open, ev->span_id);
   if (s == NULL)
     {
       b->unmatched_ends++;
       return TRUE;
     }
-  /* The end's own arguments, built as an object of their own and appended
-   * to the begin's (which always hold span_id) without copying those. */
-  GString *more = b->buf;
-  g_string_assign (more, "{");
   if (ev->type == MLS_EV_ACTIVITY_END && ev->cache > 0)
-    json_string (more, "cache",
-                 or_unknown (mlrt_trace_cache_name ((int) ev->cache)));
-  if (ev->type == MLS_EV_ACTIVITY_END && ev->placement > 0)
-    json_string (more, "placement",
-                 or_unknown (mlrt_trace_placement_name ((int) ev->placement)));
-  if (ev->tid != s->tid)
-    json_int (more, "end_tid", ev->tid);
-  gboolean any = more->len > 1;
-  g_string_append_c (more, '}');
-  s->args = g_realloc (s->args, s->args_len + more->len + 1);
-  char *tail = s->args + s->args_len;
-  if (any)
-    *tail++ = ',';
-  /* Without the '{', with the '}' and the terminating NUL. */
-  memcpy (tail, more->str + 1, more->len);
-  if (!write_span (b, p, s, ev->ts, MLS_CUT_NONE, (int) ev->status, error))
+    s->args.cache = keep (b, or_unknown (mlrt_trace_cache_name (
+                            (int) ev->cache)), &b->last[LAST_CACHE]);
+  if (!write_span (b, p, s, ev->ts, MLS_CUT_NONE, (int) ev->status,
+                   ev->tid != s->tid ? ev->tid : 0,
+                   ev->type == MLS_EV_ACTIVITY_END ? (int) ev->placement : 0,
+                   error))
     return FALSE;
   if (s->keep_as_parent)
-    closed_put (p, s->span_id, s->db_id, s->depth);
-  g_hash_table_steal (p->open, &ev->span_id);
+    mls_closed_add (&p->closed, s->span_id, s->db_id, s->depth);
+  mls_open_take (&p->open, ev->span_id);
   g_ptr_array_add (b->spare, s);
   return TRUE;
 }
@@ -582,10 +519,8 @@ mls_span_builder_add_lost (MlsSpanBuilder *b, int64_t start_ns,
   MlsError err = { 0 };
   LostRange when = { start_ns, end_ns };
   g_array_append_val (b->lost, when);
-  mls_span_writer_lock (b->writer);
   int ret = mls_store_add_lost_events (b->store, start_ns, end_ns, count,
                                        packets, stream, &err);
-  mls_span_writer_unlock (b->writer);
   if (ret != 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
@@ -680,20 +615,15 @@ cut_reason (MlsSpanBuilder *b, Process *p, int64_t start_ns)
 static gboolean
 finish_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
-  GHashTableIter iter;
-  gpointer value;
-  g_hash_table_iter_init (&iter, p->open);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (gsize i = 0; i < p->open.size; i++)
     {
-      OpenSpan *s = value;
-      char *args = g_strconcat (s->args, "}", NULL);
-      g_free (s->args);
-      s->args = args;
-      if (!write_span (b, p, s, p->last_ts, cut_reason (b, p, s->start_ns),
-                       0, error))
+      OpenSpan *s = p->open.slots[i];
+      if (s && !write_span (b, p, s, p->last_ts,
+                            cut_reason (b, p, s->start_ns), 0, 0, 0,
+                            error))
         return FALSE;
     }
-  g_hash_table_remove_all (p->open);
+  mls_open_clear (&p->open, g_free);
   return TRUE;
 }
 
@@ -707,9 +637,6 @@ mls_span_builder_finish (MlsSpanBuilder *b, MlsImportSummary *summary,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (!finish_process (b, value, error))
       return FALSE;
-  /* Processes and threads are written once the writer is done. */
-  if (!mls_span_writer_finish (b->writer, error))
-    return FALSE;
   g_hash_table_iter_init (&iter, b->processes);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (!write_process (b, value, error))

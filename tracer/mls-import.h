@@ -164,21 +164,40 @@ gboolean mls_read_probe (const char *dir, MlsProbe *result, char **why);
  * consumed. */
 extern volatile gint64 mls_import_progress;
 
-/* ---- mls-import-writer.c ---- */
+/* ---- mls-import-open.c ---- */
 
-typedef struct MlsSpanWriter MlsSpanWriter;
+/* Entries: pointers to structs whose first member is their uint64_t id. */
+typedef struct {
+  gpointer *slots;
+  gsize size, used;
+} MlsOpenTable;
 
-MlsSpanWriter *mls_span_writer_new (MlsStore *store);
-/* Queues a span; takes `args_json` (g_free'd after writing). Fails when an
- * earlier write failed. */
-gboolean mls_span_writer_add (MlsSpanWriter *w, const MlsSpan *row,
-                              char *args_json, GError **error);
-/* Held around any other store call made while the writer runs. */
-void mls_span_writer_lock (MlsSpanWriter *w);
-void mls_span_writer_unlock (MlsSpanWriter *w);
-/* Writes what is queued and ends the thread. */
-gboolean mls_span_writer_finish (MlsSpanWriter *w, GError **error);
-void mls_span_writer_free (MlsSpanWriter *w);
+gpointer mls_open_get (const MlsOpenTable *table, uint64_t id);
+/* Adds entry; returns the one it replaces (same id), or NULL. */
+gpointer mls_open_put (MlsOpenTable *table, gpointer entry);
+/* Removes and returns the entry of id, or NULL. */
+gpointer mls_open_take (MlsOpenTable *table, uint64_t id);
+void mls_open_clear (MlsOpenTable *table, GDestroyNotify free_entry);
+
+typedef struct {
+  uint64_t span_id;
+  int64_t db_id;
+  int depth;
+} MlsClosedSpan;
+
+typedef struct {
+  MlsClosedSpan *items;     /* in the order they ended */
+  gsize n, allocated;
+  gsize *index;             /* open addressing: position + 1 in items */
+  gsize index_size;
+  gsize indexed;            /* items before this are in index */
+} MlsClosedList;
+
+void mls_closed_add (MlsClosedList *list, uint64_t span_id, int64_t db_id,
+                     int depth);
+/* The latest span with that id, or NULL. */
+const MlsClosedSpan *mls_closed_find (MlsClosedList *list, uint64_t span_id);
+void mls_closed_clear (MlsClosedList *list);
 
 /* ---- mls-import-spans.c ---- */
 

@@ -231,7 +231,7 @@ mls_record_facts_save (const MlsRecordFacts *facts, const char *dir,
           g_array_append_val (alive, pid);
         }
       g_key_file_set_integer_list (kf, "recording", "alive",
-                                   (gint *) alive->data, alive->len);
+                                   (gint *) (void *) alive->data, alive->len);
       g_array_free (alive, TRUE);
     }
   g_hash_table_iter_init (&iter, facts->processes);

@@ -290,8 +290,10 @@ print_json (const AdviseOptions *o, MlsStore *store,
   json_object_object_add (root, "meta", mls_print_meta_object (store));
   json_object_object_add (root, "rules", rules);
   json_object_object_add (root, "findings", list);
-  puts (json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
-                                              | JSON_C_TO_STRING_NOSLASHESCAPE));
+  char *text = mls_print_json_text (root, JSON_C_TO_STRING_PRETTY
+                                          | JSON_C_TO_STRING_NOSLASHESCAPE);
+  puts (text);
+  g_free (text);
   json_object_put (root);
 }
 

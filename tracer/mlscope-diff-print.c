@@ -467,8 +467,10 @@ mls_diff_print_json (const MlsDiffReport *r)
     MLS_DIFF_FIGURES_MEANING));
   json_object_object_add (root, "rows", rows);
   json_object_object_add (root, "fail_if", thresholds);
-  puts (json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
-                                              | JSON_C_TO_STRING_NOSLASHESCAPE));
+  char *text = mls_print_json_text (root, JSON_C_TO_STRING_PRETTY
+                                          | JSON_C_TO_STRING_NOSLASHESCAPE);
+  puts (text);
+  g_free (text);
   json_object_put (root);
 }
 

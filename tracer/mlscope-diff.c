@@ -290,7 +290,7 @@ compare_and_print (DiffOptions *o, MlsStore *stores[2])
     .path = { o->path[0], o->path[1] }, .store = { stores[0], stores[1] },
     .query = &query, .sort = sort_names[o->sort], .alpha = o->alpha,
     .rows = sorted, .n_rows = n,
-    .thresholds = (const MlsThreshold *) o->thresholds->data,
+    .thresholds = (const MlsThreshold *) (void *) o->thresholds->data,
     .n_thresholds = o->thresholds->len,
   };
   if (strcmp (o->format, "csv") == 0)

@@ -28,6 +28,7 @@
 #include <json-c/json.h>
 
 #include "mls-store.h"
+#include "mlscope-print.h"
 #include "mlscope.h"
 
 /* Pseudo-thread ids for the device lanes: far above real tids (pid_max is
@@ -58,13 +59,14 @@ microseconds (int64_t ns)
 static void
 write_event (Export *export, json_object *event)
 {
-  const char *text = json_object_to_json_string_ext (
-    event, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  char *text = mls_print_json_text (event, JSON_C_TO_STRING_PLAIN
+                                           | JSON_C_TO_STRING_NOSLASHESCAPE);
 
   if (fprintf (export->out, "%s\n  %s", export->n_events ? "," : "",
                text) < 0)
     export->write_failed = 1;
   export->n_events++;
+  g_free (text);
   json_object_put (event);
 }
 
@@ -217,6 +219,7 @@ write_header (Export *export, MlsStore *store, const char *path)
   json_object *other = json_object_new_object ();
   static const char *const keys[] = { "host", "command", "start_ns",
                                       "duration_ns", "lost_events" };
+  char *text;
 
   json_object_object_add (other, "mlscope_file",
                           json_object_new_string (path));
@@ -228,10 +231,11 @@ write_header (Export *export, MlsStore *store, const char *path)
                                 json_object_new_string (value));
       free (value);
     }
+  text = mls_print_json_text (other, JSON_C_TO_STRING_PLAIN
+                                    | JSON_C_TO_STRING_NOSLASHESCAPE);
   fprintf (export->out, "{\"displayTimeUnit\":\"ns\",\"otherData\":%s,\n"
-           "\"traceEvents\":[",
-           json_object_to_json_string_ext (other, JSON_C_TO_STRING_PLAIN
-                                           | JSON_C_TO_STRING_NOSLASHESCAPE));
+           "\"traceEvents\":[", text);
+  g_free (text);
   json_object_put (other);
 }
 

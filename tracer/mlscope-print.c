@@ -73,6 +73,14 @@ mls_print_warn_lost (const char *command, const char *path, MlsStore *store)
              events, packets);
 }
 
+char *
+mls_print_json_text (json_object *root, int flags)
+{
+  /* Outside strings JSON is ASCII, so mending the whole text mends only
+   * the strings. */
+  return g_utf8_make_valid (json_object_to_json_string_ext (root, flags), -1);
+}
+
 /* The recording's facts, numbers as numbers. */
 json_object *
 mls_print_meta_object (MlsStore *store)

@@ -26,6 +26,11 @@ void mls_print_csv_cell (const char *text);
  * too). */
 void mls_print_warn_lost (const char *command, const char *path,
                           MlsStore *store);
+/* The JSON text of ROOT (json-c's FLAGS), made valid UTF-8: json-c copies
+ * a string's bytes as they are, and names in a recording come from apps
+ * and files that need not be UTF-8; such bytes become U+FFFD (g_free()
+ * it). Every JSON mlscope prints goes through here. */
+char *mls_print_json_text (json_object *root, int flags);
 /* The recording's meta table as a JSON object, numbers as numbers. */
 json_object *mls_print_meta_object (MlsStore *store);
 

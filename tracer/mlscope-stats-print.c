@@ -365,7 +365,9 @@ mls_stats_print_json (const MlsStatsReport *r)
   json_object_object_add (root, "figures_mean",
                           json_object_new_string (MLS_STATS_FIGURES_MEANING));
   json_object_object_add (root, "rows", rows);
-  puts (json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
-                                              | JSON_C_TO_STRING_NOSLASHESCAPE));
+  char *text = mls_print_json_text (root, JSON_C_TO_STRING_PRETTY
+                                          | JSON_C_TO_STRING_NOSLASHESCAPE);
+  puts (text);
+  g_free (text);
   json_object_put (root);
 }

@@ -127,7 +127,7 @@ resolve_processes (StatsOptions *options, MlsStore *store)
       if (n == 0)
         return -1;
     }
-  options->query.pids = (const int64_t *) options->pids->data;
+  options->query.pids = (const int64_t *) (void *) options->pids->data;
   options->query.n_pids = options->pids->len;
   return 0;
 }

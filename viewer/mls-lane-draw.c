@@ -9,10 +9,12 @@
  * labelled when wide enough (layers with their name and op, coloured by
  * unit); work done for a model load (calibration) is hatched; incomplete
  * spans fade out toward their unseen end. Spans narrower than a bucket
- * arrive as summary buckets, summed into a busy fraction per pixel column
- * and drawn as one density strip per kind, each kind in a slice of the
- * row so no kind's strip covers another's: O(width) cairo calls however
- * many spans the lane holds.
+ * arrive as summary buckets, one read per lane of the row (the file keeps
+ * a lane's buckets whole, each naming the kind busiest in it), summed
+ * into a busy fraction per pixel column and drawn as one density strip
+ * per lane, each column in the colour of the kind busiest there, each
+ * lane in a slice of the row: one cairo operation per strip however many
+ * spans the lane holds.
  */
 #include "mls-lane-draw.h"
 
@@ -38,7 +40,7 @@ typedef struct {
   GArray *hits;
   double width;
   double ns_per_px;
-  int kind_index;           /* of the kind being read */
+  const char *lane;         /* of the read: every kind of it, or NULL */
   gint64 rows_read;
   GArray *spans;            /* MlsTimelineSpan of every kind */
   GStringChunk *labels;
@@ -298,17 +300,29 @@ compare_start (gconstpointer a, gconstpointer b)
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static int
+kind_slot (LaneCtx *ctx, int kind_id)
+{
+  for (int k = 0; k < ctx->row->n_kinds; k++)
+    if (ctx->row->kinds[k] == kind_id)
+      return k;
+  return -1;
+}
+
 static void
 on_bucket (const MlsTimelineBucket *bucket, void *data)
 {
   LaneCtx *ctx = data;
-  double *busy = ctx->busy + (gsize) ctx->kind_index * ctx->n_px;
-  gint64 *counts = ctx->counts + (gsize) ctx->kind_index * ctx->n_px;
+  int k = kind_slot (ctx, bucket->kind_id);
+  double *busy = ctx->busy + (gsize) MAX (k, 0) * ctx->n_px;
+  gint64 *counts = ctx->counts + (gsize) MAX (k, 0) * ctx->n_px;
   double xs = mls_session_x_for (ctx->s, bucket->start_ns, ctx->width)
               - MLS_LABEL_WIDTH;
   double xe = xs + bucket->width_ns / ctx->ns_per_px;
   int px = (int) floor (xs);
 
+  if (k < 0)
+    return;
   /* Spread the bucket's busy time over the columns it overlaps, so
    * buckets that do not line up with pixels draw no stripes. */
   if (px >= 0 && px < ctx->n_px)
@@ -319,17 +333,48 @@ on_bucket (const MlsTimelineBucket *bucket, void *data)
                   / (xe - xs);
 }
 
-static gboolean
-kind_has_buckets (LaneCtx *ctx, int k)
+static const char *
+kind_lane (LaneCtx *ctx, int k)
 {
-  for (int px = 0; px < ctx->n_px; px++)
-    if (ctx->counts[(gsize) k * ctx->n_px + px] || ctx->busy[(gsize) k
-                                                             * ctx->n_px + px])
-      return TRUE;
+  const MlsTimelineKind *kind = mls_timeline_find_kind (ctx->s->timeline,
+                                                        ctx->row->kinds[k]);
+
+  return kind ? kind->lane : "";
+}
+
+/* Whether the lane of kind k has buckets, seen first at kind k. */
+static gboolean
+lane_has_buckets (LaneCtx *ctx, int k)
+{
+  for (int j = 0; j < k; j++)
+    if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) == 0)
+      return FALSE;
+  for (int j = k; j < ctx->row->n_kinds; j++)
+    {
+      if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) != 0)
+        continue;
+      for (int px = 0; px < ctx->n_px; px++)
+        if (ctx->counts[(gsize) j * ctx->n_px + px]
+            || ctx->busy[(gsize) j * ctx->n_px + px])
+          return TRUE;
+    }
   return FALSE;
 }
 
-/* One kind's density strip, in slice `slice` of n_slices of its row. */
+static double
+strip_alpha (LaneCtx *ctx, int kind_id)
+{
+  MlsSession *s = ctx->s;
+
+  return s->highlight_kind && (s->highlight_kind != kind_id
+                               || (s->highlight_model >= 0
+                                   && ctx->row->model_id
+                                      != s->highlight_model))
+         ? 0.22 : 1.0;
+}
+
+/* The lane of kind k's density strip, in slice `slice` of n_slices of its
+ * row: each column in the colour of the lane's kind busiest there. */
 static void
 draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
 {
@@ -338,58 +383,121 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
   const MlsBand *band = mls_row_band (ctx->row, kind->min_depth);
   double h = (MLS_SUBROW_HEIGHT - 2) / n_slices;
   double y = row_y (ctx, band ? band->first_row : 0) + 1 + slice * h;
-  double *busy = ctx->busy + (gsize) k * ctx->n_px;
-  MlsColor c = mls_palette_kind (kind->kind_id);
-  double alpha = ctx->s->highlight_kind
-                 && (ctx->s->highlight_kind != kind->kind_id
-                     || (ctx->s->highlight_model >= 0
-                         && ctx->row->model_id != ctx->s->highlight_model))
-                 ? 0.22 : 1.0;
-  cairo_surface_t *mask;
-  cairo_pattern_t *pattern;
-  cairo_matrix_t matrix;
-  unsigned char *a;
+  int top_y = (int) round (y), rows = MAX ((int) round (y + h) - top_y, 1);
+  cairo_surface_t *strip;
+  guint32 *argb;
+  int stride;
 
-  /* One alpha mask row for the whole strip: a single cairo operation
-   * whatever the width, instead of a rectangle per column. */
-  mask = cairo_image_surface_create (CAIRO_FORMAT_A8, ctx->n_px, 1);
-  a = cairo_image_surface_get_data (mask);
+  /* The strip as an image of its size, placed on whole pixels: one copy
+   * of memory whatever the width, instead of a rectangle per column (or a
+   * scaled image, which pixman samples pixel by pixel). */
+  strip = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ctx->n_px, rows);
+  argb = (guint32 *) (void *) cairo_image_surface_get_data (strip);
+  stride = cairo_image_surface_get_stride (strip);
   for (int px = 0; px < ctx->n_px; px++)
     {
-      double fraction;
+      double busy = 0, best = -1, alpha;
+      gint64 count = 0;
+      int top = k;
+      MlsColor c;
 
-      if (ctx->counts[(gsize) k * ctx->n_px + px] == 0 && busy[px] <= 0)
+      for (int j = k; j < ctx->row->n_kinds; j++)
+        {
+          double b = ctx->busy[(gsize) j * ctx->n_px + px];
+
+          if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) != 0)
+            continue;
+          busy += b;
+          count += ctx->counts[(gsize) j * ctx->n_px + px];
+          if (b > best)
+            {
+              best = b;
+              top = j;
+            }
+        }
+      if (count == 0 && busy <= 0)
         continue;
       /* Even a column with one tiny span stays visible; a busy one is
        * solid. */
-      fraction = MIN (1.0, busy[px] / ctx->ns_per_px);
-      a[px] = (unsigned char) (255 * alpha * (0.4 + 0.6 * fraction));
+      c = mls_palette_kind (ctx->row->kinds[top]);
+      alpha = strip_alpha (ctx, ctx->row->kinds[top])
+              * (0.4 + 0.6 * MIN (1.0, busy / ctx->ns_per_px));
+      argb[px] = (guint32) (255 * alpha) << 24
+                 | (guint32) (255 * alpha * c.r) << 16
+                 | (guint32) (255 * alpha * c.g) << 8
+                 | (guint32) (255 * alpha * c.b);
       add_hit (ctx, MLS_LABEL_WIDTH + px, MLS_LABEL_WIDTH + px + 1, y - 1,
-               0, kind->kind_id,
+               0, ctx->row->kinds[top],
                mls_session_time_at (ctx->s, MLS_LABEL_WIDTH + px, ctx->width),
                mls_session_time_at (ctx->s, MLS_LABEL_WIDTH + px + 1,
                                     ctx->width));
     }
-  cairo_surface_mark_dirty (mask);
-  pattern = cairo_pattern_create_for_surface (mask);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_matrix_init_scale (&matrix, 1, 1 / h);
-  cairo_matrix_translate (&matrix, -MLS_LABEL_WIDTH, -y);
-  cairo_pattern_set_matrix (pattern, &matrix);
-  mls_draw_set_color (ctx->cr, c, 1);
-  cairo_mask (ctx->cr, pattern);
-  cairo_pattern_destroy (pattern);
-  cairo_surface_destroy (mask);
+  for (int r = 1; r < rows; r++)
+    memcpy ((char *) argb + (gsize) r * stride, argb, (gsize) ctx->n_px * 4);
+  cairo_surface_mark_dirty (strip);
+  cairo_set_source_surface (ctx->cr, strip, MLS_LABEL_WIDTH, top_y);
+  cairo_rectangle (ctx->cr, MLS_LABEL_WIDTH, top_y, ctx->n_px, rows);
+  cairo_fill (ctx->cr);
+  cairo_surface_destroy (strip);
 }
 
+/* A query of the row's, for one kind or, when ctx->lane is set, for
+ * every kind of that lane. */
 static void
 read_query (const MlsLaneQuery *q, gpointer data)
 {
   LaneCtx *ctx = data;
-  gint64 rows = mls_timeline_read_lane (ctx->s->timeline, q, on_span,
-                                        on_bucket, ctx, NULL);
+  MlsLaneQuery lane_q = *q;
+  gint64 rows;
 
+  if (ctx->lane)
+    {
+      lane_q.kind_id = 0;
+      lane_q.lane = ctx->lane;
+    }
+  rows = mls_timeline_read_lane (ctx->s->timeline, &lane_q, on_span,
+                                 on_bucket, ctx, NULL);
   ctx->rows_read += MAX (rows, 0);
+}
+
+/* Whether the row draws every kind of the lane of its kind k (a grouped
+ * lane does: read as one). */
+static gboolean
+row_has_whole_lane (LaneCtx *ctx, int k)
+{
+  MlsTimeline *tl = ctx->s->timeline;
+  const char *lane = kind_lane (ctx, k);
+
+  for (size_t i = 0; i < mls_timeline_n_kinds (tl); i++)
+    if (strcmp (mls_timeline_kind (tl, i)->lane, lane) == 0
+        && kind_slot (ctx, mls_timeline_kind (tl, i)->kind_id) < 0)
+      return FALSE;
+  return ctx->row->n_kinds > 1;
+}
+
+/* The row's spans and buckets: a read per lane when it draws lanes whole,
+ * else per kind. */
+static void
+read_row (LaneCtx *ctx)
+{
+  const MlsRow *row = ctx->row;
+  MlsSession *s = ctx->s;
+
+  for (int k = 0; k < row->n_kinds; k++)
+    {
+      gboolean whole = row_has_whole_lane (ctx, k);
+      gboolean first = TRUE;
+
+      for (int j = 0; whole && j < k; j++)
+        if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) == 0)
+          first = FALSE;
+      if (!first)
+        continue;
+      ctx->lane = whole ? kind_lane (ctx, k) : NULL;
+      mls_row_queries (s, row, row->kinds[k], s->view_start, s->view_end,
+                       ctx->ns_per_px, read_query, ctx);
+    }
+  ctx->lane = NULL;
 }
 
 gint64
@@ -418,21 +526,16 @@ mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
   cairo_rectangle (cr, MLS_LABEL_WIDTH, row->y, width - MLS_LABEL_WIDTH,
                    row->height);
   cairo_clip (cr);
-  for (int k = 0; k < row->n_kinds; k++)
-    {
-      ctx.kind_index = k;
-      mls_row_queries (s, row, row->kinds[k], s->view_start, s->view_end,
-                       ctx.ns_per_px, read_query, &ctx);
-    }
+  read_row (&ctx);
   g_array_sort (ctx.spans, compare_start);
   for (guint i = 0; i < ctx.spans->len; i++)
     draw_span (&ctx, &g_array_index (ctx.spans, MlsTimelineSpan, i));
   for (int r = 0; r < n; r++)
     flush_label (&ctx, r, width);
   for (int k = 0; k < row->n_kinds; k++)
-    slices += kind_has_buckets (&ctx, k);
+    slices += lane_has_buckets (&ctx, k);
   for (int k = 0; k < row->n_kinds; k++)
-    if (kind_has_buckets (&ctx, k))
+    if (lane_has_buckets (&ctx, k))
       draw_buckets (&ctx, k, slice++, slices);
   cairo_restore (cr);
   g_free (ctx.busy);

@@ -565,7 +565,7 @@ mls_session_get_filter (MlsSession *self, gint64 **pids, gsize *n_pids,
   if (g_hash_table_size (self->hidden) > 0)
     {
       *n_pids = p->len;
-      *pids = (gint64 *) g_array_free (p, FALSE);
+      *pids = (gint64 *) (void *) g_array_free (p, FALSE);
       p = NULL;
       /* Whole processes hidden: the pids say it all. */
       for (size_t i = 0; some_threads && i < mls_timeline_n_processes (
@@ -584,7 +584,7 @@ mls_session_get_filter (MlsSession *self, gint64 **pids, gsize *n_pids,
           if (shown > 0 && shown < pr->n_threads)
             {
               *n_tids = t->len;
-              *tids = (gint64 *) g_array_free (t, FALSE);
+              *tids = (gint64 *) (void *) g_array_free (t, FALSE);
               t = NULL;
               break;
             }

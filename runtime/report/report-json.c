@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "mlrt-internal.h"
 #include "report.h"
 
 /* Doubles with a fixed number of decimals: json-c's default "%.17g" would
@@ -156,6 +157,30 @@ layer_to_json (const MlrtReportLayer *l)
   return o;
 }
 
+/* Writes `text` with each byte that is not part of well-formed UTF-8 as
+ * U+FFFD: json-c copies a string's bytes as they are, and a path, or a
+ * device name a driver reports, need not be UTF-8; the JSON must be.
+ * Outside strings JSON is ASCII, so this mends only the strings. */
+static int
+write_utf8 (const char *text, FILE *out)
+{
+  size_t len = strlen (text);
+
+  for (;;)
+    {
+      size_t valid = mlrt_utf8_valid_prefix (text, len);
+
+      if (fwrite (text, 1, valid, out) != valid)
+        return -1;
+      if (valid == len)
+        return 0;
+      if (fputs ("\xef\xbf\xbd", out) < 0)
+        return -1;
+      text += valid + 1;
+      len -= valid + 1;
+    }
+}
+
 /* Layers are always written in index order: the order a program reading
  * the file expects; --sort only changes the text and CSV tables. */
 int
@@ -189,7 +214,7 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
   text = json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
                                          | JSON_C_TO_STRING_SPACED
                                          | JSON_C_TO_STRING_NOSLASHESCAPE);
-  result = fputs (text, out) < 0 || fputc ('\n', out) == EOF ? -1 : 0;
+  result = write_utf8 (text, out) < 0 || fputc ('\n', out) == EOF ? -1 : 0;
   json_object_put (root);
   return result;
 }
@@ -201,6 +226,9 @@ typedef struct {
   size_t error_size;
   int failed;
 } Reader;
+
+static void reader_fail (Reader *rd, const char *format, ...)
+  __attribute__ ((format (printf, 2, 3)));
 
 static void
 reader_fail (Reader *rd, const char *format, ...)

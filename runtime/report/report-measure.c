@@ -59,6 +59,9 @@ us_since (uint64_t start)
   return (now_ns () - start) / 1000.0;
 }
 
+static void fail (MlrtError *error, MlrtStatus status, const char *format,
+                  ...) __attribute__ ((format (printf, 3, 4)));
+
 static void
 fail (MlrtError *error, MlrtStatus status, const char *format, ...)
 {

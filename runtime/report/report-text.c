@@ -67,6 +67,9 @@ print_wrapped (FILE *out, const char *text, int column, int indent)
 
 /* "LABEL          TEXT", TEXT wrapped under itself: device and CPU names
  * run past 100 columns on some machines. */
+static void print_field (FILE *out, const char *label, const char *format,
+                         ...) __attribute__ ((format (printf, 3, 4)));
+
 static void
 print_field (FILE *out, const char *label, const char *format, ...)
 {

@@ -77,30 +77,13 @@ mlrt_plan_n_choices (const MlrtModel *m, const int *ok)
   return n;
 }
 
-static void
-run_clear (MlrtRun *run)
-{
-  for (size_t t = 0; run->owned && t < run->model->spec.n_tensors; t++)
-    if (run->owned[t])
-      free (run->tensors[t]);
-  free (run->tensors);
-  free (run->owned);
-  free (run->buffers);
-}
-
-/* A run holding zero-filled host tensors for layer l's inputs, as a
- * prediction would hand them to the unit. */
+/* Gives layer l's inputs zero-filled host tensors, as a prediction would
+ * hand them to the unit. */
 static MlrtStatus
-run_init (MlrtRun *run, const MlrtModel *m, const MlrtLayer *l,
-          MlrtError *error)
+layer_inputs (MlrtRun *run, const MlrtLayer *l, MlrtError *error)
 {
-  run->model = m;
-  run->parent_span = m->load_span;
-  run->tensors = calloc (m->spec.n_tensors, sizeof (void *));
-  run->owned = calloc (m->spec.n_tensors, 1);
-  run->buffers = calloc (m->spec.n_tensors, sizeof (MlrtBuffer *));
-  if (!run->tensors || !run->owned || !run->buffers)
-    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  const MlrtModel *m = run->model;
+
   for (int j = 0; j < l->n_inputs; j++)
     {
       int t = l->inputs[j];
@@ -114,6 +97,26 @@ run_init (MlrtRun *run, const MlrtModel *m, const MlrtLayer *l,
       run->owned[t] = 1;
     }
   return MLRT_OK;
+}
+
+/* Frees what measuring layer l left in the run (its inputs and output),
+ * so one run serves every layer. */
+static void
+layer_clear (MlrtRun *run, const MlrtLayer *l)
+{
+  int touched[MLRT_MAX_LAYER_INPUTS + 1];
+
+  memcpy (touched, l->inputs, (size_t) l->n_inputs * sizeof (int));
+  touched[l->n_inputs] = l->output;
+  for (int j = 0; j <= l->n_inputs; j++)
+    {
+      int t = touched[j];
+
+      if (run->owned[t])
+        free (run->tensors[t]);
+      run->owned[t] = 0;
+      run->tensors[t] = NULL;
+    }
 }
 
 /* One compute request of the segment, under the Model Load span. */
@@ -194,14 +197,14 @@ time_layer (MlrtRun *run, const MlrtSegment *seg, UnitTally *tally,
   return MLRT_OK;
 }
 
-/* Prepares layer i alone on unit u, as a load would, and times it. */
+/* Prepares layer i alone on unit u, as a load would, and times it in
+ * `run`, which keeps every tensor (no liveness plan). */
 static MlrtStatus
-measure_layer (MlrtModel *m, int i, MlrtUnit u, UnitTally *tally,
-               MlrtError *error)
+measure_layer (MlrtModel *m, MlrtRun *run, int i, MlrtUnit u,
+               UnitTally *tally, MlrtError *error)
 {
   const MlrtUnitOps *ops = mlrt_unit_ops (u);
   MlrtSegment seg = { u, i, i, NULL };
-  MlrtRun run = { 0 };
   MlrtLayerPlan *p = &m->plan[i];
   MlrtStatus st = MLRT_OK;
   double us = 0;
@@ -209,11 +212,10 @@ measure_layer (MlrtModel *m, int i, MlrtUnit u, UnitTally *tally,
   if (ops->prepare)
     st = ops->prepare (m, &seg, error);
   if (st == MLRT_OK)
-    st = run_init (&run, m, &m->spec.layers[i], error);
+    st = layer_inputs (run, &m->spec.layers[i], error);
   if (st == MLRT_OK)
-    st = time_layer (&run, &seg, tally, &us, error);
-  if (run.model)
-    run_clear (&run);
+    st = time_layer (run, &seg, tally, &us, error);
+  layer_clear (run, &m->spec.layers[i]);
   if (seg.unit_data && ops->release)
     ops->release (m, &seg);
   if (st != MLRT_OK)
@@ -262,17 +264,16 @@ measure_unit (MlrtModel *m, const int *ok, MlrtUnit u, double *samples,
 {
   size_t n = m->spec.n_layers;
   UnitTally tally = { samples, samples + n, 0, 0 };
+  MlrtRun run;
+  MlrtStatus st = mlrt_run_init (&run, m, m->load_span, 0, error);
 
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; st == MLRT_OK && i < n; i++)
     if (ok[i * MLRT_N_UNITS + u])
-      {
-        MlrtStatus st = measure_layer (m, (int) i, u, &tally, error);
-        if (st != MLRT_OK)
-          return st;
-      }
-  if (u != MLRT_UNIT_CPU)       /* works in host memory: moves nothing */
+      st = measure_layer (m, &run, (int) i, u, &tally, error);
+  mlrt_run_clear (&run);
+  if (st == MLRT_OK && u != MLRT_UNIT_CPU) /* the CPU moves nothing */
     set_unit_costs (m, u, &tally);
-  return MLRT_OK;
+  return st;
 }
 
 MlrtStatus

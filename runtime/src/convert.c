@@ -162,10 +162,12 @@ read_elem (MlrtFeatureType t, const void *data, size_t i)
   return 0;
 }
 
+/* NaN clamps to `lo`: an image has no pixel for it (and converting NaN
+ * to an integer type is undefined). */
 static double
 clamp (double x, double lo, double hi)
 {
-  return x < lo ? lo : x > hi ? hi : x;
+  return x > hi ? hi : x >= lo ? x : lo;
 }
 
 /* One raw element of type `from` as the number the network sees for

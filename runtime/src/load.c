@@ -3,9 +3,10 @@
  * a compiled model file or from memory (optionally decrypted by the app: a
  * compiled model, or a package archive compiled in memory), and unloading
  * it. Loading parses the compiled spec, checks and decodes its weights,
- * folds batch norms into convolutions and builds the placement plan
- * (measuring the layers on the allowed units, under the Model Load span,
- * or reusing what an earlier load measured: docs/placement.md).
+ * folds batch norms into convolutions, plans the predictions' memory
+ * (memory-plan.c) and builds the placement plan (measuring the layers on
+ * the allowed units, under the Model Load span, or reusing what an
+ * earlier load measured: docs/placement.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -140,6 +141,7 @@ model_free (MlrtModel *m)
     return;
   mlrt_async_free (m->async);
   mlrt_plan_free (m);
+  mlrt_memory_plan_clear (&m->memory);
   mlrt_spec_clear (&m->spec);
   free (m->input_descs);
   free (m->output_descs);
@@ -162,10 +164,11 @@ model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
                             &mlrt_op_table, &m->spec, error);
   if (st != MLRT_OK)
     return st;
-  st = mlrt_spec_infer (&m->spec, origin, error);
+  /* The structure first: a bad offset is said before any work. */
+  st = mlrt_spec_check_weights (&m->spec, view->weights, view->weights_size,
+                                origin, error);
   if (st == MLRT_OK)
-    st = mlrt_spec_check_weights (&m->spec, view->weights,
-                                  view->weights_size, origin, error);
+    st = mlrt_spec_infer (&m->spec, origin, error);
   if (st == MLRT_OK)
     st = decode_weights (&m->spec, view->weights, error);
   if (st != MLRT_OK)
@@ -195,6 +198,9 @@ model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
   m->async = mlrt_async_new (m, max_in_flight);
   if (m->input_descs == NULL || m->output_descs == NULL || m->async == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  st = mlrt_memory_plan_build (&m->spec, &m->memory, error);
+  if (st != MLRT_OK)
+    return st;
   return mlrt_plan_build (m, error);
 }
 

@@ -18,7 +18,6 @@
 #include <stdint.h>
 
 #include "mlrt/mlrt.h"
-#include "mlrt-trace-enums.h"
 #include "ops/ops.h"
 
 /* Limits that keep every size computation far from overflow. */
@@ -47,6 +46,12 @@ MlrtStatus mlrt_set_format_error (MlrtError *error, const char *origin,
 char *mlrt_strdup (const char *s);
 char *mlrt_strdup_printf (const char *format, ...)
   __attribute__ ((format (printf, 1, 2)));
+
+/* ---- text (utf8.c) ---- */
+
+/* How many bytes of `text` are well-formed UTF-8 before the first that is
+ * not; `len` when all are. */
+size_t mlrt_utf8_valid_prefix (const char *text, size_t len);
 
 /* ---- float16 (half.c) ---- */
 
@@ -110,6 +115,8 @@ struct MlrtTensor {
   int64_t shape[MLRT_MAX_RANK];
   int producer;             /* layer index, -1 for a model input */
   int last_consumer;        /* layer index, -1 if none */
+  int n_readers;            /* layer inputs naming it (a layer may name it
+                               twice) */
   int is_output;
 };
 
@@ -208,6 +215,25 @@ MlrtStatus mlrt_compile_archive (const char *name, const uint8_t *data,
  * extension. Newly allocated. */
 char *mlrt_path_stem (const char *path);
 
+/* ---- the liveness plan (memory-plan.c) ---- */
+
+/* Where a prediction keeps each tensor's host memory and when it lets it
+ * go, made once at load from the layer order. Tensors whose lives do not
+ * overlap share a slot; a model output has none (it is handed over). */
+typedef struct {
+  int *slot;                /* per tensor: its slot, or -1 */
+  size_t n_slots;
+  size_t *slot_bytes;       /* per slot: its size */
+  int *done_start;          /* per layer, and one past: where its list in
+                               `done` starts */
+  int *done;                /* the tensors whose last reader is the layer
+                               (or, read by none, whose producer is) */
+} MlrtMemoryPlan;
+
+MlrtStatus mlrt_memory_plan_build (const MlrtSpec *spec, MlrtMemoryPlan *plan,
+                                   MlrtError *error);
+void mlrt_memory_plan_clear (MlrtMemoryPlan *plan);
+
 /* ---- units and plan (plan.c, cpu/cpu-unit.c) ---- */
 
 typedef struct MlrtModel MlrtModel;
@@ -295,11 +321,17 @@ struct MlrtModel {
   MlrtLayerPlan *plan;
   size_t n_segments;
   MlrtSegment *segments;
+  MlrtMemoryPlan memory;
+  /* The most host memory a prediction of this model has held, as buffers
+   * and bytes (tensors, slots and units' working copies): what the tests
+   * check to know that memory follows the model's width. */
+  atomic_size_t peak_run_buffers, peak_run_bytes;
   MlrtAsync *async;         /* its asynchronous predictions */
   char *cache_stem;         /* where its placement cache files go (the
                                compiled model's path without extension),
                                NULL for a model loaded from memory */
-  MlrtPlacementResult placement_result;   /* measured, cached or neither */
+  int placement_result;     /* measured, cached or neither: an
+                               MlrtPlacementResult (mlrt-trace-enums.h) */
   char *cache_dir;          /* the configuration's, NULL for the default */
 };
 
@@ -372,7 +404,14 @@ struct MlrtRun {
   MlrtBuffer **buffers;     /* per tensor, the caller's MlrtBuffer its
                                storage lies in (inputs used in place,
                                outputs placed in backings), or NULL */
+  void **slots;             /* per slot of model->memory, allocated on
+                               first use; NULL: no plan, every tensor is
+                               kept (measuring at load) */
+  float **views;            /* per tensor, for the unit running a segment
+                               (the CPU's float32 views); all NULL between
+                               segments */
   MlrtRunTiming *timing;    /* NULL but when measuring at load */
+  size_t live_buffers, live_bytes, peak_buffers, peak_bytes;
   const atomic_int *cancel; /* set: stop before the next compute request
                                (an asynchronous prediction), or NULL */
 };
@@ -391,8 +430,22 @@ double mlrt_now_us (void);
 void mlrt_run_note_copy (MlrtRun *run, double start_us, size_t bytes);
 
 size_t mlrt_run_elem_size (const MlrtRun *run);
-/* The storage of tensor `t`, allocated on first use; NULL if out of memory. */
+/* Sets up a run of `m` (arrays per tensor; with `memory_plan`, the slots
+ * of the model's liveness plan) and frees it. */
+MlrtStatus mlrt_run_init (MlrtRun *run, const MlrtModel *m, uint64_t parent,
+                          int memory_plan, MlrtError *error);
+void mlrt_run_clear (MlrtRun *run);
+/* The storage of tensor `t`, allocated on first use (in its slot, when
+ * the run follows the plan); NULL if out of memory. */
 void *mlrt_run_tensor (MlrtRun *run, int t);
+/* Lets go of the tensors whose last reader is layer `layer` (when the run
+ * follows the plan): a unit calls it once the layer has run, the
+ * executor for every layer of a segment once the segment has run. */
+void mlrt_run_layer_done (MlrtRun *run, int layer);
+/* Host memory a unit holds during a request (working copies), counted
+ * with the run's tensors. */
+void *mlrt_run_alloc (MlrtRun *run, size_t bytes);
+void mlrt_run_free (MlrtRun *run, void *p, size_t bytes);
 /* Whether a tensor is read outside layers first..last. */
 int mlrt_tensor_needed_outside (const MlrtSpec *spec, int t, int first,
                                 int last);

@@ -4,7 +4,9 @@
  * straight into the caller's output backings, sends one compute request per
  * segment to the segment's unit, then converts or hands over the outputs.
  * All of a prediction's state lives in its MlrtRun, so a loaded model
- * serves several threads at once.
+ * serves several threads at once. Tensors live in the slots of the
+ * model's liveness plan (memory-plan.c) and are let go after their last
+ * reader, so a prediction holds memory for the model's widest point.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,15 +21,129 @@ mlrt_run_elem_size (const MlrtRun *run)
 }
 
 void *
+mlrt_run_alloc (MlrtRun *run, size_t bytes)
+{
+  void *p = malloc (bytes ? bytes : 1);
+
+  if (p == NULL)
+    return NULL;
+  run->live_buffers++;
+  run->live_bytes += bytes;
+  if (run->live_buffers > run->peak_buffers)
+    run->peak_buffers = run->live_buffers;
+  if (run->live_bytes > run->peak_bytes)
+    run->peak_bytes = run->live_bytes;
+  return p;
+}
+
+void
+mlrt_run_free (MlrtRun *run, void *p, size_t bytes)
+{
+  if (p == NULL)
+    return;
+  free (p);
+  run->live_buffers--;
+  run->live_bytes -= bytes;
+}
+
+static size_t
+tensor_bytes (const MlrtRun *run, int t)
+{
+  return mlrt_tensor_count (&run->model->spec.tensors[t])
+         * mlrt_run_elem_size (run);
+}
+
+void *
 mlrt_run_tensor (MlrtRun *run, int t)
 {
-  if (run->tensors[t] == NULL)
+  const MlrtMemoryPlan *plan = &run->model->memory;
+  int s = run->slots ? plan->slot[t] : -1;
+
+  if (run->tensors[t] != NULL)
+    return run->tensors[t];
+  if (s >= 0)
     {
-      size_t n = mlrt_tensor_count (&run->model->spec.tensors[t]);
-      run->tensors[t] = malloc (n * mlrt_run_elem_size (run));
-      run->owned[t] = run->tensors[t] != NULL;
+      if (run->slots[s] == NULL)
+        run->slots[s] = mlrt_run_alloc (run, plan->slot_bytes[s]);
+      run->tensors[t] = run->slots[s];
+      return run->tensors[t];
     }
+  run->tensors[t] = mlrt_run_alloc (run, tensor_bytes (run, t));
+  run->owned[t] = run->tensors[t] != NULL;
   return run->tensors[t];
+}
+
+void
+mlrt_run_layer_done (MlrtRun *run, int layer)
+{
+  const MlrtMemoryPlan *plan = &run->model->memory;
+
+  if (run->slots == NULL)
+    return;
+  for (int k = plan->done_start[layer]; k < plan->done_start[layer + 1]; k++)
+    {
+      int t = plan->done[k];
+
+      if (run->owned[t])
+        mlrt_run_free (run, run->tensors[t], tensor_bytes (run, t));
+      run->owned[t] = 0;
+      run->tensors[t] = NULL;
+      run->buffers[t] = NULL;
+    }
+}
+
+MlrtStatus
+mlrt_run_init (MlrtRun *run, const MlrtModel *m, uint64_t parent,
+               int memory_plan, MlrtError *error)
+{
+  size_t n = m->spec.n_tensors;
+
+  memset (run, 0, sizeof *run);
+  run->model = m;
+  run->parent_span = parent;
+  run->tensors = calloc (n, sizeof (void *));
+  run->owned = calloc (n, 1);
+  run->buffers = calloc (n, sizeof (MlrtBuffer *));
+  run->views = calloc (n, sizeof (float *));
+  if (memory_plan)
+    run->slots = calloc (m->memory.n_slots + 1, sizeof (void *));
+  if (run->tensors == NULL || run->owned == NULL || run->buffers == NULL
+      || run->views == NULL || (memory_plan && run->slots == NULL))
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  return MLRT_OK;
+}
+
+/* Keeps the largest figure of the model's predictions. */
+static void
+note_peak (atomic_size_t *peak, size_t value)
+{
+  size_t seen = atomic_load (peak);
+
+  while (value > seen && !atomic_compare_exchange_weak (peak, &seen, value))
+    ;
+}
+
+void
+mlrt_run_clear (MlrtRun *run)
+{
+  MlrtModel *m = (MlrtModel *) run->model;
+
+  for (size_t t = 0; run->owned && t < m->spec.n_tensors; t++)
+    if (run->owned[t])
+      mlrt_run_free (run, run->tensors[t], tensor_bytes (run, t));
+  for (size_t s = 0; run->slots && s < m->memory.n_slots; s++)
+    mlrt_run_free (run, run->slots[s], m->memory.slot_bytes[s]);
+  if (run->slots)
+    {
+      note_peak (&m->peak_run_buffers, run->peak_buffers);
+      note_peak (&m->peak_run_bytes, run->peak_bytes);
+    }
+  free (run->tensors);
+  free (run->owned);
+  free (run->buffers);
+  free (run->views);
+  free (run->slots);
+  memset (run, 0, sizeof *run);
 }
 
 int
@@ -182,6 +298,8 @@ compute (MlrtRun *run, MlrtError *error)
       run->compute_span = 0;
       if (st != MLRT_OK)
         return st;
+      for (int li = seg->first; li <= seg->last; li++)
+        mlrt_run_layer_done (run, li);
     }
   return MLRT_OK;
 }
@@ -238,6 +356,8 @@ emit_output (MlrtRun *run, const MlrtFeature *f, const MlrtValue *backing,
         {
           /* Hand the tensor over: the output needs no copy. */
           run->owned[f->tensor] = 0;
+          run->live_buffers--;
+          run->live_bytes -= tensor_bytes (run, f->tensor);
           v.data = tensor;
         }
       else
@@ -294,7 +414,7 @@ mlrt_predict_one (MlrtModel *m, const MlrtFeatures *inputs,
                   const atomic_int *cancel, MlrtFeatures **outputs,
                   MlrtError *error)
 {
-  MlrtRun run = { .model = m, .parent_span = parent, .cancel = cancel };
+  MlrtRun run;
   uint64_t span;
   MlrtStatus st;
 
@@ -306,11 +426,8 @@ mlrt_predict_one (MlrtModel *m, const MlrtFeatures *inputs,
   mlrt_trace_data_end (span, st);
   if (st != MLRT_OK)
     return st;
-  run.tensors = calloc (m->spec.n_tensors, sizeof (void *));
-  run.owned = calloc (m->spec.n_tensors, 1);
-  run.buffers = calloc (m->spec.n_tensors, sizeof (MlrtBuffer *));
-  if (run.tensors == NULL || run.owned == NULL || run.buffers == NULL)
-    st = mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
+  st = mlrt_run_init (&run, m, parent, 1, error);
+  run.cancel = cancel;
   if (st == MLRT_OK)
     st = feed_inputs (&run, inputs, error);
   if (st == MLRT_OK)
@@ -320,12 +437,7 @@ mlrt_predict_one (MlrtModel *m, const MlrtFeatures *inputs,
     }
   if (st == MLRT_OK)
     st = collect_outputs (&run, backings, outputs, error);
-  for (size_t t = 0; run.owned && t < m->spec.n_tensors; t++)
-    if (run.owned[t])
-      free (run.tensors[t]);
-  free (run.tensors);
-  free (run.owned);
-  free (run.buffers);
+  mlrt_run_clear (&run);
   return st;
 }
 

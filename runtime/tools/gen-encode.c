@@ -30,9 +30,13 @@ gen_bytes_reserve (GenBytes *bytes, size_t extra)
   bytes->cap = cap;
 }
 
+/* Nothing to add leaves an empty buffer's data NULL, which memcpy and
+ * memset must not be given, even for no bytes. */
 void
 gen_bytes_append (GenBytes *bytes, const void *data, size_t len)
 {
+  if (len == 0)
+    return;
   gen_bytes_reserve (bytes, len);
   memcpy (bytes->data + bytes->len, data, len);
   bytes->len += len;
@@ -41,6 +45,8 @@ gen_bytes_append (GenBytes *bytes, const void *data, size_t len)
 void
 gen_bytes_append_zeros (GenBytes *bytes, size_t len)
 {
+  if (len == 0)
+    return;
   gen_bytes_reserve (bytes, len);
   memset (bytes->data + bytes->len, 0, len);
   bytes->len += len;

@@ -1,8 +1,11 @@
 /*
  * bench-common.c: see bench-common.h.
  */
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "bench-common.h"
 
@@ -42,13 +45,41 @@ bench_nothing_lost (const char *db_path)
   return FALSE;
 }
 
-double
-bench_clock_ms (clockid_t clock)
+static double
+children_cpu_s (void)
 {
-  struct timespec ts;
+  struct rusage usage;
 
-  clock_gettime (clock, &ts);
-  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+  getrusage (RUSAGE_CHILDREN, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* RUSAGE_CHILDREN counts the children waited for: g_spawn_sync waits for
+ * the one it runs, so the difference is that command's CPU time. */
+BenchTime
+bench_run (const char *const *argv, char **err_out)
+{
+  GError *error = NULL;
+  char *err = NULL;
+  int status;
+  double cpu0 = children_cpu_s ();
+  gint64 t0 = g_get_monotonic_time ();
+  BenchTime time;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                     NULL, NULL, &err, &status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+  time.wall_s = (g_get_monotonic_time () - t0) / 1e6;
+  time.cpu_s = children_cpu_s () - cpu0;
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  if (err_out)
+    *err_out = err;
+  else
+    g_free (err);
+  return time;
 }
 
 static int
@@ -60,8 +91,50 @@ compare_double (const void *a, const void *b)
 }
 
 double
-bench_median (double *v, int n)
+bench_median (double *values, int n)
 {
-  qsort (v, (size_t) n, sizeof *v, compare_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  qsort (values, n, sizeof *values, compare_double);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+int
+bench_runs (int fallback)
+{
+  const char *env = g_getenv ("MLSCOPE_BENCH_RUNS");
+  int runs = env ? atoi (env) : 0;
+
+  return runs > 0 ? runs : fallback;
+}
+
+gint64
+bench_path_bytes (const char *path)
+{
+  GStatBuf st;
+  GDir *dir;
+  const char *name;
+  gint64 total = 0;
+
+  if (g_lstat (path, &st) != 0)
+    return 0;
+  if (!S_ISDIR (st.st_mode))
+    return st.st_size;
+  dir = g_dir_open (path, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      char *child = g_build_filename (path, name, NULL);
+      total += bench_path_bytes (child);
+      g_free (child);
+    }
+  if (dir)
+    g_dir_close (dir);
+  return total;
+}
+
+double
+bench_clock_ms (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
 }

@@ -122,6 +122,17 @@ onnx_build_output (OnnxBuild *b, const char *name, MlrtOnnxType type,
   g_ptr_array_add (b->outputs, value_info (b, name, type, rank, dims));
 }
 
+/* A copy of the tensor's values, never NULL (protobuf-c takes NULL for
+ * absent): one byte more, zeroed, so an empty tensor has storage too. */
+static void *
+tensor_bytes (const MlrtOnnxTensor *t, size_t size)
+{
+  void *copy = g_malloc0 (t->count * size + 1);
+
+  memcpy (copy, t->data, t->count * size);
+  return copy;
+}
+
 /* A TensorProto of `t`, with its data raw or in the typed field. */
 static Onnx__TensorProto *
 tensor_proto (OnnxBuild *b, const char *name, const MlrtOnnxTensor *t,
@@ -140,22 +151,22 @@ tensor_proto (OnnxBuild *b, const char *name, const MlrtOnnxTensor *t,
     {
       p->has_raw_data = TRUE;
       p->raw_data.len = t->count * size;
-      p->raw_data.data = own (b, g_memdup2 (t->data, t->count * size + 1));
+      p->raw_data.data = own (b, tensor_bytes (t, size));
       return p;
     }
   switch (t->type)
     {
     case MLRT_ONNX_FLOAT:
       p->n_float_data = t->count;
-      p->float_data = own (b, g_memdup2 (t->data, t->count * size + 1));
+      p->float_data = own (b, tensor_bytes (t, size));
       break;
     case MLRT_ONNX_DOUBLE:
       p->n_double_data = t->count;
-      p->double_data = own (b, g_memdup2 (t->data, t->count * size + 1));
+      p->double_data = own (b, tensor_bytes (t, size));
       break;
     case MLRT_ONNX_INT64:
       p->n_int64_data = t->count;
-      p->int64_data = own (b, g_memdup2 (t->data, t->count * size + 1));
+      p->int64_data = own (b, tensor_bytes (t, size));
       break;
     case MLRT_ONNX_UINT32: case MLRT_ONNX_UINT64:
       p->n_uint64_data = t->count;

@@ -62,14 +62,16 @@ jitter (Gen *gen, int64_t mean)
 static int64_t
 add (Gen *gen, int kind, int64_t model, int64_t parent, int depth,
      const char *unit, int64_t pid, int64_t tid, int64_t start, int64_t end,
-     const char *args)
+     const MlsSpanArgs *args)
 {
   MlsSpan span = {
     .id = gen->next_id++, .kind_id = kind, .model_id = model,
     .parent_id = parent, .depth = depth, .unit = unit, .pid = pid,
     .tid = tid, .start_ns = start, .end_ns = end, .complete = 1,
-    .args_json = args,
   };
+
+  if (args)
+    span.args = *args;
 
   if (gen->dry)
     return span.id;
@@ -98,22 +100,23 @@ compute (Gen *gen, int64_t model, int64_t pred, int64_t pid, int64_t tid,
   int64_t layer_t = t + jitter (gen, 8000);
   int64_t request = gen->next_id;
   int64_t end;
-  char args[96];
+  MlsSpanArgs args = { .present = MLS_ARG_FIRST_LAYER | MLS_ARG_LAST_LAYER,
+                       .first_layer = 0, .last_layer = n_layers - 1 };
 
   for (int i = 0; i < n_layers; i++)
     layer_t += jitter (gen, 60000);
   end = layer_t + jitter (gen, 5000);
-  snprintf (args, sizeof args, "{\"first_layer\":0,\"last_layer\":%d}",
-            n_layers - 1);
-  add (gen, kinds[unit], model, pred, 1, units[unit], pid, tid, t, end, args);
+  add (gen, kinds[unit], model, pred, 1, units[unit], pid, tid, t, end,
+       &args);
   layer_t = t + jitter (gen, 8000);
   for (int i = 0; i < n_layers; i++)
     {
       int64_t d = jitter (gen, 60000);
-      snprintf (args, sizeof args, "{\"layer\":%d,\"op\":\"%s\"}", i,
-                ops[i % 4]);
+
+      args = (MlsSpanArgs) { .present = MLS_ARG_INDEX, .index = i,
+                             .op = ops[i % 4] };
       add (gen, MLS_KIND_LAYER, model, request, 2, units[unit], pid, tid,
-           layer_t, layer_t + d, args);
+           layer_t, layer_t + d, &args);
       layer_t += d;
     }
   if (unit != 0)
@@ -128,9 +131,11 @@ data (Gen *gen, int kind, int64_t model, int64_t pred, int64_t pid,
       int64_t tid, int64_t t, int64_t mean)
 {
   int64_t end = t + jitter (gen, mean);
+  MlsSpanArgs conversion = { .present = MLS_ARG_BYTES, .src_type = "bgra8",
+                             .dst_type = "float32", .bytes = 786432 };
+
   add (gen, kind, model, pred, 1, NULL, pid, tid, t, end,
-       kind == MLS_KIND_INPUT_CONVERSION
-       ? "{\"src\":\"bgra8\",\"dst\":\"float32\",\"bytes\":786432}" : NULL);
+       kind == MLS_KIND_INPUT_CONVERSION ? &conversion : NULL);
   return end + 1000;
 }
 

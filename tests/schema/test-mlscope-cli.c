@@ -2,8 +2,9 @@
  * test-mlscope-cli.c: `mlscope stats` and `mlscope export` run as
  * subprocesses on a database written through the store: the CSV header and
  * rows, JSON that parses and matches the store, --sort orders, --range,
- * the table's header, the exit status and message of bad input, and a
- * Chrome trace whose events carry the spans' times.
+ * the table's header, the exit status and message of bad input, a
+ * Chrome trace whose events carry the spans' times, and JSON that is valid
+ * UTF-8 from every command when the recording's names are not.
  */
 #include <json-c/json.h>
 #include <sqlite3.h>
@@ -54,6 +55,9 @@ run (const char *first, ...)
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
   r.status = WEXITSTATUS (wait_status);
+  /* What mlscope said, for a failure to explain itself. */
+  if (r.status != 0 && r.err[0])
+    g_test_message ("mlscope exited %d: %s", r.status, r.err);
   g_ptr_array_free (argv, TRUE);
   return r;
 }
@@ -301,9 +305,23 @@ test_export (void)
   char *out = g_build_filename (dir, "trace.json", NULL);
   Run r = run ("export", db_path, "--format", "chrome-json", "-o", out, NULL);
   json_object *root, *events, *v;
-  char *text = NULL;
+  char *text = NULL, *key;
   size_t n_x = 0, n_names = 0;
+  GHashTable *expected = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                g_free, NULL);
+  const char *model;
+  double ts, dur;
+  int kind, left;
 
+  for (int i = 0; i < N_SPANS; i++)
+    {
+      key = g_strdup_printf ("%d %s %.3f %.3f", spans[i].kind_id,
+                             spans[i].model ? test_models[spans[i].model - 1]
+                                            : "", spans[i].start_ns / 1e3,
+                             spans[i].dur_ns / 1e3);
+      left = GPOINTER_TO_INT (g_hash_table_lookup (expected, key));
+      g_hash_table_replace (expected, key, GINT_TO_POINTER (left + 1));
+    }
   g_assert_cmpint (r.status, ==, 0);
   run_clear (&r);
   g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
@@ -324,27 +342,26 @@ test_export (void)
       g_assert_cmpstr (ph, ==, "X");
       g_assert_true (json_object_object_get_ex (e, "args", &args));
       g_assert_true (json_object_object_get_ex (args, "span_id", &v));
-      /* Span ids are 1 + the index of the test's span. */
-      const TestSpan *s = &spans[json_object_get_int64 (v) - 1];
       g_assert_true (json_object_object_get_ex (e, "ts", &v));
-      g_assert_cmpfloat_with_epsilon (json_object_get_double (v),
-                                      s->start_ns / 1e3, 1e-6);
+      ts = json_object_get_double (v);
       g_assert_true (json_object_object_get_ex (e, "dur", &v));
-      g_assert_cmpfloat_with_epsilon (json_object_get_double (v),
-                                      s->dur_ns / 1e3, 1e-6);
+      dur = json_object_get_double (v);
       g_assert_true (json_object_object_get_ex (e, "name", &v));
-      g_assert_cmpint (kind_by_label (json_object_get_string (v)), ==,
-                       s->kind_id);
-      g_assert_cmpint (json_object_object_get_ex (args, "model", &v), ==,
-                       s->model != 0);
-      if (s->model)
-        g_assert_cmpstr (json_object_get_string (v), ==,
-                         test_models[s->model - 1]);
+      kind = kind_by_label (json_object_get_string (v));
+      model = json_object_object_get_ex (args, "model", &v)
+              ? json_object_get_string (v) : "";
+      /* Each event is one of the test's spans: the file numbers spans in
+       * its own order, so they are matched by what they are. */
+      key = g_strdup_printf ("%d %s %.3f %.3f", kind, model, ts, dur);
+      left = GPOINTER_TO_INT (g_hash_table_lookup (expected, key));
+      g_assert_cmpint (left, >, 0);
+      g_hash_table_replace (expected, key, GINT_TO_POINTER (left - 1));
       n_x++;
     }
   g_assert_cmpuint (n_x, ==, N_SPANS);
   /* Process 100 and thread 101 ("worker") were named. */
   g_assert_cmpuint (n_names, ==, 1);
+  g_hash_table_destroy (expected);
   json_object_put (root);
   g_free (text);
   g_free (out);
@@ -404,6 +421,92 @@ test_export_devices (void)
   g_free (path);
 }
 
+/* A recording whose names (model, process, thread, host, a span's
+ * arguments, the file's own name) hold bytes that are not UTF-8: apps
+ * and files name them, and nothing makes them UTF-8 on the way in. */
+static char *
+write_not_utf8_db (void)
+{
+  char *path = g_build_filename (dir, "not-\xff-utf8.mlscope", NULL);
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_create (path, &error);
+  int64_t model;
+
+  g_assert_nonnull (store);
+  g_assert_cmpint (mls_store_set_meta_text (store, "host", "h\xc0\xafst",
+                                            &error), ==, 0);
+  model = mls_store_intern_model (store, "bad\xffmodel", &error);
+  g_assert_cmpint (model, >, 0);
+  g_assert_cmpint (mls_store_intern_process (store, 100, "app\xed\xa0\x80",
+                                             &error), >, 0);
+  g_assert_cmpint (mls_store_intern_thread (store, 100, 101, "w\xfe",
+                                            &error), >, 0);
+  for (int i = 0; i < 40; i++)
+    {
+      MlsSpan span = {
+        .kind_id = i % 2 ? MLS_KIND_PREDICTION : MLS_KIND_INPUT_CONVERSION,
+        .model_id = model, .pid = 100, .tid = 101,
+        .start_ns = TEST_T0 + i * 1000, .end_ns = TEST_T0 + i * 1000 + 500,
+        .complete = 1, .args_json = "{\"feature\":\"in\xffput\"}",
+      };
+      g_assert_cmpint (mls_store_add_span (store, &span, &error), >, 0);
+    }
+  if (mls_store_finish (store, &error) != 0)
+    g_error ("finish: %s", error.message);
+  mls_store_close (store);
+  return path;
+}
+
+static void
+assert_valid_json (const char *what, const char *text)
+{
+  const char *end = NULL;
+  json_object *root;
+
+  if (!g_utf8_validate (text, -1, &end))
+    g_error ("%s wrote bytes that are not UTF-8 at byte %td: %.40s", what,
+             end - text, end);
+  root = json_tokener_parse (text);
+  if (root == NULL)
+    g_error ("%s wrote text that is not JSON: %.200s", what, text);
+  json_object_put (root);
+}
+
+static void
+test_json_not_utf8 (void)
+{
+  char *path = write_not_utf8_db ();
+  /* The command, then a name it must print, mended. */
+  const char *const commands[][8] = {
+    { "stats", path, "--format", "json", NULL, NULL, NULL,
+      "\"h\xef\xbf\xbd\xef\xbf\xbdst\"" },
+    { "stats", path, "--format", "json", "--by-model", "--by-process", NULL,
+      "\"app\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+    { "export", path, NULL, NULL, NULL, NULL, NULL,
+      "\"in\xef\xbf\xbdput\"" },
+    { "diff", path, path, "--format", "json", "--by-model", NULL,
+      "\"bad\xef\xbf\xbdmodel\"" },
+    { "advise", path, "--format", "json", NULL, NULL, NULL,
+      "not-\xef\xbf\xbd-utf8.mlscope\"" },
+  };
+
+  for (size_t c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      const char *const *a = commands[c];
+      Run r = run (a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+      char *what = g_strjoinv (" ", (char **) a);
+
+      g_test_message ("mlscope %s", a[0]);
+      g_assert_cmpint (r.status, ==, 0);
+      assert_valid_json (a[0], r.out);
+      if (strstr (r.out, a[7]) == NULL)
+        g_error ("mlscope %s: a name is missing from its output", what);
+      run_clear (&r);
+      g_free (what);
+    }
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -422,6 +525,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mlscope/errors", test_errors);
   g_test_add_func ("/mlscope/export", test_export);
   g_test_add_func ("/mlscope/export-devices", test_export_devices);
+  g_test_add_func ("/mlscope/json-not-utf8", test_json_not_utf8);
   status = g_test_run ();
   g_free (spans);
   g_free (db_path);

@@ -1,17 +1,19 @@
 /*
- * test-store-threads.c: what the store computes for the timeline's rows
- * per thread and its stacking of overlapping spans, against plain SQL over
- * the span table: thread_summary holds exactly span_summary's buckets split
- * by thread, and span_overlap's max_overlap is the most spans of each set
- * open at one instant (a sweep over start and end events). The trace is
+ * test-store-threads.c: what the store computes for the timeline's
+ * stacking of overlapping spans, against plain SQL over the span table:
+ * span_overlap's max_overlap is the most spans of each set open at one
+ * instant (a sweep over start and end events). The trace is
  * mls-gen-trace's (threads predicting at once, GPU busy spans of several
- * threads overlapping), written fresh, and again migrated from version 2.
+ * threads overlapping), written fresh, and again as a version 3 file
+ * (schema-v3.sql) upgraded when opened: the same spans, arguments,
+ * statistics and overlaps.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "mls-store.h"
+#include "test-same-recording.h"
 
 static char *gen_path;
 
@@ -81,30 +83,6 @@ check_file (const char *path)
   sqlite3 *db = open_db (path);
   g_autofree char *by_thread = NULL, *by_lane = NULL, *by_model = NULL;
 
-  /* thread_summary: one row per level, kind, thread, model and bucket of
-   * the spans shorter than the bucket. */
-  for (int level = 0; level < 14; level++)
-    {
-      g_autofree char *ours = g_strdup_printf (
-        "SELECT kind_id, pid, tid, model_id, bucket, count, busy_ns"
-        " FROM thread_summary WHERE level = %d", level);
-      g_autofree char *plain = g_strdup_printf (
-        "SELECT kind_id, pid, tid, ifnull (model_id, 0), start_ns / %"
-        G_GINT64_FORMAT ", count (*), sum (dur_ns) FROM span WHERE dur_ns < %"
-        G_GINT64_FORMAT " GROUP BY 1, 2, 3, 4, 5",
-        mls_summary_bucket_ns (level), mls_summary_bucket_ns (level));
-      g_autofree char *what = g_strdup_printf ("thread_summary level %d",
-                                               level);
-
-      g_autofree char *levels = g_strdup_printf ("SELECT count (*) FROM"
-                                                 " span_summary WHERE level = %d",
-                                                 level);
-
-      if (query_int (db, levels) == 0)
-        continue;
-      assert_same_rows (db, what, ours, plain);
-    }
-
   by_thread = sweep_sql ("kind_id, pid, tid", "1");
   assert_same_rows (db, "span_overlap per kind and thread",
                     "SELECT kind_id, pid, tid, depth, max_overlap FROM"
@@ -157,30 +135,61 @@ test_fresh (void)
   g_rmdir (dir);
 }
 
-/* A version 2 file: the same trace with the version 3 tables emptied and
- * its version set back, as a version 2 collector left it. */
+/* The recording of `from` as a version 3 collector wrote it: its tables
+ * in schema-v3.sql's layout, the arguments as JSON text (no summaries: an
+ * upgrade recomputes them). */
+static void
+write_v3 (const char *from, const char *path)
+{
+  g_autofree char *schema_path = g_test_build_filename (G_TEST_DIST, "schema",
+                                                        "data",
+                                                        "schema-v3.sql",
+                                                        NULL);
+  g_autofree char *schema = NULL;
+  g_autofree char *attach = g_strdup_printf ("ATTACH '%s' AS new", from);
+  sqlite3 *db;
+
+  g_assert_true (g_file_get_contents (schema_path, &schema, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, schema, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "PRAGMA user_version = 3; BEGIN;"
+        "INSERT INTO meta SELECT * FROM new.meta;"
+        "UPDATE meta SET value = 3 WHERE key = 'schema_version';"
+        "INSERT INTO process SELECT * FROM new.process;"
+        "INSERT INTO thread SELECT * FROM new.thread;"
+        "INSERT INTO model SELECT * FROM new.model;"
+        "INSERT INTO lost_events SELECT * FROM new.lost_events;"
+        "INSERT INTO span (id, kind_id, model_id, parent_id, depth, unit, pid,"
+        "  tid, start_ns, end_ns, dur_ns, complete, status, args,"
+        "  incomplete_reason) SELECT s.id, s.kind_id, s.model_id,"
+        "  s.parent_id, s.depth, s.unit, s.pid, s.tid, s.start_ns,"
+        "  s.end_ns, s.dur_ns, s.complete, s.status, v.args,"
+        "  s.incomplete_reason FROM new.span s JOIN new.span_view v"
+        "  ON v.id = s.id;"
+        "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("%s", sqlite3_errmsg (db));
+  sqlite3_close (db);
+}
+
 static void
 test_migrated (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mls-threads-XXXXXX", NULL);
   g_autofree char *path = write_trace (dir);
+  g_autofree char *v3 = g_build_filename (dir, "v3.mlscope", NULL);
   MlsError error = { 0 };
   MlsStore *store;
-  sqlite3 *db;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX span_thread_kind_start;"
-                                 "DROP TABLE thread_summary;"
-                                 "DROP TABLE span_overlap;"
-                                 "PRAGMA user_version = 2", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
-  store = mls_store_open (path, &error);
+  write_v3 (path, v3);
+  store = mls_store_open (v3, &error);
   if (store == NULL)
     g_error ("%s", error.message);
   mls_store_close (store);
-  check_file (path);
+  check_file (v3);
+  test_assert_same_recording (path, v3, "upgraded from version 3");
   g_unlink (path);
+  g_unlink (v3);
   g_rmdir (dir);
 }
 

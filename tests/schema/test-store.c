@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mls-store-timeline.h"
 #include "test-store-common.h"
 
 #define N_SPANS 3000
@@ -314,76 +315,177 @@ test_stats_full_range (Fixture *f, gconstpointer data)
                                  INT64_C (1) << 40), ==, 13);
 }
 
-/* Per level: every span shorter than the bucket is counted exactly once,
- * in the bucket it starts in, and the rows say so. */
+/* What a summary read gives, per bucket start: count, busy and kind. */
+typedef struct {
+  GHashTable *buckets;      /* start_ns -> Bucket */
+  int64_t spans;            /* the spans read one by one */
+} Read;
+
+/* A bucket: read (summed over the sets a read adds up, n of them) or
+ * expected. */
+typedef struct {
+  int64_t count, busy_ns;
+  int n;
+  int64_t busy_of[8];       /* per kind, by index in summary_kinds */
+} Bucket;
+
+static const int summary_kinds[] = { MLS_KIND_MODEL_LOAD, MLS_KIND_PREDICTION,
+                                     MLS_KIND_INPUT_CONVERSION,
+                                     MLS_KIND_GPU_COMPUTE, MLS_KIND_LAYER };
+
+static Bucket *
+bucket_at (GHashTable *table, int64_t start)
+{
+  Bucket *b = g_hash_table_lookup (table, &start);
+
+  if (b == NULL)
+    {
+      int64_t *key = g_new (int64_t, 1);
+
+      *key = start;
+      b = g_new0 (Bucket, 1);
+      g_hash_table_insert (table, key, b);
+    }
+  return b;
+}
+
+static void
+on_read_span (const MlsTimelineSpan *span, void *data)
+{
+  ((Read *) data)->spans++;
+}
+
+static int kind_index (int kind);
+
+static void
+on_read_bucket (const MlsTimelineBucket *bucket, void *data)
+{
+  Bucket *b = bucket_at (((Read *) data)->buckets, bucket->start_ns);
+
+  b->count += bucket->count;
+  b->busy_ns += bucket->busy_ns;
+  b->busy_of[kind_index (bucket->kind_id)] += bucket->busy_ns;
+  b->n++;
+}
+
+/* The kind busiest in a bucket. */
+static int
+busiest (const Bucket *b)
+{
+  int best = 0;
+
+  for (int k = 1; k < (int) G_N_ELEMENTS (summary_kinds); k++)
+    if (b->busy_of[k] > b->busy_of[best])
+      best = k;
+  return best;
+}
+
+static int
+kind_index (int kind)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (summary_kinds); k++)
+    if (summary_kinds[k] == kind)
+      return (int) k;
+  g_assert_not_reached ();
+}
+
+/* One lane query at one level against the spans: every span shorter than
+ * a bucket counted once, in the bucket it starts in (busy time to a 64th
+ * of the bucket, the busiest kind of a lane's), the others read one by
+ * one. */
+static void
+check_summary (MlsTimeline *tl, const TestSpan *spans, const MlsLaneQuery *q,
+               int level, const char *lane_of[])
+{
+  int64_t width = mls_summary_bucket_ns (level), spans_long = 0;
+  GHashTable *expect = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                              g_free, g_free);
+  Read read = { g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                       g_free), 0 };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (int i = 0; i < N_SPANS; i++)
+    {
+      const TestSpan *s = &spans[i];
+      int64_t start = TEST_T0 + s->start_ns;
+      Bucket *b;
+
+      if ((q->kind_id ? s->kind_id != q->kind_id
+           : strcmp (lane_of[kind_index (s->kind_id)], q->lane) != 0)
+          || (q->model_id >= 0 && s->model != q->model_id)
+          || (q->tid > 0 && 101 + i % 2 != q->tid))
+        continue;
+      if (s->dur_ns >= width)
+        {
+          spans_long++;
+          continue;
+        }
+      b = bucket_at (expect, (start / 1000 >> (2 * level)) * width);
+      b->count++;
+      b->busy_ns += s->dur_ns;
+      b->busy_of[kind_index (s->kind_id)] += s->dur_ns;
+    }
+  g_assert_cmpint (mls_timeline_read_lane (tl, q, on_read_span,
+                                           on_read_bucket, &read, NULL),
+                   >=, 0);
+  g_assert_cmpint (read.spans, ==, spans_long);
+  g_assert_cmpuint (g_hash_table_size (read.buckets), ==,
+                    g_hash_table_size (expect));
+  g_hash_table_iter_init (&iter, expect);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const Bucket *e = value, *r = g_hash_table_lookup (read.buckets, key);
+      /* Each set read rounds its busy time up to a 64th of the bucket. */
+      int64_t slack = r ? r->n * (width / 64 + 1) : 0;
+
+      g_assert_nonnull (r);
+      g_assert_cmpint (r->count, ==, e->count);
+      if (e->busy_ns * 64 < 255 * width)
+        {
+          g_assert_cmpint (r->busy_ns, >=, e->busy_ns - r->n);
+          g_assert_cmpint (r->busy_ns, <=, e->busy_ns + slack);
+        }
+      g_assert_cmpint (e->busy_of[busiest (r)], >=,
+                       e->busy_of[busiest (e)] - slack);
+    }
+  g_hash_table_destroy (expect);
+  g_hash_table_destroy (read.buckets);
+}
+
+/* Every level, for each kind and lane, model and thread, of one and of
+ * every: whichever sets the file keeps and whichever it sums. */
 static void
 test_summary (Fixture *f, gconstpointer data)
 {
-  sqlite3 *db = mls_store_db (f->store);
-  sqlite3_stmt *stmt;
-  int64_t duration = 900000000;
+  static const char *lanes[] = { "activity", "activity", "data", "compute",
+                                 "layer" };
+  MlsError error = { 0 };
+  MlsTimeline *tl = mls_timeline_new (f->store, &error);
   int top = 0;
 
-  while (mls_summary_bucket_ns (top) < duration)
+  g_assert_nonnull (tl);
+  while (mls_summary_bucket_ns (top) < 900000000)
     top++;
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT max (level) FROM "
-                                       "span_summary", -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, top);
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT kind_id, model_id, bucket,"
-                                       " count, busy_ns FROM span_summary "
-                                       "WHERE level = ?1", -1, &stmt, NULL),
-                   ==, SQLITE_OK);
   for (int level = 0; level <= top; level++)
-    {
-      int64_t bucket_ns = mls_summary_bucket_ns (level);
-      GHashTable *expect = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                  g_free, g_free);
-      int64_t short_spans = 0, rows_count = 0;
-
-      for (int i = 0; i < N_SPANS; i++)
-        if (f->spans[i].dur_ns < bucket_ns)
+    for (int which = 0; which < (int) G_N_ELEMENTS (summary_kinds) + 4;
+         which++)
+      for (int model = -1; model <= TEST_N_MODELS; model++)
+        for (int tid = 0; tid <= 102; tid += tid ? 1 : 101)
           {
-            /* Models are interned in order: model index = model id. */
-            char *key = g_strdup_printf ("%d:%d:%" G_GINT64_FORMAT,
-                                         f->spans[i].kind_id,
-                                         f->spans[i].model,
-                                         (TEST_T0 + f->spans[i].start_ns)
-                                         / bucket_ns);
-            int64_t *acc = g_hash_table_lookup (expect, key);
-            if (acc == NULL)
-              {
-                acc = g_new0 (int64_t, 2);
-                g_hash_table_insert (expect, g_strdup (key), acc);
-              }
-            acc[0]++;
-            acc[1] += f->spans[i].dur_ns;
-            short_spans++;
-            g_free (key);
+            int is_kind = which < (int) G_N_ELEMENTS (summary_kinds);
+            MlsLaneQuery q = {
+              .kind_id = is_kind ? summary_kinds[which] : 0,
+              .lane = is_kind ? NULL : lanes[which - 4],
+              .model_id = model,
+              .start_ns = TEST_T0 - 1000000000, .end_ns = TEST_T0 + 2000000000,
+              .ns_per_px = mls_summary_bucket_ns (level) * 0.3,
+              .pid = tid ? 100 : 0, .tid = tid,
+            };
+
+            check_summary (tl, f->spans, &q, level, lanes);
           }
-      sqlite3_bind_int (stmt, 1, level);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          char *key = g_strdup_printf ("%d:%d:%" G_GINT64_FORMAT,
-                                       sqlite3_column_int (stmt, 0),
-                                       sqlite3_column_int (stmt, 1),
-                                       (gint64) sqlite3_column_int64 (stmt, 2));
-          int64_t *acc = g_hash_table_lookup (expect, key);
-          g_assert_nonnull (acc);
-          g_assert_cmpint (sqlite3_column_int64 (stmt, 3), ==, acc[0]);
-          g_assert_cmpint (sqlite3_column_int64 (stmt, 4), ==, acc[1]);
-          rows_count += sqlite3_column_int64 (stmt, 3);
-          g_hash_table_remove (expect, key);
-          g_free (key);
-        }
-      sqlite3_reset (stmt);
-      g_assert_cmpint (rows_count, ==, short_spans);
-      g_assert_cmpuint (g_hash_table_size (expect), ==, 0);
-      g_hash_table_destroy (expect);
-    }
-  sqlite3_finalize (stmt);
+  mls_timeline_free (tl);
 }
 
 static void

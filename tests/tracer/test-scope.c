@@ -161,6 +161,7 @@ test_children (void)
   g_free (script);
   g_free (quoted);
   g_free (emitter);
+  g_free (dir);
 }
 
 /* Killed mid-prediction: the prediction and its compute request are cut
@@ -221,9 +222,12 @@ test_killed_stats (void)
   g_free (mlscope);
   g_free (emitter);
   g_free (db_path);
+  g_free (dir);
 }
 
-/* Input validations whose feature alternates "feature-I" and "". */
+/* Input validations whose feature alternates "feature-I" and "", some
+ * with a byte that is not UTF-8: the span's arguments are valid JSON,
+ * the byte mended to U+FFFD. */
 static void
 test_strings (void)
 {
@@ -236,14 +240,17 @@ test_strings (void)
   test_tmpdir_remove (dir);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span"), ==, 12);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM span_view WHERE "
+                                   "json_valid (args)"), ==, 12);
   for (int i = 0; i < 12; i++)
     {
       char *feature = mls_test_q_text (db, "SELECT json_extract (args, "
-                                       "'$.feature') FROM span WHERE "
+                                       "'$.feature') FROM span_view WHERE "
                                        "json_extract (args, '$.bytes') = %d",
                                        i);
       char *expected = i % 2 ? g_strdup ("")
-                             : g_strdup_printf ("feature-%d", i);
+                             : g_strdup_printf ("feature%s-%d", i % 4 == 2
+                                                ? "\xef\xbf\xbd" : "", i);
 
       g_assert_cmpstr (feature, ==, expected);
       g_free (expected);
@@ -252,6 +259,7 @@ test_strings (void)
   sqlite3_close (db);
   mls_test_run_free (run);
   g_free (emitter);
+  g_free (dir);
 }
 
 int

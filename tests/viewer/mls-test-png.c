@@ -1,6 +1,8 @@
 /*
  * mls-test-png.c: test helpers (see mls-test-png.h).
  */
+#include <string.h>
+
 #include "mls-test-png.h"
 
 char *
@@ -54,7 +56,10 @@ mls_test_pixel (cairo_surface_t *surface, int x, int y)
   g_assert_cmpint (y, >=, 0);
   g_assert_cmpint (x, <, cairo_image_surface_get_width (surface));
   g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
-  return *(guint32 *) (data + y * stride + x * 4) & 0xffffff;
+  guint32 pixel;
+
+  memcpy (&pixel, data + y * stride + x * 4, sizeof pixel);
+  return pixel & 0xffffff;
 }
 
 static gboolean

@@ -9,7 +9,7 @@
  * cpu-only puts every layer on the CPU; the JSON has the documented keys;
  * the text fits 100 columns; CSV has a row per layer; --compare works on
  * two JSON reports; bad inputs exit non-zero with a message naming the
- * problem.
+ * problem; the JSON is UTF-8 when the model's path is not.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "mlrt/mlrt.h"
 #include "test-model.h"
@@ -361,6 +362,35 @@ test_bad_inputs (void)
   g_free (not_report);
 }
 
+/* A file name need not be UTF-8, the report's JSON must be: the model's
+ * path is mended, the rest is as it was. */
+static void
+test_json_path_not_utf8 (void)
+{
+  char *link = g_build_filename (tmp_dir, "rep\xffort.mlpackage", NULL);
+  char *path;
+  char *text = NULL;
+  const char *bad = NULL;
+  json_object *root;
+
+  g_assert_cmpint (symlink (package, link), ==, 0);
+  path = report_json (link, "cpu-only", "not-utf8.json");
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  if (!g_utf8_validate (text, -1, &bad))
+    g_error ("the report's JSON is not UTF-8 at byte %td", bad - text);
+  root = json_tokener_parse (text);
+  g_assert_nonnull (root);
+  g_assert_true (g_str_has_suffix (json_object_get_string (
+                    member (member (root, "model"), "path")),
+                  "/rep\xef\xbf\xbdort.mlpackage"));
+  g_assert_cmpint (json_object_array_length (member (root, "layers")), >, 0);
+  json_object_put (root);
+  g_unlink (link);
+  g_free (text);
+  g_free (path);
+  g_free (link);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -385,6 +415,8 @@ main (int argc, char **argv)
   g_test_add_func ("/report/run/text-and-csv", test_text_and_csv);
   g_test_add_func ("/report/run/compare", test_compare);
   g_test_add_func ("/report/run/bad-inputs", test_bad_inputs);
+  g_test_add_func ("/report/run/json-path-not-utf8",
+                   test_json_path_not_utf8);
   if (g_getenv ("MLRT_STYLE_MODEL") != NULL)
     {
       g_test_add_data_func ("/report/run/style/cpu-only", "cpu-only",

@@ -3,9 +3,11 @@
  * kernel for every op (cpu-layers.c), estimates cost from the layer's
  * multiply-adds, and runs a segment layer by layer with the float32
  * kernels of kernels.h. For float16 models the activations between layers
- * are halves: the segment widens the tensors it reads to float32 on entry
- * and narrows those read after it on exit (copy_to_unit / copy_from_unit
- * spans).
+ * are halves: the segment widens a tensor made before it where a layer
+ * first reads it, and narrows an output read after it as soon as it is
+ * made (copy_to_unit / copy_from_unit spans). Whatever no later layer
+ * reads is let go after each layer (the model's liveness plan), so a long
+ * segment holds memory for its widest point only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,84 +48,120 @@ layer_scratch (const MlrtSpec *s, const MlrtLayer *l)
   return k->scratch ? k->scratch (s, l) : 0;
 }
 
-/* Float16 models: the float32 working copy of every tensor the segment
- * touches, widening those it reads from outside. */
+/* Float16 models: the float32 copy of tensor t, made before the segment,
+ * widened where a layer of the segment first reads it. */
 static MlrtStatus
-widen_inputs (MlrtRun *run, const MlrtSegment *seg, float **f,
-              MlrtError *error)
+widen (MlrtRun *run, int t, MlrtError *error)
 {
   const MlrtModel *m = run->model;
   const MlrtSpec *s = &m->spec;
+  size_t n = mlrt_tensor_count (&s->tensors[t]);
+  uint64_t span;
 
-  for (int li = seg->first; li <= seg->last; li++)
-    {
-      const MlrtLayer *l = &s->layers[li];
-      for (int j = 0; j < l->n_inputs; j++)
-        {
-          int t = l->inputs[j];
-          size_t n = mlrt_tensor_count (&s->tensors[t]);
-          uint64_t span;
-
-          if (f[t] != NULL || !mlrt_layer_is_segment_input (s, t, seg->first))
-            continue;
-          f[t] = malloc (n * sizeof (float));
-          if (f[t] == NULL)
-            return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY,
-                                   "%s: out of memory", m->name);
-          span = mlrt_trace_data_begin (run->parent_span, m->id, m->name,
-                                        MLRT_DATA_COPY_TO_UNIT, MLRT_UNIT_CPU,
-                                        s->tensors[t].name,
-                                        MLRT_TYPE_FLOAT16, MLRT_TYPE_FLOAT32,
-                                        n * sizeof (uint16_t));
-          mlrt_half_to_float_n (run->tensors[t], f[t], n);
-          mlrt_trace_data_end (span, MLRT_OK);
-        }
-    }
-  for (int li = seg->first; li <= seg->last; li++)
-    {
-      int t = s->layers[li].output;
-      f[t] = malloc (mlrt_tensor_count (&s->tensors[t]) * sizeof (float));
-      if (f[t] == NULL)
-        return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY,
-                               "%s: out of memory", m->name);
-    }
+  run->views[t] = mlrt_run_alloc (run, n * sizeof (float));
+  if (run->views[t] == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
+                           m->name);
+  span = mlrt_trace_data_begin (run->parent_span, m->id, m->name,
+                                MLRT_DATA_COPY_TO_UNIT, MLRT_UNIT_CPU,
+                                s->tensors[t].name, MLRT_TYPE_FLOAT16,
+                                MLRT_TYPE_FLOAT32, n * sizeof (uint16_t));
+  mlrt_half_to_float_n (run->tensors[t], run->views[t], n);
+  mlrt_trace_data_end (span, MLRT_OK);
   return MLRT_OK;
 }
 
+/* Float16 models: layer output t, read after the segment, narrowed into
+ * the prediction's tensor as soon as it is made. */
 static MlrtStatus
-narrow_outputs (MlrtRun *run, const MlrtSegment *seg, float *const *f,
-                MlrtError *error)
+narrow (MlrtRun *run, int t, MlrtError *error)
 {
   const MlrtModel *m = run->model;
   const MlrtSpec *s = &m->spec;
+  size_t n = mlrt_tensor_count (&s->tensors[t]);
+  uint16_t *dst = mlrt_run_tensor (run, t);
+  uint64_t span;
 
-  for (int li = seg->first; li <= seg->last; li++)
+  if (dst == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
+                           m->name);
+  span = mlrt_trace_data_begin (run->parent_span, m->id, m->name,
+                                MLRT_DATA_COPY_FROM_UNIT, MLRT_UNIT_CPU,
+                                s->tensors[t].name, MLRT_TYPE_FLOAT32,
+                                MLRT_TYPE_FLOAT16, n * sizeof (float));
+  mlrt_float_to_half_n (run->views[t], dst, n);
+  mlrt_trace_data_end (span, MLRT_OK);
+  return MLRT_OK;
+}
+
+/* The float32 views layer l reads and writes: the prediction's tensors
+ * themselves for float32 models, working copies for float16 ones. */
+static MlrtStatus
+bind_layer (MlrtRun *run, const MlrtLayer *l, MlrtError *error)
+{
+  const MlrtSpec *s = &run->model->spec;
+  int out = l->output;
+
+  for (int j = 0; j < l->n_inputs; j++)
     {
-      int t = s->layers[li].output;
-      size_t n = mlrt_tensor_count (&s->tensors[t]);
-      uint16_t *dst;
-      uint64_t span;
+      int t = l->inputs[j];
 
-      if (!mlrt_tensor_needed_outside (s, t, seg->first, seg->last))
+      if (run->views[t] != NULL)
         continue;
-      dst = mlrt_run_tensor (run, t);
-      if (dst == NULL)
-        return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY,
-                               "%s: out of memory", m->name);
-      span = mlrt_trace_data_begin (run->parent_span, m->id, m->name,
-                                    MLRT_DATA_COPY_FROM_UNIT, MLRT_UNIT_CPU,
-                                    s->tensors[t].name, MLRT_TYPE_FLOAT32,
-                                    MLRT_TYPE_FLOAT16, n * sizeof (float));
-      mlrt_float_to_half_n (f[t], dst, n);
-      mlrt_trace_data_end (span, MLRT_OK);
+      if (s->half)
+        {
+          MlrtStatus st = widen (run, t, error);
+          if (st != MLRT_OK)
+            return st;
+        }
+      else
+        run->views[t] = run->tensors[t];
     }
+  run->views[out] = s->half ? mlrt_run_alloc (run, mlrt_tensor_count (
+                                &s->tensors[out]) * sizeof (float))
+                            : mlrt_run_tensor (run, out);
+  if (run->views[out] == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
+                           run->model->name);
   return MLRT_OK;
 }
 
-/* Float32 models: the layers read and write the prediction's tensors. */
+static void
+drop_view (MlrtRun *run, int t)
+{
+  const MlrtSpec *s = &run->model->spec;
+
+  if (s->half)
+    mlrt_run_free (run, run->views[t],
+                   mlrt_tensor_count (&s->tensors[t]) * sizeof (float));
+  run->views[t] = NULL;
+}
+
+/* After layer li: its output narrowed if read after the segment, and the
+ * views and tensors no later layer reads let go. */
 static MlrtStatus
-bind_tensors (MlrtRun *run, const MlrtSegment *seg, float **f,
-              MlrtError *error)
+layer_done (MlrtRun *run, const MlrtSegment *seg, int li, MlrtError *error)
+{
+  const MlrtSpec *s = &run->model->spec;
+  const MlrtMemoryPlan *plan = &run->model->memory;
+  int out = s->layers[li].output;
+
+  if (s->half && mlrt_tensor_needed_outside (s, out, seg->first, seg->last))
+    {
+      MlrtStatus st = narrow (run, out, error);
+      if (st != MLRT_OK)
+        return st;
+    }
+  for (int k = plan->done_start[li]; k < plan->done_start[li + 1]; k++)
+    if (run->views[plan->done[k]] != NULL)
+      drop_view (run, plan->done[k]);
+  mlrt_run_layer_done (run, li);
+  return MLRT_OK;
+}
+
+/* Leaves every view NULL, as the run expects between segments. */
+static void
+drop_views (MlrtRun *run, const MlrtSegment *seg)
 {
   const MlrtSpec *s = &run->model->spec;
 
@@ -131,13 +169,11 @@ bind_tensors (MlrtRun *run, const MlrtSegment *seg, float **f,
     {
       const MlrtLayer *l = &s->layers[li];
       for (int j = 0; j < l->n_inputs; j++)
-        f[l->inputs[j]] = run->tensors[l->inputs[j]];
-      f[l->output] = mlrt_run_tensor (run, l->output);
-      if (f[l->output] == NULL)
-        return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY,
-                               "%s: out of memory", run->model->name);
+        if (run->views[l->inputs[j]] != NULL)
+          drop_view (run, l->inputs[j]);
+      if (run->views[l->output] != NULL)
+        drop_view (run, l->output);
     }
-  return MLRT_OK;
 }
 
 static MlrtStatus
@@ -145,45 +181,37 @@ cpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 {
   const MlrtModel *m = run->model;
   const MlrtSpec *s = &m->spec;
-  float **f = calloc (s->n_tensors, sizeof (float *));
   float *scratch = NULL;
   size_t scratch_size = 0;
-  MlrtStatus st;
+  MlrtStatus st = MLRT_OK;
 
-  if (f == NULL)
-    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
-                           m->name);
   for (int li = seg->first; li <= seg->last; li++)
     {
       size_t need = layer_scratch (s, &s->layers[li]);
       if (need > scratch_size)
         scratch_size = need;
     }
-  scratch = scratch_size ? malloc (scratch_size) : NULL;
+  scratch = scratch_size ? mlrt_run_alloc (run, scratch_size) : NULL;
   if (scratch_size && scratch == NULL)
     st = mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
                          m->name);
-  else if (s->half)
-    st = widen_inputs (run, seg, f, error);
-  else
-    st = bind_tensors (run, seg, f, error);
   for (int li = seg->first; st == MLRT_OK && li <= seg->last; li++)
     {
       const MlrtLayer *l = &s->layers[li];
-      uint64_t span = mlrt_trace_layer_begin (run->compute_span, m->id,
-                                              m->name, MLRT_UNIT_CPU,
-                                              (uint32_t) li, l->name,
-                                              l->op->name);
-      mlrt_cpu_kernel (l->op)->run (s, l, f, scratch);
+      uint64_t span;
+
+      st = bind_layer (run, l, error);
+      if (st != MLRT_OK)
+        break;
+      span = mlrt_trace_layer_begin (run->compute_span, m->id, m->name,
+                                     MLRT_UNIT_CPU, (uint32_t) li, l->name,
+                                     l->op->name);
+      mlrt_cpu_kernel (l->op)->run (s, l, run->views, scratch);
       mlrt_trace_layer_end (span, MLRT_OK);
+      st = layer_done (run, seg, li, error);
     }
-  if (st == MLRT_OK && s->half)
-    st = narrow_outputs (run, seg, f, error);
-  if (s->half)
-    for (size_t t = 0; t < s->n_tensors; t++)
-      free (f[t]);
-  free (f);
-  free (scratch);
+  drop_views (run, seg);
+  mlrt_run_free (run, scratch, scratch_size);
   return st;
 }
 

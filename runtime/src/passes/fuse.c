@@ -5,6 +5,8 @@
  * spec again. The rules only merge a layer into the one before it when
  * the tensor between them has no other reader and is not a model output
  * (mlrt_fuse_sole_next), so fusing never changes what the model computes.
+ * Whether a tensor has other readers is the count the infer pass keeps
+ * (MlrtTensor.n_readers), so the pass is linear in the number of layers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +21,6 @@ static const MlrtFusionRule *const rules[] = {
   &mlrt_rule_fuse_activation,
 };
 
-static int
-readers (const MlrtSpec *spec, int t)
-{
-  int n = 0;
-  for (size_t i = 0; i < spec->n_layers; i++)
-    for (int j = 0; j < spec->layers[i].n_inputs; j++)
-      n += spec->layers[i].inputs[j] == t;
-  return n;
-}
-
 long
 mlrt_fuse_sole_next (const MlrtSpec *spec, size_t i)
 {
@@ -40,7 +32,7 @@ mlrt_fuse_sole_next (const MlrtSpec *spec, size_t i)
   if (j == spec->n_layers || spec->layers[j].n_inputs != 1
       || spec->layers[j].inputs[0] != l->output
       || spec->tensors[l->output].is_output
-      || readers (spec, l->output) != 1)
+      || spec->tensors[l->output].n_readers != 1)
     return -1;
   return (long) j;
 }
@@ -52,6 +44,8 @@ mlrt_fuse_absorb (MlrtSpec *spec, size_t i, size_t j)
   char **fused = realloc (l->fused, (size_t) (l->n_fused + 2)
                                     * sizeof (char *));
 
+  for (int k = 0; k < next->n_inputs; k++)
+    spec->tensors[next->inputs[k]].n_readers--;
   if (fused)
     {
       l->fused = fused;

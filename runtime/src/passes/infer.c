@@ -5,7 +5,11 @@
  * params' ranges, then the op's own shape rule, which checks the rest.
  * Every message names the file and the layer; an op whose row lacks a
  * shape or cost rule is refused here, by name, never given a guess.
+ *
+ * Names are resolved through a hash table (glibc's hsearch_r), so the
+ * pass is linear in the number of layers: models of 100k layers exist.
  */
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,23 +86,37 @@ infer_layer (MlrtShapeCtx *c, MlrtTensor *out)
   return MLRT_OK;
 }
 
+/* The tensors named so far, by name: the keys are the tensors' own names,
+ * which outlive the table. */
+typedef struct hsearch_data Names;
+
 static int
-find_tensor (const MlrtSpec *spec, const char *name)
+find_tensor (Names *names, const char *name)
 {
-  for (size_t i = 0; i < spec->n_tensors; i++)
-    if (strcmp (spec->tensors[i].name, name) == 0)
-      return (int) i;
-  return -1;
+  ENTRY want = { (char *) name, NULL }, *found = NULL;
+
+  if (!hsearch_r (want, FIND, &found, names) || found == NULL)
+    return -1;
+  return (int) (intptr_t) found->data;
+}
+
+/* Names tensor t; the table was made with room for every tensor. */
+static void
+name_tensor (Names *names, const MlrtSpec *spec, int t)
+{
+  ENTRY e = { spec->tensors[t].name, (void *) (intptr_t) t }, *added;
+
+  hsearch_r (e, ENTER, &added, names);
 }
 
 static MlrtStatus
-check_output (MlrtShapeCtx *c, MlrtSpec *spec, MlrtFeature *f)
+check_output (MlrtShapeCtx *c, Names *names, MlrtSpec *spec, MlrtFeature *f)
 {
   MlrtTensor want = { 0 };
   const MlrtTensor *t;
   char sa[96], sb[96];
 
-  f->tensor = find_tensor (spec, f->d.name);
+  f->tensor = find_tensor (names, f->d.name);
   if (f->tensor < 0)
     return mlrt_shape_fail (c, "output '%s' names no tensor of the network",
                             f->d.name);
@@ -118,12 +136,12 @@ check_output (MlrtShapeCtx *c, MlrtSpec *spec, MlrtFeature *f)
 }
 
 static MlrtStatus
-add_inputs (MlrtShapeCtx *c, MlrtSpec *spec)
+add_inputs (MlrtShapeCtx *c, Names *names, MlrtSpec *spec)
 {
   for (size_t i = 0; i < spec->n_inputs; i++)
     {
       MlrtTensor *t = &spec->tensors[spec->n_tensors];
-      if (find_tensor (spec, spec->inputs[i].d.name) >= 0)
+      if (find_tensor (names, spec->inputs[i].d.name) >= 0)
         return mlrt_shape_fail (c, "input '%s' is declared twice",
                                 spec->inputs[i].d.name);
       mlrt_feature_tensor_shape (&spec->inputs[i].d, &t->rank, t->shape);
@@ -131,37 +149,61 @@ add_inputs (MlrtShapeCtx *c, MlrtSpec *spec)
         return mlrt_shape_fail (c, "input '%s' has more than %d values",
                                 spec->inputs[i].d.name, MLRT_MAX_ELEMENTS);
       t->name = strdup (spec->inputs[i].d.name);
+      if (t->name == NULL)
+        return mlrt_set_error (c->error, MLRT_ERROR_NO_MEMORY,
+                               "out of memory");
       t->producer = -1;
       t->last_consumer = -1;
       spec->inputs[i].tensor = (int) spec->n_tensors++;
+      name_tensor (names, spec, spec->inputs[i].tensor);
     }
   return MLRT_OK;
 }
 
 static MlrtStatus
-add_layer (MlrtShapeCtx *c, MlrtSpec *spec, size_t li)
+add_layer (MlrtShapeCtx *c, Names *names, MlrtSpec *spec, size_t li)
 {
   MlrtLayer *l = &spec->layers[li];
   MlrtTensor out = { 0 };
 
   for (int j = 0; j < l->n_inputs; j++)
     {
-      l->inputs[j] = find_tensor (spec, l->input_names[j]);
+      l->inputs[j] = find_tensor (names, l->input_names[j]);
       if (l->inputs[j] < 0)
         return mlrt_shape_fail (c, "input '%s' is not a model input or an "
                                 "earlier layer's output", l->input_names[j]);
       spec->tensors[l->inputs[j]].last_consumer = (int) li;
+      spec->tensors[l->inputs[j]].n_readers++;
     }
-  if (find_tensor (spec, l->output_name) >= 0)
+  if (find_tensor (names, l->output_name) >= 0)
     return mlrt_shape_fail (c, "output '%s' is already defined earlier",
                             l->output_name);
   TRY (infer_layer (c, &out));
   out.name = strdup (l->output_name);
+  if (out.name == NULL)
+    return mlrt_set_error (c->error, MLRT_ERROR_NO_MEMORY, "out of memory");
   out.producer = (int) li;
   out.last_consumer = -1;
+  out.n_readers = 0;
   out.is_output = 0;
   l->output = (int) spec->n_tensors;
   spec->tensors[spec->n_tensors++] = out;
+  name_tensor (names, spec, l->output);
+  return MLRT_OK;
+}
+
+static MlrtStatus
+infer_all (MlrtShapeCtx *c, Names *names, MlrtSpec *spec)
+{
+  TRY (add_inputs (c, names, spec));
+  for (size_t li = 0; li < spec->n_layers; li++)
+    {
+      c->layer = &spec->layers[li];
+      TRY (add_layer (c, names, spec, li));
+    }
+  c->layer = NULL;
+  for (size_t i = 0; i < spec->n_outputs; i++)
+    TRY (check_output (c, names, spec, &spec->outputs[i]));
   return MLRT_OK;
 }
 
@@ -170,22 +212,19 @@ mlrt_spec_infer (MlrtSpec *spec, const char *origin, MlrtError *error)
 {
   MlrtShapeCtx c = { spec, NULL, origin, error };
   size_t cap = spec->n_inputs + spec->n_layers;
+  Names names;
+  MlrtStatus st;
 
   for (size_t i = 0; spec->tensors && i < spec->n_tensors; i++)
     free (spec->tensors[i].name);
   free (spec->tensors);
   spec->n_tensors = 0;
   spec->tensors = calloc (cap, sizeof (MlrtTensor));
-  if (spec->tensors == NULL)
+  memset (&names, 0, sizeof names);
+  /* Half full at most, so a lookup probes once or twice. */
+  if (spec->tensors == NULL || !hcreate_r (2 * cap + 1, &names))
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
-  TRY (add_inputs (&c, spec));
-  for (size_t li = 0; li < spec->n_layers; li++)
-    {
-      c.layer = &spec->layers[li];
-      TRY (add_layer (&c, spec, li));
-    }
-  c.layer = NULL;
-  for (size_t i = 0; i < spec->n_outputs; i++)
-    TRY (check_output (&c, spec, &spec->outputs[i]));
-  return MLRT_OK;
+  st = infer_all (&c, &names, spec);
+  hdestroy_r (&names);
+  return st;
 }

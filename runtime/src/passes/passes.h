@@ -1,8 +1,9 @@
 /*
  * passes.h: what happens to a model spec after a frontend made it,
  * whichever frontend that was (frontends/json/ for model.json; an importer
- * of another format is another frontend): resolve names and infer shapes
- * (infer.c), check the weights against their blob (check-weights.c), apply
+ * of another format is another frontend): check that its text is UTF-8
+ * (check-text.c) and its weights lie in their blob (check-weights.c),
+ * resolve names and infer shapes (infer.c), apply
  * the fusion rules (fuse.c, one file per rule), serialize the compiled
  * spec (serialize.c). mlrt_compile_spec runs them in that order.
  *
@@ -22,6 +23,10 @@
  * naming `origin` and the layer at fault. */
 MlrtStatus mlrt_spec_infer (MlrtSpec *spec, const char *origin,
                             MlrtError *error);
+
+/* Checks that every name and text of `spec` is well-formed UTF-8. */
+MlrtStatus mlrt_spec_check_text (const MlrtSpec *spec, const char *origin,
+                                 MlrtError *error);
 
 /* Checks every weight of `spec` against the blob; `origin` names the
  * weights' file in messages. */
@@ -75,8 +80,8 @@ char *mlrt_spec_to_json (const MlrtSpec *spec);
  * tensor table; indented for people), what a converter writes. */
 char *mlrt_spec_write_json (const MlrtSpec *spec, int compiled);
 
-/* The shared half of compiling: infer, check the weights against
- * `weights`, fuse, serialize. `spec_origin` and `weights_origin` name
+/* The shared half of compiling: check the text and the weights against
+ * `weights`, infer, fuse, serialize. `spec_origin` and `weights_origin` name
  * where the spec and the weights came from in messages. On success
  * *compiled_spec (free() it) is the spec to store with `weights`
  * (compiled.h); `spec` is left fused. */

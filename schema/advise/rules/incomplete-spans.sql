@@ -15,7 +15,7 @@ SELECT NULL AS model, c.pid, p.name AS process,
        min (c.start_ns) AS start_ns, max (c.end_ns) AS end_ns,
        (SELECT json_group_array (id) FROM
           (SELECT x.id FROM cut x WHERE x.pid = c.pid AND x.reason = c.reason
-           ORDER BY x.id LIMIT 5)) AS span_ids,
+           ORDER BY x.start_ns, x.id LIMIT 5)) AS span_ids,
        NULL AS cost_ns,
        count (*) AS spans,
        count (*) || CASE count (*) WHEN 1 THEN ' span' ELSE ' spans' END

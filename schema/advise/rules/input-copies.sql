@@ -16,26 +16,34 @@
 -- An input copy is a Copy to Compute Unit of the same type on both sides,
 -- in the prediction's first compute request (where every tensor from
 -- outside is an input of the model), of a tensor no Input Conversion made.
--- A span's children are reached by parent (span_parent): `+kind_id` keeps
--- SQLite from scanning span_kind_start instead.
+-- Spans of a kind are read run by run (span_run: a thread's spans of one
+-- kind and model have consecutive ids), a child's prediction by its id;
+-- strings (features, types) are compared by their ids in string.
 WITH pred AS MATERIALIZED (
   SELECT s.id, s.pid, s.model_id, s.start_ns, s.end_ns
-  FROM span s WHERE s.kind_id IN (4, 5) AND s.complete),
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (4, 5) AND s.complete),
+first_request AS MATERIALIZED (
+  SELECT s.parent_id, min (s.start_ns), s.end_ns
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (20, 21, 22) GROUP BY s.parent_id),
+converted AS MATERIALIZED (
+  SELECT DISTINCT s.parent_id, s.arg_str1 AS feature
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id = 11),
 copy AS MATERIALIZED (
-  SELECT c.id, c.parent_id, c.dur_ns, c.unit,
-         json_extract (c.args, '$.feature') AS feature,
-         json_extract (c.args, '$.bytes') AS bytes
-  FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE +c.kind_id = 13 AND c.unit IN ('npu', 'gpu')
-    AND json_extract (c.args, '$.src_type')
-        = json_extract (c.args, '$.dst_type')
-    AND c.start_ns < (SELECT r.end_ns FROM span r
-                      WHERE r.parent_id = p.id AND +r.kind_id IN (20, 21, 22)
-                      ORDER BY r.start_ns LIMIT 1)
-    AND NOT EXISTS (SELECT 1 FROM span i
-                    WHERE i.parent_id = p.id AND +i.kind_id = 11
-                      AND json_extract (i.args, '$.feature')
-                          = json_extract (c.args, '$.feature'))),
+  SELECT c.id, c.parent_id, c.dur_ns, c.unit, c.start_ns,
+         (SELECT text FROM string WHERE id = c.arg_str1) AS feature,
+         c.arg_int1 AS bytes
+  FROM span_run r CROSS JOIN span c ON c.id BETWEEN r.first_id AND r.last_id
+  CROSS JOIN span p ON p.id = c.parent_id
+  CROSS JOIN first_request f ON f.parent_id = c.parent_id
+  WHERE r.kind_id = 13 AND c.unit IN ('npu', 'gpu')
+    AND p.kind_id IN (4, 5) AND p.complete
+    AND c.arg_str2 = c.arg_str3 AND c.start_ns < f.end_ns
+    AND NOT EXISTS (SELECT 1 FROM converted i
+                    WHERE i.parent_id = c.parent_id
+                      AND i.feature = c.arg_str1)),
 per AS (
   SELECT p.pid, p.model_id, count (*) AS predictions,
          count (x.parent_id) AS copied,
@@ -48,7 +56,7 @@ SELECT m.name AS model, per.pid, pr.name AS process,
        (SELECT json_group_array (id) FROM
           (SELECT x.id FROM copy x JOIN pred p ON p.id = x.parent_id
            WHERE p.pid = per.pid AND p.model_id = per.model_id
-           ORDER BY x.id LIMIT 5)) AS span_ids,
+           ORDER BY x.start_ns, x.id LIMIT 5)) AS span_ids,
        CAST (c.copy_ns AS INTEGER) AS cost_ns,
        per.predictions, c.inputs, c.units, c.copies, c.bytes,
        CAST (c.copy_ns AS INTEGER) AS copy_ns

@@ -20,7 +20,8 @@
 --   not on the path of a result.
 --
 -- Per process: complete Model Load spans against complete predictions
--- (single and batch), read through span_kind_start.
+-- (single and batch), read run by run (span_run: a thread's spans of one
+-- kind and model have consecutive ids).
 WITH per AS (
   SELECT s.pid,
          total (s.dur_ns) FILTER (WHERE s.kind_id = 2) AS load_ns,
@@ -28,15 +29,16 @@ WITH per AS (
          total (s.dur_ns) FILTER (WHERE s.kind_id IN (4, 5)) AS prediction_ns,
          count (*) FILTER (WHERE s.kind_id IN (4, 5)) AS predictions,
          min (s.start_ns) AS start_ns, max (s.end_ns) AS end_ns
-  FROM span s
-  WHERE s.kind_id IN (2, 4, 5) AND s.complete
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (2, 4, 5) AND s.complete
   GROUP BY s.pid)
 SELECT NULL AS model, per.pid, p.name AS process,
        per.start_ns, per.end_ns,
        (SELECT json_group_array (id) FROM
-          (SELECT s.id FROM span s
-           WHERE s.kind_id = 2 AND s.complete AND s.pid = per.pid
-           ORDER BY s.dur_ns DESC LIMIT 5)) AS span_ids,
+          (SELECT s.id FROM span_run r
+           CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+           WHERE r.kind_id = 2 AND r.pid = per.pid AND s.complete
+           ORDER BY s.dur_ns DESC, s.start_ns LIMIT 5)) AS span_ids,
        CAST (per.load_ns - per.prediction_ns AS INTEGER) AS cost_ns,
        CAST (per.load_ns AS INTEGER) AS load_ns, per.loads,
        per.loads || CASE per.loads WHEN 1 THEN ' load' ELSE ' loads' END
@@ -44,8 +46,9 @@ SELECT NULL AS model, per.pid, p.name AS process,
        CAST (per.prediction_ns AS INTEGER) AS prediction_ns, per.predictions,
        round (per.load_ns / nullif (per.prediction_ns, 0), 1) AS ratio,
        (SELECT group_concat (name, ', ') FROM
-          (SELECT DISTINCT m.name FROM span s JOIN model m ON m.id = s.model_id
-           WHERE s.kind_id = 2 AND s.pid = per.pid ORDER BY m.name))
+          (SELECT DISTINCT m.name FROM span_run r
+           JOIN model m ON m.id = r.model_id
+           WHERE r.kind_id = 2 AND r.pid = per.pid ORDER BY m.name))
          AS models
 FROM per LEFT JOIN process p ON p.pid = per.pid
 WHERE per.loads > 0 AND per.load_ns > per.prediction_ns

@@ -17,21 +17,34 @@
 --
 -- A reload is a load of a model in a process after a prediction of that
 -- model that started after the previous load ended. One finding per
--- process, naming each model reloaded there.
+-- process, naming each model reloaded there. Spans of a kind are read run
+-- by run (span_run: a thread's spans of one kind and model have
+-- consecutive ids, by start time), the predictions between two loads
+-- through span_block: a run's spans that start in [a, b) lie between the
+-- first id of its last block starting before a and the last id of its
+-- last block starting before b.
 WITH loads AS (
   SELECT s.id, s.pid, s.model_id, s.start_ns, s.end_ns, s.dur_ns,
          lag (s.end_ns) OVER w AS prev_end,
          row_number () OVER w AS nth
-  FROM span s
-  WHERE s.kind_id = 2 AND s.complete AND s.model_id NOT NULL
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id = 2 AND r.model_id != 0 AND s.complete
   WINDOW w AS (PARTITION BY s.pid, s.model_id ORDER BY s.start_ns)),
+pred_run AS MATERIALIZED (
+  SELECT * FROM span_run WHERE kind_id IN (4, 5)),
 reloads AS MATERIALIZED (
   SELECT l.* FROM loads l
   WHERE l.nth > 1 AND EXISTS (
-    SELECT 1 FROM span p
-    WHERE p.model_id = l.model_id AND p.kind_id IN (4, 5)
-      AND p.start_ns >= l.prev_end AND p.start_ns < l.start_ns
-      AND p.pid = l.pid)),
+    SELECT 1 FROM pred_run r CROSS JOIN span p ON p.id BETWEEN
+      ifnull ((SELECT b.first_id FROM span_block b
+               WHERE b.run_id = r.id AND b.start_ns < l.prev_end
+               ORDER BY b.start_ns DESC, b.first_id DESC LIMIT 1),
+              r.first_id)
+      AND (SELECT b.last_id FROM span_block b
+           WHERE b.run_id = r.id AND b.start_ns < l.start_ns
+           ORDER BY b.start_ns DESC, b.first_id DESC LIMIT 1)
+    WHERE r.pid = l.pid AND r.model_id = l.model_id
+      AND p.start_ns >= l.prev_end AND p.start_ns < l.start_ns)),
 per AS (
   SELECT r.pid, r.model_id, count (*) AS reloads,
          min (r.start_ns) AS start_ns, max (r.end_ns) AS end_ns
@@ -43,12 +56,13 @@ extra AS (
          (SELECT total (x.dur_ns) FROM loads x
           WHERE x.pid = per.pid AND x.model_id = per.model_id
             AND x.nth > 1) AS extra_ns,
-         (SELECT count (*) FROM span p
-          WHERE p.model_id = per.model_id AND p.kind_id IN (4, 5)
-            AND p.pid = per.pid) AS predictions,
-         (SELECT total (p.dur_ns) FROM span p
-          WHERE p.model_id = per.model_id AND p.kind_id IN (4, 5)
-            AND p.pid = per.pid AND p.complete) AS prediction_ns
+         (SELECT sum (r.last_id - r.first_id + 1) FROM span_run r
+          WHERE r.pid = per.pid AND r.model_id = per.model_id
+            AND r.kind_id IN (4, 5)) AS predictions,
+         (SELECT total (p.dur_ns) FROM span_run r
+          CROSS JOIN span p ON p.id BETWEEN r.first_id AND r.last_id
+          WHERE r.pid = per.pid AND r.model_id = per.model_id
+            AND r.kind_id IN (4, 5) AND p.complete) AS prediction_ns
   FROM per)
 SELECT CASE count (*) WHEN 1 THEN max (m.name) END AS model,
        e.pid, pr.name AS process,

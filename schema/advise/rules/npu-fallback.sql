@@ -25,14 +25,15 @@
 -- process covered it: in a prediction, or while a load measured the units
 -- (a measuring load tries every layer on every unit that supports it).
 -- Layers are named from the compute requests that begin or end with them,
--- and their op from layer spans (mlscope record --layers).
+-- and their op from layer spans (mlscope record --layers). Spans of a
+-- kind are read run by run (span_run: a thread's spans of one kind and
+-- model have consecutive ids), a request's prediction by its id.
 WITH req AS MATERIALIZED (
   SELECT c.id, c.pid, c.model_id, c.unit, c.parent_id, c.dur_ns,
-         json_extract (c.args, '$.first_layer') AS first,
-         json_extract (c.args, '$.last_layer') AS last,
-         json_extract (c.args, '$.first_layer_name') AS first_name,
-         json_extract (c.args, '$.last_layer_name') AS last_name
-  FROM span c WHERE c.kind_id IN (20, 21, 22) AND c.complete),
+         c.arg_int1 AS first, c.arg_int2 AS last,
+         c.arg_str1 AS first_name, c.arg_str2 AS last_name
+  FROM span_run r CROSS JOIN span c ON c.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (20, 21, 22) AND c.complete),
 npu AS MATERIALIZED (
   SELECT DISTINCT pid, model_id, first, last FROM req WHERE unit = 'npu'),
 in_pred AS MATERIALIZED (
@@ -56,15 +57,19 @@ fell AS MATERIALIZED (
                       AND n.first <= l.idx AND n.last >= l.idx)),
 named AS (
   SELECT f.*,
-         coalesce ((SELECT r.first_name FROM req r
-                    WHERE r.pid = f.pid AND r.model_id IS f.model_id
-                      AND r.first = f.idx LIMIT 1),
-                   (SELECT r.last_name FROM req r
-                    WHERE r.pid = f.pid AND r.model_id IS f.model_id
-                      AND r.last = f.idx LIMIT 1)) AS name,
-         (SELECT json_extract (y.args, '$.op') FROM span y
-          WHERE y.model_id = f.model_id AND y.kind_id = 40 AND y.pid = f.pid
-            AND json_extract (y.args, '$.index') = f.idx LIMIT 1) AS op
+         (SELECT text FROM string WHERE id = coalesce (
+            (SELECT r.first_name FROM req r
+             WHERE r.pid = f.pid AND r.model_id IS f.model_id
+               AND r.first = f.idx LIMIT 1),
+            (SELECT r.last_name FROM req r
+             WHERE r.pid = f.pid AND r.model_id IS f.model_id
+               AND r.last = f.idx LIMIT 1))) AS name,
+         (SELECT text FROM string WHERE id = (
+            SELECT y.arg_str2 FROM span_run r
+            CROSS JOIN span y ON y.id BETWEEN r.first_id AND r.last_id
+            WHERE r.kind_id = 40 AND r.pid = f.pid
+              AND r.model_id = f.model_id AND +y.arg_int1 = f.idx
+            LIMIT 1)) AS op
   FROM fell f),
 seg AS MATERIALIZED (
   SELECT o.*,
@@ -90,7 +95,7 @@ SELECT m.name AS model, per.pid, pr.name AS process,
        (SELECT json_group_array (id) FROM
           (SELECT r.id FROM runs r
            WHERE r.pid = per.pid AND r.model_id IS per.model_id
-           ORDER BY r.pure DESC, r.id LIMIT 5)) AS span_ids,
+           ORDER BY r.pure DESC, r.start_ns, r.id LIMIT 5)) AS span_ids,
        CAST (per.pure_ns AS INTEGER) AS cost_ns,
        (SELECT count (*) FROM fell f
         WHERE f.pid = per.pid AND f.model_id IS per.model_id) AS layers,

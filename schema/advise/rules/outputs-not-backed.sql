@@ -18,26 +18,34 @@
 -- sides (so an MlrtBuffer could have taken the result in place), in the
 -- prediction's last compute request, of a tensor no Output Conversion
 -- reads after. Frequent: at least 10 predictions, at least one a second.
--- A span's children are reached by parent (span_parent): `+kind_id` keeps
--- SQLite from scanning span_kind_start instead.
+-- Spans of a kind are read run by run (span_run: a thread's spans of one
+-- kind and model have consecutive ids), a child's prediction by its id;
+-- strings (features, types) are compared by their ids in string.
 WITH pred AS MATERIALIZED (
   SELECT s.id, s.pid, s.model_id, s.start_ns, s.end_ns
-  FROM span s WHERE s.kind_id = 4 AND s.complete),
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id = 4 AND s.complete),
+last_request AS MATERIALIZED (
+  SELECT s.parent_id, max (s.start_ns) AS start_ns
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (20, 21, 22) GROUP BY s.parent_id),
+converted AS MATERIALIZED (
+  SELECT DISTINCT s.parent_id, s.arg_str1 AS feature
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id = 12),
 copy AS MATERIALIZED (
-  SELECT c.id, c.parent_id, c.dur_ns, c.unit,
-         json_extract (c.args, '$.feature') AS feature,
-         json_extract (c.args, '$.bytes') AS bytes
-  FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE +c.kind_id = 14 AND c.unit IN ('npu', 'gpu')
-    AND json_extract (c.args, '$.src_type')
-        = json_extract (c.args, '$.dst_type')
-    AND c.start_ns >= (SELECT max (r.start_ns) FROM span r
-                       WHERE r.parent_id = p.id
-                         AND +r.kind_id IN (20, 21, 22))
-    AND NOT EXISTS (SELECT 1 FROM span o
-                    WHERE o.parent_id = p.id AND +o.kind_id = 12
-                      AND json_extract (o.args, '$.feature')
-                          = json_extract (c.args, '$.feature'))),
+  SELECT c.id, c.parent_id, c.dur_ns, c.unit, c.start_ns,
+         (SELECT text FROM string WHERE id = c.arg_str1) AS feature,
+         c.arg_int1 AS bytes
+  FROM span_run r CROSS JOIN span c ON c.id BETWEEN r.first_id AND r.last_id
+  CROSS JOIN span p ON p.id = c.parent_id
+  CROSS JOIN last_request l ON l.parent_id = c.parent_id
+  WHERE r.kind_id = 14 AND c.unit IN ('npu', 'gpu')
+    AND p.kind_id = 4 AND p.complete
+    AND c.arg_str2 = c.arg_str3 AND c.start_ns >= l.start_ns
+    AND NOT EXISTS (SELECT 1 FROM converted o
+                    WHERE o.parent_id = c.parent_id
+                      AND o.feature = c.arg_str1)),
 per AS (
   SELECT p.pid, p.model_id, count (*) AS predictions,
          count (x.parent_id) AS copied,
@@ -50,7 +58,7 @@ SELECT m.name AS model, per.pid, pr.name AS process,
        (SELECT json_group_array (id) FROM
           (SELECT x.id FROM copy x JOIN pred p ON p.id = x.parent_id
            WHERE p.pid = per.pid AND p.model_id = per.model_id
-           ORDER BY x.id LIMIT 5)) AS span_ids,
+           ORDER BY x.start_ns, x.id LIMIT 5)) AS span_ids,
        CAST (c.copy_ns AS INTEGER) AS cost_ns,
        per.predictions,
        round ((per.predictions - 1) * 1e9

@@ -19,19 +19,21 @@
 -- to the model's type first when the caller's differs), or widens 16-bit
 -- floats the caller holds into a Float32 network. Image bytes into the
 -- network's floats (BGRA8 to Float32 for a BGRA8 model) are the model's
--- own input format, not a mismatch. A span's children are reached by
--- parent (span_parent): `+kind_id` keeps SQLite from scanning
--- span_kind_start instead.
+-- own input format, not a mismatch. Spans of a kind are read run by run
+-- (span_run: a thread's spans of one kind and model have consecutive
+-- ids), a conversion's prediction by its id.
 WITH pred AS MATERIALIZED (
   SELECT s.id, s.pid, s.model_id, s.start_ns, s.end_ns, s.dur_ns
-  FROM span s WHERE s.kind_id IN (4, 5) AND s.complete),
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (4, 5) AND s.complete),
 conv AS MATERIALIZED (
-  SELECT c.id, c.parent_id, c.kind_id, c.dur_ns,
-         json_extract (c.args, '$.src_type') AS src,
-         json_extract (c.args, '$.dst_type') AS dst,
-         json_extract (c.args, '$.feature') AS feature
-  FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE +c.kind_id IN (11, 12)),
+  SELECT c.id, c.parent_id, c.kind_id, c.dur_ns, c.start_ns,
+         (SELECT text FROM string WHERE id = c.arg_str2) AS src,
+         (SELECT text FROM string WHERE id = c.arg_str3) AS dst,
+         (SELECT text FROM string WHERE id = c.arg_str1) AS feature
+  FROM span_run r CROSS JOIN span c ON c.id BETWEEN r.first_id AND r.last_id
+  CROSS JOIN span p ON p.id = c.parent_id
+  WHERE r.kind_id IN (11, 12) AND p.kind_id IN (4, 5) AND p.complete),
 mismatch AS MATERIALIZED (
   SELECT * FROM conv
   WHERE kind_id = 11 AND (dst NOT IN ('float32', 'float16')
@@ -50,7 +52,7 @@ SELECT m.name AS model, per.pid, pr.name AS process,
        (SELECT json_group_array (id) FROM
           (SELECT x.id FROM mismatch x JOIN pred p ON p.id = x.parent_id
            WHERE p.pid = per.pid AND p.model_id = per.model_id
-           ORDER BY x.id LIMIT 5)) AS span_ids,
+           ORDER BY x.start_ns, x.id LIMIT 5)) AS span_ids,
        CAST (c.conversion_ns AS INTEGER) AS cost_ns,
        per.predictions,
        (SELECT group_concat (t, ', ') FROM

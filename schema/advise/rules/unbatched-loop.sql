@@ -20,6 +20,8 @@
 -- continues a run when the span before it on the thread is a prediction
 -- of the same model that ended less than a tenth of its own duration
 -- earlier. Runs of 8 predictions or more count; one finding per process.
+-- Spans of a kind are read run by run (span_run: a thread's spans of one
+-- kind and model have consecutive ids).
 WITH top AS (
   SELECT s.id, s.pid, s.tid, s.kind_id, s.model_id, s.start_ns, s.end_ns,
          s.dur_ns, s.complete,
@@ -27,8 +29,13 @@ WITH top AS (
          lag (s.model_id) OVER w AS prev_model,
          lag (s.end_ns) OVER w AS prev_end,
          lag (s.dur_ns) OVER w AS prev_dur
-  FROM span s WHERE s.kind_id IN (1, 2, 3, 4, 5) AND s.depth = 0
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (1, 2, 3, 4, 5) AND +s.depth = 0
   WINDOW w AS (PARTITION BY s.pid, s.tid ORDER BY s.start_ns)),
+compute AS MATERIALIZED (
+  SELECT s.parent_id, total (s.dur_ns) AS compute_ns
+  FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id
+  WHERE r.kind_id IN (20, 21, 22) GROUP BY s.parent_id),
 marked AS (
   SELECT *,
          kind_id = 4 AND complete AND prev_kind = 4
@@ -44,12 +51,10 @@ loops AS MATERIALIZED (
   FROM numbered WHERE kind_id = 4
   GROUP BY pid, tid, run HAVING count (*) >= 8),
 member AS MATERIALIZED (
-  SELECT x.*,
-         (SELECT total (c.dur_ns) FROM span c
-          WHERE c.parent_id = x.id AND +c.kind_id IN (20, 21, 22))
-           AS compute_ns
+  SELECT x.*, ifnull (c.compute_ns, 0) AS compute_ns
   FROM numbered x JOIN loops l
     ON l.pid = x.pid AND l.tid = x.tid AND l.run = x.run
+  LEFT JOIN compute c ON c.parent_id = x.id
   WHERE x.kind_id = 4)
 SELECT CASE count (DISTINCT x.model_id) WHEN 1 THEN max (m.name) END
          AS model,

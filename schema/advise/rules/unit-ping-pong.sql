@@ -18,16 +18,18 @@
 --
 -- Compute requests of a prediction in start order; a prediction ping-pongs
 -- when a request runs on a unit an earlier request used, with a request on
--- another unit in between. A span's children are reached by parent
--- (span_parent): `+kind_id` keeps SQLite from scanning span_kind_start.
+-- another unit in between. Spans of a kind are read run by run (span_run:
+-- a thread's spans of one kind and model have consecutive ids), a child's
+-- prediction by its id.
 WITH req AS MATERIALIZED (
   SELECT c.parent_id, c.unit, c.start_ns,
          lag (c.unit) OVER (PARTITION BY c.parent_id ORDER BY c.start_ns)
            AS prev_unit,
          min (c.start_ns) OVER (PARTITION BY c.parent_id, c.unit)
            AS unit_first
-  FROM span p JOIN span c ON c.parent_id = p.id
-  WHERE p.kind_id IN (4, 5) AND +c.kind_id IN (20, 21, 22)),
+  FROM span_run r CROSS JOIN span c ON c.id BETWEEN r.first_id AND r.last_id
+  CROSS JOIN span p ON p.id = c.parent_id
+  WHERE r.kind_id IN (20, 21, 22) AND p.kind_id IN (4, 5)),
 flags AS MATERIALIZED (
   SELECT parent_id,
          count (*) FILTER (WHERE unit != prev_unit) AS switches,
@@ -36,8 +38,9 @@ flags AS MATERIALIZED (
 pred AS MATERIALIZED (
   SELECT p.id, p.pid, p.model_id, p.start_ns, p.end_ns, p.dur_ns,
          ifnull (f.switches, 0) AS switches, ifnull (f.back, 0) AS back
-  FROM span p LEFT JOIN flags f ON f.parent_id = p.id
-  WHERE p.kind_id IN (4, 5) AND p.complete),
+  FROM span_run r CROSS JOIN span p ON p.id BETWEEN r.first_id AND r.last_id
+  LEFT JOIN flags f ON f.parent_id = p.id
+  WHERE r.kind_id IN (4, 5) AND p.complete),
 per AS (
   SELECT pid, model_id, count (*) AS predictions,
          count (*) FILTER (WHERE back) AS affected,
@@ -49,15 +52,16 @@ per AS (
   FROM pred GROUP BY pid, model_id),
 copies AS (
   SELECT p.pid, p.model_id, total (c.dur_ns) AS copy_ns
-  FROM pred p JOIN span c ON c.parent_id = p.id
-  WHERE p.back AND +c.kind_id IN (13, 14)
+  FROM span_run r CROSS JOIN span c ON c.id BETWEEN r.first_id AND r.last_id
+  CROSS JOIN pred p ON p.id = c.parent_id
+  WHERE r.kind_id IN (13, 14) AND p.back
   GROUP BY p.pid, p.model_id)
 SELECT m.name AS model, per.pid, pr.name AS process,
        per.start_ns, per.end_ns,
        (SELECT json_group_array (id) FROM
           (SELECT id FROM pred p
            WHERE p.back AND p.pid = per.pid AND p.model_id IS per.model_id
-           ORDER BY p.id LIMIT 5)) AS span_ids,
+           ORDER BY p.start_ns, p.id LIMIT 5)) AS span_ids,
        CAST (ifnull (c.copy_ns, 0) AS INTEGER) AS cost_ns,
        per.affected, per.predictions, per.switches,
        (SELECT group_concat (upper (unit), ' > ') FROM

@@ -1,7 +1,7 @@
 /*
  * test-convert.c: every feature type converts correctly into a model's
  * declared input type (gray8 and bgra8 images, multi-arrays), and the
- * network's tensors into every declared output type.
+ * network's tensors into every declared output type, NaN included.
  */
 #include "common.h"
 #include "pkg-writer.h"
@@ -195,6 +195,51 @@ test_outputs (void)
   test_weights_clear (&w);
 }
 
+/* NaN has no pixel or integer: it converts to the low end of the range
+ * (black; INT32_MIN, as x86 and numpy do), never to whatever an undefined
+ * float-to-integer conversion gives. */
+static void
+test_nan_outputs (void)
+{
+  TestWeights w;
+  const float one = 1;
+  float x[2] = { NAN, 0.6f };
+  const int64_t shape[] = { 1, 1, 2 };
+  const uint8_t want_gray[2] = { 0, 153 };
+  const int32_t want_i32[2] = { INT32_MIN, 1 };
+  char *e, *json, *path;
+  MlrtModel *model;
+  MlrtFeatures *in, *out = NULL;
+  MlrtError error = { 0 };
+
+  test_weights_init (&w);
+  e = test_weights_f32 (&w, "[1, 1, 1, 1]", &one, 1);
+  json = g_strdup_printf (
+    "{\"format_version\": 1, \"name\": \"nan\","
+    " \"inputs\": [{\"name\": \"x\", \"type\": \"float32\", \"shape\": [1, 1, 2]}],"
+    " \"outputs\": ["
+    "  {\"name\": \"gray\", \"type\": \"gray8\", \"shape\": [1, 2]},"
+    "  {\"name\": \"i32\", \"type\": \"int32\", \"shape\": [1, 1, 2]}],"
+    " \"layers\": ["
+    "  {\"name\": \"c1\", \"op\": \"conv2d\", \"inputs\": [\"x\"], \"outputs\": [\"gray\"],"
+    "   \"params\": {\"out_channels\": 1, \"kernel\": [1, 1]}, \"weights\": {\"weight\": %s}},"
+    "  {\"name\": \"c2\", \"op\": \"conv2d\", \"inputs\": [\"x\"], \"outputs\": [\"i32\"],"
+    "   \"params\": {\"out_channels\": 1, \"kernel\": [1, 1]}, \"weights\": {\"weight\": %s}}]}",
+    e, e);
+  path = test_write_package (tmp, "nan", json, &w);
+  model = test_load (path, tmp);
+  in = test_one_input ("x", MLRT_TYPE_FLOAT32, 3, shape, x);
+  if (mlrt_model_predict (model, in, NULL, &out, &error) != MLRT_OK)
+    g_error ("%s", error.message);
+  g_assert_cmpmem (mlrt_features_get (out, "gray")->data, 2, want_gray, 2);
+  g_assert_cmpmem (mlrt_features_get (out, "i32")->data, 8, want_i32, 8);
+  mlrt_features_free (out);
+  mlrt_features_free (in);
+  mlrt_model_unload (model);
+  g_free (e); g_free (json); g_free (path);
+  test_weights_clear (&w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,6 +251,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/convert/into-bgra8", test_into_bgra8);
   g_test_add_func ("/core/convert/into-arrays", test_into_arrays);
   g_test_add_func ("/core/convert/outputs", test_outputs);
+  g_test_add_func ("/core/convert/nan-outputs", test_nan_outputs);
   rc = g_test_run ();
   test_tmpdir_remove (tmp);
   g_free (tmp);

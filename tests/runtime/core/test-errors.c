@@ -110,6 +110,18 @@ static const BadPackage bad_packages[] = {
   { "invalid-json", "bad-json", "{\"format_version\": 1, \"name\": \"x\",",
     NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
     { "bad-json.mlpackage/model.json", "invalid JSON" } },
+  /* Text that is not UTF-8, at the byte it goes wrong: a stray byte, an
+   * overlong "/" and a surrogate (CESU-8), the last two of which json-c's
+   * own check lets through. */
+  { "not-utf8", "not-utf8", "{\"format_version\": 1, \"name\": \"\xff\"}",
+    NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
+    { "not-utf8.mlpackage/model.json", "invalid UTF-8 at byte 31 (0xff)" } },
+  { "overlong-utf8", "overlong", "{\"format_version\": 1, \"name\": \"a\xc0\xaf\"}",
+    NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
+    { "overlong.mlpackage/model.json", "invalid UTF-8 at byte 32 (0xc0)" } },
+  { "surrogate-utf8", "surrogate", "{\"format_version\": 1, \"name\": \"ab\xed\xa0\x80\"}",
+    NULL, 0, 0, 0, 0, MLRT_ERROR_FORMAT,
+    { "surrogate.mlpackage/model.json", "invalid UTF-8 at byte 33 (0xed)" } },
   { "unknown-op", "unknown-op", NULL, "frobnicate", 4, 4, 0, 0,
     MLRT_ERROR_FORMAT,
     { "unknown-op.mlpackage/model.json", "layer 'fc'",

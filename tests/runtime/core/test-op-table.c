@@ -3,8 +3,9 @@
  * boundary, from inside the runtime: every built-in row is complete; an op
  * added to a scratch copy of the table without a shape rule, or without a
  * kernel, is refused with a clear error naming it, never given a guessed
- * shape; params a frontend sets directly are range-checked by the passes;
- * the source node of a layer survives fusion and serialization.
+ * shape; params a frontend sets directly are range-checked by the passes,
+ * and names it copies from a binary format are checked to be UTF-8; the
+ * source node of a layer survives fusion and serialization.
  */
 #include <glib.h>
 #include <string.h>
@@ -188,6 +189,41 @@ test_params_checked_for_any_frontend (void)
   g_free (json);
 }
 
+/* A frontend that copies names out of a binary format (ONNX's protobuf
+ * strings) may hand the compiler bytes that are not UTF-8: refused before
+ * any other work, naming the layer and what. */
+static void
+test_text_checked_for_any_frontend (void)
+{
+  char *json = model_json ("[1, 2, 2]",
+    "{\"name\": \"r\", \"op\": \"relu\", \"inputs\": [\"x\"],"
+    " \"outputs\": [\"y\"]}");
+  MlrtSpec spec;
+  MlrtError error = { 0 };
+  char *compiled = NULL;
+
+  read_spec (json, &mlrt_op_table, &spec);
+  spec.layers[0].origin = g_strdup ("Relu\xc3\x28");
+  g_assert_cmpint (mlrt_compile_spec (&spec, NULL, 0, "m.onnx", "m.onnx",
+                                      &compiled, &error), ==,
+                   MLRT_ERROR_FORMAT);
+  g_assert_null (compiled);
+  g_assert_cmpuint (spec.n_tensors, ==, 0);
+  assert_message (&error, "m.onnx: layer 0: the origin is not UTF-8 text "
+                  "(byte 4 is 0xc3)");
+  g_free (spec.layers[0].origin);
+  spec.layers[0].origin = NULL;
+  g_free (spec.layers[0].input_names[0]);
+  spec.layers[0].input_names[0] = g_strdup ("\xe0\x80\xaf");
+  g_assert_cmpint (mlrt_compile_spec (&spec, NULL, 0, "m.onnx", "m.onnx",
+                                      &compiled, &error), ==,
+                   MLRT_ERROR_FORMAT);
+  assert_message (&error, "m.onnx: layer 'r' (relu): an input name is not "
+                  "UTF-8 text (byte 0 is 0xe0)");
+  mlrt_spec_clear (&spec);
+  g_free (json);
+}
+
 /* conv -> batch_norm -> relu fuse into one layer that keeps the conv's
  * source node, through the compiled spec and back. */
 static void
@@ -248,6 +284,8 @@ main (int argc, char **argv)
                    test_scratch_op_without_kernel);
   g_test_add_func ("/core/op-table/params-checked-for-any-frontend",
                    test_params_checked_for_any_frontend);
+  g_test_add_func ("/core/op-table/text-checked-for-any-frontend",
+                   test_text_checked_for_any_frontend);
   g_test_add_func ("/core/op-table/origin-survives-fusion",
                    test_origin_survives_fusion);
   return g_test_run ();

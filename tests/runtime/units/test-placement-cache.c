@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mlrt-internal.h"
+#include "mlrt-trace-enums.h"
 #include "pkg-writer.h"
 #include "style-model.h"
 #include "trace-capture.h"
@@ -196,7 +197,7 @@ static MlrtPlacementResult
 load_placed (const char *path, MlrtComputeUnits units, const char *cache)
 {
   MlrtModel *m = units_load (path, units, MLRT_PLACEMENT_MEASURED, cache);
-  MlrtPlacementResult result = m->placement_result;
+  MlrtPlacementResult result = (MlrtPlacementResult) m->placement_result;
 
   mlrt_model_unload (m);
   return result;
@@ -221,7 +222,7 @@ load_from_memory_placed (const char *compiled, MlrtComputeUnits units)
   if (mlrt_model_load_from_memory ("in-memory", data, size, NULL, NULL,
                                    &config, &m, &error) != MLRT_OK)
     g_error ("loading from memory: %s", error.message);
-  result = m->placement_result;
+  result = (MlrtPlacementResult) m->placement_result;
   mlrt_model_unload (m);
   g_free (data);
   return result;

@@ -5,7 +5,8 @@
  * params come from an op table (ops/ops.h): the reader knows no op by
  * name. The compiled model's spec is the same JSON with the fusion results
  * added (passes/serialize.c), so the loader reads it here too. Shapes and
- * semantics are checked after, by the passes every frontend shares.
+ * semantics are checked after, by the passes every frontend shares. Text
+ * that is not UTF-8 is refused whole, with the byte it goes wrong at.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -532,11 +533,20 @@ mlrt_json_spec_read (const char *json, size_t len, const char *origin,
                      MlrtError *error)
 {
   Ctx c = { origin, ops, NULL, NULL, NULL, error };
-  json_tokener *tok = json_tokener_new ();
+  size_t valid = mlrt_utf8_valid_prefix (json, len);
+  json_tokener *tok;
   json_object *root;
   MlrtStatus st;
 
   memset (spec, 0, sizeof *spec);
+  /* json-c copies string bytes as they are: names that are not UTF-8
+   * would reach traces and JSON that other tools read. */
+  if (valid < len)
+    return mlrt_set_error (error, MLRT_ERROR_FORMAT,
+                           "%s: invalid UTF-8 at byte %zu (0x%02x): the "
+                           "spec must be UTF-8 text", origin, valid,
+                           (unsigned) (unsigned char) json[valid]);
+  tok = json_tokener_new ();
   if (tok == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
                            origin);

@@ -105,7 +105,8 @@ mlrt_onnx_tensor_from_proto (const Onnx__TensorProto *p,
                                  t->count, mlrt_onnx_type_name (type),
                                  t->count * size);
         }
-      memcpy (t->data, p->raw_data.data, p->raw_data.len);
+      if (p->raw_data.len > 0)  /* an empty tensor's data may be NULL */
+        memcpy (t->data, p->raw_data.data, p->raw_data.len);
     }
   else if (typed_field_count (p, type) != t->count)
     {

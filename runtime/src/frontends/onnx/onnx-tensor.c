@@ -110,7 +110,8 @@ mlrt_onnx_tensor_new (MlrtOnnxType type, int rank, const int64_t *dims,
     }
   tensor->type = type;
   tensor->rank = rank;
-  memcpy (tensor->dims, dims, rank * sizeof *dims);
+  if (rank > 0)             /* a scalar's dims may be NULL */
+    memcpy (tensor->dims, dims, rank * sizeof *dims);
   tensor->count = count;
   return tensor;
 }

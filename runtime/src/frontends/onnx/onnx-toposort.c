@@ -184,7 +184,8 @@ mlrt_onnx_graph_sort (MlrtOnnxGraph *graph, MlrtError *error)
     }
   if (status == MLRT_OK)
     {
-      memcpy (graph->nodes, order, n_nodes * sizeof *order);
+      if (n_nodes > 0)          /* a graph of no nodes may have no array */
+        memcpy (graph->nodes, order, n_nodes * sizeof *order);
       status = mlrt_onnx_graph_link (graph, error);
     }
   free (readers.first);
