@@ -33,6 +33,7 @@ static const FieldSlot field_slots[] = {
   { "batch_size", I (batch_size), -1 },
   { "status", I (status), -1 },
   { "cache", I (cache), -1 },
+  { "placement", I (placement), -1 },
   { "unit", I (unit), -1 },
   { "feature", -1, I (feature) },
   { "src_type", I (src_type), -1 },

@@ -384,12 +384,15 @@ resolve_parent (Process *p, uint64_t parent_span, int64_t *db_id, int *depth)
 
 /* Gives the span to the store; `cut` says why its end is missing, NONE
  * when it is complete; end_tid is the thread that ended it (0: none or
- * the one that began it). */
+ * the one that began it); placement a load's (mlrt-trace-enums.h, 0:
+ * none), which goes with end_tid into other_args. */
 static gboolean
 write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
-            MlsCutReason cut, int status, int64_t end_tid, GError **error)
+            MlsCutReason cut, int status, int64_t end_tid, int placement,
+            GError **error)
 {
-  char other[48];
+  char other[96];
+  size_t used = 0;
   MlsError err = { 0 };
   MlsSpan row = {
     .id = s->db_id,
@@ -408,10 +411,17 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     .args = s->args,
   };
 
+  if (placement > 0)
+    used = (size_t) snprintf (other, sizeof other, "{\"placement\":\"%s\"",
+                              or_unknown (mlrt_trace_placement_name (
+                                placement)));
   if (end_tid)
+    used += (size_t) snprintf (other + used, sizeof other - used,
+                               "%s\"end_tid\":%" G_GINT64_FORMAT,
+                               used ? "," : "{", end_tid);
+  if (used > 0 && used + 1 < sizeof other)
     {
-      snprintf (other, sizeof other, "{\"end_tid\":%" G_GINT64_FORMAT "}",
-                end_tid);
+      strcat (other, "}");
       row.args_json = other;
     }
   b->spans++;
@@ -454,7 +464,7 @@ add_begin (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
   if (ev->type == MLS_EV_DEVICE_BUSY)
     {
       s->start_ns = ev->start_ns;
-      gboolean ok = write_span (b, p, s, ev->end_ns, MLS_CUT_NONE, 0, 0,
+      gboolean ok = write_span (b, p, s, ev->end_ns, MLS_CUT_NONE, 0, 0, 0,
                                 error);
       g_ptr_array_add (b->spare, s);
       return ok;
@@ -478,7 +488,9 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
     s->args.cache = keep (b, or_unknown (mlrt_trace_cache_name (
                             (int) ev->cache)), &b->last[LAST_CACHE]);
   if (!write_span (b, p, s, ev->ts, MLS_CUT_NONE, (int) ev->status,
-                   ev->tid != s->tid ? ev->tid : 0, error))
+                   ev->tid != s->tid ? ev->tid : 0,
+                   ev->type == MLS_EV_ACTIVITY_END ? (int) ev->placement : 0,
+                   error))
     return FALSE;
   if (s->keep_as_parent)
     mls_closed_add (&p->closed, s->span_id, s->db_id, s->depth);
@@ -651,7 +663,8 @@ finish_process (MlsSpanBuilder *b, Process *p, GError **error)
     {
       OpenSpan *s = p->open.slots[i];
       if (s && !write_span (b, p, s, p->last_ts,
-                            cut_reason (b, p, s->start_ns), 0, 0, error))
+                            cut_reason (b, p, s->start_ns), 0, 0, 0,
+                            error))
         return FALSE;
     }
   mls_open_clear (&p->open, g_free);

@@ -111,7 +111,7 @@ typedef struct {
   const char *model_name;
   int64_t kind;             /* activity, data op */
   int64_t unit;
-  int64_t status, cache;
+  int64_t status, cache, placement;
   int64_t batch_size;
   int64_t src_type, dst_type, bytes;
   int64_t first_layer, last_layer, index;

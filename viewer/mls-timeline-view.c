@@ -256,8 +256,10 @@ count_query (const MlsLaneQuery *q, gpointer data)
 static char *
 describe_span (MlsSession *s, gint64 id)
 {
+  static const char key[] = "\"placement\":\"";
   MlsSpanDetails d;
-  g_autofree char *dur = NULL, *start = NULL;
+  g_autofree char *dur = NULL, *start = NULL, *placement = NULL;
+  const char *at;
   char *markup;
 
   if (mls_timeline_span_details (s->timeline, id, &d, NULL) < 0)
@@ -265,12 +267,19 @@ describe_span (MlsSession *s, gint64 id)
   dur = mls_format_duration (d.dur_ns);
   start = mls_format_offset (d.start_ns - s->trace_start, 1000,
                              d.start_ns - s->trace_start);
-  markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n%s%s, starts at %s\n"
+  /* A load says whether it measured its placement or found it cached:
+   * what makes one load of a model last a hundred times another. */
+  at = d.args ? strstr (d.args, key) : NULL;
+  if (at)
+    placement = g_strndup (at + strlen (key),
+                           strcspn (at + strlen (key), "\""));
+  markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n%s%s, starts at %s%s%s\n"
                                     "thread %" G_GINT64_FORMAT, d.kind,
                                     d.model ? " · " : "",
                                     d.model ? d.model : "", dur,
                                     d.complete ? "" : " (incomplete)", start,
-                                    d.tid);
+                                    placement ? ", placement " : "",
+                                    placement ? placement : "", d.tid);
   mls_span_details_clear (&d);
   return markup;
 }

@@ -137,3 +137,51 @@ mlrt_convert_parse_precision (const char *arg, int *half, MlrtError *error)
                          "--compute-precision '%s': expected float32 or "
                          "float16", arg);
 }
+
+static MlrtStatus
+bad_weights (const char *arg, MlrtError *error)
+{
+  return mlrt_set_error (error, MLRT_ERROR_INVALID_ARGUMENT,
+                         "--weights '%s': expected fp16, int8, palette:N "
+                         "(N bits, 1 to 8) or sparse:R (the fraction of "
+                         "weights pruned, 0 < R < 1)", arg);
+}
+
+MlrtStatus
+mlrt_convert_parse_weights (const char *arg, MlrtOnnxConvertOptions *o,
+                            MlrtError *error)
+{
+  char *end;
+
+  o->weight_bits = 0;
+  o->weight_sparsity = 0;
+  if (strcmp (arg, "fp16") == 0)
+    o->weights = MLRT_ENC_FLOAT16;
+  else if (strcmp (arg, "int8") == 0)
+    o->weights = MLRT_ENC_INT8;
+  else if (strncmp (arg, "palette:", 8) == 0)
+    {
+      long bits;
+
+      errno = 0;
+      bits = strtol (arg + 8, &end, 10);
+      if (end == arg + 8 || *end || errno || bits < 1 || bits > 8)
+        return bad_weights (arg, error);
+      o->weights = MLRT_ENC_PALETTE;
+      o->weight_bits = (int) bits;
+    }
+  else if (strncmp (arg, "sparse:", 7) == 0)
+    {
+      double ratio;
+
+      errno = 0;
+      ratio = strtod (arg + 7, &end);
+      if (end == arg + 7 || *end || errno || !(ratio > 0 && ratio < 1))
+        return bad_weights (arg, error);
+      o->weights = MLRT_ENC_SPARSE;
+      o->weight_sparsity = ratio;
+    }
+  else
+    return bad_weights (arg, error);
+  return MLRT_OK;
+}

@@ -21,5 +21,10 @@ MlrtStatus mlrt_convert_parse_metadata (const char *arg, MlrtOnnxProp *prop,
 /* float32 or float16: sets *half. */
 MlrtStatus mlrt_convert_parse_precision (const char *arg, int *half,
                                          MlrtError *error);
+/* fp16, int8, palette:N or sparse:R: sets o->weights, weight_bits and
+ * weight_sparsity. */
+MlrtStatus mlrt_convert_parse_weights (const char *arg,
+                                       MlrtOnnxConvertOptions *o,
+                                       MlrtError *error);
 
 #endif /* MLRT_CONVERT_OPTIONS_H */

@@ -1,7 +1,8 @@
 /*
  * mlrt-convert: converts an ONNX model into an mlrt model package, in the
  * spirit of coremltools' convert: input shapes pinned (--input), compute
- * precision, inputs taken as images with a scale and bias, metadata. The
+ * precision, inputs taken as images with a scale and bias, metadata, and
+ * weights compressed as coremltools.optimize does (--weights). The
  * work is the importer's (onnx-convert.h); this is its command line:
  * options in, a package out, or one error listing every part of the model
  * that cannot be converted, and no package.
@@ -38,6 +39,13 @@ usage (FILE *out)
            "  -i, --input NAME:D0,D1,...      the input's shape (pins "
            "dynamic dims)\n"
            "  -p, --compute-precision P       float32 (default) or float16\n"
+           "  -w, --weights ENC               store weights of 2048 values or "
+           "more as fp16,\n"
+           "                                  int8 (per output channel), "
+           "palette:N (N-bit\n"
+           "                                  k-means palette) or sparse:R "
+           "(the fraction R\n"
+           "                                  smallest in magnitude pruned)\n"
            "      --image-input NAME:TYPE[:scale=S][:bias=B,G,R][:bgr]\n"
            "                                  take the input as an image "
            "(bgra8, gray8,\n"
@@ -70,6 +78,7 @@ parse_options (int argc, char **argv, Options *o)
     { "output", required_argument, NULL, 'o' },
     { "input", required_argument, NULL, 'i' },
     { "compute-precision", required_argument, NULL, 'p' },
+    { "weights", required_argument, NULL, 'w' },
     { "image-input", required_argument, NULL, 'I' },
     { "metadata", required_argument, NULL, 'm' },
     { "name", required_argument, NULL, 'n' },
@@ -82,7 +91,7 @@ parse_options (int argc, char **argv, Options *o)
   MlrtError error = { 0 };
   int ch;
 
-  while ((ch = getopt_long (argc, argv, "o:i:p:m:n:qhV", longopts, NULL))
+  while ((ch = getopt_long (argc, argv, "o:i:p:w:m:n:qhV", longopts, NULL))
          != -1)
     {
       MlrtStatus st = MLRT_OK;
@@ -128,6 +137,9 @@ parse_options (int argc, char **argv, Options *o)
           break;
         case 'p':
           st = mlrt_convert_parse_precision (optarg, &c->half, &error);
+          break;
+        case 'w':
+          st = mlrt_convert_parse_weights (optarg, c, &error);
           break;
         default:
           fprintf (stderr, "Try 'mlrt-convert --help'.\n");

@@ -92,6 +92,7 @@ set_layer (MlrtReport *report, MlrtReportLayer *layer, size_t index,
                                         ? plan->unsupported_reason[u]
                                         : "not supported");
       layer->estimated_cost_us[u] = plan->supported[u]
+                                    && plan->estimated_cost_us[u] >= 0
                                     ? plan->estimated_cost_us[u] : -1.0;
     }
   layer->fallback_reason = fallback_reason (report, layer);

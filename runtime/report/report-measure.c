@@ -4,9 +4,11 @@
  *
  * - compile, uncached: mlrt_compile into a fresh, empty cache directory;
  * - load, uncached: mlrt_model_load with a fresh cache directory (so the
- *   load includes compiling), then unload;
+ *   load includes compiling and, with a choice of units, measuring the
+ *   placement), then unload;
  * - load, cached: mlrt_model_load from a cache that already holds the
- *   compiled model, followed by the first prediction on that fresh model;
+ *   compiled model and its measured placement (docs/placement.md),
+ *   followed by the first prediction on that fresh model;
  * - prediction: `warmup` predictions, then `iterations` measured ones on one
  *   loaded model, with a layer observer timing every layer.
  *

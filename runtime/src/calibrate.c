@@ -13,11 +13,10 @@
  * and copies. Every request is parented to the Model Load span, so a trace
  * shows the load doing this compute.
  *
- * Nothing is cached across loads: the figures describe the device's state
- * and the machine's load at that moment (clocks, thermal state, other
- * processes on the cores, another app's work queued on the GPU), and a
- * stale plan is exactly the mistake this replaces. Keying a cache by
- * device and driver would be a later improvement.
+ * The figures are kept on disk with the compiled model, keyed by its
+ * content, the compute units and the devices (placement-cache.c): the
+ * first load on a machine measures, later loads reuse the figures and do
+ * every other piece of a load's work.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +62,8 @@ mlrt_run_note_copy (MlrtRun *run, double start_us, size_t bytes)
   run->timing->copy_bytes += (double) bytes;
 }
 
-/* How many units the plan may choose between. */
-static int
-n_choices (const MlrtModel *m, const int *ok)
+int
+mlrt_plan_n_choices (const MlrtModel *m, const int *ok)
 {
   int n = 0;
 
@@ -284,13 +282,24 @@ mlrt_calibrate (MlrtModel *m, const int *ok, MlrtError *error)
   double *samples;
   MlrtStatus st = MLRT_OK;
 
-  if (m->placement != MLRT_PLACEMENT_MEASURED || n_choices (m, ok) < 2)
+  if (m->placement != MLRT_PLACEMENT_MEASURED
+      || mlrt_plan_n_choices (m, ok) < 2)
     return MLRT_OK;
+  if (mlrt_placement_cache_read (m, ok))
+    {
+      m->placement_result = MLRT_PLACEMENT_TRACE_CACHED;
+      return MLRT_OK;
+    }
   samples = malloc (2 * m->spec.n_layers * sizeof *samples);
   if (!samples)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   for (int u = 0; st == MLRT_OK && u < MLRT_N_UNITS; u++)
     st = measure_unit (m, ok, (MlrtUnit) u, samples, error);
   free (samples);
+  if (st == MLRT_OK)
+    {
+      m->placement_result = MLRT_PLACEMENT_TRACE_MEASURED;
+      mlrt_placement_cache_write (m);
+    }
   return st;
 }

@@ -5,7 +5,8 @@
  * it. Loading parses the compiled spec, checks and decodes its weights,
  * folds batch norms into convolutions, plans the predictions' memory
  * (memory-plan.c) and builds the placement plan (measuring the layers on
- * the allowed units, under the Model Load span: docs/placement.md).
+ * the allowed units, under the Model Load span, or reusing what an
+ * earlier load measured: docs/placement.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -144,6 +145,8 @@ model_free (MlrtModel *m)
   mlrt_spec_clear (&m->spec);
   free (m->input_descs);
   free (m->output_descs);
+  free (m->cache_stem);
+  free (m->cache_dir);
   free (m->name);
   free (m);
 }
@@ -189,6 +192,9 @@ model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
                            "allowed", origin, max_in_flight,
                            MLRT_MAX_IN_FLIGHT);
   describe (m);
+  if (config && config->cache_dir
+      && (m->cache_dir = strdup (config->cache_dir)) == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   m->async = mlrt_async_new (m, max_in_flight);
   if (m->input_descs == NULL || m->output_descs == NULL || m->async == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
@@ -214,9 +220,34 @@ model_new (const char *name)
   return m;
 }
 
-/* Reads, checks and loads a compiled file into `m`. */
+/* Where a compiled file's placement cache goes: beside it when it is in
+ * the compile cache (`from_cache`), else in the cache directory under the
+ * hash of its bytes, so a file that changes is measured again. */
+static char *
+placement_stem (const char *path, const uint8_t *data, size_t size,
+                int from_cache, const MlrtConfiguration *config)
+{
+  char *dir, *stem, *result;
+  uint64_t h;
+
+  if (from_cache)
+    return strndup (path, strlen (path) - strlen (".mlmodelc"));
+  h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, data, size);
+  dir = config && config->cache_dir ? strdup (config->cache_dir)
+                                    : mlrt_cache_dir_default ();
+  stem = mlrt_path_stem (path);
+  result = dir && stem ? mlrt_strdup_printf ("%s/compiled-%016llx/%s", dir,
+                                             (unsigned long long) h, stem)
+                       : NULL;
+  free (dir);
+  free (stem);
+  return result;
+}
+
+/* Reads, checks and loads a compiled file into `m`; `from_cache` as for
+ * placement_stem(). */
 static MlrtStatus
-load_compiled_file (MlrtModel *m, const char *path,
+load_compiled_file (MlrtModel *m, const char *path, int from_cache,
                     const MlrtConfiguration *config, MlrtError *error)
 {
   uint8_t *data = NULL;
@@ -227,7 +258,10 @@ load_compiled_file (MlrtModel *m, const char *path,
   if (st == MLRT_OK)
     st = mlrt_compiled_view (data, size, path, &view, error);
   if (st == MLRT_OK)
-    st = model_fill (m, path, &view, config, error);
+    {
+      m->cache_stem = placement_stem (path, data, size, from_cache, config);
+      st = model_fill (m, path, &view, config, error);
+    }
   free (data);
   return st;
 }
@@ -264,13 +298,13 @@ mlrt_model_load (const char *path, const MlrtConfiguration *config,
       if (st == MLRT_OK)
         {
           cache = hit ? MLRT_CACHE_HIT : MLRT_CACHE_MISS;
-          st = load_compiled_file (m, compiled, config, error);
+          st = load_compiled_file (m, compiled, 1, config, error);
         }
       free (compiled);
     }
   else
-    st = load_compiled_file (m, path, config, error);
-  mlrt_trace_activity_end (span, st, cache);
+    st = load_compiled_file (m, path, 0, config, error);
+  mlrt_trace_load_end (span, st, cache, m->placement_result);
   if (st != MLRT_OK)
     {
       model_free (m);
@@ -396,7 +430,7 @@ mlrt_model_load_from_memory (const char *name, const void *data, size_t size,
   if (plain)
     explicit_bzero (plain, plain_size);
   free (plain);
-  mlrt_trace_activity_end (span, st, MLRT_CACHE_NONE);
+  mlrt_trace_load_end (span, st, MLRT_CACHE_NONE, m->placement_result);
   if (st != MLRT_OK)
     {
       model_free (m);

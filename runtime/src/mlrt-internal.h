@@ -90,6 +90,23 @@ MlrtStatus mlrt_weight_check (const MlrtWeight *w, const uint8_t *blob,
 MlrtStatus mlrt_weight_decode (MlrtWeight *w, const uint8_t *blob,
                                MlrtError *error);
 
+/* Encoding weights (weights-encode.c). The bytes `enc` (`bits` for a
+ * palette) takes for n values with `channels` rows on axis 0 (the int8
+ * scales are per row; sparse depends on the values). */
+size_t mlrt_weight_encoded_size (MlrtEncoding enc, int bits,
+                                 const float *values, size_t n,
+                                 size_t channels);
+/* Writes the encoding into `out`, mlrt_weight_encoded_size() bytes. A
+ * palette is the k-means clustering of the values. */
+MlrtStatus mlrt_weight_encode (MlrtEncoding enc, int bits,
+                               const float *values, size_t n,
+                               size_t channels, uint8_t *out,
+                               MlrtError *error);
+/* Magnitude pruning: sets the `ratio` (0..1) of the values smallest in
+ * magnitude to zero. */
+MlrtStatus mlrt_weight_prune (float *values, size_t n, double ratio,
+                              MlrtError *error);
+
 /* ---- spec (spec.c) ---- */
 
 struct MlrtTensor {
@@ -271,9 +288,15 @@ typedef struct {
    * request_us the fixed cost of one compute request (one segment). */
   double (*transfer_us) (const MlrtModel *model, int tensor);
   double (*request_us) (const MlrtModel *model);
+  /* Optional (NULL: the unit's name): the device behind the unit and its
+   * driver's version, one line, for the placement cache's key; asked only
+   * when the unit is allowed and available. */
+  const char *(*device) (void);
 } MlrtUnitOps;
 
 extern const MlrtUnitOps mlrt_cpu_unit_ops;
+/* The processor, for the placement cache's key (cpu-device.c). */
+const char *mlrt_cpu_device (void);
 /* NULL when the unit is not built into this library. */
 const MlrtUnitOps *mlrt_unit_ops (MlrtUnit unit);
 
@@ -304,12 +327,26 @@ struct MlrtModel {
    * check to know that memory follows the model's width. */
   atomic_size_t peak_run_buffers, peak_run_bytes;
   MlrtAsync *async;         /* its asynchronous predictions */
+  char *cache_stem;         /* where its placement cache files go (the
+                               compiled model's path without extension),
+                               NULL for a model loaded from memory */
+  int placement_result;     /* measured, cached or neither: an
+                               MlrtPlacementResult (mlrt-trace-enums.h) */
+  char *cache_dir;          /* the configuration's, NULL for the default */
 };
 
 /* Chooses a unit per layer within model->compute_units and groups layers
  * into segments, then prepares each segment on its unit. */
 MlrtStatus mlrt_plan_build (MlrtModel *model, MlrtError *error);
 void mlrt_plan_free (MlrtModel *model);
+/* How much more than its figures a layer on a unit other than the CPU
+ * counts when placing by cost (plan.c, docs/placement.md). */
+#define MLRT_PLAN_MARGIN 0.25
+/* Fills chosen[i] with the unit of each layer: the cheapest path through
+ * the units ok[i * MLRT_N_UNITS + u] allows, by the plan's figures (the
+ * margin above counted). */
+MlrtStatus mlrt_plan_choose (const MlrtModel *model, const int *ok,
+                             int *chosen, MlrtError *error);
 /* Whether a unit may be used under `units` (the CPU always may). */
 int mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit);
 
@@ -319,6 +356,30 @@ int mlrt_unit_allowed (MlrtComputeUnits units, MlrtUnit unit);
  * puts the timings into model->plan and model->unit_costs (calibrate.c). */
 MlrtStatus mlrt_calibrate (MlrtModel *model, const int *ok,
                            MlrtError *error);
+
+/* The placement cache (placement-cache.c): fills model->plan's measured
+ * figures and model->unit_costs from the file for the model's content,
+ * compute units and devices; returns 0, leaving them as they were, when
+ * there is none or it does not fit the model. */
+int mlrt_placement_cache_read (MlrtModel *model, const int *ok);
+/* Stores the measured figures; returns 0 if they could not be written. */
+int mlrt_placement_cache_write (const MlrtModel *model);
+/* The devices `units` may use, one "device UNIT: DESCRIPTION" line each
+ * into buf, and a hash of them (and of the cache's format) for keys. */
+uint64_t mlrt_describe_devices (MlrtComputeUnits units, char *buf,
+                                size_t len);
+
+/* How many units the plan may choose between (calibrate.c). */
+int mlrt_plan_n_choices (const MlrtModel *model, const int *ok);
+
+/* Estimated placement calibrated on this machine (calibrate-machine.c):
+ * puts into model->plan and model->unit_costs each allowed unit's cost
+ * model with its rates measured here, once per process and cache
+ * directory (`cache_dir`, NULL for the default), where they are kept when
+ * `store`. */
+MlrtStatus mlrt_calibrate_estimates (MlrtModel *model, const int *ok,
+                                     const char *cache_dir, int store,
+                                     MlrtError *error);
 
 /* ---- one prediction's state (predict.c) ---- */
 

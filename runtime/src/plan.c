@@ -6,8 +6,11 @@
  * consecutive layers on the same unit into segments, and lets each unit
  * prepare its segments.
  *
- * Costs are measured at load when more than one unit is allowed
- * (calibrate.c, docs/placement.md), else the units' estimates. The choice
+ * Costs are measured by the first load that may choose between units and
+ * kept in the placement cache for later ones (calibrate.c,
+ * placement-cache.c), or the units' cost models, fitted to this machine
+ * for estimated placement (calibrate-machine.c; docs/placement.md). Units
+ * the compute units exclude are never started. The choice
  * is a dynamic programme over layers x units: the cost of layer i on unit
  * u is its cost there, plus moving each input from the unit that produced
  * it (host memory for model inputs; a unit's transfer cost each way,
@@ -15,7 +18,8 @@
  * segment starts, plus bringing model outputs back to the host. Inputs made
  * further back than the previous layer (skip connections) are charged
  * from the unit their producer has on the best path being extended, which
- * is exact for chains and a close heuristic otherwise.
+ * is exact for chains and a close heuristic otherwise. Work off the CPU
+ * counts a margin more than its figures, so noise does not flip plans.
  *
  * The units plug in through MlrtUnitOps (mlrt-internal.h). The GPU and NPU
  * units' tables are weak references: when their sources are not built into
@@ -86,21 +90,24 @@ plan_layer (MlrtModel *m, const MlrtLayer *l, MlrtLayerPlan *p)
     {
       const MlrtUnitOps *ops = mlrt_unit_ops ((MlrtUnit) u);
       const char *reason = NULL;
+      int allowed = mlrt_unit_allowed (m->compute_units, (MlrtUnit) u);
 
       if (ops == NULL)
         reason = "unit not built into this mlrt";
-      else if (!mlrt_unit_available ((MlrtUnit) u))
+      else if (allowed && !mlrt_unit_available ((MlrtUnit) u))
         reason = "no such device on this machine";
       else if (!ops->has_kernel (l->op))
         reason = no_kernel[u];
       else if (ops->supports == NULL || ops->supports (m, l, &reason))
         {
+          /* A unit the load may not use is never started: its device is
+           * not asked for an estimate (a cpu-only load never loads
+           * OpenCL's driver). */
           p->supported[u] = 1;
-          p->estimated_cost_us[u] = ops->estimate_us (m, l);
+          p->estimated_cost_us[u] = allowed ? ops->estimate_us (m, l) : -1;
           p->model_estimate_us[u] = p->estimated_cost_us[u];
-          if (mlrt_unit_allowed (m->compute_units, (MlrtUnit) u)
-              && (best < 0
-                  || p->estimated_cost_us[u] < p->estimated_cost_us[best]))
+          if (allowed && (best < 0 || p->estimated_cost_us[u]
+                                      < p->estimated_cost_us[best]))
             best = u;
           continue;
         }
@@ -157,12 +164,18 @@ unit_on_path (const int *back, int i, int u, int p)
 }
 
 /* Cost of layer i on unit u after the path ending with layer i - 1 on
- * unit v (v < 0 for the first layer). */
+ * unit v (v < 0 for the first layer). Work on a unit other than the CPU
+ * counts MLRT_PLAN_MARGIN more than its figures say, so that a layer
+ * leaves the CPU only where it gains clearly: noise in measured figures
+ * (another process on the cores, a clock that moved) does not move layers
+ * whose units are about as fast, and a plan that gains little is not
+ * worth the device's own risks (docs/placement.md, "Stable plans"). */
 static double
 step_cost (const MlrtModel *m, const int *back, int i, int u, int v)
 {
   const MlrtLayer *l = &m->spec.layers[i];
   double cost = m->plan[i].estimated_cost_us[u];
+  double factor = u == MLRT_UNIT_CPU ? 1.0 : 1.0 + MLRT_PLAN_MARGIN;
 
   if (u != v)
     cost += request_us (m, u);
@@ -175,7 +188,7 @@ step_cost (const MlrtModel *m, const int *back, int i, int u, int v)
     }
   if (m->spec.tensors[l->output].is_output)
     cost += transfer_us (m, l->output, u, MLRT_UNIT_CPU);
-  return cost;
+  return cost * factor;
 }
 
 /* MLRT_PLACEMENT_PRIORITY: the first allowed unit that supports each
@@ -195,9 +208,9 @@ choose_by_priority (const MlrtModel *m, const int *ok, int *chosen)
         }
 }
 
-/* Fills chosen[i] with the unit of each layer: the cheapest path. */
-static MlrtStatus
-choose_units (MlrtModel *m, const int *ok, int *chosen, MlrtError *error)
+MlrtStatus
+mlrt_plan_choose (const MlrtModel *m, const int *ok, int *chosen,
+                  MlrtError *error)
 {
   size_t n = m->spec.n_layers;
   double *best = malloc (n * MLRT_N_UNITS * sizeof (double));
@@ -289,11 +302,14 @@ mlrt_plan_build (MlrtModel *m, MlrtError *error)
                                    && mlrt_unit_allowed (m->compute_units,
                                                          (MlrtUnit) u);
     }
-  st = mlrt_calibrate (m, ok, error);
+  st = mlrt_calibrate_estimates (m, ok, m->cache_dir, m->cache_stem != NULL,
+                                 error);
+  if (st == MLRT_OK)
+    st = mlrt_calibrate (m, ok, error);
   if (st == MLRT_OK && m->placement == MLRT_PLACEMENT_PRIORITY)
     choose_by_priority (m, ok, chosen);
   else if (st == MLRT_OK)
-    st = choose_units (m, ok, chosen, error);
+    st = mlrt_plan_choose (m, ok, chosen, error);
   free (ok);
   if (st != MLRT_OK)
     {

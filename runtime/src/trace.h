@@ -44,7 +44,17 @@ static inline void
 mlrt_trace_activity_end (uint64_t id, int status, MlrtCacheResult cache)
 {
   if (id != 0)
-    lttng_ust_tracepoint (mlrt, activity_end, id, status, cache);
+    lttng_ust_tracepoint (mlrt, activity_end, id, status, cache,
+                          MLRT_PLACEMENT_TRACE_NONE);
+}
+
+/* A load's end, saying where its placement came from. */
+static inline void
+mlrt_trace_load_end (uint64_t id, int status, MlrtCacheResult cache,
+                     MlrtPlacementResult placement)
+{
+  if (id != 0)
+    lttng_ust_tracepoint (mlrt, activity_end, id, status, cache, placement);
 }
 
 static inline uint64_t

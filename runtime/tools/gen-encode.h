@@ -40,17 +40,10 @@ typedef struct {
 /* The encoding's name in model.json: "float32", "palette6", ... */
 const char *gen_encoding_name (GenEncoding enc, char *buf, size_t buf_size);
 
-/* Bytes the encoding needs for `n` values with `channels` rows on axis 0
- * (per-channel int8 stores a scale and zero point per row). */
-size_t gen_encoding_size (GenEncoding enc, size_t n, size_t channels);
-
 /* Appends the encoding of `values` (n values, `channels` rows on axis 0).
  * Sparse stores only non-zero values; callers prune first. */
 void gen_encode (GenEncoding enc, const float *values, size_t n,
                  size_t channels, GenBytes *out);
-
-/* IEEE half from single precision, round to nearest even. */
-uint16_t gen_float_to_half (float value);
 
 /* splitmix64: small, fast and the same everywhere. */
 typedef struct {

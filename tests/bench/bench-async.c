@@ -21,29 +21,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-common.h"
+
 #define WARMUP 3
-
-static double
-clock_s (clockid_t clock)
-{
-  struct timespec ts;
-  clock_gettime (clock, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, (size_t) n, sizeof *v, compare_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 typedef struct {
   MlrtModel *model;
@@ -174,15 +154,15 @@ typedef struct {
 static Phase
 phase (Bench *b, int n, unsigned in_flight)
 {
-  double w0 = clock_s (CLOCK_MONOTONIC);
-  double c0 = clock_s (CLOCK_PROCESS_CPUTIME_ID);
+  double w0 = bench_clock_ms (CLOCK_MONOTONIC) / 1e3;
+  double c0 = bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID) / 1e3;
 
   if (in_flight)
     run_async (b, n, in_flight);
   else
     run_sync (b, n);
-  return (Phase) { clock_s (CLOCK_MONOTONIC) - w0,
-                   clock_s (CLOCK_PROCESS_CPUTIME_ID) - c0 };
+  return (Phase) { bench_clock_ms (CLOCK_MONOTONIC) / 1e3 - w0,
+                   bench_clock_ms (CLOCK_PROCESS_CPUTIME_ID) / 1e3 - c0 };
 }
 
 /* The plan in a few words: layers per unit. */
@@ -245,9 +225,12 @@ bench_model (const char *arg, int rounds, unsigned in_flight)
   g_print ("%s: %d rounds of %d predictions each way, order swapped every "
            "round\n", base, rounds, n);
   print_plan (b.model);
-  double sr = median (sync_rate, rounds), ar = median (async_rate, rounds);
-  double sc = median (sync_cpu, rounds), ac = median (async_cpu, rounds);
-  double mr = median (ratio, rounds);   /* sorts: ratio[0] is the least */
+  double sr = bench_median (sync_rate, rounds);
+  double ar = bench_median (async_rate, rounds);
+  double sc = bench_median (sync_cpu, rounds);
+  double ac = bench_median (async_cpu, rounds);
+  /* sorts: ratio[0] is the least */
+  double mr = bench_median (ratio, rounds);
   g_print ("  sync:                %7.1f predictions/s  (wall %7.2f ms, CPU "
            "%7.2f ms per prediction)\n", sr, 1e3 / sr, sc);
   g_print ("  async, %u in flight:  %7.1f predictions/s  (wall %7.2f ms, CPU "

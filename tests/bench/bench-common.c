@@ -140,3 +140,12 @@ bench_build_path (const char *relative)
              "--benchmark)");
   return g_build_filename (root, relative, NULL);
 }
+
+double
+bench_clock_ms (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+}

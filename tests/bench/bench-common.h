@@ -9,6 +9,7 @@
 #define BENCH_COMMON_H
 
 #include <glib.h>
+#include <time.h>
 
 typedef struct {
   double wall_s;
@@ -25,6 +26,10 @@ char *bench_build_path (const char *relative);
 
 /* The median of n values (sorts them). */
 double bench_median (double *values, int n);
+
+/* `clock` (CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID) in milliseconds:
+ * for timing work in the benchmark's own process. */
+double bench_clock_ms (clockid_t clock);
 
 /* How many times to run each timed command: MLSCOPE_BENCH_RUNS, else
  * `fallback`. */

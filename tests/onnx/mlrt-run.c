@@ -80,6 +80,21 @@ mlrt_run_outputs_free (GPtrArray *outputs)
     g_ptr_array_free (outputs, TRUE);
 }
 
+MlrtOnnxTensor *
+mlrt_run_one (MlrtModel *model, const char *name, MlrtOnnxTensor *input)
+{
+  const char *names[] = { name };
+  MlrtError error = { 0 };
+  GPtrArray *out = mlrt_run_predict (model, names, &input, 1, &error);
+  MlrtOnnxTensor *t;
+
+  if (out == NULL)
+    g_error ("predict: %s", error.message);
+  t = g_ptr_array_steal_index (out, 0);
+  mlrt_run_outputs_free (out);
+  return t;
+}
+
 /* An output value as a float tensor of its own shape. */
 static MlrtOnnxTensor *
 to_tensor (const MlrtValue *v)

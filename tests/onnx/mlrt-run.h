@@ -40,6 +40,10 @@ GPtrArray *mlrt_run_predict (MlrtModel *model, const char *const *names,
                              MlrtOnnxTensor *const *inputs, size_t n,
                              MlrtError *error);
 void mlrt_run_outputs_free (GPtrArray *outputs);
+/* One prediction of a model with one input, `name`, and one output, the
+ * output returned; g_error() on failure. */
+MlrtOnnxTensor *mlrt_run_one (MlrtModel *model, const char *name,
+                              MlrtOnnxTensor *input);
 
 /* Largest |a - b| and the cosine of the angle between a and b as vectors
  * (1 for equal directions). Both must hold as many values. */

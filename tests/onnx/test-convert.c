@@ -17,6 +17,7 @@
 #include "mlrt-run.h"
 #include "onnx-build.h"
 #include "onnx-test.h"
+#include "text-image.h"
 
 static MlrtOnnxTensor *
 tensor (int rank, const int64_t *dims, float lo, float hi, guint32 seed)
@@ -455,6 +456,141 @@ test_command (void)
   g_assert_true (g_file_test (json, G_FILE_TEST_IS_REGULAR));
 }
 
+/* Of the weights of at least MLRT_ONNX_COMPRESS_MIN values, how many
+ * have the encoding, and their fraction of zeros after decoding. */
+static size_t
+large_weights (const MlrtModel *model, MlrtEncoding enc, double *zeros)
+{
+  size_t n = 0, values = 0, zero = 0;
+
+  for (size_t i = 0; i < model->spec.n_layers; i++)
+    for (int j = 0; j < model->spec.layers[i].n_weights; j++)
+      {
+        const MlrtWeight *w = &model->spec.layers[i].weights[j];
+        size_t count = mlrt_weight_count (w);
+
+        if (count < MLRT_ONNX_COMPRESS_MIN)
+          continue;
+        g_assert_cmpint (w->encoding, ==, enc);
+        n++;
+        values += count;
+        for (size_t k = 0; k < count; k++)
+          zero += w->data[k] == 0.0f;
+      }
+  *zeros = values ? (double) zero / (double) values : 0;
+  return n;
+}
+
+/* The classifier on a text sample drawn upright: p(upright). */
+static double
+classify (MlrtModel *model, double angle, MlrtOnnxTensor **out)
+{
+  TextImage *image = text_image_sample (&text_samples[0], angle);
+  MlrtOnnxTensor *input = text_image_line_input (image, 48, 192);
+  double p;
+
+  *out = mlrt_run_one (model, "x", input);
+  p = mlrt_onnx_tensor_get_double (*out, 0);
+  mlrt_onnx_tensor_free (input);
+  text_image_free (image);
+  return p;
+}
+
+/* --weights: the classifier's large weights stored as asked, the package
+ * smaller, the model still telling upright from upside down; bad values
+ * refused. */
+static void
+test_weights (void)
+{
+  static const struct {
+    const char *arg;
+    MlrtEncoding enc;
+    double min_cosine;
+  } cases[] = {
+    { "fp16", MLRT_ENC_FLOAT16, 0.99999 },
+    { "int8", MLRT_ENC_INT8, 0.9999 },
+    { "palette:6", MLRT_ENC_PALETTE, 0.9999 },
+    { "sparse:0.5", MLRT_ENC_SPARSE, 0.5 },
+  };
+  static const char *const bad[] = { "palette:0", "palette:9", "palette:x",
+                                     "sparse:0", "sparse:1", "sparse:",
+                                     "int4", "" };
+  g_autofree char *onnx = onnx_test_paddle_model (PADDLE_CLS);
+  g_autofree char *ref_pkg = tmp_path ("cls-float32.mlpackage");
+  g_autofree char *ref_bin = g_build_filename (ref_pkg, "weights.bin", NULL);
+  MlrtOnnxTensor *ref_up = NULL, *ref_down = NULL;
+  MlrtModel *ref;
+  GStatBuf ref_st;
+  MlrtError error = { 0 };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *package = tmp_path ("bad-weights.mlpackage");
+      const char *args[] = { "model.onnx", "-o", package, "--weights",
+                             bad[i], NULL };
+      Cmd c = run_convert (args);
+
+      g_assert_cmpint (c.status, ==, 2);
+      g_assert_nonnull (strstr (c.err, "--weights"));
+      cmd_clear (&c);
+    }
+  if (onnx == NULL)
+    return;
+  {
+    const char *args[] = { onnx, "-o", ref_pkg, "-i", "x:1,3,48,192", "-q",
+                           NULL };
+    Cmd c = run_convert (args);
+    g_assert_cmpint (c.status, ==, 0);
+    cmd_clear (&c);
+  }
+  g_assert_cmpint (g_stat (ref_bin, &ref_st), ==, 0);
+  ref = mlrt_run_load (ref_pkg, MLRT_COMPUTE_CPU_ONLY, onnx_test_tmpdir (),
+                       &error);
+  g_assert_nonnull (ref);
+  classify (ref, 0, &ref_up);
+  classify (ref, 180, &ref_down);
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cls-%zu.mlpackage", i);
+      g_autofree char *package = tmp_path (name);
+      g_autofree char *bin = g_build_filename (package, "weights.bin", NULL);
+      const char *args[] = { onnx, "-o", package, "-i", "x:1,3,48,192",
+                             "--weights", cases[i].arg, "-q", NULL };
+      Cmd c = run_convert (args);
+      MlrtOnnxTensor *up, *down;
+      double zeros, max_abs, cosine, p_up, p_down;
+      GStatBuf st;
+      MlrtModel *model;
+
+      g_assert_cmpint (c.status, ==, 0);
+      cmd_clear (&c);
+      g_assert_cmpint (g_stat (bin, &st), ==, 0);
+      g_assert_cmpint (st.st_size, <, ref_st.st_size * 0.7);
+      model = mlrt_run_load (package, MLRT_COMPUTE_CPU_ONLY,
+                             onnx_test_tmpdir (), &error);
+      g_assert_nonnull (model);
+      g_assert_cmpuint (large_weights (model, cases[i].enc, &zeros), >, 0);
+      if (cases[i].enc == MLRT_ENC_SPARSE)
+        g_assert_cmpfloat (zeros, >=, 0.5);
+      p_up = classify (model, 0, &up);
+      p_down = classify (model, 180, &down);
+      mlrt_run_compare (up, ref_up, &max_abs, &cosine);
+      g_test_message ("--weights %s: %ld bytes of weights (float32 %ld), "
+                      "p(upright) %.4f upright, %.4f upside down, cosine "
+                      "%.6f", cases[i].arg, (long) st.st_size,
+                      (long) ref_st.st_size, p_up, p_down, cosine);
+      g_assert_cmpfloat (cosine, >=, cases[i].min_cosine);
+      g_assert_cmpfloat (p_up, >, 0.5);
+      g_assert_cmpfloat (p_down, <, 0.5);
+      mlrt_onnx_tensor_free (up);
+      mlrt_onnx_tensor_free (down);
+      mlrt_model_unload (model);
+    }
+  mlrt_onnx_tensor_free (ref_up);
+  mlrt_onnx_tensor_free (ref_down);
+  mlrt_model_unload (ref);
+}
+
 /* A copy of `len` bytes of a real model. */
 static char *
 truncated (const char *model, size_t len)
@@ -543,6 +679,7 @@ main (int argc, char **argv)
   g_test_add_func ("/onnx/convert/image-input", test_image_input);
   g_test_add_func ("/onnx/convert/options", test_options);
   g_test_add_func ("/onnx/convert/command", test_command);
+  g_test_add_func ("/onnx/convert/weights", test_weights);
   g_test_add_func ("/onnx/convert/bad-input", test_bad_input);
   return g_test_run ();
 }

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "det-boxes.h"
 #include "mlrt-run.h"
 #include "onnx-test.h"
 #include "text-image.h"
@@ -100,21 +101,6 @@ convert (const char *model, const char *name, const char *input_shape)
 }
 
 static MlrtOnnxTensor *
-run_one (MlrtModel *model, MlrtOnnxTensor *input)
-{
-  const char *names[] = { "x" };
-  MlrtError error = { 0 };
-  GPtrArray *out = mlrt_run_predict (model, names, &input, 1, &error);
-  MlrtOnnxTensor *t;
-
-  if (out == NULL)
-    g_error ("predict: %s", error.message);
-  t = g_ptr_array_steal_index (out, 0);
-  mlrt_run_outputs_free (out);
-  return t;
-}
-
-static MlrtOnnxTensor *
 ort_one (const char *model, MlrtOnnxTensor *input)
 {
   const char *names[] = { "x" };
@@ -186,7 +172,7 @@ test_cls (void)
       model = load (package, s);
       for (size_t i = 0; i < N_CLS; i++)
         {
-          MlrtOnnxTensor *got = run_one (model, inputs[i]);
+          MlrtOnnxTensor *got = mlrt_run_one (model, "x", inputs[i]);
           int text = i < 2 * N_TEXT_SAMPLES;
           g_autofree char *what = text
             ? g_strdup_printf ("'%s' %s", text_samples[i / 2].text,
@@ -216,105 +202,29 @@ test_cls (void)
 
 /* ---- the detector's boxes ---- */
 
-typedef struct {
-  int x0, y0, x1, y1;           /* inclusive pixel bounds */
-  int area;
-} Blob;
-
-/* The 4-connected regions of map > thresh (as DB's post-processing
- * binarises), largest first; regions under `min_area` pixels dropped. */
-static GArray *
-regions (const float *map, int w, int h, double thresh, int min_area)
-{
-  guint8 *seen = g_new0 (guint8, (size_t) w * h);
-  int *stack = g_new (int, (size_t) w * h);
-  GArray *blobs = g_array_new (FALSE, FALSE, sizeof (Blob));
-
-  for (int start = 0; start < w * h; start++)
-    {
-      Blob b = { w, h, -1, -1, 0 };
-      int top = 0;
-
-      if (seen[start] || map[start] <= thresh)
-        continue;
-      seen[start] = 1;
-      stack[top++] = start;
-      while (top > 0)
-        {
-          int p = stack[--top], x = p % w, y = p / w;
-          int next[4] = { x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1,
-                          y > 0 ? p - w : -1, y + 1 < h ? p + w : -1 };
-
-          b.x0 = MIN (b.x0, x);
-          b.y0 = MIN (b.y0, y);
-          b.x1 = MAX (b.x1, x);
-          b.y1 = MAX (b.y1, y);
-          b.area++;
-          for (int k = 0; k < 4; k++)
-            if (next[k] >= 0 && !seen[next[k]] && map[next[k]] > thresh)
-              {
-                seen[next[k]] = 1;
-                stack[top++] = next[k];
-              }
-        }
-      if (b.area >= min_area)
-        g_array_append_val (blobs, b);
-    }
-  g_free (seen);
-  g_free (stack);
-  return blobs;
-}
-
-/* DB's detector marks a text line shrunk by d = A r / L (area A,
- * perimeter L, r = 0.4 at training); its post-processing grows each
- * region back by A' 1.5 / L'. Returns the region so grown. */
-static void
-unclip (const Blob *b, double *x0, double *y0, double *x1, double *y1)
-{
-  double w = b->x1 - b->x0 + 1, h = b->y1 - b->y0 + 1;
-  double d = w * h * 1.5 / (2 * (w + h));
-
-  *x0 = b->x0 - d;
-  *y0 = b->y0 - d;
-  *x1 = b->x1 + 1 + d;
-  *y1 = b->y1 + 1 + d;
-}
-
 /* Every drawn line matches one detected box within `tol` pixels on each
  * side, and no box is left over. */
 static void
 check_boxes (const char *unit, const float *map, const TextImage *image,
              double tol)
 {
-  GArray *blobs = regions (map, image->width, image->height, 0.3, 30);
+  DetMatch *match = det_boxes_match (map, image);
 
-  g_print ("# det  %-4s %u text regions for %zu lines drawn\n", unit,
-           blobs->len, image->n_boxes);
-  g_assert_cmpuint (blobs->len, ==, image->n_boxes);
+  g_print ("# det  %-4s %zu text regions for %zu lines drawn\n", unit,
+           match->n_regions, image->n_boxes);
+  g_assert_cmpuint (match->n_regions, ==, image->n_boxes);
   for (size_t i = 0; i < image->n_boxes; i++)
     {
       const TextBox *t = &image->boxes[i];
-      double best = G_MAXDOUBLE, bx[4] = { 0 };
+      const double *bx = match->found[i];
 
-      for (guint k = 0; k < blobs->len; k++)
-        {
-          double x0, y0, x1, y1, worst;
-
-          unclip (&g_array_index (blobs, Blob, k), &x0, &y0, &x1, &y1);
-          worst = fmax (fmax (fabs (x0 - t->x0), fabs (x1 - t->x1)),
-                        fmax (fabs (y0 - t->y0), fabs (y1 - t->y1)));
-          if (worst < best)
-            {
-              best = worst;
-              bx[0] = x0, bx[1] = y0, bx[2] = x1, bx[3] = y1;
-            }
-        }
       g_print ("#           line %zu drawn at [%.0f, %.0f, %.0f, %.0f], "
                "found [%.0f, %.0f, %.0f, %.0f]: %.1f px off\n", i, t->x0,
-               t->y0, t->x1, t->y1, bx[0], bx[1], bx[2], bx[3], best);
-      g_assert_cmpfloat (best, <=, tol);
+               t->y0, t->x1, t->y1, bx[0], bx[1], bx[2], bx[3],
+               match->off[i]);
+      g_assert_cmpfloat (match->off[i], <=, tol);
     }
-  g_array_free (blobs, TRUE);
+  det_match_free (match);
 }
 
 static void
@@ -346,7 +256,7 @@ test_det (void)
       if (!run_setting_available (s))
         continue;
       model = load (package, s);
-      got = run_one (model, input);
+      got = mlrt_run_one (model, "x", input);
       g_assert_cmpint (got->rank, ==, 4);
       check_close ("det", s, "three lines, 640x640", got, ort, det_tol);
       check_boxes (s->name, got->data, image, 8);
@@ -423,7 +333,7 @@ test_rec (void)
       model = load (package, s);
       for (size_t i = 0; i < N_TEXT_SAMPLES; i++)
         {
-          MlrtOnnxTensor *got = run_one (model, inputs[i]);
+          MlrtOnnxTensor *got = mlrt_run_one (model, "x", inputs[i]);
           g_autofree char *text = ctc_decode (got, keys, n_keys);
           g_autofree char *what = g_strdup_printf ("'%s'",
                                                    text_samples[i].text);

@@ -123,7 +123,7 @@ predict (uint64_t model_id, const char *model)
   cpu_compute (p, model_id, model);
   data (p, model_id, model, DATA_OUT_CONV, "output", T_FLOAT32, T_GRAY8,
         1024);
-  lttng_ust_tracepoint (mlrt, activity_end, p, 0, CACHE_NONE);
+  lttng_ust_tracepoint (mlrt, activity_end, p, 0, CACHE_NONE, 0);
 }
 
 typedef struct {
@@ -193,7 +193,7 @@ async_batch (void)
   pthread_create (&submitter, NULL, submitter_main, &r);
   pthread_join (submitter, NULL);
   pthread_join (device, NULL);
-  lttng_ust_tracepoint (mlrt, activity_end, r.prediction, 0, CACHE_NONE);
+  lttng_ust_tracepoint (mlrt, activity_end, r.prediction, 0, CACHE_NONE, 0);
   close (r.fd[0]);
   close (r.fd[1]);
 }
@@ -211,18 +211,18 @@ gpu_prediction (void)
   lttng_ust_tracepoint (mlrt, device_busy, new_span (), c, 2, "beta",
                         UNIT_GPU, start, end, "conv1");
   lttng_ust_tracepoint (mlrt, compute_end, c, 0);
-  lttng_ust_tracepoint (mlrt, activity_end, p, 0, CACHE_NONE);
+  lttng_ust_tracepoint (mlrt, activity_end, p, 0, CACHE_NONE, 0);
 }
 
 static void
 pattern (int threads, int predictions)
 {
   uint64_t s = activity (0, 1, "alpha", ACT_COMPILE, 0);
-  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_NONE);
+  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_NONE, 0);
   s = activity (0, 1, "alpha", ACT_LOAD, 0);
-  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_MISS);
+  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_MISS, 0);
   s = activity (0, 2, "beta", ACT_LOAD, 0);
-  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_HIT);
+  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_HIT, 0);
 
   pthread_t tids[threads];
   Worker workers[threads];
@@ -237,7 +237,7 @@ pattern (int threads, int predictions)
   async_batch ();
   gpu_prediction ();
   s = activity (0, 1, "alpha", ACT_UNLOAD, 0);
-  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_NONE);
+  lttng_ust_tracepoint (mlrt, activity_end, s, 0, CACHE_NONE, 0);
 }
 
 static void
@@ -268,12 +268,12 @@ loop (int seconds, int hold)
       predict (1, "alpha");
       if (held && n % 50 == 0)
         {
-          lttng_ust_tracepoint (mlrt, activity_end, held, 0, CACHE_NONE);
+          lttng_ust_tracepoint (mlrt, activity_end, held, 0, CACHE_NONE, 0);
           held = activity (0, 1, "alpha", ACT_BATCH, 50);
         }
     }
   if (held)
-    lttng_ust_tracepoint (mlrt, activity_end, held, 0, CACHE_NONE);
+    lttng_ust_tracepoint (mlrt, activity_end, held, 0, CACHE_NONE, 0);
 }
 
 static void

@@ -94,7 +94,9 @@ test_reload_vs_once (void)
   g_assert_nonnull (load);
   g_assert_cmpint (get_int (load, "before", "count"), ==, 40);
   g_assert_cmpint (get_int (load, "after", "count"), ==, 5);
-  g_assert_cmpint (get_int (load, "change", "total_ns"), <, 0);
+  /* The reloading run's 35 extra loads reuse the placement its first 5
+   * measured (docs/placement.md): the two totals differ by little, either
+   * way; the diff's arithmetic holds whatever the sign. */
   g_assert_cmpint (get_int (load, "change", "total_ns"), ==,
                    get_int (load, "after", "total_ns")
                    - get_int (load, "before", "total_ns"));
@@ -118,7 +120,6 @@ test_reload_vs_once (void)
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (line);
   g_assert_nonnull (strstr (line, "40 \u2192 5"));
-  g_assert_nonnull (strstr (line, " -"));
   g_assert_nonnull (strstr (run->out, "Mann-Whitney U"));
   g_assert_nonnull (strstr (run->out, "level 0.01"));
   g_free (line);
@@ -142,11 +143,13 @@ test_reload_vs_once (void)
 static void
 test_certain_regression (void)
 {
+  /* cpu-only loads measure nothing; each of style-once's five loads
+   * measures its placement on the CPU and the NPU. */
   const char *cpu = mls_test_recording ("style-cpu");
-  const char *reload = mls_test_recording ("style-reload");
-  if (!cpu || !reload)
+  const char *once = mls_test_recording ("style-once");
+  if (!cpu || !once)
     return;
-  json_object *root = diff_json (cpu, reload, NULL);
+  json_object *root = diff_json (cpu, once, NULL);
   json_object *load = find_row (root, "Model Load", NULL);
 
   g_assert_cmpstr (verdict (load), ==, "slower");
@@ -195,12 +198,13 @@ test_conversions_disappear (void)
 static void
 test_fail_if_units (void)
 {
-  /* 40 measured loads against 5: with 5 a side the test reaches p < 0.01
-   * only when every load of one side is slower than every one of the
-   * other, and a cpu-only process's first load pays for starting the
-   * OpenCL driver, which can reach a measured load on a busy machine. */
+  /* cpu-only loads against style-once's, each measuring its placement on
+   * the CPU and the NPU: with 5 a side the test reaches p < 0.01 only when
+   * every load of one side is slower than every one of the other, which
+   * a measuring load is (a pass of the network per unit; a cpu-only load
+   * starts no OpenCL driver). */
   const char *cpu = mls_test_recording ("style-cpu");
-  const char *npu = mls_test_recording ("style-reload");
+  const char *npu = mls_test_recording ("style-once");
   if (!cpu || !npu)
     return;
   MlsRun *run = mls_test_mlscope_run ("diff", cpu, npu, "--fail-if",

@@ -52,6 +52,9 @@ LTTNG_UST_TRACEPOINT_ENUM(mlrt, dtype,
 LTTNG_UST_TRACEPOINT_ENUM(mlrt, cache,
     LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_CACHE_RESULTS (MLRT_TP_ENUM_VALUE)))
 
+LTTNG_UST_TRACEPOINT_ENUM(mlrt, placement,
+    LTTNG_UST_TP_ENUM_VALUES(MLRT_TRACE_PLACEMENTS (MLRT_TP_ENUM_VALUE)))
+
 /* Activity: compile, load, unload, prediction, batch prediction. */
 LTTNG_UST_TRACEPOINT_EVENT(mlrt, activity_begin,
     LTTNG_UST_TP_ARGS(uint64_t, span_id, uint64_t, parent_id,
@@ -66,11 +69,13 @@ LTTNG_UST_TRACEPOINT_EVENT(mlrt, activity_begin,
         lttng_ust_field_integer(uint32_t, batch_size, batch_size)))
 
 LTTNG_UST_TRACEPOINT_EVENT(mlrt, activity_end,
-    LTTNG_UST_TP_ARGS(uint64_t, span_id, int, status, int, cache),
+    LTTNG_UST_TP_ARGS(uint64_t, span_id, int, status, int, cache,
+        int, placement),
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer(uint64_t, span_id, span_id)
         lttng_ust_field_integer(int32_t, status, status)
-        lttng_ust_field_enum(mlrt, cache, int, cache, cache)))
+        lttng_ust_field_enum(mlrt, cache, int, cache, cache)
+        lttng_ust_field_enum(mlrt, placement, int, placement, placement)))
 
 /* Data: validation, conversions, copies between units, backing fills. */
 LTTNG_UST_TRACEPOINT_EVENT(mlrt, data_begin,

@@ -59,11 +59,21 @@
   X (HIT, hit, 1) \
   X (MISS, miss, 2)
 
+/* The `placement` field of activity_end, for a load: whether its placement
+ * was measured now (and stored), reused from the placement cache
+ * (docs/placement.md), or needed no measuring (one unit to choose from,
+ * an estimated or priority plan, or a load that failed first). */
+#define MLRT_TRACE_PLACEMENTS(X) \
+  X (NONE, none, 0) \
+  X (MEASURED, measured, 1) \
+  X (CACHED, cached, 2)
+
 #define MLRT_TRACE_UNIT_ITEM(ID, name, v) MLRT_TRACE_UNIT_##ID = v,
 #define MLRT_TRACE_ACTIVITY_ITEM(ID, name, v) MLRT_ACTIVITY_##ID = v,
 #define MLRT_TRACE_DATA_OP_ITEM(ID, name, v) MLRT_DATA_##ID = v,
 #define MLRT_TRACE_TYPE_ITEM(ID, name, v) MLRT_TRACE_TYPE_##ID = v,
 #define MLRT_TRACE_CACHE_ITEM(ID, name, v) MLRT_CACHE_##ID = v,
+#define MLRT_TRACE_PLACEMENT_ITEM(ID, name, v) MLRT_PLACEMENT_TRACE_##ID = v,
 
 typedef enum { MLRT_TRACE_UNITS (MLRT_TRACE_UNIT_ITEM) } MlrtTraceUnit;
 typedef enum { MLRT_TRACE_ACTIVITIES (MLRT_TRACE_ACTIVITY_ITEM) } MlrtActivity;
@@ -72,6 +82,9 @@ typedef enum { MLRT_TRACE_TYPES (MLRT_TRACE_TYPE_ITEM) } MlrtTraceType;
 typedef enum {
   MLRT_TRACE_CACHE_RESULTS (MLRT_TRACE_CACHE_ITEM)
 } MlrtCacheResult;
+typedef enum {
+  MLRT_TRACE_PLACEMENTS (MLRT_TRACE_PLACEMENT_ITEM)
+} MlrtPlacementResult;
 
 /* mlrt_trace_NAME_name (value): the value's name as the CTF enum spells
  * it, or NULL for a value the list does not have; and
@@ -101,5 +114,6 @@ MLRT_TRACE_ENUM_FUNCS (activity, MLRT_TRACE_ACTIVITIES)
 MLRT_TRACE_ENUM_FUNCS (data_op, MLRT_TRACE_DATA_OPS)
 MLRT_TRACE_ENUM_FUNCS (type, MLRT_TRACE_TYPES)
 MLRT_TRACE_ENUM_FUNCS (cache, MLRT_TRACE_CACHE_RESULTS)
+MLRT_TRACE_ENUM_FUNCS (placement, MLRT_TRACE_PLACEMENTS)
 
 #endif /* MLRT_TRACE_ENUMS_H */

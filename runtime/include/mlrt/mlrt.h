@@ -209,10 +209,12 @@ MlrtStatus mlrt_compile (const char *package_path, const char *cache_dir,
 /*
  * How a load places layers when more than one unit is allowed (see
  * docs/placement.md). MEASURED runs every layer on every allowed unit that
- * supports it during the load and plans on those timings: placement right
- * for this machine, at the price of about one pass of the network per
- * unit in each load. ESTIMATED plans on the units' cost models alone: a
- * fast load and the same plan every time, which may be wrong here.
+ * supports it and plans on those timings: placement right for this
+ * machine, at the price of about one pass of the network per unit in the
+ * first load of a model on the machine; later loads reuse the figures,
+ * kept in the cache directory. ESTIMATED plans on the units' cost models,
+ * fitted to this machine once per cache directory: a fast load, a plan
+ * that may miss what the models do not capture.
  * PRIORITY ignores costs, as ONNX Runtime's execution-provider order does:
  * each layer goes to the first allowed unit, in the order NPU, GPU, CPU,
  * that supports it; the plan depends only on the model and the units
@@ -464,7 +466,11 @@ void mlrt_prediction_free (MlrtPrediction *prediction);
  * it. When the load measured the layer on that unit (`measured[unit]`,
  * MLRT_PLACEMENT_MEASURED with more than one unit allowed), that cost is
  * the measured one and `model_estimate_us[unit]` keeps the unit's cost
- * model figure; otherwise both hold the cost model's figure.
+ * model figure; otherwise both hold the cost model's figure. A unit the
+ * compute units exclude is not started for the load (a cpu-only load never
+ * initialises OpenCL): `supported[unit]` then says whether the unit's
+ * kernels accept the layer, whether or not the machine has the device, and
+ * both costs are -1.
  */
 typedef struct {
   const char *name;

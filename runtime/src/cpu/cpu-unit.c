@@ -227,4 +227,5 @@ const MlrtUnitOps mlrt_cpu_unit_ops = {
   .prepare = NULL,
   .release = NULL,
   .run_segment = cpu_run_segment,
+  .device = mlrt_cpu_device,
 };

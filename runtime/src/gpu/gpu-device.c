@@ -30,6 +30,7 @@ static pthread_once_t gpu_probe = PTHREAD_ONCE_INIT;
 static pthread_once_t gpu_once = PTHREAD_ONCE_INIT;
 static MlrtError gpu_probe_error, gpu_init_error;
 static char gpu_device_name[256];
+static char gpu_device_description[768];
 static int64_t gpu_clock_offset, gpu_clock_uncertainty;
 static double gpu_peak_macs_per_us;
 static enum {
@@ -249,6 +250,21 @@ build_program (MlrtError *error)
   return MLRT_OK;
 }
 
+/* The device, its OpenCL version and its driver's: a new driver may run
+ * the same kernels at another speed. */
+static void
+describe_device (void)
+{
+  char driver[128] = "", version[128] = "";
+
+  clGetDeviceInfo (mlrt_gpu_device, CL_DRIVER_VERSION, sizeof driver - 1,
+                   driver, NULL);
+  clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_VERSION, sizeof version - 1,
+                   version, NULL);
+  snprintf (gpu_device_description, sizeof gpu_device_description,
+            "%s, %s, driver %s", gpu_device_name, version, driver);
+}
+
 /* Finding the device and reading its properties is cheap (no context, no
  * compiler): enough for mlrt_gpu_available and the planner, so loading a
  * model that ends up with nothing on the GPU never builds the program. */
@@ -267,6 +283,7 @@ probe_once (void)
     }
   clGetDeviceInfo (mlrt_gpu_device, CL_DEVICE_NAME,
                    sizeof gpu_device_name - 1, gpu_device_name, NULL);
+  describe_device ();
   read_throughput ();
 }
 
@@ -326,6 +343,13 @@ const char *
 mlrt_gpu_device_name (void)
 {
   return gpu_device_name;
+}
+
+const char *
+mlrt_gpu_device_description (void)
+{
+  pthread_once (&gpu_probe, probe_once);
+  return gpu_device_description;
 }
 
 int64_t

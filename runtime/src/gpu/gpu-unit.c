@@ -330,6 +330,7 @@ gpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 const MlrtUnitOps mlrt_gpu_unit_ops = {
   .unit = MLRT_UNIT_GPU,
   .available = gpu_available,
+  .device = mlrt_gpu_device_description,
   .has_kernel = gpu_has_kernel,
   .supports = gpu_supports,
   .estimate_us = gpu_estimate_us,

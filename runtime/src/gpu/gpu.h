@@ -38,6 +38,9 @@ MlrtStatus mlrt_gpu_init (MlrtError *error);
 /* Whether an OpenCL device exists; cheap (does not build the program). */
 int mlrt_gpu_available (void);
 const char *mlrt_gpu_device_name (void);
+/* The device, its OpenCL version and its driver's version, for the
+ * placement cache's key. */
+const char *mlrt_gpu_device_description (void);
 
 /* CLOCK_MONOTONIC ns = device ns + this offset (see gpu-device.c for how
  * it is measured), and which host clock the device's profiling clock was

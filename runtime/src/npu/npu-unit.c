@@ -44,6 +44,13 @@ npu_available (void)
   return 1;
 }
 
+/* The emulator runs on the CPU, which the key names anyway. */
+static const char *
+npu_device (void)
+{
+  return "mlrt's emulated npu (float16, its own device thread)";
+}
+
 static int
 npu_supports (const MlrtModel *model, const MlrtLayer *layer,
               const char **reason)
@@ -360,4 +367,5 @@ const MlrtUnitOps mlrt_npu_unit_ops = {
   .run_segment = npu_run_segment,
   .transfer_us = npu_transfer_us,
   .request_us = npu_request_us,
+  .device = npu_device,
 };

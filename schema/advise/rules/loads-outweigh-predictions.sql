@@ -7,11 +7,15 @@
 --   users wait for nothing. When loads outweigh predictions, the app
 --   spends more on preparing its models than on using them.
 -- fix: Load each model once and keep it (model-reloaded says where a model
---   is loaded again). When single loads are what cost: a load that may
---   choose between units runs every layer on each of them
---   (docs/placement.md); MlrtConfiguration.placement =
---   MLRT_PLACEMENT_ESTIMATED plans on the units' cost models instead, and
---   fewer compute units (MlrtConfiguration.compute_units) measure less.
+--   is loaded again). When single loads are what cost: the first load of
+--   a model that may choose between units runs every layer on each of them
+--   and keeps the figures in the cache with the compiled model, for later
+--   loads on this machine (docs/placement.md; a load span's placement
+--   argument says measured or cached): keep the cache directory
+--   (MlrtConfiguration.cache_dir) between runs.
+--   MlrtConfiguration.placement = MLRT_PLACEMENT_ESTIMATED plans on the
+--   units' cost models instead, and fewer compute units
+--   (MlrtConfiguration.compute_units) measure less.
 --   Load in the background before the first input arrives, so the cost is
 --   not on the path of a result.
 --

@@ -179,6 +179,22 @@ add_user (MlrtSpec *spec, const char *key, const char *value)
     }
 }
 
+/* storage_precision: the encoding of the larger weights, and of the
+ * others when it differs. */
+static const char *
+storage (const MlrtOnnxConvertOptions *o, int half, char *buf, size_t len)
+{
+  MlrtWeight w = { .encoding = o->weights, .bits = o->weight_bits };
+  const char *plain = half ? "float16" : "float32";
+  char name[32];
+
+  if (o->weights == MLRT_ENC_FLOAT32 || o->weights == MLRT_ENC_FLOAT16)
+    return o->weights == MLRT_ENC_FLOAT16 ? "float16" : plain;
+  snprintf (buf, len, "%s, %s", mlrt_encoding_name (&w, name, sizeof name),
+            plain);
+  return buf;
+}
+
 static int
 is_standard (const char *key)
 {
@@ -213,7 +229,7 @@ describe (MlrtSpec *spec, const MlrtOnnxGraph *graph,
     spec->version = mlrt_strdup_printf ("%lld",
                                         (long long) graph->model_version);
   spec->compute_precision = strdup (half ? "float16" : "float32");
-  spec->storage_precision = strdup (half ? "float16" : "float32");
+  spec->storage_precision = strdup (storage (o, half, text, sizeof text));
   spec->half = half;
   for (size_t i = 0; i < graph->n_metadata; i++)
     if (!is_standard (graph->metadata[i].key))

@@ -31,12 +31,26 @@ typedef struct {
                                  * (else R, G, B, as most models take) */
 } MlrtOnnxImageInput;
 
+/* Weights smaller than this keep their precision under --weights, as
+ * coremltools' weight_threshold leaves them: biases, norms, the small
+ * kernels of depthwise convolutions, where compressing saves little and
+ * costs accuracy most. */
+#define MLRT_ONNX_COMPRESS_MIN 2048
+
 typedef struct {
   const MlrtOnnxInputShape *shapes;   /* --input */
   size_t n_shapes;
   const MlrtOnnxImageInput *images;   /* --image-input */
   size_t n_images;
   int half;                           /* --compute-precision float16 */
+  /* --weights: how the weights of MLRT_ONNX_COMPRESS_MIN values or more
+   * are stored. MLRT_ENC_FLOAT32 (zero): as the compute precision says;
+   * float16; int8 per output channel; a palette of `weight_bits` bits
+   * (k-means); sparse, after pruning `weight_sparsity` (0..1) of the
+   * values smallest in magnitude. */
+  MlrtEncoding weights;
+  int weight_bits;
+  double weight_sparsity;
   const MlrtOnnxProp *metadata;       /* --metadata, over the model's */
   size_t n_metadata;
   const char *name;                   /* the model's name */

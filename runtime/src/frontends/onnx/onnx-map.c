@@ -156,29 +156,67 @@ mlrt_onnx_map_reshape_to (MlrtOnnxMap *m, const MlrtOnnxNode *node,
   return MLRT_OK;
 }
 
+/* How the importer stores a weight of n values (options->weights). */
+static MlrtEncoding
+weight_encoding (const MlrtOnnxConvertOptions *o, size_t n, int *bits)
+{
+  *bits = o->weight_bits;
+  if (o->weights == MLRT_ENC_FLOAT16
+      || (o->weights != MLRT_ENC_FLOAT32 && n >= MLRT_ONNX_COMPRESS_MIN))
+    return o->weights;
+  return o->half ? MLRT_ENC_FLOAT16 : MLRT_ENC_FLOAT32;
+}
+
+/* Appends the values in their encoding; the offset, or -1. */
+static int64_t
+append_encoded (MlrtOnnxMap *m, MlrtEncoding enc, int bits,
+                const float *values, size_t n, size_t channels)
+{
+  float *pruned = NULL;
+  uint8_t *bytes;
+  size_t size;
+  MlrtError error = { 0 };
+  int64_t at = -1;
+
+  if (enc == MLRT_ENC_SPARSE)
+    {
+      if ((pruned = malloc (n * sizeof *pruned)) == NULL)
+        return -1;
+      memcpy (pruned, values, n * sizeof *pruned);
+      if (mlrt_weight_prune (pruned, n, m->options->weight_sparsity, &error)
+          != MLRT_OK)
+        {
+          free (pruned);
+          return -1;
+        }
+      values = pruned;
+    }
+  size = mlrt_weight_encoded_size (enc, bits, values, n, channels);
+  bytes = malloc (size ? size : 1);
+  if (bytes && mlrt_weight_encode (enc, bits, values, n, channels, bytes,
+                                   &error) == MLRT_OK)
+    at = blob_append (m, bytes, size);
+  free (bytes);
+  free (pruned);
+  return at;
+}
+
 MlrtStatus
 mlrt_onnx_map_weight (MlrtOnnxMap *m, MlrtLayer *layer, const char *role,
                       const float *values, int rank, const int64_t *dims)
 {
   MlrtWeight *w;
   size_t n = 1;
-  uint16_t *halves = NULL;
+  int bits;
+  MlrtEncoding enc;
   int64_t at;
 
   if (layer->n_weights == MLRT_MAX_WEIGHTS || rank < 1 || rank > 4)
     return MLRT_ERROR_UNSUPPORTED;
   for (int d = 0; d < rank; d++)
     n *= (size_t) dims[d];
-  if (m->options->half)
-    {
-      if ((halves = malloc ((n ? n : 1) * sizeof *halves)) == NULL)
-        return MLRT_ERROR_NO_MEMORY;
-      mlrt_float_to_half_n (values, halves, n);
-      at = blob_append (m, halves, n * sizeof *halves);
-      free (halves);
-    }
-  else
-    at = blob_append (m, values, n * sizeof (float));
+  enc = weight_encoding (m->options, n, &bits);
+  at = append_encoded (m, enc, bits, values, n, (size_t) dims[0]);
   if (at < 0)
     return MLRT_ERROR_NO_MEMORY;
   w = &layer->weights[layer->n_weights];
@@ -188,7 +226,8 @@ mlrt_onnx_map_weight (MlrtOnnxMap *m, MlrtLayer *layer, const char *role,
   layer->n_weights++;
   w->rank = rank;
   memcpy (w->shape, dims, (size_t) rank * sizeof *dims);
-  w->encoding = m->options->half ? MLRT_ENC_FLOAT16 : MLRT_ENC_FLOAT32;
+  w->encoding = enc;
+  w->bits = enc == MLRT_ENC_PALETTE ? bits : 0;
   w->offset = (uint64_t) at;
   w->size = (uint64_t) (m->blob_size - (size_t) at);
   return MLRT_OK;
