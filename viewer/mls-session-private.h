@@ -7,7 +7,7 @@
 
 #include "mls-session.h"
 
-#define MLS_LABEL_WIDTH 184.0
+#define MLS_LABEL_WIDTH 236.0
 #define MLS_RULER_HEIGHT 30.0
 #define MLS_TRACK_HEIGHT 24.0
 #define MLS_SUBROW_HEIGHT 18.0

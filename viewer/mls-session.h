@@ -74,6 +74,11 @@ void mls_session_toggle_mark (MlsSession *self);
 
 void mls_session_set_highlight (MlsSession *self, int kind_id,
                                 gint64 model_id);
+/* Selects the highlighted row's span `what` asks for among the threads
+ * shown: the longest in the dragged range (else in view), or the next /
+ * previous from the selected span (else from the view's edge), and
+ * brings it into view. FALSE when there is none (mls-session-find.c). */
+gboolean mls_session_jump (MlsSession *self, MlsFindWhat what);
 
 gboolean mls_session_get_grouped (MlsSession *self);
 void mls_session_set_grouped (MlsSession *self, gboolean grouped);

@@ -1,6 +1,11 @@
 /*
  * mls-stats-item.h: one row of the aggregation table (a span kind, or a
- * kind and a model), as a GObject for GListModel / GtkColumnView.
+ * kind and a model), as a GObject for GListModel / GtkColumnView. Its
+ * figures are read-only properties, so the table's columns sort with
+ * GTK's own sorters over property expressions:
+ *   kind-id (int), lane, label, model (strings), model-id, count, total,
+ *   min, median, max, incomplete (int64, durations in ns), average,
+ *   stddev (double, ns), share (double, 0..1 of the lane's time).
  */
 #ifndef MLS_STATS_ITEM_H
 #define MLS_STATS_ITEM_H

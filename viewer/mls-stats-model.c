@@ -9,17 +9,6 @@
 
 #define MLS_STATS_ERROR (g_quark_from_static_string ("mls-stats-error"))
 
-static const char *const titles[MLS_STATS_N_COLUMNS] = {
-  "Span Kind", "Model", "Count", "Total", "Average", "Min", "Median", "Max",
-  "Std Dev", "Share", "Incomplete",
-};
-
-const char *
-mls_stats_column_title (MlsStatsColumn column)
-{
-  return titles[column];
-}
-
 gboolean
 mls_stats_column_is_numeric (MlsStatsColumn column)
 {
@@ -108,49 +97,29 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
     }
 }
 
-static double
-numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
-{
-  switch (column)
-    {
-    case MLS_STATS_COLUMN_COUNT: return (double) row->count;
-    case MLS_STATS_COLUMN_TOTAL: return (double) row->total_ns;
-    case MLS_STATS_COLUMN_AVERAGE: return row->avg_ns;
-    case MLS_STATS_COLUMN_MIN: return (double) row->min_ns;
-    case MLS_STATS_COLUMN_MEDIAN: return (double) row->median_ns;
-    case MLS_STATS_COLUMN_MAX: return (double) row->max_ns;
-    case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
-    case MLS_STATS_COLUMN_SHARE: return row->share;
-    case MLS_STATS_COLUMN_INCOMPLETE: return (double) row->incomplete;
-    case MLS_STATS_COLUMN_KIND: case MLS_STATS_COLUMN_MODEL:
-    case MLS_STATS_N_COLUMNS: default: return 0;
-    }
-}
+/* Each column's property of MlsStatsItem. */
+static const char *const properties[MLS_STATS_N_COLUMNS] = {
+  "label", "model", "count", "total", "average", "min", "median", "max",
+  "stddev", "share", "incomplete",
+};
 
-static int
-compare_column (gconstpointer a, gconstpointer b, gpointer data)
+const char *
+mls_stats_column_property (MlsStatsColumn column)
 {
-  MlsStatsColumn column = GPOINTER_TO_INT (data);
-  const MlsStatsRow *ra = mls_stats_item_get_row ((MlsStatsItem *) a);
-  const MlsStatsRow *rb = mls_stats_item_get_row ((MlsStatsItem *) b);
-  double va, vb;
-
-  if (column == MLS_STATS_COLUMN_KIND)
-    return g_utf8_collate (ra->label, rb->label);
-  if (column == MLS_STATS_COLUMN_MODEL)
-    return g_strcmp0 (ra->model, rb->model);
-  /* Largest first: a column's first click shows the costliest rows. */
-  vb = numeric_value (ra, column);
-  va = numeric_value (rb, column);
-  return va < vb ? GTK_ORDERING_SMALLER
-         : va > vb ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+  return properties[column];
 }
 
 GtkSorter *
 mls_stats_sorter_new (MlsStatsColumn column)
 {
-  return GTK_SORTER (gtk_custom_sorter_new (compare_column,
-                                            GINT_TO_POINTER (column), NULL));
+  GtkExpression *e = gtk_property_expression_new (MLS_TYPE_STATS_ITEM, NULL,
+                                                  properties[column]);
+
+  if (!mls_stats_column_is_numeric (column))
+    return GTK_SORTER (gtk_string_sorter_new (e));
+  /* Largest first: a column's first click shows the costliest rows. */
+  return GTK_SORTER (g_object_new (GTK_TYPE_NUMERIC_SORTER, "expression", e,
+                                   "sort-order", GTK_SORT_DESCENDING, NULL));
 }
 
 /* A CSV field: quoted when it holds a comma, a quote or a line break. */

@@ -37,6 +37,7 @@ struct _MlsWindow {
   GtkWidget *banner_label;
   GtkWidget *stack;
   GtkWidget *paned;
+  GtkWidget *lower_paned;
   GtkWidget *ruler;
   GtkWidget *pinned;
   GtkWidget *tracks_scroller;
@@ -93,17 +94,21 @@ set_session (MlsWindow *self, MlsSession *session)
 static void
 size_panes (MlsWindow *self)
 {
-  int width, height = gtk_widget_get_height (GTK_WIDGET (self));
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
   double want;
 
   if (!self->session)
     return;
-  if (height <= 0)
+  if (height <= 0 || width <= 0)
     gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   want = MLS_RULER_HEIGHT + self->session->pinned_height
          + self->session->content_height + 8;
   gtk_paned_set_position (GTK_PANED (self->paned),
                           (int) MIN (want, height * 0.6));
+  /* The table keeps every column in view; the details take the rest. */
+  gtk_paned_set_position (GTK_PANED (self->lower_paned),
+                          MAX (width - 340, width * 0.6));
 }
 
 gboolean
@@ -191,6 +196,32 @@ open_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+toast (MlsWindow *self, const char *text)
+{
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts),
+                               adw_toast_new (text));
+}
+
+/* From the table's selected row to one of its spans. */
+static void
+jump_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsWindow *self = MLS_WINDOW (widget);
+  MlsFindWhat what = g_str_equal (action, "win.jump-next") ? MLS_FIND_NEXT
+                     : g_str_equal (action, "win.jump-previous")
+                     ? MLS_FIND_PREVIOUS : MLS_FIND_LONGEST;
+
+  if (!self->session)
+    return;
+  if (self->session->highlight_kind <= 0)
+    toast (self, "Select a row of the table first");
+  else if (!mls_session_jump (self->session, what))
+    toast (self, what == MLS_FIND_LONGEST ? "No span of this row in view"
+           : what == MLS_FIND_NEXT ? "No later span of this row"
+           : "No earlier span of this row");
+}
+
 /* The navigation actions: Perfetto's keys (W / S zoom, A / D pan, f
  * zooms to the selection, m marks it) beside +, -, arrows and 0. */
 static void
@@ -223,12 +254,6 @@ navigate_action (GtkWidget *widget, const char *action, GVariant *param)
     }
 }
 
-static void
-toast (MlsWindow *self, const char *text)
-{
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts),
-                               adw_toast_new (text));
-}
 
 static void
 copy_csv_action (GtkWidget *widget, const char *action, GVariant *param)
@@ -346,6 +371,7 @@ mls_window_class_init (MlsWindowClass *klass)
   CHILD (banner_label);
   CHILD (stack);
   CHILD (paned);
+  CHILD (lower_paned);
   CHILD (ruler);
   CHILD (pinned);
   CHILD (tracks_scroller);
@@ -358,6 +384,12 @@ mls_window_class_init (MlsWindowClass *klass)
   for (guint i = 0; i < G_N_ELEMENTS (navigation); i++)
     gtk_widget_class_install_action (widget_class, navigation[i], NULL,
                                      navigate_action);
+  gtk_widget_class_install_action (widget_class, "win.jump-longest", NULL,
+                                   jump_action);
+  gtk_widget_class_install_action (widget_class, "win.jump-next", NULL,
+                                   jump_action);
+  gtk_widget_class_install_action (widget_class, "win.jump-previous", NULL,
+                                   jump_action);
   gtk_widget_class_install_action (widget_class, "win.copy-csv", NULL,
                                    copy_csv_action);
   gtk_widget_class_install_action (widget_class, "win.filter", NULL,
