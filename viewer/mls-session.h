@@ -25,6 +25,8 @@
  *   layout-serial                uint, read-only: bumped when the rows
  *                                change (grouping, filter)
  *   n-marks                      uint, read-only: marked spans (m)
+ *   n-findings                   uint, read-only: advise findings read
+ *                                (mls_session_load_findings)
  */
 #ifndef MLS_SESSION_H
 #define MLS_SESSION_H
@@ -100,6 +102,17 @@ void mls_session_hide_processes (MlsSession *self, const char *const *pids);
  * NULL with *n 0 when nothing is hidden. g_free them. */
 void mls_session_get_filter (MlsSession *self, gint64 **pids, gsize *n_pids,
                              gint64 **tids, gsize *n_tids);
+
+/* The advise rules' findings (schema/advise): a GListModel of
+ * MlsFindingItem, empty until mls_session_load_findings has read them in
+ * a worker thread (the _sync one waits: --render-png, tests). */
+GListModel *mls_session_get_findings (MlsSession *self);
+void mls_session_load_findings (MlsSession *self);
+void mls_session_load_findings_sync (MlsSession *self);
+/* Selects the finding's range and first example span and zooms to the
+ * range (mls-session-findings.c); FALSE when it has neither. */
+typedef struct _MlsFindingItem MlsFindingItem;
+gboolean mls_session_show_finding (MlsSession *self, MlsFindingItem *item);
 
 G_END_DECLS
 

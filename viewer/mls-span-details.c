@@ -114,7 +114,7 @@ span_link (const MlsTimelineSpan *span, MlsSession *s)
 {
   const MlsTimelineKind *k = mls_timeline_find_kind (s->timeline,
                                                      span->kind_id);
-  g_autofree char *dur = mls_format_duration (span->end_ns - span->start_ns);
+  g_autofree char *dur = mls_duration_text (span->end_ns - span->start_ns);
 
   return g_markup_printf_escaped ("<a href=\"span:%" G_GINT64_FORMAT
                                   "\">%s</a> %s%s%s", span->id,
@@ -173,7 +173,7 @@ fill (MlsSpanDetailsPanel *self)
   start = mls_format_offset (d.start_ns - s->trace_start, 1000,
                              d.start_ns - s->trace_start);
   add_text (self, "Start", start);
-  dur = mls_format_duration (d.dur_ns);
+  dur = mls_duration_text (d.dur_ns);
   add_text (self, "Duration", dur);
   add_text (self, "Unit", d.unit[0] ? d.unit : NULL);
   state = g_strdup_printf ("%s%s%s", d.complete ? "complete"

@@ -77,17 +77,17 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
     case MLS_STATS_COLUMN_COUNT:
       return g_strdup_printf ("%" G_GINT64_FORMAT, row->count);
     case MLS_STATS_COLUMN_TOTAL:
-      return mls_format_duration (row->total_ns);
+      return mls_duration_text (row->total_ns);
     case MLS_STATS_COLUMN_AVERAGE:
-      return mls_format_duration ((gint64) row->avg_ns);
+      return mls_duration_text ((gint64) row->avg_ns);
     case MLS_STATS_COLUMN_MIN:
-      return mls_format_duration (row->min_ns);
+      return mls_duration_text (row->min_ns);
     case MLS_STATS_COLUMN_MEDIAN:
-      return mls_format_duration (row->median_ns);
+      return mls_duration_text (row->median_ns);
     case MLS_STATS_COLUMN_MAX:
-      return mls_format_duration (row->max_ns);
+      return mls_duration_text (row->max_ns);
     case MLS_STATS_COLUMN_STDDEV:
-      return mls_format_duration ((gint64) row->stddev_ns);
+      return mls_duration_text ((gint64) row->stddev_ns);
     case MLS_STATS_COLUMN_SHARE:
       return g_strdup_printf ("%.1f%%", 100 * row->share);
     case MLS_STATS_COLUMN_INCOMPLETE:

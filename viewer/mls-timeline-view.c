@@ -262,7 +262,7 @@ describe_span (MlsSession *s, gint64 id)
 
   if (mls_timeline_span_details (s->timeline, id, &d, NULL) < 0)
     return NULL;
-  dur = mls_format_duration (d.dur_ns);
+  dur = mls_duration_text (d.dur_ns);
   start = mls_format_offset (d.start_ns - s->trace_start, 1000,
                              d.start_ns - s->trace_start);
   markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n%s%s, starts at %s\n"
@@ -287,7 +287,7 @@ describe_column (MlsTimelineView *self, const MlsRow *row, double x)
   gint64 b = MAX (mls_session_time_at (s, floor (x) + 1, w), a + 1);
   GString *text = g_string_new (NULL);
   gint64 total = 0, only = 0;
-  g_autofree char *width = mls_format_duration (b - a);
+  g_autofree char *width = mls_duration_text (b - a);
 
   for (int k = 0; k < row->n_kinds; k++)
     {
@@ -299,7 +299,7 @@ describe_column (MlsTimelineView *self, const MlsRow *row, double x)
       mls_row_queries (s, row, row->kinds[k], a, b, 1, count_query, &c);
       if (c.count == 0)
         continue;
-      busy = mls_format_duration (c.busy_ns);
+      busy = mls_duration_text (c.busy_ns);
       g_string_append_printf (text, "%s<b>%s</b>: %" G_GINT64_FORMAT
                               " span%s, %s busy", text->len ? "\n" : "",
                               kind->label, c.count, c.count == 1 ? "" : "s",

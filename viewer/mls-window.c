@@ -14,6 +14,7 @@
 
 #include <adwaita.h>
 
+#include "mls-findings-list.h"
 #include "mls-info-panel.h"
 #include "mls-legend.h"
 #include "mls-process-filter.h"
@@ -44,6 +45,8 @@ struct _MlsWindow {
   GtkWidget *timeline;
   GtkWidget *stats;
   GtkWidget *details;
+  GtkStackPage *findings_page;
+  GtkWidget *findings;
   MlsSession *session;
   GBinding *bindings[3];
 };
@@ -58,6 +61,16 @@ show_error (MlsWindow *self, const char *message)
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), TRUE);
 }
 
+/* The tab says how many findings there are, once they are read. */
+static void
+on_n_findings (MlsSession *session, GParamSpec *pspec, MlsWindow *self)
+{
+  guint n = g_list_model_get_n_items (mls_session_get_findings (session));
+  g_autofree char *title = g_strdup_printf ("Findings (%u)", n);
+
+  gtk_stack_page_set_title (self->findings_page, title);
+}
+
 static void
 set_session (MlsWindow *self, MlsSession *session)
 {
@@ -66,7 +79,7 @@ set_session (MlsWindow *self, MlsSession *session)
                             self->by_thread_switch };
   GtkWidget *panes[] = { self->ruler, self->pinned, self->timeline,
                          self->stats, self->details, self->process_filter,
-                         self->info_panel };
+                         self->info_panel, self->findings };
 
   for (guint i = 0; i < G_N_ELEMENTS (self->bindings); i++)
     g_clear_pointer (&self->bindings[i], g_binding_unbind);
@@ -75,8 +88,12 @@ set_session (MlsWindow *self, MlsSession *session)
   g_set_object (&self->session, session);
   for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
     g_object_set (panes[i], "session", session, NULL);
+  gtk_stack_page_set_title (self->findings_page, "Findings");
   if (!session)
     return;
+  g_signal_connect_object (session, "notify::n-findings",
+                           G_CALLBACK (on_n_findings), self, 0);
+  mls_session_load_findings (session);
   for (guint i = 0; i < G_N_ELEMENTS (self->bindings); i++)
     {
       /* The switch's state carries over to the next trace opened. */
@@ -355,6 +372,7 @@ mls_window_class_init (MlsWindowClass *klass)
   g_type_ensure (MLS_TYPE_PROCESS_FILTER);
   g_type_ensure (MLS_TYPE_LEGEND);
   g_type_ensure (MLS_TYPE_INFO_PANEL);
+  g_type_ensure (MLS_TYPE_FINDINGS_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
     "/org/mlscope/Viewer/mls-window.ui");
 #define CHILD(name) \
@@ -378,6 +396,8 @@ mls_window_class_init (MlsWindowClass *klass)
   CHILD (timeline);
   CHILD (stats);
   CHILD (details);
+  CHILD (findings_page);
+  CHILD (findings);
 #undef CHILD
   gtk_widget_class_install_action (widget_class, "win.open", NULL,
                                    open_action);
