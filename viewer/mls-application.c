@@ -44,6 +44,7 @@ static const struct {
   { "win.jump-longest", { "l" } },
   { "win.jump-previous", { "comma" } },
   { "win.jump-next", { "period" } },
+  { "win.group-table", { "g" } },
   { "win.filter", { "<Control>f" } },
   { "win.info", { "<Control>i" } },
   { "win.copy-csv", { "<Control><Shift>c" } },

@@ -30,7 +30,7 @@ G_DEFINE_FINAL_TYPE (MlsStatsView, mls_stats_view, GTK_TYPE_BOX)
 
 enum { ROW_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-enum { PROP_0, PROP_SESSION, N_PROPS };
+enum { PROP_0, PROP_SESSION, PROP_BY_MODEL, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -184,6 +184,8 @@ static void
 on_by_model (GtkSwitch *sw, GParamSpec *pspec, MlsStatsView *self)
 {
   refresh (self);
+  if (sw == GTK_SWITCH (self->by_model_switch))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_BY_MODEL]);
 }
 
 /* The table follows the session's range and filter. */
@@ -245,8 +247,13 @@ static void
 mls_stats_view_set_property (GObject *object, guint id, const GValue *value,
                              GParamSpec *pspec)
 {
+  MlsStatsView *self = MLS_STATS_VIEW (object);
+
   if (id == PROP_SESSION)
-    set_session (MLS_STATS_VIEW (object), g_value_get_object (value));
+    set_session (self, g_value_get_object (value));
+  else if (id == PROP_BY_MODEL)
+    gtk_switch_set_active (GTK_SWITCH (self->by_model_switch),
+                           g_value_get_boolean (value));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -255,8 +262,13 @@ static void
 mls_stats_view_get_property (GObject *object, guint id, GValue *value,
                              GParamSpec *pspec)
 {
+  MlsStatsView *self = MLS_STATS_VIEW (object);
+
   if (id == PROP_SESSION)
-    g_value_set_object (value, MLS_STATS_VIEW (object)->session);
+    g_value_set_object (value, self->session);
+  else if (id == PROP_BY_MODEL)
+    g_value_set_boolean (value, gtk_switch_get_active (
+                                  GTK_SWITCH (self->by_model_switch)));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -286,6 +298,8 @@ mls_stats_view_class_init (MlsStatsViewClass *klass)
   object_class->dispose = mls_stats_view_dispose;
   props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
     MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_BY_MODEL] = g_param_spec_boolean ("by-model", NULL, NULL, FALSE,
+    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   signals[ROW_SELECTED] = g_signal_new ("row-selected",
     G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -273,6 +273,16 @@ navigate_action (GtkWidget *widget, const char *action, GVariant *param)
 
 
 static void
+group_table_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsWindow *self = MLS_WINDOW (widget);
+  gboolean by_model;
+
+  g_object_get (self->stats, "by-model", &by_model, NULL);
+  g_object_set (self->stats, "by-model", !by_model, NULL);
+}
+
+static void
 copy_csv_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   MlsWindow *self = MLS_WINDOW (widget);
@@ -410,6 +420,8 @@ mls_window_class_init (MlsWindowClass *klass)
                                    jump_action);
   gtk_widget_class_install_action (widget_class, "win.jump-previous", NULL,
                                    jump_action);
+  gtk_widget_class_install_action (widget_class, "win.group-table", NULL,
+                                   group_table_action);
   gtk_widget_class_install_action (widget_class, "win.copy-csv", NULL,
                                    copy_csv_action);
   gtk_widget_class_install_action (widget_class, "win.filter", NULL,

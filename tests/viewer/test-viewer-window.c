@@ -83,14 +83,17 @@ stop (GSubprocess *process)
   g_subprocess_wait (process, NULL, NULL);
 }
 
-/* Starts the viewer on path; returns once it saved its own snapshot. */
+/* Starts the viewer on path (then the options in extra, NULL-terminated,
+ * or NULL); returns once it saved its own snapshot. */
 static GSubprocess *
-start_viewer (const char *path, const char *snapshot, const char *log)
+start_viewer_with (const char *path, const char *const *extra,
+                   const char *snapshot, const char *log)
 {
   g_autoptr (GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_autofree char *viewer = mls_test_build_path ("viewer/mlscope-viewer");
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   GSubprocess *process;
 
   g_subprocess_launcher_setenv (launcher, "DISPLAY", display, TRUE);
@@ -101,8 +104,15 @@ start_viewer (const char *path, const char *snapshot, const char *log)
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
                                          NULL);
-  process = g_subprocess_launcher_spawn (launcher, &error, viewer, path,
-                                         NULL);
+  g_ptr_array_add (argv, viewer);
+  g_ptr_array_add (argv, (char *) path);
+  for (int i = 0; extra && extra[i]; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+  g_unlink (snapshot);
+  process = g_subprocess_launcher_spawnv (launcher,
+                                          (const char *const *) argv->pdata,
+                                          &error);
   g_assert_no_error (error);
   for (int i = 0; i < 300 && !g_file_test (snapshot, G_FILE_TEST_EXISTS)
                   && is_running (process); i++)
@@ -110,6 +120,12 @@ start_viewer (const char *path, const char *snapshot, const char *log)
   g_assert_true (g_file_test (snapshot, G_FILE_TEST_EXISTS));
   g_usleep (300000);
   return process;
+}
+
+static GSubprocess *
+start_viewer (const char *path, const char *snapshot, const char *log)
+{
+  return start_viewer_with (path, NULL, snapshot, log);
 }
 
 static guint32
@@ -335,6 +351,175 @@ test_window_input (void)
   g_free (screen.pixels);
 }
 
+/* The horizontal extent of rgb's pixels in the tracks' rows [ya, yb]
+ * (not the header bar's or the table's switches, which share the
+ * predictions' blue). */
+static gboolean
+find_colour_rows (const Screen *screen, guint32 rgb, int ya, int yb,
+                  int *x0, int *x1)
+{
+  *x0 = G_MAXINT;
+  *x1 = -1;
+  for (int y = ya; y <= yb; y++)
+    for (int x = (int) MLS_LABEL_WIDTH + 4; x < screen->width; x++)
+      if (screen->pixels[y * screen->width + x] == rgb)
+        {
+          *x0 = MIN (*x0, x);
+          *x1 = MAX (*x1, x);
+        }
+  return *x1 >= 0;
+}
+
+/* Whether a kind's colour square is in the table's Span Kind column (left
+ * of the tracks' labels, below the tracks); the topmost one's y. */
+static gboolean
+find_swatch (const Screen *screen, guint32 rgb, int *y_out)
+{
+  for (int y = 0; y < screen->height; y++)
+    for (int x = 2; x < 40; x++)
+      if (screen->pixels[y * screen->width + x] == rgb)
+        {
+          *y_out = y;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+/* Grouped by model, a table row is one model's spans of its kind: only
+ * they are highlighted (drawn in their full colour, the rest faded). */
+static void
+test_row_highlights_its_model (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "known2.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "model.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "model.log", NULL);
+  g_autofree char *args = NULL;
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  Screen screen = { 0 };
+  GSubprocess *viewer;
+  int x0, x1, ax0, ax1, row_y = 0, lane = -1;
+
+  mls_test_trace_write_known (db);
+  viewer = start_viewer (db, snap, log);
+  grab_screen (&screen);
+  /* The predictions' lane: the first row under the header bar and the
+   * ruler with their colour in it. */
+  for (int y = 90; y < screen.height && lane < 0; y++)
+    if (find_colour_rows (&screen, pred, y, y, &x0, &x1))
+      lane = y + 4;
+  g_assert_cmpint (lane, >, 0);
+  /* model-a's prediction [10, 20) ms and model-b's [50, 60) ms. */
+  g_assert_true (find_colour_rows (&screen, pred, lane, lane, &x0, &x1));
+  g_assert_cmpint (x1 - x0, >, 300);
+
+  /* g groups the table by model; model-a's rows come first. */
+  xdotool ("key g");
+  grab_screen (&screen);
+  g_assert_true (find_swatch (&screen, pred, &row_y));
+  args = g_strdup_printf ("mousemove 150 %d click 1", row_y + 4);
+  xdotool (args);
+  grab_screen (&screen);
+  /* Only model-a's prediction in full colour: a fifth of the width. */
+  g_assert_true (find_colour_rows (&screen, pred, lane, lane, &ax0, &ax1));
+  g_assert_cmpint (ABS (ax0 - x0), <=, 2);
+  g_assert_cmpint (ax1 - ax0, <, (x1 - x0) / 3);
+
+  /* Ungrouped, the row is every model's predictions again. */
+  xdotool ("key g");
+  grab_screen (&screen);
+  g_assert_true (find_swatch (&screen, pred, &row_y));
+  g_free (args);
+  args = g_strdup_printf ("mousemove 150 %d click 1", row_y + 4);
+  xdotool (args);
+  grab_screen (&screen);
+  g_assert_true (find_colour_rows (&screen, pred, lane, lane, &ax0, &ax1));
+  g_assert_cmpint (ABS (ax0 - x0), <=, 2);
+  g_assert_cmpint (ABS (ax1 - x1), <=, 2);
+
+  g_assert_true (is_running (viewer));
+  stop (viewer);
+  g_object_unref (viewer);
+  g_free (screen.pixels);
+}
+
+static void
+add_span (MlsStore *store, int kind, gint64 pid, gint64 start_ms,
+          gint64 end_ms)
+{
+  MlsSpan span = { 0 };
+  MlsError err = { 0 };
+
+  span.kind_id = kind;
+  span.pid = span.tid = pid;
+  span.depth = kind == MLS_KIND_PREDICTION ? 0 : 1;
+  span.start_ns = G_GINT64_CONSTANT (1000000000) + start_ms * 1000000;
+  span.end_ns = G_GINT64_CONSTANT (1000000000) + end_ms * 1000000;
+  span.complete = TRUE;
+  g_assert_cmpint (mls_store_add_span (store, &span, &err), >, 0);
+}
+
+/* Two processes: 4242 predicts over [10, 20) ms, 5151 over [50, 60) ms
+ * with an output conversion in it, [52, 54) ms. */
+static void
+write_two_processes (const char *path)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create (path, &err);
+
+  g_assert_nonnull (store);
+  add_span (store, MLS_KIND_PREDICTION, 4242, 10, 20);
+  add_span (store, MLS_KIND_PREDICTION, 5151, 50, 60);
+  add_span (store, MLS_KIND_OUTPUT_CONVERSION, 5151, 52, 54);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+}
+
+/* The process filter applies to the lanes and the table alike: with 5151
+ * hidden, its prediction leaves the tracks and its output conversion the
+ * table. (The window's filter is a popover, which Xvfb without a window
+ * manager stacks under the window: the test hides the process with
+ * --hide-pid, which sets the same filter.) */
+static void
+test_filter_hides_process (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "two.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "two.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "two.log", NULL);
+  const char *const hide[] = { "--hide-pid", "5151", NULL };
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  guint32 conv = mls_palette_kind_rgb (MLS_KIND_OUTPUT_CONVERSION);
+  Screen screen = { 0 };
+  GSubprocess *viewer;
+  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane = -1;
+
+  write_two_processes (db);
+  viewer = start_viewer (db, snap, log);
+  grab_screen (&screen);
+  for (int y = 90; y < screen.height && lane < 0; y++)
+    if (find_colour_rows (&screen, pred, y, y, &x0, &x1))
+      lane = y + 4;
+  g_assert_cmpint (lane, >, 0);
+  /* 4242's prediction and 5151's, each in its process's group. */
+  g_assert_true (find_colour_rows (&screen, pred, lane, 540, &x0, &x1));
+  g_assert_true (find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
+  g_assert_true (find_swatch (&screen, conv, &row_y));
+  stop (viewer);
+  g_object_unref (viewer);
+
+  viewer = start_viewer_with (db, hide, snap, log);
+  grab_screen (&screen);
+  /* One prediction left, the first: a fifth of the range before. */
+  g_assert_true (find_colour_rows (&screen, pred, lane, 540, &hx0, &hx1));
+  g_assert_cmpint (ABS (hx0 - x0), <=, 2);
+  g_assert_cmpint (hx1 - hx0, <, (x1 - x0) / 3);
+  g_assert_false (find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
+  g_assert_false (find_swatch (&screen, conv, &row_y));
+  g_assert_true (find_swatch (&screen, pred, &row_y));
+  stop (viewer);
+  g_object_unref (viewer);
+  g_free (screen.pixels);
+}
+
 static void
 test_window_shows_trace (void)
 {
@@ -426,6 +611,10 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/window/shows-trace", test_window_shows_trace);
   g_test_add_func ("/viewer/window/bad-file", test_bad_file_shows_error);
   g_test_add_func ("/viewer/window/input", test_window_input);
+  g_test_add_func ("/viewer/window/row-highlights-its-model",
+                   test_row_highlights_its_model);
+  g_test_add_func ("/viewer/window/filter-hides-process",
+                   test_filter_hides_process);
   status = g_test_run ();
   stop (xvfb);
   g_object_unref (xvfb);
