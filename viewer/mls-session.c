@@ -290,6 +290,30 @@ mls_session_new (MlsStore *store, MlsTimeline *timeline)
   return self;
 }
 
+MlsSession *
+mls_session_open (const char *path, GError **error)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_open (path, &err);
+  MlsTimeline *tl = store ? mls_timeline_new (store, &err) : NULL;
+
+  if (!tl)
+    {
+      if (store)
+        mls_store_close (store);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", err.message);
+      return NULL;
+    }
+  return mls_session_new (store, tl);
+}
+
+void
+mls_session_set_extent (MlsSession *self, gint64 duration_ns)
+{
+  self->trace_end = MAX (self->trace_end, self->trace_start + duration_ns);
+  mls_session_zoom_to_fit (self);
+}
+
 MlsStore *mls_session_get_store (MlsSession *self) { return self->store; }
 
 MlsTimeline *

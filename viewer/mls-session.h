@@ -43,6 +43,13 @@ G_DECLARE_FINAL_TYPE (MlsSession, mls_session, MLS, SESSION, GObject)
 /* Takes the store and the timeline, and closes them when finalized. */
 MlsSession *mls_session_new (MlsStore *store, MlsTimeline *timeline);
 
+/* Opens the trace database at path (store and timeline), or fails with
+ * the store's message naming the file. */
+MlsSession *mls_session_open (const char *path, GError **error);
+/* Lets the view reach duration_ns from the trace's start, as a longer
+ * recording beside it does (--compare: one time axis for both). */
+void mls_session_set_extent (MlsSession *self, gint64 duration_ns);
+
 MlsStore *mls_session_get_store (MlsSession *self);
 MlsTimeline *mls_session_get_timeline (MlsSession *self);
 void mls_session_get_trace_range (MlsSession *self, gint64 *start,

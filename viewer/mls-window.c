@@ -134,9 +134,7 @@ mls_window_open (MlsWindow *self, GFile *file)
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   g_autoptr (MlsSession) session = NULL;
-  MlsError err = { 0 };
-  MlsStore *store;
-  MlsTimeline *tl;
+  g_autoptr (GError) error = NULL;
 
   if (!path)
     {
@@ -146,20 +144,12 @@ mls_window_open (MlsWindow *self, GFile *file)
       show_error (self, msg);
       return FALSE;
     }
-  store = mls_store_open (path, &err);
-  if (!store)
+  session = mls_session_open (path, &error);
+  if (!session)
     {
-      show_error (self, err.message);
+      show_error (self, error->message);
       return FALSE;
     }
-  tl = mls_timeline_new (store, &err);
-  if (!tl)
-    {
-      mls_store_close (store);
-      show_error (self, err.message);
-      return FALSE;
-    }
-  session = mls_session_new (store, tl);
   set_session (self, session);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "trace");
