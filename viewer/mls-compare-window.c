@@ -10,6 +10,7 @@
 #include "mls-compare-view.h"
 #include "mls-ruler.h"
 #include "mls-session.h"
+#include "mls-snapshot.h"
 #include "mls-timeline-view.h"
 
 struct _MlsCompareWindow {
@@ -115,6 +116,7 @@ static void
 mls_compare_window_init (MlsCompareWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (mls_snapshot_schedule), NULL);
   g_object_set (self->before_timeline, "vadjustment",
                 gtk_scrolled_window_get_vadjustment (
                   GTK_SCROLLED_WINDOW (self->before_scroller)), NULL);

@@ -6,20 +6,20 @@
  * session's properties; keys are window actions with application
  * accelerators (mls-application.c), so they work whichever pane has focus.
  *
- * MLSCOPE_VIEWER_SNAPSHOT=FILE.png in the environment makes the window
- * save a picture of itself, drawn by GTK's renderer, a second after it is
- * first shown: the tests' and the docs' screenshots.
+ * MLSCOPE_VIEWER_SNAPSHOT=FILE.png: see mls-snapshot.h.
  */
 #include "mls-window.h"
 
 #include <adwaita.h>
 
+#include "mls-compare-window.h"
 #include "mls-findings-list.h"
 #include "mls-info-panel.h"
 #include "mls-legend.h"
 #include "mls-process-filter.h"
 #include "mls-ruler.h"
 #include "mls-session-private.h"
+#include "mls-snapshot.h"
 #include "mls-span-details.h"
 #include "mls-stats-view.h"
 #include "mls-timeline-view.h"
@@ -179,15 +179,15 @@ on_open_response (GtkNativeDialog *dialog, int response, MlsWindow *self)
   g_object_unref (dialog);
 }
 
+/* A file chooser for recordings; response runs with self as data. */
 static void
-open_action (GtkWidget *widget, const char *action, GVariant *param)
+choose_recording (MlsWindow *self, const char *title, GCallback response)
 {
-  MlsWindow *self = MLS_WINDOW (widget);
   GtkFileChooserNative *chooser;
   GtkFileFilter *filter = gtk_file_filter_new ();
 
   /* GtkFileDialog arrived in GTK 4.10; Debian 12 ships 4.8. */
-  chooser = gtk_file_chooser_native_new ("Open Trace", GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          "_Open", "_Cancel");
   gtk_file_filter_set_name (filter, "mlscope traces");
@@ -199,8 +199,47 @@ open_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_file_filter_add_pattern (filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
+  g_signal_connect (chooser, "response", response, self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  choose_recording (MLS_WINDOW (widget), "Open Trace",
+                    G_CALLBACK (on_open_response));
+}
+
+/* The open recording as before, the chosen one as after. */
+static void
+on_compare_response (GtkNativeDialog *dialog, int response, MlsWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->session)
+    {
+      g_autoptr (GFile) after =
+        gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) before = g_file_new_for_path (
+        mls_store_path (mls_session_get_store (self->session)));
+      MlsCompareWindow *window = mls_compare_window_new (
+        gtk_window_get_application (GTK_WINDOW (self)), before, after,
+        &error);
+
+      if (window)
+        gtk_window_present (GTK_WINDOW (window));
+      else
+        show_error (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  if (MLS_WINDOW (widget)->session)
+    choose_recording (MLS_WINDOW (widget), "Compare With",
+                      G_CALLBACK (on_compare_response));
 }
 
 static void
@@ -310,37 +349,11 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y,
   return mls_window_open (self, g_value_get_object (value));
 }
 
-static gboolean
-save_snapshot (gpointer data)
-{
-  MlsWindow *self = data;
-  GtkWidget *widget = GTK_WIDGET (self);
-  const char *path = g_getenv ("MLSCOPE_VIEWER_SNAPSHOT");
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node)
-    texture = gsk_renderer_render_texture (
-      gtk_native_get_renderer (GTK_NATIVE (self)), node,
-      &GRAPHENE_RECT_INIT (0, 0, w, h));
-  if (!texture || !gdk_texture_save_to_png (texture, path))
-    g_printerr ("mlscope-viewer: %s: cannot save the window snapshot\n",
-                path);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_map (GtkWidget *widget, gpointer data)
 {
   size_panes (MLS_WINDOW (widget));
-  if (g_getenv ("MLSCOPE_VIEWER_SNAPSHOT"))
-    g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, save_snapshot,
-                        g_object_ref (widget), g_object_unref);
+  mls_snapshot_schedule (widget);
 }
 
 static void
@@ -410,6 +423,8 @@ mls_window_class_init (MlsWindowClass *klass)
                                    jump_action);
   gtk_widget_class_install_action (widget_class, "win.jump-previous", NULL,
                                    jump_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL,
+                                   compare_action);
   gtk_widget_class_install_action (widget_class, "win.group-table", NULL,
                                    group_table_action);
   gtk_widget_class_install_action (widget_class, "win.copy-csv", NULL,
