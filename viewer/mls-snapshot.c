@@ -17,10 +17,12 @@ save_snapshot (gpointer data)
 
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (snapshot);
-  if (node)
-    texture = gsk_renderer_render_texture (
-      gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-      &GRAPHENE_RECT_INIT (0, 0, w, h));
+  /* Not drawn yet (a loaded machine): again in a second. */
+  if (!node || w <= 0 || h <= 0)
+    return G_SOURCE_CONTINUE;
+  texture = gsk_renderer_render_texture (
+    gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+    &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (!texture || !gdk_texture_save_to_png (texture, path))
     g_printerr ("mlscope-viewer: %s: cannot save the window snapshot\n",
                 path);

@@ -48,8 +48,10 @@ update (MlsStatsCell *self)
     gtk_widget_add_css_class (self->label, "numeric");
   else
     gtk_widget_remove_css_class (self->label, "numeric");
+  /* A kind's colour; a lane or a model has none of its own. */
   gtk_widget_set_visible (self->swatch,
-                          self->column == MLS_STATS_COLUMN_KIND);
+                          self->column == MLS_STATS_COLUMN_KIND && self->item
+                          && !mls_stats_item_is_group (self->item));
   gtk_widget_queue_draw (self->swatch);
 }
 

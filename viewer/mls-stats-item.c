@@ -6,6 +6,7 @@
 struct _MlsStatsItem {
   GObject parent_instance;
   MlsStatsRow row;
+  GListStore *children;     /* a group's rows; NULL for a row */
 };
 
 G_DEFINE_FINAL_TYPE (MlsStatsItem, mls_stats_item, G_TYPE_OBJECT)
@@ -52,6 +53,7 @@ mls_stats_item_finalize (GObject *object)
   g_free (self->row.label);
   g_free (self->row.model);
   g_free (self->row.process);
+  g_clear_object (&self->children);
   G_OBJECT_CLASS (mls_stats_item_parent_class)->finalize (object);
 }
 
@@ -124,4 +126,50 @@ mls_stats_item_get_row (MlsStatsItem *self)
 {
   g_return_val_if_fail (MLS_IS_STATS_ITEM (self), NULL);
   return &self->row;
+}
+
+MlsStatsItem *
+mls_stats_item_new_group (const char *label, const char *lane,
+                          const char *model)
+{
+  MlsStatsItem *self = g_object_new (MLS_TYPE_STATS_ITEM, NULL);
+
+  self->row.label = g_strdup (label);
+  self->row.lane = g_strdup (lane);
+  self->row.model = g_strdup (model);
+  self->children = g_list_store_new (MLS_TYPE_STATS_ITEM);
+  return self;
+}
+
+/* The group's figures are those a sum keeps: counts, total, mean, the
+ * extremes; a median or a deviation of the whole needs the spans. */
+void
+mls_stats_item_add_child (MlsStatsItem *self, MlsStatsItem *child)
+{
+  MlsStatsRow *g = &self->row;
+  const MlsStatsRow *c = &child->row;
+
+  g_return_if_fail (self->children);
+  g_list_store_append (self->children, child);
+  if (c->count > 0)
+    {
+      g->min_ns = g->count ? MIN (g->min_ns, c->min_ns) : c->min_ns;
+      g->max_ns = MAX (g->max_ns, c->max_ns);
+      g->count += c->count;
+      g->total_ns += c->total_ns;
+      g->avg_ns = (double) g->total_ns / (double) g->count;
+    }
+  g->incomplete += c->incomplete;
+}
+
+gboolean
+mls_stats_item_is_group (MlsStatsItem *self)
+{
+  return self->children != NULL;
+}
+
+GListModel *
+mls_stats_item_get_children (MlsStatsItem *self)
+{
+  return self->children ? G_LIST_MODEL (self->children) : NULL;
 }

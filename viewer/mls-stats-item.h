@@ -10,7 +10,7 @@
 #ifndef MLS_STATS_ITEM_H
 #define MLS_STATS_ITEM_H
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "mls-store.h"
 
@@ -23,6 +23,16 @@ G_DECLARE_FINAL_TYPE (MlsStatsItem, mls_stats_item, MLS, STATS_ITEM, GObject)
 MlsStatsItem *mls_stats_item_new (const MlsStatsRow *row);
 /* The raw values; strings belong to the item. */
 const MlsStatsRow *mls_stats_item_get_row (MlsStatsItem *self);
+
+/* A group of rows (a lane's kinds, or a model's): kind-id 0, its label
+ * the lane's or the model's; count, total, average, min, max and
+ * incomplete over the rows added, no median, deviation or share. */
+MlsStatsItem *mls_stats_item_new_group (const char *label, const char *lane,
+                                        const char *model);
+void mls_stats_item_add_child (MlsStatsItem *self, MlsStatsItem *child);
+gboolean mls_stats_item_is_group (MlsStatsItem *self);
+/* The group's rows, or NULL for a row. */
+GListModel *mls_stats_item_get_children (MlsStatsItem *self);
 
 G_END_DECLS
 

@@ -60,6 +60,63 @@ mls_stats_model_query (MlsStore *store, const MlsStatsOptions *options,
   return G_LIST_MODEL (list);
 }
 
+/* The lane names people read (schema.sql's span_kind.lane). */
+static const char *
+lane_title (const char *lane)
+{
+  static const char *const names[][2] = {
+    { "activity", "Activity" }, { "data", "Data" }, { "compute", "Compute" },
+    { "gpu", "GPU" }, { "npu", "Neural Engine" }, { "layer", "Layers" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (lane, names[i][0]) == 0)
+      return names[i][1];
+  return lane ? lane : "–";
+}
+
+GListModel *
+mls_stats_model_group (GListModel *flat, gboolean by_model)
+{
+  GListStore *groups = g_list_store_new (MLS_TYPE_STATS_ITEM);
+  g_autoptr (MlsStatsItem) group = NULL;
+
+  /* flat is ordered by model then kind, kinds in lane order: a group's
+   * rows are consecutive. */
+  for (guint i = 0; flat && i < g_list_model_get_n_items (flat); i++)
+    {
+      g_autoptr (MlsStatsItem) item = g_list_model_get_item (flat, i);
+      const MlsStatsRow *r = mls_stats_item_get_row (item);
+      const MlsStatsRow *g = group ? mls_stats_item_get_row (group) : NULL;
+
+      if (!g || (by_model ? g_strcmp0 (g->model, r->model) != 0
+                          : g_strcmp0 (g->lane, r->lane) != 0))
+        {
+          g_clear_object (&group);
+          group = by_model
+            ? mls_stats_item_new_group (r->model ? r->model : "No model",
+                                        NULL, r->model)
+            : mls_stats_item_new_group (lane_title (r->lane), r->lane, NULL);
+          g_list_store_append (groups, group);
+        }
+      mls_stats_item_add_child (group, item);
+    }
+  return G_LIST_MODEL (groups);
+}
+
+/* object (taken) if a row, else the row a GtkTreeListRow holds. */
+static MlsStatsItem *
+unwrap (gpointer object)
+{
+  MlsStatsItem *item;
+
+  if (!GTK_IS_TREE_LIST_ROW (object))
+    return object;
+  item = gtk_tree_list_row_get_item (object);
+  g_object_unref (object);
+  return item;
+}
+
 char *
 mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
 {
@@ -67,6 +124,12 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
 
   if (row->count == 0 && column >= MLS_STATS_COLUMN_TOTAL
       && column <= MLS_STATS_COLUMN_SHARE)
+    return g_strdup ("");
+  if (mls_stats_item_is_group (item)
+      && (column == MLS_STATS_COLUMN_MEDIAN
+          || column == MLS_STATS_COLUMN_STDDEV
+          || column == MLS_STATS_COLUMN_SHARE
+          || column == MLS_STATS_COLUMN_MODEL))
     return g_strdup ("");
   switch (column)
     {
@@ -151,9 +214,13 @@ mls_stats_model_to_csv (GListModel *list, gboolean by_model)
                           by_model ? "model," : "");
   for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
     {
-      g_autoptr (MlsStatsItem) item = g_list_model_get_item (list, i);
+      g_autoptr (MlsStatsItem) item = unwrap (g_list_model_get_item (list,
+                                                                      i));
       const MlsStatsRow *r = mls_stats_item_get_row (item);
 
+      /* The rows only: a group's figures are their sums. */
+      if (mls_stats_item_is_group (item))
+        continue;
       append_field (out, r->label);
       g_string_append_c (out, ',');
       if (by_model)

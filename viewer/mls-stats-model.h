@@ -56,7 +56,12 @@ const char *mls_stats_column_property (MlsStatsColumn column);
  * (GtkColumnView reverses on the second) puts the costliest rows on top. */
 GtkSorter *mls_stats_sorter_new (MlsStatsColumn column);
 
-/* The rows of list as CSV, with `mlscope stats --format csv`'s columns
+/* flat's rows (as mls_stats_model_query orders them) under a group item
+ * per lane, or per model when by_model: the table's tree. */
+GListModel *mls_stats_model_group (GListModel *flat, gboolean by_model);
+
+/* The rows of list (MlsStatsItem, or the GtkTreeListRow of one; groups
+ * left out) as CSV, with `mlscope stats --format csv`'s columns
  * (kind, [model,] count, total_ns, avg_ns, min_ns, median_ns, max_ns,
  * stddev_ns, share, incomplete). */
 char *mls_stats_model_to_csv (GListModel *list, gboolean by_model);

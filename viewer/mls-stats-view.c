@@ -58,12 +58,27 @@ set_range_label (MlsStatsView *self, const char *state)
   gtk_label_set_text (GTK_LABEL (self->range_label), text);
 }
 
+static GListModel *
+create_children (gpointer item, gpointer data)
+{
+  GListModel *children = mls_stats_item_get_children (item);
+
+  return children ? g_object_ref (children) : NULL;
+}
+
+/* The rows under their lane (or model), expanded. */
 static void
 show_list (MlsStatsView *self, GListModel *list, const GError *error)
 {
+  GtkTreeListModel *tree;
+
   if (error)
     g_printerr ("mlscope-viewer: %s\n", error->message);
-  gtk_sort_list_model_set_model (self->sorted, list);
+  tree = gtk_tree_list_model_new (
+    mls_stats_model_group (list, self->options.by_model), FALSE, TRUE,
+    create_children, NULL, NULL);
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (tree));
+  g_object_unref (tree);
   set_range_label (self, self->options.clip ? "Spans clipped to"
                                             : "Spans overlapping");
 }
@@ -170,14 +185,21 @@ static void
 on_selected (GtkSingleSelection *selection, GParamSpec *pspec,
              MlsStatsView *self)
 {
-  MlsStatsItem *item = gtk_single_selection_get_selected_item (selection);
-
+  GtkTreeListRow *tree_row =
+    gtk_single_selection_get_selected_item (selection);
+  MlsStatsItem *item = tree_row ? gtk_tree_list_row_get_item (tree_row)
+                                : NULL;
   const MlsStatsRow *row = item ? mls_stats_item_get_row (item) : NULL;
+
+  /* A lane's or a model's row highlights nothing of its own. */
+  if (row && row->kind_id == 0)
+    row = NULL;
 
   /* Grouped by model, a row is one model's spans of the kind: only they
    * are highlighted. */
   g_signal_emit (self, signals[ROW_SELECTED], 0, row ? row->kind_id : 0,
                  row && self->options.by_model ? row->model_id : (gint64) -1);
+  g_clear_object (&item);
 }
 
 static void
@@ -343,8 +365,10 @@ mls_stats_view_init (MlsStatsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   set_sorters (self);
-  self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (
-    gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+  /* Groups keep their rows under them whatever the column's order. */
+  self->sorted = gtk_sort_list_model_new (NULL, GTK_SORTER (
+    gtk_tree_list_row_sorter_new (g_object_ref (gtk_column_view_get_sorter (
+      GTK_COLUMN_VIEW (self->column_view))))));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

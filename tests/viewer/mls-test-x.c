@@ -259,7 +259,7 @@ gboolean
 mls_test_find_swatch (const MlsScreen *screen, guint32 rgb, int *y_out)
 {
   for (int y = 0; y < screen->height; y++)
-    for (int x = 2; x < 40; x++)
+    for (int x = 2; x < 80; x++)
       if (screen->pixels[y * screen->width + x] == rgb)
         {
           *y_out = y;

@@ -44,7 +44,7 @@ gboolean mls_test_find_colour (const MlsScreen *screen, guint32 rgb,
  * [ya, yb]. */
 gboolean mls_test_find_rows (const MlsScreen *screen, guint32 rgb, int ya,
                              int yb, int *x0, int *x1);
-/* The topmost y of rgb in the table's colour squares (x < 40). */
+/* The topmost y of rgb in the table's colour squares (x < 80). */
 gboolean mls_test_find_swatch (const MlsScreen *screen, guint32 rgb,
                                int *y);
 /* How many pixels of row y, x0 to x1, are rgb. */
