@@ -104,19 +104,6 @@ mls_stats_model_group (GListModel *flat, gboolean by_model)
   return G_LIST_MODEL (groups);
 }
 
-/* object (taken) if a row, else the row a GtkTreeListRow holds. */
-static MlsStatsItem *
-unwrap (gpointer object)
-{
-  MlsStatsItem *item;
-
-  if (!GTK_IS_TREE_LIST_ROW (object))
-    return object;
-  item = gtk_tree_list_row_get_item (object);
-  g_object_unref (object);
-  return item;
-}
-
 char *
 mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
 {
@@ -204,6 +191,49 @@ append_field (GString *out, const char *text)
   g_string_append_c (out, '"');
 }
 
+static void
+append_row (GString *out, const MlsStatsRow *r, gboolean by_model)
+{
+  append_field (out, r->label);
+  g_string_append_c (out, ',');
+  if (by_model)
+    {
+      append_field (out, r->model);
+      g_string_append_c (out, ',');
+    }
+  if (r->count > 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                            ",%.0f,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                            ",%" G_GINT64_FORMAT ",%.0f,%.4f,%"
+                            G_GINT64_FORMAT "\n", r->count, r->total_ns,
+                            r->avg_ns, r->min_ns, r->median_ns, r->max_ns,
+                            r->stddev_ns, r->share, r->incomplete);
+  else
+    g_string_append_printf (out, "0,,,,,,,,%" G_GINT64_FORMAT "\n",
+                            r->incomplete);
+}
+
+/* The rows of list, a group's in its place: a group of the table's tree
+ * when collapsed (expanded, its rows follow it in list), a group of the
+ * tree's roots always. */
+static void
+append_rows (GString *out, GListModel *list, gboolean by_model)
+{
+  for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GObject) object = g_list_model_get_item (list, i);
+      GtkTreeListRow *tree_row = GTK_IS_TREE_LIST_ROW (object)
+                                 ? GTK_TREE_LIST_ROW (object) : NULL;
+      g_autoptr (MlsStatsItem) item = tree_row
+        ? gtk_tree_list_row_get_item (tree_row) : g_object_ref (object);
+
+      if (!mls_stats_item_is_group (item))
+        append_row (out, mls_stats_item_get_row (item), by_model);
+      else if (!tree_row || !gtk_tree_list_row_get_expanded (tree_row))
+        append_rows (out, mls_stats_item_get_children (item), by_model);
+    }
+}
+
 char *
 mls_stats_model_to_csv (GListModel *list, gboolean by_model)
 {
@@ -212,33 +242,6 @@ mls_stats_model_to_csv (GListModel *list, gboolean by_model)
   g_string_append_printf (out, "kind,%scount,total_ns,avg_ns,min_ns,"
                           "median_ns,max_ns,stddev_ns,share,incomplete\n",
                           by_model ? "model," : "");
-  for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr (MlsStatsItem) item = unwrap (g_list_model_get_item (list,
-                                                                      i));
-      const MlsStatsRow *r = mls_stats_item_get_row (item);
-
-      /* The rows only: a group's figures are their sums. */
-      if (mls_stats_item_is_group (item))
-        continue;
-      append_field (out, r->label);
-      g_string_append_c (out, ',');
-      if (by_model)
-        {
-          append_field (out, r->model);
-          g_string_append_c (out, ',');
-        }
-      if (r->count > 0)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                ",%.0f,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                ",%" G_GINT64_FORMAT ",%.0f,%.4f,%"
-                                G_GINT64_FORMAT "\n", r->count, r->total_ns,
-                                r->avg_ns, r->min_ns, r->median_ns,
-                                r->max_ns, r->stddev_ns, r->share,
-                                r->incomplete);
-      else
-        g_string_append_printf (out, "0,,,,,,,,%" G_GINT64_FORMAT "\n",
-                                r->incomplete);
-    }
+  append_rows (out, list, by_model);
   return g_string_free (out, FALSE);
 }

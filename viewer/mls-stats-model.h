@@ -60,8 +60,8 @@ GtkSorter *mls_stats_sorter_new (MlsStatsColumn column);
  * per lane, or per model when by_model: the table's tree. */
 GListModel *mls_stats_model_group (GListModel *flat, gboolean by_model);
 
-/* The rows of list (MlsStatsItem, or the GtkTreeListRow of one; groups
- * left out) as CSV, with `mlscope stats --format csv`'s columns
+/* The rows of list (MlsStatsItem, or the table's GtkTreeListRow of one;
+ * a group's rows in its place, never the group) as CSV, with `mlscope stats --format csv`'s columns
  * (kind, [model,] count, total_ns, avg_ns, min_ns, median_ns, max_ns,
  * stddev_ns, share, incomplete). */
 char *mls_stats_model_to_csv (GListModel *list, gboolean by_model);
