@@ -50,18 +50,10 @@ static void
 navigate_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   MlsCompareWindow *self = MLS_COMPARE_WINDOW (widget);
-  MlsTimelineView *view = MLS_TIMELINE_VIEW (self->before_timeline);
 
-  if (g_str_equal (action, "win.zoom-in"))
-    mls_timeline_view_zoom (view, 1.5);
-  else if (g_str_equal (action, "win.zoom-out"))
-    mls_timeline_view_zoom (view, 1 / 1.5);
-  else if (g_str_equal (action, "win.pan-left"))
-    mls_timeline_view_pan (view, -1);
-  else if (g_str_equal (action, "win.pan-right"))
-    mls_timeline_view_pan (view, 1);
-  else
-    mls_session_zoom_to_fit (self->before);
+  /* BEFORE's view moves, AFTER's follows (on_visible). */
+  mls_timeline_view_navigate (MLS_TIMELINE_VIEW (self->before_timeline),
+                              action);
 }
 
 static void

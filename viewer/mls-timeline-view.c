@@ -484,3 +484,23 @@ mls_timeline_view_pan (MlsTimelineView *self, int direction)
   if (s)
     mls_session_pan (s, direction * (s->view_end - s->view_start) / 10);
 }
+
+gboolean
+mls_timeline_view_navigate (MlsTimelineView *self, const char *action)
+{
+  if (!self->session)
+    return FALSE;
+  if (g_str_equal (action, "win.zoom-in"))
+    mls_timeline_view_zoom (self, 1.5);
+  else if (g_str_equal (action, "win.zoom-out"))
+    mls_timeline_view_zoom (self, 1 / 1.5);
+  else if (g_str_equal (action, "win.pan-left"))
+    mls_timeline_view_pan (self, -1);
+  else if (g_str_equal (action, "win.pan-right"))
+    mls_timeline_view_pan (self, 1);
+  else if (g_str_equal (action, "win.zoom-fit"))
+    mls_session_zoom_to_fit (self->session);
+  else
+    return FALSE;
+  return TRUE;
+}

@@ -274,22 +274,12 @@ static void
 navigate_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   MlsWindow *self = MLS_WINDOW (widget);
-  MlsTimelineView *view = MLS_TIMELINE_VIEW (self->timeline);
   MlsSession *s = self->session;
 
-  if (!s)
+  if (!s || mls_timeline_view_navigate (MLS_TIMELINE_VIEW (self->timeline),
+                                        action))
     return;
-  if (g_str_equal (action, "win.zoom-in"))
-    mls_timeline_view_zoom (view, 1.5);
-  else if (g_str_equal (action, "win.zoom-out"))
-    mls_timeline_view_zoom (view, 1 / 1.5);
-  else if (g_str_equal (action, "win.pan-left"))
-    mls_timeline_view_pan (view, -1);
-  else if (g_str_equal (action, "win.pan-right"))
-    mls_timeline_view_pan (view, 1);
-  else if (g_str_equal (action, "win.zoom-fit"))
-    mls_session_zoom_to_fit (s);
-  else if (g_str_equal (action, "win.zoom-selection"))
+  if (g_str_equal (action, "win.zoom-selection"))
     mls_session_zoom_to_selection (s);
   else if (g_str_equal (action, "win.mark"))
     mls_session_toggle_mark (s);
@@ -299,7 +289,6 @@ navigate_action (GtkWidget *widget, const char *action, GVariant *param)
       mls_session_set_selected_span (s, 0);
     }
 }
-
 
 static void
 group_table_action (GtkWidget *widget, const char *action, GVariant *param)
@@ -374,6 +363,21 @@ mls_window_class_init (MlsWindowClass *klass)
     "win.zoom-in", "win.zoom-out", "win.pan-left", "win.pan-right",
     "win.zoom-fit", "win.zoom-selection", "win.mark", "win.clear-selection",
   };
+  static const struct {
+    const char *name;
+    GtkWidgetActionActivateFunc activate;
+  } actions[] = {
+    { "win.open", open_action },
+    { "win.compare", compare_action },
+    { "win.jump-longest", jump_action },
+    { "win.jump-next", jump_action },
+    { "win.jump-previous", jump_action },
+    { "win.group-table", group_table_action },
+    { "win.copy-csv", copy_csv_action },
+    { "win.filter", popup_action },
+    { "win.info", popup_action },
+    { "win.dismiss-error", dismiss_error_action },
+  };
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = mls_window_dispose;
@@ -412,29 +416,12 @@ mls_window_class_init (MlsWindowClass *klass)
   CHILD (findings_page);
   CHILD (findings);
 #undef CHILD
-  gtk_widget_class_install_action (widget_class, "win.open", NULL,
-                                   open_action);
   for (guint i = 0; i < G_N_ELEMENTS (navigation); i++)
     gtk_widget_class_install_action (widget_class, navigation[i], NULL,
                                      navigate_action);
-  gtk_widget_class_install_action (widget_class, "win.jump-longest", NULL,
-                                   jump_action);
-  gtk_widget_class_install_action (widget_class, "win.jump-next", NULL,
-                                   jump_action);
-  gtk_widget_class_install_action (widget_class, "win.jump-previous", NULL,
-                                   jump_action);
-  gtk_widget_class_install_action (widget_class, "win.compare", NULL,
-                                   compare_action);
-  gtk_widget_class_install_action (widget_class, "win.group-table", NULL,
-                                   group_table_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-csv", NULL,
-                                   copy_csv_action);
-  gtk_widget_class_install_action (widget_class, "win.filter", NULL,
-                                   popup_action);
-  gtk_widget_class_install_action (widget_class, "win.info", NULL,
-                                   popup_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL,
-                                   dismiss_error_action);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i].name, NULL,
+                                     actions[i].activate);
 }
 
 static void

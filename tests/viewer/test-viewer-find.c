@@ -23,11 +23,11 @@ static char *path;
 static MlsSession *
 new_session (void)
 {
-  MlsError err = { 0 };
-  MlsStore *store = mls_store_open (path, &err);
+  g_autoptr (GError) error = NULL;
+  MlsSession *s = mls_session_open (path, &error);
 
-  g_assert_nonnull (store);
-  return mls_session_new (store, mls_timeline_new (store, &err));
+  g_assert_no_error (error);
+  return s;
 }
 
 static gint64

@@ -128,6 +128,19 @@ test_window_input (void)
   g_free (screen.pixels);
 }
 
+/* A row in the middle of the first lane under the header bar and the
+ * ruler with rgb in it: where the predictions are drawn. */
+static int
+find_lane (const MlsScreen *screen, guint32 rgb)
+{
+  int x0, x1;
+
+  for (int y = 90; y < screen->height; y++)
+    if (mls_test_find_rows (screen, rgb, y, y, &x0, &x1))
+      return y + 4;
+  g_assert_not_reached ();
+}
+
 /* Grouped by model, a table row is one model's spans of its kind: only
  * they are highlighted (drawn in their full colour, the rest faded). */
 static void
@@ -140,17 +153,12 @@ test_row_highlights_its_model (void)
   guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
   MlsScreen screen = { 0 };
   GSubprocess *viewer;
-  int x0, x1, ax0, ax1, row_y = 0, lane = -1;
+  int x0, x1, ax0, ax1, row_y = 0, lane;
 
   mls_test_trace_write_known (db);
   viewer = mls_test_viewer_start (db, snap, log);
   mls_test_grab (&screen);
-  /* The predictions' lane: the first row under the header bar and the
-   * ruler with their colour in it. */
-  for (int y = 90; y < screen.height && lane < 0; y++)
-    if (mls_test_find_rows (&screen, pred, y, y, &x0, &x1))
-      lane = y + 4;
-  g_assert_cmpint (lane, >, 0);
+  lane = find_lane (&screen, pred);
   /* model-a's prediction [10, 20) ms and model-b's [50, 60) ms. */
   g_assert_true (mls_test_find_rows (&screen, pred, lane, lane, &x0, &x1));
   g_assert_cmpint (x1 - x0, >, 300);
@@ -233,15 +241,12 @@ test_filter_hides_process (void)
   guint32 conv = mls_palette_kind_rgb (MLS_KIND_OUTPUT_CONVERSION);
   MlsScreen screen = { 0 };
   GSubprocess *viewer;
-  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane = -1;
+  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane;
 
   write_two_processes (db);
   viewer = mls_test_viewer_start (db, snap, log);
   mls_test_grab (&screen);
-  for (int y = 90; y < screen.height && lane < 0; y++)
-    if (mls_test_find_rows (&screen, pred, y, y, &x0, &x1))
-      lane = y + 4;
-  g_assert_cmpint (lane, >, 0);
+  lane = find_lane (&screen, pred);
   /* 4242's prediction and 5151's, each in its process's group. */
   g_assert_true (mls_test_find_rows (&screen, pred, lane, 540, &x0, &x1));
   g_assert_true (mls_test_find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
@@ -258,6 +263,79 @@ test_filter_hides_process (void)
   g_assert_false (mls_test_find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
   g_assert_false (mls_test_find_swatch (&screen, conv, &row_y));
   g_assert_true (mls_test_find_swatch (&screen, pred, &row_y));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  g_free (screen.pixels);
+}
+
+/* The id of the first prediction of the trace at path. */
+static gint64
+first_prediction (const char *path)
+{
+  g_autoptr (MlsSession) s = mls_session_open (path, NULL);
+  MlsLaneQuery q = { MLS_KIND_PREDICTION, -1, 0, G_MAXINT64, 1, 0, 0, NULL };
+  gint64 id = 0;
+
+  g_assert_nonnull (s);
+  g_assert_cmpint (mls_timeline_find_span (mls_session_get_timeline (s), &q,
+                                           MLS_FIND_NEXT, 0, &id, NULL),
+                   ==, 0);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+/* Whether px is within 40 of rgb in each channel: antialiased text. */
+static gboolean
+near_colour (guint32 px, guint32 rgb)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((px >> shift) & 0xff) - (int) ((rgb >> shift) & 0xff))
+        > 40)
+      return FALSE;
+  return TRUE;
+}
+
+/* A link in the details selects the span it names: with the prediction
+ * selected (outlined, its top edge not its colour), clicking its first
+ * child's line selects the input conversion and leaves the prediction
+ * drawn plain. */
+static void
+test_details_link_selects (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "known3.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "link.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "link.log", NULL);
+  g_autofree char *span = NULL, *args = NULL;
+  guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
+  guint32 link = 0x3584e4;
+  MlsScreen screen = { 0 };
+  GSubprocess *viewer;
+  int x0, x1, lane, before, lx = -1, ly = -1;
+
+  mls_test_trace_write_known (db);
+  span = g_strdup_printf ("%" G_GINT64_FORMAT, first_prediction (db));
+  viewer = mls_test_viewer_start_with (db, (const char *const[]) {
+                                         "--span", span, NULL }, snap, log);
+  mls_test_grab (&screen);
+  lane = find_lane (&screen, pred);
+  /* The first prediction, [10, 20) ms: a tenth of the trace's width. */
+  g_assert_true (mls_test_find_rows (&screen, pred, lane, lane, &x0, &x1));
+  x1 = x0 + (screen.width - (int) MLS_LABEL_WIDTH) / 12;
+  before = mls_test_count_colour (&screen, pred, x0, x1, lane - 4);
+  /* The first link of the details pane (right of the table), under its
+   * tabs. */
+  for (int y = 340; y < screen.height && ly < 0; y++)
+    for (int x = 1040; x < screen.width && ly < 0; x++)
+      if (near_colour (screen.pixels[y * screen.width + x], link))
+        lx = x, ly = y;
+  g_assert_cmpint (ly, >, 0);
+  args = g_strdup_printf ("mousemove %d %d click 1", lx + 2, ly + 2);
+  mls_test_xdotool (args);
+  mls_test_grab (&screen);
+  g_assert_cmpint (mls_test_count_colour (&screen, pred, x0, x1, lane - 4),
+                   >, before + 20);
+
+  g_assert_true (mls_test_is_running (viewer));
   mls_test_stop (viewer);
   g_object_unref (viewer);
   g_free (screen.pixels);
@@ -351,6 +429,8 @@ main (int argc, char **argv)
                    test_row_highlights_its_model);
   g_test_add_func ("/viewer/window/filter-hides-process",
                    test_filter_hides_process);
+  g_test_add_func ("/viewer/window/details-link-selects",
+                   test_details_link_selects);
   status = g_test_run ();
   mls_test_xvfb_end ();
   if (status == 0)
