@@ -106,23 +106,30 @@ set_session (MlsWindow *self, MlsSession *session)
     }
 }
 
-/* The tracks get what they need, up to three fifths of the window: no
- * blank band under short traces, a readable table under long ones. */
+/* The tracks get what they need, leaving the table some 320 pixels (or
+ * at least 55 % of a small window): no blank band under short traces, a
+ * readable table under long ones, down to 800 x 500. Again on every
+ * resize of the window. */
 static void
 size_panes (MlsWindow *self)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int width = gtk_widget_get_width (self->lower_paned);
+  int height = gtk_widget_get_height (self->paned);
   double want;
 
   if (!self->session)
     return;
+  /* Not allocated yet: the window's default size less its header bar. */
   if (height <= 0 || width <= 0)
-    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      height -= 47;
+    }
   want = MLS_RULER_HEIGHT + self->session->pinned_height
          + self->session->content_height + 8;
   gtk_paned_set_position (GTK_PANED (self->paned),
-                          (int) MIN (want, height * 0.6));
+                          (int) MIN (want, MAX (height * 0.45,
+                                                height - 320)));
   /* The table keeps every column in view; the details take the rest. */
   gtk_paned_set_position (GTK_PANED (self->lower_paned),
                           MAX (width - 340, width * 0.6));
@@ -436,6 +443,11 @@ mls_window_init (MlsWindow *self)
   g_signal_connect (self->stats, "row-selected",
                     G_CALLBACK (on_row_selected), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  /* The panes' largest positions follow their allocation. */
+  g_signal_connect_swapped (self->paned, "notify::max-position",
+                            G_CALLBACK (size_panes), self);
+  g_signal_connect_swapped (self->lower_paned, "notify::max-position",
+                            G_CALLBACK (size_panes), self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
