@@ -12,8 +12,8 @@
 
 /* Children listed at most: a prediction's, or a request's layers. */
 #define MAX_CHILDREN 40
-/* A line that links to a span: the accent colour, underlined. */
-#define LINK_STYLE "foreground=\"#3584e4\" underline=\"single\""
+/* A line that links to a span: in the accent colour. */
+#define LINK_STYLE "foreground=\"#3584e4\""
 
 struct _MlsSpanDetailsPanel {
   GtkBox parent_instance;
