@@ -112,7 +112,7 @@ void mls_session_get_filter (MlsSession *self, gint64 **pids, gsize *n_pids,
 
 /* The advise rules' findings (schema/advise): a GListModel of
  * MlsFindingItem, empty until mls_session_load_findings has read them in
- * a worker thread (the _sync one waits: --render-png, tests). */
+ * a worker thread (the _sync one waits for them: tests). */
 GListModel *mls_session_get_findings (MlsSession *self);
 void mls_session_load_findings (MlsSession *self);
 void mls_session_load_findings_sync (MlsSession *self);
