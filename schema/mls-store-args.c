@@ -201,7 +201,8 @@ mls_store_encode_args (MlsStore *store, const MlsSpan *span, uint32_t *offset)
         }
       else if (f->is_string)
         {
-          const char *text = *(const char *const *) (base + f->offset);
+          const char *text = *(const char *const *) (const void *) (base
+                                                            + f->offset);
 
           if (text == NULL)
             continue;
@@ -250,8 +251,9 @@ int
 mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
                      uint32_t offset)
 {
-  const unsigned char *in = (const unsigned char *) store->args.data + offset;
-  unsigned mask = offset ? *in++ : 0;
+  const unsigned char *in = offset ? (const unsigned char *) store->args.data
+                                     + offset : NULL;
+  unsigned mask = in ? *in++ : 0;
   int p = first;
 
   for (int c = 0; c < N_COLS; c++)

@@ -71,6 +71,26 @@ mls_pair_index (MlsPairIndex *index, int64_t a, int64_t b)
   return (int64_t) index->last;
 }
 
+int64_t
+mls_pair_find (const MlsPairIndex *index, int64_t a, int64_t b)
+{
+  size_t mask, i;
+
+  if (index->n == 0)
+    return -1;
+  mask = index->slots_size - 1;
+  i = slot_of (a, b, index->slots_size);
+  while (index->slots[i])
+    {
+      const MlsPair *k = &index->keys[index->slots[i] - 1];
+
+      if (k->a == a && k->b == b)
+        return (int64_t) index->slots[i] - 1;
+      i = (i + 1) & mask;
+    }
+  return -1;
+}
+
 void
 mls_pair_index_clear (MlsPairIndex *index)
 {

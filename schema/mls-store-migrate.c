@@ -12,7 +12,9 @@
  * and the store's finish writes them and everything computed from them;
  * the new file then replaces the old one under its name. The old file is
  * held for writing meanwhile (a program writing it makes the upgrade fail,
- * saying so), and is left untouched by any failure.
+ * saying so), and is left untouched by any failure. Version 5 only adds
+ * the host table (and process.host_id): a version 4 file gets them in
+ * place, in one transaction, its one host taken from its meta facts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +228,34 @@ gather_spans (MlsStore *fresh, MlsError *error)
   return 0;
 }
 
+/* Version 5's host table, for a file of one host: the meta facts. */
+static const char host_sql[] =
+  "INSERT INTO host (id, name, clock_offset_ns)"
+  "  SELECT 1, value, (SELECT value FROM meta WHERE key = 'clock_offset_ns')"
+  "  FROM meta WHERE key = 'host' AND value <> '';"
+  "UPDATE process SET host_id = (SELECT id FROM host);";
+
+/* Version 4 to 5 in place: the host table and process.host_id, added as
+ * schema.sql defines them. */
+static int
+add_hosts (sqlite3 *db, MlsError *error)
+{
+  char *sql = sqlite3_mprintf (
+    "CREATE TABLE host (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  clock_offset_ns INTEGER, clock_shift_ns INTEGER NOT NULL DEFAULT 0);"
+    "ALTER TABLE process ADD COLUMN host_id INTEGER REFERENCES host (id);"
+    "%s"
+    "UPDATE meta SET value = %d WHERE key = 'schema_version';"
+    "PRAGMA user_version = %d; COMMIT;", host_sql, MLS_SCHEMA_VERSION,
+    MLS_SCHEMA_VERSION);
+  int rc = sql ? sqlite3_exec (db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+
+  if (rc != SQLITE_OK)
+    mls_error_set (error, "%s", sqlite3_errmsg (db));
+  sqlite3_free (sql);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
 static int
 rebuild (MlsStore *store, MlsError *error)
 {
@@ -240,8 +270,9 @@ rebuild (MlsStore *store, MlsError *error)
               : -1;
   sqlite3_free (attach);
   if (rc == 0)
-    rc = copy_tables (fresh, error) || gather_spans (fresh, error)
-         || mls_store_finish (fresh, error);
+    rc = copy_tables (fresh, error)
+         || mls_exec (fresh, host_sql, "cannot add the host", error)
+         || gather_spans (fresh, error) || mls_store_finish (fresh, error);
   mls_store_close (fresh);
   return rc;
 }
@@ -266,6 +297,8 @@ mls_store_migrate (MlsStore *store, int64_t version, MlsError *error)
     rc = sqlite3_exec (held, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     mls_error_set (&why, "%s", sqlite3_errmsg (held));
+  else if (version == 4)
+    rc = add_hosts (held, &why);
   else
     rc = rebuild (store, &why);
   sqlite3_exec (held, "ROLLBACK", NULL, NULL, NULL);

@@ -267,8 +267,8 @@ top_level (const MlsWrite *w)
   return level;
 }
 
-int
-mls_write_prepare (MlsWrite *w, MlsStore *store, MlsError *error)
+static int
+prepare (MlsWrite *w, MlsStore *store, int number_parents, MlsError *error)
 {
   size_t n_runs = store->run_keys.n;
   int rc;
@@ -288,7 +288,7 @@ mls_write_prepare (MlsWrite *w, MlsStore *store, MlsError *error)
     }
   if (rc == 0)
     rc = order_runs (w);
-  if (rc == 0)
+  if (rc == 0 && number_parents)
     rc = map_parents (w, error);
   if (rc == -1)
     mls_error_set (error, "%s: out of memory ordering the spans",
@@ -300,6 +300,18 @@ mls_write_prepare (MlsWrite *w, MlsStore *store, MlsError *error)
     }
   w->top_level = top_level (w);
   return 0;
+}
+
+int
+mls_write_prepare (MlsWrite *w, MlsStore *store, MlsError *error)
+{
+  return prepare (w, store, 1, error);
+}
+
+int
+mls_write_prepare_unnumbered (MlsWrite *w, MlsStore *store, MlsError *error)
+{
+  return prepare (w, store, 0, error);
 }
 
 void
@@ -610,7 +622,7 @@ bind_run (MlsWrite *w, sqlite3_stmt *stmt, int p, size_t item)
   const MlsRun *run = &w->runs[item];
   const MlsPair *thread = &w->store->threads.keys[run->thread];
 
-  sqlite3_bind_int64 (stmt, p, (int64_t) item + 1);
+  sqlite3_bind_int64 (stmt, p, w->run_base + (int64_t) item + 1);
   sqlite3_bind_int64 (stmt, p + 1, thread->a);
   sqlite3_bind_int64 (stmt, p + 2, thread->b);
   sqlite3_bind_int (stmt, p + 3, run->kind);
@@ -633,7 +645,7 @@ bind_block (MlsWrite *w, sqlite3_stmt *stmt, int p, size_t item)
   const MlsRun *run = &w->runs[r];
   size_t last = first + BLOCK - 1 < run->n ? first + BLOCK - 1 : run->n - 1;
 
-  sqlite3_bind_int64 (stmt, p, (int64_t) r + 1);
+  sqlite3_bind_int64 (stmt, p, w->run_base + (int64_t) r + 1);
   sqlite3_bind_int64 (stmt, p + 1, run->spans[first].start_ns);
   sqlite3_bind_int64 (stmt, p + 2, run->first_id + (int64_t) first);
   sqlite3_bind_int64 (stmt, p + 3, run->first_id + (int64_t) last);
@@ -644,13 +656,18 @@ static int
 check_ids (MlsWrite *w)
 {
   sqlite3_stmt *stmt;
+  int64_t last = w->span_base;
   int ok;
 
+  for (size_t r = 0; r < w->n_runs; r++)
+    last += (int64_t) w->runs[r].n;
+  if (last == w->span_base)
+    return 0;
   if (sqlite3_prepare_v2 (w->store->db, "SELECT max (id) FROM span", -1,
                           &stmt, NULL) != SQLITE_OK)
     return -1;
   ok = sqlite3_step (stmt) == SQLITE_ROW
-       && sqlite3_column_int64 (stmt, 0) == (int64_t) w->store->n_spans;
+       && sqlite3_column_int64 (stmt, 0) == last;
   sqlite3_finalize (stmt);
   return ok ? 0 : -1;
 }
@@ -674,7 +691,7 @@ mls_write_spans (MlsWrite *w, MlsError *error)
     for (size_t i = 0; i < w->runs[r].n; i += BLOCK)
       rows_add (&blocks, r << 32 | i);
   rc = rc || rows_close (&blocks);
-  if (rc == 0 && store->n_spans > 0)
+  if (rc == 0)
     rc = check_ids (w);
   if (rc == 0)
     rc = mls_strings_write (store->strings, store->db);

@@ -34,6 +34,8 @@ typedef struct {
 /* The index of (a, b), added when new; -1 when out of memory. */
 int64_t mls_pair_index (MlsPairIndex *index, int64_t a, int64_t b);
 void mls_pair_index_clear (MlsPairIndex *index);
+/* The index of (a, b), or -1 when it is not there. */
+int64_t mls_pair_find (const MlsPairIndex *index, int64_t a, int64_t b);
 
 /* A span as the store keeps it until finish writes it: 48 bytes. `id`
  * and `parent` are the caller's ids (parent, the file's once finish has
@@ -91,6 +93,8 @@ typedef enum {
   MLS_STMT_THREAD,
   MLS_STMT_MODEL,
   MLS_STMT_LOST,
+  MLS_STMT_HOST,
+  MLS_STMT_PROCESS_HOST,
   MLS_N_STMTS
 } MlsStmtId;
 
@@ -116,6 +120,8 @@ struct MlsStore {
   MlsPairIndex threads;     /* the spans' threads: (pid, tid) */
   MlsPairIndex run_keys;    /* (thread << 8 | kind, model << 8 | class) */
   struct MlsArgMap *arg_map;  /* where each kind's arguments go */
+  struct MlsLive *live;     /* written while filled (mls-store-live.c), or
+                               NULL */
 
   /* The last process / thread / model interned: the collector asks for the
    * same one many times in a row. */
@@ -134,6 +140,8 @@ typedef struct {
   MlsPairIndex procs;       /* the spans' processes (pid, 0) */
   uint32_t *thread_proc;    /* process index of each thread */
   int top_level;            /* span_summary's coarsest level */
+  int64_t run_base;         /* runs and spans the file already holds: */
+  int64_t span_base;        /* these runs' ids follow them */
 } MlsWrite;
 
 /* schema.sql, embedded at build time (mls-schema-sql.c). */
@@ -147,6 +155,10 @@ int mls_exec (MlsStore *store, const char *sql, const char *what,
               MlsError *error);
 /* The SQL functions the store's queries use (mls_sqrt). */
 int mls_store_register_functions (MlsStore *store, MlsError *error);
+
+/* On a writing store's new connection: its statements prepared, its
+ * transaction begun. */
+int mls_store_begin_writing (MlsStore *store, MlsError *error);
 
 /* Opens store->path read-only into store->db, checking it is a trace
  * database of this version. */
@@ -258,11 +270,27 @@ int mls_store_migrate (MlsStore *store, int64_t version, MlsError *error);
  * in the file's order and written with their runs and blocks
  * (mls-store-order.c), then the tables computed from them. */
 int mls_write_prepare (MlsWrite *w, MlsStore *store, MlsError *error);
+/* The same without numbering the spans' parents (which stay the caller's
+ * ids): enough for the aggregates, and repeatable. */
+int mls_write_prepare_unnumbered (MlsWrite *w, MlsStore *store,
+                                  MlsError *error);
+
 void mls_write_clear (MlsWrite *w);
+/* The span, span_run and span_block rows of w's runs, after run_base /
+ * span_base, and the strings they name. */
 int mls_write_spans (MlsWrite *w, MlsError *error);
 int mls_write_stats (MlsWrite *w, MlsError *error);
 int mls_write_overlap (MlsWrite *w, MlsError *error);
 int mls_write_summary (MlsWrite *w, MlsError *error);
+/* A store written while it is filled (mls-store-live.c): each span added
+ * is also noted for the next flush; finish empties what the flushes wrote
+ * before writing the file as an import would; free forgets it all. */
+int mls_live_note_span (MlsStore *store, size_t run, const MlsSpanRec *rec);
+int mls_live_finish_begin (MlsStore *store, MlsError *error);
+/* After finish's commit: the file left on its own, without a WAL. */
+void mls_live_end (MlsStore *store);
+void mls_live_free (MlsStore *store);
+
 /* The store's spans freed (after finish or a failed one). */
 void mls_store_spans_free (MlsStore *store);
 

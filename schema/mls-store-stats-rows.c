@@ -214,9 +214,10 @@ mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows)
   free (rows);
 }
 
-int
-mls_store_find_processes (MlsStore *store, const char *name, int64_t **pids,
-                          size_t *n_pids, MlsError *error)
+/* The pids a query of one text parameter gives, in its order. */
+static int
+find_pids (MlsStore *store, const char *sql, const char *name,
+           int64_t **pids, size_t *n_pids, MlsError *error)
 {
   sqlite3_stmt *stmt = NULL;
   int64_t *list = NULL;
@@ -225,8 +226,7 @@ mls_store_find_processes (MlsStore *store, const char *name, int64_t **pids,
 
   *pids = NULL;
   *n_pids = 0;
-  if (sqlite3_prepare_v2 (store->db, "SELECT pid FROM process WHERE name = ?1"
-                          " ORDER BY pid", -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       mls_error_sqlite (store, error, "cannot read processes");
       return -1;
@@ -252,5 +252,65 @@ mls_store_find_processes (MlsStore *store, const char *name, int64_t **pids,
     }
   *pids = list;
   *n_pids = n;
+  return 0;
+}
+
+int
+mls_store_find_processes (MlsStore *store, const char *name, int64_t **pids,
+                          size_t *n_pids, MlsError *error)
+{
+  return find_pids (store, "SELECT pid FROM process WHERE name = ?1"
+                    " ORDER BY pid", name, pids, n_pids, error);
+}
+
+int
+mls_store_find_host_processes (MlsStore *store, const char *name,
+                               int64_t **pids, size_t *n_pids,
+                               MlsError *error)
+{
+  return find_pids (store, "SELECT p.pid FROM process p JOIN host h"
+                    " ON h.id = p.host_id WHERE h.name = ?1 ORDER BY p.pid",
+                    name, pids, n_pids, error);
+}
+
+int
+mls_store_list_hosts (MlsStore *store, char ***names, size_t *n,
+                      MlsError *error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char **list = NULL;
+  int rc;
+
+  *names = NULL;
+  *n = 0;
+  if (sqlite3_prepare_v2 (store->db, "SELECT name FROM host ORDER BY id", -1,
+                          &stmt, NULL) != SQLITE_OK)
+    {
+      mls_error_sqlite (store, error, "cannot read hosts");
+      return -1;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char **bigger = realloc (list, (*n + 1) * sizeof *list);
+      char *name = strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (bigger == NULL || name == NULL)
+        {
+          free (name);
+          if (bigger)
+            list = bigger;
+          rc = SQLITE_NOMEM;
+          break;
+        }
+      list = bigger;
+      list[(*n)++] = name;
+    }
+  sqlite3_finalize (stmt);
+  *names = list;
+  if (rc != SQLITE_DONE)
+    {
+      mls_error_set (error, "%s: cannot read hosts", store->path);
+      return -1;
+    }
   return 0;
 }

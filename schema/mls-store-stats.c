@@ -196,7 +196,7 @@ live_rows (MlsStore *store, const MlsStatsQuery *query, const char *sql,
   sqlite3_finalize (stmt);
   if (rc == SQLITE_DONE && n > 0 && (d = malloc (n * sizeof *d)) == NULL)
     rc = SQLITE_NOMEM;
-  if (rc == SQLITE_DONE)
+  if (rc == SQLITE_DONE && n > 0)
     qsort (items, n, sizeof *items, compare_item);
   for (size_t i = 0, j; rc == SQLITE_DONE && i < n; i = j)
     {

@@ -194,7 +194,7 @@ mls_strings_write (MlsStrings *s, sqlite3 *db)
   sqlite3_stmt *stmt;
   int rc = SQLITE_DONE;
 
-  if (sqlite3_prepare_v2 (db, "INSERT INTO string (id, text) VALUES (?1, ?2)",
+  if (sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO string (id, text) VALUES (?1, ?2)",
                           -1, &stmt, NULL) != SQLITE_OK)
     return -1;
   for (size_t id = 1; id <= s->n && rc == SQLITE_DONE; id++)

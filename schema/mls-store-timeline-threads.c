@@ -51,9 +51,10 @@ load_processes (MlsTimeline *tl, MlsError *error)
 
   if (sqlite3_prepare_v2 (tl->db,
         "SELECT p.pid, p.name, p.cmdline, p.end_state, p.exit_status,"
-        "       t.tid, t.name"
+        "       t.tid, t.name, h.name"
         " FROM process p LEFT JOIN thread t ON t.process_id = p.id"
-        " UNION SELECT DISTINCT pid, NULL, NULL, NULL, NULL, tid, NULL"
+        " LEFT JOIN host h ON h.id = p.host_id"
+        " UNION SELECT DISTINCT pid, NULL, NULL, NULL, NULL, tid, NULL, NULL"
         " FROM span_overlap WHERE tid NOT NULL AND NOT EXISTS (SELECT 1"
         "   FROM thread t JOIN process q ON q.id = t.process_id"
         "   WHERE q.pid = span_overlap.pid AND t.tid = span_overlap.tid)"
@@ -78,6 +79,8 @@ load_processes (MlsTimeline *tl, MlsError *error)
         p->name = column_strdup (stmt, 1);
       if (!p->cmdline)
         p->cmdline = column_strdup (stmt, 2);
+      if (!p->host)
+        p->host = column_strdup (stmt, 7);
       if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
         {
           p->state = state_from_name ((const char *) sqlite3_column_text (stmt,

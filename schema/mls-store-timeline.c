@@ -297,6 +297,7 @@ mls_timeline_free (MlsTimeline *tl)
     {
       free (tl->processes[i].name);
       free (tl->processes[i].cmdline);
+      free (tl->processes[i].host);
     }
   for (size_t i = 0; i < tl->n_threads; i++)
     free (tl->threads[i].name);

@@ -53,6 +53,7 @@ typedef struct {
   char *cmdline;            /* NULL when not recorded */
   MlsProcessState state;
   int exit_status;
+  char *host;               /* the host it ran on, NULL when not known */
   size_t first_thread;
   size_t n_threads;
 } MlsTimelineProcess;

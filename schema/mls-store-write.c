@@ -202,6 +202,38 @@ mls_store_intern_model (MlsStore *store, const char *name, MlsError *error)
   return id;
 }
 
+int64_t
+mls_store_intern_host (MlsStore *store, const char *name,
+                       int64_t clock_offset_ns, int64_t clock_shift_ns,
+                       MlsError *error)
+{
+  sqlite3_stmt *stmt = store->stmts[MLS_STMT_HOST];
+  int64_t id = -1;
+
+  if (check_writing (store, error))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name ? name : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, clock_offset_ns);
+  sqlite3_bind_int64 (stmt, 3, clock_shift_ns);
+  if (step (store, stmt, "cannot add a host", &id, error))
+    return -1;
+  return id;
+}
+
+int
+mls_store_set_process_host (MlsStore *store, int64_t pid, int64_t host_id,
+                            MlsError *error)
+{
+  sqlite3_stmt *stmt = store->stmts[MLS_STMT_PROCESS_HOST];
+
+  if (check_writing (store, error))
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, pid);
+  sqlite3_bind_int64 (stmt, 2, host_id);
+  store->last_pid = -1;
+  return step (store, stmt, "cannot set a process's host", NULL, error);
+}
+
 static int
 check_span (MlsStore *store, const MlsSpan *span, MlsError *error)
 {
@@ -331,7 +363,8 @@ mls_store_add_span (MlsStore *store, const MlsSpan *span, MlsError *error)
     .cut = (uint8_t) (span->complete ? MLS_CUT_NONE
                       : span->cut ? span->cut : MLS_CUT_UNKNOWN),
   };
-  if (mls_store_encode_args (store, span, &rec->args))
+  if (mls_store_encode_args (store, span, &rec->args)
+      || (store->live && mls_live_note_span (store, (size_t) run, rec)))
     goto out_of_memory;
   store->run_spans[run].n++;
   store->n_spans++;
@@ -397,6 +430,7 @@ commit_and_rename (MlsStore *store, MlsError *error)
 {
   if (mls_exec (store, "COMMIT", "cannot commit", error))
     return -1;
+  mls_live_end (store);
   for (int i = 0; i < MLS_N_STMTS; i++)
     {
       sqlite3_finalize (store->stmts[i]);
@@ -408,7 +442,8 @@ commit_and_rename (MlsStore *store, MlsError *error)
       return -1;
     }
   store->db = NULL;
-  if (rename (store->partial_path, store->path) != 0)
+  if (store->partial_path != NULL
+      && rename (store->partial_path, store->path) != 0)
     {
       mls_error_set (error, "%s: cannot rename %s into place: %m",
                      store->path, store->partial_path);
@@ -428,7 +463,8 @@ mls_store_finish (MlsStore *store, MlsError *error)
 
   if (check_writing (store, error))
     return -1;
-  rc = fill_meta_defaults (store, error)
+  rc = mls_live_finish_begin (store, error)
+       || fill_meta_defaults (store, error)
        || mls_write_prepare (&w, store, error);
   if (rc == 0)
     {

@@ -139,6 +139,7 @@ store_free (MlsStore *store)
   if (store->db != NULL)
     sqlite3_close (store->db);
   mls_store_spans_free (store);
+  mls_live_free (store);
   mls_store_free_arg_map (store);
   free (store->last_model);
   free (store->partial_path);
@@ -166,7 +167,8 @@ query_int (MlsStore *store, const char *sql, int64_t *value)
  * tables are checked as they are read (SQLite reports a damaged page it reads);
  * checking them all takes seconds on a large file (3 s for 1M spans). */
 static const char *const checked_tables[] = {
-  "meta", "span_kind", "span_arg", "model", "process", "thread", "string",
+  "meta", "span_kind", "span_arg", "model", "host", "process", "thread",
+  "string",
   "span_kind_stats", "span_run", "span_summary_set", "lost_events",
 };
 
@@ -354,6 +356,13 @@ static const char *const stmt_sql[MLS_N_STMTS] = {
   [MLS_STMT_LOST] =
     "INSERT INTO lost_events (start_ns, end_ns, count, packets, stream) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",
+  [MLS_STMT_HOST] =
+    "INSERT INTO host (name, clock_offset_ns, clock_shift_ns) "
+    "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET name = "
+    "excluded.name RETURNING id",
+  [MLS_STMT_PROCESS_HOST] =
+    "INSERT INTO process (pid, host_id) VALUES (?1, ?2) "
+    "ON CONFLICT (pid) DO UPDATE SET host_id = excluded.host_id",
 };
 
 static int
@@ -389,13 +398,6 @@ create_db (MlsStore *store, MlsError *error)
                                    MLS_SCHEMA_VERSION, MLS_SCHEMA_VERSION);
   int rc = mls_exec (store, version, "cannot set the schema version", error);
   sqlite3_free (version);
-  /* span.unit's CHECK (unit IN (...)) builds an ephemeral table on every
-   * execution of the insert, which was a third of its cost; the store
-   * checks the unit itself (mls-store-write.c) and turns SQLite's check
-   * off for its own connection. */
-  if (rc == 0)
-    rc = mls_exec (store, "PRAGMA ignore_check_constraints = ON",
-                   "cannot configure", error);
   if (rc || load_known_kinds (store, error)
       || mls_store_load_arg_map (store, error))
     return -1;
@@ -404,6 +406,19 @@ create_db (MlsStore *store, MlsError *error)
       mls_error_set (error, "%s: out of memory", store->path);
       return -1;
     }
+  return mls_store_begin_writing (store, error);
+}
+
+int
+mls_store_begin_writing (MlsStore *store, MlsError *error)
+{
+  /* span.unit's CHECK (unit IN (...)) builds an ephemeral table on every
+   * execution of the insert, which was a third of its cost; the store
+   * checks the unit itself (mls-store-write.c) and turns SQLite's check
+   * off for its own connection. */
+  if (mls_exec (store, "PRAGMA ignore_check_constraints = ON",
+                "cannot configure", error))
+    return -1;
   for (int i = 0; i < MLS_N_STMTS; i++)
     if (sqlite3_prepare_v3 (store->db, stmt_sql[i], -1,
                             SQLITE_PREPARE_PERSISTENT, &store->stmts[i],
@@ -453,7 +468,9 @@ mls_store_close (MlsStore *store)
         }
       sqlite3_close (store->db);
       store->db = NULL;
-      unlink (store->partial_path);
+      /* A live file keeps what its flushes committed. */
+      if (store->partial_path != NULL)
+        unlink (store->partial_path);
     }
   store_free (store);
 }

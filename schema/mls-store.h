@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 4
+#define MLS_SCHEMA_VERSION 5
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
@@ -82,6 +82,25 @@ typedef struct MlsStore MlsStore;
  * leaves a half-written file under the final name nor destroys an older one.
  */
 MlsStore *mls_store_create (const char *path, MlsError *error);
+
+/*
+ * Creates a database at `path` that readers can open while it is filled:
+ * it is in place (an empty recording) on return, in WAL mode, and each
+ * mls_store_flush() commits what was added since the last one in one
+ * small transaction, so a reader always sees a whole recording of what
+ * had arrived by some flush. mls_store_finish() then rewrites it exactly
+ * as mls_store_create() + finish would have written the same spans. An
+ * unfinished live store keeps its file as the last flush left it.
+ */
+MlsStore *mls_store_create_live (const char *path, MlsError *error);
+
+/* Live stores only: appends the spans added since the last flush (each
+ * flush's spans a run of their own per thread, kind, model and length
+ * class), their strings, processes and lost events, and refreshes the
+ * aggregates (statistics, summaries, overlaps) unless that would take
+ * more than a fifth of the time since they were last refreshed; then
+ * commits. A parent that has not ended yet is linked when it is flushed. */
+int mls_store_flush (MlsStore *store, MlsError *error);
 
 /* Opens an existing database read-only; refuses files that are not trace
  * databases or are of another schema version, saying which. */
@@ -165,6 +184,13 @@ int mls_store_set_process_facts (MlsStore *store, int64_t pid,
                                  int exit_status, MlsError *error);
 int64_t mls_store_intern_model (MlsStore *store, const char *name,
                                 MlsError *error);
+/* A host (schema.sql's host table): its id, created when new. */
+int64_t mls_store_intern_host (MlsStore *store, const char *name,
+                               int64_t clock_offset_ns,
+                               int64_t clock_shift_ns, MlsError *error);
+/* The host a process ran on. */
+int mls_store_set_process_host (MlsStore *store, int64_t pid,
+                                int64_t host_id, MlsError *error);
 /* Returns the span's id (span->id if nonzero), -1 on error. Spans are
  * kept in memory (about 60 bytes each) and written by finish. */
 int64_t mls_store_add_span (MlsStore *store, const MlsSpan *span,
@@ -251,6 +277,16 @@ void mls_stats_rows_free (MlsStatsRow *rows, size_t n_rows);
 int mls_store_count_incomplete (MlsStore *store, const MlsStatsQuery *query,
                                 int64_t cut[MLS_CUT_UNKNOWN + 1],
                                 MlsError *error);
+
+/* The pids of the processes that ran on host `name`, in pid order;
+ * *n_pids 0 when there is none. */
+int mls_store_find_host_processes (MlsStore *store, const char *name,
+                                   int64_t **pids, size_t *n_pids,
+                                   MlsError *error);
+/* The names of the recording's hosts, in id order (free each and the
+ * array). */
+int mls_store_list_hosts (MlsStore *store, char ***names, size_t *n,
+                          MlsError *error);
 
 /* The pids of the processes named `name` (process.name), in pid order;
  * *n_pids 0 when there is none. */

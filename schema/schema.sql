@@ -19,6 +19,21 @@ CREATE TABLE meta (
   value
 ) WITHOUT ROWID;
 
+-- A machine whose recording the file holds: one for `mlscope record`,
+-- one per host for the import of a relay daemon's directory. `name` is
+-- the host name its trace gives. Each host's trace clock is its own
+-- CLOCK_MONOTONIC: the import aligns them on the realtime offsets the
+-- traces carry (clock_offset_ns: add it to the host's own times for
+-- wall-clock ns), adding clock_shift_ns (its offset less the first
+-- host's) to every time of the host; docs/live-and-fleet.md says how far
+-- that can be trusted.
+CREATE TABLE host (
+  id               INTEGER PRIMARY KEY,
+  name             TEXT NOT NULL UNIQUE,
+  clock_offset_ns  INTEGER,
+  clock_shift_ns   INTEGER NOT NULL DEFAULT 0
+);
+
 -- A traced process. `name` is its main thread's name (the thread whose tid
 -- is the pid), at most 16 characters as the kernel keeps it. What
 -- `mlscope record` saw of the process itself (command line, how it ended)
@@ -33,6 +48,7 @@ CREATE TABLE process (
                                -- when the recording ended ('ended': gone,
                                -- how is not known)
   exit_status  INTEGER,        -- exit code ('exited') or signal ('killed')
+  host_id      INTEGER REFERENCES host (id),
   UNIQUE (pid)
 );
 

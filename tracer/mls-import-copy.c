@@ -93,7 +93,10 @@ mls_trace_dir_link_file (MlsTraceDir *t, const char *name, const char *dir,
                          GError **error)
 {
   GArray *pieces = g_hash_table_lookup (t->cuts, name);
-  char *src = g_build_filename (t->source_dir, name, NULL);
+  char *rel = g_build_filename (t->source_dir, name, NULL);
+  /* The link is read from the salvage directory: a relative source would
+   * point nowhere. */
+  char *src = g_canonicalize_filename (rel, NULL);
   char *dst = g_build_filename (dir, name, NULL);
   gboolean ok;
 
@@ -107,6 +110,7 @@ mls_trace_dir_link_file (MlsTraceDir *t, const char *name, const char *dir,
   if (!ok)
     g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED,
                  "cannot write %s: %s", dst, g_strerror (errno));
+  g_free (rel);
   g_free (src);
   g_free (dst);
   return ok;

@@ -64,9 +64,19 @@ typedef struct {
   Member members[G_N_ELEMENTS (field_slots)];
   int n_members;
   gint64 vpid, vtid, procname;   /* common context member index, or -1 */
+  int64_t host_id;                /* the store's host of its trace */
+  int64_t shift_ns;               /* added to its times (a host's clock
+                                     aligned on the first host's) */
 } ClassInfo;
 
+/* A host seen in the traces: the realtime offset of its first trace's
+ * clock, against which the hosts are aligned. */
 typedef struct {
+  int64_t id;
+  int64_t offset_ns;
+} HostInfo;
+
+struct MlsReader {
   MlsSpanBuilder *builder;
   MlsReadResult *result;
   GHashTable *classes;            /* const bt_event_class * -> ClassInfo */
@@ -75,10 +85,13 @@ typedef struct {
   const bt_event_class *recent[16];
   ClassInfo *recent_info[16];
   int n_recent;
+  GHashTable *hosts;              /* host name -> HostInfo */
   GError *error;                  /* from the span builder */
   gboolean warned_no_context;
   gboolean quiet;
-} Reader;
+};
+
+typedef MlsReader Reader;
 
 static const struct {
   const char *name;
@@ -194,19 +207,59 @@ clock_ns (const bt_clock_snapshot *cs)
   return (int64_t) ((unsigned __int128) cycles * 1000000000u / freq);
 }
 
+static int64_t
+offset_ns (const bt_clock_snapshot *cs)
+{
+  const bt_clock_class *cc = bt_clock_snapshot_borrow_clock_class_const (cs);
+  int64_t seconds;
+  guint64 cycles;
+
+  bt_clock_class_get_offset (cc, &seconds, &cycles);
+  return seconds * G_GINT64_CONSTANT (1000000000)
+         + (int64_t) ((unsigned __int128) cycles * 1000000000u
+                      / bt_clock_class_get_frequency (cc));
+}
+
 static void
 note_clock (Reader *r, const bt_clock_snapshot *cs)
 {
   if (r->result->have_offset)
     return;
-  const bt_clock_class *cc = bt_clock_snapshot_borrow_clock_class_const (cs);
-  int64_t seconds;
-  guint64 cycles;
-  bt_clock_class_get_offset (cc, &seconds, &cycles);
-  guint64 freq = bt_clock_class_get_frequency (cc);
-  r->result->clock_offset_ns = seconds * G_GINT64_CONSTANT (1000000000)
-    + (int64_t) ((unsigned __int128) cycles * 1000000000u / freq);
+  r->result->clock_offset_ns = offset_ns (cs);
   r->result->have_offset = TRUE;
+}
+
+static char *env_string (const bt_trace *trace, const char *name);
+
+/* The host of an event's trace (by the hostname its environment gives)
+ * and the shift that aligns its clock on the first host's: each host's
+ * trace clock is its own CLOCK_MONOTONIC, the realtime offsets put them
+ * on one time line. Traces of one host are never shifted against each
+ * other. */
+static gboolean
+class_host (Reader *r, const bt_event *event, const bt_clock_snapshot *cs,
+            ClassInfo *info)
+{
+  const bt_trace *trace =
+    bt_stream_borrow_trace_const (bt_event_borrow_stream_const (event));
+  char *name = env_string (trace, "hostname");
+  HostInfo *host = g_hash_table_lookup (r->hosts, name ? name : "");
+
+  if (host == NULL)
+    {
+      host = g_new0 (HostInfo, 1);
+      host->offset_ns = offset_ns (cs);
+      host->id = mls_span_builder_host (r->builder, name ? name : "",
+                                        host->offset_ns,
+                                        host->offset_ns
+                                        - r->result->clock_offset_ns,
+                                        &r->error);
+      g_hash_table_insert (r->hosts, g_strdup (name ? name : ""), host);
+    }
+  g_free (name);
+  info->host_id = host->id;
+  info->shift_ns = host->offset_ns - r->result->clock_offset_ns;
+  return host->id >= 0;
 }
 
 static gboolean
@@ -214,6 +267,8 @@ handle_event (Reader *r, const bt_message *msg)
 {
   const bt_event *event = bt_message_event_borrow_event_const (msg);
   const bt_event_class *ec = bt_event_borrow_class_const (event);
+  const bt_clock_snapshot *cs =
+    bt_message_event_borrow_default_clock_snapshot_const (msg);
   ClassInfo *info = NULL;
   for (int i = 0; i < r->n_recent && info == NULL; i++)
     if (r->recent[i] == ec)
@@ -225,6 +280,9 @@ handle_event (Reader *r, const bt_message *msg)
         {
           info = class_info_new (ec);
           g_hash_table_insert (r->classes, (gpointer) ec, info);
+          note_clock (r, cs);
+          if (!class_host (r, event, cs, info))
+            return FALSE;
         }
       if (r->n_recent < (int) G_N_ELEMENTS (r->recent))
         {
@@ -237,10 +295,8 @@ handle_event (Reader *r, const bt_message *msg)
   memset (&ev, 0, sizeof ev);
   ev.type = info->type;
   ev.unit = -1;
-  const bt_clock_snapshot *cs =
-    bt_message_event_borrow_default_clock_snapshot_const (msg);
-  note_clock (r, cs);
-  ev.ts = clock_ns (cs);
+  ev.ts = clock_ns (cs) + info->shift_ns;
+  ev.host_id = info->host_id;
 
   const bt_field *ctx = bt_event_borrow_common_context_field_const (event);
   if (ctx != NULL && info->vpid >= 0)
@@ -287,6 +343,11 @@ handle_event (Reader *r, const bt_message *msg)
               memcpy (slot, &v, sizeof v);
             }
         }
+    }
+  if (info->type == MLS_EV_DEVICE_BUSY)
+    {
+      ev.start_ns += info->shift_ns;
+      ev.end_ns += info->shift_ns;
     }
   return mls_span_builder_add (r->builder, &ev, &r->error);
 }
@@ -488,6 +549,55 @@ add_sources (bt_graph *graph, const bt_plugin *ctf, MlsTraceSet *set,
   return added;
 }
 
+MlsReader *
+mls_reader_new (MlsSpanBuilder *builder, MlsReadResult *result,
+                gboolean quiet)
+{
+  MlsReader *r = g_new0 (MlsReader, 1);
+
+  r->builder = builder;
+  r->result = result;
+  r->quiet = quiet;
+  r->classes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                      g_free);
+  r->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return r;
+}
+
+void
+mls_reader_free (MlsReader *r)
+{
+  if (r == NULL)
+    return;
+  g_hash_table_destroy (r->classes);
+  g_hash_table_destroy (r->hosts);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+void
+mls_reader_connect (MlsReader *r, bt_graph *graph,
+                    const bt_port_output *port)
+{
+  const bt_component_sink *sink = NULL;
+
+  bt_graph_add_simple_sink_component (graph, "sink", NULL, consume, NULL, r,
+                                      &sink);
+  bt_graph_connect_ports (graph, port,
+    bt_component_sink_borrow_input_port_by_name_const (sink, "in"), NULL);
+}
+
+gboolean
+mls_reader_take_error (MlsReader *r, GError **error)
+{
+  if (r->error == NULL)
+    return FALSE;
+  g_propagate_error (error, r->error);
+  r->error = NULL;
+  bt_current_thread_clear_error ();
+  return TRUE;
+}
+
 gboolean
 mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
                  MlsReadResult *result, gboolean quiet, GError **error)
@@ -499,12 +609,9 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
       bt_plugin_put_ref (ctf);
       return FALSE;
     }
-  Reader r = { .builder = builder, .result = result, .quiet = quiet };
-  r.classes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                     g_free);
+  MlsReader *r = mls_reader_new (builder, result, quiet);
   bt_graph *graph = bt_graph_create (0);
   const bt_component_filter *muxer = NULL;
-  const bt_component_sink *sink = NULL;
   GString *errors = g_string_new (NULL);
   gboolean ok = FALSE;
 
@@ -523,24 +630,16 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
   if (errors->len)
     result->partial = TRUE;
 
-  bt_graph_add_simple_sink_component (graph, "sink", NULL, consume, NULL, &r,
-                                      &sink);
-  bt_graph_connect_ports (graph,
-    bt_component_filter_borrow_output_port_by_name_const (muxer, "out"),
-    bt_component_sink_borrow_input_port_by_name_const (sink, "in"), NULL);
+  mls_reader_connect (r, graph,
+    bt_component_filter_borrow_output_port_by_name_const (muxer, "out"));
 
   bt_graph_run_status st;
   do
     st = bt_graph_run (graph);
   while (st == BT_GRAPH_RUN_STATUS_AGAIN);
 
-  if (r.error != NULL)
-    {
-      g_propagate_error (error, r.error);
-      r.error = NULL;
-      bt_current_thread_clear_error ();
-      goto out;
-    }
+  if (mls_reader_take_error (r, error))
+    goto out;
   /* What was delivered before a failure is valid: the caller decides
    * whether to salvage, keep it or give up. babeltrace2 2.0.4 may end a
    * stream with the status OK and an error left in the thread. */
@@ -552,7 +651,7 @@ mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
 
 out:
   bt_graph_put_ref (graph);
-  g_hash_table_destroy (r.classes);
+  mls_reader_free (r);
   g_string_free (errors, TRUE);
   bt_plugin_put_ref (ctf);
   bt_plugin_put_ref (utils);

@@ -40,6 +40,7 @@ typedef struct {
 
 typedef struct {
   int64_t pid;
+  int64_t host_id;          /* the host of its first event, 0: unknown */
   int64_t last_ts;
   int64_t last_tid;         /* the last thread seen, known to `threads` */
   char *main_name;          /* procname of the thread with tid == pid */
@@ -70,6 +71,7 @@ struct MlsSpanBuilder {
   int64_t first_ts, last_ts;
   gboolean have_ts;
   int64_t spans, unmatched_ends;
+  gboolean warned_shared_pid;
   int64_t cut[MLS_CUT_UNKNOWN + 1];
 };
 
@@ -101,6 +103,12 @@ mls_span_builder_new (MlsStore *store, const MlsRecordFacts *facts)
 }
 
 void
+mls_span_builder_set_facts (MlsSpanBuilder *b, const MlsRecordFacts *facts)
+{
+  b->facts = facts;
+}
+
+void
 mls_span_builder_free (MlsSpanBuilder *b)
 {
   if (b == NULL)
@@ -124,12 +132,22 @@ process_for (MlsSpanBuilder *b, const MlsEvent *ev)
         {
           p = g_new0 (Process, 1);
           p->pid = ev->pid;
+          p->host_id = ev->host_id;
           p->last_tid = -1;
           p->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                               NULL, g_free);
           g_hash_table_insert (b->processes, GSIZE_TO_POINTER (ev->pid), p);
         }
       b->last_process = p;
+    }
+  if (ev->host_id != p->host_id && !b->warned_shared_pid)
+    {
+      /* Processes are told apart by pid: hosts that share a pid
+       * namespace (containers of one kernel) never meet this. */
+      b->warned_shared_pid = TRUE;
+      g_printerr ("mlscope import: warning: process %" G_GINT64_FORMAT
+                  " ran on two hosts; their spans are kept as one "
+                  "process's\n", ev->pid);
     }
   if (ev->procname != NULL && ev->tid != p->last_tid
       && !g_hash_table_contains (p->threads, GSIZE_TO_POINTER (ev->tid)))
@@ -538,6 +556,26 @@ process_name (MlsSpanBuilder *b, Process *p)
   return facts && facts->name ? facts->name : p->first_name;
 }
 
+/* The process's and its threads' names as the trace gives them. */
+static int
+write_names (MlsSpanBuilder *b, Process *p, MlsError *err)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (mls_store_intern_process (b->store, p->pid, process_name (b, p),
+                                err) < 0
+      || (p->host_id > 0
+          && mls_store_set_process_host (b->store, p->pid, p->host_id, err)))
+    return -1;
+  g_hash_table_iter_init (&iter, p->threads);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (mls_store_intern_thread (b->store, p->pid, GPOINTER_TO_SIZE (key),
+                                 value, err) < 0)
+      return -1;
+  return 0;
+}
+
 static gboolean
 write_process (MlsSpanBuilder *b, Process *p, GError **error)
 {
@@ -547,26 +585,32 @@ write_process (MlsSpanBuilder *b, Process *p, GError **error)
   int exit_status;
   MlsProcessState state = process_state (b, p, &exit_status);
 
-  if (mls_store_intern_process (b->store, p->pid, process_name (b, p),
-                                &err) < 0)
-    goto fail;
-  if ((facts || state != MLS_PROCESS_STATE_UNKNOWN)
-      && mls_store_set_process_facts (b->store, p->pid,
-                                      facts ? facts->cmdline : NULL, state,
-                                      exit_status, &err) != 0)
-    goto fail;
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init (&iter, p->threads);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (mls_store_intern_thread (b->store, p->pid, GPOINTER_TO_SIZE (key),
-                                 value, &err) < 0)
-      goto fail;
-  return TRUE;
-
-fail:
+  if (write_names (b, p, &err) == 0
+      && (!(facts || state != MLS_PROCESS_STATE_UNKNOWN)
+          || mls_store_set_process_facts (b->store, p->pid,
+                                          facts ? facts->cmdline : NULL,
+                                          state, exit_status, &err) == 0))
+    return TRUE;
   g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s", err.message);
   return FALSE;
+}
+
+gboolean
+mls_span_builder_write_names (MlsSpanBuilder *b, GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+  MlsError err = { 0 };
+
+  g_hash_table_iter_init (&iter, b->processes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (write_names (b, value, &err) != 0)
+      {
+        g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
+                     err.message);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* Why a span begun at `start_ns` has no end: LTTng discarded events after
@@ -633,6 +677,21 @@ mls_span_builder_finish (MlsSpanBuilder *b, MlsImportSummary *summary,
   memcpy (summary->cut, b->cut, sizeof summary->cut);
   summary->unmatched_ends = b->unmatched_ends;
   return TRUE;
+}
+
+int64_t
+mls_span_builder_host (MlsSpanBuilder *b, const char *name,
+                       int64_t clock_offset_ns, int64_t shift_ns,
+                       GError **error)
+{
+  MlsError err = { 0 };
+  int64_t id = mls_store_intern_host (b->store, name, clock_offset_ns,
+                                      shift_ns, &err);
+
+  if (id < 0)
+    g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
+                 err.message);
+  return id;
 }
 
 void

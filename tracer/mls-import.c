@@ -123,8 +123,8 @@ watchdog_stop (GThread *thread)
   g_clear_pointer (&watchdog.partial_path, g_free);
 }
 
-static gboolean
-write_meta (MlsStore *store, const char *trace_dir,
+gboolean
+mls_import_write_meta (MlsStore *store, const char *trace_dir,
             const MlsImportOptions *options, MlsSpanBuilder *builder,
             const MlsReadResult *read, GError **error)
 {
@@ -173,8 +173,8 @@ write_meta (MlsStore *store, const char *trace_dir,
   return ok;
 }
 
-static void
-warn_losses (const char *trace_dir, const MlsReadResult *read,
+void
+mls_import_warn_losses (const char *trace_dir, const MlsReadResult *read,
              const MlsImportSummary *summary)
 {
   gint64 discarded = read->lost_packets - summary->salvaged_packets;
@@ -372,7 +372,8 @@ mls_import_run (const char *trace_dir, const char *out_path,
   if (!account_dropped (set, builder, &read, summary, error)
       || !check_has_mlrt_events (trace_dir, &read, options, error)
       || !mls_span_builder_finish (builder, summary, error)
-      || !write_meta (store, trace_dir, options, builder, &read, error))
+      || !mls_import_write_meta (store, trace_dir, options, builder, &read,
+                                 error))
     goto out;
   gint64 t1 = g_get_monotonic_time ();
   if (mls_store_finish (store, &err) != 0)
@@ -392,7 +393,7 @@ mls_import_run (const char *trace_dir, const char *out_path,
                                            trace_dir, read.events,
                                            read.failure);
   if (!options->quiet)
-    warn_losses (trace_dir, &read, summary);
+    mls_import_warn_losses (trace_dir, &read, summary);
   ok = TRUE;
 
 out:

@@ -66,6 +66,25 @@ gboolean mls_import_run (const char *trace_dir, const char *out_path,
                          const MlsImportOptions *options,
                          MlsImportSummary *summary, GError **error);
 
+/* Reads a live session from a relay daemon into `out_path` while it is
+ * recorded (mls-import-live.c): `url` is lttng-live's
+ * net://HOST:PORT/host/HOSTNAME/SESSION; the database is in place at once
+ * and flushed about every `flush_ms` (mls_store_create_live()). */
+typedef struct MlsLiveImport MlsLiveImport;
+
+MlsLiveImport *mls_live_import_start (const char *url, const char *out_path,
+                                      const MlsImportOptions *options,
+                                      int flush_ms, GError **error);
+/* Ends the read once the session has ended (call after destroying it),
+ * and finishes the database as mls_import_run() would have; `facts` (may
+ * be NULL) are the recorder's. summary->read_error says when the relay
+ * daemon failed before the end (what arrived is kept). */
+gboolean mls_live_import_finish (MlsLiveImport *live,
+                                 const MlsRecordFacts *facts,
+                                 MlsImportSummary *summary, GError **error);
+/* How many flushes committed spans so far (for tests and progress). */
+gint64 mls_live_import_flushes (MlsLiveImport *live);
+
 /* Removes a directory tree (symlinks are removed, not followed). */
 void mls_import_remove_tree (const char *path);
 
@@ -99,6 +118,7 @@ typedef struct {
   int64_t start_ns, end_ns;
   const char *feature, *first_layer_name, *last_layer_name;
   const char *what, *name, *op;
+  int64_t host_id;          /* the store's host, 0 when unknown */
 } MlsEvent;
 
 typedef struct MlsSpanBuilder MlsSpanBuilder;
@@ -121,6 +141,28 @@ typedef struct {
 gboolean mls_read_traces (MlsTraceSet *set, MlsSpanBuilder *builder,
                           MlsReadResult *result, gboolean quiet,
                           GError **error);
+
+/* The sink that decodes events into a span builder, for a graph of one's
+ * own (the live reader's). */
+typedef struct MlsReader MlsReader;
+
+MlsReader *mls_reader_new (MlsSpanBuilder *builder, MlsReadResult *result,
+                           gboolean quiet);
+void mls_reader_free (MlsReader *reader);
+/* Adds the sink to `graph`, reading from `port`. */
+void mls_reader_connect (MlsReader *reader, bt_graph *graph,
+                         const bt_port_output *port);
+/* TRUE with `error` when the span builder failed (the read must stop). */
+gboolean mls_reader_take_error (MlsReader *reader, GError **error);
+
+/* ---- mls-import.c, shared with the live import ---- */
+
+gboolean mls_import_write_meta (MlsStore *store, const char *trace_dir,
+                                const MlsImportOptions *options,
+                                MlsSpanBuilder *builder,
+                                const MlsReadResult *read, GError **error);
+void mls_import_warn_losses (const char *trace_dir, const MlsReadResult *read,
+                             const MlsImportSummary *summary);
 
 /* ---- mls-import-bt.c ---- */
 
@@ -215,9 +257,22 @@ gboolean mls_span_builder_add_lost (MlsSpanBuilder *builder, int64_t start_ns,
  * threads. */
 gboolean mls_span_builder_finish (MlsSpanBuilder *builder,
                                   MlsImportSummary *summary, GError **error);
+/* The processes and threads seen so far, with their names (a live
+ * recording's flush; finish adds what the recorder knows of them). */
+gboolean mls_span_builder_write_names (MlsSpanBuilder *builder,
+                                       GError **error);
+/* Facts read only from here on (a live read sets them at the end, once
+ * the recorder has stopped changing them). */
+void mls_span_builder_set_facts (MlsSpanBuilder *builder,
+                                 const MlsRecordFacts *facts);
 /* First / last event time seen (0 when none). */
 void mls_span_builder_time_range (MlsSpanBuilder *builder, int64_t *start_ns,
                                   int64_t *end_ns);
+/* The store's id of host `name`, added when new with its trace clock's
+ * realtime offset and the shift its times get; -1 with `error`. */
+int64_t mls_span_builder_host (MlsSpanBuilder *builder, const char *name,
+                               int64_t clock_offset_ns, int64_t shift_ns,
+                               GError **error);
 /* Process names seen, space separated (for meta "command" on import). */
 char *mls_span_builder_process_names (MlsSpanBuilder *builder);
 

@@ -136,8 +136,20 @@ mls_lttng_session_setup (const char *name, const char *output_dir,
                          GError **error)
 {
   char *url = g_strconcat ("file://", output_dir, NULL);
-  int ret = lttng_create_session (name, url);
+  gboolean ok = mls_lttng_session_setup_url (name, url, 0, layers,
+                                             subbuf_size, error);
   g_free (url);
+  return ok;
+}
+
+gboolean
+mls_lttng_session_setup_url (const char *name, const char *url,
+                             guint live_timer_us, gboolean layers,
+                             guint64 subbuf_size, GError **error)
+{
+  int ret = live_timer_us ? lttng_create_session_live (name, url,
+                                                       live_timer_us)
+                          : lttng_create_session (name, url);
   if (ret < 0)
     return lttng_fail (ret, error, "creating it", name);
   struct lttng_domain domain = ust_domain ();

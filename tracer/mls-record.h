@@ -29,6 +29,12 @@ gboolean mls_lttng_ensure_sessiond (GError **error);
 gboolean mls_lttng_session_setup (const char *name, const char *output_dir,
                                   gboolean layers, guint64 subbuf_size,
                                   GError **error);
+/* The same, writing to `url` (file://DIR, or net://HOST[:C:D] for a relay
+ * daemon), a live session when live_timer_us is not 0 (its sub-buffers
+ * are sent to the relay daemon at least that often). */
+gboolean mls_lttng_session_setup_url (const char *name, const char *url,
+                                      guint live_timer_us, gboolean layers,
+                                      guint64 subbuf_size, GError **error);
 gboolean mls_lttng_session_start (const char *name, GError **error);
 
 /* The session's process tracker: once created, the session records only
@@ -61,5 +67,42 @@ typedef struct {
  * forwards SIGTERM and SIGHUP) so that it can stop the session after. */
 int mls_follow_run (char **argv, const MlsFollowOptions *options,
                     MlsRecordFacts *facts, GError **error);
+
+/* ---- mls-relay.c ---- */
+
+/* A relay daemon (lttng-relayd) on a host's control, data and live ports,
+ * writing what it receives under `output`. */
+typedef struct {
+  int pid;                  /* 0: not known here (a remote one) */
+  gboolean child;           /* started by this process, not yet waited */
+  char *host;
+  int ports[3];             /* control, data, live */
+  char *output;
+} MlsRelay;
+
+#define MLS_RELAY_STATE "mlscope-relay.ini"
+
+/* Starts lttng-relayd on 127.0.0.1 writing under `output`; ports 0 are
+ * chosen among the free ones. `detach`: in a session of its own, to
+ * outlive this process. Returns once it accepts connections. */
+MlsRelay *mls_relay_start (const char *output, const int ports[3],
+                           gboolean detach, GError **error);
+/* Ends the daemon by its pid (SIGTERM; SIGKILL after 15 s), after
+ * checking the pid is still an lttng-relayd. */
+gboolean mls_relay_stop (MlsRelay *relay, GError **error);
+/* Whether relay->pid is a running lttng-relayd. */
+gboolean mls_relay_alive (const MlsRelay *relay);
+void mls_relay_free (MlsRelay *relay);
+/* The state file OUTPUT/mlscope-relay.ini, for `mlscope relay`. */
+gboolean mls_relay_save (const MlsRelay *relay, GError **error);
+MlsRelay *mls_relay_load (const char *output, GError **error);
+/* net://HOST[:CONTROL[:DATA[:LIVE]]] (LTTng's default ports 5342, 5343,
+ * 5344 where absent) into a relay with pid 0. */
+MlsRelay *mls_relay_parse_url (const char *url, GError **error);
+/* LTTng's session URL net://HOST:CONTROL:DATA (g_free). */
+char *mls_relay_session_url (const MlsRelay *relay);
+/* lttng-live's URL of a session recorded on `hostname` (g_free). */
+char *mls_relay_live_url (const MlsRelay *relay, const char *hostname,
+                          const char *session);
 
 #endif /* MLS_RECORD_H */

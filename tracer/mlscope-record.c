@@ -6,6 +6,13 @@
  *                  [--all-processes | --no-follow] -- CMD [ARGS...]
  *   mlscope record -o FILE.mlscope --attach [--duration S]
  *                  (--pid PID... | --name PROCNAME | --all-processes)
+ *   mlscope record --live -o FILE.mlscope [--relay URL] ... (or --attach)
+ *   mlscope record --relay net://HOST[:C:D:L] ... (or --attach)
+ *
+ * --live streams the session through a relay daemon (one of its own on
+ * free loopback ports unless --relay names one) and imports it while it
+ * records (mls-import-live.c); --relay alone sends the trace to a relay
+ * daemon, which keeps it.
  *
  * Only the processes asked for are recorded: CMD and every process it
  * starts (mls-record-follow.c), or the processes attached to, through the
@@ -21,6 +28,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,7 +49,15 @@ typedef struct {
   double duration;
   gint64 subbuf_size;
   gboolean quiet;
+  gboolean live;            /* --live: imported while it records */
+  gboolean view;            /* --view: the viewer follows it */
+  char *relay;              /* --relay URL */
 } RecordOptions;
+
+/* The live session's timer: how often LTTng sends sub-buffers that are
+ * not full to the relay daemon; and how often the live import commits. */
+#define LIVE_TIMER_US 100000
+#define LIVE_FLUSH_MS 250
 
 /* What one recording tracks: the session's tracker (NULL with
  * --all-processes), the processes found by name so far, the facts. */
@@ -245,6 +261,28 @@ setup_tracking (Recording *r, const char *session, gboolean attach,
   return TRUE;
 }
 
+/* What the import gave: said, and the exit status raised when data was
+ * left out. */
+static void
+report (const RecordOptions *o, MlsImportSummary *summary, int *status)
+{
+  if (!o->quiet)
+    g_printerr ("mlscope record: wrote %s: %" G_GINT64_FORMAT " events, %"
+                G_GINT64_FORMAT " spans (%" G_GINT64_FORMAT " incomplete)%s\n",
+                o->output, summary->events, summary->spans,
+                summary->incomplete,
+                summary->events == 0 ? "; no mlrt events were recorded (does "
+                "the app use libmlrt?)" : "");
+  if (summary->read_error != NULL)
+    {
+      g_printerr ("mlscope record: %s; %s holds what was read before\n",
+                  summary->read_error, o->output);
+      g_free (summary->read_error);
+    }
+  if ((summary->read_error || summary->salvaged_packets) && *status == 0)
+    *status = MLS_EXIT_DATA_LOST;
+}
+
 static gboolean
 import (const RecordOptions *o, const char *dir, MlsRecordFacts *facts,
         int *status, GError **error)
@@ -258,21 +296,180 @@ import (const RecordOptions *o, const char *dir, MlsRecordFacts *facts,
   if (!mls_record_facts_save (facts, dir, error)
       || !mls_import_run (dir, o->output, &io, &summary, error))
     return FALSE;
-  if (!o->quiet)
-    g_printerr ("mlscope record: wrote %s: %" G_GINT64_FORMAT " events, %"
-                G_GINT64_FORMAT " spans (%" G_GINT64_FORMAT " incomplete)%s\n",
-                o->output, summary.events, summary.spans, summary.incomplete,
-                summary.events == 0 ? "; no mlrt events were recorded (does "
-                "the app use libmlrt?)" : "");
-  if (summary.read_error != NULL)
-    {
-      g_printerr ("mlscope record: %s; %s holds what was read before\n",
-                  summary.read_error, o->output);
-      g_free (summary.read_error);
-    }
-  if ((summary.read_error || summary.salvaged_packets) && *status == 0)
-    *status = MLS_EXIT_DATA_LOST;
+  report (o, &summary, status);
   return TRUE;
+}
+
+/* Where the session goes: a directory (`dir`, made here) or a relay
+ * daemon, --relay's or one started on loopback for --live (writing to
+ * `dir`). */
+typedef struct {
+  char *dir;
+  MlsRelay *relay;
+  gboolean own_relay;
+  char *url;                /* LTTng's session URL */
+  MlsLiveImport *live;
+  gboolean lost_relay;      /* the relay daemon failed while recording */
+} Destination;
+
+/* Stops and destroys the session. A relay daemon that died (or a network
+ * that failed) makes both fail, but the session is gone and what reached
+ * the daemon, or the live import, is kept: said, not fatal. */
+static gboolean
+end_session (Destination *d, const char *session, GError **error)
+{
+  GError *failed = NULL;
+
+  if (mls_lttng_session_stop (session, &failed))
+    mls_lttng_session_destroy (session, &failed);
+  if (failed == NULL)
+    return TRUE;
+  if (d->relay == NULL)
+    {
+      g_propagate_error (error, failed);
+      return FALSE;
+    }
+  g_printerr ("mlscope record: %s: the relay daemon at %s failed while "
+              "recording; what reached it is kept\n", failed->message,
+              d->url);
+  g_error_free (failed);
+  d->lost_relay = TRUE;
+  mls_lttng_session_destroy (session, NULL);
+  return TRUE;
+}
+
+static gboolean
+destination_open (const RecordOptions *o, Destination *d, GError **error)
+{
+  static const int any_ports[3] = { 0, 0, 0 };
+
+  if (o->relay != NULL)
+    d->relay = mls_relay_parse_url (o->relay, error);
+  else if ((d->dir = trace_output_dir (o, error)) != NULL && o->live)
+    {
+      d->relay = mls_relay_start (d->dir, any_ports, FALSE, error);
+      d->own_relay = d->relay != NULL;
+    }
+  if (d->relay != NULL)
+    d->url = mls_relay_session_url (d->relay);
+  else if (d->dir != NULL && !o->live)
+    d->url = g_strconcat ("file://", d->dir, NULL);
+  return d->url != NULL;
+}
+
+/* --view: mlscope-viewer --follow on the growing file, left running. The
+ * viewer installed beside mlscope, else the build tree's, else PATH's. */
+static void
+start_viewer (const RecordOptions *o)
+{
+  char *self = g_file_read_link ("/proc/self/exe", NULL);
+  char *dir = self ? g_path_get_dirname (self) : g_strdup (".");
+  char *beside = g_build_filename (dir, "mlscope-viewer", NULL);
+  char *built = g_build_filename (dir, "..", "viewer", "mlscope-viewer",
+                                  NULL);
+  char *viewer = g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE)
+                 ? g_strdup (beside)
+                 : g_file_test (built, G_FILE_TEST_IS_EXECUTABLE)
+                 ? g_strdup (built) : g_find_program_in_path ("mlscope-viewer");
+  char *argv[] = { viewer, "--follow", o->output, NULL };
+  GError *error = NULL;
+
+  if (viewer == NULL
+      || !g_spawn_async (NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                         NULL, NULL, &error))
+    g_printerr ("mlscope record: cannot start mlscope-viewer%s%s; the "
+                "recording goes on\n", error ? ": " : " (not found)",
+                error ? error->message : "");
+  g_clear_error (&error);
+  g_free (viewer);
+  g_free (built);
+  g_free (beside);
+  g_free (dir);
+  g_free (self);
+}
+
+static gboolean
+live_start (const RecordOptions *o, Destination *d, const char *session,
+            MlsRecordFacts *facts, GError **error)
+{
+  struct utsname un;
+  char *url;
+  MlsImportOptions io = { .command = facts->command, .quiet = o->quiet,
+                          .allow_empty = TRUE,
+                          .trace_path = o->keep_ctf ? d->dir
+                                        : "(not kept: use --keep-ctf)" };
+
+  if (!o->live)
+    return TRUE;
+  /* The relay daemon files sessions under the session daemon's host
+   * name, which is this machine's. */
+  url = mls_relay_live_url (d->relay, uname (&un) == 0 ? un.nodename
+                                                       : "localhost",
+                            session);
+  d->live = mls_live_import_start (url, o->output, &io, LIVE_FLUSH_MS,
+                                   error);
+  g_free (url);
+  if (d->live != NULL && o->view)
+    start_viewer (o);
+  return d->live != NULL;
+}
+
+/* After the session ended: the import finished (live) or run (to a
+ * directory); nothing to do here for a relay daemon's recording. */
+static gboolean
+destination_import (const RecordOptions *o, Destination *d,
+                    MlsRecordFacts *facts, int *status, GError **error)
+{
+  MlsImportSummary summary;
+  MlsLiveImport *live = d->live;
+
+  d->live = NULL;
+  if (o->keep_ctf && d->own_relay
+      && !mls_record_facts_save (facts, d->dir, error))
+    return FALSE;
+  if (live != NULL)
+    {
+      if (!mls_live_import_finish (live, facts, &summary, error))
+        return FALSE;
+      report (o, &summary, status);
+      return TRUE;
+    }
+  if (d->relay == NULL && o->output == NULL)
+    {
+      if (!o->quiet)
+        g_printerr ("mlscope record: kept the trace in %s; `mlscope import "
+                    "%s -o FILE.mlscope` reads it\n", d->dir, d->dir);
+      return mls_record_facts_save (facts, d->dir, error);
+    }
+  if (d->relay == NULL)
+    return import (o, d->dir, facts, status, error);
+  if (!o->quiet)
+    g_printerr ("mlscope record: sent to the relay daemon at %s; `mlscope "
+                "import` its output directory\n", d->url);
+  return TRUE;
+}
+
+static void
+destination_close (const RecordOptions *o, Destination *d)
+{
+  MlsImportSummary summary;
+  GError *error = NULL;
+
+  if (d->live != NULL && !mls_live_import_finish (d->live, NULL, &summary,
+                                                  &error))
+    g_clear_error (&error);
+  else if (d->live != NULL)
+    g_free (summary.read_error);
+  if (d->own_relay && !mls_relay_stop (d->relay, &error))
+    {
+      g_printerr ("mlscope record: %s\n", error->message);
+      g_clear_error (&error);
+    }
+  mls_relay_free (d->relay);
+  if (d->dir != NULL && o->keep_ctf == NULL)
+    mls_import_remove_tree (d->dir);
+  g_free (d->dir);
+  g_free (d->url);
 }
 
 /* Records, imports, and returns the exit status. */
@@ -285,31 +482,33 @@ record (const RecordOptions *o, char **cmd)
                   : g_strdup_printf ("mlscope-%d-%" G_GINT64_FORMAT,
                                      (int) getpid (), g_get_real_time ());
   Recording r = { o, NULL, mls_record_facts_new () };
-  char *dir = NULL;
+  Destination d = { 0 };
   int app_status = 0, status = MLS_EXIT_FAILED;
-  gboolean created = FALSE, stopped = FALSE;
+  gboolean created = FALSE;
 
   r.facts->command = cmd ? mls_command_line (cmd) : NULL;
-  if (!check_output (o->output, &error)
+  if ((o->output != NULL && !check_output (o->output, &error))
       || !mls_lttng_ensure_sessiond (&error)
-      || (dir = trace_output_dir (o, &error)) == NULL
-      || !(created = mls_lttng_session_setup (session, dir, o->layers,
-                                                   o->subbuf_size, &error))
+      || !destination_open (o, &d, &error)
+      || !(created = mls_lttng_session_setup_url (session, d.url,
+                                                  o->live ? LIVE_TIMER_US : 0,
+                                                  o->layers, o->subbuf_size,
+                                                  &error))
       || !setup_tracking (&r, session, cmd == NULL, &error)
-      || !mls_lttng_session_start (session, &error))
+      || !mls_lttng_session_start (session, &error)
+      || !live_start (o, &d, session, r.facts, &error))
     goto out;
   app_status = run (&r, cmd, &error);
   if (error != NULL)
     goto out;
   mls_record_facts_scan (r.facts);
-  if (!mls_lttng_session_stop (session, &error))
-    goto out;
-  stopped = TRUE;
-  if (!mls_lttng_session_destroy (session, &error))
+  if (!end_session (&d, session, &error))
     goto out;
   created = FALSE;
   status = app_status;
-  if (!import (o, dir, r.facts, &status, &error))
+  if (d.lost_relay && status == 0)
+    status = MLS_EXIT_DATA_LOST;
+  if (!destination_import (o, &d, r.facts, &status, &error))
     status = app_status != 0 ? app_status : MLS_EXIT_FAILED;
 
 out:
@@ -321,15 +520,12 @@ out:
     }
   if (created)
     {
-      if (!stopped)
-        mls_lttng_session_stop (session, NULL);
+      mls_lttng_session_stop (session, NULL);
       mls_lttng_session_destroy (session, NULL);
     }
-  if (dir != NULL && o->keep_ctf == NULL)
-    mls_import_remove_tree (dir);
+  destination_close (o, &d);
   mls_lttng_tracker_free (r.tracker);
   mls_record_facts_free (r.facts);
-  g_free (dir);
   g_free (session);
   return status;
 }
@@ -339,8 +535,17 @@ check_options (const RecordOptions *o, char **cmd)
 {
   gboolean chosen = o->pids || o->name;
 
-  if (o->output == NULL)
-    return "-o FILE.mlscope is required";
+  if (o->output == NULL && (o->live || (o->relay == NULL
+                                         && o->keep_ctf == NULL)))
+    return "-o FILE.mlscope is required (but for --relay, or --keep-ctf, "
+           "without --live: recording only)";
+  if (o->output != NULL && o->relay != NULL && !o->live)
+    return "--relay without --live sends the trace to the relay daemon: "
+           "give no -o (import the daemon's directory there)";
+  if (o->view && !o->live)
+    return "--view goes with --live";
+  if (o->relay != NULL && o->keep_ctf != NULL)
+    return "--keep-ctf keeps a local trace: the relay daemon keeps this one";
   if (o->attach && cmd[0] != NULL)
     return "--attach traces running apps: give no command";
   if (!o->attach && cmd[0] == NULL)
@@ -385,12 +590,23 @@ mlscope_record (int argc, char **argv)
       "with --attach: stop after S seconds (default: at Ctrl-C)", "S" },
     { "keep-ctf", 0, 0, G_OPTION_ARG_FILENAME, &o.keep_ctf,
       "keep the LTTng trace in DIR (new or empty) instead of a temporary "
-      "directory", "DIR" },
+      "directory; without -o, record only", "DIR" },
     { "session-name", 0, 0, G_OPTION_ARG_STRING, &o.session_name,
       "name of the LTTng session (default: mlscope-PID-TIME)", "N" },
     { "subbuf-size", 0, 0, G_OPTION_ARG_INT64, &o.subbuf_size,
       "per-CPU sub-buffer size, a power of two (default 4194304); smaller "
       "buffers lose events in bursts", "BYTES" },
+    { "live", 0, 0, G_OPTION_ARG_NONE, &o.live,
+      "import while recording, through a relay daemon (--relay's, or one "
+      "started on free loopback ports): FILE.mlscope grows as the app runs",
+      NULL },
+    { "view", 0, 0, G_OPTION_ARG_NONE, &o.view,
+      "with --live: open mlscope-viewer on the recording, following it as "
+      "it grows", NULL },
+    { "relay", 0, 0, G_OPTION_ARG_STRING, &o.relay,
+      "send the recording to the relay daemon at URL (`mlscope relay "
+      "start` prints it) instead of local files",
+      "net://HOST[:C:D:L]" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
       "print errors only", NULL },
     { NULL },
@@ -439,6 +655,7 @@ out:
   g_free (o.output);
   g_free (o.keep_ctf);
   g_free (o.session_name);
+  g_free (o.relay);
   g_free (o.name);
   g_strfreev (o.pids);
   return status;

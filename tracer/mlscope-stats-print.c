@@ -220,12 +220,16 @@ print_csv_figures (const MlsStatsRow *row)
 void
 mls_stats_print_csv (const MlsStatsReport *r)
 {
-  printf ("kind,%s%scount,total_ns,avg_ns,min_ns,median_ns,max_ns,"
-          "stddev_ns,share,incomplete\n", r->query->by_model ? "model," : "",
-          r->query->by_process ? "pid,process," : "");
+  if (!r->no_header)
+    printf ("%skind,%s%scount,total_ns,avg_ns,min_ns,median_ns,max_ns,"
+            "stddev_ns,share,incomplete\n", r->host ? "host," : "",
+            r->query->by_model ? "model," : "",
+            r->query->by_process ? "pid,process," : "");
   for (size_t i = 0; i < r->n_rows; i++)
     {
       const MlsStatsRow *row = r->sorted[i];
+      if (r->host)
+        mls_print_csv_cell (r->host);
       mls_print_csv_cell (row->label);
       if (r->query->by_model)
         mls_print_csv_cell (row->model);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -44,6 +45,9 @@ typedef struct {
   char *range_text;
   char **pid_texts;
   char **process_names;
+  char **host_names;
+  int by_host;
+  int follow;
   GArray *pids;             /* gint64 */
   MlsStatsQuery query;
   int64_t trace_start_ns;
@@ -89,14 +93,43 @@ parse_sort (const char *text, SortKey *key)
   return -1;
 }
 
-/* --pid and --process, resolved into the query's list of pids: a name
+typedef int (*FindPids) (MlsStore *store, const char *name, int64_t **pids,
+                         size_t *n_pids, MlsError *error);
+
+/* The pids of the processes (`what`: "process") or hosts ("host") named in
+ * `names`, added to options->pids. */
+static int
+add_named (StatsOptions *options, MlsStore *store, char **names,
+           FindPids find, const char *what)
+{
+  MlsError error = { 0 };
+
+  for (int i = 0; names && names[i]; i++)
+    {
+      int64_t *pids;
+      size_t n;
+      if (find (store, names[i], &pids, &n, &error) != 0)
+        {
+          fprintf (stderr, "mlscope stats: %s\n", error.message);
+          return -1;
+        }
+      if (n == 0)
+        fprintf (stderr, "mlscope stats: %s: no %s named '%s' in the "
+                 "recording\n", options->path, what, names[i]);
+      g_array_append_vals (options->pids, pids, n);
+      free (pids);
+      if (n == 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* --pid, --process and --host, resolved into the query's list of pids: a name
  * that matches no process of the recording is an error, not an empty
  * table. */
 static int
 resolve_processes (StatsOptions *options, MlsStore *store)
 {
-  MlsError error = { 0 };
-
   for (int i = 0; options->pid_texts && options->pid_texts[i]; i++)
     {
       char *end;
@@ -109,24 +142,11 @@ resolve_processes (StatsOptions *options, MlsStore *store)
         }
       g_array_append_val (options->pids, pid);
     }
-  for (int i = 0; options->process_names && options->process_names[i]; i++)
-    {
-      int64_t *pids;
-      size_t n;
-      if (mls_store_find_processes (store, options->process_names[i], &pids,
-                                    &n, &error) != 0)
-        {
-          fprintf (stderr, "mlscope stats: %s\n", error.message);
-          return -1;
-        }
-      if (n == 0)
-        fprintf (stderr, "mlscope stats: %s: no process named '%s' in the "
-                 "recording\n", options->path, options->process_names[i]);
-      g_array_append_vals (options->pids, pids, n);
-      free (pids);
-      if (n == 0)
-        return -1;
-    }
+  if (add_named (options, store, options->process_names,
+                 mls_store_find_processes, "process")
+      || add_named (options, store, options->host_names,
+                    mls_store_find_host_processes, "host"))
+    return -1;
   options->query.pids = (const int64_t *) (void *) options->pids->data;
   options->query.n_pids = options->pids->len;
   return 0;
@@ -202,6 +222,14 @@ option_context (StatsOptions *options, char **sort, char **range,
     { "process", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->process_names,
       "Only the spans of the processes named NAME (repeat for more)",
       "NAME" },
+    { "host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->host_names,
+      "Only the spans of host NAME (a fleet's import; repeat for more)",
+      "NAME" },
+    { "by-host", 'H', 0, G_OPTION_ARG_NONE, &options->by_host,
+      "One table per host (csv: a host column first)", NULL },
+    { "follow", 0, 0, G_OPTION_ARG_NONE, &options->follow,
+      "Reprint every 2 s while the recording grows (`mlscope record "
+      "--live`), until it is finished or Ctrl-C", NULL },
     { "sort", 's', 0, G_OPTION_ARG_STRING, sort,
       "Sort rows by count, incomplete, total, avg, min, median, max "
       "(biggest first) or name", "KEY" },
@@ -272,18 +300,26 @@ parse_options (int argc, char **argv, StatsOptions *options)
   options->format = options->format_arg ? options->format_arg : "table";
   if (ok && check_choices (options, sort) != 0)
     ok = 0;
+  if (ok && options->by_host && strcmp (options->format, "json") == 0)
+    {
+      fprintf (stderr, "mlscope stats: --by-host prints a table or csv "
+               "(json: use --host NAME per host)\n");
+      ok = 0;
+    }
   g_free (sort);
   return ok ? 0 : -1;
 }
 
 static int
-print (StatsOptions *options, MlsStore *store)
+print_one (StatsOptions *options, MlsStore *store, const char *host,
+           int no_header)
 {
   MlsStatsReport report = {
     .path = options->path, .store = store, .query = &options->query,
     .sort = sort_names[options->sort],
     .trace_start_ns = options->trace_start_ns,
     .duration_ns = options->duration_ns,
+    .host = host, .no_header = no_header,
   };
   MlsStatsRow *rows = NULL;
   MlsError error = { 0 };
@@ -299,7 +335,10 @@ print (StatsOptions *options, MlsStore *store)
     }
   report.rows = rows;
   report.sorted = sort_rows (rows, report.n_rows, options->sort);
-  mls_print_warn_lost ("stats", options->path, store);
+  if (!no_header)
+    mls_print_warn_lost ("stats", options->path, store);
+  if (host != NULL && strcmp (options->format, "table") == 0)
+    printf ("%sHost %s\n", no_header ? "\n" : "", host);
   if (strcmp (options->format, "csv") == 0)
     mls_stats_print_csv (&report);
   else if (strcmp (options->format, "json") == 0)
@@ -309,6 +348,64 @@ print (StatsOptions *options, MlsStore *store)
   g_free (report.sorted);
   mls_stats_rows_free (rows, report.n_rows);
   return MLS_EXIT_OK;
+}
+
+/* The pids of `host` among those asked for (all when none was). */
+static GArray *
+host_pids (StatsOptions *options, MlsStore *store, const char *host)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  int64_t *all;
+  size_t n;
+  MlsError error = { 0 };
+
+  if (mls_store_find_host_processes (store, host, &all, &n, &error) != 0)
+    return pids;
+  for (size_t i = 0; i < n; i++)
+    {
+      gboolean asked = options->pids->len == 0;
+      for (guint j = 0; j < options->pids->len && !asked; j++)
+        asked = g_array_index (options->pids, int64_t, j) == all[i];
+      if (asked)
+        g_array_append_val (pids, all[i]);
+    }
+  free (all);
+  return pids;
+}
+
+/* --by-host: the table of each host's processes in turn. */
+static int
+print (StatsOptions *options, MlsStore *store)
+{
+  MlsError error = { 0 };
+  char **hosts = NULL;
+  size_t n = 0, printed = 0;
+  int status = MLS_EXIT_OK;
+
+  if (!options->by_host)
+    return print_one (options, store, NULL, 0);
+  if (mls_store_list_hosts (store, &hosts, &n, &error) != 0)
+    {
+      fprintf (stderr, "mlscope stats: %s\n", error.message);
+      return MLS_EXIT_FAILED;
+    }
+  for (size_t h = 0; h < n && status == MLS_EXIT_OK; h++)
+    {
+      GArray *pids = host_pids (options, store, hosts[h]);
+      if (pids->len > 0)
+        {
+          options->query.pids = (const int64_t *) (void *) pids->data;
+          options->query.n_pids = pids->len;
+          status = print_one (options, store, hosts[h], printed++ > 0);
+        }
+      g_array_free (pids, TRUE);
+    }
+  for (size_t h = 0; h < n; h++)
+    free (hosts[h]);
+  free (hosts);
+  options->query.pids = (const int64_t *) (void *) options->pids->data;
+  options->query.n_pids = options->pids->len;
+  return status;
 }
 
 static int
@@ -328,31 +425,79 @@ run (StatsOptions *options, MlsStore *store)
   return print (options, store);
 }
 
+static int
+open_and_run (StatsOptions *options)
+{
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_open (options->path, &error);
+  int status;
+
+  if (store == NULL)
+    {
+      fprintf (stderr, "mlscope stats: %s\n", error.message);
+      return MLS_EXIT_FAILED;
+    }
+  g_array_set_size (options->pids, 0);
+  status = run (options, store);
+  mls_store_close (store);
+  return status;
+}
+
+/* Whether a recording is still being written (`record --live` says so in
+ * meta until it finishes). */
+static gboolean
+recording (const char *path)
+{
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_open (path, &error);
+  char *state = store ? mls_store_get_meta_text (store, "recording") : NULL;
+  gboolean live = state != NULL;
+
+  free (state);
+  mls_store_close (store);
+  return live;
+}
+
+/* --follow: the table again every FOLLOW_S seconds (the screen cleared
+ * first on a terminal) until the recording is finished. */
+#define FOLLOW_S 2
+
+static int
+follow (StatsOptions *options)
+{
+  gboolean terminal = isatty (1);
+  int status;
+
+  for (;;)
+    {
+      gboolean live = recording (options->path);
+
+      if (terminal)
+        printf ("\033[H\033[2J");
+      status = open_and_run (options);
+      fflush (stdout);
+      if (status != MLS_EXIT_OK || !live)
+        return status;
+      g_usleep (FOLLOW_S * G_USEC_PER_SEC);
+    }
+}
+
 int
 mlscope_stats (int argc, char **argv)
 {
   StatsOptions options = { 0 };
-  MlsError error = { 0 };
-  MlsStore *store;
   int status;
 
   options.pids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (parse_options (argc, argv, &options) != 0)
     status = MLS_EXIT_USAGE;
-  else if ((store = mls_store_open (options.path, &error)) == NULL)
-    {
-      fprintf (stderr, "mlscope stats: %s\n", error.message);
-      status = MLS_EXIT_FAILED;
-    }
   else
-    {
-      status = run (&options, store);
-      mls_store_close (store);
-    }
+    status = options.follow ? follow (&options) : open_and_run (&options);
   g_free (options.format_arg);
   g_free (options.range_text);
   g_strfreev (options.pid_texts);
   g_strfreev (options.process_names);
+  g_strfreev (options.host_names);
   g_array_free (options.pids, TRUE);
   return status;
 }

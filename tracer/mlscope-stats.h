@@ -27,6 +27,8 @@ typedef struct {
   size_t n_rows;
   int64_t cut[MLS_CUT_UNKNOWN + 1];  /* incomplete spans by reason, over
                                         the rows */
+  const char *host;         /* --by-host: the host the rows are of */
+  int no_header;            /* csv: a later host's rows, no header line */
 } MlsStatsReport;
 
 void mls_stats_print_table (const MlsStatsReport *report);

@@ -38,5 +38,6 @@ int mlscope_stats (int argc, char **argv);
 int mlscope_export (int argc, char **argv);
 int mlscope_diff (int argc, char **argv);
 int mlscope_advise (int argc, char **argv);
+int mlscope_relay (int argc, char **argv);
 
 #endif /* MLSCOPE_H */

@@ -157,6 +157,8 @@ on_open (GApplication *app, GFile **files, int n_files, const char *hint)
 
       if (mls_window_open (window, files[i]))
         mls_window_apply (window, &options);
+      if (options.follow)
+        mls_window_follow (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
     }
 }
@@ -199,6 +201,7 @@ on_handle_local_options (GApplication *app, GVariantDict *dict)
   g_variant_dict_lookup (dict, "hide-pid", "^as", &options.hide_pids);
   g_variant_dict_lookup (dict, "span", "x", &options.span_id);
   g_variant_dict_lookup (dict, "compare", "^ay", &compare_before);
+  g_variant_dict_lookup (dict, "follow", "b", &options.follow);
   return -1;
 }
 
@@ -222,6 +225,9 @@ static const GOptionEntry entries[] = {
     "Compare this recording with the one given after it (--compare BEFORE "
     "AFTER): both tracks on one time axis, the table before and after",
     "BEFORE.mlscope" },
+  { "follow", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Refresh as the recording grows (mlscope record --live), keeping the "
+    "newest data in view", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Print the version and what it was built with", NULL },
   { "render-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,

@@ -3,7 +3,8 @@
  *
  * By thread, each process is a group holding the Activity / Data /
  * Compute lanes (or one lane per kind), and each lane a row per thread
- * that has spans in it. Shared, the lanes hold every visible thread's
+ * that has spans in it; a recording of several hosts has a track per
+ * host, its processes' groups after it. Shared, the lanes hold every visible thread's
  * spans. Either way a lane has a band of rows per depth (prediction above
  * its requests above their layers), as many rows as span_overlap says
  * spans of that depth ever overlap: drawn first fit in start order, no
@@ -334,29 +335,69 @@ place_rows (MlsSession *s)
   s->pinned_height = y[1];
 }
 
-void
-mls_layout_build (MlsSession *s)
+/* The group of each process shown of `host` (NULL: the processes of no
+ * known host). */
+static void
+add_process_groups (MlsSession *s, const char *host)
 {
   MlsTimeline *tl = s->timeline;
 
+  for (size_t i = 0; i < mls_timeline_n_processes (tl); i++)
+    {
+      const MlsTimelineProcess *p = mls_timeline_process (tl, i);
+      g_autofree char *label = NULL;
+
+      if (g_strcmp0 (p->host, host) != 0 || !process_shown (s, p))
+        continue;
+      label = g_strdup_printf ("%s  pid %" G_GINT64_FORMAT,
+                               p->name ? p->name : "process", p->pid);
+      add_track (s, label, 0, FALSE, FALSE);
+      if (s->by_model)
+        add_model_tracks (s, p, 1);
+      else
+        add_runtime_lanes (s, p, -1, 1);
+    }
+}
+
+/* By thread: a group per process; a recording of several hosts (a fleet's,
+ * through a relay daemon) first has a track per host, its processes
+ * after it. */
+static void
+add_hosts (MlsSession *s)
+{
+  MlsTimeline *tl = s->timeline;
+  g_autoptr (GPtrArray) hosts = g_ptr_array_new ();
+
+  for (size_t i = 0; i < mls_timeline_n_processes (tl); i++)
+    {
+      const char *host = mls_timeline_process (tl, i)->host;
+
+      if (host != NULL
+          && !g_ptr_array_find_with_equal_func (hosts, host, g_str_equal,
+                                                NULL))
+        g_ptr_array_add (hosts, (gpointer) host);
+    }
+  for (guint h = 0; hosts->len > 1 && h < hosts->len; h++)
+    {
+      g_autofree char *label = g_strdup_printf ("Host %s",
+                                                (char *) hosts->pdata[h]);
+
+      add_track (s, label, 0, FALSE, FALSE);
+      add_process_groups (s, hosts->pdata[h]);
+    }
+  if (hosts->len <= 1)
+    add_process_groups (s, hosts->len ? hosts->pdata[0] : NULL);
+  if (hosts->len > 0)
+    add_process_groups (s, NULL);
+}
+
+void
+mls_layout_build (MlsSession *s)
+{
   g_array_set_size (s->rows, 0);
   add_device_tracks (s);
   if (s->by_thread)
-    for (size_t i = 0; i < mls_timeline_n_processes (tl); i++)
-      {
-        const MlsTimelineProcess *p = mls_timeline_process (tl, i);
-        g_autofree char *label = NULL;
-
-        if (!process_shown (s, p))
-          continue;
-        label = g_strdup_printf ("%s  pid %" G_GINT64_FORMAT,
-                                 p->name ? p->name : "process", p->pid);
-        add_track (s, label, 0, FALSE, FALSE);
-        if (s->by_model)
-          add_model_tracks (s, p, 1);
-        else
-          add_runtime_lanes (s, p, -1, 1);
-      }
+    add_hosts (s);
   else
     {
       add_track (s, "Runtime", 0, TRUE, FALSE);

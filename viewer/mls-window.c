@@ -6,11 +6,19 @@
  * session's properties; keys are window actions with application
  * accelerators (mls-application.c), so they work whichever pane has focus.
  *
+ * --follow: a recording still written (`mlscope record --live`) is opened
+ * again whenever its file changes, twice a second at most; the view keeps
+ * the newest data in sight (the whole recording when it showed the whole,
+ * else the same width at its end) unless the user moved away from the
+ * end, when a Follow button in the header bar brings it back. It stops
+ * once the recording is finished (meta.recording gone).
+ *
  * MLSCOPE_VIEWER_SNAPSHOT=FILE.png: see mls-snapshot.h.
  */
 #include "mls-window.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "mls-compare-window.h"
 #include "mls-findings-list.h"
@@ -49,7 +57,14 @@ struct _MlsWindow {
   GtkWidget *findings;
   MlsSession *session;
   GBinding *bindings[3];
+  char *follow_path;        /* --follow: the file, while it grows */
+  guint follow_source;
+  gint64 follow_stamp;      /* sizes and times of the file and its WAL */
+  gboolean off_newest;      /* the user moved away from the newest data */
+  GtkWidget *follow_button;
 };
+
+#define FOLLOW_MS 500
 
 G_DEFINE_FINAL_TYPE (MlsWindow, mls_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -135,13 +150,24 @@ size_panes (MlsWindow *self)
                           MAX (width - 340, width * 0.6));
 }
 
+/* A session of the trace at `path`, or NULL with the reason shown. */
+static MlsSession *
+load (MlsWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  MlsSession *session = mls_session_open (path, &error);
+
+  if (!session)
+    show_error (self, error->message);
+  return session;
+}
+
 gboolean
 mls_window_open (MlsWindow *self, GFile *file)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   g_autoptr (MlsSession) session = NULL;
-  g_autoptr (GError) error = NULL;
 
   if (!path)
     {
@@ -151,12 +177,9 @@ mls_window_open (MlsWindow *self, GFile *file)
       show_error (self, msg);
       return FALSE;
     }
-  session = mls_session_open (path, &error);
-  if (!session)
-    {
-      show_error (self, error->message);
-      return FALSE;
-    }
+  session = load (self, path);
+  if (session == NULL)
+    return FALSE;
   set_session (self, session);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "trace");
@@ -164,6 +187,127 @@ mls_window_open (MlsWindow *self, GFile *file)
   size_panes (self);
   gtk_widget_grab_focus (self->timeline);
   return TRUE;
+}
+
+/* ---- --follow ---- */
+
+static gint64
+file_stamp (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf a = { 0 }, b = { 0 };
+
+  g_stat (path, &a);
+  g_stat (wal, &b);
+  return (gint64) a.st_size ^ ((gint64) a.st_mtime << 20) ^ (gint64) a.st_ino
+         ^ ((gint64) b.st_size << 1) ^ ((gint64) b.st_mtim.tv_nsec << 24);
+}
+
+/* Whether the view shows the trace's end. */
+static gboolean
+at_newest (MlsSession *s)
+{
+  gint64 width = s->view_end - s->view_start;
+
+  return s->view_end >= s->trace_end - width / 50;
+}
+
+static void
+show_newest (MlsWindow *self, gboolean whole, gint64 width)
+{
+  MlsSession *s = self->session;
+
+  if (whole)
+    mls_session_zoom_to_fit (s);
+  else
+    mls_session_set_visible (s, s->trace_end - width + width / 50,
+                             s->trace_end + width / 50);
+  self->off_newest = FALSE;
+  gtk_widget_set_visible (self->follow_button, FALSE);
+}
+
+static void
+on_follow_clicked (GtkButton *button, MlsWindow *self)
+{
+  if (self->session)
+    show_newest (self, FALSE,
+                 self->session->view_end - self->session->view_start);
+}
+
+/* Opens the file again: the view where it was, or at the newest data. */
+static void
+follow_reload (MlsWindow *self)
+{
+  MlsSession *old = self->session;
+  gboolean newest = old == NULL || (!self->off_newest && at_newest (old));
+  gboolean whole = old == NULL || old->view_start <= old->trace_start;
+  gint64 start = old ? old->view_start : 0, end = old ? old->view_end : 0;
+  gint64 selected = old ? mls_session_get_selected_span (old) : 0;
+  g_autoptr (MlsSession) session = load (self, self->follow_path);
+  g_autofree char *recording = NULL;
+
+  if (session == NULL)
+    return;
+  set_session (self, session);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
+  if (newest)
+    show_newest (self, whole, end - start);
+  else
+    {
+      mls_session_set_visible (session, start, end);
+      self->off_newest = TRUE;
+      gtk_widget_set_visible (self->follow_button, TRUE);
+    }
+  if (selected > 0)
+    mls_session_set_selected_span (session, selected);
+  recording = mls_store_get_meta_text (mls_session_get_store (session),
+                                       "recording");
+  if (recording == NULL)
+    {
+      g_clear_handle_id (&self->follow_source, g_source_remove);
+      gtk_widget_set_visible (self->follow_button, FALSE);
+    }
+}
+
+static gboolean
+follow_tick (gpointer data)
+{
+  MlsWindow *self = data;
+  gint64 stamp = file_stamp (self->follow_path);
+
+  if (self->session && !self->off_newest && !at_newest (self->session))
+    {
+      self->off_newest = TRUE;
+      gtk_widget_set_visible (self->follow_button, TRUE);
+    }
+  if (stamp != self->follow_stamp)
+    {
+      self->follow_stamp = stamp;
+      follow_reload (self);
+    }
+  return self->follow_source != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+void
+mls_window_follow (MlsWindow *self, GFile *file)
+{
+  GtkWidget *bar = gtk_window_get_titlebar (GTK_WINDOW (self));
+
+  g_free (self->follow_path);
+  self->follow_path = g_file_get_path (file);
+  if (self->follow_path == NULL)
+    return;
+  self->follow_stamp = file_stamp (self->follow_path);
+  self->follow_button = gtk_button_new_with_label ("Follow");
+  gtk_widget_set_tooltip_text (self->follow_button, "Back to the newest "
+                               "data: the recording is still growing");
+  gtk_widget_set_visible (self->follow_button, FALSE);
+  g_signal_connect (self->follow_button, "clicked",
+                    G_CALLBACK (on_follow_clicked), self);
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (bar), self->follow_button);
+  if (self->session)
+    show_newest (self, TRUE, 0);
+  self->follow_source = g_timeout_add (FOLLOW_MS, follow_tick, self);
 }
 
 static void
@@ -357,6 +501,8 @@ mls_window_dispose (GObject *object)
 {
   MlsWindow *self = MLS_WINDOW (object);
 
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  g_clear_pointer (&self->follow_path, g_free);
   if (self->timeline)
     set_session (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MLS_TYPE_WINDOW);

@@ -28,6 +28,7 @@ typedef struct {
   gboolean shared;
   gint64 span_id;
   char **hide_pids;         /* processes the filter hides */
+  gboolean follow;          /* --follow: reopen it as it grows */
 } MlsWindowOptions;
 
 MlsWindow *mls_window_new (GtkApplication *app);
@@ -36,6 +37,8 @@ void mls_window_apply (MlsWindow *self, const MlsWindowOptions *options);
 /* Opens a trace database; on failure the window keeps what it showed and
  * says why in its banner. */
 gboolean mls_window_open (MlsWindow *self, GFile *file);
+/* Keeps the window on `file` (opened) while it grows: see mls-window.c. */
+void mls_window_follow (MlsWindow *self, GFile *file);
 
 G_END_DECLS
 

@@ -1,7 +1,9 @@
 /*
  * detect-demo: several threads classify synthetic frames at once with one
  * shared detector model (a loaded MlrtModel may predict from many threads),
- * then it prints how often each class label won.
+ * then it prints how often each class label won. It calls the model
+ * through the typed interface mlrt-codegen generates at build time
+ * (detector.h): no feature names, types or shapes by hand.
  */
 #include <getopt.h>
 #include <math.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detector.h"
 #include "example-common.h"
 
 #define PROG "detect-demo"
@@ -21,12 +24,10 @@ typedef struct {
 } Options;
 
 typedef struct {
-  MlrtModel *model;
+  detector *model;
   int index;                /* thread number */
   int n_frames;
-  int width, height;
-  size_t n_classes;
-  int *counts;              /* per class: frames where it won */
+  int counts[DETECTOR_N_CLASS_LABELS];   /* frames where each class won */
   double predict_ms;
   int failed;
 } Worker;
@@ -85,34 +86,24 @@ parse_options (int argc, char **argv, Options *o)
 static int
 classify (Worker *w, uint8_t *pixels, int frame)
 {
-  MlrtValue value = { MLRT_TYPE_BGRA8, 2, { w->height, w->width }, pixels,
-                      NULL };
-  MlrtFeatures *inputs = mlrt_features_new (), *outputs = NULL;
+  float p[DETECTOR_N_CLASS_LABELS];
+  detector_input in = { pixels };
+  detector_output out = { p };
   MlrtError error = { 0 };
-  int ret = -1;
 
-  ex_frame_bgra8 (pixels, w->width, w->height, frame);
-  if (mlrt_features_set (inputs, "image", &value, &error) != MLRT_OK)
-    goto out;
+  ex_frame_bgra8 (pixels, DETECTOR_IMAGE_WIDTH, DETECTOR_IMAGE_HEIGHT, frame);
   double start = ex_now_ms ();
-  if (mlrt_model_predict (w->model, inputs, NULL, &outputs, &error)
-      != MLRT_OK)
-    goto out;
+  if (detector_predict (w->model, &in, &out, NULL, &error) != MLRT_OK)
+    {
+      fprintf (stderr, PROG ": thread %d, frame %d: %s\n", w->index, frame,
+               error.message);
+      return -1;
+    }
   w->predict_ms += ex_now_ms () - start;
 
-  const MlrtValue *probs = mlrt_features_get (outputs, "probabilities");
-  if (!probs || probs->type != MLRT_TYPE_FLOAT32
-      || mlrt_value_element_count (probs) != w->n_classes)
-    {
-      snprintf (error.message, sizeof error.message,
-                "prediction returned no float32 'probabilities' of %zu "
-                "classes", w->n_classes);
-      goto out;
-    }
-  const float *p = probs->data;
   size_t best = 0;
   double sum = 0;
-  for (size_t c = 0; c < w->n_classes; c++)
+  for (size_t c = 0; c < DETECTOR_N_CLASS_LABELS; c++)
     {
       sum += p[c];
       if (p[c] > p[best])
@@ -121,27 +112,19 @@ classify (Worker *w, uint8_t *pixels, int frame)
   /* a softmax output that does not sum to 1 means a broken prediction */
   if (fabs (sum - 1.0) > 1e-3)
     {
-      snprintf (error.message, sizeof error.message,
-                "probabilities sum to %.5f, not 1", sum);
-      goto out;
+      fprintf (stderr, PROG ": thread %d, frame %d: probabilities sum to "
+               "%.5f, not 1\n", w->index, frame, sum);
+      return -1;
     }
   w->counts[best]++;
-  ret = 0;
-out:
-  if (ret != 0)
-    fprintf (stderr, PROG ": thread %d, frame %d: %s\n", w->index, frame,
-             error.message);
-  if (outputs)
-    mlrt_features_free (outputs);
-  mlrt_features_free (inputs);
-  return ret;
+  return 0;
 }
 
 static void *
 worker_main (void *data)
 {
   Worker *w = data;
-  uint8_t *pixels = malloc ((size_t) w->width * w->height * 4);
+  uint8_t *pixels = malloc (DETECTOR_IMAGE_BYTES);
   for (int i = 0; i < w->n_frames && !w->failed; i++)
     /* each thread sees its own part of the stream */
     if (classify (w, pixels, w->index * w->n_frames + i) != 0)
@@ -151,51 +134,36 @@ worker_main (void *data)
 }
 
 static void
-print_summary (const Options *o, const MlrtModelDescription *desc,
-               const int *totals, double load_ms, double predict_ms,
-               double wall_ms)
+print_summary (const Options *o, const int *totals, double load_ms,
+               double predict_ms, double wall_ms)
 {
   int total = o->n_threads * o->n_frames;
   printf ("detect-demo: %d thread(s) shared one %s model (loaded once in "
           "%.1f ms, compute units %s) and classified %d frames, %d per "
           "thread; %.2f ms per prediction on average, %.1f predictions/s "
           "overall.\nclass counts:",
-          o->n_threads, desc->name, load_ms, o->common.units_name, total,
+          o->n_threads, "detector", load_ms, o->common.units_name, total,
           o->n_frames, predict_ms / total, total / (wall_ms / 1e3));
-  for (size_t c = 0; c < desc->n_class_labels; c++)
-    printf (" %s %d%s", desc->class_labels[c], totals[c],
-            c + 1 < desc->n_class_labels ? "," : "\n");
+  for (size_t c = 0; c < DETECTOR_N_CLASS_LABELS; c++)
+    printf (" %s %d%s", detector_class_labels[c], totals[c],
+            c + 1 < DETECTOR_N_CLASS_LABELS ? "," : "\n");
 }
 
 static int
-run (const Options *o, MlrtModel *model, double load_ms)
+run (const Options *o, detector *model, double load_ms)
 {
-  const MlrtModelDescription *desc = mlrt_model_description (model);
-  const MlrtFeatureDescription *in = ex_find_feature (PROG, model, "image", 0);
-  if (!in || !ex_find_feature (PROG, model, "probabilities", 1))
-    return -1;
-  if (in->type != MLRT_TYPE_BGRA8 || in->rank != 2 || !desc->n_class_labels)
-    {
-      fprintf (stderr, PROG ": %s: expected a bgra8 'image' input and class "
-               "labels\n", desc->name);
-      return -1;
-    }
   Worker *workers = calloc (o->n_threads, sizeof *workers);
   pthread_t *threads = calloc (o->n_threads, sizeof *threads);
-  int *totals = calloc (desc->n_class_labels, sizeof *totals);
+  int totals[DETECTOR_N_CLASS_LABELS] = { 0 };
   int ret = 0, started = 0;
   double start = ex_now_ms (), predict_ms = 0;
 
   for (int t = 0; t < o->n_threads; t++, started++)
     {
-      workers[t] = (Worker) { model, t, o->n_frames, (int) in->shape[1],
-                              (int) in->shape[0], desc->n_class_labels,
-                              calloc (desc->n_class_labels, sizeof (int)),
-                              0, 0 };
+      workers[t] = (Worker) { model, t, o->n_frames, { 0 }, 0, 0 };
       if (pthread_create (&threads[t], NULL, worker_main, &workers[t]) != 0)
         {
           fprintf (stderr, PROG ": cannot start thread %d\n", t);
-          free (workers[t].counts);
           ret = -1;
           break;
         }
@@ -205,13 +173,11 @@ run (const Options *o, MlrtModel *model, double load_ms)
       pthread_join (threads[t], NULL);
       ret = workers[t].failed ? -1 : ret;
       predict_ms += workers[t].predict_ms;
-      for (size_t c = 0; c < desc->n_class_labels; c++)
+      for (size_t c = 0; c < DETECTOR_N_CLASS_LABELS; c++)
         totals[c] += workers[t].counts[c];
-      free (workers[t].counts);
     }
   if (ret == 0)
-    print_summary (o, desc, totals, load_ms, predict_ms, ex_now_ms () - start);
-  free (totals);
+    print_summary (o, totals, load_ms, predict_ms, ex_now_ms () - start);
   free (threads);
   free (workers);
   return ret;
@@ -221,15 +187,21 @@ int
 main (int argc, char **argv)
 {
   Options o;
-  double load_ms = 0;
+  MlrtConfiguration config;
+  MlrtError error = { 0 };
   if (parse_options (argc, argv, &o) != 0)
     return 2;
   char *path = ex_model_path (PROG, o.common.models_dir, "detector");
   if (!path)
     return 1;
-  MlrtModel *model = ex_load_model (PROG, path, o.common.units, &load_ms);
-  int ret = model ? run (&o, model, load_ms) : -1;
-  mlrt_model_unload (model);
+  mlrt_configuration_init (&config);
+  config.compute_units = o.common.units;
+  double start = ex_now_ms ();
+  detector *model = detector_load_file (path, &config, &error);
+  if (model == NULL)
+    fprintf (stderr, PROG ": cannot load %s: %s\n", path, error.message);
+  int ret = model ? run (&o, model, ex_now_ms () - start) : -1;
+  detector_free (model);
   free (path);
   return ret == 0 ? 0 : 1;
 }

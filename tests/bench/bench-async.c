@@ -67,23 +67,24 @@ make_inputs (Bench *b)
       MlrtValue v = { .type = fd->type, .rank = fd->rank };
       memcpy (v.shape, fd->shape, sizeof v.shape);
       size_t n = mlrt_value_element_count (&v);
-      guint8 *bytes = g_malloc (mlrt_value_byte_size (&v));
+      void *data = g_malloc (mlrt_value_byte_size (&v));
+      guint8 *bytes = data;
       for (size_t j = 0; j < n; j++)
         switch (fd->type)
           {
           case MLRT_TYPE_FLOAT32:
-            ((float *) bytes)[j] = (float) g_rand_double (rand);
+            ((float *) data)[j] = (float) g_rand_double (rand);
             break;
           case MLRT_TYPE_FLOAT64:
-            ((double *) bytes)[j] = g_rand_double (rand);
+            ((double *) data)[j] = g_rand_double (rand);
             break;
           case MLRT_TYPE_FLOAT16:
           case MLRT_TYPE_GRAY16_HALF:
-            ((guint16 *) bytes)[j] =
+            ((guint16 *) data)[j] =
               mlrt_float_to_half ((float) g_rand_double (rand));
             break;
           case MLRT_TYPE_INT32:
-            ((gint32 *) bytes)[j] = g_rand_int_range (rand, 0, 16);
+            ((gint32 *) data)[j] = g_rand_int_range (rand, 0, 16);
             break;
           case MLRT_TYPE_GRAY8:
           case MLRT_TYPE_BGRA8:

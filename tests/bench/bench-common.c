@@ -129,3 +129,14 @@ bench_path_bytes (const char *path)
     g_dir_close (dir);
   return total;
 }
+
+char *
+bench_build_path (const char *relative)
+{
+  const char *root = g_getenv ("MLSCOPE_BUILD_ROOT");
+
+  if (root == NULL)
+    g_error ("MLSCOPE_BUILD_ROOT is not set (run through meson test "
+             "--benchmark)");
+  return g_build_filename (root, relative, NULL);
+}

@@ -20,6 +20,9 @@ typedef struct {
  * when it fails. *err_out, if not NULL, receives its stderr (g_free). */
 BenchTime bench_run (const char *const *argv, char **err_out);
 
+/* A file in the build tree (MLSCOPE_BUILD_ROOT, set by meson test). */
+char *bench_build_path (const char *relative);
+
 /* The median of n values (sorts them). */
 double bench_median (double *values, int n);
 

@@ -21,16 +21,6 @@
 
 #include "bench-common.h"
 
-static char *
-build_path (const char *relative)
-{
-  const char *root = g_getenv ("MLSCOPE_BUILD_ROOT");
-  if (root == NULL)
-    g_error ("MLSCOPE_BUILD_ROOT is not set (run through meson test "
-             "--benchmark)");
-  return g_build_filename (root, relative, NULL);
-}
-
 static gint64
 span_count (const char *db_path)
 {
@@ -83,8 +73,8 @@ main (int argc, char **argv)
   const char *events = argc > 1 ? argv[1] : "1000000";
   const char *baseline = g_getenv ("MLSCOPE_BENCH_BASELINE");
   int runs = bench_runs (3);
-  char *mlscope = build_path ("tracer/mlscope");
-  char *emitter = build_path ("tests/tracer/mls-tp-emitter");
+  char *mlscope = bench_build_path ("tracer/mlscope");
+  char *emitter = bench_build_path ("tests/tracer/mls-tp-emitter");
   char *dir = g_dir_make_tmp ("mlscope-bench-XXXXXX", NULL);
   char *ctf = g_build_filename (dir, "ctf", NULL);
   char *rec = g_build_filename (dir, "rec.mlscope", NULL);

@@ -303,7 +303,7 @@ onnx_build_attr_ints (OnnxBuildNode *n, const char *name, size_t count,
                                       ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
 
   a->n_ints = count;
-  a->ints = own (n->b, g_memdup2 (v, count * sizeof *v + 1));
+  a->ints = own (n->b, g_memdup2 (v, count * sizeof *v));
 }
 
 void

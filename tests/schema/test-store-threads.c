@@ -6,7 +6,8 @@
  * mls-gen-trace's (threads predicting at once, GPU busy spans of several
  * threads overlapping), written fresh, and again as a version 3 file
  * (schema-v3.sql) upgraded when opened: the same spans, arguments,
- * statistics and overlaps.
+ * statistics and overlaps; and as a version 4 file, given its host table
+ * in place.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -156,7 +157,8 @@ write_v3 (const char *from, const char *path)
   if (sqlite3_exec (db, "PRAGMA user_version = 3; BEGIN;"
         "INSERT INTO meta SELECT * FROM new.meta;"
         "UPDATE meta SET value = 3 WHERE key = 'schema_version';"
-        "INSERT INTO process SELECT * FROM new.process;"
+        "INSERT INTO process SELECT id, pid, name, cmdline, end_state,"
+        "  exit_status FROM new.process;"
         "INSERT INTO thread SELECT * FROM new.thread;"
         "INSERT INTO model SELECT * FROM new.model;"
         "INSERT INTO lost_events SELECT * FROM new.lost_events;"
@@ -172,24 +174,77 @@ write_v3 (const char *from, const char *path)
   sqlite3_close (db);
 }
 
+/* Opens the file, which upgrades it in place. */
+static void
+upgrade (const char *path)
+{
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_open (path, &error);
+
+  if (store == NULL)
+    g_error ("%s", error.message);
+  mls_store_close (store);
+}
+
 static void
 test_migrated (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mls-threads-XXXXXX", NULL);
   g_autofree char *path = write_trace (dir);
   g_autofree char *v3 = g_build_filename (dir, "v3.mlscope", NULL);
-  MlsError error = { 0 };
-  MlsStore *store;
 
   write_v3 (path, v3);
-  store = mls_store_open (v3, &error);
-  if (store == NULL)
-    g_error ("%s", error.message);
-  mls_store_close (store);
+  upgrade (v3);
   check_file (v3);
   test_assert_same_recording (path, v3, "upgraded from version 3");
   g_unlink (path);
   g_unlink (v3);
+  g_rmdir (dir);
+}
+
+/* The recording of `from` as version 4 wrote it: version 5 less the host
+ * table and process.host_id, its host named in meta only. */
+static void
+write_v4 (const char *from, const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize len;
+  sqlite3 *db;
+
+  g_assert_true (g_file_get_contents (from, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "DROP TABLE host;"
+        "ALTER TABLE process DROP COLUMN host_id;"
+        "UPDATE meta SET value = 4 WHERE key = 'schema_version';"
+        "PRAGMA user_version = 4", NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("%s", sqlite3_errmsg (db));
+  sqlite3_close (db);
+}
+
+static void
+test_migrated_v4 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mls-threads-XXXXXX", NULL);
+  g_autofree char *path = write_trace (dir);
+  g_autofree char *v4 = g_build_filename (dir, "v4.mlscope", NULL);
+  sqlite3 *db;
+
+  write_v4 (path, v4);
+  upgrade (v4);
+  db = open_db (v4);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==,
+                   MLS_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM host WHERE id = 1 "
+                              "AND name = (SELECT value FROM meta WHERE key "
+                              "= 'host')"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM process"), >, 0);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM process WHERE "
+                              "host_id IS NOT 1"), ==, 0);
+  sqlite3_close (db);
+  test_assert_same_recording (path, v4, "upgraded from version 4");
+  g_unlink (path);
+  g_unlink (v4);
   g_rmdir (dir);
 }
 
@@ -201,5 +256,6 @@ main (int argc, char **argv)
                                     NULL);
   g_test_add_func ("/store/threads/fresh", test_fresh);
   g_test_add_func ("/store/threads/migrated", test_migrated);
+  g_test_add_func ("/store/threads/migrated-v4", test_migrated_v4);
   return g_test_run ();
 }

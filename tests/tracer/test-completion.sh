@@ -38,5 +38,9 @@ complete_line mlscope d;                expect diff-command diff
 complete_line mlscope diff a.mlscope ""; expect diff-recordings run.mlscope notes.txt
 complete_line mlscope diff --sort "";   expect diff-sort p90 incomplete
 complete_line mlscope advise --rule m;  expect advise-rules model-reloaded
+complete_line mlscope re;               expect relay-command relay
+complete_line mlscope relay "";         expect relay-actions status
+complete_line mlscope record --li;      expect record-live --live
+complete_line mlscope stats --by-h;     expect stats-by-host --by-host
 echo "1..$n"
 exit $failed

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "mls-store.h"
 #include "mls-test-util.h"
 #include "test-tmpdir.h"
 #include "test-same-recording.h"
@@ -70,7 +71,8 @@ test_same_import (void)
   /* The old file, read by this mlscope, is upgraded where it is. */
   run_ok (open_old);
   db = mls_test_open_db (upgraded);
-  g_assert_cmpint (mls_test_q_int (db, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (mls_test_q_int (db, "PRAGMA user_version"), ==,
+                   MLS_SCHEMA_VERSION);
   sqlite3_close (db);
   test_assert_same_recording (upgraded, new, "the old import upgraded, and "
                               "the import now");

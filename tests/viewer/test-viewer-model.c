@@ -2,7 +2,7 @@
  * test-viewer-model.c: the view model behind zoom, pan and layout: zooming
  * keeps the time under the pointer in place, panning and zooming stay
  * within the trace, fit shows it all, and the layout has the lanes the
- * options ask for.
+ * options ask for (and a track per host in a fleet's recording).
  */
 #include <glib/gstdio.h>
 #include <math.h>
@@ -128,6 +128,54 @@ test_layout (void)
   g_object_unref (vm);
 }
 
+/* Two hosts, a process on each: a track per host, its process's group
+ * after it, in the order the hosts' processes come. */
+static void
+test_hosts (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mls-hosts-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "hosts.mlscope", NULL);
+  static const char *const want[] = { "Host north", "app-1  pid 100",
+                                      "Host south", "app-2  pid 200" };
+  MlsError err = { 0 };
+  MlsStore *w = mls_store_create (db, &err);
+  MlsSession *vm;
+  guint found = 0;
+
+  for (int h = 0; h < 2; h++)
+    {
+      gint64 pid = 100 * (h + 1);
+      g_autofree char *name = g_strdup_printf ("app-%d", h + 1);
+      MlsSpan span = { .kind_id = MLS_KIND_PREDICTION, .pid = pid,
+                       .tid = pid, .start_ns = T0 + h * MS,
+                       .end_ns = T0 + (h + 1) * MS, .complete = 1 };
+      gint64 host = mls_store_intern_host (w, h ? "south" : "north", 0, 0,
+                                           &err);
+
+      g_assert_cmpint (host, >, 0);
+      g_assert_cmpint (mls_store_intern_process (w, pid, name, &err), >, 0);
+      g_assert_cmpint (mls_store_set_process_host (w, pid, host, &err), ==,
+                       0);
+      g_assert_cmpint (mls_store_add_span (w, &span, &err), >, 0);
+    }
+  g_assert_cmpint (mls_store_finish (w, &err), ==, 0);
+  mls_store_close (w);
+  w = mls_store_open (db, &err);
+  g_assert_nonnull (w);
+  vm = mls_session_new (w, mls_timeline_new (w, &err));
+  for (guint i = 0; i < vm->rows->len && found < G_N_ELEMENTS (want); i++)
+    {
+      const MlsRow *row = &g_array_index (vm->rows, MlsRow, i);
+      if (row->type == MLS_ROW_TRACK && g_strcmp0 (row->label, want[found])
+                                        == 0)
+        found++;
+    }
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (want));
+  g_object_unref (vm);
+  g_unlink (db);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -161,6 +209,7 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/model/zoom-keeps-anchor", test_zoom_keeps_anchor);
   g_test_add_func ("/viewer/model/pan-and-limits", test_pan_and_limits);
   g_test_add_func ("/viewer/model/layout", test_layout);
+  g_test_add_func ("/viewer/model/hosts", test_hosts);
   status = g_test_run ();
   g_unlink (path);
   g_rmdir (dir);

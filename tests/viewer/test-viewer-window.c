@@ -5,7 +5,8 @@
  * says so, in its window and on stderr, and keeps running; drives it with
  * real input (xdotool): click, Ctrl+wheel zooms, the plain wheel leaves
  * time alone, Shift+wheel pans, f zooms to the selected span, ? opens the
- * shortcuts window, a drag selects a range.
+ * shortcuts window, a drag selects a range; --follow on a file written
+ * live (the store's live mode) draws what is committed after it opened.
  */
 #include <glib/gstdio.h>
 
@@ -414,6 +415,83 @@ test_bad_file_shows_error (void)
   cairo_surface_destroy (own);
 }
 
+/* How many runs of columns of the X screen's top half hold `rgb` pixels:
+ * how many spans of that colour the timeline draws side by side (labels
+ * drawn over a span break rows, never all of its columns). */
+static int
+screen_bands (guint32 rgb)
+{
+  MlsScreen screen = { 0 };
+  int bands = 0;
+  gboolean last = FALSE;
+
+  mls_test_grab (&screen);
+  for (int x = 0; x < screen.width; x++)
+    {
+      gboolean has = FALSE;
+      for (int y = 0; y < screen.height / 2 && !has; y++)
+        has = screen.pixels[y * screen.width + x] == rgb;
+      bands += has && !last;
+      last = has;
+    }
+  g_free (screen.pixels);
+  return bands;
+}
+
+/* Predictions of 1 ms every 2 ms, numbers first to first + n - 1, given to
+ * a live store and committed. */
+static void
+add_predictions (MlsStore *store, int first, int n)
+{
+  MlsError err = { 0 };
+
+  for (int i = first; i < first + n; i++)
+    {
+      MlsSpan span = { .kind_id = MLS_KIND_PREDICTION, .pid = 4242,
+                       .tid = 4242, .start_ns = 1000000 + i * 2000000,
+                       .end_ns = 2000000 + i * 2000000, .complete = 1 };
+      g_assert_cmpint (mls_store_add_span (store, &span, &err), >, 0);
+    }
+  g_assert_cmpint (mls_store_intern_thread (store, 4242, 4242, "live-app",
+                                            &err), >, 0);
+  g_assert_cmpint (mls_store_flush (store, &err), ==, 0);
+}
+
+/* --follow on a file written live: the predictions flushed after the
+ * viewer opened it are drawn, then the finished file still shows. */
+static void
+test_window_follows (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "live.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "follow.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "follow.log", NULL);
+  guint32 pred = mls_palette_kind_rgb (4);
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_create_live (db, &err);
+  GSubprocess *viewer;
+  int before;
+
+  g_assert_nonnull (store);
+  add_predictions (store, 0, 10);
+  viewer = mls_test_viewer_start_with (db, (const char *const[]) {
+                                         "--follow", NULL }, snap, log);
+  /* The ten spans, and the table's swatch of their colour, if shown. */
+  before = screen_bands (pred);
+  g_assert_cmpint (before, >=, 10);
+  g_assert_cmpint (before, <=, 11);
+  add_predictions (store, 10, 10);
+  for (int i = 0; i < 50 && screen_bands (pred) != before + 10; i++)
+    g_usleep (100000);
+  g_assert_cmpint (screen_bands (pred), ==, before + 10);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+  g_usleep (1500000);
+  g_assert_true (mls_test_is_running (viewer));
+  g_assert_cmpint (screen_bands (pred), ==, before + 10);
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,6 +509,7 @@ main (int argc, char **argv)
                    test_filter_hides_process);
   g_test_add_func ("/viewer/window/details-link-selects",
                    test_details_link_selects);
+  g_test_add_func ("/viewer/window/follow", test_window_follows);
   status = g_test_run ();
   mls_test_xvfb_end ();
   if (status == 0)

@@ -3,10 +3,11 @@
 # uninstalled .pc file, which has the same Cflags as the installed one
 # plus the build folders) sees mlrt.h and links libmlrt, and sees none of
 # the runtime's private headers. TAP output.
-# Usage: check-pkgconfig.sh BUILD_ROOT CC
+# Usage: check-pkgconfig.sh BUILD_ROOT CC [FLAGS] (FLAGS: the sanitizers
+# libmlrt was built with, which its app must be built with too)
 set -u
 export PKG_CONFIG_PATH="$1/meson-uninstalled"
-cc=$2
+cc="$2 ${3:-}"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 n=0 failed=0
