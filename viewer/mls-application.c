@@ -10,11 +10,14 @@
 #include <adwaita.h>
 #include <stdlib.h>
 
+#include "mls-compare-window.h"
 #include "mls-render.h"
 #include "mls-store.h"
 #include "mls-window.h"
 
 static MlsWindowOptions options;
+/* --compare BEFORE: the recording the one opened is compared with. */
+static char *compare_before;
 
 static void
 load_css (void)
@@ -41,6 +44,10 @@ static const struct {
   { "win.zoom-selection", { "f" } },
   { "win.mark", { "m" } },
   { "win.clear-selection", { "Escape" } },
+  { "win.jump-longest", { "l" } },
+  { "win.jump-previous", { "comma" } },
+  { "win.jump-next", { "period" } },
+  { "win.group-table", { "g" } },
   { "win.filter", { "<Control>f" } },
   { "win.info", { "<Control>i" } },
   { "win.copy-csv", { "<Control><Shift>c" } },
@@ -103,12 +110,47 @@ on_startup (GApplication *app)
 static void
 on_activate (GApplication *app)
 {
+  if (compare_before)
+    {
+      g_printerr ("mlscope-viewer: --compare %s: give the recording to "
+                  "compare it with too (--compare BEFORE AFTER)\n",
+                  compare_before);
+      exit (2);
+    }
   gtk_window_present (GTK_WINDOW (mls_window_new (GTK_APPLICATION (app))));
+}
+
+static void
+open_compare (GApplication *app, GFile **files, int n_files)
+{
+  g_autoptr (GFile) before = g_file_new_for_commandline_arg (compare_before);
+  g_autoptr (GError) error = NULL;
+  MlsCompareWindow *window;
+
+  if (n_files != 1)
+    {
+      g_printerr ("mlscope-viewer: --compare BEFORE AFTER compares two "
+                  "recordings, not %d\n", n_files + 1);
+      exit (2);
+    }
+  window = mls_compare_window_new (GTK_APPLICATION (app), before, files[0],
+                                   &error);
+  if (!window)
+    {
+      g_printerr ("mlscope-viewer: %s\n", error->message);
+      exit (1);
+    }
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
 on_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
+  if (compare_before)
+    {
+      open_compare (app, files, n_files);
+      return;
+    }
   for (int i = 0; i < n_files; i++)
     {
       MlsWindow *window = mls_window_new (GTK_APPLICATION (app));
@@ -158,6 +200,7 @@ on_handle_local_options (GApplication *app, GVariantDict *dict)
   g_variant_dict_lookup (dict, "shared", "b", &options.shared);
   g_variant_dict_lookup (dict, "hide-pid", "^as", &options.hide_pids);
   g_variant_dict_lookup (dict, "span", "x", &options.span_id);
+  g_variant_dict_lookup (dict, "compare", "^ay", &compare_before);
   g_variant_dict_lookup (dict, "follow", "b", &options.follow);
   return -1;
 }
@@ -178,6 +221,10 @@ static const GOptionEntry entries[] = {
     "Hide this process, as the process filter does (repeatable)", "PID" },
   { "span", 0, 0, G_OPTION_ARG_INT64, NULL, "Show this span's details",
     "ID" },
+  { "compare", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Compare this recording with the one given after it (--compare BEFORE "
+    "AFTER): both tracks on one time axis, the table before and after",
+    "BEFORE.mlscope" },
   { "follow", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Refresh as the recording grows (mlscope record --live), keeping the "
     "newest data in view", NULL },

@@ -90,7 +90,7 @@ fill (MlsInfoPanel *self)
   add_meta (self, "Kernel", "kernel");
   add_meta (self, "Recorded at", "recorded_at");
   if (mls_store_get_meta_int (store, "duration_ns", &value) == 0)
-    duration = mls_format_duration (value);
+    duration = mls_duration_text (value);
   add_row (self, "Duration", duration);
   for (size_t i = 0; i < mls_timeline_n_processes (tl); i++)
     {

@@ -56,7 +56,7 @@ mls_palette_kind (int kind_id)
 }
 
 char *
-mls_format_duration (gint64 ns)
+mls_duration_text (gint64 ns)
 {
   double v = (double) ns;
 

@@ -7,7 +7,7 @@
 
 #include "mls-session.h"
 
-#define MLS_LABEL_WIDTH 184.0
+#define MLS_LABEL_WIDTH 236.0
 #define MLS_RULER_HEIGHT 30.0
 #define MLS_TRACK_HEIGHT 24.0
 #define MLS_SUBROW_HEIGHT 18.0
@@ -71,6 +71,7 @@ struct _MlsSession {
   GHashTable *related;      /* the selected span's descendants */
   GArray *marks;            /* MlsMark */
   GListStore *processes;    /* MlsProcessItem */
+  GListStore *findings;     /* MlsFindingItem */
   GHashTable *hidden;       /* "pid/tid" of hidden threads */
   guint layout_serial;
   GArray *rows;             /* MlsRow */
@@ -83,6 +84,9 @@ typedef struct {
   gint64 start_ns;
   gint64 end_ns;
 } MlsMark;
+
+/* Replaces the findings with items' (taken), notifying n-findings. */
+void mls_session_take_findings (MlsSession *self, GPtrArray *items);
 
 /* Rebuilds session->rows from its grouping, filter and the timeline. */
 void mls_layout_build (MlsSession *session);

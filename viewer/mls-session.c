@@ -6,6 +6,7 @@
  * rows (grouping, the filter) rebuilds the layout once and bumps
  * layout-serial.
  */
+#include "mls-finding-item.h"
 #include "mls-session-private.h"
 
 #include "mls-process-item.h"
@@ -28,6 +29,7 @@ enum {
   PROP_HIDDEN_THREADS,
   PROP_LAYOUT_SERIAL,
   PROP_N_MARKS,
+  PROP_N_FINDINGS,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -70,6 +72,10 @@ mls_session_get_property (GObject *object, guint id, GValue *value,
       break;
     case PROP_LAYOUT_SERIAL: g_value_set_uint (value, self->layout_serial); break;
     case PROP_N_MARKS: g_value_set_uint (value, self->marks->len); break;
+    case PROP_N_FINDINGS:
+      g_value_set_uint (value, g_list_model_get_n_items (
+                                 G_LIST_MODEL (self->findings)));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
@@ -112,6 +118,7 @@ mls_session_finalize (GObject *object)
   MlsSession *self = MLS_SESSION (object);
 
   g_clear_object (&self->processes);
+  g_clear_object (&self->findings);
   g_hash_table_unref (self->hidden);
   g_hash_table_unref (self->related);
   g_array_unref (self->marks);
@@ -171,6 +178,8 @@ mls_session_class_init (MlsSessionClass *klass)
     0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_N_MARKS] = g_param_spec_uint ("n-marks", NULL, NULL,
     0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_N_FINDINGS] = g_param_spec_uint ("n-findings", NULL, NULL,
+    0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -196,6 +205,23 @@ mls_session_init (MlsSession *self)
                                         NULL);
   self->related = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->processes = g_list_store_new (MLS_TYPE_PROCESS_ITEM);
+  self->findings = g_list_store_new (MLS_TYPE_FINDING_ITEM);
+}
+
+GListModel *
+mls_session_get_findings (MlsSession *self)
+{
+  return G_LIST_MODEL (self->findings);
+}
+
+void
+mls_session_take_findings (MlsSession *self, GPtrArray *items)
+{
+  g_list_store_splice (self->findings, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->findings)),
+                       items->pdata, items->len);
+  g_ptr_array_unref (items);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_N_FINDINGS]);
 }
 
 static char *
@@ -262,6 +288,30 @@ mls_session_new (MlsStore *store, MlsTimeline *timeline)
   mls_session_zoom_to_fit (self);
   mls_layout_build (self);
   return self;
+}
+
+MlsSession *
+mls_session_open (const char *path, GError **error)
+{
+  MlsError err = { 0 };
+  MlsStore *store = mls_store_open (path, &err);
+  MlsTimeline *tl = store ? mls_timeline_new (store, &err) : NULL;
+
+  if (!tl)
+    {
+      if (store)
+        mls_store_close (store);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", err.message);
+      return NULL;
+    }
+  return mls_session_new (store, tl);
+}
+
+void
+mls_session_set_extent (MlsSession *self, gint64 duration_ns)
+{
+  self->trace_end = MAX (self->trace_end, self->trace_start + duration_ns);
+  mls_session_zoom_to_fit (self);
 }
 
 MlsStore *mls_session_get_store (MlsSession *self) { return self->store; }

@@ -25,6 +25,8 @@
  *   layout-serial                uint, read-only: bumped when the rows
  *                                change (grouping, filter)
  *   n-marks                      uint, read-only: marked spans (m)
+ *   n-findings                   uint, read-only: advise findings read
+ *                                (mls_session_load_findings)
  */
 #ifndef MLS_SESSION_H
 #define MLS_SESSION_H
@@ -40,6 +42,13 @@ G_DECLARE_FINAL_TYPE (MlsSession, mls_session, MLS, SESSION, GObject)
 
 /* Takes the store and the timeline, and closes them when finalized. */
 MlsSession *mls_session_new (MlsStore *store, MlsTimeline *timeline);
+
+/* Opens the trace database at path (store and timeline), or fails with
+ * the store's message naming the file. */
+MlsSession *mls_session_open (const char *path, GError **error);
+/* Lets the view reach duration_ns from the trace's start, as a longer
+ * recording beside it does (--compare: one time axis for both). */
+void mls_session_set_extent (MlsSession *self, gint64 duration_ns);
 
 MlsStore *mls_session_get_store (MlsSession *self);
 MlsTimeline *mls_session_get_timeline (MlsSession *self);
@@ -74,6 +83,11 @@ void mls_session_toggle_mark (MlsSession *self);
 
 void mls_session_set_highlight (MlsSession *self, int kind_id,
                                 gint64 model_id);
+/* Selects the highlighted row's span `what` asks for among the threads
+ * shown: the longest in the dragged range (else in view), or the next /
+ * previous from the selected span (else from the view's edge), and
+ * brings it into view. FALSE when there is none (mls-session-find.c). */
+gboolean mls_session_jump (MlsSession *self, MlsFindWhat what);
 
 gboolean mls_session_get_grouped (MlsSession *self);
 void mls_session_set_grouped (MlsSession *self, gboolean grouped);
@@ -95,6 +109,17 @@ void mls_session_hide_processes (MlsSession *self, const char *const *pids);
  * NULL with *n 0 when nothing is hidden. g_free them. */
 void mls_session_get_filter (MlsSession *self, gint64 **pids, gsize *n_pids,
                              gint64 **tids, gsize *n_tids);
+
+/* The advise rules' findings (schema/advise): a GListModel of
+ * MlsFindingItem, empty until mls_session_load_findings has read them in
+ * a worker thread (the _sync one waits for them: tests). */
+GListModel *mls_session_get_findings (MlsSession *self);
+void mls_session_load_findings (MlsSession *self);
+void mls_session_load_findings_sync (MlsSession *self);
+/* Selects the finding's range and first example span and zooms to the
+ * range (mls-session-findings.c); FALSE when it has neither. */
+typedef struct _MlsFindingItem MlsFindingItem;
+gboolean mls_session_show_finding (MlsSession *self, MlsFindingItem *item);
 
 G_END_DECLS
 

@@ -1,22 +1,26 @@
 /*
  * mls-span-details.c: the selected span's details (see
- * mls-span-details.h). Rebuilt each time the session's selected span
- * changes; links are "span:ID" URIs of the labels.
+ * mls-span-details.h), laid out by mls-span-details.ui. The lines are
+ * rebuilt each time the session's selected span changes; a line naming
+ * another span links to it.
  */
 #include "mls-span-details.h"
 
+#include "mls-detail-item.h"
 #include "mls-palette.h"
 #include "mls-session-private.h"
 
 /* Children listed at most: a prediction's, or a request's layers. */
 #define MAX_CHILDREN 40
+/* A line that links to a span: in the accent colour. */
+#define LINK_STYLE "foreground=\"#3584e4\""
 
 struct _MlsSpanDetailsPanel {
   GtkBox parent_instance;
   GtkWidget *title;
-  GtkGrid *grid;
+  GtkListView *list;
+  GListStore *lines;        /* MlsDetailItem */
   MlsSession *session;
-  int rows;
 };
 
 G_DEFINE_FINAL_TYPE (MlsSpanDetailsPanel, mls_span_details, GTK_TYPE_BOX)
@@ -24,46 +28,42 @@ G_DEFINE_FINAL_TYPE (MlsSpanDetailsPanel, mls_span_details, GTK_TYPE_BOX)
 enum { PROP_0, PROP_SESSION, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
-static gboolean
-on_link (GtkLabel *label, const char *uri, MlsSpanDetailsPanel *self)
+/* A link's line: the span selected, and brought into view when it is
+ * outside it. */
+static void
+on_activate (GtkListView *list, guint position, MlsSpanDetailsPanel *self)
 {
-  gint64 id;
-  MlsSpanDetails d;
+  g_autoptr (MlsDetailItem) item =
+    g_list_model_get_item (G_LIST_MODEL (self->lines), position);
+  gint64 id = item ? mls_detail_item_get_span_id (item) : 0;
   MlsSession *s = self->session;
+  MlsSpanDetails d;
 
-  if (!s || !g_str_has_prefix (uri, "span:"))
-    return FALSE;
-  id = g_ascii_strtoll (uri + 5, NULL, 10);
+  if (!s || id <= 0)
+    return;
   mls_session_set_selected_span (s, id);
-  /* Brought into view when it is outside it. */
   if (mls_timeline_span_details (s->timeline, id, &d, NULL) == 0)
     {
       if (d.end_ns < s->view_start || d.start_ns > s->view_end)
         mls_session_pan (s, d.start_ns - (s->view_start + s->view_end) / 2);
       mls_span_details_clear (&d);
     }
-  return TRUE;
+}
+
+static void
+add_line (MlsSpanDetailsPanel *self, const char *name, const char *markup,
+          gint64 span_id)
+{
+  g_autoptr (MlsDetailItem) item = mls_detail_item_new (name, markup,
+                                                        span_id);
+
+  g_list_store_append (self->lines, item);
 }
 
 static void
 add_row (MlsSpanDetailsPanel *self, const char *name, const char *markup)
 {
-  GtkWidget *n = gtk_label_new (name);
-  GtkWidget *v = gtk_label_new (NULL);
-
-  gtk_label_set_markup (GTK_LABEL (v), markup && markup[0] ? markup : "–");
-  gtk_widget_add_css_class (n, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (n), 1);
-  gtk_label_set_yalign (GTK_LABEL (n), 0);
-  gtk_label_set_xalign (GTK_LABEL (v), 0);
-  gtk_label_set_selectable (GTK_LABEL (v), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (v), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (v), 40);
-  g_signal_connect (v, "activate-link", G_CALLBACK (on_link), self);
-  gtk_grid_attach (self->grid, n, 0, self->rows, 1, 1);
-  gtk_grid_attach (self->grid, v, 1, self->rows, 1, 1);
-  self->rows++;
+  add_line (self, name, markup, 0);
 }
 
 static void
@@ -114,10 +114,9 @@ span_link (const MlsTimelineSpan *span, MlsSession *s)
 {
   const MlsTimelineKind *k = mls_timeline_find_kind (s->timeline,
                                                      span->kind_id);
-  g_autofree char *dur = mls_format_duration (span->end_ns - span->start_ns);
+  g_autofree char *dur = mls_duration_text (span->end_ns - span->start_ns);
 
-  return g_markup_printf_escaped ("<a href=\"span:%" G_GINT64_FORMAT
-                                  "\">%s</a> %s%s%s", span->id,
+  return g_markup_printf_escaped ("<span " LINK_STYLE ">%s</span> %s%s%s",
                                   k ? k->label : "span", dur,
                                   span->label ? " · " : "",
                                   span->label ? span->label : "");
@@ -138,21 +137,18 @@ on_child (const MlsTimelineSpan *span, void *data)
   if (span->parent_id != c->parent || c->n++ >= MAX_CHILDREN)
     return;
   link = span_link (span, c->self->session);
-  add_row (c->self, c->n == 1 ? "Contains" : "", link);
+  add_line (c->self, c->n == 1 ? "Contains" : "", link, span->id);
 }
 
 static void
 fill (MlsSpanDetailsPanel *self)
 {
   MlsSession *s = self->session;
-  GtkWidget *child;
   MlsSpanDetails d;
   g_autofree char *start = NULL, *dur = NULL, *state = NULL, *span = NULL;
   Children children = { self, 0, 0 };
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))))
-    gtk_grid_remove (self->grid, child);
-  self->rows = 0;
+  g_list_store_remove_all (self->lines);
   if (!s || s->selected_span <= 0
       || mls_timeline_span_details (s->timeline, s->selected_span, &d,
                                     NULL) < 0)
@@ -173,7 +169,7 @@ fill (MlsSpanDetailsPanel *self)
   start = mls_format_offset (d.start_ns - s->trace_start, 1000,
                              d.start_ns - s->trace_start);
   add_text (self, "Start", start);
-  dur = mls_format_duration (d.dur_ns);
+  dur = mls_duration_text (d.dur_ns);
   add_text (self, "Duration", dur);
   add_text (self, "Unit", d.unit[0] ? d.unit : NULL);
   state = g_strdup_printf ("%s%s%s", d.complete ? "complete"
@@ -184,10 +180,10 @@ fill (MlsSpanDetailsPanel *self)
   if (d.parent_id)
     {
       g_autofree char *link = g_markup_printf_escaped (
-        "<a href=\"span:%" G_GINT64_FORMAT "\">span %" G_GINT64_FORMAT
-        "</a>", d.parent_id, d.parent_id);
+        "<span " LINK_STYLE ">span %" G_GINT64_FORMAT "</span>",
+        d.parent_id);
 
-      add_row (self, "Inside", link);
+      add_line (self, "Inside", link, d.parent_id);
     }
   children.parent = d.id;
   mls_timeline_descendants (s->timeline, d.id, 2000, on_child, &children,
@@ -244,7 +240,11 @@ mls_span_details_get_property (GObject *object, guint id, GValue *value,
 static void
 mls_span_details_dispose (GObject *object)
 {
-  g_clear_object (&MLS_SPAN_DETAILS (object)->session);
+  MlsSpanDetailsPanel *self = MLS_SPAN_DETAILS (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->lines);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MLS_TYPE_SPAN_DETAILS);
   G_OBJECT_CLASS (mls_span_details_parent_class)->dispose (object);
 }
 
@@ -260,24 +260,23 @@ mls_span_details_class_init (MlsSpanDetailsPanelClass *klass)
     MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "mlsspandetails");
+  g_type_ensure (MLS_TYPE_DETAIL_ITEM);
+  gtk_widget_class_set_template_from_resource (GTK_WIDGET_CLASS (klass),
+    "/org/mlscope/Viewer/mls-span-details.ui");
+  gtk_widget_class_bind_template_child (GTK_WIDGET_CLASS (klass),
+                                        MlsSpanDetailsPanel, title);
+  gtk_widget_class_bind_template_child (GTK_WIDGET_CLASS (klass),
+                                        MlsSpanDetailsPanel, list);
+  gtk_widget_class_bind_template_callback (GTK_WIDGET_CLASS (klass),
+                                           on_activate);
 }
 
 static void
 mls_span_details_init (MlsSpanDetailsPanel *self)
 {
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 8);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 8);
-  self->title = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
-  gtk_box_append (GTK_BOX (self), self->title);
-  self->grid = GTK_GRID (gtk_grid_new ());
-  gtk_grid_set_row_spacing (self->grid, 4);
-  gtk_grid_set_column_spacing (self->grid, 12);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->grid));
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->lines = g_list_store_new (MLS_TYPE_DETAIL_ITEM);
+  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (
+    gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->lines)))));
   fill (self);
 }

@@ -9,17 +9,6 @@
 
 #define MLS_STATS_ERROR (g_quark_from_static_string ("mls-stats-error"))
 
-static const char *const titles[MLS_STATS_N_COLUMNS] = {
-  "Span Kind", "Model", "Count", "Total", "Average", "Min", "Median", "Max",
-  "Std Dev", "Share", "Incomplete",
-};
-
-const char *
-mls_stats_column_title (MlsStatsColumn column)
-{
-  return titles[column];
-}
-
 gboolean
 mls_stats_column_is_numeric (MlsStatsColumn column)
 {
@@ -71,6 +60,50 @@ mls_stats_model_query (MlsStore *store, const MlsStatsOptions *options,
   return G_LIST_MODEL (list);
 }
 
+/* The lane names people read (schema.sql's span_kind.lane). */
+static const char *
+lane_title (const char *lane)
+{
+  static const char *const names[][2] = {
+    { "activity", "Activity" }, { "data", "Data" }, { "compute", "Compute" },
+    { "gpu", "GPU" }, { "npu", "Neural Engine" }, { "layer", "Layers" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (lane, names[i][0]) == 0)
+      return names[i][1];
+  return lane ? lane : "–";
+}
+
+GListModel *
+mls_stats_model_group (GListModel *flat, gboolean by_model)
+{
+  GListStore *groups = g_list_store_new (MLS_TYPE_STATS_ITEM);
+  g_autoptr (MlsStatsItem) group = NULL;
+
+  /* flat is ordered by model then kind, kinds in lane order: a group's
+   * rows are consecutive. */
+  for (guint i = 0; flat && i < g_list_model_get_n_items (flat); i++)
+    {
+      g_autoptr (MlsStatsItem) item = g_list_model_get_item (flat, i);
+      const MlsStatsRow *r = mls_stats_item_get_row (item);
+      const MlsStatsRow *g = group ? mls_stats_item_get_row (group) : NULL;
+
+      if (!g || (by_model ? g_strcmp0 (g->model, r->model) != 0
+                          : g_strcmp0 (g->lane, r->lane) != 0))
+        {
+          g_clear_object (&group);
+          group = by_model
+            ? mls_stats_item_new_group (r->model ? r->model : "No model",
+                                        NULL, r->model)
+            : mls_stats_item_new_group (lane_title (r->lane), r->lane, NULL);
+          g_list_store_append (groups, group);
+        }
+      mls_stats_item_add_child (group, item);
+    }
+  return G_LIST_MODEL (groups);
+}
+
 char *
 mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
 {
@@ -78,6 +111,12 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
 
   if (row->count == 0 && column >= MLS_STATS_COLUMN_TOTAL
       && column <= MLS_STATS_COLUMN_SHARE)
+    return g_strdup ("");
+  if (mls_stats_item_is_group (item)
+      && (column == MLS_STATS_COLUMN_MEDIAN
+          || column == MLS_STATS_COLUMN_STDDEV
+          || column == MLS_STATS_COLUMN_SHARE
+          || column == MLS_STATS_COLUMN_MODEL))
     return g_strdup ("");
   switch (column)
     {
@@ -88,17 +127,17 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
     case MLS_STATS_COLUMN_COUNT:
       return g_strdup_printf ("%" G_GINT64_FORMAT, row->count);
     case MLS_STATS_COLUMN_TOTAL:
-      return mls_format_duration (row->total_ns);
+      return mls_duration_text (row->total_ns);
     case MLS_STATS_COLUMN_AVERAGE:
-      return mls_format_duration ((gint64) row->avg_ns);
+      return mls_duration_text ((gint64) row->avg_ns);
     case MLS_STATS_COLUMN_MIN:
-      return mls_format_duration (row->min_ns);
+      return mls_duration_text (row->min_ns);
     case MLS_STATS_COLUMN_MEDIAN:
-      return mls_format_duration (row->median_ns);
+      return mls_duration_text (row->median_ns);
     case MLS_STATS_COLUMN_MAX:
-      return mls_format_duration (row->max_ns);
+      return mls_duration_text (row->max_ns);
     case MLS_STATS_COLUMN_STDDEV:
-      return mls_format_duration ((gint64) row->stddev_ns);
+      return mls_duration_text ((gint64) row->stddev_ns);
     case MLS_STATS_COLUMN_SHARE:
       return g_strdup_printf ("%.1f%%", 100 * row->share);
     case MLS_STATS_COLUMN_INCOMPLETE:
@@ -108,49 +147,29 @@ mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column)
     }
 }
 
-static double
-numeric_value (const MlsStatsRow *row, MlsStatsColumn column)
-{
-  switch (column)
-    {
-    case MLS_STATS_COLUMN_COUNT: return (double) row->count;
-    case MLS_STATS_COLUMN_TOTAL: return (double) row->total_ns;
-    case MLS_STATS_COLUMN_AVERAGE: return row->avg_ns;
-    case MLS_STATS_COLUMN_MIN: return (double) row->min_ns;
-    case MLS_STATS_COLUMN_MEDIAN: return (double) row->median_ns;
-    case MLS_STATS_COLUMN_MAX: return (double) row->max_ns;
-    case MLS_STATS_COLUMN_STDDEV: return row->stddev_ns;
-    case MLS_STATS_COLUMN_SHARE: return row->share;
-    case MLS_STATS_COLUMN_INCOMPLETE: return (double) row->incomplete;
-    case MLS_STATS_COLUMN_KIND: case MLS_STATS_COLUMN_MODEL:
-    case MLS_STATS_N_COLUMNS: default: return 0;
-    }
-}
+/* Each column's property of MlsStatsItem. */
+static const char *const properties[MLS_STATS_N_COLUMNS] = {
+  "label", "model", "count", "total", "average", "min", "median", "max",
+  "stddev", "share", "incomplete",
+};
 
-static int
-compare_column (gconstpointer a, gconstpointer b, gpointer data)
+const char *
+mls_stats_column_property (MlsStatsColumn column)
 {
-  MlsStatsColumn column = GPOINTER_TO_INT (data);
-  const MlsStatsRow *ra = mls_stats_item_get_row ((MlsStatsItem *) a);
-  const MlsStatsRow *rb = mls_stats_item_get_row ((MlsStatsItem *) b);
-  double va, vb;
-
-  if (column == MLS_STATS_COLUMN_KIND)
-    return g_utf8_collate (ra->label, rb->label);
-  if (column == MLS_STATS_COLUMN_MODEL)
-    return g_strcmp0 (ra->model, rb->model);
-  /* Largest first: a column's first click shows the costliest rows. */
-  vb = numeric_value (ra, column);
-  va = numeric_value (rb, column);
-  return va < vb ? GTK_ORDERING_SMALLER
-         : va > vb ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+  return properties[column];
 }
 
 GtkSorter *
 mls_stats_sorter_new (MlsStatsColumn column)
 {
-  return GTK_SORTER (gtk_custom_sorter_new (compare_column,
-                                            GINT_TO_POINTER (column), NULL));
+  GtkExpression *e = gtk_property_expression_new (MLS_TYPE_STATS_ITEM, NULL,
+                                                  properties[column]);
+
+  if (!mls_stats_column_is_numeric (column))
+    return GTK_SORTER (gtk_string_sorter_new (e));
+  /* Largest first: a column's first click shows the costliest rows. */
+  return GTK_SORTER (g_object_new (GTK_TYPE_NUMERIC_SORTER, "expression", e,
+                                   "sort-order", GTK_SORT_DESCENDING, NULL));
 }
 
 /* A CSV field: quoted when it holds a comma, a quote or a line break. */
@@ -172,6 +191,49 @@ append_field (GString *out, const char *text)
   g_string_append_c (out, '"');
 }
 
+static void
+append_row (GString *out, const MlsStatsRow *r, gboolean by_model)
+{
+  append_field (out, r->label);
+  g_string_append_c (out, ',');
+  if (by_model)
+    {
+      append_field (out, r->model);
+      g_string_append_c (out, ',');
+    }
+  if (r->count > 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                            ",%.0f,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                            ",%" G_GINT64_FORMAT ",%.0f,%.4f,%"
+                            G_GINT64_FORMAT "\n", r->count, r->total_ns,
+                            r->avg_ns, r->min_ns, r->median_ns, r->max_ns,
+                            r->stddev_ns, r->share, r->incomplete);
+  else
+    g_string_append_printf (out, "0,,,,,,,,%" G_GINT64_FORMAT "\n",
+                            r->incomplete);
+}
+
+/* The rows of list, a group's in its place: a group of the table's tree
+ * when collapsed (expanded, its rows follow it in list), a group of the
+ * tree's roots always. */
+static void
+append_rows (GString *out, GListModel *list, gboolean by_model)
+{
+  for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (GObject) object = g_list_model_get_item (list, i);
+      GtkTreeListRow *tree_row = GTK_IS_TREE_LIST_ROW (object)
+                                 ? GTK_TREE_LIST_ROW (object) : NULL;
+      g_autoptr (MlsStatsItem) item = tree_row
+        ? gtk_tree_list_row_get_item (tree_row) : g_object_ref (object);
+
+      if (!mls_stats_item_is_group (item))
+        append_row (out, mls_stats_item_get_row (item), by_model);
+      else if (!tree_row || !gtk_tree_list_row_get_expanded (tree_row))
+        append_rows (out, mls_stats_item_get_children (item), by_model);
+    }
+}
+
 char *
 mls_stats_model_to_csv (GListModel *list, gboolean by_model)
 {
@@ -180,29 +242,6 @@ mls_stats_model_to_csv (GListModel *list, gboolean by_model)
   g_string_append_printf (out, "kind,%scount,total_ns,avg_ns,min_ns,"
                           "median_ns,max_ns,stddev_ns,share,incomplete\n",
                           by_model ? "model," : "");
-  for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr (MlsStatsItem) item = g_list_model_get_item (list, i);
-      const MlsStatsRow *r = mls_stats_item_get_row (item);
-
-      append_field (out, r->label);
-      g_string_append_c (out, ',');
-      if (by_model)
-        {
-          append_field (out, r->model);
-          g_string_append_c (out, ',');
-        }
-      if (r->count > 0)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                ",%.0f,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                ",%" G_GINT64_FORMAT ",%.0f,%.4f,%"
-                                G_GINT64_FORMAT "\n", r->count, r->total_ns,
-                                r->avg_ns, r->min_ns, r->median_ns,
-                                r->max_ns, r->stddev_ns, r->share,
-                                r->incomplete);
-      else
-        g_string_append_printf (out, "0,,,,,,,,%" G_GINT64_FORMAT "\n",
-                                r->incomplete);
-    }
+  append_rows (out, list, by_model);
   return g_string_free (out, FALSE);
 }

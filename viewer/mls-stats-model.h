@@ -1,7 +1,7 @@
 /*
  * mls-stats-model.h: the aggregation table's data: a GListModel of
  * MlsStatsItem from mls_store_query_stats, the text of each cell, and a
- * GtkSorter per column comparing raw values (numbers as numbers).
+ * GTK sorter per column over the item's properties (numbers as numbers).
  * Needs no display: tests drive it directly.
  */
 #ifndef MLS_STATS_MODEL_H
@@ -47,15 +47,21 @@ GListModel *mls_stats_model_query (MlsStore *store,
                                    const MlsStatsOptions *options,
                                    GError **error);
 
-const char *mls_stats_column_title (MlsStatsColumn column);
 gboolean mls_stats_column_is_numeric (MlsStatsColumn column);
 char *mls_stats_item_format (MlsStatsItem *item, MlsStatsColumn column);
-/* The order of column's raw value, numbers as numbers: text columns A to
- * Z, numeric ones largest first, so a column's first click (GtkColumnView
- * reverses on the second) puts the costliest rows on top. */
+/* The MlsStatsItem property column shows. */
+const char *mls_stats_column_property (MlsStatsColumn column);
+/* GTK's own sorter over column's property, numbers as numbers: text
+ * columns A to Z, numeric ones largest first, so a column's first click
+ * (GtkColumnView reverses on the second) puts the costliest rows on top. */
 GtkSorter *mls_stats_sorter_new (MlsStatsColumn column);
 
-/* The rows of list as CSV, with `mlscope stats --format csv`'s columns
+/* flat's rows (as mls_stats_model_query orders them) under a group item
+ * per lane, or per model when by_model: the table's tree. */
+GListModel *mls_stats_model_group (GListModel *flat, gboolean by_model);
+
+/* The rows of list (MlsStatsItem, or the table's GtkTreeListRow of one;
+ * a group's rows in its place, never the group) as CSV, with `mlscope stats --format csv`'s columns
  * (kind, [model,] count, total_ns, avg_ns, min_ns, median_ns, max_ns,
  * stddev_ns, share, incomplete). */
 char *mls_stats_model_to_csv (GListModel *list, gboolean by_model);

@@ -1,9 +1,11 @@
 /*
- * mls-stats-view.c: the aggregation table (see mls-stats-view.h).
+ * mls-stats-view.c: the aggregation table (see mls-stats-view.h); its
+ * widgets are declared in mls-stats-view.ui.
  */
 #include "mls-stats-view.h"
 
 #include "mls-palette.h"
+#include "mls-stats-cell.h"
 #include "mls-stats-model.h"
 
 struct _MlsStatsView {
@@ -15,7 +17,7 @@ struct _MlsStatsView {
   GtkWidget *scrolled;
   MlsSession *session;
   GtkWidget *column_view;
-  GtkColumnViewColumn *columns[MLS_STATS_N_COLUMNS];
+  GtkColumnViewColumn *model_column;
   GtkSortListModel *sorted;
   GtkSingleSelection *selection;
   MlsStore *store;
@@ -28,7 +30,7 @@ G_DEFINE_FINAL_TYPE (MlsStatsView, mls_stats_view, GTK_TYPE_BOX)
 
 enum { ROW_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-enum { PROP_0, PROP_SESSION, N_PROPS };
+enum { PROP_0, PROP_SESSION, PROP_BY_MODEL, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -56,12 +58,27 @@ set_range_label (MlsStatsView *self, const char *state)
   gtk_label_set_text (GTK_LABEL (self->range_label), text);
 }
 
+static GListModel *
+create_children (gpointer item, gpointer data)
+{
+  GListModel *children = mls_stats_item_get_children (item);
+
+  return children ? g_object_ref (children) : NULL;
+}
+
+/* The rows under their lane (or model), expanded. */
 static void
 show_list (MlsStatsView *self, GListModel *list, const GError *error)
 {
+  GtkTreeListModel *tree;
+
   if (error)
     g_printerr ("mlscope-viewer: %s\n", error->message);
-  gtk_sort_list_model_set_model (self->sorted, list);
+  tree = gtk_tree_list_model_new (
+    mls_stats_model_group (list, self->options.by_model), FALSE, TRUE,
+    create_children, NULL, NULL);
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (tree));
+  g_object_unref (tree);
   set_range_label (self, self->options.clip ? "Spans clipped to"
                                             : "Spans overlapping");
 }
@@ -138,7 +155,7 @@ refresh (MlsStatsView *self)
     gtk_switch_get_active (GTK_SWITCH (self->by_model_switch));
   self->options.clip = gtk_switch_get_active (GTK_SWITCH (self->clip_switch));
   gtk_widget_set_visible (self->clip_box, self->options.has_range);
-  gtk_column_view_column_set_visible (self->columns[MLS_STATS_COLUMN_MODEL],
+  gtk_column_view_column_set_visible (self->model_column,
                                       self->options.by_model);
   if (!self->store || (!self->options.has_range && !self->options.n_tids
                        && self->options.n_pids <= 1))
@@ -165,100 +182,32 @@ refresh (MlsStatsView *self)
 }
 
 static void
-on_setup (GtkSignalListItemFactory *factory, GtkListItem *item,
-          gpointer data)
-{
-  MlsStatsColumn column = GPOINTER_TO_INT (data);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (NULL);
-
-  if (column == MLS_STATS_COLUMN_KIND)
-    {
-      GtkWidget *swatch = gtk_drawing_area_new ();
-
-      gtk_widget_set_size_request (swatch, 10, 10);
-      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (box), swatch);
-    }
-  gtk_label_set_xalign (GTK_LABEL (label),
-                        mls_stats_column_is_numeric (column) ? 1 : 0);
-  gtk_widget_set_hexpand (label, TRUE);
-  if (mls_stats_column_is_numeric (column))
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height,
-             gpointer data)
-{
-  MlsColor c = mls_palette_kind (GPOINTER_TO_INT (data));
-
-  cairo_set_source_rgb (cr, c.r, c.g, c.b);
-  cairo_rectangle (cr, 0, 0, width, height);
-  cairo_fill (cr);
-}
-
-static void
-on_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
-{
-  MlsStatsColumn column = GPOINTER_TO_INT (data);
-  MlsStatsItem *stats = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *label = gtk_widget_get_last_child (box);
-  g_autofree char *text = mls_stats_item_format (stats, column);
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-  if (column == MLS_STATS_COLUMN_KIND)
-    gtk_drawing_area_set_draw_func (
-      GTK_DRAWING_AREA (gtk_widget_get_first_child (box)), draw_swatch,
-      GINT_TO_POINTER (mls_stats_item_get_row (stats)->kind_id), NULL);
-}
-
-static void
-add_columns (MlsStatsView *self)
-{
-  GtkColumnView *view = GTK_COLUMN_VIEW (self->column_view);
-
-  for (int c = 0; c < MLS_STATS_N_COLUMNS; c++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      GtkColumnViewColumn *column;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (on_setup),
-                        GINT_TO_POINTER (c));
-      g_signal_connect (factory, "bind", G_CALLBACK (on_bind),
-                        GINT_TO_POINTER (c));
-      column = gtk_column_view_column_new (mls_stats_column_title (c),
-                                           factory);
-      gtk_column_view_column_set_sorter (column, mls_stats_sorter_new (c));
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_column_set_expand (column, c == MLS_STATS_COLUMN_KIND);
-      gtk_column_view_append_column (view, column);
-      self->columns[c] = column;
-      g_object_unref (column);
-    }
-}
-
-static void
 on_selected (GtkSingleSelection *selection, GParamSpec *pspec,
              MlsStatsView *self)
 {
-  MlsStatsItem *item = gtk_single_selection_get_selected_item (selection);
-
+  GtkTreeListRow *tree_row =
+    gtk_single_selection_get_selected_item (selection);
+  MlsStatsItem *item = tree_row ? gtk_tree_list_row_get_item (tree_row)
+                                : NULL;
   const MlsStatsRow *row = item ? mls_stats_item_get_row (item) : NULL;
+
+  /* A lane's or a model's row highlights nothing of its own. */
+  if (row && row->kind_id == 0)
+    row = NULL;
 
   /* Grouped by model, a row is one model's spans of the kind: only they
    * are highlighted. */
   g_signal_emit (self, signals[ROW_SELECTED], 0, row ? row->kind_id : 0,
                  row && self->options.by_model ? row->model_id : (gint64) -1);
+  g_clear_object (&item);
 }
 
 static void
 on_by_model (GtkSwitch *sw, GParamSpec *pspec, MlsStatsView *self)
 {
   refresh (self);
+  if (sw == GTK_SWITCH (self->by_model_switch))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_BY_MODEL]);
 }
 
 /* The table follows the session's range and filter. */
@@ -316,51 +265,17 @@ on_sorter_changed (GtkSorter *sorter, GtkSorterChange change,
     GTK_SCROLLED_WINDOW (self->scrolled)), 0);
 }
 
-static GtkWidget *
-make_header (MlsStatsView *self)
-{
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *title = gtk_label_new ("Model Activity Aggregation");
-  GtkWidget *label = gtk_label_new ("Group by model");
-  GtkWidget *clip_label = gtk_label_new ("Clip to range");
-
-  gtk_widget_add_css_class (title, "heading");
-  self->range_label = gtk_label_new ("");
-  gtk_widget_add_css_class (self->range_label, "dim-label");
-  gtk_widget_set_hexpand (self->range_label, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->range_label), 0);
-  self->by_model_switch = gtk_switch_new ();
-  gtk_widget_set_valign (self->by_model_switch, GTK_ALIGN_CENTER);
-  g_signal_connect (self->by_model_switch, "notify::active",
-                    G_CALLBACK (on_by_model), self);
-  self->clip_switch = gtk_switch_new ();
-  gtk_widget_set_valign (self->clip_switch, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->clip_switch,
-    "Off: spans overlapping the range, whole durations. On: only the "
-    "time each span spent inside the range.");
-  g_signal_connect (self->clip_switch, "notify::active",
-                    G_CALLBACK (on_by_model), self);
-  self->clip_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (self->clip_box), clip_label);
-  gtk_box_append (GTK_BOX (self->clip_box), self->clip_switch);
-  gtk_box_append (GTK_BOX (header), title);
-  gtk_box_append (GTK_BOX (header), self->range_label);
-  gtk_box_append (GTK_BOX (header), self->clip_box);
-  gtk_box_append (GTK_BOX (header), label);
-  gtk_box_append (GTK_BOX (header), self->by_model_switch);
-  gtk_widget_set_margin_start (header, 12);
-  gtk_widget_set_margin_end (header, 12);
-  gtk_widget_set_margin_top (header, 6);
-  gtk_widget_set_margin_bottom (header, 6);
-  return header;
-}
-
 static void
 mls_stats_view_set_property (GObject *object, guint id, const GValue *value,
                              GParamSpec *pspec)
 {
+  MlsStatsView *self = MLS_STATS_VIEW (object);
+
   if (id == PROP_SESSION)
-    set_session (MLS_STATS_VIEW (object), g_value_get_object (value));
+    set_session (self, g_value_get_object (value));
+  else if (id == PROP_BY_MODEL)
+    gtk_switch_set_active (GTK_SWITCH (self->by_model_switch),
+                           g_value_get_boolean (value));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -369,8 +284,13 @@ static void
 mls_stats_view_get_property (GObject *object, guint id, GValue *value,
                              GParamSpec *pspec)
 {
+  MlsStatsView *self = MLS_STATS_VIEW (object);
+
   if (id == PROP_SESSION)
-    g_value_set_object (value, MLS_STATS_VIEW (object)->session);
+    g_value_set_object (value, self->session);
+  else if (id == PROP_BY_MODEL)
+    g_value_set_boolean (value, gtk_switch_get_active (
+                                  GTK_SWITCH (self->by_model_switch)));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -386,6 +306,7 @@ mls_stats_view_dispose (GObject *object)
   g_clear_pointer (&self->options.pids, g_free);
   g_clear_pointer (&self->options.tids, g_free);
   self->store = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), MLS_TYPE_STATS_VIEW);
   G_OBJECT_CLASS (mls_stats_view_parent_class)->dispose (object);
 }
 
@@ -399,28 +320,55 @@ mls_stats_view_class_init (MlsStatsViewClass *klass)
   object_class->dispose = mls_stats_view_dispose;
   props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
     MLS_TYPE_SESSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_BY_MODEL] = g_param_spec_boolean ("by-model", NULL, NULL, FALSE,
+    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   signals[ROW_SELECTED] = g_signal_new ("row-selected",
     G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
     G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT64);
+  g_type_ensure (MLS_TYPE_STATS_CELL);
+  gtk_widget_class_set_template_from_resource (GTK_WIDGET_CLASS (klass),
+    "/org/mlscope/Viewer/mls-stats-view.ui");
+#define CHILD(name) \
+  gtk_widget_class_bind_template_child (GTK_WIDGET_CLASS (klass), \
+                                        MlsStatsView, name)
+  CHILD (range_label);
+  CHILD (by_model_switch);
+  CHILD (clip_switch);
+  CHILD (clip_box);
+  CHILD (scrolled);
+  CHILD (column_view);
+  CHILD (model_column);
+#undef CHILD
+}
+
+/* GTK's own sorters over the items' properties, one per column in the
+ * order the template declares them. */
+static void
+set_sorters (MlsStatsView *self)
+{
+  GListModel *columns =
+    gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));
+
+  for (guint c = 0; c < MLS_STATS_N_COLUMNS; c++)
+    {
+      g_autoptr (GtkColumnViewColumn) column =
+        g_list_model_get_item (columns, c);
+      g_autoptr (GtkSorter) sorter = mls_stats_sorter_new (c);
+
+      gtk_column_view_column_set_sorter (column, sorter);
+    }
 }
 
 static void
 mls_stats_view_init (MlsStatsView *self)
 {
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-
-  self->scrolled = scrolled;
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_append (GTK_BOX (self), make_header (self));
-
-  self->column_view = gtk_column_view_new (NULL);
-  gtk_column_view_set_show_column_separators (
-    GTK_COLUMN_VIEW (self->column_view), TRUE);
-  add_columns (self);
-  self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (
-    gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+  gtk_widget_init_template (GTK_WIDGET (self));
+  set_sorters (self);
+  /* Groups keep their rows under them whatever the column's order. */
+  self->sorted = gtk_sort_list_model_new (NULL, GTK_SORTER (
+    gtk_tree_list_row_sorter_new (g_object_ref (gtk_column_view_get_sorter (
+      GTK_COLUMN_VIEW (self->column_view))))));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -433,11 +381,10 @@ mls_stats_view_init (MlsStatsView *self)
   g_signal_connect (gtk_column_view_get_sorter (
                       GTK_COLUMN_VIEW (self->column_view)), "changed",
                     G_CALLBACK (on_sorter_changed), self);
-
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled),
-                                 self->column_view);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (self), scrolled);
+  g_signal_connect (self->by_model_switch, "notify::active",
+                    G_CALLBACK (on_by_model), self);
+  g_signal_connect (self->clip_switch, "notify::active",
+                    G_CALLBACK (on_by_model), self);
   refresh (self);
 }
 

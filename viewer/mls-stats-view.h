@@ -4,7 +4,8 @@
  * grouped by model on demand, limited to the dragged range if any.
  *
  * Property "session": its range selection and process / thread filter
- * restrict the table. Signal row-selected (int kind_id, gint64 model_id):
+ * restrict the table; "by-model" (boolean): a row per kind and model (the
+ * header's Group by model switch). Signal row-selected (int kind_id, gint64 model_id):
  * a row was selected (kind 0: none; model -1 when not grouped by model).
  */
 #ifndef MLS_STATS_VIEW_H

@@ -5,6 +5,8 @@
  */
 #include "mls-timeline-draw.h"
 #include "mls-lane-draw.h"
+#include "mls-finding-item.h"
+#include "mls-palette.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -178,10 +180,41 @@ ruler_minor_ticks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
   cairo_fill (cr);
 }
 
+/* Each advise finding's time range, a bar along the ruler's top in the
+ * findings' amber, a notch at its start, so a mistake is seen where it
+ * happened. */
+static void
+ruler_findings (cairo_t *cr, MlsSession *s, double width)
+{
+  GListModel *findings = mls_session_get_findings (s);
+
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr (MlsFindingItem) item = g_list_model_get_item (findings, i);
+      gint64 start, end;
+      double x0, x1;
+
+      if (!mls_finding_item_get_range (item, &start, &end))
+        continue;
+      x0 = MAX (mls_session_x_for (s, start, width), MLS_LABEL_WIDTH);
+      x1 = MIN (mls_session_x_for (s, end, width), width);
+      if (x1 < MLS_LABEL_WIDTH || x0 > width)
+        continue;
+      cairo_set_source_rgb (cr, MLS_FINDING_R, MLS_FINDING_G, MLS_FINDING_B);
+      cairo_rectangle (cr, x0, 0, MAX (x1 - x0, 3), 4);
+      cairo_move_to (cr, x0 - 5, 0);
+      cairo_line_to (cr, x0 + 5, 0);
+      cairo_line_to (cr, x0, 9);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+    }
+}
+
 static void
 ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
              PangoLayout *layout, double width, double height)
 {
+  ruler_findings (cr, s, width);
   for (size_t i = 0; i < mls_timeline_n_lost (s->timeline); i++)
     {
       const MlsTimelineLost *lost = mls_timeline_lost (s->timeline, i);
@@ -205,7 +238,7 @@ ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
       double x0 = mls_session_x_for (s, s->sel_start, width);
       double x1 = mls_session_x_for (s, s->sel_end, width);
       double mid = (MAX (x0, MLS_LABEL_WIDTH) + MIN (x1, width)) / 2;
-      g_autofree char *text = mls_format_duration (s->sel_end
+      g_autofree char *text = mls_duration_text (s->sel_end
                                                    - s->sel_start);
 
       mls_draw_set_color (cr, style->accent, 0.25);
@@ -239,7 +272,7 @@ mls_draw_ruler (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
   cairo_rectangle (cr, 0, 0, MLS_LABEL_WIDTH, height);
   cairo_fill (cr);
 
-  shown = mls_format_duration (s->view_end - s->view_start);
+  shown = mls_duration_text (s->view_end - s->view_start);
   span = g_strdup_printf ("%s shown", shown);
   mls_draw_set_color (cr, style->fg, 0.7);
   mls_draw_text (cr, layout, span, 10, 0, MLS_LABEL_WIDTH - 16, height,

@@ -264,7 +264,7 @@ describe_span (MlsSession *s, gint64 id)
 
   if (mls_timeline_span_details (s->timeline, id, &d, NULL) < 0)
     return NULL;
-  dur = mls_format_duration (d.dur_ns);
+  dur = mls_duration_text (d.dur_ns);
   start = mls_format_offset (d.start_ns - s->trace_start, 1000,
                              d.start_ns - s->trace_start);
   /* A load says whether it measured its placement or found it cached:
@@ -296,7 +296,7 @@ describe_column (MlsTimelineView *self, const MlsRow *row, double x)
   gint64 b = MAX (mls_session_time_at (s, floor (x) + 1, w), a + 1);
   GString *text = g_string_new (NULL);
   gint64 total = 0, only = 0;
-  g_autofree char *width = mls_format_duration (b - a);
+  g_autofree char *width = mls_duration_text (b - a);
 
   for (int k = 0; k < row->n_kinds; k++)
     {
@@ -308,7 +308,7 @@ describe_column (MlsTimelineView *self, const MlsRow *row, double x)
       mls_row_queries (s, row, row->kinds[k], a, b, 1, count_query, &c);
       if (c.count == 0)
         continue;
-      busy = mls_format_duration (c.busy_ns);
+      busy = mls_duration_text (c.busy_ns);
       g_string_append_printf (text, "%s<b>%s</b>: %" G_GINT64_FORMAT
                               " span%s, %s busy", text->len ? "\n" : "",
                               kind->label, c.count, c.count == 1 ? "" : "s",
@@ -492,4 +492,24 @@ mls_timeline_view_pan (MlsTimelineView *self, int direction)
 
   if (s)
     mls_session_pan (s, direction * (s->view_end - s->view_start) / 10);
+}
+
+gboolean
+mls_timeline_view_navigate (MlsTimelineView *self, const char *action)
+{
+  if (!self->session)
+    return FALSE;
+  if (g_str_equal (action, "win.zoom-in"))
+    mls_timeline_view_zoom (self, 1.5);
+  else if (g_str_equal (action, "win.zoom-out"))
+    mls_timeline_view_zoom (self, 1 / 1.5);
+  else if (g_str_equal (action, "win.pan-left"))
+    mls_timeline_view_pan (self, -1);
+  else if (g_str_equal (action, "win.pan-right"))
+    mls_timeline_view_pan (self, 1);
+  else if (g_str_equal (action, "win.zoom-fit"))
+    mls_session_zoom_to_fit (self->session);
+  else
+    return FALSE;
+  return TRUE;
 }

@@ -30,6 +30,12 @@ void mls_timeline_view_zoom (MlsTimelineView *self, double factor);
 /* A pan step of a tenth of the view's width, left (-1) or right (1). */
 void mls_timeline_view_pan (MlsTimelineView *self, int direction);
 
+/* The zoom and pan keys' actions (win.zoom-in, win.zoom-out,
+ * win.pan-left, win.pan-right, win.zoom-fit) on the view's session;
+ * FALSE for any other action. */
+gboolean mls_timeline_view_navigate (MlsTimelineView *self,
+                                     const char *action);
+
 G_END_DECLS
 
 #endif /* MLS_TIMELINE_VIEW_H */

@@ -55,7 +55,7 @@ mls_widget_follow_session (GtkWidget *widget, MlsSession **slot,
     "notify::visible-start", "notify::visible-end", "notify::has-selection",
     "notify::selection-start", "notify::selection-end",
     "notify::selected-span", "notify::highlight-kind",
-    "notify::highlight-model", "notify::n-marks",
+    "notify::highlight-model", "notify::n-marks", "notify::n-findings",
   };
 
   if (*slot == session)

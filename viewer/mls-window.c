@@ -13,20 +13,21 @@
  * end, when a Follow button in the header bar brings it back. It stops
  * once the recording is finished (meta.recording gone).
  *
- * MLSCOPE_VIEWER_SNAPSHOT=FILE.png in the environment makes the window
- * save a picture of itself, drawn by GTK's renderer, a second after it is
- * first shown: the tests' and the docs' screenshots.
+ * MLSCOPE_VIEWER_SNAPSHOT=FILE.png: see mls-snapshot.h.
  */
 #include "mls-window.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "mls-compare-window.h"
+#include "mls-findings-list.h"
 #include "mls-info-panel.h"
 #include "mls-legend.h"
 #include "mls-process-filter.h"
 #include "mls-ruler.h"
 #include "mls-session-private.h"
+#include "mls-snapshot.h"
 #include "mls-span-details.h"
 #include "mls-stats-view.h"
 #include "mls-timeline-view.h"
@@ -45,12 +46,15 @@ struct _MlsWindow {
   GtkWidget *banner_label;
   GtkWidget *stack;
   GtkWidget *paned;
+  GtkWidget *lower_paned;
   GtkWidget *ruler;
   GtkWidget *pinned;
   GtkWidget *tracks_scroller;
   GtkWidget *timeline;
   GtkWidget *stats;
   GtkWidget *details;
+  GtkStackPage *findings_page;
+  GtkWidget *findings;
   MlsSession *session;
   GBinding *bindings[3];
   char *follow_path;        /* --follow: the file, while it grows */
@@ -72,6 +76,16 @@ show_error (MlsWindow *self, const char *message)
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), TRUE);
 }
 
+/* The tab says how many findings there are, once they are read. */
+static void
+on_n_findings (MlsSession *session, GParamSpec *pspec, MlsWindow *self)
+{
+  guint n = g_list_model_get_n_items (mls_session_get_findings (session));
+  g_autofree char *title = g_strdup_printf ("Findings (%u)", n);
+
+  gtk_stack_page_set_title (self->findings_page, title);
+}
+
 static void
 set_session (MlsWindow *self, MlsSession *session)
 {
@@ -80,7 +94,7 @@ set_session (MlsWindow *self, MlsSession *session)
                             self->by_thread_switch };
   GtkWidget *panes[] = { self->ruler, self->pinned, self->timeline,
                          self->stats, self->details, self->process_filter,
-                         self->info_panel };
+                         self->info_panel, self->findings };
 
   for (guint i = 0; i < G_N_ELEMENTS (self->bindings); i++)
     g_clear_pointer (&self->bindings[i], g_binding_unbind);
@@ -89,8 +103,12 @@ set_session (MlsWindow *self, MlsSession *session)
   g_set_object (&self->session, session);
   for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
     g_object_set (panes[i], "session", session, NULL);
+  gtk_stack_page_set_title (self->findings_page, "Findings");
   if (!session)
     return;
+  g_signal_connect_object (session, "notify::n-findings",
+                           G_CALLBACK (on_n_findings), self, 0);
+  mls_session_load_findings (session);
   for (guint i = 0; i < G_N_ELEMENTS (self->bindings); i++)
     {
       /* The switch's state carries over to the next trace opened. */
@@ -103,39 +121,45 @@ set_session (MlsWindow *self, MlsSession *session)
     }
 }
 
-/* The tracks get what they need, up to three fifths of the window: no
- * blank band under short traces, a readable table under long ones. */
+/* The tracks get what they need, leaving the table some 320 pixels (or
+ * at least 55 % of a small window): no blank band under short traces, a
+ * readable table under long ones, down to 800 x 500. Again on every
+ * resize of the window. */
 static void
 size_panes (MlsWindow *self)
 {
-  int width, height = gtk_widget_get_height (GTK_WIDGET (self));
+  int width = gtk_widget_get_width (self->lower_paned);
+  int height = gtk_widget_get_height (self->paned);
   double want;
 
   if (!self->session)
     return;
-  if (height <= 0)
-    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  /* Not allocated yet: the window's default size less its header bar. */
+  if (height <= 0 || width <= 0)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      height -= 47;
+    }
   want = MLS_RULER_HEIGHT + self->session->pinned_height
          + self->session->content_height + 8;
   gtk_paned_set_position (GTK_PANED (self->paned),
-                          (int) MIN (want, height * 0.6));
+                          (int) MIN (want, MAX (height * 0.45,
+                                                height - 320)));
+  /* The table keeps every column in view; the details take the rest. */
+  gtk_paned_set_position (GTK_PANED (self->lower_paned),
+                          MAX (width - 340, width * 0.6));
 }
 
 /* A session of the trace at `path`, or NULL with the reason shown. */
 static MlsSession *
 load (MlsWindow *self, const char *path)
 {
-  MlsError err = { 0 };
-  MlsStore *store = mls_store_open (path, &err);
-  MlsTimeline *tl = store ? mls_timeline_new (store, &err) : NULL;
+  g_autoptr (GError) error = NULL;
+  MlsSession *session = mls_session_open (path, &error);
 
-  if (tl == NULL)
-    {
-      mls_store_close (store);
-      show_error (self, err.message);
-      return NULL;
-    }
-  return mls_session_new (store, tl);
+  if (!session)
+    show_error (self, error->message);
+  return session;
 }
 
 gboolean
@@ -306,15 +330,15 @@ on_open_response (GtkNativeDialog *dialog, int response, MlsWindow *self)
   g_object_unref (dialog);
 }
 
+/* A file chooser for recordings; response runs with self as data. */
 static void
-open_action (GtkWidget *widget, const char *action, GVariant *param)
+choose_recording (MlsWindow *self, const char *title, GCallback response)
 {
-  MlsWindow *self = MLS_WINDOW (widget);
   GtkFileChooserNative *chooser;
   GtkFileFilter *filter = gtk_file_filter_new ();
 
   /* GtkFileDialog arrived in GTK 4.10; Debian 12 ships 4.8. */
-  chooser = gtk_file_chooser_native_new ("Open Trace", GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          "_Open", "_Cancel");
   gtk_file_filter_set_name (filter, "mlscope traces");
@@ -326,8 +350,73 @@ open_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_file_filter_add_pattern (filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
+  g_signal_connect (chooser, "response", response, self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  choose_recording (MLS_WINDOW (widget), "Open Trace",
+                    G_CALLBACK (on_open_response));
+}
+
+/* The open recording as before, the chosen one as after. */
+static void
+on_compare_response (GtkNativeDialog *dialog, int response, MlsWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->session)
+    {
+      g_autoptr (GFile) after =
+        gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) before = g_file_new_for_path (
+        mls_store_path (mls_session_get_store (self->session)));
+      MlsCompareWindow *window = mls_compare_window_new (
+        gtk_window_get_application (GTK_WINDOW (self)), before, after,
+        &error);
+
+      if (window)
+        gtk_window_present (GTK_WINDOW (window));
+      else
+        show_error (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  if (MLS_WINDOW (widget)->session)
+    choose_recording (MLS_WINDOW (widget), "Compare With",
+                      G_CALLBACK (on_compare_response));
+}
+
+static void
+toast (MlsWindow *self, const char *text)
+{
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts),
+                               adw_toast_new (text));
+}
+
+/* From the table's selected row to one of its spans. */
+static void
+jump_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsWindow *self = MLS_WINDOW (widget);
+  MlsFindWhat what = g_str_equal (action, "win.jump-next") ? MLS_FIND_NEXT
+                     : g_str_equal (action, "win.jump-previous")
+                     ? MLS_FIND_PREVIOUS : MLS_FIND_LONGEST;
+
+  if (!self->session)
+    return;
+  if (self->session->highlight_kind <= 0)
+    toast (self, "Select a row of the table first");
+  else if (!mls_session_jump (self->session, what))
+    toast (self, what == MLS_FIND_LONGEST ? "No span of this row in view"
+           : what == MLS_FIND_NEXT ? "No later span of this row"
+           : "No earlier span of this row");
 }
 
 /* The navigation actions: Perfetto's keys (W / S zoom, A / D pan, f
@@ -336,22 +425,12 @@ static void
 navigate_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   MlsWindow *self = MLS_WINDOW (widget);
-  MlsTimelineView *view = MLS_TIMELINE_VIEW (self->timeline);
   MlsSession *s = self->session;
 
-  if (!s)
+  if (!s || mls_timeline_view_navigate (MLS_TIMELINE_VIEW (self->timeline),
+                                        action))
     return;
-  if (g_str_equal (action, "win.zoom-in"))
-    mls_timeline_view_zoom (view, 1.5);
-  else if (g_str_equal (action, "win.zoom-out"))
-    mls_timeline_view_zoom (view, 1 / 1.5);
-  else if (g_str_equal (action, "win.pan-left"))
-    mls_timeline_view_pan (view, -1);
-  else if (g_str_equal (action, "win.pan-right"))
-    mls_timeline_view_pan (view, 1);
-  else if (g_str_equal (action, "win.zoom-fit"))
-    mls_session_zoom_to_fit (s);
-  else if (g_str_equal (action, "win.zoom-selection"))
+  if (g_str_equal (action, "win.zoom-selection"))
     mls_session_zoom_to_selection (s);
   else if (g_str_equal (action, "win.mark"))
     mls_session_toggle_mark (s);
@@ -363,10 +442,13 @@ navigate_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
-toast (MlsWindow *self, const char *text)
+group_table_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts),
-                               adw_toast_new (text));
+  MlsWindow *self = MLS_WINDOW (widget);
+  gboolean by_model;
+
+  g_object_get (self->stats, "by-model", &by_model, NULL);
+  g_object_set (self->stats, "by-model", !by_model, NULL);
 }
 
 static void
@@ -407,37 +489,11 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y,
   return mls_window_open (self, g_value_get_object (value));
 }
 
-static gboolean
-save_snapshot (gpointer data)
-{
-  MlsWindow *self = data;
-  GtkWidget *widget = GTK_WIDGET (self);
-  const char *path = g_getenv ("MLSCOPE_VIEWER_SNAPSHOT");
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node)
-    texture = gsk_renderer_render_texture (
-      gtk_native_get_renderer (GTK_NATIVE (self)), node,
-      &GRAPHENE_RECT_INIT (0, 0, w, h));
-  if (!texture || !gdk_texture_save_to_png (texture, path))
-    g_printerr ("mlscope-viewer: %s: cannot save the window snapshot\n",
-                path);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_map (GtkWidget *widget, gpointer data)
 {
   size_panes (MLS_WINDOW (widget));
-  if (g_getenv ("MLSCOPE_VIEWER_SNAPSHOT"))
-    g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, save_snapshot,
-                        g_object_ref (widget), g_object_unref);
+  mls_snapshot_schedule (widget);
 }
 
 static void
@@ -460,6 +516,21 @@ mls_window_class_init (MlsWindowClass *klass)
     "win.zoom-in", "win.zoom-out", "win.pan-left", "win.pan-right",
     "win.zoom-fit", "win.zoom-selection", "win.mark", "win.clear-selection",
   };
+  static const struct {
+    const char *name;
+    GtkWidgetActionActivateFunc activate;
+  } actions[] = {
+    { "win.open", open_action },
+    { "win.compare", compare_action },
+    { "win.jump-longest", jump_action },
+    { "win.jump-next", jump_action },
+    { "win.jump-previous", jump_action },
+    { "win.group-table", group_table_action },
+    { "win.copy-csv", copy_csv_action },
+    { "win.filter", popup_action },
+    { "win.info", popup_action },
+    { "win.dismiss-error", dismiss_error_action },
+  };
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = mls_window_dispose;
@@ -471,6 +542,7 @@ mls_window_class_init (MlsWindowClass *klass)
   g_type_ensure (MLS_TYPE_PROCESS_FILTER);
   g_type_ensure (MLS_TYPE_LEGEND);
   g_type_ensure (MLS_TYPE_INFO_PANEL);
+  g_type_ensure (MLS_TYPE_FINDINGS_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
     "/org/mlscope/Viewer/mls-window.ui");
 #define CHILD(name) \
@@ -487,26 +559,22 @@ mls_window_class_init (MlsWindowClass *klass)
   CHILD (banner_label);
   CHILD (stack);
   CHILD (paned);
+  CHILD (lower_paned);
   CHILD (ruler);
   CHILD (pinned);
   CHILD (tracks_scroller);
   CHILD (timeline);
   CHILD (stats);
   CHILD (details);
+  CHILD (findings_page);
+  CHILD (findings);
 #undef CHILD
-  gtk_widget_class_install_action (widget_class, "win.open", NULL,
-                                   open_action);
   for (guint i = 0; i < G_N_ELEMENTS (navigation); i++)
     gtk_widget_class_install_action (widget_class, navigation[i], NULL,
                                      navigate_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-csv", NULL,
-                                   copy_csv_action);
-  gtk_widget_class_install_action (widget_class, "win.filter", NULL,
-                                   popup_action);
-  gtk_widget_class_install_action (widget_class, "win.info", NULL,
-                                   popup_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL,
-                                   dismiss_error_action);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i].name, NULL,
+                                     actions[i].activate);
 }
 
 static void
@@ -521,6 +589,11 @@ mls_window_init (MlsWindow *self)
   g_signal_connect (self->stats, "row-selected",
                     G_CALLBACK (on_row_selected), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  /* The panes' largest positions follow their allocation. */
+  g_signal_connect_swapped (self->paned, "notify::max-position",
+                            G_CALLBACK (size_panes), self);
+  g_signal_connect_swapped (self->lower_paned, "notify::max-position",
+                            G_CALLBACK (size_panes), self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

@@ -12,7 +12,7 @@
 
 #define MS G_GINT64_CONSTANT (1000000)
 #define T0 G_GINT64_CONSTANT (1000000000)
-#define WIDTH 1184.0
+#define WIDTH 1236.0
 
 static char *path;
 

@@ -14,7 +14,7 @@
 
 #define MS G_GINT64_CONSTANT (1000000)
 #define T0 G_GINT64_CONSTANT (1000000000)
-/* --width 1184 over 100 ms: 1000 data pixels, 100 us each. */
+/* --width 1236 over 100 ms: 1000 data pixels, 100 us each. */
 #define X(ms) ((int) MLS_LABEL_WIDTH + (int) ((ms) * 10))
 
 static char *tmpdir;
@@ -25,7 +25,7 @@ render (const char *name, const char *db, const char *extra1,
         const char *extra2)
 {
   g_autofree char *png = g_build_filename (tmpdir, name, NULL);
-  const char *args[] = { "--render-png", png, "--width", "1184", "--range",
+  const char *args[] = { "--render-png", png, "--width", "1236", "--range",
                          "0:100ms", db, extra1, extra2, NULL };
   g_autofree char *err = NULL;
 
@@ -212,7 +212,7 @@ draw_range (MlsSession *vm, cairo_t *cr, gint64 start, gint64 end,
   mls_draw_style_init (&style, FALSE);
   mls_session_set_visible (vm, start, end);
   mls_timeline_take_vm_steps (vm->timeline);
-  rows = mls_draw_view (cr, vm, &style, 1184, 300);
+  rows = mls_draw_view (cr, vm, &style, 1236, 300);
   *steps = mls_timeline_take_vm_steps (vm->timeline);
   cairo_surface_flush (cairo_get_target (cr));
   return rows;
@@ -247,7 +247,7 @@ test_reads_only_what_it_draws (void)
   store = mls_store_open (db, &err);
   tl = mls_timeline_new (store, &err);
   vm = mls_session_new (store, tl);
-  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1184, 300);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1236, 300);
   cr = cairo_create (s);
 
   /* The dense 100 ms: about one summary bucket a pixel, not the spans. */
@@ -307,9 +307,9 @@ test_ruler_labels (void)
     }
   /* 100 ms over 1000 data pixels: ticks every 10 ms (100 px apart). */
   mls_session_set_visible (vm, T0, T0 + 100 * MS);
-  g_assert_cmpint (mls_draw_tick_step (vm, 1184), ==, 10 * MS);
+  g_assert_cmpint (mls_draw_tick_step (vm, 1236), ==, 10 * MS);
   mls_session_set_visible (vm, T0, T0 + 1 * MS);
-  g_assert_cmpint (mls_draw_tick_step (vm, 1184), ==, 100000);
+  g_assert_cmpint (mls_draw_tick_step (vm, 1236), ==, 100000);
   g_object_unref (vm);
 }
 

@@ -1,7 +1,8 @@
 /*
  * test-viewer-stats.c: the aggregation table's model without a display:
  * rows from the store, per-column sorters ordering raw numbers (10 after
- * 9, not before), grouping by model, and a selected range restricting the
+ * 9, not before), grouping by model, the tree of rows under their lane or
+ * model with the sums that hold, and a selected range restricting the
  * rows to the spans overlapping it.
  */
 #include <glib/gstdio.h>
@@ -175,6 +176,60 @@ test_by_model (void)
                               "model-a")->count, ==, 1);
 }
 
+static MlsStatsItem *
+group_at (GListModel *groups, guint i)
+{
+  MlsStatsItem *item = g_list_model_get_item (groups, i);
+
+  g_object_unref (item);    /* groups keeps it */
+  return item;
+}
+
+static void
+test_tree (void)
+{
+  g_autoptr (GListModel) flat = query (FALSE, FALSE, 0, 0);
+  g_autoptr (GListModel) lanes = mls_stats_model_group (flat, FALSE);
+  g_autoptr (GListModel) by_model = query (TRUE, FALSE, 0, 0);
+  g_autoptr (GListModel) models = mls_stats_model_group (by_model, TRUE);
+  g_autofree char *median = NULL, *csv = NULL;
+  MlsStatsItem *activity, *data, *b;
+  const MlsStatsRow *r;
+
+  /* Activity (loads and predictions), then Data (the conversions). */
+  g_assert_cmpuint (g_list_model_get_n_items (lanes), ==, 2);
+  activity = group_at (lanes, 0);
+  data = group_at (lanes, 1);
+  g_assert_true (mls_stats_item_is_group (activity));
+  g_assert_cmpuint (g_list_model_get_n_items (
+    mls_stats_item_get_children (activity)), ==, 2);
+  r = mls_stats_item_get_row (activity);
+  g_assert_cmpstr (r->label, ==, "Activity");
+  g_assert_cmpint (r->kind_id, ==, 0);
+  g_assert_cmpint (r->count, ==, 19);
+  g_assert_cmpint (r->total_ns, ==, 28 * MS);
+  g_assert_cmpint (r->min_ns, ==, MS);
+  g_assert_cmpint (r->max_ns, ==, 2 * MS);
+  g_assert_cmpint (mls_stats_item_get_row (data)->total_ns, ==, 400 * US);
+  /* No median of the whole from the rows' medians. */
+  median = mls_stats_item_format (activity, MLS_STATS_COLUMN_MEDIAN);
+  g_assert_cmpstr (median, ==, "");
+
+  /* By model: model-a's prediction and conversion, model-b's load and
+   * conversion. */
+  g_assert_cmpuint (g_list_model_get_n_items (models), ==, 2);
+  b = group_at (models, 1);
+  g_assert_cmpstr (mls_stats_item_get_row (b)->label, ==, "model-b");
+  g_assert_cmpint (mls_stats_item_get_row (b)->count, ==, 11);
+
+  /* The CSV of the tree's roots: every row in its group's place, never a
+   * group. */
+  csv = mls_stats_model_to_csv (lanes, FALSE);
+  g_assert_null (strstr (csv, "Activity"));
+  g_assert_nonnull (strstr (csv, "\nModel Load,10,10000000,"));
+  g_assert_nonnull (strstr (csv, "\nInput Conversion,2,400000,"));
+}
+
 static void
 test_range_filter (void)
 {
@@ -209,6 +264,7 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/stats/rows-and-cells", test_rows_and_cells);
   g_test_add_func ("/viewer/stats/numeric-sorting", test_sorting_is_numeric);
   g_test_add_func ("/viewer/stats/by-model", test_by_model);
+  g_test_add_func ("/viewer/stats/tree", test_tree);
   g_test_add_func ("/viewer/stats/range", test_range_filter);
   status = g_test_run ();
   mls_store_close (store);
