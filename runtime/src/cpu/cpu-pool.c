@@ -3,7 +3,8 @@
  * under the lock, helpers that wake while it is open join it, every
  * participant claims tasks from an atomic counter until none are left,
  * and the caller closes the job and waits only for the helpers that
- * joined to finish the task each holds.
+ * joined to finish the task each holds. A caller that finds the pool busy
+ * (another thread's prediction, an asynchronous one) runs its tasks alone.
  *
  * That wait is the one way the pool can lose to a single thread: a helper
  * the scheduler takes off its core in the middle of a task. When a job
@@ -32,8 +33,10 @@ static struct {
   int max_workers;              /* fixed at start */
   atomic_int workers;           /* used by the next job */
   int helpers_started;
-  /* the job, valid while open */
-  int open;
+  /* the job, valid while open; busy from its opening until its last
+   * helper left (a helper still in a closed job claims from its counter:
+   * no other job may start before) */
+  int open, busy;
   unsigned long generation;
   MlrtCpuTask fn;
   void *ctx;
@@ -149,6 +152,7 @@ run_job (int n_tasks, MlrtCpuTask fn, void *ctx)
   if (pool.helpers_started == 0)
     start_helpers ();
   pool.open = 1;
+  pool.busy = 1;
   pool.generation++;
   pool.fn = fn;
   pool.ctx = ctx;
@@ -164,6 +168,7 @@ run_job (int n_tasks, MlrtCpuTask fn, void *ctx)
   pool.open = 0;
   while (pool.active > 0)
     pthread_cond_wait (&pool.idle, &pool.lock);
+  pool.busy = 0;
   double end = now_s ();
   /* late: the job took longer than the caller alone would have, at the
    * pace it kept on its own tasks */
@@ -186,12 +191,12 @@ mlrt_cpu_parallel (int n_tasks, MlrtCpuTask fn, void *ctx)
   if (n_tasks > 1 && atomic_load (&pool.workers) > 1)
     {
       pthread_mutex_lock (&pool.lock);
-      if (!pool.open && pool.serial_left == 0)
+      if (!pool.busy && pool.serial_left == 0)
         {
           run_job (n_tasks, fn, ctx);
           return;
         }
-      if (!pool.open)
+      if (!pool.busy)
         pool.serial_left--;
       pthread_mutex_unlock (&pool.lock);
     }
