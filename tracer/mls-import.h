@@ -276,4 +276,9 @@ int64_t mls_span_builder_host (MlsSpanBuilder *builder, const char *name,
 /* Process names seen, space separated (for meta "command" on import). */
 char *mls_span_builder_process_names (MlsSpanBuilder *builder);
 
+/* Kind id (schema.sql's span_kind) and unit (-1: none) of a begin or
+ * device busy event; 0 when the database has no kind for the event
+ * (mls-import-kinds.c). */
+int mls_event_kind (const MlsEvent *ev, int *unit);
+
 #endif /* MLS_IMPORT_H */
