@@ -132,9 +132,10 @@ test_measured_costs (void)
                    - refused);
   g_assert_true (nothing_measured (cpu));
   g_assert_true (nothing_measured (est));
-  /* Measuring is about one pass of the network per unit. */
+  /* Measuring is about one pass of the network per unit. (Not compared
+   * with the estimated load: in a fresh cache it calibrates the units on
+   * a reference network of its own, once per machine.) */
   g_assert_cmpfloat (cpu_ms, <, all_ms);
-  g_assert_cmpfloat (est_ms, <, all_ms);
 
   predict (cpu, ref);
   predict (all, got);
