@@ -38,24 +38,6 @@ prepare (MlsTimeline *tl, const char *sql, MlsError *error)
   return stmt;
 }
 
-static int64_t
-query_int (MlsTimeline *tl, const char *sql, int kind_id, int64_t arg,
-           int64_t fallback)
-{
-  sqlite3_stmt *stmt;
-  int64_t value = fallback;
-
-  if (sqlite3_prepare_v2 (tl->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return fallback;
-  sqlite3_bind_int (stmt, 1, kind_id);
-  sqlite3_bind_int64 (stmt, 2, arg);
-  if (sqlite3_step (stmt) == SQLITE_ROW
-      && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static int
 load_kinds (MlsTimeline *tl, MlsError *error)
 {
@@ -136,13 +118,11 @@ load_kind_extents (MlsTimeline *tl)
 static void
 load_meta_range (MlsTimeline *tl)
 {
-  int64_t start = query_int (tl, "SELECT value FROM meta WHERE key ="
-                             " 'start_ns' AND ?1 = ?1 AND ?2 = ?2", 0, 0,
-                             INT64_MAX);
-  int64_t end = query_int (tl, "SELECT value FROM meta WHERE key ="
-                           " 'end_ns' AND ?1 = ?1 AND ?2 = ?2", 0, 0,
-                           INT64_MIN);
+  int64_t start = INT64_MAX;
+  int64_t end = INT64_MIN;
 
+  mls_store_get_meta_int (tl->store, "start_ns", &start);
+  mls_store_get_meta_int (tl->store, "end_ns", &end);
   if (start < tl->start_ns && start > 0)
     tl->start_ns = start;
   if (end > tl->end_ns && end > tl->start_ns)
