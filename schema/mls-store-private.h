@@ -245,11 +245,13 @@ void mls_figures_compute (int64_t *d, size_t n, int64_t incomplete,
                           int64_t max_dur_ns, MlsFigures *f);
 
 /* A row of the statistics before it has names: kind, model (0: spans
- * without one, -1: every model) and process (0: every process). */
+ * without one, -1: every model), process (0: every process) and which
+ * part of the kind's spans. */
 typedef struct {
   int kind;
   int64_t model;
   int64_t pid;
+  MlsStatsPart part;
   MlsFigures f;
 } MlsStatsRaw;
 
