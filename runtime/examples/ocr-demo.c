@@ -29,8 +29,9 @@
 #define OCR_MAX_ERROR_PERCENT 2
 /* The recogniser's character list, beside the packages. */
 #define OCR_KEYS_FILE "ocr-keys.txt"
-/* The recogniser's line images: wide enough for the longest phrase drawn
- * (ocr-frames.c) at PaddleOCR's 48 pixels high without squeezing it. */
+/* The recogniser's line images: about as wide as the longest phrase drawn
+ * (ocr-frames.c) at PaddleOCR's 48 pixels high, so that lines are seldom
+ * squeezed. */
 #define OCR_REC_WIDTH "640"
 
 typedef struct {
@@ -67,7 +68,7 @@ usage (FILE *out)
            "  --batch               classify and read a frame's lines in one\n"
            "                        batch prediction of each model, not one\n"
            "                        prediction per line\n"
-           "  --reload-every-frame  load both models for every frame\n");
+           "  --reload-every-frame  load the three models for every frame\n");
   ex_print_shared_usage (out, 24);
   fprintf (out,
            "\nThe models directory holds ocr-det.mlpackage, "
@@ -224,11 +225,11 @@ run (const Options *o, const OcrPaths *paths, const OcrKeys *keys)
   if (ret == 0)
     {
       print_summary (o, &total, loads, load_ms, wall_ms);
-      int read = total.worst_line_errors <= OCR_MAX_LINE_ERRORS
-                 && total.char_errors * 100
-                    <= total.chars * OCR_MAX_ERROR_PERCENT;
+      int read_well = total.worst_line_errors <= OCR_MAX_LINE_ERRORS
+                      && total.char_errors * 100
+                         <= total.chars * OCR_MAX_ERROR_PERCENT;
       int passed = total.found == total.lines && total.spurious == 0
-                   && total.oriented == total.found && read;
+                   && total.oriented == total.found && read_well;
       printf ("check: %s (every line found, in its box, the right way up; "
               "read with at most %d wrong character a line, %d%% of all)\n",
               passed ? "passed" : "FAILED", OCR_MAX_LINE_ERRORS,
@@ -255,6 +256,11 @@ find_models (const char *dir, OcrPaths *paths)
     return -1;
   size_t len = strlen (dir) + sizeof "/" OCR_KEYS_FILE;
   paths->keys = malloc (len);
+  if (!paths->keys)
+    {
+      fprintf (stderr, PROG ": out of memory\n");
+      return -1;
+    }
   snprintf (paths->keys, len, "%s/" OCR_KEYS_FILE, dir);
   if (stat (paths->keys, &st) != 0)
     {
