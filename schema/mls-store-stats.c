@@ -88,15 +88,6 @@ static const char whole_spans[] =
   " FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id"
   "%s WHERE 1%s";
 
-/* A load span's part (MlsStatsPart), from its placement and cache
- * arguments (mls-import-spans.c writes them). */
-#define LOAD_PART \
-  "CASE WHEN json_extract (s.other_args, '$.placement') = 'measured'" \
-  "   OR c.text = 'miss' THEN 2" \
-  " WHEN json_extract (s.other_args, '$.placement') = 'cached'" \
-  "   OR c.text = 'hit' THEN 1 ELSE 0 END"
-#define LOAD_CACHE " LEFT JOIN string c ON c.id = s.arg_str1"
-
 /* The spans of a query, as (kind, model, pid, duration, complete, part);
  * only those without a model when no_model_only; with load_parts only the
  * Model Load spans, each with its part (otherwise 0). */
@@ -110,8 +101,8 @@ spans_sql (const MlsStatsQuery *query, int no_model_only, int load_parts)
                                  query->n_tids ? " AND r." TID_FILTER : "");
   char *sql = NULL;
 
-  const char *part = load_parts ? LOAD_PART : "0";
-  const char *join = load_parts ? LOAD_CACHE : "";
+  const char *part = load_parts ? MLS_LOAD_PART_SQL ("s") : "0";
+  const char *join = load_parts ? MLS_LOAD_CACHE_JOIN ("s") : "";
 
   if (where && query->has_range)
     sql = sqlite3_mprintf (range_spans, query->clip
