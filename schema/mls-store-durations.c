@@ -15,21 +15,27 @@ struct MlsDurations {
   sqlite3_stmt *stmt;
 };
 
-/* ?1 kind, ?2 model (NULL: spans without one), ?3 pids as JSON. */
+/* ?1 kind, ?2 model (NULL: spans without one), ?3 pids as JSON, ?4 the
+ * part of the kind's spans. */
 char *
 mls_durations_sql (const MlsDurationsQuery *query)
 {
+  int part = query->part != MLS_PART_ALL;
+
   return sqlite3_mprintf ("SELECT span.dur_ns FROM span_run CROSS JOIN span"
                           " ON span.id BETWEEN span_run.first_id"
-                          " AND span_run.last_id"
-                          " WHERE %s span_run.kind_id = ?1%s"
+                          " AND span_run.last_id%s"
+                          " WHERE %s span_run.kind_id = ?1%s%s"
                           " AND span.complete ORDER BY span.dur_ns",
+                          part ? MLS_LOAD_CACHE_JOIN ("span") : "",
                           query->by_model
                           ? "span_run.model_id = ifnull (?2, 0) AND" : "",
                           query->n_pids
                           ? " AND span_run.pid IN"
                             " (SELECT value FROM json_each (?3))"
-                          : "");
+                          : "",
+                          part ? " AND " MLS_LOAD_PART_SQL ("span") " = ?4"
+                               : "");
 }
 
 static sqlite3_stmt *
@@ -48,6 +54,8 @@ prepare (MlsStore *store, const MlsDurationsQuery *query)
       else
         sqlite3_bind_null (stmt, 2);
       sqlite3_bind_text (stmt, 3, pids, -1, SQLITE_TRANSIENT);
+      if (query->part != MLS_PART_ALL)
+        sqlite3_bind_int (stmt, 4, (int) query->part);
     }
   sqlite3_free (sql);
   sqlite3_free (pids);

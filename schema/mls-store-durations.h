@@ -16,6 +16,7 @@ typedef struct {
   int64_t model_id;
   const int64_t *pids;      /* only these processes (n_pids > 0) */
   size_t n_pids;
+  MlsStatsPart part;        /* only the spans of this part of the kind */
 } MlsDurationsQuery;
 
 typedef struct MlsDurations MlsDurations;

@@ -244,12 +244,26 @@ typedef struct {
 void mls_figures_compute (int64_t *d, size_t n, int64_t incomplete,
                           int64_t max_dur_ns, MlsFigures *f);
 
+/* SQL for a load span's part (MlsStatsPart) from its placement and cache
+ * arguments (mls-import-spans.c writes them), with `span` the span's
+ * alias; MLS_LOAD_CACHE_JOIN must join its cache argument's string as c.
+ * mls-store-stats.c says what the parts mean. */
+#define MLS_LOAD_PART_SQL(span) \
+  "CASE WHEN json_extract (" span ".other_args, '$.placement') = 'measured'" \
+  "   OR c.text = 'miss' THEN 2" \
+  " WHEN json_extract (" span ".other_args, '$.placement') = 'cached'" \
+  "   OR c.text = 'hit' THEN 1 ELSE 0 END"
+#define MLS_LOAD_CACHE_JOIN(span) \
+  " LEFT JOIN string c ON c.id = " span ".arg_str1"
+
 /* A row of the statistics before it has names: kind, model (0: spans
- * without one, -1: every model) and process (0: every process). */
+ * without one, -1: every model), process (0: every process) and which
+ * part of the kind's spans. */
 typedef struct {
   int kind;
   int64_t model;
   int64_t pid;
+  MlsStatsPart part;
   MlsFigures f;
 } MlsStatsRaw;
 

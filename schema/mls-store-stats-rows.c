@@ -6,6 +6,7 @@
  * by name with spans without a model last, then processes). Also looking
  * processes up by name, for `mlscope stats --process`.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +115,26 @@ compare_rows (const void *a, const void *b)
     return x->model == NULL ? 1 : -1;
   if (x->model && strcmp (x->model, y->model) != 0)
     return strcmp (x->model, y->model);
-  return x->pid < y->pid ? -1 : x->pid > y->pid;
+  if (x->pid != y->pid)
+    return x->pid < y->pid ? -1 : 1;
+  return x->part < y->part ? -1 : x->part > y->part;
+}
+
+/* The label of a kind's row or of a part of it, as mlrt-report words
+ * the parts of a load. */
+static char *
+row_label (const char *kind, MlsStatsPart part)
+{
+  static const char *const parts[] = { "", ", cached", ", uncached" };
+  size_t len;
+  char *label;
+
+  if (kind == NULL)
+    return NULL;
+  len = strlen (kind) + strlen (parts[part]) + 1;
+  if ((label = malloc (len)) != NULL)
+    snprintf (label, len, "%s%s", kind, parts[part]);
+  return label;
 }
 
 static void
@@ -127,8 +147,9 @@ name_row (const MlsStatsRaw *r, const Names *kinds, const Names *models,
 
   *row = (MlsStatsRow) {
     .kind_id = r->kind,
+    .part = r->part,
     .lane = k != SIZE_MAX && kinds->a[k] ? strdup (kinds->a[k]) : NULL,
-    .label = k != SIZE_MAX && kinds->b[k] ? strdup (kinds->b[k]) : NULL,
+    .label = row_label (k != SIZE_MAX ? kinds->b[k] : NULL, r->part),
     .model_id = r->model > 0 ? r->model : 0,
     .model = m != SIZE_MAX && models->a[m] ? strdup (models->a[m]) : NULL,
     .pid = r->pid,
@@ -144,7 +165,7 @@ name_row (const MlsStatsRaw *r, const Names *kinds, const Names *models,
   };
 }
 
-/* Each row's total over its lane's. */
+/* Each row's total over its lane's (the parts of rows are in them). */
 static void
 set_shares (MlsStatsRow *rows, size_t n)
 {
@@ -153,7 +174,7 @@ set_shares (MlsStatsRow *rows, size_t n)
       int64_t lane_total = 0;
 
       for (size_t j = 0; j < n; j++)
-        if (rows[i].lane && rows[j].lane
+        if (rows[i].lane && rows[j].lane && rows[j].part == MLS_PART_ALL
             && strcmp (rows[i].lane, rows[j].lane) == 0)
           lane_total += rows[j].total_ns;
       rows[i].share = lane_total ? (double) rows[i].total_ns / lane_total

@@ -18,7 +18,15 @@
  *  - stddev: the population standard deviation;
  *  - share: the row's total time over the total time of all rows in the
  *    same lane (so a lane's shares add up to 1). It says how a lane's time
- *    divides among kinds (and models), not how busy the lane was.
+ *    divides among kinds (and models), not how busy the lane was;
+ *  - Model Load rows are followed by their parts, "Model Load, uncached"
+ *    and "Model Load, cached", as mlrt-report words them: a load is
+ *    uncached when it measured its placement or missed the compile cache
+ *    (its span's placement and cache arguments), cached when it found
+ *    what it looked up and missed nothing. Loads that looked nothing up
+ *    (in-memory models with one unit to choose from) are in neither. The
+ *    parts are computed live from the load spans, which are few, and do
+ *    not count again in the lane's shares.
  *
  * A range is read run by run (schema.sql's span_run): each run's spans
  * that can overlap it are a range of ids found in span_block, so the query
@@ -64,39 +72,44 @@ add_raw (RawRows *r, RawRow row)
  * end. CROSS JOIN keeps the runs the outer loop: each run's spans are a
  * range of ids. */
 static const char range_spans[] =
-  "SELECT r.kind_id, r.model_id, r.pid, %s, s.complete"
+  "SELECT r.kind_id, r.model_id, r.pid, %s, s.complete, %s"
   " FROM span_run r CROSS JOIN span s ON s.id BETWEEN"
   "   ifnull ((SELECT b.first_id FROM span_block b WHERE b.run_id = r.id"
   "     AND b.start_ns < ?1 - r.max_dur_ns"
   "     ORDER BY b.start_ns DESC, b.first_id DESC LIMIT 1), r.first_id)"
   "   AND (SELECT b.last_id FROM span_block b WHERE b.run_id = r.id"
   "     AND b.start_ns < ?2 ORDER BY b.start_ns DESC, b.first_id DESC"
-  "     LIMIT 1)"
+  "     LIMIT 1)%s"
   " WHERE r.first_start_ns < ?2 AND r.max_end_ns > ?1"
   "   AND s.start_ns < ?2 AND s.end_ns > ?1%s";
 
 static const char whole_spans[] =
-  "SELECT r.kind_id, r.model_id, r.pid, s.dur_ns, s.complete"
+  "SELECT r.kind_id, r.model_id, r.pid, s.dur_ns, s.complete, %s"
   " FROM span_run r CROSS JOIN span s ON s.id BETWEEN r.first_id AND r.last_id"
-  " WHERE 1%s";
+  "%s WHERE 1%s";
 
-/* The spans of a query, as (kind, model, pid, duration, complete); only
- * those without a model when no_model_only. */
+/* The spans of a query, as (kind, model, pid, duration, complete, part);
+ * only those without a model when no_model_only; with load_parts only the
+ * Model Load spans, each with its part (otherwise 0). */
 static char *
-spans_sql (const MlsStatsQuery *query, int no_model_only)
+spans_sql (const MlsStatsQuery *query, int no_model_only, int load_parts)
 {
-  char *where = sqlite3_mprintf ("%s%s%s",
+  char *where = sqlite3_mprintf ("%s%s%s%s",
                                  no_model_only ? " AND r.model_id = 0" : "",
+                                 load_parts ? " AND r.kind_id = 2" : "",
                                  query->n_pids ? " AND r." PID_FILTER : "",
                                  query->n_tids ? " AND r." TID_FILTER : "");
   char *sql = NULL;
 
+  const char *part = load_parts ? MLS_LOAD_PART_SQL ("s") : "0";
+  const char *join = load_parts ? MLS_LOAD_CACHE_JOIN ("s") : "";
+
   if (where && query->has_range)
     sql = sqlite3_mprintf (range_spans, query->clip
                            ? "min (s.end_ns, ?2) - max (s.start_ns, ?1)"
-                           : "s.dur_ns", where);
+                           : "s.dur_ns", part, join, where);
   else if (where)
-    sql = sqlite3_mprintf (whole_spans, where);
+    sql = sqlite3_mprintf (whole_spans, part, join, where);
   sqlite3_free (where);
   return sql;
 }
@@ -141,6 +154,7 @@ prepare (MlsStore *store, const MlsStatsQuery *query, const char *sql)
 /* A span read for a live row. */
 typedef struct {
   int kind;
+  int part;
   int64_t model;
   int64_t pid;
   int64_t dur_ns;
@@ -154,16 +168,18 @@ compare_item (const void *a, const void *b)
 
   if (x->kind != y->kind)
     return x->kind < y->kind ? -1 : 1;
+  if (x->part != y->part)
+    return x->part < y->part ? -1 : 1;
   if (x->model != y->model)
     return x->model < y->model ? -1 : 1;
   return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* The rows of the spans `sql` reads, grouped by kind and, as asked, model
- * and process. */
+/* The rows of the spans `sql` reads, grouped by kind, part and, as asked,
+ * model and process; with parts_only, the spans of part 0 are left out. */
 static int
 live_rows (MlsStore *store, const MlsStatsQuery *query, const char *sql,
-           RawRows *out)
+           int parts_only, RawRows *out)
 {
   sqlite3_stmt *stmt = prepare (store, query, sql);
   Item *items = NULL;
@@ -185,12 +201,13 @@ live_rows (MlsStore *store, const MlsStatsQuery *query, const char *sql,
             }
           items = bigger;
         }
-      items[n++] = (Item) {
-        sqlite3_column_int (stmt, 0),
+      items[n] = (Item) {
+        sqlite3_column_int (stmt, 0), sqlite3_column_int (stmt, 5),
         query->by_model ? sqlite3_column_int64 (stmt, 1) : -1,
         query->by_process ? sqlite3_column_int64 (stmt, 2) : 0,
         sqlite3_column_int64 (stmt, 3), sqlite3_column_int (stmt, 4),
       };
+      n += !parts_only || items[n].part != 0;
       rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
@@ -200,7 +217,8 @@ live_rows (MlsStore *store, const MlsStatsQuery *query, const char *sql,
     qsort (items, n, sizeof *items, compare_item);
   for (size_t i = 0, j; rc == SQLITE_DONE && i < n; i = j)
     {
-      RawRow row = { items[i].kind, items[i].model, items[i].pid };
+      RawRow row = { items[i].kind, items[i].model, items[i].pid,
+                     items[i].part };
       size_t n_d = 0;
       int64_t cut = 0, max_dur = 0;
 
@@ -241,7 +259,7 @@ stored_rows (MlsStore *store, const MlsStatsQuery *query, RawRows *out)
     {
       RawRow row = {
         sqlite3_column_int (stmt, 0), sqlite3_column_int64 (stmt, 1),
-        sqlite3_column_int64 (stmt, 2),
+        sqlite3_column_int64 (stmt, 2), MLS_PART_ALL,
         { .count = sqlite3_column_int64 (stmt, 3),
           .incomplete = sqlite3_column_int64 (stmt, 4),
           .total_ns = sqlite3_column_int64 (stmt, 5),
@@ -268,16 +286,20 @@ static int
 raw_rows (MlsStore *store, const MlsStatsQuery *query, RawRows *out)
 {
   int stored = !query->has_range && query->n_pids <= 1 && !query->n_tids;
-  char *sql = spans_sql (query, stored);
+  char *sql = spans_sql (query, stored, 0);
+  char *loads = spans_sql (query, 0, 1);
   int rc = -1;
 
-  if (sql && (!stored || query->by_model))
-    rc = live_rows (store, query, sql, out);
-  else if (sql)
+  if (sql && loads && (!stored || query->by_model))
+    rc = live_rows (store, query, sql, 0, out);
+  else if (sql && loads)
     rc = 0;
   if (rc == 0 && stored)
     rc = stored_rows (store, query, out);
+  if (rc == 0)
+    rc = live_rows (store, query, loads, 1, out);
   sqlite3_free (sql);
+  sqlite3_free (loads);
   return rc;
 }
 

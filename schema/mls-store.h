@@ -237,6 +237,15 @@ typedef struct {
                                not its whole duration */
 } MlsStatsQuery;
 
+/* Which of a kind's spans a row counts: all of them, or, for Model Load,
+ * the loads that found their compiled form and placement cached or those
+ * that did not (mls-store-stats.c says how the trace tells them). */
+typedef enum {
+  MLS_PART_ALL = 0,
+  MLS_PART_LOAD_CACHED = 1,
+  MLS_PART_LOAD_UNCACHED = 2,
+} MlsStatsPart;
+
 /*
  * One row of the table. The duration figures (total to stddev, and share)
  * are those of the `count` complete spans; `incomplete` counts the spans
@@ -246,8 +255,10 @@ typedef struct {
  */
 typedef struct {
   int kind_id;
+  MlsStatsPart part;        /* a part of the kind's row ("Model Load,
+                               cached"), which follows it */
   char *lane;
-  char *label;
+  char *label;              /* the kind's, with the part's */
   int64_t model_id;         /* 0 when not by model */
   char *model;              /* NULL when not by model; by model, NULL (and
                                model_id 0) for spans without a model */
@@ -264,7 +275,7 @@ typedef struct {
   double stddev_ns;
   double share;             /* of the lane's total time, 0..1: total_ns over
                                the sum of total_ns of the rows in the same
-                               lane */
+                               lane that are no part of another */
 } MlsStatsRow;
 
 int mls_store_query_stats (MlsStore *store, const MlsStatsQuery *query,

@@ -96,6 +96,12 @@ void mls_relay_free (MlsRelay *relay);
 /* The state file OUTPUT/mlscope-relay.ini, for `mlscope relay`. */
 gboolean mls_relay_save (const MlsRelay *relay, GError **error);
 MlsRelay *mls_relay_load (const char *output, GError **error);
+/* When `dir`, or the directory it is in, is the output of a relay daemon
+ * `mlscope relay start` started that is gone while its state file is
+ * still there (never stopped: it died, and the recording it was receiving
+ * was cut short), what that means for the recordings in it, naming
+ * `dir`, the daemon and the recording written last; NULL otherwise. */
+char *mls_relay_died (const char *dir);
 /* net://HOST[:CONTROL[:DATA[:LIVE]]] (LTTng's default ports 5342, 5343,
  * 5344 where absent) into a relay with pid 0. */
 MlsRelay *mls_relay_parse_url (const char *url, GError **error);

@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "mls-record.h"
 
 #define START_TRIES 3
@@ -205,6 +207,26 @@ mls_relay_start (const char *output, const int ports[3], gboolean detach,
   return NULL;
 }
 
+/* Whether process `pid` has ended but is not yet reaped: a daemon killed
+ * whose parent does not wait for it stays a zombie, with its name. */
+static gboolean
+is_zombie (int pid)
+{
+  char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  char *stat = NULL;
+  gboolean zombie = FALSE;
+
+  if (g_file_get_contents (path, &stat, NULL, NULL))
+    {
+      /* "pid (comm) S ...": the state follows the last ')' */
+      const char *end = strrchr (stat, ')');
+      zombie = end && (end[1] == ' ') && (end[2] == 'Z' || end[2] == 'X');
+    }
+  g_free (stat);
+  g_free (path);
+  return zombie;
+}
+
 gboolean
 mls_relay_alive (const MlsRelay *relay)
 {
@@ -217,6 +239,115 @@ mls_relay_alive (const MlsRelay *relay)
   g_free (comm);
   g_free (path);
   return alive;
+}
+
+/* The newest modification time of the files under `path` (0: none). */
+static gint64
+newest_mtime (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  GStatBuf st;
+  gint64 newest = 0;
+  const char *name;
+
+  if (dir == NULL)
+    return g_stat (path, &st) == 0 ? (gint64) st.st_mtime : 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      char *child = g_build_filename (path, name, NULL);
+      gint64 t = newest_mtime (child);
+
+      newest = t > newest ? t : newest;
+      g_free (child);
+    }
+  g_dir_close (dir);
+  return newest;
+}
+
+/* The session directory (OUTPUT/HOST/SESSION) written to last: the one
+ * the daemon was receiving when it died, unless it was idle; *when its
+ * last write. */
+static char *
+newest_session (const char *output, gint64 *when)
+{
+  GDir *hosts = g_dir_open (output, 0, NULL);
+  char *newest = NULL;
+  gint64 newest_t = 0;
+  const char *host;
+
+  while (hosts && (host = g_dir_read_name (hosts)) != NULL)
+    {
+      char *host_dir = g_build_filename (output, host, NULL);
+      GDir *sessions = g_dir_open (host_dir, 0, NULL);
+      const char *name;
+
+      while (sessions && (name = g_dir_read_name (sessions)) != NULL)
+        {
+          char *session = g_build_filename (host_dir, name, NULL);
+          gint64 t = newest_mtime (session);
+
+          if (t > newest_t && g_file_test (session, G_FILE_TEST_IS_DIR))
+            {
+              g_free (newest);
+              newest = g_steal_pointer (&session);
+              newest_t = t;
+            }
+          g_free (session);
+        }
+      if (sessions)
+        g_dir_close (sessions);
+      g_free (host_dir);
+    }
+  if (hosts)
+    g_dir_close (hosts);
+  *when = newest_t;
+  return newest;
+}
+
+char *
+mls_relay_died (const char *dir)
+{
+  char *path = g_canonicalize_filename (dir, NULL);
+  char *said = NULL;
+
+  /* the daemon's output, or a host or session directory under it */
+  for (int up = 0; up < 8; up++)
+    {
+      char *state = g_build_filename (path, MLS_RELAY_STATE, NULL);
+      MlsRelay *relay = g_file_test (state, G_FILE_TEST_IS_REGULAR)
+                        ? mls_relay_load (path, NULL) : NULL;
+
+      if (relay != NULL
+          && (!mls_relay_alive (relay) || is_zombie (relay->pid)))
+        {
+          gint64 when = 0;
+          char *session = newest_session (path, &when);
+          GDateTime *t = g_date_time_new_from_unix_local (when);
+          char *at = t ? g_date_time_format (t, "%F %T") : NULL;
+          said = g_strdup_printf (
+            "%s: the relay daemon that wrote it (lttng-relayd, process %d, "
+            "in %s) is gone without `mlscope relay stop`: the recording it "
+            "was receiving when it died%s%s stops there (its last data "
+            "written %s), and what the app did after never reached the "
+            "directory", dir, relay->pid, state, session ? ", " : "",
+            session ? session : "", at ? at : "at an unknown time");
+          g_free (at);
+          if (t)
+            g_date_time_unref (t);
+          g_free (session);
+        }
+      gboolean found = relay != NULL;
+      mls_relay_free (relay);
+      g_free (state);
+      char *parent = g_path_get_dirname (path);
+      gboolean top = strcmp (parent, path) == 0;
+      g_free (path);
+      path = parent;
+      if (top || found)
+        break;
+    }
+  g_free (path);
+  return said;
 }
 
 /* Whether the daemon is gone (reaping it when it is ours). */

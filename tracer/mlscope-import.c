@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "mls-import.h"
+#include "mls-record.h"
 #include "mlscope.h"
 
 static void
@@ -36,9 +37,9 @@ mlscope_import (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
       "print errors only", NULL },
     { "salvage", 0, 0, G_OPTION_ARG_NONE, &salvage,
-      "accept a damaged trace: keep what is readable and exit 0 (the "
-      "damage is still warned about and kept as lost packets); without it "
-      "the import exits 3", NULL },
+      "accept a damaged or cut-short trace: keep what is readable and exit "
+      "0 (the damage is still warned about and kept as lost packets); "
+      "without it the import exits 3", NULL },
     { "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
       "print how long reading and the store's finish took", NULL },
     { NULL },
@@ -50,6 +51,8 @@ mlscope_import (int argc, char **argv)
     "trace database: begin / end events become spans, unmatched begins are\n"
     "kept as incomplete spans, discarded events are counted. A damaged\n"
     "trace keeps what is readable; what is not is counted as lost packets.\n"
+    "A relay daemon's output whose daemon died (never stopped) holds a\n"
+    "recording cut short: said, and exit 3 unless --salvage.\n"
     "Exit status: 0 done, 1 failed, 2 bad usage, 3 data left out.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   mlscope_option_context_finish (ctx);
@@ -82,6 +85,14 @@ mlscope_import (int argc, char **argv)
                 "store finish (aggregates, summaries, commit) %.3f s\n",
                 summary.read_s, summary.finish_s);
   status = MLS_EXIT_OK;
+  char *died = mls_relay_died (argv[1]);
+  if (died != NULL)
+    {
+      g_printerr ("mlscope import: %s; %s holds what reached it%s\n", died,
+                  output, salvage ? "" : " (pass --salvage to accept it)");
+      g_free (died);
+      status = salvage ? MLS_EXIT_OK : MLS_EXIT_DATA_LOST;
+    }
   if (summary.read_error != NULL)
     {
       g_printerr ("mlscope import: %s; %s holds what was read before\n",

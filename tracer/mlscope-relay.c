@@ -104,6 +104,11 @@ relay_find (const char *output, gboolean stop)
     {
       printf ("stopped: the relay daemon of %s (process %d) no longer "
               "runs\n", output, relay->pid);
+      if (stop)
+        g_printerr ("mlscope relay: warning: it died without being stopped: "
+                    "the recording it was receiving then is cut short, "
+                    "which `mlscope import %s` can no longer tell with its "
+                    "state file gone\n", output);
       status = stop ? MLS_EXIT_OK : MLS_EXIT_FAILED;
     }
   else if (!stop)

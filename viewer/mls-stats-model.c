@@ -22,6 +22,8 @@ compare_default (gconstpointer a, gconstpointer b, gpointer data)
   const MlsStatsRow *rb = mls_stats_item_get_row ((MlsStatsItem *) b);
   int by_model = g_strcmp0 (ra->model, rb->model);
 
+  if (by_model == 0 && ra->kind_id == rb->kind_id)
+    return (int) ra->part - (int) rb->part;      /* a kind's parts after it */
   return by_model ? by_model : ra->kind_id - rb->kind_id;
 }
 

@@ -21,6 +21,7 @@
 /* What one recording holds of a row. */
 typedef struct {
   int kind_id;
+  MlsStatsPart part;
   int64_t model_id;
   int64_t *pids;            /* by process: the processes of the name */
   size_t n_pids;
@@ -107,6 +108,7 @@ add_entry (Table *t, const MlsStatsRow *s)
   e = &t->entries[t->n++];
   memset (e, 0, sizeof *e);
   e->row.kind_id = s->kind_id;
+  e->row.part = s->part;
   e->row.lane = dup_or_null (s->lane);
   e->row.label = dup_or_null (s->label);
   if (t->query->by_model)
@@ -133,6 +135,7 @@ add_stats_row (Table *t, int which, const MlsStatsRow *s)
   side->incomplete += s->incomplete;
   side->total_ns += s->total_ns;
   source->kind_id = s->kind_id;
+  source->part = s->part;
   source->model_id = s->model_id;
   if (t->query->by_process)
     {
@@ -183,7 +186,8 @@ open_stream (MlsStore *store, const Table *t, const Entry *e, int which,
 {
   const Source *source = &e->source[which];
   MlsDurationsQuery query = {
-    .kind_id = source->kind_id, .by_model = t->query->by_model,
+    .kind_id = source->kind_id, .part = source->part,
+    .by_model = t->query->by_model,
     .model_id = source->model_id, .pids = source->pids,
     .n_pids = source->n_pids,
   };
@@ -239,7 +243,8 @@ compare_names (const char *a, const char *b)
   return strcmp (a, b);
 }
 
-/* Catalogue order: kind ids ascend with span_kind.sort_order. */
+/* Catalogue order: kind ids ascend with span_kind.sort_order; a kind's
+ * parts follow its row. */
 static int
 compare_entries (const void *pa, const void *pb)
 {
@@ -249,7 +254,9 @@ compare_entries (const void *pa, const void *pb)
 
   if (c == 0)
     c = compare_names (a->model, b->model);
-  return c ? c : compare_names (a->process, b->process);
+  if (c == 0)
+    c = compare_names (a->process, b->process);
+  return c ? c : (a->part > b->part) - (a->part < b->part);
 }
 
 static void

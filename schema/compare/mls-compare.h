@@ -31,6 +31,7 @@ typedef struct {
 
 typedef struct {
   int kind_id;
+  MlsStatsPart part;        /* as MlsStatsRow's */
   char *lane;
   char *label;
   char *model;              /* by model: its name, NULL for spans without

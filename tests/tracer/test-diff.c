@@ -63,7 +63,8 @@ verdict (json_object *row)
   return json_object_get_string (get (row, "verdict"));
 }
 
-/* The table's line for KIND. */
+/* The table's line for KIND (not for a part of it: "Model Load, cached"
+ * is not Model Load's). */
 static char *
 table_line (const char *out, const char *kind)
 {
@@ -71,8 +72,11 @@ table_line (const char *out, const char *kind)
   char *found = NULL;
 
   for (char **l = lines; *l && !found; l++)
-    if (g_str_has_prefix (g_strchug (g_strdup (*l)), kind))
-      found = g_strdup (*l);
+    {
+      const char *text = *l + strspn (*l, " ");
+      if (g_str_has_prefix (text, kind) && text[strlen (kind)] == ' ')
+        found = g_strdup (*l);
+    }
   g_strfreev (lines);
   return found;
 }
@@ -278,7 +282,16 @@ test_csv (void)
                    "incomplete_before,incomplete_after,verdict,p_value");
   for (char **l = lines + 1; *l && **l; l++, n++)
     {
-      char **f = g_strsplit (*l, ",", -1);
+      /* a label holding a comma ("Model Load, cached") is quoted */
+      const char *end = **l == '"' ? strchr (*l + 1, '"') : NULL;
+      char *rest = end ? g_strdup_printf ("-%s", end + 1) : g_strdup (*l);
+      char **f = g_strsplit (rest, ",", -1);
+      if (end)
+        {
+          g_free (f[0]);
+          f[0] = g_strndup (*l + 1, end - *l - 1);
+        }
+      g_free (rest);
       json_object *row = find_row (root, f[0], NULL);
       g_assert_cmpuint (g_strv_length (f), ==, 20);
       g_assert_nonnull (row);

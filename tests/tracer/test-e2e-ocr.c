@@ -2,10 +2,11 @@
  * test-e2e-ocr.c: `mlscope record` of ocr-demo (runtime/examples) on
  * PaddleOCR's models, with and without --batch, read back with `mlscope
  * stats` as a user reads a recording: the aggregation table must tell the
- * two apart at a glance. One by one, the classifier makes one Prediction
- * per line; batched, one Batch Prediction per frame and no Prediction,
- * the same CPU compute requests inside; the detector one Prediction per
- * frame either way. The totals of both are printed for the README.
+ * two apart at a glance. One by one, the classifier and the recogniser
+ * each make one Prediction per line; batched, one Batch Prediction per
+ * frame and no Prediction, the same CPU compute requests inside; the
+ * detector one Prediction per frame either way. The totals of both are
+ * printed for the README.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,9 +100,14 @@ test_ocr_batch (void)
       Row cls = row (r, "Prediction", "ocr-cls");
       Row cls_batch = row (r, "Batch Prediction", "ocr-cls");
       Row compute = row (r, "CPU Compute Request", "ocr-cls");
+      Row rec = row (r, "Prediction", "ocr-rec");
+      Row rec_batch = row (r, "Batch Prediction", "ocr-rec");
 
       g_assert_cmpint (row (r, "Model Load", "ocr-det").count, ==, 1);
       g_assert_cmpint (row (r, "Model Load", "ocr-cls").count, ==, 1);
+      g_assert_cmpint (row (r, "Model Load", "ocr-rec").count, ==, 1);
+      g_assert_cmpint (rec.count, ==, b ? 0 : r->lines);
+      g_assert_cmpint (rec_batch.count, ==, b ? OCR_FRAMES : 0);
       g_assert_cmpint (det.count, ==, OCR_FRAMES);
       g_assert_cmpint (cls.count, ==, b ? 0 : r->lines);
       g_assert_cmpint (cls_batch.count, ==, b ? OCR_FRAMES : 0);
@@ -110,12 +116,17 @@ test_ocr_batch (void)
       Row *cls_row = b ? &cls_batch : &cls;
       g_assert_cmpint (cls_row->total_ns, >, 0);
       g_assert_cmpint (compute.total_ns, <=, cls_row->total_ns);
+      Row *rec_row = b ? &rec_batch : &rec;
+      g_assert_cmpint (rec_row->total_ns, >, 0);
       g_print ("# %s: detector %" G_GINT64_FORMAT " Predictions, %.1f ms; "
                "classifier %" G_GINT64_FORMAT " %s for %d lines, %.2f ms "
-               "(compute requests %.2f ms)\n", b ? "--batch" : "one by one",
+               "(compute requests %.2f ms); recogniser %" G_GINT64_FORMAT
+               " %s, %.1f ms\n", b ? "--batch" : "one by one",
                det.count, det.total_ns / 1e6, cls_row->count,
                b ? "Batch Predictions" : "Predictions", r->lines,
-               cls_row->total_ns / 1e6, compute.total_ns / 1e6);
+               cls_row->total_ns / 1e6, compute.total_ns / 1e6,
+               rec_row->count, b ? "Batch Predictions" : "Predictions",
+               rec_row->total_ns / 1e6);
     }
   g_free (one.out);
   g_free (one.csv);

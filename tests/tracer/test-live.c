@@ -11,8 +11,9 @@
  *     ends the daemon it started (by its pid) and status then says so.
  *   /live/relay-dies: the relay daemon killed while a live recording runs:
  *     record exits 3 saying so, the file keeps what arrived and holds the
- *     gap as lost data; the daemon's directory still imports what it
- *     wrote.
+ *     gap as lost data; `mlscope import` of the daemon's directory keeps
+ *     what it wrote and exits 3 too, naming the directory, the dead
+ *     daemon and the recording cut short (0 with --salvage).
  *   /live/fleet: three hosts (each its own host name and session daemon,
  *     through unshare; skipped where that is not permitted) record to one
  *     relay daemon; its directory imports as three hosts with each one's
@@ -370,16 +371,32 @@ test_relay_dies (void)
   g_assert_cmpint (mls_test_q_int (sql, "SELECT value FROM meta WHERE key = "
                                    "'lost_packets'"), >=, 1);
   sqlite3_close (sql);
-  {
-    char *kept = g_build_filename (dir, "kept.mlscope", NULL);
+  for (int salvage = 0; salvage < 2; salvage++)
+    {
+      char *kept = g_build_filename (dir, "kept.mlscope", NULL);
+      const char *import[] = { mlscope, "import", out, "-o", kept,
+                               salvage ? "--salvage" : NULL, NULL };
+      MlsRun *run = mls_test_run (import);
 
-    g_free (mlscope_ok ("import", out, "-o", kept, NULL));
-    sql = mls_test_open_db (kept);
-    g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span "
-                                     "WHERE kind_id = 4"), >=, before);
-    sqlite3_close (sql);
-    g_free (kept);
-  }
+      g_test_message ("%s", run->err);
+      g_assert_cmpint (run->status, ==, salvage ? 0 : 3);
+      g_autofree char *said = g_strdup_printf ("%s: the relay daemon that "
+                                               "wrote it (lttng-relayd, "
+                                               "process %d", out, relay_pid);
+      g_assert_nonnull (strstr (run->err, said));
+      g_assert_nonnull (strstr (run->err, "is gone without `mlscope relay "
+                                "stop`"));
+      g_assert_nonnull (strstr (run->err, "stops there"));
+      g_assert_nonnull (strstr (run->err, salvage ? "holds what reached it\n"
+                                : "pass --salvage to accept it"));
+      mls_test_run_free (run);
+      sql = mls_test_open_db (kept);
+      g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span "
+                                       "WHERE kind_id = 4"), >=, before);
+      sqlite3_close (sql);
+      g_unlink (kept);
+      g_free (kept);
+    }
   test_tmpdir_remove (dir);
   g_free (log);
   g_free (url);
