@@ -16,8 +16,8 @@
 #include "mls-store-private.h"
 
 enum {
-  COL_SPAN_ID, COL_INT1, COL_INT2, COL_STR1, COL_STR2, COL_STR3, COL_OTHER,
-  N_COLS
+  COL_SPAN_ID, COL_INT1, COL_INT2, COL_STR1, COL_STR2, COL_STR3,
+  COL_OTHER = MLS_ARG_COLUMN_OTHER, N_COLS = MLS_N_ARG_COLUMNS
 };
 
 static const char *const col_names[COL_OTHER] = {
@@ -247,14 +247,13 @@ mls_store_args_mask (MlsStore *store, uint32_t offset)
   return offset ? ((const unsigned char *) store->args.data)[offset] : 0;
 }
 
-int
-mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
-                     uint32_t offset)
+unsigned
+mls_store_decode_args (MlsStore *store, uint32_t offset,
+                       int64_t value[MLS_N_ARG_COLUMNS])
 {
   const unsigned char *in = offset ? (const unsigned char *) store->args.data
                                      + offset : NULL;
   unsigned mask = in ? *in++ : 0;
-  int p = first;
 
   for (int c = 0; c < N_COLS; c++)
     {
@@ -263,14 +262,7 @@ mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
       if (!(mask & (1u << c)))
         continue;
       in = get (in, &v);
-      if (c == COL_SPAN_ID || (c >= COL_STR1 && c <= COL_STR3))
-        sqlite3_bind_int64 (stmt, p++, (int64_t) v);
-      else if (c == COL_OTHER)
-        sqlite3_bind_text (stmt, p++,
-                           mls_strings_text (store->strings, (uint32_t) v),
-                           -1, SQLITE_STATIC);
-      else
-        sqlite3_bind_int64 (stmt, p++, unzigzag (v));
+      value[c] = c == COL_INT1 || c == COL_INT2 ? unzigzag (v) : (int64_t) v;
     }
-  return p;
+  return mask;
 }

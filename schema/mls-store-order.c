@@ -7,15 +7,17 @@
  * that each run is in start order (spans end nearly in the order they
  * begin; a run that is not is sorted on its own).
  *
- * Rows reach SQLite in id order, many to a statement: it appends to the
- * table's B-tree, page after page, instead of searching it for each row.
+ * Rows reach SQLite in id order (the spans' through mls-store-rows.c, the
+ * runs' and blocks' many to a statement): it appends to each table's
+ * B-tree, page after page, instead of searching it for each row.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mls-store-private.h"
 
-/* Spans per row of span_block, and rows per INSERT statement. */
+/* Spans per row of span_block, and rows per INSERT statement of
+ * span_run and span_block. */
 #define BLOCK 16
 #define BATCH 32
 
@@ -424,198 +426,6 @@ rows_close (Rows *r)
   return r->failed || r->many == NULL || r->one == NULL ? -1 : 0;
 }
 
-static const char *const unit_names[] = { NULL, "cpu", "gpu", "npu" };
-
-/* A span row's shape: which argument columns have a value (bits 0-6) and
- * whether it is a plain one (bit 7: complete, status 0), whose columns
- * saying so are constants in its statement. Each shape has statements of
- * its own binding only what varies: binding took a third of the insert. */
-#define N_SHAPES 256
-#define SHAPE_PLAIN 0x80
-
-static const char *const arg_columns[] = {
-  "span_id", "arg_int1", "arg_int2", "arg_str1", "arg_str2", "arg_str3",
-  "other_args",
-};
-
-static unsigned
-span_shape (MlsStore *store, const MlsSpanRec *s)
-{
-  return mls_store_args_mask (store, s->args)
-         | (s->cut == MLS_CUT_NONE && s->status == 0 ? SHAPE_PLAIN : 0);
-}
-
-/* "INSERT INTO span (...) VALUES (...), ..." for n rows of a shape. The
- * id is left to SQLite (the next rowid): given, SQLite would search the
- * table for it on every insert, to check it is not taken. */
-static sqlite3_stmt *
-prepare_shape (sqlite3 *db, unsigned shape, int n_rows)
-{
-  sqlite3_str *sql = sqlite3_str_new (db);
-  sqlite3_str *values = sqlite3_str_new (db);
-  sqlite3_stmt *stmt = NULL;
-  char *row, *text;
-
-  sqlite3_str_appendall (sql, "INSERT INTO span (kind_id, model_id,"
-                         " parent_id, depth, unit, pid, tid, start_ns, end_ns,"
-                         " dur_ns");
-  sqlite3_str_appendall (values, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?");
-  if (!(shape & SHAPE_PLAIN))
-    {
-      sqlite3_str_appendall (sql, ", complete, status, incomplete_reason");
-      sqlite3_str_appendall (values, ", ?, ?, ?");
-    }
-  for (int c = 0; c < 7; c++)
-    if (shape & (1u << c))
-      {
-        sqlite3_str_appendf (sql, ", %s", arg_columns[c]);
-        sqlite3_str_appendall (values, ", ?");
-      }
-  sqlite3_str_appendall (values, ")");
-  row = sqlite3_str_finish (values);
-  sqlite3_str_appendall (sql, ") VALUES ");
-  for (int r = 0; row && r < n_rows; r++)
-    sqlite3_str_appendf (sql, "%s%s", r ? ", " : "", row);
-  text = sqlite3_str_finish (sql);
-  if (row == NULL || text == NULL
-      || sqlite3_prepare_v2 (db, text, -1, &stmt, NULL) != SQLITE_OK)
-    stmt = NULL;
-  sqlite3_free (row);
-  sqlite3_free (text);
-  return stmt;
-}
-
-/* A span row's values from parameter p; returns the next parameter. */
-static int
-bind_span (MlsWrite *w, sqlite3_stmt *stmt, int p, const MlsRun *run,
-           const MlsSpanRec *s)
-{
-  MlsStore *store = w->store;
-  const MlsPair *thread = &store->threads.keys[run->thread];
-
-  sqlite3_bind_int (stmt, p, run->kind);
-  if (run->model)
-    sqlite3_bind_int64 (stmt, p + 1, run->model);
-  else
-    sqlite3_bind_null (stmt, p + 1);
-  if (s->parent)
-    sqlite3_bind_int64 (stmt, p + 2, s->parent);
-  else
-    sqlite3_bind_null (stmt, p + 2);
-  sqlite3_bind_int (stmt, p + 3, s->depth);
-  if (s->unit)
-    sqlite3_bind_text (stmt, p + 4, unit_names[s->unit], 3, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, p + 4);
-  sqlite3_bind_int64 (stmt, p + 5, thread->a);
-  sqlite3_bind_int64 (stmt, p + 6, thread->b);
-  sqlite3_bind_int64 (stmt, p + 7, s->start_ns);
-  sqlite3_bind_int64 (stmt, p + 8, s->start_ns + s->dur_ns);
-  sqlite3_bind_int64 (stmt, p + 9, s->dur_ns);
-  p += 10;
-  if (!(span_shape (store, s) & SHAPE_PLAIN))
-    {
-      sqlite3_bind_int (stmt, p, s->cut == MLS_CUT_NONE);
-      sqlite3_bind_int (stmt, p + 1, s->status);
-      if (s->cut == MLS_CUT_NONE)
-        sqlite3_bind_null (stmt, p + 2);
-      else
-        sqlite3_bind_text (stmt, p + 2, mls_cut_reason_name (s->cut), -1,
-                           SQLITE_STATIC);
-      p += 3;
-    }
-  return mls_store_bind_args (store, stmt, p, s->args);
-}
-
-/* The span rows, in the file's order, BATCH to a statement while their
- * shape stays the same. */
-typedef struct {
-  MlsWrite *w;
-  sqlite3_stmt *many[N_SHAPES], *one[N_SHAPES];
-  const MlsRun *run[BATCH];
-  const MlsSpanRec *span[BATCH];
-  unsigned shape;
-  int n;
-  int failed;
-} SpanRows;
-
-static sqlite3_stmt *
-shape_stmt (SpanRows *r, unsigned shape, int many)
-{
-  sqlite3_stmt **stmt = many ? &r->many[shape] : &r->one[shape];
-
-  if (*stmt == NULL
-      && (*stmt = prepare_shape (r->w->store->db, shape, many ? BATCH : 1))
-         == NULL)
-    r->failed = 1;
-  return *stmt;
-}
-
-static void
-run_stmt (SpanRows *r, sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    r->failed = 1;
-}
-
-/* Writes the rows pending, all at once if a batch is full. */
-static void
-flush_spans (SpanRows *r)
-{
-  sqlite3_stmt *stmt;
-
-  if (r->n == BATCH && (stmt = shape_stmt (r, r->shape, 1)) != NULL)
-    {
-      for (int i = 0, p = 1; i < BATCH; i++)
-        p = bind_span (r->w, stmt, p, r->run[i], r->span[i]);
-      run_stmt (r, stmt);
-    }
-  else
-    for (int i = 0; i < r->n && !r->failed; i++)
-      if ((stmt = shape_stmt (r, r->shape, 0)) != NULL)
-        {
-          bind_span (r->w, stmt, 1, r->run[i], r->span[i]);
-          run_stmt (r, stmt);
-        }
-  r->n = 0;
-}
-
-static int
-write_span_rows (MlsWrite *w)
-{
-  SpanRows *r = calloc (1, sizeof *r);
-  int rc;
-
-  if (r == NULL)
-    return -1;
-  r->w = w;
-  for (size_t k = 0; k < w->n_runs && !r->failed; k++)
-    for (size_t i = 0; i < w->runs[k].n; i++)
-      {
-        unsigned shape = span_shape (w->store, &w->runs[k].spans[i]);
-
-        if (r->n > 0 && shape != r->shape)
-          flush_spans (r);
-        r->shape = shape;
-        r->run[r->n] = &w->runs[k];
-        r->span[r->n++] = &w->runs[k].spans[i];
-        if (r->n == BATCH)
-          flush_spans (r);
-      }
-  flush_spans (r);
-  rc = r->failed ? -1 : 0;
-  for (int s = 0; s < N_SHAPES; s++)
-    {
-      sqlite3_finalize (r->many[s]);
-      sqlite3_finalize (r->one[s]);
-    }
-  free (r);
-  return rc;
-}
-
 static void
 bind_run (MlsWrite *w, sqlite3_stmt *stmt, int p, size_t item)
 {
@@ -679,7 +489,7 @@ mls_write_spans (MlsWrite *w, MlsError *error)
   Rows runs, blocks;
   int rc;
 
-  rc = write_span_rows (w);
+  rc = mls_write_span_rows (w);
   if (rc == 0)
     rc = rows_open (&runs, w, "span_run", 12, bind_run);
   for (size_t r = 0; rc == 0 && r < w->n_runs; r++)

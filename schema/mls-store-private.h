@@ -177,10 +177,15 @@ int mls_store_encode_args (MlsStore *store, const MlsSpan *span,
 /* Which of a span's argument columns (span_id to other_args: bits 0 to
  * 6) have a value. */
 unsigned mls_store_args_mask (MlsStore *store, uint32_t offset);
-/* Binds the argument columns that have a value, in order, from parameter
- * `first`; returns the next parameter's number. */
-int mls_store_bind_args (MlsStore *store, sqlite3_stmt *stmt, int first,
-                         uint32_t offset);
+/* The argument columns of a span: span_id, arg_int1..2, arg_str1..3 and
+ * other_args. */
+#define MLS_N_ARG_COLUMNS 7
+#define MLS_ARG_COLUMN_OTHER 6
+/* Decodes a span's arguments: the columns that have a value (the mask's
+ * bits), each in value[]: integers as they are, strings (other_args too)
+ * as their MlsStrings id. */
+unsigned mls_store_decode_args (MlsStore *store, uint32_t offset,
+                                int64_t value[MLS_N_ARG_COLUMNS]);
 
 /* Strings (mls-store-strings.c). */
 MlsStrings *mls_strings_new (void);
@@ -290,6 +295,9 @@ int mls_write_prepare_unnumbered (MlsWrite *w, MlsStore *store,
                                   MlsError *error);
 
 void mls_write_clear (MlsWrite *w);
+/* Appends the span rows of w's runs to the span table, in order
+ * (mls-store-rows.c); -1 on failure, the database's error set. */
+int mls_write_span_rows (MlsWrite *w);
 /* The span, span_run and span_block rows of w's runs, after run_base /
  * span_base, and the strings they name. */
 int mls_write_spans (MlsWrite *w, MlsError *error);

@@ -50,7 +50,16 @@ typedef struct {
   MlsClosedList closed;     /* compute requests that ended */
 } Process;
 
-/* The string fields whose last value keep() remembers. */
+/* The string fields whose last few values keep() remembers: a field
+ * often takes turns between a few strings (a model's layer names and
+ * ops, a prediction's input and output features). */
+#define N_RECENT 4
+
+typedef struct {
+  const char *copy[N_RECENT];   /* the store's copies */
+  unsigned next;                /* the one to replace */
+} Recent;
+
 enum {
   LAST_FEATURE, LAST_SRC, LAST_DST, LAST_FIRST_LAYER, LAST_LAST_LAYER,
   LAST_NAME, LAST_OP, LAST_WHAT, LAST_CACHE, N_LAST
@@ -58,7 +67,7 @@ enum {
 
 struct MlsSpanBuilder {
   MlsStore *store;
-  const char *last[N_LAST];
+  Recent last[N_LAST];
   const MlsRecordFacts *facts;  /* NULL when the recorder left none */
   GArray *lost;             /* LostRange: when events were lost */
   GHashTable *processes;    /* pid -> Process */
@@ -73,6 +82,9 @@ struct MlsSpanBuilder {
   int64_t spans, unmatched_ends;
   gboolean warned_shared_pid;
   int64_t cut[MLS_CUT_UNKNOWN + 1];
+  /* Set by the store only when adding a span fails: one for all spans,
+   * as clearing a kilobyte per span cost more than the rest of the call. */
+  MlsError add_error;
 };
 
 static void
@@ -197,25 +209,26 @@ or_unknown (const char *name)
 }
 
 /* The store's copy of an event's string (which lives as long as the
- * event); an absent one reads as empty, as the tracepoint wrote it. A
- * field often holds the same string as in its previous event: `last`,
- * the copy it took then, is checked first. Names come from apps and
- * files, which need not be UTF-8; the database's text must be, so a
- * string that is not is stored mended. */
+ * event); an absent one reads as empty, as the tracepoint wrote it. The
+ * field's recent values are checked before the store's strings. Names
+ * come from apps and files, which need not be UTF-8; the database's text
+ * must be, so a string that is not is stored mended. */
 static const char *
-keep (MlsSpanBuilder *b, const char *text, const char **last)
+keep (MlsSpanBuilder *b, const char *text, Recent *recent)
 {
+  g_autofree char *mended = NULL;
+  const char *copy;
+
   if (text == NULL)
     text = "";
-  if (*last == NULL || strcmp (*last, text) != 0)
-    {
-      g_autofree char *mended = NULL;
-
-      if (!g_utf8_validate (text, -1, NULL))
-        text = mended = g_utf8_make_valid (text, -1);
-      *last = mls_store_intern_string (b->store, text);
-    }
-  return *last;
+  for (int i = 0; i < N_RECENT; i++)
+    if (recent->copy[i] != NULL && strcmp (recent->copy[i], text) == 0)
+      return recent->copy[i];
+  if (!g_utf8_validate (text, -1, NULL))
+    text = mended = g_utf8_make_valid (text, -1);
+  copy = mls_store_intern_string (b->store, text);
+  recent->copy[recent->next++ % N_RECENT] = copy;
+  return copy;
 }
 
 /* The begin event's arguments, as mlrt's tracepoints name them. */
@@ -302,7 +315,6 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
 {
   char other[96];
   size_t used = 0;
-  MlsError err = { 0 };
   MlsSpan row = {
     .id = s->db_id,
     .kind_id = s->kind_id,
@@ -335,10 +347,10 @@ write_span (MlsSpanBuilder *b, Process *p, OpenSpan *s, int64_t end_ns,
     }
   b->spans++;
   b->cut[cut]++;
-  if (mls_store_add_span (b->store, &row, &err) < 0)
+  if (mls_store_add_span (b->store, &row, &b->add_error) < 0)
     {
       g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
-                   err.message);
+                   b->add_error.message);
       return FALSE;
     }
   return TRUE;

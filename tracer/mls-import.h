@@ -49,6 +49,7 @@ typedef struct {
   gsize salvaged_bytes;     /* and the bytes it left out of them */
   double read_s;            /* reading and pairing, with span inserts */
   double finish_s;          /* the store's aggregates and commit */
+  double read_cpu_s, finish_cpu_s;  /* the same phases' CPU time */
   char *read_error;         /* the database was written, but reading
                                stopped early for this reason (g_free) */
 } MlsImportSummary;

@@ -81,9 +81,10 @@ mlscope_import (int argc, char **argv)
   if (!quiet)
     print_summary (output, &summary);
   if (timings)
-    g_printerr ("mlscope import: read, paired and inserted in %.3f s; "
-                "store finish (aggregates, summaries, commit) %.3f s\n",
-                summary.read_s, summary.finish_s);
+    g_printerr ("mlscope import: read, paired and inserted in %.3f s "
+                "(%.3f s CPU); store finish (aggregates, summaries, commit) "
+                "%.3f s (%.3f s CPU)\n", summary.read_s, summary.read_cpu_s,
+                summary.finish_s, summary.finish_cpu_s);
   status = MLS_EXIT_OK;
   char *died = mls_relay_died (argv[1]);
   if (died != NULL)

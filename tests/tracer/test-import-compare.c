@@ -68,6 +68,13 @@ test_same_import (void)
   write_old (upgraded);
   run_ok (import);
   test_assert_same_recording (old, new, "the import before issue 18 and now");
+  /* The table the import writes spans through is not in the file. */
+  db = mls_test_open_db (new);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT * FROM mls_span_rows", NULL,
+                                 NULL, NULL), ==, SQLITE_ERROR);
+  g_assert_cmpint (mls_test_q_int (db, "SELECT count(*) FROM sqlite_schema"
+                                   " WHERE instr (sql, 'VIRTUAL')"), ==, 0);
+  sqlite3_close (db);
   /* The old file, read by this mlscope, is upgraded where it is. */
   run_ok (open_old);
   db = mls_test_open_db (upgraded);
