@@ -6,7 +6,7 @@
  * row are then contiguous, whatever the stride. Each output row is
  * computed in segments of DIRECT_SEG pixels: for every tap, one load of
  * input pixels feeds a multiply-add into the accumulators of up to
- * DIRECT_OC output channels, which stay in registers for the whole sum.
+ * 4 or 6 output channels, which stay in registers for the whole sum.
  * Built twice, for AVX2 with FMA and for the baseline, the better picked
  * at run time.
  */
@@ -14,19 +14,27 @@
 #include <string.h>
 
 #include "vectorize.h"
+#include "activation-inline.h"
 #include "conv-direct.h"
+#include "cpu-pool.h"
 
-#define DIRECT_OC 4             /* output channels per pass */
+/* Output channels per pass: 4, or 6 where that wastes no more lanes (a
+ * pass of 6 loads each input vector once for 12 multiply-adds, one of 4
+ * for 8, and the loads, not the multiply-adds, bound the shorter one). */
+#define DIRECT_OC 6
 #define DIRECT_SEG 16
 #define DW_MAX_TAPS 64
+/* Past this many output channels im2col's copy is a small part of the
+ * product, and sgemm's blocking beats passes of four channels. */
+#define DIRECT_MAX_OC 32
+/* Below this many floats per task the padded copy stays on the caller. */
+#define PAD_MIN_TASK 65536
 
 int
 mlrt_conv_direct_fits (const MlrtConvParams *p)
 {
-  int taps = p->in_c * p->kh * p->kw;
-
   return p->groups == 1 && p->dw == 1 && p->kh * p->kw > 1
-         && (p->out_c <= 8 || (p->out_c <= 16 && taps <= 32));
+         && p->out_c <= DIRECT_MAX_OC;
 }
 
 int
@@ -57,36 +65,29 @@ padded_floats (const MlrtConvParams *p, int channels)
   return phase_plane (p) * p->sw * channels + DIRECT_SEG;
 }
 
-/* Padded column px of row `row` (phase 0's start). */
-static float *
-padded_at (const MlrtConvParams *p, float *row, int px)
-{
-  return row + (size_t) (px % p->sw) * phase_plane (p) + px / p->sw;
-}
-
-/* Zeroes the padding of one channel's phases at dst: what the taps read
- * outside the input. */
+/* Phases of stride 2 from one input row: the split most strided layers
+ * need, as plain loops the vectoriser turns into loads and shuffles. */
 static void
-zero_border (const MlrtConvParams *p, float *dst)
+split_row_2 (const MlrtConvParams *p, const float *src, float *row)
 {
-  size_t pws = phase_width (p);
-  int pw_all = p->in_w + 2 * p->pw;
+  float *even = row, *odd = row + phase_plane (p);
+  int x = 0;
 
-  for (int f = 0; f < p->sw; f++)
+  /* padded column px = x + pw goes to phase px % 2, at px / 2 */
+  if (p->pw % 2)
     {
-      float *phase = dst + (size_t) f * phase_plane (p);
-      memset (phase, 0, sizeof (float) * pws * p->ph);
-      memset (phase + (size_t) (p->ph + p->in_h) * pws, 0,
-              sizeof (float) * pws * p->ph);
+      odd[p->pw / 2] = src[0];
+      x = 1;
     }
-  for (int y = p->ph; y < p->ph + p->in_h; y++)
-    for (int px = 0; px < pw_all; px++)
-      {
-        if (px == p->pw)
-          px += p->in_w;
-        if (px < pw_all)
-          *padded_at (p, dst + (size_t) y * pws, px) = 0;
-      }
+  float *e = even + (x + p->pw) / 2, *o = odd + (x + p->pw) / 2;
+  int pairs = (p->in_w - x) / 2;
+  for (int q = 0; q < pairs; q++)
+    {
+      e[q] = src[x + 2 * q];
+      o[q] = src[x + 2 * q + 1];
+    }
+  if ((p->in_w - x) % 2)
+    e[pairs] = src[p->in_w - 1];
 }
 
 /* Copies channel `plane` into its phases at dst, inside the border. */
@@ -103,6 +104,11 @@ pad_channel (const MlrtConvParams *p, const float *plane, float *dst)
       if (p->sw == 1)
         {
           memcpy (row + p->pw, src, sizeof (float) * p->in_w);
+          continue;
+        }
+      if (p->sw == 2)
+        {
+          split_row_2 (p, src, row);
           continue;
         }
       /* phase f holds input columns x = q sw + f - pw */
@@ -139,17 +145,17 @@ segment_start (const MlrtConvParams *p, int oy, int x0)
  * sums in flight, enough to hide the multiply-add's latency. */
 typedef float Vec __attribute__ ((vector_size (DIRECT_SEG / 2 * sizeof (float))));
 
-/* acc[k] = the sum over the taps of w[t * DIRECT_OC + k] * the input at
- * src + off[t], for DIRECT_SEG pixels. Inlined into one copy per
+/* acc[k] = the sum over the taps of w[t * 4 + k] * the input at src +
+ * off[t], for DIRECT_SEG pixels, k < 4. Inlined into one copy per
  * instruction set below. */
 static inline __attribute__ ((always_inline)) void
-segment_body (int taps, const float *src, const uint32_t *off,
-              const float *w, Vec acc[DIRECT_OC][2])
+segment4_body (int taps, const float *src, const uint32_t *off,
+               const float *w, Vec acc[DIRECT_OC][2])
 {
   Vec a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
   Vec b0 = { 0 }, b1 = { 0 }, b2 = { 0 }, b3 = { 0 };
 
-  for (int t = 0; t < taps; t++, w += DIRECT_OC)
+  for (int t = 0; t < taps; t++, w += 4)
     {
       Vec x, y;
       memcpy (&x, src + off[t], sizeof x);
@@ -173,54 +179,123 @@ segment_body (int taps, const float *src, const uint32_t *off,
   acc[3][1] = b3;
 }
 
-/* The same for one channel, w[t] its taps. */
+/* The same for 6 channels, w[t * 6 + k]: 12 sums in registers. */
 static inline __attribute__ ((always_inline)) void
-dw_segment_body (int taps, const float *src, const uint32_t *off,
-                 const float *w, Vec acc[DIRECT_OC][2])
+segment6_body (int taps, const float *src, const uint32_t *off,
+               const float *w, Vec acc[DIRECT_OC][2])
 {
-  Vec a = { 0 }, b = { 0 };
+  Vec a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, a4 = { 0 }, a5 = { 0 };
+  Vec b0 = { 0 }, b1 = { 0 }, b2 = { 0 }, b3 = { 0 }, b4 = { 0 }, b5 = { 0 };
 
-  for (int t = 0; t < taps; t++)
+  for (int t = 0; t < taps; t++, w += 6)
     {
       Vec x, y;
       memcpy (&x, src + off[t], sizeof x);
       memcpy (&y, src + off[t] + DIRECT_SEG / 2, sizeof y);
-      a += w[t] * x;
-      b += w[t] * y;
+      a0 += w[0] * x;
+      b0 += w[0] * y;
+      a1 += w[1] * x;
+      b1 += w[1] * y;
+      a2 += w[2] * x;
+      b2 += w[2] * y;
+      a3 += w[3] * x;
+      b3 += w[3] * y;
+      a4 += w[4] * x;
+      b4 += w[4] * y;
+      a5 += w[5] * x;
+      b5 += w[5] * y;
     }
-  acc[0][0] = a;
-  acc[0][1] = b;
+  acc[0][0] = a0;
+  acc[0][1] = b0;
+  acc[1][0] = a1;
+  acc[1][1] = b1;
+  acc[2][0] = a2;
+  acc[2][1] = b2;
+  acc[3][0] = a3;
+  acc[3][1] = b3;
+  acc[4][0] = a4;
+  acc[4][1] = b4;
+  acc[5][0] = a5;
+  acc[5][1] = b5;
+}
+
+/* Output row of one channel, w[t] its taps, src the row's first input
+ * pixel: segment by segment, stored straight into the row. */
+static inline __attribute__ ((always_inline)) void
+dw_row_body (int taps, const float *src, const uint32_t *off, const float *w,
+             int width, float *dst)
+{
+  for (int x0 = 0; x0 < width; x0 += DIRECT_SEG)
+    {
+      Vec a = { 0 }, b = { 0 };
+      float tail[DIRECT_SEG];
+
+      for (int t = 0; t < taps; t++)
+        {
+          Vec x, y;
+          memcpy (&x, src + x0 + off[t], sizeof x);
+          memcpy (&y, src + x0 + off[t] + DIRECT_SEG / 2, sizeof y);
+          a += w[t] * x;
+          b += w[t] * y;
+        }
+      if (width - x0 >= DIRECT_SEG)
+        {
+          memcpy (dst + x0, &a, sizeof a);
+          memcpy (dst + x0 + DIRECT_SEG / 2, &b, sizeof b);
+          continue;
+        }
+      memcpy (tail, &a, sizeof a);
+      memcpy (tail + DIRECT_SEG / 2, &b, sizeof b);
+      memcpy (dst + x0, tail, sizeof (float) * (width - x0));
+    }
 }
 
 typedef void (*SegmentFn) (int taps, const float *src, const uint32_t *off,
                            const float *w, Vec acc[DIRECT_OC][2]);
 
 __attribute__ ((target ("avx2,fma"))) static void
-segment_avx2 (int taps, const float *src, const uint32_t *off,
-              const float *w, Vec acc[DIRECT_OC][2])
+segment4_avx2 (int taps, const float *src, const uint32_t *off,
+               const float *w, Vec acc[DIRECT_OC][2])
 {
-  segment_body (taps, src, off, w, acc);
+  segment4_body (taps, src, off, w, acc);
 }
 
 static void
-segment_baseline (int taps, const float *src, const uint32_t *off,
-                  const float *w, Vec acc[DIRECT_OC][2])
+segment4_baseline (int taps, const float *src, const uint32_t *off,
+                   const float *w, Vec acc[DIRECT_OC][2])
 {
-  segment_body (taps, src, off, w, acc);
+  segment4_body (taps, src, off, w, acc);
 }
 
 __attribute__ ((target ("avx2,fma"))) static void
-dw_segment_avx2 (int taps, const float *src, const uint32_t *off,
-                 const float *w, Vec acc[DIRECT_OC][2])
+segment6_avx2 (int taps, const float *src, const uint32_t *off,
+               const float *w, Vec acc[DIRECT_OC][2])
 {
-  dw_segment_body (taps, src, off, w, acc);
+  segment6_body (taps, src, off, w, acc);
 }
 
 static void
-dw_segment_baseline (int taps, const float *src, const uint32_t *off,
-                     const float *w, Vec acc[DIRECT_OC][2])
+segment6_baseline (int taps, const float *src, const uint32_t *off,
+                   const float *w, Vec acc[DIRECT_OC][2])
 {
-  dw_segment_body (taps, src, off, w, acc);
+  segment6_body (taps, src, off, w, acc);
+}
+
+typedef void (*DwRowFn) (int taps, const float *src, const uint32_t *off,
+                         const float *w, int width, float *dst);
+
+__attribute__ ((target ("avx2,fma"))) static void
+dw_row_avx2 (int taps, const float *src, const uint32_t *off, const float *w,
+             int width, float *dst)
+{
+  dw_row_body (taps, src, off, w, width, dst);
+}
+
+static void
+dw_row_baseline (int taps, const float *src, const uint32_t *off,
+                 const float *w, int width, float *dst)
+{
+  dw_row_body (taps, src, off, w, width, dst);
 }
 
 /* By the features the CPU has, not its model: GCC's arch= clones test the
@@ -240,12 +315,63 @@ have_avx2_fma (void)
   return have;
 }
 
+/* Bias and activation on output row oy of channels [oc0, oc1), while it
+ * is still in the cache. */
+static void
+row_epilogue (const MlrtConvParams *p, const float *bias, int oc0, int oc1,
+              int oy, float *out)
+{
+  size_t n = (size_t) p->out_h * p->out_w;
+
+  if (!bias && p->act == MLRT_ACT_NONE)
+    return;
+  for (int oc = oc0; oc < oc1; oc++)
+    {
+      float *o = out + oc * n + (size_t) oy * p->out_w;
+      mlrt_act_affine (p->act, p->alpha, (size_t) p->out_w, o, 0.0f, 1.0f,
+                       bias ? bias[oc] : 0.0f, o);
+    }
+}
+
 /* ---- few output channels ---- */
+
+/* Output channels per pass. */
+static int
+block (const MlrtConvParams *p)
+{
+  int by4 = (p->out_c + 3) / 4 * 4, by6 = (p->out_c + 5) / 6 * 6;
+  return p->out_c >= 12 && by6 <= by4 ? 6 : 4;
+}
 
 static int
 passes (const MlrtConvParams *p)
 {
-  return (p->out_c + DIRECT_OC - 1) / DIRECT_OC;
+  return (p->out_c + block (p) - 1) / block (p);
+}
+
+/* The segment kernel of a pass, for this CPU. */
+static SegmentFn
+segment_fn (const MlrtConvParams *p)
+{
+  if (block (p) == 6)
+    return have_avx2_fma () ? segment6_avx2 : segment6_baseline;
+  return have_avx2_fma () ? segment4_avx2 : segment4_baseline;
+}
+
+/* Packs weights w[oc * taps + t] pass by pass, tap by tap, the pass's
+ * channels side by side (zero past the last one). */
+static float *
+pack_weights (const MlrtConvParams *p, size_t taps, const float *weight,
+              float *packed)
+{
+  for (int pass = 0; pass < passes (p); pass++)
+    for (size_t t = 0; t < taps; t++)
+      for (int k = 0; k < block (p); k++)
+        {
+          int oc = pass * block (p) + k;
+          *packed++ = oc < p->out_c ? weight[oc * taps + t] : 0;
+        }
+  return packed;
 }
 
 size_t
@@ -253,7 +379,30 @@ mlrt_conv_direct_scratch_floats (const MlrtConvParams *p)
 {
   size_t taps = (size_t) p->in_c * p->kh * p->kw;
   /* the padded input, the packed weights, the taps' offsets */
-  return padded_floats (p, p->in_c) + passes (p) * taps * DIRECT_OC + taps;
+  return padded_floats (p, p->in_c) + passes (p) * taps * block (p) + taps;
+}
+
+typedef struct {
+  const MlrtConvParams *p;
+  const float *in;
+  float *scratch;
+} PadJob;
+
+/* Channels [c0, c1) of the padded copy, each zeroed and filled while it
+ * is in the cache. */
+static void
+pad_channels (void *ctx, size_t c0, size_t c1)
+{
+  const PadJob *j = ctx;
+  const MlrtConvParams *p = j->p;
+  size_t plane = phase_plane (p) * p->sw;
+
+  for (size_t c = c0; c < c1; c++)
+    {
+      float *dst = j->scratch + plane * c;
+      memset (dst, 0, plane * sizeof (float));
+      pad_channel (j->p, j->in + c * p->in_h * p->in_w, dst);
+    }
 }
 
 void
@@ -261,52 +410,169 @@ mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
                           const float *weight, float *scratch)
 {
   size_t taps = (size_t) p->in_c * p->kh * p->kw;
+  size_t plane = phase_plane (p) * p->sw;
   float *packed = scratch + padded_floats (p, p->in_c);
-  uint32_t *off = (uint32_t *) (packed + passes (p) * taps * DIRECT_OC);
+  uint32_t *off = (void *) (packed + passes (p) * taps * block (p));
+  PadJob pad = { p, in, scratch };
 
-  memset (scratch, 0, padded_floats (p, p->in_c) * sizeof (float));
-  for (int c = 0; c < p->in_c; c++)
-    pad_channel (p, in + (size_t) c * p->in_h * p->in_w,
-                 scratch + phase_plane (p) * p->sw * c);
-  /* pass by pass, tap by tap, the pass's channels side by side */
-  for (int pass = 0; pass < passes (p); pass++)
-    for (size_t t = 0; t < taps; t++)
-      for (int k = 0; k < DIRECT_OC; k++)
-        {
-          int oc = pass * DIRECT_OC + k;
-          *packed++ = oc < p->out_c ? weight[oc * taps + t] : 0;
-        }
+  mlrt_cpu_parallel_range ((size_t) p->in_c,
+                           (PAD_MIN_TASK + plane - 1) / plane, pad_channels,
+                           &pad);
+  memset (scratch + plane * p->in_c, 0, DIRECT_SEG * sizeof (float));
+  pack_weights (p, taps, weight, packed);
   for (int c = 0; c < p->in_c; c++)
     for (int ki = 0; ki < p->kh; ki++)
       for (int kj = 0; kj < p->kw; kj++)
         *off++ = (uint32_t) tap_offset (p, c, ki, kj);
 }
 
+/* Stores the accumulators of channels [oc0, oc0 + noc) at pixels [x0,
+ * x0 + nx) of row oy. */
+static void
+store_segment (const MlrtConvParams *p, Vec acc[DIRECT_OC][2], int oc0,
+               int noc, int oy, int x0, int nx, float *out)
+{
+  size_t n = (size_t) p->out_h * p->out_w;
+
+  for (int k = 0; k < noc; k++)
+    {
+      float *o = out + (oc0 + k) * n + (size_t) oy * p->out_w + x0;
+      if (nx == DIRECT_SEG)
+        memcpy (o, acc[k], sizeof acc[k]);
+      else
+        memcpy (o, acc[k], sizeof (float) * nx);
+    }
+}
+
 void
 mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
-                       int oy0, int oy1, float *out)
+                       const float *bias, int oy0, int oy1, float *out)
 {
-  SegmentFn segment = have_avx2_fma () ? segment_avx2 : segment_baseline;
+  SegmentFn segment = segment_fn (p);
   int taps = p->in_c * p->kh * p->kw;
   const float *packed = scratch + padded_floats (p, p->in_c);
-  const uint32_t *off = (const uint32_t *) (packed + (size_t) passes (p)
-                                            * taps * DIRECT_OC);
-  size_t n = (size_t) p->out_h * p->out_w;
+  const uint32_t *off = (const void *) (packed + (size_t) passes (p)
+                                        * taps * block (p));
   Vec acc[DIRECT_OC][2];
 
   for (int oy = oy0; oy < oy1; oy++)
-    for (int x0 = 0; x0 < p->out_w; x0 += DIRECT_SEG)
-      for (int pass = 0; pass < passes (p); pass++)
+    {
+      for (int x0 = 0; x0 < p->out_w; x0 += DIRECT_SEG)
+        for (int pass = 0; pass < passes (p); pass++)
+          {
+            int nx = p->out_w - x0 < DIRECT_SEG ? p->out_w - x0 : DIRECT_SEG;
+            int oc0 = pass * block (p);
+            int noc = p->out_c - oc0 < block (p) ? p->out_c - oc0
+                                                 : block (p);
+            segment (taps, scratch + segment_start (p, oy, x0), off,
+                     packed + (size_t) pass * taps * block (p), acc);
+            store_segment (p, acc, oc0, noc, oy, x0, nx, out);
+          }
+      row_epilogue (p, bias, 0, p->out_c, oy, out);
+    }
+}
+
+/* ---- pointwise from few input channels ---- */
+
+/* Output pixels whose bias and activation are applied together: a block
+ * of every output channel that stays in the first-level cache. */
+#define POINTWISE_CHUNK 256
+/* Past this many input channels sgemm's rate leaves the epilogue's pass
+ * a small part of the time. */
+#define POINTWISE_MAX_IN 64
+
+int
+mlrt_conv_direct_pointwise_fits (const MlrtConvParams *p)
+{
+  return p->groups == 1 && p->kh == 1 && p->kw == 1 && p->sh == 1
+         && p->sw == 1 && p->ph == 0 && p->pw == 0
+         && p->in_c <= POINTWISE_MAX_IN
+         && p->out_h * p->out_w >= POINTWISE_CHUNK;
+}
+
+size_t
+mlrt_conv_direct_pointwise_floats (const MlrtConvParams *p)
+{
+  return (size_t) passes (p) * p->in_c * block (p) + p->in_c;
+}
+
+void
+mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
+                                    const float *weight, float *scratch)
+{
+  uint32_t *off = (void *) pack_weights (p, (size_t) p->in_c, weight,
+                                         scratch);
+  size_t n = (size_t) p->out_h * p->out_w;
+
+  for (int c = 0; c < p->in_c; c++)
+    off[c] = (uint32_t) (c * n);
+}
+
+/* The last, partial segment: its pixels copied into a block of whole
+ * segments, so that no load reads past the input. */
+static void
+pointwise_tail (const MlrtConvParams *p, const float *in,
+                const float *packed, SegmentFn segment, int x0, float *out)
+{
+  size_t n = (size_t) p->out_h * p->out_w;
+  int nx = (int) n - x0;
+  float copy[POINTWISE_MAX_IN * DIRECT_SEG];
+  uint32_t off[POINTWISE_MAX_IN];
+  Vec acc[DIRECT_OC][2];
+
+  memset (copy, 0, sizeof copy);
+  for (int c = 0; c < p->in_c; c++)
+    {
+      memcpy (copy + c * DIRECT_SEG, in + c * n + x0, sizeof (float) * nx);
+      off[c] = (uint32_t) (c * DIRECT_SEG);
+    }
+  for (int pass = 0; pass < passes (p); pass++)
+    {
+      int noc = p->out_c - pass * block (p);
+      segment (p->in_c, copy, off, packed + (size_t) pass * p->in_c
+               * block (p), acc);
+      store_segment (p, acc, pass * block (p),
+                     noc < block (p) ? noc : block (p), 0, x0, nx, out);
+    }
+}
+
+void
+mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
+                            const float *scratch, const float *bias,
+                            int x0, int x1, float *out)
+{
+  SegmentFn segment = segment_fn (p);
+  const uint32_t *off = (const void *) (scratch + (size_t) passes (p)
+                                        * p->in_c * block (p));
+  size_t n = (size_t) p->out_h * p->out_w;
+  Vec acc[DIRECT_OC][2];
+
+  for (int c0 = x0; c0 < x1; c0 += POINTWISE_CHUNK)
+    {
+      int c1 = c0 + POINTWISE_CHUNK < x1 ? c0 + POINTWISE_CHUNK : x1;
+      for (int x = c0; x < c1; x += DIRECT_SEG)
         {
-          int nx = p->out_w - x0 < DIRECT_SEG ? p->out_w - x0 : DIRECT_SEG;
-          int oc0 = pass * DIRECT_OC;
-          int noc = p->out_c - oc0 < DIRECT_OC ? p->out_c - oc0 : DIRECT_OC;
-          segment (taps, scratch + segment_start (p, oy, x0), off,
-                   packed + (size_t) pass * taps * DIRECT_OC, acc);
-          for (int k = 0; k < noc; k++)
-            memcpy (out + (oc0 + k) * n + (size_t) oy * p->out_w + x0,
-                    acc[k], sizeof (float) * nx);
+          if (c1 - x < DIRECT_SEG)
+            {
+              pointwise_tail (p, in, scratch, segment, x, out);
+              break;
+            }
+          for (int pass = 0; pass < passes (p); pass++)
+            {
+              int noc = p->out_c - pass * block (p);
+              segment (p->in_c, in + x, off, scratch + (size_t) pass
+                       * p->in_c * block (p), acc);
+              store_segment (p, acc, pass * block (p),
+                             noc < block (p) ? noc : block (p), 0, x,
+                             DIRECT_SEG, out);
+            }
         }
+      if (bias || p->act != MLRT_ACT_NONE)
+        for (int oc = 0; oc < p->out_c; oc++)
+          mlrt_act_affine (p->act, p->alpha, (size_t) (c1 - c0),
+                           out + oc * n + c0, 0.0f, 1.0f,
+                           bias ? bias[oc] : 0.0f, out + oc * n + c0);
+    }
 }
 
 /* ---- depthwise ---- */
@@ -319,26 +585,26 @@ mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p)
 
 void
 mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
-                            const float *w, float *scratch, float *out)
+                            const float *w, const float *bias, int oc,
+                            float *scratch, int bordered, float *out)
 {
-  SegmentFn segment = have_avx2_fma () ? dw_segment_avx2
-                                       : dw_segment_baseline;
+  DwRowFn row = have_avx2_fma () ? dw_row_avx2 : dw_row_baseline;
   int taps = p->kh * p->kw;
   uint32_t off[DW_MAX_TAPS];
-  Vec acc[DIRECT_OC][2];
 
   /* each channel overwrites the same interior: the border stays zero */
-  zero_border (p, scratch);
+  if (!bordered)
+    memset (scratch, 0, padded_floats (p, 1) * sizeof (float));
   pad_channel (p, plane, scratch);
   for (int ki = 0; ki < p->kh; ki++)
     for (int kj = 0; kj < p->kw; kj++)
       off[ki * p->kw + kj] = (uint32_t) tap_offset (p, 0, ki, kj);
   for (int oy = 0; oy < p->out_h; oy++)
-    for (int x0 = 0; x0 < p->out_w; x0 += DIRECT_SEG)
-      {
-        int nx = p->out_w - x0 < DIRECT_SEG ? p->out_w - x0 : DIRECT_SEG;
-        segment (taps, scratch + segment_start (p, oy, x0), off, w, acc);
-        memcpy (out + (size_t) oy * p->out_w + x0, acc[0],
-                sizeof (float) * nx);
-      }
+    {
+      float *o = out + (size_t) oy * p->out_w;
+      row (taps, scratch + segment_start (p, oy, 0), off, w, p->out_w, o);
+      if (bias || p->act != MLRT_ACT_NONE)
+        mlrt_act_affine (p->act, p->alpha, (size_t) p->out_w, o, 0.0f, 1.0f,
+                         bias ? bias[oc] : 0.0f, o);
+    }
 }
