@@ -241,6 +241,14 @@ epilogue (const ConvJob *j, int oc0, int oc1, size_t start, size_t count)
 
   if (!j->bias && p->act == MLRT_ACT_NONE)
     return;
+  if (n == 1)
+    {
+      /* one pixel (the squeeze-excite layers): the channels are one row */
+      for (int oc = oc0; oc < oc1; oc++)
+        j->out[oc] = mlrt_act_apply (p->act, p->alpha, j->out[oc]
+                                     + (j->bias ? j->bias[oc] : 0.0f));
+      return;
+    }
   for (int oc = oc0; oc < oc1; oc++)
     {
       float *o = j->out + oc * n + start;
