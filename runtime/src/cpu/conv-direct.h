@@ -14,6 +14,11 @@
 
 #include "kernels.h"
 
+/* o[i] = act (o[i] + bias), in place: every convolution's epilogue, in
+ * AVX2 where the CPU has it. */
+void mlrt_conv_bias_act (MlrtActivation act, float alpha, size_t n,
+                         float bias, float *o);
+
 /* Whether the direct path takes this convolution. */
 int mlrt_conv_direct_fits (const MlrtConvParams *p);
 /* Scratch it needs, in floats: the padded input, the packed weights and

@@ -250,11 +250,8 @@ epilogue (const ConvJob *j, int oc0, int oc1, size_t start, size_t count)
       return;
     }
   for (int oc = oc0; oc < oc1; oc++)
-    {
-      float *o = j->out + oc * n + start;
-      mlrt_act_affine (p->act, p->alpha, count, o, 0.0f, 1.0f,
-                       j->bias ? j->bias[oc] : 0.0f, o);
-    }
+    mlrt_conv_bias_act (p->act, p->alpha, count, j->bias ? j->bias[oc] : 0.0f,
+                        j->out + oc * n + start);
 }
 
 static void
