@@ -365,7 +365,7 @@ static int
 block (const MlrtConvParams *p)
 {
   int by4 = (p->out_c + 3) / 4 * 4, by6 = (p->out_c + 5) / 6 * 6;
-  return p->out_c >= 12 && by6 <= by4 ? 6 : 4;
+  return p->out_c >= 12 && by6 * 4 <= by4 * 5 ? 6 : 4;
 }
 
 static int
@@ -510,7 +510,7 @@ mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
  * blocking beats passes over 16-pixel segments whose loads (one per
  * input channel, a plane apart) meet in the same cache sets (measured:
  * 0.65-0.75 of sgemm for 32-48 channels at 80x120, 1.0-1.3 up to 24). */
-#define POINTWISE_MAX_IN 64
+#define POINTWISE_MAX_IN 32
 #define POINTWISE_MAX_OUT 24
 
 int
