@@ -143,78 +143,34 @@ segment_start (const MlrtConvParams *p, int channels, int oy, int x0)
  * sums in flight, enough to hide the multiply-add's latency. */
 typedef float Vec __attribute__ ((vector_size (DIRECT_SEG / 2 * sizeof (float))));
 
-/* acc[k] = the sum over the taps of w[t * 4 + k] * the input at src +
- * off[t], for DIRECT_SEG pixels, k < 4. Inlined into one copy per
- * instruction set below. */
+/* acc[k] = the sum over the taps of w[t * block + k] * the input at src
+ * + off[t], for DIRECT_SEG pixels, k < block. Inlined into one copy per
+ * block and instruction set below, where `block` is a constant and the
+ * accumulators unrolled into registers. */
 static inline __attribute__ ((always_inline)) void
-segment4_body (int taps, const float *src, const uint32_t *off,
-               const float *w, Vec acc[DIRECT_OC][2])
+segment_body (int block, int taps, const float *src, const uint32_t *off,
+              const float *w, Vec acc[DIRECT_OC][2])
 {
-  Vec a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
-  Vec b0 = { 0 }, b1 = { 0 }, b2 = { 0 }, b3 = { 0 };
+  Vec a[DIRECT_OC] = { { 0 } }, b[DIRECT_OC] = { { 0 } };
 
-  for (int t = 0; t < taps; t++, w += 4)
+  for (int t = 0; t < taps; t++, w += block)
     {
       Vec x, y;
       memcpy (&x, src + off[t], sizeof x);
       memcpy (&y, src + off[t] + DIRECT_SEG / 2, sizeof y);
-      a0 += w[0] * x;
-      b0 += w[0] * y;
-      a1 += w[1] * x;
-      b1 += w[1] * y;
-      a2 += w[2] * x;
-      b2 += w[2] * y;
-      a3 += w[3] * x;
-      b3 += w[3] * y;
+#pragma GCC unroll 6
+      for (int k = 0; k < block; k++)
+        {
+          a[k] += w[k] * x;
+          b[k] += w[k] * y;
+        }
     }
-  acc[0][0] = a0;
-  acc[0][1] = b0;
-  acc[1][0] = a1;
-  acc[1][1] = b1;
-  acc[2][0] = a2;
-  acc[2][1] = b2;
-  acc[3][0] = a3;
-  acc[3][1] = b3;
-}
-
-/* The same for 6 channels, w[t * 6 + k]: 12 sums in registers. */
-static inline __attribute__ ((always_inline)) void
-segment6_body (int taps, const float *src, const uint32_t *off,
-               const float *w, Vec acc[DIRECT_OC][2])
-{
-  Vec a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, a4 = { 0 }, a5 = { 0 };
-  Vec b0 = { 0 }, b1 = { 0 }, b2 = { 0 }, b3 = { 0 }, b4 = { 0 }, b5 = { 0 };
-
-  for (int t = 0; t < taps; t++, w += 6)
+#pragma GCC unroll 6
+  for (int k = 0; k < block; k++)
     {
-      Vec x, y;
-      memcpy (&x, src + off[t], sizeof x);
-      memcpy (&y, src + off[t] + DIRECT_SEG / 2, sizeof y);
-      a0 += w[0] * x;
-      b0 += w[0] * y;
-      a1 += w[1] * x;
-      b1 += w[1] * y;
-      a2 += w[2] * x;
-      b2 += w[2] * y;
-      a3 += w[3] * x;
-      b3 += w[3] * y;
-      a4 += w[4] * x;
-      b4 += w[4] * y;
-      a5 += w[5] * x;
-      b5 += w[5] * y;
+      acc[k][0] = a[k];
+      acc[k][1] = b[k];
     }
-  acc[0][0] = a0;
-  acc[0][1] = b0;
-  acc[1][0] = a1;
-  acc[1][1] = b1;
-  acc[2][0] = a2;
-  acc[2][1] = b2;
-  acc[3][0] = a3;
-  acc[3][1] = b3;
-  acc[4][0] = a4;
-  acc[4][1] = b4;
-  acc[5][0] = a5;
-  acc[5][1] = b5;
 }
 
 /* Output row of one channel, w[t] its taps, src the row's first input
@@ -255,28 +211,28 @@ __attribute__ ((target ("avx2,fma"))) static void
 segment4_avx2 (int taps, const float *src, const uint32_t *off,
                const float *w, Vec acc[DIRECT_OC][2])
 {
-  segment4_body (taps, src, off, w, acc);
+  segment_body (4, taps, src, off, w, acc);
 }
 
 static void
 segment4_baseline (int taps, const float *src, const uint32_t *off,
                    const float *w, Vec acc[DIRECT_OC][2])
 {
-  segment4_body (taps, src, off, w, acc);
+  segment_body (4, taps, src, off, w, acc);
 }
 
 __attribute__ ((target ("avx2,fma"))) static void
 segment6_avx2 (int taps, const float *src, const uint32_t *off,
                const float *w, Vec acc[DIRECT_OC][2])
 {
-  segment6_body (taps, src, off, w, acc);
+  segment_body (6, taps, src, off, w, acc);
 }
 
 static void
 segment6_baseline (int taps, const float *src, const uint32_t *off,
                    const float *w, Vec acc[DIRECT_OC][2])
 {
-  segment6_body (taps, src, off, w, acc);
+  segment_body (6, taps, src, off, w, acc);
 }
 
 typedef void (*DwRowFn) (int taps, const float *src, const uint32_t *off,
