@@ -4,10 +4,10 @@
  * interleaved, and each row split into as many phases as the stride
  * across, phase f holding padded columns f, f + s, f + 2s, ...: the input
  * pixels a kernel tap meets along an output row are then contiguous,
- * whatever the stride. Each output row is
- * computed in segments of DIRECT_SEG pixels: for every tap, one load of
- * input pixels feeds a multiply-add into the accumulators of up to
- * 4 or 6 output channels, which stay in registers for the whole sum.
+ * whatever the stride. Each output row is computed in segments of
+ * DIRECT_SEG pixels: for every tap, one load of input pixels feeds a
+ * multiply-add into the accumulators of 4 or 6 output channels, which
+ * stay in registers for the whole sum.
  * Built twice, for AVX2 with FMA and for the baseline, the better picked
  * at run time.
  */
@@ -19,14 +19,15 @@
 #include "conv-direct.h"
 #include "cpu-pool.h"
 
-/* Output channels per pass: 4, or 6 where that wastes no more lanes (a
- * pass of 6 loads each input vector once for 12 multiply-adds, one of 4
- * for 8, and the loads, not the multiply-adds, bound the shorter one). */
+/* Output channels per pass at most: 4, or 6 where that wastes at most a
+ * fifth more lanes (a pass of 6 loads each input vector once for 12
+ * multiply-adds, one of 4 for 8, and the loads, not the multiply-adds,
+ * bound the shorter one). */
 #define DIRECT_OC 6
 #define DIRECT_SEG 16
 #define DW_MAX_TAPS 64
 /* Past this many output channels im2col's copy is a small part of the
- * product, and sgemm's blocking beats passes of four channels. */
+ * product, and sgemm's blocking beats passes of four or six channels. */
 #define DIRECT_MAX_OC 32
 /* Below this many floats per task the padded copy stays on the caller. */
 #define PAD_MIN_TASK 65536

@@ -34,12 +34,12 @@ void mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
 void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
                             const float *bias, int oy0, int oy1, float *out);
 
-/* Pointwise (1x1) convolutions from at most 64 input channels to at
- * most 24, on images of 256 pixels or more: the
- * same segments straight from the input, with the bias and the
- * activation applied to blocks of 256 pixels while they are in the cache
- * (after sgemm they were a pass of their own, a fifth of the time of a
- * product of so few terms). The scratch holds the packed weights. */
+/* Pointwise (1x1) convolutions from at most 32 input channels to at
+ * most 24, on images of 256 pixels or more: the same segments straight
+ * from the input, with the bias and the activation applied to blocks of
+ * 256 pixels while they are in the cache (after sgemm they are a pass of
+ * their own, a fifth of the time of a product of so few terms). The
+ * scratch holds the packed weights. */
 int mlrt_conv_direct_pointwise_fits (const MlrtConvParams *p);
 size_t mlrt_conv_direct_pointwise_floats (const MlrtConvParams *p);
 void mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
