@@ -1,11 +1,11 @@
 /*
  * conv-direct.h: direct convolution for layers with few output channels
- * (1-8, or up to 16 from few input taps), where im2col + sgemm is a GEMM
- * of as many rows and runs at a fraction of BLAS's rate (issue 13: the
- * style models' 9x9 convolution from 8 channels back to 3 ran at 6
- * GFLOP/s), or where the im2col copy costs more than the product (3x3
- * from 3 channels, stride 2: the detector's first layer); and for
- * depthwise convolutions. Private to conv.c.
+ * (up to 32), where im2col + sgemm is a GEMM of as many rows and runs at
+ * a fraction of BLAS's rate (issue 13: the style models' 9x9 convolution
+ * from 8 channels back to 3 ran at 6 GFLOP/s), or where the im2col copy
+ * (9 times the input for a 3x3 kernel) costs more than a product of so
+ * few rows gains (the 3x3 layers of 16-32 channels ran at 0.5-0.8 of
+ * sgemm); and for depthwise convolutions. Private to conv.c.
  */
 #ifndef MLRT_CPU_CONV_DIRECT_H
 #define MLRT_CPU_CONV_DIRECT_H
@@ -13,6 +13,11 @@
 #include <stddef.h>
 
 #include "kernels.h"
+
+/* o[i] = act (o[i] + bias), in place: every convolution's epilogue, in
+ * AVX2 where the CPU has it. */
+void mlrt_conv_bias_act (MlrtActivation act, float alpha, size_t n,
+                         float bias, float *o);
 
 /* Whether the direct path takes this convolution. */
 int mlrt_conv_direct_fits (const MlrtConvParams *p);
@@ -24,10 +29,26 @@ size_t mlrt_conv_direct_scratch_floats (const MlrtConvParams *p);
  * each tap reads. */
 void mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
                                const float *weight, float *scratch);
-/* Output rows [oy0, oy1) of every channel, from the prepared scratch
- * (bias and activation not applied). */
+/* Output rows [oy0, oy1) of every channel, from the prepared scratch,
+ * the bias (or NULL) and the activation applied row by row. */
 void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
-                            int oy0, int oy1, float *out);
+                            const float *bias, int oy0, int oy1, float *out);
+
+/* Pointwise (1x1) convolutions from at most 32 input channels to at
+ * most 24, on images of 256 pixels or more: the same segments straight
+ * from the input, with the bias and the activation applied to blocks of
+ * 256 pixels while they are in the cache (after sgemm they are a pass of
+ * their own, a fifth of the time of a product of so few terms). The
+ * scratch holds the packed weights. */
+int mlrt_conv_direct_pointwise_fits (const MlrtConvParams *p);
+size_t mlrt_conv_direct_pointwise_floats (const MlrtConvParams *p);
+void mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
+                                         const float *weight, float *scratch);
+/* Output pixels [x0, x1) of every channel; x0 a multiple of 16, x1 too
+ * unless it is the end of the image. */
+void mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
+                                 const float *scratch, const float *bias,
+                                 int x0, int x1, float *out);
 
 /* Depthwise convolutions (no dilation across, at most 64 taps), one
  * channel at a time from a padded copy of its plane in `scratch` (of the
@@ -35,9 +56,12 @@ void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
  * GFLOP/s, a fraction of what the segments reach. */
 int mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p);
 size_t mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p);
-/* Output channel from input `plane` and its kh * kw taps `w` (bias and
- * activation not applied). */
+/* Output channel oc from input `plane` and its kh * kw taps `w`, the
+ * bias (or NULL) and the activation applied row by row. `bordered`: the
+ * scratch holds the previous channel of the same layer, whose zero
+ * border (what the taps read outside the input) is kept. */
 void mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
-                                 const float *w, float *scratch, float *out);
+                                 const float *w, const float *bias, int oc,
+                                 float *scratch, int bordered, float *out);
 
 #endif /* MLRT_CPU_CONV_DIRECT_H */

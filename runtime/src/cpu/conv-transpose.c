@@ -4,22 +4,37 @@
  * GEMM computes all those patches at once (weight^T x input), and col2im
  * adds them into the output at their strided places. The patch matrix is
  * built for a band of input rows at a time, in the caller's scratch, so
- * scratch stays bounded whatever the image size.
+ * scratch stays bounded whatever the image size. The output channels are
+ * cut into groups, one task of the CPU pool each (a group's patches land
+ * in its own channels only, so tasks never add into the same place).
  */
 #include <cblas.h>
 #include <string.h>
 
 #include "vectorize.h"
 #include "activation-inline.h"
+#include "cpu-pool.h"
 #include "kernels.h"
 
-/* Upper bound on the patch band, in floats (4 MB). */
+/* Upper bound on the patch band of a task, in floats (4 MB). */
 #define MLRT_DECONV_BAND_FLOATS (1u << 20)
+/* Tasks a layer is cut into at most (fewer when it has fewer channels):
+ * the same cut whatever the core count, so results never depend on it. */
+#define MLRT_DECONV_TASKS 8
+/* Below this many multiply-adds a layer runs on the calling thread. */
+#define MLRT_DECONV_PARALLEL_MACS 2000000.0
+
+/* Output channels per task. */
+static int
+deconv_group (const MlrtConvTransposeParams *p)
+{
+  return (p->out_c + MLRT_DECONV_TASKS - 1) / MLRT_DECONV_TASKS;
+}
 
 static int
 deconv_band_rows (const MlrtConvTransposeParams *p)
 {
-  size_t row = (size_t) p->out_c * p->kh * p->kw * p->in_w;
+  size_t row = (size_t) deconv_group (p) * p->kh * p->kw * p->in_w;
   size_t rows = row ? MLRT_DECONV_BAND_FLOATS / row : 1;
 
   if (rows < 1)
@@ -32,24 +47,26 @@ deconv_band_rows (const MlrtConvTransposeParams *p)
 size_t
 mlrt_cpu_conv_transpose2d_scratch_size (const MlrtConvTransposeParams *p)
 {
-  return (size_t) p->out_c * p->kh * p->kw * deconv_band_rows (p) * p->in_w
-         * sizeof (float);
+  return (size_t) deconv_group (p) * p->kh * p->kw * deconv_band_rows (p)
+         * p->in_w * mlrt_cpu_pool_workers () * sizeof (float);
 }
 
-/* Adds the patches of input rows [iy0, iy1) (row (oc, ki, kj) of `col`,
- * one column per input pixel of the band) into `out`. */
+/* Adds the patches of input rows [iy0, iy1) to output channels [oc0,
+ * oc1) (row (oc - oc0, ki, kj) of `col`, one column per input pixel of
+ * the band) into `out`. */
 static void
-col2im_band (const MlrtConvTransposeParams *p, const float *col, int iy0,
-             int iy1, float *out)
+col2im_band (const MlrtConvTransposeParams *p, const float *col, int oc0,
+             int oc1, int iy0, int iy1, float *out)
 {
   int n = (iy1 - iy0) * p->in_w;
   int oc, ki, kj, iy, ix;
 
-  for (oc = 0; oc < p->out_c; oc++)
+  for (oc = oc0; oc < oc1; oc++)
     for (ki = 0; ki < p->kh; ki++)
       for (kj = 0; kj < p->kw; kj++)
         {
-          const float *src = col + ((size_t) (oc * p->kh + ki) * p->kw + kj) * n;
+          const float *src = col + ((size_t) ((oc - oc0) * p->kh + ki)
+                                    * p->kw + kj) * n;
           float *plane = out + (size_t) oc * p->out_h * p->out_w;
           int off = kj - p->pw;
           /* input columns whose output column ix * sw + off is inside */
@@ -73,34 +90,64 @@ col2im_band (const MlrtConvTransposeParams *p, const float *col, int iy0,
         }
 }
 
+typedef struct {
+  const MlrtConvTransposeParams *p;
+  const float *in, *weight, *bias;
+  float *out, *scratch;
+} DeconvJob;
+
+/* Output channels [oc0, oc1): zeroed, their patches added band by band,
+ * then the bias and the activation. */
+static void
+deconv_task (void *ctx, int task, int worker)
+{
+  const DeconvJob *j = ctx;
+  const MlrtConvTransposeParams *p = j->p;
+  int taps = p->kh * p->kw, m = p->out_c * taps;
+  int oc0 = task * deconv_group (p);
+  int oc1 = oc0 + deconv_group (p) < p->out_c ? oc0 + deconv_group (p)
+                                               : p->out_c;
+  int n_in = p->in_h * p->in_w, band = deconv_band_rows (p);
+  size_t n_out = (size_t) p->out_h * p->out_w;
+  float *col = j->scratch + (size_t) deconv_group (p) * taps * band
+                            * p->in_w * worker;
+  float *out = j->out + oc0 * n_out;
+
+  memset (out, 0, sizeof (float) * (oc1 - oc0) * n_out);
+  for (int iy0 = 0; iy0 < p->in_h; iy0 += band)
+    {
+      int iy1 = iy0 + band < p->in_h ? iy0 + band : p->in_h;
+      int nb = (iy1 - iy0) * p->in_w;
+
+      /* weight is [in_c, out_c * kh * kw]; the transpose of its columns
+       * for these channels times the band's [in_c, nb] slice of the input
+       * gives the band's patches. */
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                   (oc1 - oc0) * taps, nb, p->in_c, 1.0f,
+                   j->weight + (size_t) oc0 * taps, m,
+                   j->in + (size_t) iy0 * p->in_w, n_in, 0.0f, col, nb);
+      col2im_band (p, col, oc0, oc1, iy0, iy1, j->out);
+    }
+  if (!j->bias && p->act == MLRT_ACT_NONE)
+    return;
+  for (int oc = oc0; oc < oc1; oc++)
+    mlrt_act_affine (p->act, p->alpha, n_out, j->out + oc * n_out, 0.0f,
+                     1.0f, j->bias ? j->bias[oc] : 0.0f, j->out + oc * n_out);
+}
+
 void
 mlrt_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
                            const float *in, const float *weight,
                            const float *bias, float *out, float *scratch)
 {
-  int m = p->out_c * p->kh * p->kw;
-  int n_in = p->in_h * p->in_w;
-  size_t n_out = (size_t) p->out_h * p->out_w;
-  int band = deconv_band_rows (p);
-  int iy0, oc;
+  DeconvJob j = { p, in, weight, bias, out, scratch };
+  int tasks = (p->out_c + deconv_group (p) - 1) / deconv_group (p);
+  double macs = (double) p->in_c * p->out_c * p->kh * p->kw * p->in_h
+                * p->in_w;
 
-  memset (out, 0, sizeof (float) * p->out_c * n_out);
-  for (iy0 = 0; iy0 < p->in_h; iy0 += band)
-    {
-      int iy1 = iy0 + band < p->in_h ? iy0 + band : p->in_h;
-      int nb = (iy1 - iy0) * p->in_w;
-
-      /* weight is [in_c, out_c * kh * kw]; its transpose times the band's
-       * [in_c, nb] slice of the input gives the band's patches. */
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, nb, p->in_c,
-                   1.0f, weight, m, in + (size_t) iy0 * p->in_w, n_in, 0.0f,
-                   scratch, nb);
-      col2im_band (p, scratch, iy0, iy1, out);
-    }
-
-  if (!bias && p->act == MLRT_ACT_NONE)
-    return;
-  for (oc = 0; oc < p->out_c; oc++)
-    mlrt_act_affine (p->act, p->alpha, n_out, out + oc * n_out, 0.0f,
-                     1.0f, bias ? bias[oc] : 0.0f, out + oc * n_out);
+  if (macs < MLRT_DECONV_PARALLEL_MACS)
+    for (int t = 0; t < tasks; t++)
+      deconv_task (&j, t, 0);
+  else
+    mlrt_cpu_parallel (tasks, deconv_task, &j);
 }

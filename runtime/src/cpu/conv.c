@@ -126,6 +126,8 @@ mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p)
            ? mlrt_conv_direct_depthwise_floats (p) * mlrt_cpu_pool_workers ()
              * sizeof (float)
            : 0;
+  if (mlrt_conv_direct_pointwise_fits (p))
+    return mlrt_conv_direct_pointwise_floats (p) * sizeof (float);
   if (conv_is_pointwise (p))
     return 0;
   if (mlrt_conv_direct_fits (p))
@@ -225,6 +227,8 @@ typedef struct {
   int bands;                    /* such tasks per group */
   int cols;                     /* pointwise: output pixels per task */
   int col_tasks;                /* such tasks per group */
+  /* depthwise: the workers whose scratch has its zero border already */
+  char bordered[MLRT_CPU_MAX_WORKERS];
 } ConvJob;
 
 /* Bias and activation on channels [oc0, oc1) at pixels [start, start +
@@ -237,12 +241,17 @@ epilogue (const ConvJob *j, int oc0, int oc1, size_t start, size_t count)
 
   if (!j->bias && p->act == MLRT_ACT_NONE)
     return;
-  for (int oc = oc0; oc < oc1; oc++)
+  if (n == 1)
     {
-      float *o = j->out + oc * n + start;
-      mlrt_act_affine (p->act, p->alpha, count, o, 0.0f, 1.0f,
-                       j->bias ? j->bias[oc] : 0.0f, o);
+      /* one pixel (the squeeze-excite layers): the channels are one row */
+      for (int oc = oc0; oc < oc1; oc++)
+        j->out[oc] = mlrt_act_apply (p->act, p->alpha, j->out[oc]
+                                     + (j->bias ? j->bias[oc] : 0.0f));
+      return;
     }
+  for (int oc = oc0; oc < oc1; oc++)
+    mlrt_conv_bias_act (p->act, p->alpha, count, j->bias ? j->bias[oc] : 0.0f,
+                        j->out + oc * n + start);
 }
 
 static void
@@ -260,6 +269,18 @@ pointwise_task (void *ctx, int task, int worker)
                j->in + (size_t) g * cg * n + c0, n, 0.0f,
                j->out + (size_t) g * og * n + c0, n);
   epilogue (j, g * og, (g + 1) * og, c0, nc);
+}
+
+static void
+direct_pointwise_task (void *ctx, int task, int worker)
+{
+  const ConvJob *j = ctx;
+  const MlrtConvParams *p = j->p;
+  int n = p->out_h * p->out_w;
+  int c0 = task * j->cols;
+  int c1 = c0 + j->cols < n ? c0 + j->cols : n;
+
+  mlrt_conv_direct_pointwise (p, j->in, j->scratch, j->bias, c0, c1, j->out);
 }
 
 static void
@@ -285,7 +306,7 @@ im2col_task (void *ctx, int task, int worker)
 static void
 depthwise_task (void *ctx, int oc, int worker)
 {
-  const ConvJob *j = ctx;
+  ConvJob *j = ctx;
   const MlrtConvParams *p = j->p;
   int mult = p->out_c / p->groups;
   size_t out_plane = (size_t) p->out_h * p->out_w;
@@ -293,11 +314,15 @@ depthwise_task (void *ctx, int oc, int worker)
   const float *w = j->weight + (size_t) oc * p->kh * p->kw;
 
   if (mlrt_conv_direct_depthwise_fits (p))
-    mlrt_conv_direct_depthwise (p, plane, w, j->scratch
-                                + mlrt_conv_direct_depthwise_floats (p)
-                                  * worker, j->out + oc * out_plane);
-  else
-    depthwise_channel (p, plane, w, j->out + oc * out_plane);
+    {
+      mlrt_conv_direct_depthwise (p, plane, w, j->bias, oc, j->scratch
+                                  + mlrt_conv_direct_depthwise_floats (p)
+                                    * worker, j->bordered[worker],
+                                  j->out + oc * out_plane);
+      j->bordered[worker] = 1;
+      return;
+    }
+  depthwise_channel (p, plane, w, j->out + oc * out_plane);
   epilogue (j, oc, oc + 1, 0, out_plane);
 }
 
@@ -309,9 +334,7 @@ direct_task (void *ctx, int task, int worker)
   int oy0 = task * j->band;
   int oy1 = oy0 + j->band < p->out_h ? oy0 + j->band : p->out_h;
 
-  mlrt_conv_direct_rows (p, j->scratch, oy0, oy1, j->out);
-  epilogue (j, 0, p->out_c, (size_t) oy0 * p->out_w,
-            (size_t) (oy1 - oy0) * p->out_w);
+  mlrt_conv_direct_rows (p, j->scratch, j->bias, oy0, oy1, j->out);
 }
 
 /* Runs `n` tasks, on the pool when the layer is big enough to pay. */
@@ -333,7 +356,7 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
                  const float *weight, const float *bias, float *out,
                  float *scratch)
 {
-  ConvJob j = { p, in, weight, bias, out, scratch, 0, 0, 0, 0 };
+  ConvJob j = { p, in, weight, bias, out, scratch, 0, 0, 0, 0, { 0 } };
   int n = p->out_h * p->out_w;
 
   if (conv_is_depthwise (p))
@@ -347,7 +370,13 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
       j.cols = j.cols < MLRT_CONV_MIN_COLUMNS ? MLRT_CONV_MIN_COLUMNS
                                               : (j.cols + 15) / 16 * 16;
       j.col_tasks = (n + j.cols - 1) / j.cols;
-      run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
+      if (mlrt_conv_direct_pointwise_fits (p))
+        {
+          mlrt_conv_direct_pointwise_prepare (p, weight, scratch);
+          run_tasks (p, j.col_tasks, direct_pointwise_task, &j);
+        }
+      else
+        run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
     }
   else if (mlrt_conv_direct_fits (p))
     {

@@ -22,7 +22,6 @@
 
 #include "cpu-pool.h"
 
-#define MLRT_CPU_MAX_WORKERS 16
 #define MLRT_CPU_MAX_BACKOFF 64
 
 static struct {

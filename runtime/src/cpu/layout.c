@@ -2,23 +2,57 @@
  * layout.c: the ops that move values on the CPU without computing new
  * ones: concatenation along any axis (row by row of the dims before it)
  * and gathers (transpose and slice, MlrtGather), walked row by row of the
- * output's innermost dim.
+ * output's innermost dim. Concatenation copies ranges of its output on
+ * the pool (cpu-split.c).
  */
 #include <string.h>
 
 #include "vectorize.h"
+#include "cpu-pool.h"
 #include "kernels.h"
+
+/* Below this many values per task a copy stays on the calling thread. */
+#define LAYOUT_MIN_TASK 65536
+
+typedef struct {
+  int n_inputs;
+  const size_t *chunk;
+  const float *const *inputs;
+  size_t row;                   /* the sum of the chunks */
+  float *out;
+} Concat;
+
+/* Output values [lo, hi): the parts of the input chunks that land there. */
+static void
+concat_range (void *ctx, size_t lo, size_t hi)
+{
+  const Concat *c = ctx;
+
+  while (lo < hi)
+    {
+      size_t r = lo / c->row, at = lo % c->row, start = 0;
+      int i = 0;
+
+      while (at >= start + c->chunk[i])
+        start += c->chunk[i++];
+      size_t n = start + c->chunk[i] - at;
+      if (n > hi - lo)
+        n = hi - lo;
+      memcpy (c->out + lo, c->inputs[i] + r * c->chunk[i] + (at - start),
+              n * sizeof (float));
+      lo += n;
+    }
+}
 
 void
 mlrt_cpu_concat (int n_inputs, size_t outer, const size_t *chunk,
                  const float *const *inputs, float *out)
 {
-  for (size_t r = 0; r < outer; r++)
-    for (int i = 0; i < n_inputs; i++)
-      {
-        memcpy (out, inputs[i] + r * chunk[i], chunk[i] * sizeof (float));
-        out += chunk[i];
-      }
+  Concat c = { n_inputs, chunk, inputs, 0, out };
+
+  for (int i = 0; i < n_inputs; i++)
+    c.row += chunk[i];
+  mlrt_cpu_parallel_range (outer * c.row, LAYOUT_MIN_TASK, concat_range, &c);
 }
 
 void

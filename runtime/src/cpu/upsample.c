@@ -2,12 +2,18 @@
  * upsample.c: integer-factor upsampling on the CPU, nearest or bilinear.
  * Bilinear samples at half-pixel centres (align_corners = false): output
  * pixel o looks at input coordinate (o + 0.5) / scale - 0.5, clamped to the
- * image so border pixels repeat rather than fade to zero.
+ * image so border pixels repeat rather than fade to zero. Channels are
+ * cut into ranges for the pool (cpu-split.c).
  */
 #include <string.h>
 
 #include "vectorize.h"
+#include "cpu-pool.h"
 #include "kernels.h"
+
+/* Below this many output values per task a resize stays on the calling
+ * thread. */
+#define UPSAMPLE_MIN_TASK 32768
 
 /* Input rows i0, i1 and the weight of i1 for output row o. */
 static void
@@ -26,14 +32,16 @@ bilinear_tap (int o, int scale, int in, int *i0, int *i1, float *frac)
   *frac = src - (float) lo;
 }
 
+/* Channels [c0, c1). */
 static void
-upsample_nearest (int c, int h, int w, int sh, int sw, const float *in,
-                  float *out)
+upsample_nearest (int c0, int c1, int h, int w, int sh, int sw,
+                  const float *in, float *out)
 {
   size_t ow = (size_t) w * sw;
   int ch, y, x, r, k;
 
-  for (ch = 0; ch < c; ch++)
+  out += (size_t) c0 * h * sh * ow;
+  for (ch = c0; ch < c1; ch++)
     for (y = 0; y < h; y++)
       {
         const float *src = in + ((size_t) ch * h + y) * w;
@@ -90,13 +98,14 @@ bilinear_row (const float *r0, const float *r1, float ly, int w, int sw,
 }
 
 static void
-upsample_bilinear (int c, int h, int w, int sh, int sw, const float *in,
-                   float *out)
+upsample_bilinear (int c0, int c1, int h, int w, int sh, int sw,
+                   const float *in, float *out)
 {
   int oh = h * sh, ow = w * sw;
   int ch, oy;
 
-  for (ch = 0; ch < c; ch++)
+  out += (size_t) c0 * oh * ow;
+  for (ch = c0; ch < c1; ch++)
     {
       const float *plane = in + (size_t) ch * h * w;
 
@@ -112,12 +121,33 @@ upsample_bilinear (int c, int h, int w, int sh, int sw, const float *in,
     }
 }
 
+typedef struct {
+  int h, w, sh, sw;
+  MlrtUpsampleMode mode;
+  const float *in;
+  float *out;
+} Upsample;
+
+static void
+upsample_channels (void *ctx, size_t c0, size_t c1)
+{
+  const Upsample *u = ctx;
+
+  if (u->mode == MLRT_UPSAMPLE_NEAREST)
+    upsample_nearest ((int) c0, (int) c1, u->h, u->w, u->sh, u->sw, u->in,
+                      u->out);
+  else
+    upsample_bilinear ((int) c0, (int) c1, u->h, u->w, u->sh, u->sw, u->in,
+                       u->out);
+}
+
 void
 mlrt_cpu_upsample (int c, int h, int w, int sh, int sw,
                    MlrtUpsampleMode mode, const float *in, float *out)
 {
-  if (mode == MLRT_UPSAMPLE_NEAREST)
-    upsample_nearest (c, h, w, sh, sw, in, out);
-  else
-    upsample_bilinear (c, h, w, sh, sw, in, out);
+  Upsample u = { h, w, sh, sw, mode, in, out };
+  size_t plane = (size_t) h * sh * w * sw;
+
+  mlrt_cpu_parallel_range ((size_t) c, (UPSAMPLE_MIN_TASK + plane - 1) / plane,
+                           upsample_channels, &u);
 }

@@ -44,6 +44,12 @@ static const ConvCase conv_cases[] = {
   CONV ("direct-stride2-dil2", 5, 40, 37, 2, 3, 5, 2, 1, 2, 4, 2, 1, 1, MLRT_ACT_RELU, TRUE),
   CONV ("pointwise-parallel", 32, 48, 50, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   CONV ("depthwise-parallel", 48, 60, 60, 48, 3, 3, 1, 1, 1, 1, 1, 1, 48, MLRT_ACT_RELU6, TRUE),
+  /* the direct path's passes of 6 channels (30), of 4 (20, stride 2,
+   * odd padding), and pointwise from few channels with a partial last
+   * segment */
+  CONV ("direct-3x3-30ch", 24, 21, 37, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
+  CONV ("direct-stride2-20ch", 7, 33, 29, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
+  CONV ("pointwise-direct-tail", 12, 17, 19, 18, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_RELU, TRUE),
 };
 
 /* Runs one convolution through the kernel and the reference; returns
@@ -167,6 +173,8 @@ static const DeconvCase deconv_cases[] = {
   DECONV ("k1-s2-op1", 3, 4, 4, 2, 1, 1, 2, 2, 0, 0, 1, 1, MLRT_ACT_NONE, TRUE),
   DECONV ("single-pixel", 2, 1, 1, 3, 3, 3, 2, 2, 0, 0, 0, 0, MLRT_ACT_SIGMOID, TRUE),
   DECONV ("banded", 32, 40, 40, 64, 4, 4, 2, 2, 1, 1, 0, 0, MLRT_ACT_GELU, TRUE),
+  /* on the pool, channel groups of 2 and a last one of 1 */
+  DECONV ("parallel-13-channels", 24, 48, 40, 13, 2, 2, 2, 2, 0, 0, 0, 0, MLRT_ACT_RELU, TRUE),
 };
 
 static gboolean
