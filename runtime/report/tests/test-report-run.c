@@ -4,8 +4,10 @@
  *
  * Checks: the report's per-layer units are those of mlrt_model_plan() for
  * the same compute units; the per-unit layer counts add up; the measured
- * per-layer times add up to the measured median prediction within 25 %
- * (the rest is input validation and conversion, copies, scheduling);
+ * per-layer times add up to no more than the measured median prediction
+ * plus 25 % (no layer counted twice) and to at least half of it (the rest
+ * is input validation and conversion, copies, scheduling, which a busy
+ * machine stretches);
  * cpu-only puts every layer on the CPU; the JSON has the documented keys;
  * the text fits 100 columns; CSV has a row per layer; --compare works on
  * two JSON reports; bad inputs exit non-zero with a message naming the
@@ -23,8 +25,10 @@
 #include "mlrt/mlrt.h"
 #include "test-model.h"
 
-/* Layer times must add up to the median prediction within this fraction. */
+/* Layer times must add up to no more than the median prediction plus this
+ * fraction, and to at least this share of it. */
 #define LAYER_SUM_MARGIN 0.25
+#define LAYER_SUM_FLOOR 0.5
 
 static char *tmp_dir;
 static char *package;
@@ -178,7 +182,8 @@ check_report (const char *pkg, const char *path, MlrtComputeUnits units)
                   mlrt_compute_units_name (units), sum, median);
   mlrt_model_unload (model);
   json_object_put (root);
-  return fabs (sum - median) <= LAYER_SUM_MARGIN * median;
+  return sum <= (1 + LAYER_SUM_MARGIN) * median
+         && sum >= LAYER_SUM_FLOOR * median;
 }
 
 /* Time outside the layers (waking threads, conversions) grows when other
@@ -198,8 +203,9 @@ check_measured (const char *pkg, const char *units_name,
 
       within = check_report (pkg, path, units);
       if (!within)
-        g_test_message ("layer times off by more than %.0f %%; measuring"
-                        " again", 100 * LAYER_SUM_MARGIN);
+        g_test_message ("layer times above %.0f %% or below %.0f %% of the"
+                        " prediction; measuring again",
+                        100 * (1 + LAYER_SUM_MARGIN), 100 * LAYER_SUM_FLOOR);
       g_free (name);
       g_free (path);
     }
