@@ -180,6 +180,25 @@ ruler_minor_ticks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
   cairo_fill (cr);
 }
 
+/* Where the finding's marker is drawn across a ruler width pixels wide:
+ * its bar's ends (at least MLS_FINDING_MIN_WIDTH apart); FALSE when it has
+ * no range or is out of view. */
+static gboolean
+finding_extent (MlsSession *s, MlsFindingItem *item, double width,
+                double *x0, double *x1)
+{
+  gint64 start, end;
+
+  if (!mls_finding_item_get_range (item, &start, &end))
+    return FALSE;
+  *x0 = MAX (mls_session_x_for (s, start, width), MLS_LABEL_WIDTH);
+  *x1 = MIN (mls_session_x_for (s, end, width), width);
+  if (*x1 < MLS_LABEL_WIDTH || *x0 > width)
+    return FALSE;
+  *x1 = MAX (*x1, *x0 + 3);
+  return TRUE;
+}
+
 /* Each advise finding's time range, a bar along the ruler's top in the
  * findings' amber, a notch at its start, so a mistake is seen where it
  * happened. */
@@ -191,17 +210,12 @@ ruler_findings (cairo_t *cr, MlsSession *s, double width)
   for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
       g_autoptr (MlsFindingItem) item = g_list_model_get_item (findings, i);
-      gint64 start, end;
       double x0, x1;
 
-      if (!mls_finding_item_get_range (item, &start, &end))
-        continue;
-      x0 = MAX (mls_session_x_for (s, start, width), MLS_LABEL_WIDTH);
-      x1 = MIN (mls_session_x_for (s, end, width), width);
-      if (x1 < MLS_LABEL_WIDTH || x0 > width)
+      if (!finding_extent (s, item, width, &x0, &x1))
         continue;
       cairo_set_source_rgb (cr, MLS_FINDING_R, MLS_FINDING_G, MLS_FINDING_B);
-      cairo_rectangle (cr, x0, 0, MAX (x1 - x0, 3), 4);
+      cairo_rectangle (cr, x0, 0, x1 - x0, 4);
       cairo_move_to (cr, x0 - 5, 0);
       cairo_line_to (cr, x0 + 5, 0);
       cairo_line_to (cr, x0, 9);
@@ -210,11 +224,35 @@ ruler_findings (cairo_t *cr, MlsSession *s, double width)
     }
 }
 
+MlsFindingItem *
+mls_draw_ruler_finding_at (MlsSession *s, double width, double x, double y)
+{
+  GListModel *findings = mls_session_get_findings (s);
+  MlsFindingItem *best = NULL;
+  double best_d = G_MAXDOUBLE;
+
+  /* The markers' band, a little wider than drawn: a pointer is not that
+   * exact. Where bars overlap, the nearest notch wins. */
+  if (y > 12 || x < MLS_LABEL_WIDTH)
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr (MlsFindingItem) item = g_list_model_get_item (findings, i);
+      double x0, x1;
+
+      if (!finding_extent (s, item, width, &x0, &x1)
+          || x < x0 - 7 || x > x1 + 2 || ABS (x - x0) >= best_d)
+        continue;
+      best_d = ABS (x - x0);
+      g_set_object (&best, item);
+    }
+  return best;
+}
+
 static void
 ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
              PangoLayout *layout, double width, double height)
 {
-  ruler_findings (cr, s, width);
   for (size_t i = 0; i < mls_timeline_n_lost (s->timeline); i++)
     {
       const MlsTimelineLost *lost = mls_timeline_lost (s->timeline, i);
@@ -253,6 +291,8 @@ ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
       mls_draw_text (cr, layout, text, mid - 36, height - 15, 72, 14, TRUE);
       pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
     }
+  /* Over the selection's tint: a finding keeps its colour once shown. */
+  ruler_findings (cr, s, width);
 }
 
 void

@@ -5,7 +5,8 @@
  * says so, in its window and on stderr, and keeps running; drives it with
  * real input (xdotool): click, Ctrl+wheel zooms, the plain wheel leaves
  * time alone, Shift+wheel pans, f zooms to the selected span, ? opens the
- * shortcuts window, a drag selects a range; --follow on a file written
+ * shortcuts window, a drag selects a range, a finding's marker on the
+ * ruler shows the finding; --follow on a file written
  * live (the store's live mode) draws what is committed after it opened.
  */
 #include <glib/gstdio.h>
@@ -122,6 +123,74 @@ test_window_input (void)
     g_assert_cmphex (screen.pixels[cy * screen.width + x1 + 150], !=, empty);
     g_assert_cmphex (screen.pixels[cy * screen.width + x1 + 250], ==, empty);
   }
+
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  g_free (screen.pixels);
+}
+
+/* The top row of the ruler's finding markers and its leftmost amber
+ * column: the notch of the first finding in view; FALSE if none. */
+static gboolean
+find_marker (const MlsScreen *screen, int *x, int *y)
+{
+  for (int yy = 0; yy < 200; yy++)
+    for (int xx = (int) MLS_LABEL_WIDTH; xx < screen->width; xx++)
+      if (screen->pixels[yy * screen->width + xx] == MLS_FINDING_RGB)
+        {
+          *x = xx;
+          *y = yy;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+/* A click on a finding's marker on the ruler shows the finding, as its
+ * row in the findings list does: the view zooms to its range (the marker
+ * then spans most of the ruler) and the range is selected (an empty lane
+ * tinted inside it, not in the margin beside it). */
+static void
+test_marker_click_shows_finding (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "known4.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "marker.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "marker.log", NULL);
+  g_autofree char *args = NULL;
+  guint32 busy = mls_palette_kind_rgb (30);
+  MlsScreen screen = { 0 };
+  GSubprocess *viewer;
+  int mx = 0, my = 0, x0, x1, y0, y1, lane, right, tracks, out, in;
+
+  mls_test_trace_write_known (db);
+  viewer = mls_test_viewer_start (db, snap, log);
+  /* The rules run in a worker thread after the window opens. */
+  for (int i = 0; i < 10 && !find_marker (&screen, &mx, &my); i++)
+    mls_test_grab (&screen);
+  g_assert_true (find_marker (&screen, &mx, &my));
+  /* The window's right edge: the X root beyond it is black. */
+  for (right = screen.width - 1; right > 0; right--)
+    if (screen.pixels[my * screen.width + right] != 0)
+      break;
+  tracks = right - (int) MLS_LABEL_WIDTH;
+  g_assert_cmpint (mls_test_count_colour (&screen, MLS_FINDING_RGB,
+                                          (int) MLS_LABEL_WIDTH, right,
+                                          my + 1), <, tracks / 3);
+  /* The GPU lane, empty around the lost events at 70 ms. */
+  g_assert_true (mls_test_find_colour (&screen, busy, &x0, &x1, &y0, &y1));
+  lane = (y0 + y1) / 2;
+
+  args = g_strdup_printf ("mousemove %d %d click 1", mx + 5, my + 2);
+  mls_test_xdotool (args);
+  mls_test_grab (&screen);
+  g_assert_cmpint (mls_test_count_colour (&screen, MLS_FINDING_RGB,
+                                          (int) MLS_LABEL_WIDTH, right,
+                                          my + 1), >, tracks / 2);
+  out = (int) MLS_LABEL_WIDTH + tracks / 30;
+  in = (int) MLS_LABEL_WIDTH + tracks / 2;
+  g_assert_false (mls_test_find_colour (&screen, busy, &x0, &x1, &y0, &y1));
+  g_assert_cmphex (screen.pixels[lane * screen.width + out], !=,
+                   screen.pixels[lane * screen.width + in]);
 
   g_assert_true (mls_test_is_running (viewer));
   mls_test_stop (viewer);
@@ -507,6 +576,8 @@ main (int argc, char **argv)
                    test_row_highlights_its_model);
   g_test_add_func ("/viewer/window/filter-hides-process",
                    test_filter_hides_process);
+  g_test_add_func ("/viewer/window/marker-click-shows-finding",
+                   test_marker_click_shows_finding);
   g_test_add_func ("/viewer/window/details-link-selects",
                    test_details_link_selects);
   g_test_add_func ("/viewer/window/follow", test_window_follows);
