@@ -6,7 +6,8 @@
  * real input (xdotool): click, Ctrl+wheel zooms, the plain wheel leaves
  * time alone, Shift+wheel pans, f zooms to the selected span, ? opens the
  * shortcuts window, a drag selects a range, a finding's marker on the
- * ruler shows the finding; --follow on a file written
+ * ruler shows the finding, the process filter's popover hides a process
+ * from the lanes and the table; --follow on a file written
  * live (the store's live mode) draws what is committed after it opened.
  */
 #include <glib/gstdio.h>
@@ -295,23 +296,62 @@ write_two_processes (const char *path)
   mls_store_close (store);
 }
 
-/* The process filter applies to the lanes and the table alike: with 5151
- * hidden, its prediction leaves the tracks and its output conversion the
- * table. (The window's filter is a popover, which Xvfb without a window
- * manager stacks under the window: the test hides the process with
- * --hide-pid, which sets the same filter.) */
+/* Whether px is within 40 of rgb in each channel: antialiased text. */
+static gboolean
+near_colour (guint32 px, guint32 rgb)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((px >> shift) & 0xff) - (int) ((rgb >> shift) & 0xff))
+        > 40)
+      return FALSE;
+  return TRUE;
+}
+
+/* The centre of the topmost of the check buttons furthest left in a
+ * popup (the accent-coloured squares of Adwaita's checked boxes): the
+ * first process's. FALSE if there is none. */
+static gboolean
+find_process_check (const MlsScreen *popup, int *cx, int *cy)
+{
+  int left = G_MAXINT, top = -1, bottom = -1;
+
+  for (int y = 0; y < popup->height; y++)
+    for (int x = 0, run = 0; x < popup->width; x++)
+      {
+        run = near_colour (popup->pixels[y * popup->width + x], 0x3584e4)
+              ? run + 1 : 0;
+        /* A box is a dozen pixels or more across; the search field's
+         * focus ring is much wider, and a box's sides are thin. */
+        if (run == 12 && x - 11 < left - 2)
+          left = x - 11, top = bottom = y;
+        else if (run == 12 && ABS (x - 11 - left) <= 2 && y == bottom + 1)
+          bottom = y;
+      }
+  if (top < 0)
+    return FALSE;
+  *cx = left + 6;
+  *cy = (top + bottom) / 2;
+  return TRUE;
+}
+
+/* The process filter applies to the lanes and the table alike. Driven as
+ * a user does: the Processes button opens the filter's popover, 5151
+ * typed in its search field leaves that process alone in the list, a
+ * click on its check button hides it: its prediction leaves the tracks
+ * and its output conversion the table. */
 static void
 test_filter_hides_process (void)
 {
   g_autofree char *db = g_build_filename (tmpdir, "two.mlscope", NULL);
   g_autofree char *snap = g_build_filename (tmpdir, "two.png", NULL);
   g_autofree char *log = g_build_filename (tmpdir, "two.log", NULL);
-  const char *const hide[] = { "--hide-pid", "5151", NULL };
+  g_autofree char *args = NULL;
   guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
   guint32 conv = mls_palette_kind_rgb (MLS_KIND_OUTPUT_CONVERSION);
-  MlsScreen screen = { 0 };
+  MlsScreen screen = { 0 }, popup = { 0 };
   GSubprocess *viewer;
-  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane;
+  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane, px = 0, py = 0, cx = 0;
+  int cy = 0;
 
   write_two_processes (db);
   viewer = mls_test_viewer_start (db, snap, log);
@@ -321,10 +361,23 @@ test_filter_hides_process (void)
   g_assert_true (mls_test_find_rows (&screen, pred, lane, 540, &x0, &x1));
   g_assert_true (mls_test_find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
   g_assert_true (mls_test_find_swatch (&screen, conv, &row_y));
-  mls_test_stop (viewer);
-  g_object_unref (viewer);
 
-  viewer = mls_test_viewer_start_with (db, hide, snap, log);
+  /* The Processes button, second in the header bar (the window sits at
+   * 0,0); its popover's search field has the focus. */
+  g_assert_false (mls_test_grab_popup (&popup, &px, &py));
+  mls_test_xdotool ("mousemove 150 26 click 1");
+  g_assert_true (mls_test_grab_popup (&popup, &px, &py));
+  mls_test_xdotool ("type 5151");
+  g_assert_true (mls_test_grab_popup (&popup, &px, &py));
+  g_assert_true (find_process_check (&popup, &cx, &cy));
+  args = g_strdup_printf ("mousemove %d %d click 1", px + cx, py + cy);
+  mls_test_xdotool (args);
+  /* The box unchecked: no accent left where it was. */
+  g_assert_true (mls_test_grab_popup (&popup, &px, &py));
+  g_assert_false (near_colour (popup.pixels[cy * popup.width + cx],
+                               0x3584e4));
+  mls_test_xdotool ("key Escape");
+
   mls_test_grab (&screen);
   /* One prediction left, the first: a fifth of the range before. */
   g_assert_true (mls_test_find_rows (&screen, pred, lane, 540, &hx0, &hx1));
@@ -333,9 +386,11 @@ test_filter_hides_process (void)
   g_assert_false (mls_test_find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
   g_assert_false (mls_test_find_swatch (&screen, conv, &row_y));
   g_assert_true (mls_test_find_swatch (&screen, pred, &row_y));
+  g_assert_true (mls_test_is_running (viewer));
   mls_test_stop (viewer);
   g_object_unref (viewer);
   g_free (screen.pixels);
+  g_free (popup.pixels);
 }
 
 /* The id of the first prediction of the trace at path. */
@@ -352,17 +407,6 @@ first_prediction (const char *path)
                    ==, 0);
   g_assert_cmpint (id, >, 0);
   return id;
-}
-
-/* Whether px is within 40 of rgb in each channel: antialiased text. */
-static gboolean
-near_colour (guint32 px, guint32 rgb)
-{
-  for (int shift = 0; shift < 24; shift += 8)
-    if (ABS ((int) ((px >> shift) & 0xff) - (int) ((rgb >> shift) & 0xff))
-        > 40)
-      return FALSE;
-  return TRUE;
 }
 
 /* A link in the details selects the span it names: with the prediction
