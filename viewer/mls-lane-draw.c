@@ -49,6 +49,7 @@ typedef struct {
   Label *pending;           /* per row */
   double *busy;             /* per kind, per pixel column */
   gint64 *counts;
+  int *lane_of;             /* per kind: the first kind of its lane */
   int n_px;
 } LaneCtx;
 
@@ -346,12 +347,11 @@ kind_lane (LaneCtx *ctx, int k)
 static gboolean
 lane_has_buckets (LaneCtx *ctx, int k)
 {
-  for (int j = 0; j < k; j++)
-    if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) == 0)
-      return FALSE;
+  if (ctx->lane_of[k] != k)
+    return FALSE;
   for (int j = k; j < ctx->row->n_kinds; j++)
     {
-      if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) != 0)
+      if (ctx->lane_of[j] != k)
         continue;
       for (int px = 0; px < ctx->n_px; px++)
         if (ctx->counts[(gsize) j * ctx->n_px + px]
@@ -386,7 +386,12 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
   int top_y = (int) round (y), rows = MAX ((int) round (y + h) - top_y, 1);
   cairo_surface_t *strip;
   guint32 *argb;
-  int stride;
+  int stride, n_same = 0;
+  int *same = g_newa (int, ctx->row->n_kinds);
+
+  for (int j = k; j < ctx->row->n_kinds; j++)
+    if (ctx->lane_of[j] == ctx->lane_of[k])
+      same[n_same++] = j;
 
   /* The strip as an image of its size, placed on whole pixels: one copy
    * of memory whatever the width, instead of a rectangle per column (or a
@@ -401,12 +406,11 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
       int top = k;
       MlsColor c;
 
-      for (int j = k; j < ctx->row->n_kinds; j++)
+      for (int i = 0; i < n_same; i++)
         {
+          int j = same[i];
           double b = ctx->busy[(gsize) j * ctx->n_px + px];
 
-          if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) != 0)
-            continue;
           busy += b;
           count += ctx->counts[(gsize) j * ctx->n_px + px];
           if (b > best)
@@ -486,12 +490,8 @@ read_row (LaneCtx *ctx)
   for (int k = 0; k < row->n_kinds; k++)
     {
       gboolean whole = row_has_whole_lane (ctx, k);
-      gboolean first = TRUE;
 
-      for (int j = 0; whole && j < k; j++)
-        if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) == 0)
-          first = FALSE;
-      if (!first)
+      if (whole && ctx->lane_of[k] != k)
         continue;
       ctx->lane = whole ? kind_lane (ctx, k) : NULL;
       mls_row_queries (s, row, row->kinds[k], s->view_start, s->view_end,
@@ -517,6 +517,11 @@ mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
   ctx.row_end = g_new (gint64, n);
   ctx.last_px = g_new (double, n);
   ctx.pending = g_new0 (Label, n);
+  ctx.lane_of = g_new (int, MAX (row->n_kinds, 1));
+  for (int k = 0; k < row->n_kinds; k++)
+    for (ctx.lane_of[k] = 0; ctx.lane_of[k] < k; ctx.lane_of[k]++)
+      if (strcmp (kind_lane (&ctx, ctx.lane_of[k]), kind_lane (&ctx, k)) == 0)
+        break;
   for (int r = 0; r < n; r++)
     {
       ctx.row_end[r] = G_MININT64;
@@ -543,6 +548,7 @@ mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
   g_free (ctx.row_end);
   g_free (ctx.last_px);
   g_free (ctx.pending);
+  g_free (ctx.lane_of);
   g_string_chunk_free (ctx.labels);
   g_array_unref (ctx.spans);
   return ctx.rows_read;

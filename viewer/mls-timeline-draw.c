@@ -40,21 +40,47 @@ mls_draw_set_color (cairo_t *cr, MlsColor c, double alpha)
 }
 
 /* Text laid out once: a frame draws the same labels (kinds, threads,
- * tick times) again and again, and shaping them was a fifth of its time.
- * Layouts share one Pango context, kept in step with the cairo context
- * drawn to (a change of resolution or font options lays them out anew);
- * the cache is emptied when it grows past a few thousand texts. */
+ * tick times, span names) again and again, and shaping them was a fifth
+ * of its time. A text is laid out at its natural width, which serves
+ * wherever it fits; where it does not, it is ellipsized to a width
+ * rounded down to TEXT_WIDTH_STEP, so that spans of every width (a new
+ * one for each span at each zoom) share a few layouts instead of each
+ * shaping its own. Layouts share one Pango context, kept in step with the
+ * cairo context drawn to (a change of scale lays them out anew); the
+ * cache is emptied when it grows past a few thousand
+ * texts. */
 #define TEXT_CACHE_MAX 4096
+#define TEXT_WIDTH_STEP 16
 
 static PangoContext *text_context;
-static GHashTable *text_cache;    /* "bold|align|width|text" -> layout */
+static GHashTable *text_cache;    /* "bold|width|text" -> layout */
 
-static PangoLayout *
-cached_layout (const char *text, int width, gboolean bold,
-               PangoAlignment align)
+/* Brings the Pango context in step with cr when its scale or its
+ * surface's kind has changed. Not at every text: Pango takes each call
+ * for a change (it sets the context's matrix anew, translation and all)
+ * and every cached layout would be shaped again at its next use. */
+static void
+follow_context (cairo_t *cr)
 {
-  g_autofree char *key = g_strdup_printf ("%d|%d|%d|%s", bold, align, width,
-                                          text);
+  static cairo_matrix_t last;
+  static cairo_surface_type_t last_type = -1;
+  cairo_surface_type_t type = cairo_surface_get_type (cairo_get_target (cr));
+  cairo_matrix_t m;
+
+  cairo_get_matrix (cr, &m);
+  if (type == last_type && m.xx == last.xx && m.yx == last.yx
+      && m.xy == last.xy && m.yy == last.yy)
+    return;
+  pango_cairo_update_context (cr, text_context);
+  last = m;
+  last_type = type;
+}
+
+/* text at width pixels, ellipsized, or at its natural width (-1). */
+static PangoLayout *
+cached_layout (const char *text, int width, gboolean bold)
+{
+  g_autofree char *key = g_strdup_printf ("%d|%d|%s", bold, width, text);
   PangoLayout *layout = g_hash_table_lookup (text_cache, key);
   PangoFontDescription *font;
 
@@ -68,9 +94,11 @@ cached_layout (const char *text, int width, gboolean bold,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_text (layout, text, -1);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, width);
-  pango_layout_set_alignment (layout, align);
+  if (width >= 0)
+    {
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+    }
   g_hash_table_insert (text_cache, g_steal_pointer (&key), layout);
   return layout;
 }
@@ -80,6 +108,7 @@ mls_draw_text (cairo_t *cr, PangoLayout *layout, const char *text,
                double x, double y, double max_width, double height,
                gboolean bold)
 {
+  PangoAlignment align = pango_layout_get_alignment (layout);
   PangoLayout *cached;
   int tw, th;
 
@@ -90,10 +119,21 @@ mls_draw_text (cairo_t *cr, PangoLayout *layout, const char *text,
       text_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           g_object_unref);
     }
-  pango_cairo_update_context (cr, text_context);
-  cached = cached_layout (text, (int) (MAX (max_width, 1) * PANGO_SCALE),
-                          bold, pango_layout_get_alignment (layout));
+  follow_context (cr);
+  cached = cached_layout (text, -1, bold);
   pango_layout_get_pixel_size (cached, &tw, &th);
+  if (tw > max_width)
+    {
+      int w = (int) MAX (max_width, 1);
+
+      cached = cached_layout (text, MAX (w - w % TEXT_WIDTH_STEP,
+                                         MIN (w, TEXT_WIDTH_STEP)), bold);
+      pango_layout_get_pixel_size (cached, &tw, &th);
+    }
+  if (align == PANGO_ALIGN_CENTER)
+    x += (max_width - tw) / 2;
+  else if (align == PANGO_ALIGN_RIGHT)
+    x += max_width - tw;
   cairo_move_to (cr, x, y + (height - th) / 2);
   pango_cairo_show_layout (cr, cached);
 }
