@@ -61,14 +61,22 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
                   GtkTooltip *tooltip, gpointer data)
 {
   g_autoptr (MlsFindingItem) item = finding_at (MLS_RULER (widget), x, y);
-  g_autofree char *text = NULL;
+  g_autofree char *markup = NULL;
+  GtkWidget *label;
 
   if (!item)
     return FALSE;
-  text = g_strdup_printf ("%s\n%s\nClick to show it",
-                          mls_finding_item_get_title (item),
-                          mls_finding_item_get_what (item));
-  gtk_tooltip_set_text (tooltip, text);
+  markup = g_markup_printf_escaped ("<b>%s</b>\n%s\n<i>Click to show it</i>",
+                                    mls_finding_item_get_title (item),
+                                    mls_finding_item_get_what (item));
+  /* A finding's account runs long: wrapped, not a line across the
+   * screen. */
+  label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_tooltip_set_custom (tooltip, label);
   return TRUE;
 }
 
