@@ -161,9 +161,10 @@ measure (Side sides[2], double worst[2])
     { "whole", 0 }, { "1 s", 1000000000 }, { "100 ms", 100000000 },
     { "20 ms", 20000000 }, { "1 ms", 1000000 },
   };
+  const char *side = "wall     cpu rows  sql steps";
 
-  g_print ("%-10s %-7s %27s %27s %7s\n", "", "", "10k: wall  cpu ms  rows",
-           "10M: wall  cpu ms  rows", "10M/10k");
+  g_print ("%-17s 10k: %29s 10M: %29s %7s\n", "ms, rows, steps", side,
+           side, "10M/10k");
   for (int by_thread = 1; by_thread >= 0; by_thread--)
     for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
       {
@@ -180,11 +181,12 @@ measure (Side sides[2], double worst[2])
             cpu[k] = median (sides[k].cpu);
             worst[k] = MAX (worst[k], wall[k]);
           }
-        g_print ("%-10s %-7s %9.2f %7.2f %9" G_GINT64_FORMAT
-                 " %9.2f %7.2f %9" G_GINT64_FORMAT " %6.2fx\n",
+        g_print ("%-10s %-6s %9.2f %7.2f %4" G_GINT64_FORMAT " %10"
+                 G_GINT64_FORMAT " %9.2f %7.2f %4" G_GINT64_FORMAT " %10"
+                 G_GINT64_FORMAT " %6.2fx\n",
                  by_thread ? "per thread" : "shared", zooms[z].label,
-                 wall[0], cpu[0], sides[0].rows, wall[1], cpu[1],
-                 sides[1].rows, wall[1] / wall[0]);
+                 wall[0], cpu[0], sides[0].rows, sides[0].steps, wall[1],
+                 cpu[1], sides[1].rows, sides[1].steps, wall[1] / wall[0]);
       }
 }
 
