@@ -47,8 +47,7 @@ mls_draw_set_color (cairo_t *cr, MlsColor c, double alpha)
  * one for each span at each zoom) share a few layouts instead of each
  * shaping its own. Layouts share one Pango context, kept in step with the
  * cairo context drawn to (a change of scale lays them out anew); the
- * cache is emptied when it grows past a few thousand
- * texts. */
+ * cache is emptied when it grows past a few thousand texts. */
 #define TEXT_CACHE_MAX 4096
 #define TEXT_WIDTH_STEP 16
 
