@@ -62,17 +62,19 @@ static void
 follow_context (cairo_t *cr)
 {
   static cairo_matrix_t last;
-  static cairo_surface_type_t last_type = -1;
+  static cairo_surface_type_t last_type;
+  static gboolean followed;
   cairo_surface_type_t type = cairo_surface_get_type (cairo_get_target (cr));
   cairo_matrix_t m;
 
   cairo_get_matrix (cr, &m);
-  if (type == last_type && m.xx == last.xx && m.yx == last.yx
+  if (followed && type == last_type && m.xx == last.xx && m.yx == last.yx
       && m.xy == last.xy && m.yy == last.yy)
     return;
   pango_cairo_update_context (cr, text_context);
   last = m;
   last_type = type;
+  followed = TRUE;
 }
 
 /* text at width pixels, ellipsized, or at its natural width (-1). */
