@@ -6,7 +6,10 @@
  *   before-count, after-count, before-total, after-total, change-total,
  *   before-median, after-median (int64, durations in ns);
  *   median-ratio (double: after's median over before's, 0 when either
- *   has no complete span).
+ *   has no complete span);
+ *   before-count-text ... median-ratio-text (strings: each figure as the
+ *   table shows it, durations in human units, the change signed), which
+ *   the table's cells bind to (mls-compare-view.ui).
  */
 #ifndef MLS_COMPARE_ITEM_H
 #define MLS_COMPARE_ITEM_H

@@ -1,10 +1,13 @@
 /*
  * mls-findings-list.c: the advise findings beside the table (see
- * mls-findings-list.h).
+ * mls-findings-list.h). The row of the finding shown (its range the
+ * selected one, however it was shown: here or from its marker on the
+ * ruler) is the list's selected row.
  */
 #include "mls-findings-list.h"
 
 #include "mls-finding-item.h"
+#include "mls-session-private.h"
 
 struct _MlsFindingsList {
   GtkBox parent_instance;
@@ -69,10 +72,43 @@ on_row_activated (GtkListBox *list, GtkListBoxRow *row,
 }
 
 static void
+on_selection (MlsSession *s, GParamSpec *pspec, MlsFindingsList *self)
+{
+  GListModel *findings = mls_session_get_findings (s);
+  GtkListBoxRow *row = NULL;
+
+  for (guint i = 0; s->has_selection && !row
+                    && i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr (MlsFindingItem) item = g_list_model_get_item (findings, i);
+      gint64 start, end;
+
+      if (mls_finding_item_get_range (item, &start, &end)
+          && start == s->sel_start && end == s->sel_end)
+        row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), i);
+    }
+  if (row)
+    gtk_list_box_select_row (GTK_LIST_BOX (self->list), row);
+  else
+    gtk_list_box_unselect_all (GTK_LIST_BOX (self->list));
+}
+
+static void
 set_session (MlsFindingsList *self, MlsSession *session)
 {
-  if (!g_set_object (&self->session, session))
+  static const char *const selection[] = {
+    "notify::has-selection", "notify::selection-start",
+    "notify::selection-end", "notify::n-findings",
+  };
+
+  if (self->session == session)
     return;
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  for (guint i = 0; session && i < G_N_ELEMENTS (selection); i++)
+    g_signal_connect (session, selection[i], G_CALLBACK (on_selection),
+                      self);
   gtk_list_box_bind_model (GTK_LIST_BOX (self->list),
                            session ? mls_session_get_findings (session)
                                    : NULL,
@@ -102,7 +138,11 @@ mls_findings_list_get_property (GObject *object, guint id, GValue *value,
 static void
 mls_findings_list_dispose (GObject *object)
 {
-  g_clear_object (&MLS_FINDINGS_LIST (object)->session);
+  MlsFindingsList *self = MLS_FINDINGS_LIST (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (mls_findings_list_parent_class)->dispose (object);
 }
 

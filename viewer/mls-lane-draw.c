@@ -22,14 +22,18 @@
 #include <string.h>
 #include <pango/pangocairo.h>
 
-/* A span's label waits for the next span of its row: spans are drawn by
- * start time, so the next one's start is where this label must stop. */
+/* A span as drawn: its box, and its label, which stops where the next
+ * span of its row starts. Boxes are placed first, in start order, then
+ * filled a colour at a time (one cairo fill for all the boxes of a kind:
+ * a fill per span was most of a crowded frame), then labelled. */
 typedef struct {
   const char *text;
   MlsColor color;
   double x0, x1, y, h;
   double alpha;
-} Label;
+  double stop_x;
+  const MlsTimelineSpan *span;
+} Box;
 
 typedef struct {
   cairo_t *cr;
@@ -46,9 +50,11 @@ typedef struct {
   GStringChunk *labels;
   gint64 *row_end;          /* per row: where its last span ends */
   double *last_px;          /* per row: last thin column drawn */
-  Label *pending;           /* per row */
+  GArray *boxes;            /* Box, in start order */
+  int *last_box;            /* per row: its last box, or -1 */
   double *busy;             /* per kind, per pixel column */
   gint64 *counts;
+  int *lane_of;             /* per kind: the first kind of its lane */
   int n_px;
 } LaneCtx;
 
@@ -124,15 +130,13 @@ draw_open_end (LaneCtx *ctx, MlsColor c, double alpha, double x0, double x1,
 }
 
 static void
-flush_label (LaneCtx *ctx, int subrow, double stop_x)
+draw_label (LaneCtx *ctx, const Box *l)
 {
-  Label *l = &ctx->pending[subrow];
   double lum = 0.299 * l->color.r + 0.587 * l->color.g + 0.114 * l->color.b;
   double x0 = MAX (l->x0, MLS_LABEL_WIDTH);
-  double x1 = MIN (MIN (l->x1, stop_x), ctx->width);
+  double x1 = MIN (MIN (l->x1, l->stop_x), ctx->width);
   const char *text = l->text;
 
-  l->text = NULL;
   if (!text || x1 - x0 < 40)
     return;
   cairo_save (ctx->cr);
@@ -224,16 +228,16 @@ draw_outline (LaneCtx *ctx, MlsColor c, double x0, double x1, double y,
   cairo_stroke (ctx->cr);
 }
 
+/* Places the span in its row and keeps its box (unless a box already
+ * covers its pixel column there). */
 static void
-draw_span (LaneCtx *ctx, const MlsTimelineSpan *span)
+place_span (LaneCtx *ctx, const MlsTimelineSpan *span)
 {
   int subrow = place (ctx, span);
   double x0 = mls_session_x_for (ctx->s, span->start_ns, ctx->width);
   double x1 = mls_session_x_for (ctx->s, span->end_ns, ctx->width);
-  double y = row_y (ctx, subrow) + 1, h = MLS_SUBROW_HEIGHT - 2;
-  MlsColor c = span_color (span);
-  double alpha = span_alpha (ctx, span);
-  Label *l = &ctx->pending[subrow];
+  double y = row_y (ctx, subrow) + 1;
+  Box box;
 
   ctx->row_end[subrow] = MAX (span->end_ns, span->start_ns + 1);
   x0 = MAX (x0, MLS_LABEL_WIDTH - 2);
@@ -249,31 +253,105 @@ draw_span (LaneCtx *ctx, const MlsTimelineSpan *span)
     }
   add_hit (ctx, x0, x1, y - 1, span->id, span->kind_id, span->start_ns,
            span->end_ns);
-  flush_label (ctx, subrow, x0);
-  if (!span->complete && x1 - x0 >= 4)
-    draw_open_end (ctx, c, alpha, x0, x1, y, h);
-  else
+  if (ctx->last_box[subrow] >= 0)
+    g_array_index (ctx->boxes, Box, ctx->last_box[subrow]).stop_x = x0;
+  ctx->last_box[subrow] = ctx->boxes->len;
+  box = (Box) { span_text (ctx, span), span_color (span), x0, x1, y,
+                MLS_SUBROW_HEIGHT - 2, span_alpha (ctx, span), ctx->width,
+                span };
+  g_array_append_val (ctx->boxes, box);
+}
+
+static gboolean
+same_paint (const Box *a, const Box *b)
+{
+  return a->color.r == b->color.r && a->color.g == b->color.g
+         && a->color.b == b->color.b && a->alpha == b->alpha;
+}
+
+static gboolean
+has_open_end (const Box *b)
+{
+  return !b->span->complete && b->x1 - b->x0 >= 4;
+}
+
+static MlsColor
+edge_color (const Box *b)
+{
+  return mls_draw_mix (b->color, (MlsColor) { 0, 0, 0 }, 0.3);
+}
+
+/* The solid boxes painted like the one at `first` that are not done yet,
+ * then their darker left edges (which keep back-to-back spans apart): two
+ * fills in all. Each is marked done. */
+static void
+fill_boxes_like (LaneCtx *ctx, guint first, gboolean *done)
+{
+  const Box *like = &g_array_index (ctx->boxes, Box, first);
+  cairo_t *cr = ctx->cr;
+
+  for (int pass = 0; pass < 2; pass++)
     {
-      mls_draw_set_color (ctx->cr, c, alpha);
-      cairo_rectangle (ctx->cr, x0, y, x1 - x0 > 3 ? x1 - x0 - 1 : x1 - x0,
-                       h);
+      for (guint i = first; i < ctx->boxes->len; i++)
+        {
+          const Box *b = &g_array_index (ctx->boxes, Box, i);
+          double w = b->x1 - b->x0;
+
+          if (done[i] || has_open_end (b) || !same_paint (b, like))
+            continue;
+          if (pass == 0)
+            cairo_rectangle (cr, b->x0, b->y, w > 3 ? w - 1 : w, b->h);
+          else if (w >= 4)
+            cairo_rectangle (cr, b->x0, b->y, 1, b->h);
+        }
+      mls_draw_set_color (cr, pass == 0 ? like->color : edge_color (like),
+                          like->alpha);
+      cairo_fill (cr);
+    }
+  for (guint i = first; i < ctx->boxes->len; i++)
+    if (!has_open_end (&g_array_index (ctx->boxes, Box, i))
+        && same_paint (&g_array_index (ctx->boxes, Box, i), like))
+      done[i] = TRUE;
+}
+
+/* What a box has besides its solid fill: an open end, calibration's
+ * hatching, the selection's or a relation's outline. */
+static void
+draw_box_marks (LaneCtx *ctx, const Box *b)
+{
+  const MlsTimelineSpan *span = b->span;
+
+  if (has_open_end (b))
+    {
+      draw_open_end (ctx, b->color, b->alpha, b->x0, b->x1, b->y, b->h);
+      mls_draw_set_color (ctx->cr, edge_color (b), b->alpha);
+      cairo_rectangle (ctx->cr, b->x0, b->y, 1, b->h);
       cairo_fill (ctx->cr);
     }
-  if (is_calibration (span) && x1 - x0 >= 3)
-    mls_draw_hatch (ctx->cr, c, x0, y, x1 - x0 - 1, h);
+  if (is_calibration (span) && b->x1 - b->x0 >= 3)
+    mls_draw_hatch (ctx->cr, b->color, b->x0, b->y, b->x1 - b->x0 - 1, b->h);
   if (span->id == ctx->s->selected_span)
-    draw_outline (ctx, ctx->style->fg, x0, x1, y, h);
+    draw_outline (ctx, ctx->style->fg, b->x0, b->x1, b->y, b->h);
   else if (mls_session_is_related (ctx->s, span->id))
-    draw_outline (ctx, ctx->style->accent, x0, x1, y, h);
-  /* A darker left edge keeps back-to-back spans apart. */
-  if (x1 - x0 >= 4)
-    {
-      mls_draw_set_color (ctx->cr, mls_draw_mix (c, (MlsColor) { 0, 0, 0 },
-                                                 0.3), alpha);
-      cairo_rectangle (ctx->cr, x0, y, 1, h);
-      cairo_fill (ctx->cr);
-    }
-  *l = (Label) { span_text (ctx, span), c, x0, x1, y, h, alpha };
+    draw_outline (ctx, ctx->style->accent, b->x0, b->x1, b->y, b->h);
+}
+
+/* The lane's boxes a colour at a time, their marks over them, then their
+ * labels (each clipped to its box: the order between them is free). */
+static void
+draw_boxes (LaneCtx *ctx)
+{
+  guint n = ctx->boxes->len;
+  gboolean *done = g_new0 (gboolean, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    if (!done[i] && !has_open_end (&g_array_index (ctx->boxes, Box, i)))
+      fill_boxes_like (ctx, i, done);
+  for (guint i = 0; i < n; i++)
+    draw_box_marks (ctx, &g_array_index (ctx->boxes, Box, i));
+  for (guint i = 0; i < n; i++)
+    draw_label (ctx, &g_array_index (ctx->boxes, Box, i));
+  g_free (done);
 }
 
 static void
@@ -346,12 +424,11 @@ kind_lane (LaneCtx *ctx, int k)
 static gboolean
 lane_has_buckets (LaneCtx *ctx, int k)
 {
-  for (int j = 0; j < k; j++)
-    if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) == 0)
-      return FALSE;
+  if (ctx->lane_of[k] != k)
+    return FALSE;
   for (int j = k; j < ctx->row->n_kinds; j++)
     {
-      if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) != 0)
+      if (ctx->lane_of[j] != k)
         continue;
       for (int px = 0; px < ctx->n_px; px++)
         if (ctx->counts[(gsize) j * ctx->n_px + px]
@@ -386,7 +463,12 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
   int top_y = (int) round (y), rows = MAX ((int) round (y + h) - top_y, 1);
   cairo_surface_t *strip;
   guint32 *argb;
-  int stride;
+  int stride, n_same = 0;
+  int *same = g_newa (int, ctx->row->n_kinds);
+
+  for (int j = k; j < ctx->row->n_kinds; j++)
+    if (ctx->lane_of[j] == ctx->lane_of[k])
+      same[n_same++] = j;
 
   /* The strip as an image of its size, placed on whole pixels: one copy
    * of memory whatever the width, instead of a rectangle per column (or a
@@ -401,12 +483,11 @@ draw_buckets (LaneCtx *ctx, int k, int slice, int n_slices)
       int top = k;
       MlsColor c;
 
-      for (int j = k; j < ctx->row->n_kinds; j++)
+      for (int i = 0; i < n_same; i++)
         {
+          int j = same[i];
           double b = ctx->busy[(gsize) j * ctx->n_px + px];
 
-          if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) != 0)
-            continue;
           busy += b;
           count += ctx->counts[(gsize) j * ctx->n_px + px];
           if (b > best)
@@ -486,12 +567,8 @@ read_row (LaneCtx *ctx)
   for (int k = 0; k < row->n_kinds; k++)
     {
       gboolean whole = row_has_whole_lane (ctx, k);
-      gboolean first = TRUE;
 
-      for (int j = 0; whole && j < k; j++)
-        if (strcmp (kind_lane (ctx, j), kind_lane (ctx, k)) == 0)
-          first = FALSE;
-      if (!first)
+      if (whole && ctx->lane_of[k] != k)
         continue;
       ctx->lane = whole ? kind_lane (ctx, k) : NULL;
       mls_row_queries (s, row, row->kinds[k], s->view_start, s->view_end,
@@ -516,11 +593,18 @@ mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
   ctx.labels = g_string_chunk_new (256);
   ctx.row_end = g_new (gint64, n);
   ctx.last_px = g_new (double, n);
-  ctx.pending = g_new0 (Label, n);
+  ctx.boxes = g_array_new (FALSE, FALSE, sizeof (Box));
+  ctx.last_box = g_new (int, n);
+  ctx.lane_of = g_new (int, MAX (row->n_kinds, 1));
+  for (int k = 0; k < row->n_kinds; k++)
+    for (ctx.lane_of[k] = 0; ctx.lane_of[k] < k; ctx.lane_of[k]++)
+      if (strcmp (kind_lane (&ctx, ctx.lane_of[k]), kind_lane (&ctx, k)) == 0)
+        break;
   for (int r = 0; r < n; r++)
     {
       ctx.row_end[r] = G_MININT64;
       ctx.last_px[r] = -1;
+      ctx.last_box[r] = -1;
     }
   cairo_save (cr);
   cairo_rectangle (cr, MLS_LABEL_WIDTH, row->y, width - MLS_LABEL_WIDTH,
@@ -529,9 +613,8 @@ mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
   read_row (&ctx);
   g_array_sort (ctx.spans, compare_start);
   for (guint i = 0; i < ctx.spans->len; i++)
-    draw_span (&ctx, &g_array_index (ctx.spans, MlsTimelineSpan, i));
-  for (int r = 0; r < n; r++)
-    flush_label (&ctx, r, width);
+    place_span (&ctx, &g_array_index (ctx.spans, MlsTimelineSpan, i));
+  draw_boxes (&ctx);
   for (int k = 0; k < row->n_kinds; k++)
     slices += lane_has_buckets (&ctx, k);
   for (int k = 0; k < row->n_kinds; k++)
@@ -542,7 +625,9 @@ mls_draw_lane (cairo_t *cr, MlsSession *s, const MlsRow *row,
   g_free (ctx.counts);
   g_free (ctx.row_end);
   g_free (ctx.last_px);
-  g_free (ctx.pending);
+  g_free (ctx.last_box);
+  g_array_unref (ctx.boxes);
+  g_free (ctx.lane_of);
   g_string_chunk_free (ctx.labels);
   g_array_unref (ctx.spans);
   return ctx.rows_read;

@@ -1,8 +1,11 @@
 /*
- * mls-ruler.c: the time axis widget (see mls-ruler.h).
+ * mls-ruler.c: the time axis widget (see mls-ruler.h). Its advise finding
+ * markers answer the pointer as the findings list's rows do: a click
+ * shows the finding, hovering names it.
  */
 #include "mls-ruler.h"
 
+#include "mls-timeline-draw.h"
 #include "mls-widget-style.h"
 
 struct _MlsRuler {
@@ -31,6 +34,50 @@ mls_ruler_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                                   &GRAPHENE_RECT_INIT (0, 0, width, height));
   mls_draw_ruler (cr, self->session, &style, width, height);
   cairo_destroy (cr);
+}
+
+static MlsFindingItem *
+finding_at (MlsRuler *self, double x, double y)
+{
+  if (!self->session)
+    return NULL;
+  return mls_draw_ruler_finding_at (self->session,
+                                    gtk_widget_get_width (GTK_WIDGET (self)),
+                                    x, y);
+}
+
+static void
+on_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+            MlsRuler *self)
+{
+  g_autoptr (MlsFindingItem) item = finding_at (self, x, y);
+
+  if (item && mls_session_show_finding (self->session, item))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
+                  GtkTooltip *tooltip, gpointer data)
+{
+  g_autoptr (MlsFindingItem) item = finding_at (MLS_RULER (widget), x, y);
+  g_autofree char *markup = NULL;
+  GtkWidget *label;
+
+  if (!item)
+    return FALSE;
+  markup = g_markup_printf_escaped ("<b>%s</b>\n%s\n<i>Click to show it</i>",
+                                    mls_finding_item_get_title (item),
+                                    mls_finding_item_get_what (item));
+  /* A finding's account runs long: wrapped, not a line across the
+   * screen. */
+  label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_tooltip_set_custom (tooltip, label);
+  return TRUE;
 }
 
 static void
@@ -96,4 +143,13 @@ mls_ruler_class_init (MlsRulerClass *klass)
 static void
 mls_ruler_init (MlsRuler *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click),
+                                 GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip),
+                    NULL);
 }

@@ -122,6 +122,26 @@ span_link (const MlsTimelineSpan *span, MlsSession *s)
                                   span->label ? span->label : "");
 }
 
+/* The parent named as the children are: its kind and duration (and the
+ * model it worked for), not its number. */
+static char *
+parent_link (MlsSession *s, gint64 id)
+{
+  MlsSpanDetails p;
+  g_autofree char *dur = NULL;
+  char *link;
+
+  if (mls_timeline_span_details (s->timeline, id, &p, NULL) < 0)
+    return g_markup_printf_escaped ("<span " LINK_STYLE ">span %"
+                                    G_GINT64_FORMAT "</span>", id);
+  dur = mls_duration_text (p.dur_ns);
+  link = g_markup_printf_escaped ("<span " LINK_STYLE ">%s</span> %s%s%s",
+                                  p.kind, dur, p.model ? " · " : "",
+                                  p.model ? p.model : "");
+  mls_span_details_clear (&p);
+  return link;
+}
+
 typedef struct {
   MlsSpanDetailsPanel *self;
   gint64 parent;
@@ -179,9 +199,7 @@ fill (MlsSpanDetailsPanel *self)
   add_text (self, "State", state);
   if (d.parent_id)
     {
-      g_autofree char *link = g_markup_printf_escaped (
-        "<span " LINK_STYLE ">span %" G_GINT64_FORMAT "</span>",
-        d.parent_id);
+      g_autofree char *link = parent_link (s, d.parent_id);
 
       add_line (self, "Inside", link, d.parent_id);
     }

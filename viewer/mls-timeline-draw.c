@@ -40,21 +40,48 @@ mls_draw_set_color (cairo_t *cr, MlsColor c, double alpha)
 }
 
 /* Text laid out once: a frame draws the same labels (kinds, threads,
- * tick times) again and again, and shaping them was a fifth of its time.
- * Layouts share one Pango context, kept in step with the cairo context
- * drawn to (a change of resolution or font options lays them out anew);
- * the cache is emptied when it grows past a few thousand texts. */
+ * tick times, span names) again and again, and shaping them was a fifth
+ * of its time. A text is laid out at its natural width, which serves
+ * wherever it fits; where it does not, it is ellipsized to a width
+ * rounded down to TEXT_WIDTH_STEP, so that spans of every width (a new
+ * one for each span at each zoom) share a few layouts instead of each
+ * shaping its own. Layouts share one Pango context, kept in step with the
+ * cairo context drawn to (a change of scale lays them out anew); the
+ * cache is emptied when it grows past a few thousand texts. */
 #define TEXT_CACHE_MAX 4096
+#define TEXT_WIDTH_STEP 16
 
 static PangoContext *text_context;
-static GHashTable *text_cache;    /* "bold|align|width|text" -> layout */
+static GHashTable *text_cache;    /* "bold|width|text" -> layout */
 
-static PangoLayout *
-cached_layout (const char *text, int width, gboolean bold,
-               PangoAlignment align)
+/* Brings the Pango context in step with cr when its scale or its
+ * surface's kind has changed. Not at every text: Pango takes each call
+ * for a change (it sets the context's matrix anew, translation and all)
+ * and every cached layout would be shaped again at its next use. */
+static void
+follow_context (cairo_t *cr)
 {
-  g_autofree char *key = g_strdup_printf ("%d|%d|%d|%s", bold, align, width,
-                                          text);
+  static cairo_matrix_t last;
+  static cairo_surface_type_t last_type;
+  static gboolean followed;
+  cairo_surface_type_t type = cairo_surface_get_type (cairo_get_target (cr));
+  cairo_matrix_t m;
+
+  cairo_get_matrix (cr, &m);
+  if (followed && type == last_type && m.xx == last.xx && m.yx == last.yx
+      && m.xy == last.xy && m.yy == last.yy)
+    return;
+  pango_cairo_update_context (cr, text_context);
+  last = m;
+  last_type = type;
+  followed = TRUE;
+}
+
+/* text at width pixels, ellipsized, or at its natural width (-1). */
+static PangoLayout *
+cached_layout (const char *text, int width, gboolean bold)
+{
+  g_autofree char *key = g_strdup_printf ("%d|%d|%s", bold, width, text);
   PangoLayout *layout = g_hash_table_lookup (text_cache, key);
   PangoFontDescription *font;
 
@@ -68,9 +95,11 @@ cached_layout (const char *text, int width, gboolean bold,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_text (layout, text, -1);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, width);
-  pango_layout_set_alignment (layout, align);
+  if (width >= 0)
+    {
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+    }
   g_hash_table_insert (text_cache, g_steal_pointer (&key), layout);
   return layout;
 }
@@ -80,6 +109,7 @@ mls_draw_text (cairo_t *cr, PangoLayout *layout, const char *text,
                double x, double y, double max_width, double height,
                gboolean bold)
 {
+  PangoAlignment align = pango_layout_get_alignment (layout);
   PangoLayout *cached;
   int tw, th;
 
@@ -90,10 +120,21 @@ mls_draw_text (cairo_t *cr, PangoLayout *layout, const char *text,
       text_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           g_object_unref);
     }
-  pango_cairo_update_context (cr, text_context);
-  cached = cached_layout (text, (int) (MAX (max_width, 1) * PANGO_SCALE),
-                          bold, pango_layout_get_alignment (layout));
+  follow_context (cr);
+  cached = cached_layout (text, -1, bold);
   pango_layout_get_pixel_size (cached, &tw, &th);
+  if (tw > max_width)
+    {
+      int w = (int) MAX (max_width, 1);
+
+      cached = cached_layout (text, MAX (w - w % TEXT_WIDTH_STEP,
+                                         MIN (w, TEXT_WIDTH_STEP)), bold);
+      pango_layout_get_pixel_size (cached, &tw, &th);
+    }
+  if (align == PANGO_ALIGN_CENTER)
+    x += (max_width - tw) / 2;
+  else if (align == PANGO_ALIGN_RIGHT)
+    x += max_width - tw;
   cairo_move_to (cr, x, y + (height - th) / 2);
   pango_cairo_show_layout (cr, cached);
 }
@@ -180,6 +221,25 @@ ruler_minor_ticks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
   cairo_fill (cr);
 }
 
+/* Where the finding's marker is drawn across a ruler width pixels wide:
+ * its bar's ends (at least MLS_FINDING_MIN_WIDTH apart); FALSE when it has
+ * no range or is out of view. */
+static gboolean
+finding_extent (MlsSession *s, MlsFindingItem *item, double width,
+                double *x0, double *x1)
+{
+  gint64 start, end;
+
+  if (!mls_finding_item_get_range (item, &start, &end))
+    return FALSE;
+  *x0 = MAX (mls_session_x_for (s, start, width), MLS_LABEL_WIDTH);
+  *x1 = MIN (mls_session_x_for (s, end, width), width);
+  if (*x1 < MLS_LABEL_WIDTH || *x0 > width)
+    return FALSE;
+  *x1 = MAX (*x1, *x0 + 3);
+  return TRUE;
+}
+
 /* Each advise finding's time range, a bar along the ruler's top in the
  * findings' amber, a notch at its start, so a mistake is seen where it
  * happened. */
@@ -191,17 +251,12 @@ ruler_findings (cairo_t *cr, MlsSession *s, double width)
   for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
       g_autoptr (MlsFindingItem) item = g_list_model_get_item (findings, i);
-      gint64 start, end;
       double x0, x1;
 
-      if (!mls_finding_item_get_range (item, &start, &end))
-        continue;
-      x0 = MAX (mls_session_x_for (s, start, width), MLS_LABEL_WIDTH);
-      x1 = MIN (mls_session_x_for (s, end, width), width);
-      if (x1 < MLS_LABEL_WIDTH || x0 > width)
+      if (!finding_extent (s, item, width, &x0, &x1))
         continue;
       cairo_set_source_rgb (cr, MLS_FINDING_R, MLS_FINDING_G, MLS_FINDING_B);
-      cairo_rectangle (cr, x0, 0, MAX (x1 - x0, 3), 4);
+      cairo_rectangle (cr, x0, 0, x1 - x0, 4);
       cairo_move_to (cr, x0 - 5, 0);
       cairo_line_to (cr, x0 + 5, 0);
       cairo_line_to (cr, x0, 9);
@@ -210,11 +265,35 @@ ruler_findings (cairo_t *cr, MlsSession *s, double width)
     }
 }
 
+MlsFindingItem *
+mls_draw_ruler_finding_at (MlsSession *s, double width, double x, double y)
+{
+  GListModel *findings = mls_session_get_findings (s);
+  MlsFindingItem *best = NULL;
+  double best_d = G_MAXDOUBLE;
+
+  /* The markers' band, a little wider than drawn: a pointer is not that
+   * exact. Where bars overlap, the nearest notch wins. */
+  if (y > 12 || x < MLS_LABEL_WIDTH)
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr (MlsFindingItem) item = g_list_model_get_item (findings, i);
+      double x0, x1;
+
+      if (!finding_extent (s, item, width, &x0, &x1)
+          || x < x0 - 7 || x > x1 + 2 || ABS (x - x0) >= best_d)
+        continue;
+      best_d = ABS (x - x0);
+      g_set_object (&best, item);
+    }
+  return best;
+}
+
 static void
 ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
              PangoLayout *layout, double width, double height)
 {
-  ruler_findings (cr, s, width);
   for (size_t i = 0; i < mls_timeline_n_lost (s->timeline); i++)
     {
       const MlsTimelineLost *lost = mls_timeline_lost (s->timeline, i);
@@ -253,6 +332,8 @@ ruler_marks (cairo_t *cr, MlsSession *s, const MlsDrawStyle *style,
       mls_draw_text (cr, layout, text, mid - 36, height - 15, 72, 14, TRUE);
       pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
     }
+  /* Over the selection's tint: a finding keeps its colour once shown. */
+  ruler_findings (cr, s, width);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include <cairo.h>
 
+#include "mls-finding-item.h"
 #include "mls-palette.h"
 #include "mls-session-private.h"
 
@@ -37,6 +38,10 @@ void mls_draw_style_init (MlsDrawStyle *style, gboolean dark);
 void mls_draw_ruler (cairo_t *cr, MlsSession *session,
                      const MlsDrawStyle *style, double width, double height);
 
+/* The advise finding whose marker on a ruler width pixels wide is at
+ * (x, y), or NULL (a new reference). */
+MlsFindingItem *mls_draw_ruler_finding_at (MlsSession *session, double width,
+                                           double x, double y);
 /* The pinned (GPU, Neural Engine) or the scrolled tracks, at y = row->y,
  * drawing only rows meeting [clip_y0, clip_y1). hits, if not NULL,
  * receives an MlsHit per span or column drawn. Returns the number of rows

@@ -7,6 +7,8 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -207,6 +209,92 @@ mls_test_find_colour (const MlsScreen *screen, guint32 rgb, int *x0, int *x1,
   return *x1 >= 0;
 }
 
+/* What command prints to stdout, run against the test's display. */
+static char *
+x_output (const char *const *argv)
+{
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "DISPLAY",
+                                          display, TRUE);
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp,
+                               G_SPAWN_SEARCH_PATH
+                               | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  return out;
+}
+
+static gboolean
+is_viewable (const char *id)
+{
+  g_autofree char *info = x_output ((const char *const[]) {
+                                      "xwininfo", "-id", id, NULL });
+
+  return strstr (info, "IsViewable") != NULL;
+}
+
+/* The viewer's largest shown popup window's id and place, or NULL. */
+static char *
+find_popup (int *x, int *y)
+{
+  g_autofree char *tree = NULL;
+  g_auto (GStrv) lines = NULL;
+  char *best = NULL;
+  int best_area = 0;
+
+  tree = x_output ((const char *const[]) { "xwininfo", "-root", "-children",
+                                           NULL });
+  lines = g_strsplit (tree, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    {
+      const char *geometry = strstr (lines[i], "\"mlscope-viewer\": (");
+      int w, h, wx, wy;
+
+      geometry = geometry ? strchr (geometry, ')') : NULL;
+      if (!geometry || sscanf (geometry + 1, " %dx%d+%d+%d", &w, &h, &wx,
+                               &wy) != 4 || w * h <= best_area)
+        continue;
+      g_strstrip (lines[i]);
+      *strchr (lines[i], ' ') = '\0';
+      if (!is_viewable (lines[i]))
+        continue;
+      g_free (best);
+      best = g_strdup (lines[i]);
+      best_area = w * h;
+      /* xwd reads only what is on the screen: a popover's shadow may
+       * hang off its edge. */
+      *x = MAX (wx, 0);
+      *y = MAX (wy, 0);
+    }
+  return best;
+}
+
+gboolean
+mls_test_grab_popup (MlsScreen *popup, int *x, int *y)
+{
+  g_autofree char *xwd = g_build_filename (grab_dir, "popup.xwd", NULL);
+  g_autofree char *best = NULL;
+
+  /* Time for the input to be handled and the popup mapped and drawn, on
+   * a busy machine too. */
+  for (int i = 0; i < 10 && !best; i++)
+    {
+      g_usleep (800000);
+      best = find_popup (x, y);
+    }
+  if (!best)
+    return FALSE;
+  g_free (x_output ((const char *const[]) { "xwd", "-id", best, "-silent",
+                                            "-out", xwd, NULL }));
+  g_free (popup->pixels);
+  popup->pixels = read_xwd (xwd, &popup->width, &popup->height);
+  return TRUE;
+}
+
 void
 mls_test_xdotool (const char *args)
 {
@@ -217,8 +305,10 @@ mls_test_xdotool (const char *args)
                                           display, TRUE);
   int status = 0;
 
-  g_assert_true (g_spawn_sync (NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL,
-                               NULL, NULL, NULL, &status, &error));
+  /* Quiet: what xdotool prints (a window found) is no TAP line. */
+  g_assert_true (g_spawn_sync (NULL, argv, envp, G_SPAWN_SEARCH_PATH
+                               | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
 }

@@ -35,6 +35,13 @@ void mls_test_stop (GSubprocess *process);
 /* The screen, after time for input to be handled and a frame drawn. */
 void mls_test_grab (MlsScreen *screen);
 void mls_test_xdotool (const char *args);
+/* The viewer's shown popup (a popover or a menu: the largest window
+ * named after the program, where the main window bears the file's name)
+ * as it draws itself (its part on the screen), and where that part is on
+ * the screen; FALSE if none is
+ * shown. Xvfb's root image leaves such 32-bit windows out (its Composite
+ * extension redirects them), so they are read on their own. */
+gboolean mls_test_grab_popup (MlsScreen *popup, int *x, int *y);
 
 /* The bounding box of rgb's pixels right of the lane labels, above
  * y 540; FALSE if there are none. */

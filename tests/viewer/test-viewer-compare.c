@@ -95,7 +95,8 @@ test_table_rows (void)
   size_t n = 0;
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (
     g_object_unref);
-  g_autofree char *verdict = NULL;
+  g_autofree char *verdict = NULL, *change_text = NULL, *count_text = NULL;
+  g_autofree char *ratio_text = NULL;
   gint64 count_before, count_after, change;
   double ratio;
 
@@ -113,9 +114,17 @@ test_table_rows (void)
   g_assert_cmpint (count_before, ==, 4);
   g_assert_cmpint (count_after, ==, 1);
   g_assert_cmpint (change, ==, -30 * MS);
+  /* The texts the table's cells bind to (mls-compare-view.ui). */
+  g_object_get (find_row (items, "Model Load"), "change-total-text",
+                &change_text, "before-count-text", &count_text, NULL);
+  g_assert_cmpstr (change_text, ==, "−30.0 ms");
+  g_assert_cmpstr (count_text, ==, "4");
   g_object_get (find_row (items, "Prediction"), "median-ratio", &ratio,
                 NULL);
   g_assert_cmpfloat (ratio, ==, 1.0);
+  g_object_get (find_row (items, "Prediction"), "median-ratio-text",
+                &ratio_text, NULL);
+  g_assert_cmpstr (ratio_text, ==, "×1.00");
   g_object_get (find_row (items, "Output Conversion"), "verdict", &verdict,
                 NULL);
   g_assert_cmpstr (verdict, ==, "disappeared");

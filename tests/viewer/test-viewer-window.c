@@ -5,7 +5,9 @@
  * says so, in its window and on stderr, and keeps running; drives it with
  * real input (xdotool): click, Ctrl+wheel zooms, the plain wheel leaves
  * time alone, Shift+wheel pans, f zooms to the selected span, ? opens the
- * shortcuts window, a drag selects a range; --follow on a file written
+ * shortcuts window, a drag selects a range, a finding's marker on the
+ * ruler shows the finding, the process filter's popover hides a process
+ * from the lanes and the table; --follow on a file written
  * live (the store's live mode) draws what is committed after it opened.
  */
 #include <glib/gstdio.h>
@@ -129,6 +131,74 @@ test_window_input (void)
   g_free (screen.pixels);
 }
 
+/* The top row of the ruler's finding markers and its leftmost amber
+ * column: the notch of the first finding in view; FALSE if none. */
+static gboolean
+find_marker (const MlsScreen *screen, int *x, int *y)
+{
+  for (int yy = 0; yy < 200; yy++)
+    for (int xx = (int) MLS_LABEL_WIDTH; xx < screen->width; xx++)
+      if (screen->pixels[yy * screen->width + xx] == MLS_FINDING_RGB)
+        {
+          *x = xx;
+          *y = yy;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+/* A click on a finding's marker on the ruler shows the finding, as its
+ * row in the findings list does: the view zooms to its range (the marker
+ * then spans most of the ruler) and the range is selected (an empty lane
+ * tinted inside it, not in the margin beside it). */
+static void
+test_marker_click_shows_finding (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "known4.mlscope", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "marker.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "marker.log", NULL);
+  g_autofree char *args = NULL;
+  guint32 busy = mls_palette_kind_rgb (30);
+  MlsScreen screen = { 0 };
+  GSubprocess *viewer;
+  int mx = 0, my = 0, x0, x1, y0, y1, lane, right, tracks, out, in;
+
+  mls_test_trace_write_known (db);
+  viewer = mls_test_viewer_start (db, snap, log);
+  /* The rules run in a worker thread after the window opens. */
+  for (int i = 0; i < 10 && !find_marker (&screen, &mx, &my); i++)
+    mls_test_grab (&screen);
+  g_assert_true (find_marker (&screen, &mx, &my));
+  /* The window's right edge: the X root beyond it is black. */
+  for (right = screen.width - 1; right > 0; right--)
+    if (screen.pixels[my * screen.width + right] != 0)
+      break;
+  tracks = right - (int) MLS_LABEL_WIDTH;
+  g_assert_cmpint (mls_test_count_colour (&screen, MLS_FINDING_RGB,
+                                          (int) MLS_LABEL_WIDTH, right,
+                                          my + 1), <, tracks / 3);
+  /* The GPU lane, empty around the lost events at 70 ms. */
+  g_assert_true (mls_test_find_colour (&screen, busy, &x0, &x1, &y0, &y1));
+  lane = (y0 + y1) / 2;
+
+  args = g_strdup_printf ("mousemove %d %d click 1", mx + 5, my + 2);
+  mls_test_xdotool (args);
+  mls_test_grab (&screen);
+  g_assert_cmpint (mls_test_count_colour (&screen, MLS_FINDING_RGB,
+                                          (int) MLS_LABEL_WIDTH, right,
+                                          my + 1), >, tracks / 2);
+  out = (int) MLS_LABEL_WIDTH + tracks / 30;
+  in = (int) MLS_LABEL_WIDTH + tracks / 2;
+  g_assert_false (mls_test_find_colour (&screen, busy, &x0, &x1, &y0, &y1));
+  g_assert_cmphex (screen.pixels[lane * screen.width + out], !=,
+                   screen.pixels[lane * screen.width + in]);
+
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  g_free (screen.pixels);
+}
+
 /* A row in the middle of the first lane under the header bar and the
  * ruler with rgb in it: where the predictions are drawn. */
 static int
@@ -226,23 +296,84 @@ write_two_processes (const char *path)
   mls_store_close (store);
 }
 
-/* The process filter applies to the lanes and the table alike: with 5151
- * hidden, its prediction leaves the tracks and its output conversion the
- * table. (The window's filter is a popover, which Xvfb without a window
- * manager stacks under the window: the test hides the process with
- * --hide-pid, which sets the same filter.) */
+/* Whether px is within 40 of rgb in each channel: antialiased text. */
+static gboolean
+near_colour (guint32 px, guint32 rgb)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((px >> shift) & 0xff) - (int) ((rgb >> shift) & 0xff))
+        > 40)
+      return FALSE;
+  return TRUE;
+}
+
+/* Where a dozen pixels of accent begin at row y of a popup (a checked
+ * box's row: the search field's focus ring is much wider, a box's sides
+ * are thin); -1 if nowhere. */
+static int
+box_row_at (const MlsScreen *popup, int y)
+{
+  for (int x = 0, run = 0; x < popup->width; x++)
+    {
+      run = near_colour (popup->pixels[y * popup->width + x], 0x3584e4)
+            ? run + 1 : 0;
+      if (run == 12)
+        return x - 11;
+    }
+  return -1;
+}
+
+/* How many checked boxes a popup shows furthest left (the processes'
+ * column: threads are indented), and the centre of the topmost. */
+static int
+process_checks (const MlsScreen *popup, int *cx, int *cy)
+{
+  int left = G_MAXINT, n = 0, top = -1, last = -100;
+
+  for (int y = 0; y < popup->height; y++)
+    {
+      int x = box_row_at (popup, y);
+
+      if (x >= 0 && x < left)
+        left = x;
+    }
+  for (int y = 0; y < popup->height; y++)
+    {
+      int x = box_row_at (popup, y);
+
+      if (x < 0 || ABS (x - left) > 2)
+        continue;
+      /* The tick breaks a box's rows: a few rows apart is the same box. */
+      n += y > last + 12;
+      if (n == 1)
+        {
+          top = top < 0 ? y : top;
+          *cy = (top + y) / 2;
+        }
+      last = y;
+    }
+  *cx = left + 6;
+  return n;
+}
+
+/* The process filter applies to the lanes and the table alike. Driven as
+ * a user does: the Processes button opens the filter's popover, 5151
+ * typed in its search field leaves that process alone in the list, a
+ * click on its check button hides it: its prediction leaves the tracks
+ * and its output conversion the table. */
 static void
 test_filter_hides_process (void)
 {
   g_autofree char *db = g_build_filename (tmpdir, "two.mlscope", NULL);
   g_autofree char *snap = g_build_filename (tmpdir, "two.png", NULL);
   g_autofree char *log = g_build_filename (tmpdir, "two.log", NULL);
-  const char *const hide[] = { "--hide-pid", "5151", NULL };
+  g_autofree char *args = NULL;
   guint32 pred = mls_palette_kind_rgb (MLS_KIND_PREDICTION);
   guint32 conv = mls_palette_kind_rgb (MLS_KIND_OUTPUT_CONVERSION);
-  MlsScreen screen = { 0 };
+  MlsScreen screen = { 0 }, popup = { 0 };
   GSubprocess *viewer;
-  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane;
+  int x0, x1, y0, y1, hx0, hx1, row_y = 0, lane, px = 0, py = 0, cx = 0;
+  int cy = 0;
 
   write_two_processes (db);
   viewer = mls_test_viewer_start (db, snap, log);
@@ -252,10 +383,25 @@ test_filter_hides_process (void)
   g_assert_true (mls_test_find_rows (&screen, pred, lane, 540, &x0, &x1));
   g_assert_true (mls_test_find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
   g_assert_true (mls_test_find_swatch (&screen, conv, &row_y));
-  mls_test_stop (viewer);
-  g_object_unref (viewer);
 
-  viewer = mls_test_viewer_start_with (db, hide, snap, log);
+  /* The Processes button, second in the header bar (the window sits at
+   * 0,0); its popover's search field has the focus. Typing 5151 leaves
+   * that process's row alone in the list. */
+  mls_test_xdotool ("mousemove 150 26 click 1");
+  g_assert_true (mls_test_grab_popup (&popup, &px, &py));
+  g_assert_cmpint (process_checks (&popup, &cx, &cy), ==, 2);
+  mls_test_xdotool ("type 5151");
+  for (int i = 0; i < 10 && process_checks (&popup, &cx, &cy) != 1; i++)
+    g_assert_true (mls_test_grab_popup (&popup, &px, &py));
+  g_assert_cmpint (process_checks (&popup, &cx, &cy), ==, 1);
+  args = g_strdup_printf ("mousemove %d %d click 1", px + cx, py + cy);
+  mls_test_xdotool (args);
+  /* The box unchecked: none left. */
+  for (int i = 0; i < 10 && process_checks (&popup, &cx, &cy) != 0; i++)
+    g_assert_true (mls_test_grab_popup (&popup, &px, &py));
+  g_assert_cmpint (process_checks (&popup, &cx, &cy), ==, 0);
+  mls_test_xdotool ("key Escape");
+
   mls_test_grab (&screen);
   /* One prediction left, the first: a fifth of the range before. */
   g_assert_true (mls_test_find_rows (&screen, pred, lane, 540, &hx0, &hx1));
@@ -264,9 +410,11 @@ test_filter_hides_process (void)
   g_assert_false (mls_test_find_colour (&screen, conv, &hx0, &hx1, &y0, &y1));
   g_assert_false (mls_test_find_swatch (&screen, conv, &row_y));
   g_assert_true (mls_test_find_swatch (&screen, pred, &row_y));
+  g_assert_true (mls_test_is_running (viewer));
   mls_test_stop (viewer);
   g_object_unref (viewer);
   g_free (screen.pixels);
+  g_free (popup.pixels);
 }
 
 /* The id of the first prediction of the trace at path. */
@@ -283,17 +431,6 @@ first_prediction (const char *path)
                    ==, 0);
   g_assert_cmpint (id, >, 0);
   return id;
-}
-
-/* Whether px is within 40 of rgb in each channel: antialiased text. */
-static gboolean
-near_colour (guint32 px, guint32 rgb)
-{
-  for (int shift = 0; shift < 24; shift += 8)
-    if (ABS ((int) ((px >> shift) & 0xff) - (int) ((rgb >> shift) & 0xff))
-        > 40)
-      return FALSE;
-  return TRUE;
 }
 
 /* A link in the details selects the span it names: with the prediction
@@ -507,6 +644,8 @@ main (int argc, char **argv)
                    test_row_highlights_its_model);
   g_test_add_func ("/viewer/window/filter-hides-process",
                    test_filter_hides_process);
+  g_test_add_func ("/viewer/window/marker-click-shows-finding",
+                   test_marker_click_shows_finding);
   g_test_add_func ("/viewer/window/details-link-selects",
                    test_details_link_selects);
   g_test_add_func ("/viewer/window/follow", test_window_follows);
