@@ -254,7 +254,9 @@ dw_row_baseline (int taps, const float *src, const uint32_t *off,
 }
 
 /* By the features the CPU has, not its model: GCC's arch= clones test the
- * model, and pass over AMD's AVX2 processors. */
+ * model, and pass over AMD's AVX2 processors. MLRT_CPU_ISA=baseline turns
+ * the AVX2 kernels off, so the path of a CPU without them is tested on one
+ * that has them. */
 static int
 have_avx2_fma (void)
 {
@@ -263,8 +265,11 @@ have_avx2_fma (void)
 
   if (have < 0)
     {
+      const char *isa = getenv ("MLRT_CPU_ISA");
+
       __builtin_cpu_init ();
-      have = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+      have = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma")
+             && !(isa && strcmp (isa, "baseline") == 0);
       __atomic_store_n (&known, have, __ATOMIC_RELAXED);
     }
   return have;
