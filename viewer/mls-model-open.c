@@ -1,0 +1,123 @@
+/*
+ * mls-model-open.c: the ways to a model window from a recording's window
+ * (see mls-model-window.h): Open Model…, and Inspect Model on a model the
+ * recording names. mlrt's tracepoints carry a model's name, never its
+ * path (tracer/provider/mlrt-tp.h), so a recording's model is looked for
+ * beside the recording, as NAME.mlpackage, NAME.mlmodelc or NAME.onnx.
+ */
+#include "mls-model-window.h"
+
+#include <sqlite3.h>
+
+#include "mls-model-tool.h"
+
+static void
+on_chosen (GtkNativeDialog *dialog, int response, GtkWindow *parent)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file =
+        gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *base = g_file_get_basename (file);
+
+      /* A package is a directory: choosing its model.json opens it. */
+      if (g_str_equal (base, "model.json"))
+        {
+          GFile *dir = g_file_get_parent (file);
+
+          g_object_unref (file);
+          file = dir;
+        }
+      gtk_window_present (GTK_WINDOW (mls_model_window_new (
+        gtk_window_get_application (parent), file)));
+    }
+  g_object_unref (dialog);
+}
+
+void
+mls_model_window_choose (GtkWindow *parent)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+    "Open Model (an .onnx file, a compiled model, or a package's "
+    "model.json)", parent, GTK_FILE_CHOOSER_ACTION_OPEN, "_Open",
+    "_Cancel");
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "Models");
+  gtk_file_filter_add_pattern (filter, "*.onnx");
+  gtk_file_filter_add_pattern (filter, "*.mlmodelc");
+  gtk_file_filter_add_pattern (filter, "model.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "All files");
+  gtk_file_filter_add_pattern (filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chosen), parent);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The model's name: model_id's, or (-1) the recording's only model's. */
+static char *
+model_name (MlsStore *store, gint64 model_id, GError **error)
+{
+  sqlite3 *db = mls_store_db (store);
+  sqlite3_stmt *stmt = NULL;
+  char *name = NULL;
+  int n = 0;
+
+  if (sqlite3_prepare_v2 (db, model_id >= 0
+                          ? "SELECT name FROM model WHERE id = ?1"
+                          : "SELECT name FROM model LIMIT 2", -1, &stmt,
+                          NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s",
+                   mls_store_path (store), sqlite3_errmsg (db));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (n++ == 0)
+      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (n == 1)
+    return name;
+  g_free (name);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, n == 0
+               ? "The recording holds no model" : "Group the table by "
+               "model (g) and select the model's row to inspect it");
+  return NULL;
+}
+
+MlsModelWindow *
+mls_model_window_inspect (GtkWindow *parent, MlsStore *store,
+                          gint64 model_id, GError **error)
+{
+  static const char *const suffixes[] = { ".mlpackage", ".mlmodelc",
+                                          ".onnx" };
+  g_autofree char *name = model_name (store, model_id, error);
+  g_autofree char *dir = NULL;
+
+  if (!name)
+    return NULL;
+  dir = g_path_get_dirname (mls_store_path (store));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *base = g_strconcat (name, suffixes[i], NULL);
+      g_autofree char *path = g_build_filename (dir, base, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr (GFile) file = g_file_new_for_path (path);
+
+          return mls_model_window_new (gtk_window_get_application (parent),
+                                       file);
+        }
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               "The recording names the model “%s” but not its file (mlrt "
+               "traces no path) and no %s.mlpackage is beside it: open it "
+               "with Open Model…", name, name);
+  return NULL;
+}
