@@ -38,6 +38,7 @@ static const struct {
 struct _MlsModelPerformance {
   GtkBox parent_instance;
   GtkWidget *units_dropdown;
+  GtkWidget *iterations_spin;
   GtkWidget *run_button;
   GtkWidget *cancel_button;
   GtkWidget *progress;
@@ -52,6 +53,7 @@ struct _MlsModelPerformance {
   const char *state;
   GSubprocess *process;     /* the report running, if any */
   GCancellable *cancellable;
+  char *tmpdir;             /* the running report's TMPDIR */
   gboolean cancelled;
   guint pulse;
   gint64 started_us;
@@ -78,6 +80,7 @@ set_state (MlsModelPerformance *self, const char *state, const char *status)
     gtk_widget_remove_css_class (self->status_label, "error");
   gtk_widget_set_sensitive (self->run_button, !running && self->path);
   gtk_widget_set_sensitive (self->units_dropdown, !running);
+  gtk_widget_set_sensitive (self->iterations_spin, !running);
   gtk_widget_set_visible (self->cancel_button, running);
   gtk_widget_set_visible (self->progress, running);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
@@ -174,6 +177,9 @@ on_report_done (GObject *source, GAsyncResult *res, gpointer data)
   g_clear_handle_id (&self->pulse, g_source_remove);
   g_clear_object (&self->process);
   g_clear_object (&self->cancellable);
+  /* A cancelled report leaves its caches behind. */
+  mls_model_tool_remove_tree (self->tmpdir);
+  g_clear_pointer (&self->tmpdir, g_free);
   /* The window closed while it ran: nothing left to show it in. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -202,22 +208,32 @@ mls_model_performance_run (MlsModelPerformance *self)
 {
   guint units = gtk_drop_down_get_selected (
     GTK_DROP_DOWN (self->units_dropdown));
+  g_autofree char *iterations = g_strdup_printf ("%d",
+    gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->iterations_spin)));
   const char *argv[] = { "mlrt-report", self->path, "--compute-units",
-                         unit_sets[MIN (units, 3)], "--format", "json",
-                         NULL };
+                         unit_sets[MIN (units, 3)], "--iterations",
+                         iterations, "--format", "json", NULL };
   g_autoptr (GError) error = NULL;
 
   if (self->process || !self->path)
     return;
+  self->tmpdir = g_dir_make_tmp ("mlscope-viewer-report-XXXXXX", &error);
+  if (!self->tmpdir)
+    {
+      set_state (self, "failed", error->message);
+      return;
+    }
   self->cancelled = FALSE;
   self->cancellable = g_cancellable_new ();
-  self->process = mls_model_tool_run (argv, self->cancellable,
+  self->process = mls_model_tool_run (argv, self->tmpdir, self->cancellable,
                                       on_report_done, g_object_ref (self),
                                       &error);
   if (!self->process)
     {
       g_object_unref (self);
       g_clear_object (&self->cancellable);
+      mls_model_tool_remove_tree (self->tmpdir);
+      g_clear_pointer (&self->tmpdir, g_free);
       set_state (self, "failed", error->message);
       return;
     }
@@ -363,6 +379,7 @@ mls_model_performance_get_part (MlsModelPerformance *self, const char *name)
   return g_str_equal (name, "run") ? self->run_button
          : g_str_equal (name, "cancel") ? self->cancel_button
          : g_str_equal (name, "units") ? self->units_dropdown
+         : g_str_equal (name, "iterations") ? self->iterations_spin
          : g_str_equal (name, "statistic") ? self->statistic_dropdown
          : NULL;
 }
@@ -379,6 +396,8 @@ mls_model_performance_describe (MlsModelPerformance *self, GString *out)
                           gtk_label_get_text (GTK_LABEL (self->status_label)));
   g_string_append_printf (out, "Performance: units = %s\n",
                           unit_sets[MIN (units, 3)]);
+  g_string_append_printf (out, "Performance: runs = %d\n",
+    gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->iterations_spin)));
   g_string_append_printf (out, "Performance: report units = %s\n",
                           self->report ? mls_json_str (self->report,
                                                        "compute_units")
@@ -457,6 +476,9 @@ mls_model_performance_dispose (GObject *object)
     {
       g_cancellable_cancel (self->cancellable);
       g_subprocess_force_exit (self->process);
+      g_subprocess_wait (self->process, NULL, NULL);
+      mls_model_tool_remove_tree (self->tmpdir);
+      g_clear_pointer (&self->tmpdir, g_free);
     }
   g_clear_handle_id (&self->pulse, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object),
@@ -487,6 +509,7 @@ mls_model_performance_class_init (MlsModelPerformanceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MlsModelPerformance, \
                                         name)
   CHILD (units_dropdown);
+  CHILD (iterations_spin);
   CHILD (run_button);
   CHILD (cancel_button);
   CHILD (progress);
@@ -511,6 +534,8 @@ mls_model_performance_init (MlsModelPerformance *self)
   g_signal_connect (self->statistic_dropdown, "notify::selected",
                     G_CALLBACK (on_statistic), self);
   g_signal_connect_swapped (self->units_dropdown, "notify::selected",
+                            G_CALLBACK (notify_status), self);
+  g_signal_connect_swapped (self->iterations_spin, "value-changed",
                             G_CALLBACK (notify_status), self);
   set_state (self, "idle", "");
 }

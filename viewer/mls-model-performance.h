@@ -36,7 +36,7 @@ MlsLayerTable *mls_model_performance_get_layers (MlsModelPerformance *self);
 void mls_model_performance_describe (MlsModelPerformance *self,
                                      GString *out);
 /* A named part, for tests to click: "run", "cancel", "units",
- * "statistic". */
+ * "iterations", "statistic". */
 GtkWidget *mls_model_performance_get_part (MlsModelPerformance *self,
                                            const char *name);
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 /* Where the tool sits in the build tree, from the viewer's directory. */
 static const struct {
   const char *name, *built;
@@ -43,12 +45,14 @@ mls_model_tool_find (const char *name, GError **error)
 }
 
 GSubprocess *
-mls_model_tool_run (const char *const *argv, GCancellable *cancellable,
-                    GAsyncReadyCallback callback, gpointer data,
-                    GError **error)
+mls_model_tool_run (const char *const *argv, const char *tmpdir,
+                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                    gpointer data, GError **error)
 {
   g_autofree char *program = mls_model_tool_find (argv[0], error);
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   GSubprocess *process;
 
   if (!program)
@@ -57,13 +61,36 @@ mls_model_tool_run (const char *const *argv, GCancellable *cancellable,
   for (int i = 1; argv[i]; i++)
     g_ptr_array_add (args, (char *) argv[i]);
   g_ptr_array_add (args, NULL);
-  process = g_subprocess_newv ((const char *const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
+  if (tmpdir)
+    g_subprocess_launcher_setenv (launcher, "TMPDIR", tmpdir, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher,
+    (const char *const *) args->pdata, error);
   if (process)
     g_subprocess_communicate_utf8_async (process, NULL, cancellable,
                                          callback, data);
   return process;
+}
+
+void
+mls_model_tool_remove_tree (const char *path)
+{
+  GDir *dir = path ? g_dir_open (path, 0, NULL) : NULL;
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR)
+          && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        mls_model_tool_remove_tree (child);
+      else
+        g_remove (child);
+    }
+  if (dir)
+    g_dir_close (dir);
+  if (path)
+    g_rmdir (path);
 }
 
 json_object *

@@ -22,10 +22,10 @@ G_BEGIN_DECLS
 char *mls_model_tool_find (const char *name, GError **error);
 
 /* Starts the tool with argv (argv[0] its name), its stdout and stderr
- * read in full; callback runs when it exited. Returns the process (ref
- * held by the caller) so it can be ended, it alone, by its pid, or NULL
- * with error. */
-GSubprocess *mls_model_tool_run (const char *const *argv,
+ * read in full, TMPDIR set to tmpdir unless NULL; callback runs when it
+ * exited. Returns the process (ref held by the caller) so it can be
+ * ended, it alone, by its pid, or NULL with error. */
+GSubprocess *mls_model_tool_run (const char *const *argv, const char *tmpdir,
                                  GCancellable *cancellable,
                                  GAsyncReadyCallback callback,
                                  gpointer data, GError **error);
@@ -35,6 +35,9 @@ GSubprocess *mls_model_tool_run (const char *const *argv,
 json_object *mls_model_tool_finish (GSubprocess *process, GAsyncResult *res,
                                     const char *schema, char **text,
                                     GError **error);
+
+/* Removes path and all under it (a killed tool's temporary files). */
+void mls_model_tool_remove_tree (const char *path);
 
 /* text parsed as JSON of the given schema; what names it in errors. */
 json_object *mls_model_json_parse (const char *text, const char *schema,

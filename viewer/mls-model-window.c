@@ -41,7 +41,7 @@ write_state (gpointer data)
   MlsLayerTable *layers = mls_model_performance_get_layers (perf);
   g_autoptr (GString) out = g_string_new (NULL);
   static const char *const parts[] = { "run", "cancel", "units",
-                                       "statistic" };
+                                       "iterations", "statistic" };
   static const char *const units[] = { "cpu", "gpu", "npu" };
 
   self->state_source = 0;
@@ -120,7 +120,7 @@ read_model (MlsModelWindow *self)
                          NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) process =
-    mls_model_tool_run (argv, NULL, on_info, g_object_ref (self), &error);
+    mls_model_tool_run (argv, NULL, NULL, on_info, g_object_ref (self), &error);
 
   if (!process)
     {

@@ -24,6 +24,7 @@
 static char *tmpdir;
 static char *state_path;
 static char *model_path;
+static char *viewer_tmp;      /* the viewers' TMPDIR */
 
 /* The tool's JSON for the model (argv NULL-terminated after the tool). */
 static json_object *
@@ -202,6 +203,44 @@ count_ran_marks (const char *header)
   return n;
 }
 
+static gboolean
+dir_is_empty (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+
+  g_assert_nonnull (dir);
+  return g_dir_read_name (dir) == NULL;
+}
+
+/* The viewer's children named name, alive (zombies not counted). */
+static int
+count_children (GSubprocess *viewer, const char *name)
+{
+  long ppid = atol (g_subprocess_get_identifier (viewer));
+  g_autoptr (GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *entry;
+  int n = 0;
+
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename ("/proc", entry, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *comm = g_strdup_printf ("(%s)", name);
+      const char *end;
+      char state;
+      long parent;
+
+      if (!g_ascii_isdigit (entry[0])
+          || !g_file_get_contents (path, &stat, NULL, NULL)
+          || !(end = strrchr (stat, ')'))
+          || sscanf (end + 1, " %c %ld", &state, &parent) != 2)
+        continue;
+      n += parent == ppid && state != 'Z' && strstr (stat, comm) != NULL;
+    }
+  return n;
+}
+
 static void
 test_detector (void)
 {
@@ -216,6 +255,7 @@ test_detector (void)
   int n = json_object_get_int (jget (jget (report, "model"), "layer_count"));
   g_autofree char *layers = g_strdup_printf ("%d", n);
   GSubprocess *viewer;
+  int x, y, w, h;
 
   g_assert_cmpint (n, >, 1);
   viewer = mls_test_viewer_start (model_path, snap, log);
@@ -252,14 +292,22 @@ test_detector (void)
   wait_state ("Performance: unit filter", "none", 10);
   assert_state ("Performance: layers shown", layers);
 
-  /* Run again and Cancel at once: the report's process ends, the window
-   * says so and keeps the last report. */
+  /* A long run (100000 runs of each step), cancelled: the report's
+   * process ends, the window says so and keeps the last report. */
+  click_part ("iterations", &x, &y, &w, &h);
+  mls_test_xdotool ("key ctrl+a type 100000");
+  mls_test_xdotool ("key Tab");
+  wait_state ("Performance: runs", "100000", 10);
   click_part ("run", NULL, NULL, NULL, NULL);
   wait_state ("Performance: state", "running", 10);
+  g_assert_cmpint (count_children (viewer, "mlrt-report"), ==, 1);
   click_part ("cancel", NULL, NULL, NULL, NULL);
   wait_state ("Performance: state", "cancelled", 10);
   assert_state ("Performance: layers", layers);
+  g_assert_cmpint (count_children (viewer, "mlrt-report"), ==, 0);
   g_assert_true (mls_test_is_running (viewer));
+  /* Nor did it leave its temporary caches behind. */
+  g_assert_true (dir_is_empty (viewer_tmp));
 
   mls_test_stop (viewer);
   g_object_unref (viewer);
@@ -300,8 +348,11 @@ main (int argc, char **argv)
   tmpdir = g_dir_make_tmp ("mls-viewer-model-window-XXXXXX", NULL);
   state_path = g_build_filename (tmpdir, "state.txt", NULL);
   model_path = mls_test_build_path ("runtime/tools/detector.mlpackage");
-  /* The viewers started inherit it. */
+  viewer_tmp = g_build_filename (tmpdir, "tmp", NULL);
+  g_assert_cmpint (g_mkdir (viewer_tmp, 0700), ==, 0);
+  /* The viewers started inherit them. */
   g_setenv ("MLSCOPE_VIEWER_STATE", state_path, TRUE);
+  g_setenv ("TMPDIR", viewer_tmp, TRUE);
   mls_test_xvfb_start (tmpdir);
   g_test_add_func ("/viewer/model-window/detector", test_detector);
   g_test_add_func ("/viewer/model-window/not-a-model", test_not_a_model);
