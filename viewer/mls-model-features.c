@@ -18,7 +18,8 @@ struct _MlsModelFeatures {
 G_DEFINE_FINAL_TYPE (MlsModelFeatures, mls_model_features,
                      ADW_TYPE_PREFERENCES_PAGE)
 
-/* "Image (gray8, uint8) 256 × 256, 64.0 KiB". */
+/* "Image (gray8) 256 × 256 · 64.0 KiB", the scalar type named too when
+ * the feature type does not say it: "(gray16_half, float16)". */
 static char *
 describe_feature (json_object *f)
 {
@@ -27,14 +28,18 @@ describe_feature (json_object *f)
   g_autofree char *size = g_format_size_full (mls_json_int (f, "byte_size"),
                                               G_FORMAT_SIZE_IEC_UNITS);
   const char *kind = mls_json_str (f, "kind");
+  const char *type = mls_json_str (f, "type");
+  const char *scalar = mls_json_str (f, "scalar_type");
+  gboolean same = g_strcmp0 (type, scalar) == 0
+                  || g_strcmp0 (scalar, "uint8") == 0;
 
   for (size_t i = 0; shape && i < json_object_array_length (shape); i++)
     g_string_append_printf (dims, "%s%" G_GINT64_FORMAT, i ? " × " : "",
       json_object_get_int64 (json_object_array_get_idx (shape, i)));
-  return g_strdup_printf ("%s (%s, %s) %s, %s",
+  return g_strdup_printf ("%s (%s%s%s) %s · %s",
                           g_strcmp0 (kind, "image") == 0 ? "Image"
-                          : "MultiArray", mls_json_str (f, "type"),
-                          mls_json_str (f, "scalar_type"), dims->str, size);
+                          : "MultiArray", type, same ? "" : ", ",
+                          same ? "" : scalar, dims->str, size);
 }
 
 static void

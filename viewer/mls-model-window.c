@@ -55,6 +55,7 @@ write_state (gpointer data)
   mls_model_general_describe (MLS_MODEL_GENERAL (self->general), out);
   mls_model_features_describe (MLS_MODEL_FEATURES (self->features), out);
   mls_model_performance_describe (perf, out);
+  mls_model_state_bounds (out, "window", GTK_WIDGET (self));
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     mls_model_state_bounds (out, parts[i],
                             mls_model_performance_get_part (perf, parts[i]));
