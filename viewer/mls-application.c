@@ -57,6 +57,7 @@ static const struct {
   { "win.show-tab::predictions", { "<Alt>2" } },
   { "win.show-tab::performance", { "<Alt>3" } },
   { "win.run-report", { "<Control>r" } },
+  { "win.inspect-model", { "<Control><Shift>m" } },
   { "win.show-help-overlay", { "question", "<Control>question" } },
 };
 

@@ -13,8 +13,10 @@
  */
 #include <glib/gstdio.h>
 #include <json-c/json.h>
+#include <unistd.h>
 
 #include "mls-test-png.h"
+#include "mls-test-trace.h"
 #include "mls-test-x.h"
 #include "test-tmpdir.h"
 
@@ -339,6 +341,64 @@ test_not_a_model (void)
   g_object_unref (viewer);
 }
 
+/* A recording of one model's load and prediction, in dir. */
+static char *
+write_recording (const char *dir, const char *model)
+{
+  char *path = g_build_filename (dir, "app.mlscope", NULL);
+  MlsError err = { 0 };
+  MlsStore *store;
+  gint64 id, t0 = G_GINT64_CONSTANT (1000000000);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  store = mls_store_create (path, &err);
+  g_assert_nonnull (store);
+  id = mls_store_intern_model (store, model, &err);
+  mls_test_add_span (store, MLS_KIND_MODEL_LOAD, id, 0, 0, t0,
+                     t0 + 5000000, TRUE);
+  mls_test_add_span (store, MLS_KIND_PREDICTION, id, 0, 0, t0 + 10000000,
+                     t0 + 20000000, TRUE);
+  g_assert_cmpint (mls_store_finish (store, &err), ==, 0);
+  mls_store_close (store);
+  return path;
+}
+
+/* Inspect Model (Ctrl+Shift+M) in a recording's window: the recording
+ * names its model but holds no path, so the model beside it opens; with
+ * none beside it, no window opens and the viewer goes on. */
+static void
+test_inspect (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "inspect", NULL);
+  g_autofree char *lonely = g_build_filename (tmpdir, "lonely", NULL);
+  g_autofree char *package = g_build_filename (dir, "detector.mlpackage",
+                                               NULL);
+  g_autofree char *rec = write_recording (dir, "detector");
+  g_autofree char *rec2 = write_recording (lonely, "detector");
+  g_autofree char *snap = g_build_filename (tmpdir, "inspect.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "inspect.log", NULL);
+  GSubprocess *viewer;
+
+  g_assert_cmpint (symlink (model_path, package), ==, 0);
+  g_unlink (state_path);
+  viewer = mls_test_viewer_start (rec, snap, log);
+  mls_test_xdotool ("key ctrl+shift+m");
+  wait_state ("window: model", package, 30);
+  wait_state ("window: page", "model", 30);
+  assert_state ("General: Model / Name", "detector");
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+
+  g_unlink (state_path);
+  viewer = mls_test_viewer_start (rec2, snap, log);
+  mls_test_xdotool ("key ctrl+shift+m");
+  g_usleep (2000000);
+  g_assert_false (g_file_test (state_path, G_FILE_TEST_EXISTS));
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -356,6 +416,7 @@ main (int argc, char **argv)
   mls_test_xvfb_start (tmpdir);
   g_test_add_func ("/viewer/model-window/detector", test_detector);
   g_test_add_func ("/viewer/model-window/not-a-model", test_not_a_model);
+  g_test_add_func ("/viewer/model-window/inspect", test_inspect);
   status = g_test_run ();
   mls_test_xvfb_end ();
   if (status == 0)
