@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mls-model-tool.h"
+#include "mls-report-compare.h"
 
 /* The dropdowns' entries, in their order in the .ui. */
 static const char *const unit_sets[] = {
@@ -43,7 +44,6 @@ struct _MlsModelPerformance {
   GtkWidget *cancel_button;
   GtkWidget *progress;
   GtkWidget *status_label;
-  GtkWidget *save_button;
   GtkWidget *cards;
   GtkWidget *statistic_dropdown;
   GtkWidget *machine_label;
@@ -66,6 +66,14 @@ G_DEFINE_FINAL_TYPE (MlsModelPerformance, mls_model_performance,
 
 enum { PROP_0, PROP_STATE, PROP_STATUS, N_PROPS };
 static GParamSpec *props[N_PROPS];
+
+/* Measured runs of each step asked for. */
+static int
+runs (MlsModelPerformance *self)
+{
+  return gtk_spin_button_get_value_as_int (
+    GTK_SPIN_BUTTON (self->iterations_spin));
+}
 
 static void
 set_state (MlsModelPerformance *self, const char *state, const char *status)
@@ -149,7 +157,10 @@ show_report (MlsModelPerformance *self, json_object *report, char *text)
   show_machine (self);
   mls_layer_table_show (MLS_LAYER_TABLE (self->layers),
                         mls_json_get (report, "layers"));
-  gtk_widget_set_sensitive (self->save_button, report != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "perf.save",
+                                 report != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "perf.compare",
+                                 report != NULL);
 }
 
 static gboolean
@@ -208,8 +219,7 @@ mls_model_performance_run (MlsModelPerformance *self)
 {
   guint units = gtk_drop_down_get_selected (
     GTK_DROP_DOWN (self->units_dropdown));
-  g_autofree char *iterations = g_strdup_printf ("%d",
-    gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->iterations_spin)));
+  g_autofree char *iterations = g_strdup_printf ("%d", runs (self));
   const char *argv[] = { "mlrt-report", self->path, "--compute-units",
                          unit_sets[MIN (units, 3)], "--iterations",
                          iterations, "--format", "json", NULL };
@@ -319,14 +329,42 @@ on_save_response (GtkNativeDialog *dialog, int response,
   g_object_unref (dialog);
 }
 
+/* The shown report's name: "detector-cpu-only". */
+static char *
+report_name (MlsModelPerformance *self)
+{
+  return g_strdup_printf ("%s-%s",
+    mls_json_str (mls_json_get (self->report, "model"), "name"),
+    mls_json_str (self->report, "compute_units"));
+}
+
 static void
-choose_file (MlsModelPerformance *self, gboolean save)
+on_compare_response (GtkNativeDialog *dialog, int response,
+                     MlsModelPerformance *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->report_text)
+    {
+      g_autoptr (GFile) file =
+        gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *name = report_name (self);
+
+      gtk_window_present (GTK_WINDOW (mls_report_compare_new (
+        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), path,
+        self->report_text, name)));
+    }
+  g_object_unref (dialog);
+}
+
+/* A chooser of report files; response runs with self. */
+static void
+choose_file (MlsModelPerformance *self, const char *title,
+             GtkFileChooserAction action, GCallback response)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-    save ? "Save Report" : "Open Report", GTK_WINDOW (root),
-    save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
-    save ? "_Save" : "_Open", "_Cancel");
+    title, GTK_WINDOW (root), action, save ? "_Save" : "_Open", "_Cancel");
   GtkFileFilter *filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, "mlrt-report JSON");
@@ -335,28 +373,34 @@ choose_file (MlsModelPerformance *self, gboolean save)
   g_object_unref (filter);
   if (save)
     {
-      json_object *model = mls_json_get (self->report, "model");
-      g_autofree char *name = g_strdup_printf ("%s-%s.json",
-        mls_json_str (model, "name"),
-        mls_json_str (self->report, "compute_units"));
+      g_autofree char *name = report_name (self);
+      g_autofree char *file = g_strconcat (name, ".json", NULL);
 
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file);
     }
-  g_signal_connect (chooser, "response", save ? G_CALLBACK (on_save_response)
-                    : G_CALLBACK (on_open_response), self);
+  g_signal_connect (chooser, "response", response, self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
-on_open_report (GtkButton *button, MlsModelPerformance *self)
+open_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  choose_file (self, FALSE);
+  choose_file (MLS_MODEL_PERFORMANCE (widget), "Open Report",
+               GTK_FILE_CHOOSER_ACTION_OPEN, G_CALLBACK (on_open_response));
 }
 
 static void
-on_save_report (GtkButton *button, MlsModelPerformance *self)
+save_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  choose_file (self, TRUE);
+  choose_file (MLS_MODEL_PERFORMANCE (widget), "Save Report",
+               GTK_FILE_CHOOSER_ACTION_SAVE, G_CALLBACK (on_save_response));
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  choose_file (MLS_MODEL_PERFORMANCE (widget), "Compare With Report",
+               GTK_FILE_CHOOSER_ACTION_OPEN, G_CALLBACK (on_compare_response));
 }
 
 void
@@ -396,8 +440,7 @@ mls_model_performance_describe (MlsModelPerformance *self, GString *out)
                           gtk_label_get_text (GTK_LABEL (self->status_label)));
   g_string_append_printf (out, "Performance: units = %s\n",
                           unit_sets[MIN (units, 3)]);
-  g_string_append_printf (out, "Performance: runs = %d\n",
-    gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->iterations_spin)));
+  g_string_append_printf (out, "Performance: runs = %d\n", runs (self));
   g_string_append_printf (out, "Performance: report units = %s\n",
                           self->report ? mls_json_str (self->report,
                                                        "compute_units")
@@ -514,7 +557,6 @@ mls_model_performance_class_init (MlsModelPerformanceClass *klass)
   CHILD (cancel_button);
   CHILD (progress);
   CHILD (status_label);
-  CHILD (save_button);
   CHILD (cards);
   CHILD (statistic_dropdown);
   CHILD (machine_label);
@@ -522,8 +564,12 @@ mls_model_performance_class_init (MlsModelPerformanceClass *klass)
 #undef CHILD
   gtk_widget_class_bind_template_callback (widget_class, on_run);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel);
-  gtk_widget_class_bind_template_callback (widget_class, on_open_report);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_report);
+  gtk_widget_class_install_action (widget_class, "perf.open", NULL,
+                                   open_action);
+  gtk_widget_class_install_action (widget_class, "perf.save", NULL,
+                                   save_action);
+  gtk_widget_class_install_action (widget_class, "perf.compare", NULL,
+                                   compare_action);
 }
 
 static void
@@ -531,6 +577,8 @@ mls_model_performance_init (MlsModelPerformance *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   add_cards (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "perf.save", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "perf.compare", FALSE);
   g_signal_connect (self->statistic_dropdown, "notify::selected",
                     G_CALLBACK (on_statistic), self);
   g_signal_connect_swapped (self->units_dropdown, "notify::selected",

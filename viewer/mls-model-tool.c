@@ -130,12 +130,11 @@ mls_model_json_parse (const char *text, const char *schema,
   return o;
 }
 
-json_object *
-mls_model_tool_finish (GSubprocess *process, GAsyncResult *res,
-                       const char *schema, char **text, GError **error)
+char *
+mls_model_tool_finish_text (GSubprocess *process, GAsyncResult *res,
+                            GError **error)
 {
   g_autofree char *out = NULL, *err = NULL;
-  json_object *o;
 
   if (!g_subprocess_communicate_utf8_finish (process, res, &out, &err,
                                              error))
@@ -143,7 +142,8 @@ mls_model_tool_finish (GSubprocess *process, GAsyncResult *res,
   if (!g_subprocess_get_if_exited (process)
       || g_subprocess_get_exit_status (process) != 0)
     {
-      g_strstrip (err);
+      if (err)
+        g_strstrip (err);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
                    err && err[0] ? err
                    : g_subprocess_get_if_signaled (process)
@@ -151,7 +151,19 @@ mls_model_tool_finish (GSubprocess *process, GAsyncResult *res,
                    : "it failed without a message");
       return NULL;
     }
-  o = mls_model_json_parse (out ? out : "", schema, schema, error);
+  return g_steal_pointer (&out);
+}
+
+json_object *
+mls_model_tool_finish (GSubprocess *process, GAsyncResult *res,
+                       const char *schema, char **text, GError **error)
+{
+  g_autofree char *out = mls_model_tool_finish_text (process, res, error);
+  json_object *o;
+
+  if (!out)
+    return NULL;
+  o = mls_model_json_parse (out, schema, schema, error);
   if (o && text)
     *text = g_steal_pointer (&out);
   return o;

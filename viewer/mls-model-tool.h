@@ -39,6 +39,11 @@ json_object *mls_model_tool_finish (GSubprocess *process, GAsyncResult *res,
 /* Removes path and all under it (a killed tool's temporary files). */
 void mls_model_tool_remove_tree (const char *path);
 
+/* What the tool printed, or NULL with an error holding its message when
+ * it failed. */
+char *mls_model_tool_finish_text (GSubprocess *process, GAsyncResult *res,
+                                  GError **error);
+
 /* text parsed as JSON of the given schema; what names it in errors. */
 json_object *mls_model_json_parse (const char *text, const char *schema,
                                    const char *what, GError **error);

@@ -120,8 +120,8 @@ read_model (MlsModelWindow *self)
   const char *argv[] = { "mlrt-info", self->path, "--format", "json",
                          NULL };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) process =
-    mls_model_tool_run (argv, NULL, NULL, on_info, g_object_ref (self), &error);
+  g_autoptr (GSubprocess) process = mls_model_tool_run (
+    argv, NULL, NULL, on_info, g_object_ref (self), &error);
 
   if (!process)
     {

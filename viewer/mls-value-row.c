@@ -25,7 +25,8 @@ mls_value_row_get_property (GObject *object, guint id, GValue *value,
                             GParamSpec *pspec)
 {
   if (id == PROP_VALUE)
-    g_value_set_string (value, mls_value_row_get_value (MLS_VALUE_ROW (object)));
+    g_value_set_string (value,
+                        mls_value_row_get_value (MLS_VALUE_ROW (object)));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
