@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "mls-file-chooser.h"
 #include "mls-model-tool.h"
 
 static void
@@ -37,25 +38,13 @@ on_chosen (GtkNativeDialog *dialog, int response, GtkWindow *parent)
 void
 mls_model_window_choose (GtkWindow *parent)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-    "Open Model (an .onnx file, a compiled model, or a package's "
-    "model.json)", parent, GTK_FILE_CHOOSER_ACTION_OPEN, "_Open",
-    "_Cancel");
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  static const char *const models[] = { "*.onnx", "*.mlmodelc",
+                                        "model.json", NULL };
 
-  gtk_file_filter_set_name (filter, "Models");
-  gtk_file_filter_add_pattern (filter, "*.onnx");
-  gtk_file_filter_add_pattern (filter, "*.mlmodelc");
-  gtk_file_filter_add_pattern (filter, "model.json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "All files");
-  gtk_file_filter_add_pattern (filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chosen), parent);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  mls_file_chooser_show (parent, "Open Model (an .onnx file, a compiled "
+                         "model, or a package's model.json)",
+                         GTK_FILE_CHOOSER_ACTION_OPEN, "Models", models,
+                         G_CALLBACK (on_chosen), parent);
 }
 
 /* The model's name: model_id's, or (-1) the recording's only model's. */

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "mls-file-chooser.h"
 #include "mls-model-tool.h"
 #include "mls-report-compare.h"
 
@@ -361,25 +362,18 @@ static void
 choose_file (MlsModelPerformance *self, const char *title,
              GtkFileChooserAction action, GCallback response)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-    title, GTK_WINDOW (root), action, save ? "_Save" : "_Open", "_Cancel");
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  static const char *const reports[] = { "*.json", NULL };
+  GtkFileChooser *chooser = mls_file_chooser_show (
+    GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), title, action,
+    "mlrt-report JSON", reports, response, self);
 
-  gtk_file_filter_set_name (filter, "mlrt-report JSON");
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  if (save)
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
     {
       g_autofree char *name = report_name (self);
       g_autofree char *file = g_strconcat (name, ".json", NULL);
 
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file);
+      gtk_file_chooser_set_current_name (chooser, file);
     }
-  g_signal_connect (chooser, "response", response, self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void

@@ -78,6 +78,18 @@ schedule_state (MlsModelWindow *self)
     self->state_source = g_timeout_add (300, write_state, self);
 }
 
+/* Why the model cannot be shown: in the window and on stderr. */
+static void
+show_error (MlsModelWindow *self, const GError *error)
+{
+  self->error = g_strdup_printf ("%s: %s", self->path, error->message);
+  g_printerr ("mlscope-viewer: %s\n", self->error);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page),
+                                   self->error);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->state_stack), "error");
+  schedule_state (self);
+}
+
 static void
 on_info (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -90,13 +102,7 @@ on_info (GObject *source, GAsyncResult *res, gpointer data)
     return;
   if (!info)
     {
-      self->error = g_strdup_printf ("%s: %s", self->path, error->message);
-      g_printerr ("mlscope-viewer: %s\n", self->error);
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page),
-                                       self->error);
-      gtk_stack_set_visible_child_name (GTK_STACK (self->state_stack),
-                                        "error");
-      schedule_state (self);
+      show_error (self, error);
       return;
     }
   mls_model_general_show (MLS_MODEL_GENERAL (self->general), info);
@@ -126,12 +132,7 @@ read_model (MlsModelWindow *self)
   if (!process)
     {
       g_object_unref (self);
-      self->error = g_strdup_printf ("%s: %s", self->path, error->message);
-      g_printerr ("mlscope-viewer: %s\n", self->error);
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page),
-                                       self->error);
-      gtk_stack_set_visible_child_name (GTK_STACK (self->state_stack),
-                                        "error");
+      show_error (self, error);
     }
 }
 
