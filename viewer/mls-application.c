@@ -269,6 +269,6 @@ mls_application_run (int argc, char **argv)
                     G_CALLBACK (on_handle_local_options), NULL);
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (app),
-                                                     "[FILE.mlscope|MODEL...]");
+                                                     "[FILE.mlscope... | MODEL]");
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

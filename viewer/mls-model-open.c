@@ -4,6 +4,8 @@
  * recording names. mlrt's tracepoints carry a model's name, never its
  * path (tracer/provider/mlrt-tp.h), so a recording's model is looked for
  * beside the recording, as NAME.mlpackage, NAME.mlmodelc or NAME.onnx.
+ * Inspect Model is in the recording window's menu and in its table's
+ * context menu.
  */
 #include "mls-model-window.h"
 
@@ -109,4 +111,34 @@ mls_model_window_inspect (GtkWindow *parent, MlsStore *store,
                "traces no path) and no %s.mlpackage is beside it: open it "
                "with Open Model…", name, name);
   return NULL;
+}
+
+/* A right click on the table: its menu, at the pointer. */
+static void
+on_table_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+                  GtkWidget *popover)
+{
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+void
+mls_model_window_add_table_menu (GtkWidget *table)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkWidget *popover;
+
+  g_menu_append (menu, "Inspect Model", "win.inspect-model");
+  g_menu_append (menu, "Copy Table as CSV", "win.copy-csv");
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  gtk_widget_set_parent (popover, table);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click),
+                                 GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_table_pressed),
+                    popover);
+  gtk_widget_add_controller (table, GTK_EVENT_CONTROLLER (click));
 }

@@ -36,6 +36,10 @@ void mls_model_window_choose (GtkWindow *parent);
 MlsModelWindow *mls_model_window_inspect (GtkWindow *parent, MlsStore *store,
                                           gint64 model_id, GError **error);
 
+/* A context menu on a recording's table (right click): Inspect Model,
+ * Copy Table as CSV. */
+void mls_model_window_add_table_menu (GtkWidget *table);
+
 G_END_DECLS
 
 #endif /* MLS_MODEL_WINDOW_H */

@@ -618,6 +618,7 @@ mls_window_init (MlsWindow *self)
                   GTK_SCROLLED_WINDOW (self->tracks_scroller)), NULL);
   g_signal_connect (self->stats, "row-selected",
                     G_CALLBACK (on_row_selected), self);
+  mls_model_window_add_table_menu (self->stats);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   /* The panes' largest positions follow their allocation. */
   g_signal_connect_swapped (self->paned, "notify::max-position",
