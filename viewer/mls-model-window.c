@@ -6,8 +6,8 @@
 #include "mls-model-window.h"
 
 #include <adwaita.h>
-#include <sqlite3.h>
 
+#include "mls-layer-item.h"
 #include "mls-model-features.h"
 #include "mls-model-general.h"
 #include "mls-model-performance.h"
@@ -18,7 +18,6 @@
 struct _MlsModelWindow {
   GtkApplicationWindow parent_instance;
   GtkWidget *switcher;
-  GtkWidget *toasts;
   GtkWidget *state_stack;
   GtkWidget *error_page;
   GtkWidget *stack;
@@ -42,7 +41,6 @@ write_state (gpointer data)
   g_autoptr (GString) out = g_string_new (NULL);
   static const char *const parts[] = { "run", "cancel", "units",
                                        "iterations", "statistic" };
-  static const char *const units[] = { "cpu", "gpu", "npu" };
 
   self->state_source = 0;
   g_string_append_printf (out, "window: model = %s\n", self->path);
@@ -59,12 +57,13 @@ write_state (gpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     mls_model_state_bounds (out, parts[i],
                             mls_model_performance_get_part (perf, parts[i]));
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+  for (int u = 0; u < MLS_N_UNITS; u++)
     {
-      g_autofree char *name = g_strdup_printf ("header-%s", units[i]);
+      g_autofree char *name = g_strdup_printf ("header-%s", mls_units[u]);
 
       mls_model_state_bounds (out, name,
-                              mls_layer_table_get_header (layers, units[i]));
+                              mls_layer_table_get_header (layers,
+                                                          mls_units[u]));
     }
   mls_model_state_write (out->str);
   return G_SOURCE_REMOVE;
@@ -187,7 +186,6 @@ mls_model_window_class_init (MlsModelWindowClass *klass)
 #define CHILD(name) \
   gtk_widget_class_bind_template_child (widget_class, MlsModelWindow, name)
   CHILD (switcher);
-  CHILD (toasts);
   CHILD (state_stack);
   CHILD (error_page);
   CHILD (stack);
