@@ -256,6 +256,7 @@ test_detector (void)
   json_object *report = run_json ("runtime/report/mlrt-report", report_args);
   int n = json_object_get_int (jget (jget (report, "model"), "layer_count"));
   g_autofree char *layers = g_strdup_printf ("%d", n);
+  g_autofree char *median = NULL, *stat = NULL;
   GSubprocess *viewer;
   int x, y, w, h;
 
@@ -280,6 +281,23 @@ test_detector (void)
   assert_state ("Performance: unit filter", "none");
   g_assert_cmpint (count_ran_marks ("header-cpu"), >, n * 20);
   g_assert_cmpint (count_ran_marks ("header-gpu"), ==, 0);
+
+  /* The statistic menu: the standard deviation, not the median. */
+  median = state_value ("Performance: Prediction");
+  g_assert_nonnull (median);
+  click_part ("statistic", NULL, NULL, NULL, NULL);
+  g_usleep (500000);
+  mls_test_xdotool ("key End Return");
+  stat = g_strdup (median);
+  for (int i = 0; i < 100 && g_strcmp0 (stat, median) == 0; i++)
+    {
+      g_usleep (100000);
+      g_free (stat);
+      stat = state_value ("Performance: Prediction");
+    }
+  g_assert_nonnull (stat);
+  g_assert_cmpstr (stat, !=, median);
+  g_assert_cmpstr (stat, !=, "—");
 
   /* The GPU's header: no layer ran there. The CPU's: all of them; again:
    * the filter off. */
