@@ -11,6 +11,8 @@
 #include <stdlib.h>
 
 #include "mls-compare-window.h"
+#include "mls-model-tool.h"
+#include "mls-model-window.h"
 #include "mls-render.h"
 #include "mls-store.h"
 #include "mls-window.h"
@@ -51,6 +53,11 @@ static const struct {
   { "win.filter", { "<Control>f" } },
   { "win.info", { "<Control>i" } },
   { "win.copy-csv", { "<Control><Shift>c" } },
+  { "win.show-tab::general", { "<Alt>1" } },
+  { "win.show-tab::predictions", { "<Alt>2" } },
+  { "win.show-tab::performance", { "<Alt>3" } },
+  { "win.run-report", { "<Control>r" } },
+  { "win.inspect-model", { "<Control><Shift>m" } },
   { "win.show-help-overlay", { "question", "<Control>question" } },
 };
 
@@ -153,8 +160,17 @@ on_open (GApplication *app, GFile **files, int n_files, const char *hint)
     }
   for (int i = 0; i < n_files; i++)
     {
-      MlsWindow *window = mls_window_new (GTK_APPLICATION (app));
+      g_autofree char *path = g_file_get_path (files[i]);
+      MlsWindow *window;
 
+      /* A model opens its own window: General, Predictions, Performance. */
+      if (path && mls_model_file_is_model (path))
+        {
+          gtk_window_present (GTK_WINDOW (mls_model_window_new (
+            GTK_APPLICATION (app), files[i])));
+          continue;
+        }
+      window = mls_window_new (GTK_APPLICATION (app));
       if (mls_window_open (window, files[i]))
         mls_window_apply (window, &options);
       if (options.follow)
@@ -253,6 +269,6 @@ mls_application_run (int argc, char **argv)
                     G_CALLBACK (on_handle_local_options), NULL);
   g_application_add_main_option_entries (G_APPLICATION (app), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (app),
-                                                     "[FILE.mlscope...]");
+                                                     "[FILE.mlscope... | MODEL]");
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -24,6 +24,7 @@
 #include "mls-findings-list.h"
 #include "mls-info-panel.h"
 #include "mls-legend.h"
+#include "mls-model-window.h"
 #include "mls-process-filter.h"
 #include "mls-ruler.h"
 #include "mls-session-private.h"
@@ -474,6 +475,33 @@ popup_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+open_model_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  mls_model_window_choose (GTK_WINDOW (widget));
+}
+
+/* The model of the table's selected row (grouped by model), or the
+ * recording's only one. */
+static void
+inspect_model_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsWindow *self = MLS_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  MlsModelWindow *window;
+
+  if (!self->session)
+    return;
+  window = mls_model_window_inspect (GTK_WINDOW (self),
+    mls_session_get_store (self->session),
+    self->session->highlight_model > 0 ? self->session->highlight_model : -1,
+    &error);
+  if (window)
+    gtk_window_present (GTK_WINDOW (window));
+  else
+    toast (self, error->message);
+}
+
+static void
 dismiss_error_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   gtk_revealer_set_reveal_child (GTK_REVEALER (MLS_WINDOW (widget)->banner),
@@ -522,6 +550,8 @@ mls_window_class_init (MlsWindowClass *klass)
   } actions[] = {
     { "win.open", open_action },
     { "win.compare", compare_action },
+    { "win.open-model", open_model_action },
+    { "win.inspect-model", inspect_model_action },
     { "win.jump-longest", jump_action },
     { "win.jump-next", jump_action },
     { "win.jump-previous", jump_action },
@@ -588,6 +618,7 @@ mls_window_init (MlsWindow *self)
                   GTK_SCROLLED_WINDOW (self->tracks_scroller)), NULL);
   g_signal_connect (self->stats, "row-selected",
                     G_CALLBACK (on_row_selected), self);
+  mls_model_window_add_table_menu (self->stats);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   /* The panes' largest positions follow their allocation. */
   g_signal_connect_swapped (self->paned, "notify::max-position",
