@@ -12,6 +12,7 @@
  * at run time.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vectorize.h"
