@@ -257,9 +257,11 @@ stored_rows (MlsStore *store, const MlsStatsQuery *query, RawRows *out)
   sqlite3_free (sql);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      /* One process's stored row answers for the query's process set,
+       * as live rows do (pid 0), and sorts with their parts. */
       RawRow row = {
         sqlite3_column_int (stmt, 0), sqlite3_column_int64 (stmt, 1),
-        sqlite3_column_int64 (stmt, 2), MLS_PART_ALL,
+        query->by_process ? sqlite3_column_int64 (stmt, 2) : 0, MLS_PART_ALL,
         { .count = sqlite3_column_int64 (stmt, 3),
           .incomplete = sqlite3_column_int64 (stmt, 4),
           .total_ns = sqlite3_column_int64 (stmt, 5),

@@ -221,7 +221,7 @@ mls_live_import_flushes (MlsLiveImport *live)
  * arrived to now is lost, recorded as such. The recorder runs on the
  * traced machine, whose CLOCK_MONOTONIC is the trace clock. */
 static gboolean
-add_gap (MlsLiveImport *live, GError **error)
+add_gap (MlsLiveImport *live, MlsImportSummary *summary, GError **error)
 {
   struct timespec now;
   int64_t start, end;
@@ -236,6 +236,7 @@ add_gap (MlsLiveImport *live, GError **error)
                                   now.tv_sec * G_GINT64_CONSTANT (1000000000)
                                   + now.tv_nsec, 1, TRUE, what, error);
   live->read.lost_packets++;
+  summary->cut_packets++;
   g_free (what);
   return ok;
 }
@@ -259,7 +260,7 @@ mls_live_import_finish (MlsLiveImport *live, const MlsRecordFacts *facts,
       live->error = NULL;
       goto out;
     }
-  if (read->failure != NULL && !add_gap (live, error))
+  if (read->failure != NULL && !add_gap (live, summary, error))
     goto out;
   if (!mls_span_builder_finish (live->builder, summary, error)
       || !mls_import_write_meta (live->store, live->url, &live->options,

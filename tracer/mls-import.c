@@ -178,7 +178,8 @@ void
 mls_import_warn_losses (const char *trace_dir, const MlsReadResult *read,
              const MlsImportSummary *summary)
 {
-  gint64 discarded = read->lost_packets - summary->salvaged_packets;
+  gint64 discarded = read->lost_packets - summary->salvaged_packets
+                     - summary->cut_packets;
 
   if (read->lost_events > 0 || discarded > 0)
     g_printerr ("mlscope import: warning: %s: LTTng discarded %"
@@ -226,6 +227,27 @@ account_dropped (MlsTraceSet *set, MlsSpanBuilder *builder,
           summary->salvaged_bytes += d->bytes;
         }
     }
+  return TRUE;
+}
+
+/* A recording known to be cut short (its relay daemon died) ends at its
+ * last event: what the app did after never reached the trace. Kept as
+ * lost data there, as a live read that stops early keeps it, so the
+ * database says so to everyone who opens it, not only this import. */
+static gboolean
+account_cut (MlsSpanBuilder *builder, const MlsImportOptions *options,
+             MlsReadResult *read, MlsImportSummary *summary, GError **error)
+{
+  int64_t start, end;
+
+  if (options->cut_short == NULL)
+    return TRUE;
+  mls_span_builder_time_range (builder, &start, &end);
+  if (!mls_span_builder_add_lost (builder, end, end, 1, TRUE,
+                                  options->cut_short, error))
+    return FALSE;
+  read->lost_packets++;
+  summary->cut_packets++;
   return TRUE;
 }
 
@@ -383,6 +405,7 @@ mls_import_run (const char *trace_dir, const char *out_path,
       goto out;
     }
   if (!account_dropped (set, builder, &read, summary, error)
+      || !account_cut (builder, options, &read, summary, error)
       || !check_has_mlrt_events (trace_dir, &read, options, error)
       || !mls_span_builder_finish (builder, summary, error)
       || !mls_import_write_meta (store, trace_dir, options, builder, &read,

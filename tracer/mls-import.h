@@ -34,6 +34,9 @@ typedef struct {
                                nothing) instead of failing */
   const MlsRecordFacts *facts;  /* the recorder's, or NULL: read from the
                                    trace directory when it has them */
+  const char *cut_short;    /* why the recording stops before its app did
+                               (its relay daemon died), or NULL: kept as
+                               lost data at its end */
 } MlsImportOptions;
 
 typedef struct {
@@ -47,6 +50,7 @@ typedef struct {
   gboolean partial;         /* some data could not be read (warned) */
   int64_t salvaged_packets; /* damaged packets the collector cut back */
   gsize salvaged_bytes;     /* and the bytes it left out of them */
+  int64_t cut_packets;      /* lost-data rows for a recording cut short */
   double read_s;            /* reading and pairing, with span inserts */
   double finish_s;          /* the store's aggregates and commit */
   double read_cpu_s, finish_cpu_s;  /* the same phases' CPU time */

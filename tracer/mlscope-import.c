@@ -29,6 +29,7 @@ mlscope_import (int argc, char **argv)
   gboolean quiet = FALSE;
   gboolean timings = FALSE;
   gboolean salvage = FALSE;
+  char *died = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "the database to write (required)", "FILE.mlscope" },
@@ -70,7 +71,9 @@ mlscope_import (int argc, char **argv)
                                                 : "-o FILE.mlscope is required");
       goto out;
     }
-  MlsImportOptions options = { .command = command, .quiet = quiet };
+  died = mls_relay_died (argv[1]);
+  MlsImportOptions options = { .command = command, .quiet = quiet,
+                               .cut_short = died };
   MlsImportSummary summary;
   if (!mls_import_run (argv[1], output, &options, &summary, &error))
     {
@@ -86,12 +89,11 @@ mlscope_import (int argc, char **argv)
                 "%.3f s (%.3f s CPU)\n", summary.read_s, summary.read_cpu_s,
                 summary.finish_s, summary.finish_cpu_s);
   status = MLS_EXIT_OK;
-  char *died = mls_relay_died (argv[1]);
   if (died != NULL)
     {
-      g_printerr ("mlscope import: %s; %s holds what reached it%s\n", died,
-                  output, salvage ? "" : " (pass --salvage to accept it)");
-      g_free (died);
+      g_printerr ("mlscope import: %s; %s holds what reached it, the cut "
+                  "kept as lost data at its end%s\n", died, output,
+                  salvage ? "" : " (pass --salvage to accept it)");
       status = salvage ? MLS_EXIT_OK : MLS_EXIT_DATA_LOST;
     }
   if (summary.read_error != NULL)
@@ -109,6 +111,7 @@ mlscope_import (int argc, char **argv)
     }
 
 out:
+  g_free (died);
   g_clear_error (&error);
   g_option_context_free (ctx);
   g_free (output);

@@ -68,8 +68,9 @@ mls_print_warn_lost (const char *command, const char *path, MlsStore *store)
   if (events > 0 || packets > 0)
     fprintf (stderr, "mlscope %s: warning: %s: %" G_GINT64_FORMAT
              " events and %" G_GINT64_FORMAT " packets were lost (discarded "
-             "by LTTng or damaged); spans around them are missing or "
-             "incomplete, and the figures may be low\n", command, path,
+             "by LTTng, damaged, or cut off when a relay daemon died); spans "
+             "around them are missing or incomplete, and the figures may be "
+             "low\n", command, path,
              events, packets);
 }
 

@@ -142,7 +142,9 @@ mls_stats_item_new_group (const char *label, const char *lane,
 }
 
 /* The group's figures are those a sum keeps: counts, total, mean, the
- * extremes; a median or a deviation of the whole needs the spans. */
+ * extremes; a median or a deviation of the whole needs the spans. A
+ * part of a kind's row ("Model Load, cached") counts spans its kind's row
+ * already counted: shown in the group, left out of its sums. */
 void
 mls_stats_item_add_child (MlsStatsItem *self, MlsStatsItem *child)
 {
@@ -151,7 +153,7 @@ mls_stats_item_add_child (MlsStatsItem *self, MlsStatsItem *child)
 
   g_return_if_fail (self->children);
   g_list_store_append (self->children, child);
-  if (c->count > 0)
+  if (c->count > 0 && c->part == MLS_PART_ALL)
     {
       g->min_ns = g->count ? MIN (g->min_ns, c->min_ns) : c->min_ns;
       g->max_ns = MAX (g->max_ns, c->max_ns);
@@ -159,7 +161,8 @@ mls_stats_item_add_child (MlsStatsItem *self, MlsStatsItem *child)
       g->total_ns += c->total_ns;
       g->avg_ns = (double) g->total_ns / (double) g->count;
     }
-  g->incomplete += c->incomplete;
+  if (c->part == MLS_PART_ALL)
+    g->incomplete += c->incomplete;
 }
 
 gboolean

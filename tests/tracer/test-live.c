@@ -361,6 +361,7 @@ test_relay_dies (void)
   g_test_message ("%s", log);
   g_assert_nonnull (strstr (log, "failed while recording"));
   g_assert_nonnull (strstr (log, "recorded as lost data"));
+  g_assert_null (strstr (log, "sub-buffers were full"));
   sql = mls_test_open_db (db);
   g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span WHERE "
                                    "kind_id = 4"), >=, before);
@@ -378,7 +379,6 @@ test_relay_dies (void)
                                salvage ? "--salvage" : NULL, NULL };
       MlsRun *run = mls_test_run (import);
 
-      g_test_message ("%s", run->err);
       g_assert_cmpint (run->status, ==, salvage ? 0 : 3);
       g_autofree char *said = g_strdup_printf ("%s: the relay daemon that "
                                                "wrote it (lttng-relayd, "
@@ -387,12 +387,22 @@ test_relay_dies (void)
       g_assert_nonnull (strstr (run->err, "is gone without `mlscope relay "
                                 "stop`"));
       g_assert_nonnull (strstr (run->err, "stops there"));
-      g_assert_nonnull (strstr (run->err, salvage ? "holds what reached it\n"
+      g_assert_nonnull (strstr (run->err, salvage ? "at its end\n"
                                 : "pass --salvage to accept it"));
+      g_assert_null (strstr (run->err, "sub-buffers were full"));
       mls_test_run_free (run);
       sql = mls_test_open_db (kept);
       g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM span "
                                        "WHERE kind_id = 4"), >=, before);
+      /* The file itself says the recording was cut, at its last event. */
+      g_assert_cmpint (mls_test_q_int (sql, "SELECT count (*) FROM lost_events"
+                                       " WHERE packets = 1 AND start_ns = "
+                                       "(SELECT value FROM meta WHERE key = "
+                                       "'end_ns') AND stream LIKE "
+                                       "'%%relay daemon that wrote it%%'"),
+                       ==, 1);
+      g_assert_cmpint (mls_test_q_int (sql, "SELECT value FROM meta WHERE key"
+                                       " = 'lost_packets'"), >=, 1);
       sqlite3_close (sql);
       g_unlink (kept);
       g_free (kept);

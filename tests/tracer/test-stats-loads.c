@@ -5,10 +5,10 @@
  * its own, empty ($MLRT_CACHE_DIR), loads its model twice: the first load
  * compiles it and measures its placement, the second finds both cached.
  * The table, the CSV, a time range (computed live, not from the stored
- * aggregates) and the rows by model must each show one "Model Load,
- * uncached" and one "Model Load, cached", adding up to the Model Load row,
- * the uncached one the longer; the parts take no share of their lane
- * twice.
+ * aggregates), the rows by model and those of one process must each show
+ * one "Model Load, uncached" and one "Model Load, cached", adding up to
+ * the Model Load row and printed after it, the uncached one the longer;
+ * the parts take no share of their lane twice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,15 +107,24 @@ test_load_parts (void)
   g_autofree char *by_model = stats (db, "--by-model", NULL);
   check_parts (by_model, "style-candy");
 
-  /* and the table says it in mlrt-report's words */
-  const char *argv[] = { mlscope, "stats", db, NULL };
-  run = mls_test_run (argv);
-  g_assert_cmpint (run->status, ==, 0);
-  const char *load = strstr (run->out, "\n  Model Load ");
-  g_assert_nonnull (load);
-  g_assert_nonnull (strstr (load, "\n  Model Load, cached "));
-  g_assert_nonnull (strstr (load, "\n  Model Load, uncached "));
-  mls_test_run_free (run);
+  /* one process's rows come from the stored aggregates, its parts live */
+  g_autofree char *process = stats (db, "--process", "style-demo");
+  check_parts (process, NULL);
+
+  /* and the table says it in mlrt-report's words, the parts after the
+   * row they divide, for every process or one */
+  for (int one = 0; one < 2; one++)
+    {
+      const char *argv[] = { mlscope, "stats", db,
+                             one ? "--process" : NULL, "style-demo", NULL };
+      run = mls_test_run (argv);
+      g_assert_cmpint (run->status, ==, 0);
+      const char *load = strstr (run->out, "\n  Model Load ");
+      g_assert_nonnull (load);
+      g_assert_nonnull (strstr (load, "\n  Model Load, cached "));
+      g_assert_nonnull (strstr (load, "\n  Model Load, uncached "));
+      mls_test_run_free (run);
+    }
   test_tmpdir_remove (dir);
 }
 

@@ -248,6 +248,57 @@ test_range_filter (void)
   g_assert_cmpint (find_kind (loads, MLS_KIND_MODEL_LOAD, NULL)->count, ==, 3);
 }
 
+/* Loads that missed and found the compile cache: the Model Load row's
+ * parts sit in the Activity group beside it, and the group's sums count
+ * each load once. */
+static void
+test_load_parts (void)
+{
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *path = g_build_filename (dir, "parts.mlscope", NULL);
+  MlsError err = { 0 };
+  MlsStore *w = mls_store_create (path, &err);
+  MlsStore *r;
+
+  g_assert_nonnull (w);
+  for (int i = 0; i < 10; i++)
+    {
+      MlsSpan load = { .kind_id = MLS_KIND_MODEL_LOAD, .pid = 1, .tid = 1,
+                       .start_ns = T0 + i * 5 * MS,
+                       .end_ns = T0 + i * 5 * MS + (i < 4 ? 3 : 1) * MS,
+                       .complete = TRUE,
+                       .args.cache = i < 4 ? "miss" : "hit" };
+
+      g_assert_cmpint (mls_store_add_span (w, &load, &err), >, 0);
+    }
+  g_assert_cmpint (mls_store_finish (w, &err), ==, 0);
+  mls_store_close (w);
+  r = mls_store_open (path, &err);
+  g_assert_nonnull (r);
+  {
+    MlsStatsOptions o = { 0 };
+    g_autoptr (GListModel) flat = mls_stats_model_query (r, &o, NULL);
+    g_autoptr (GListModel) lanes = mls_stats_model_group (flat, FALSE);
+    MlsStatsItem *activity = group_at (lanes, 0);
+    const MlsStatsRow *g = mls_stats_item_get_row (activity);
+    g_autofree char *csv = mls_stats_model_to_csv (lanes, FALSE);
+
+    g_assert_cmpuint (g_list_model_get_n_items (flat), ==, 3);
+    g_assert_cmpuint (g_list_model_get_n_items (
+      mls_stats_item_get_children (activity)), ==, 3);
+    g_assert_cmpint (g->count, ==, 10);
+    g_assert_cmpint (g->total_ns, ==, 18 * MS);
+    g_assert_cmpint (g->min_ns, ==, MS);
+    g_assert_cmpint (g->max_ns, ==, 3 * MS);
+    g_assert_nonnull (strstr (csv, "\nModel Load,10,18000000,"));
+    g_assert_nonnull (strstr (csv, "\n\"Model Load, cached\",6,6000000,"));
+    g_assert_nonnull (strstr (csv,
+                              "\n\"Model Load, uncached\",4,12000000,"));
+  }
+  mls_store_close (r);
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/stats/by-model", test_by_model);
   g_test_add_func ("/viewer/stats/tree", test_tree);
   g_test_add_func ("/viewer/stats/range", test_range_filter);
+  g_test_add_func ("/viewer/stats/load-parts", test_load_parts);
   status = g_test_run ();
   mls_store_close (store);
   g_unlink (db_path);
