@@ -49,6 +49,8 @@ figures_to_json (const MlrtReport *a, const MlrtReport *b)
                                                                f[i].decimals));
       json_object_object_add (o, "b", mlrt_report_json_double (f[i].b,
                                                                f[i].decimals));
+      json_object_object_add (o, "decimals",
+                              json_object_new_int (f[i].decimals));
       json_object_array_add (list, o);
     }
   return list;
