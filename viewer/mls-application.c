@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "mls-compare-window.h"
+#include "mls-report-compare.h"
 #include "mls-model-tool.h"
 #include "mls-model-window.h"
 #include "mls-render.h"
@@ -137,8 +138,17 @@ open_compare (GApplication *app, GFile **files, int n_files)
   if (n_files != 1)
     {
       g_printerr ("mlscope-viewer: --compare BEFORE AFTER compares two "
-                  "recordings, not %d\n", n_files + 1);
+                  "recordings or two reports, not %d files\n", n_files + 1);
       exit (2);
+    }
+  /* Performance reports (mlrt-report --format json) compare as reports. */
+  if (g_str_has_suffix (compare_before, ".json"))
+    {
+      g_autofree char *after = g_file_get_path (files[0]);
+
+      gtk_window_present (GTK_WINDOW (mls_report_compare_new_for_files (
+        GTK_APPLICATION (app), compare_before, after)));
+      return;
     }
   window = mls_compare_window_new (GTK_APPLICATION (app), before, files[0],
                                    &error);
@@ -239,7 +249,9 @@ static const GOptionEntry entries[] = {
     "ID" },
   { "compare", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Compare this recording with the one given after it (--compare BEFORE "
-    "AFTER): both tracks on one time axis, the table before and after",
+    "AFTER): both tracks on one time axis, the table before and after; or "
+    "two performance reports (mlrt-report --format json, BEFORE.json "
+    "AFTER.json): their figures and layers side by side",
     "BEFORE.mlscope" },
   { "follow", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Refresh as the recording grows (mlscope record --live), keeping the "

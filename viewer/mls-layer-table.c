@@ -6,6 +6,7 @@
  */
 #include "mls-layer-table.h"
 
+#include "mls-column-header.h"
 #include "mls-layer-item.h"
 #include "mls-model-tool.h"
 #include "mls-unit-mark.h"
@@ -104,35 +105,13 @@ mls_layer_table_show (MlsLayerTable *self, json_object *layers)
   update_label (self);
 }
 
-/* The label whose text is text, under root, outside the rows. */
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (c)
-          && g_strcmp0 (gtk_label_get_text (GTK_LABEL (c)), text) == 0)
-        return c;
-      if (!GTK_IS_LIST_VIEW (c) && (found = find_label (c, text)))
-        return found;
-    }
-  return NULL;
-}
-
 /* The header's title (a GtkColumnViewTitle) around the unit's label. */
 GtkWidget *
 mls_layer_table_get_header (MlsLayerTable *self, const char *unit)
 {
   g_autofree char *upper = g_ascii_strup (unit, -1);
 
-  for (GtkWidget *up = find_label (self->view, upper);
-       up && up != self->view; up = gtk_widget_get_parent (up))
-    if (g_str_equal (G_OBJECT_TYPE_NAME (up), "GtkColumnViewTitle"))
-      return up;
-  return NULL;
+  return mls_column_header (self->view, upper);
 }
 
 /* A click on a unit's header: filter to it, or back to every layer. */

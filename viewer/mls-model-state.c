@@ -11,6 +11,13 @@ mls_model_state_wanted (void)
 }
 
 void
+mls_model_state_schedule (guint *source, GSourceFunc write, gpointer data)
+{
+  if (mls_model_state_wanted () && !*source)
+    *source = g_timeout_add (300, write, data);
+}
+
+void
 mls_model_state_bounds (GString *out, const char *name, GtkWidget *widget)
 {
   GtkNative *native = widget ? gtk_widget_get_native (widget) : NULL;

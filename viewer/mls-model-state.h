@@ -18,6 +18,10 @@ gboolean mls_model_state_wanted (void);
  * nothing if it is not shown). */
 void mls_model_state_bounds (GString *out, const char *name,
                              GtkWidget *widget);
+/* When the variable is set, calls write (data) once the change just made
+ * is laid out and drawn, unless a call is already pending in *source. */
+void mls_model_state_schedule (guint *source, GSourceFunc write,
+                               gpointer data);
 /* Writes text to the file, whole. */
 void mls_model_state_write (const char *text);
 

@@ -69,12 +69,10 @@ write_state (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* After the change is laid out and drawn. */
 static void
 schedule_state (MlsModelWindow *self)
 {
-  if (mls_model_state_wanted () && !self->state_source)
-    self->state_source = g_timeout_add (300, write_state, self);
+  mls_model_state_schedule (&self->state_source, write_state, self);
 }
 
 /* Why the model cannot be shown: in the window and on stderr. */

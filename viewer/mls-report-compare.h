@@ -1,9 +1,11 @@
 /*
  * mls-report-compare.h: two performance reports side by side, as
- * `mlrt-report --compare A.json B.json` prints them: each step's median
- * in A and in B with the change, the layers per unit, and each layer's
- * unit and measured time in both, matched by name. The Performance tab's
- * Compare With… opens one: a saved report as A, the one shown as B.
+ * `mlrt-report --compare A.json B.json` compares them: each figure (size,
+ * compile, loads, predictions, layers per unit) in A and in B with the
+ * change, and each layer's unit and measured time in both, matched by
+ * name, in tables that sort. The Performance tab's Compare With… opens
+ * one (a saved report as A, the one shown as B), and so does
+ * `mlscope-viewer --compare A.json B.json`.
  */
 #ifndef MLS_REPORT_COMPARE_H
 #define MLS_REPORT_COMPARE_H
@@ -23,6 +25,10 @@ MlsReportCompare *mls_report_compare_new (GtkWindow *parent,
                                           const char *before,
                                           const char *after_text,
                                           const char *name);
+/* A window of the application comparing the reports in two files. */
+MlsReportCompare *mls_report_compare_new_for_files (GtkApplication *app,
+                                                    const char *before,
+                                                    const char *after);
 
 G_END_DECLS
 

@@ -3,7 +3,8 @@
  * absolute (B - A) and relative ((B - A) / A): for example the same model
  * under cpu-and-gpu and under all, or a compressed model against its
  * original. Layers are matched by name, so two encodings of one network
- * line up even if their indices differ.
+ * line up even if their indices differ. The figures and the matching are
+ * shared with the JSON comparison (report-compare-json.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -31,16 +32,6 @@ print_row (FILE *out, const char *label, double a, double b, int decimals)
 }
 
 static void
-print_stats_rows (FILE *out, const char *label, const MlrtReportStats *a,
-                  const MlrtReportStats *b)
-{
-  char line[64];
-
-  snprintf (line, sizeof line, "%s, median ms", label);
-  print_row (out, line, a->median_us / 1000.0, b->median_us / 1000.0, 3);
-}
-
-static void
 print_side (FILE *out, const char *tag, const MlrtReport *r, const char *label)
 {
   fprintf (out, "%s  %s, %s, %d iterations (%s)\n", tag,
@@ -50,32 +41,72 @@ print_side (FILE *out, const char *tag, const MlrtReport *r, const char *label)
 }
 
 static void
+add_figure (MlrtCompareFigure *f, size_t *n, const char *key,
+            const char *label, double a, double b, int decimals)
+{
+  f[*n].key = key;
+  snprintf (f[*n].label, sizeof f[*n].label, "%s", label);
+  f[*n].a = a;
+  f[*n].b = b;
+  f[*n].decimals = decimals;
+  (*n)++;
+}
+
+size_t
+mlrt_report_compare_figures (const MlrtReport *a, const MlrtReport *b,
+                             MlrtCompareFigure *f)
+{
+  static const char *const on_keys[MLRT_N_UNITS] = {
+    "layers_on_cpu", "layers_on_gpu", "layers_on_npu",
+  };
+  size_t n = 0;
+
+  add_figure (f, &n, "size_kib", "Model size on disk, KiB",
+              a->model_size_bytes / 1024.0, b->model_size_bytes / 1024.0, 1);
+  add_figure (f, &n, "compile_ms", "Compile (uncached), median ms",
+              a->compile.median_us / 1000.0, b->compile.median_us / 1000.0, 3);
+  add_figure (f, &n, "load_uncached_ms", "Load, uncached, median ms",
+              a->load_uncached.median_us / 1000.0,
+              b->load_uncached.median_us / 1000.0, 3);
+  add_figure (f, &n, "load_cached_ms", "Load, cached, median ms",
+              a->load_cached.median_us / 1000.0,
+              b->load_cached.median_us / 1000.0, 3);
+  add_figure (f, &n, "first_prediction_ms", "First prediction, median ms",
+              a->first_prediction.median_us / 1000.0,
+              b->first_prediction.median_us / 1000.0, 3);
+  add_figure (f, &n, "prediction_ms", "Prediction, median ms",
+              a->prediction.median_us / 1000.0,
+              b->prediction.median_us / 1000.0, 3);
+  add_figure (f, &n, "prediction_stddev_ms", "Prediction, stddev ms",
+              a->prediction.stddev_us / 1000.0,
+              b->prediction.stddev_us / 1000.0, 3);
+  add_figure (f, &n, "throughput", "Throughput, predictions/s", a->fps,
+              b->fps, 1);
+  add_figure (f, &n, "layers", "Layers", a->n_layers, b->n_layers, 0);
+  for (int u = 0; u < MLRT_N_UNITS; u++)
+    {
+      char label[32];
+
+      snprintf (label, sizeof label, "Layers on %s",
+                mlrt_report_unit_name ((MlrtUnit) u));
+      add_figure (f, &n, on_keys[u], label, a->layers_on[u], b->layers_on[u],
+                  0);
+    }
+  add_figure (f, &n, "fallbacks", "Layers that fell back", a->n_fallbacks,
+              b->n_fallbacks, 0);
+  return n;
+}
+
+static void
 print_totals (FILE *out, const MlrtReport *a, const MlrtReport *b)
 {
-  char line[64];
+  MlrtCompareFigure f[MLRT_COMPARE_MAX_FIGURES];
+  size_t n = mlrt_report_compare_figures (a, b, f);
 
   fprintf (out, "\n%-30s %12s %12s %12s %9s\n", "", "A", "B", "B - A",
            "change");
-  print_row (out, "Model size on disk, KiB", a->model_size_bytes / 1024.0,
-             b->model_size_bytes / 1024.0, 1);
-  print_stats_rows (out, "Compile (uncached)", &a->compile, &b->compile);
-  print_stats_rows (out, "Load, uncached", &a->load_uncached,
-                    &b->load_uncached);
-  print_stats_rows (out, "Load, cached", &a->load_cached, &b->load_cached);
-  print_stats_rows (out, "First prediction", &a->first_prediction,
-                    &b->first_prediction);
-  print_stats_rows (out, "Prediction", &a->prediction, &b->prediction);
-  print_row (out, "Prediction, stddev ms", a->prediction.stddev_us / 1000.0,
-             b->prediction.stddev_us / 1000.0, 3);
-  print_row (out, "Throughput, predictions/s", a->fps, b->fps, 1);
-  print_row (out, "Layers", a->n_layers, b->n_layers, 0);
-  for (int u = 0; u < MLRT_N_UNITS; u++)
-    {
-      snprintf (line, sizeof line, "Layers on %s",
-                mlrt_report_unit_name ((MlrtUnit) u));
-      print_row (out, line, a->layers_on[u], b->layers_on[u], 0);
-    }
-  print_row (out, "Layers that fell back", a->n_fallbacks, b->n_fallbacks, 0);
+  for (size_t i = 0; i < n; i++)
+    print_row (out, f[i].label, f[i].a, f[i].b, f[i].decimals);
 }
 
 static void
@@ -103,32 +134,55 @@ print_layer_pair (FILE *out, const MlrtReportLayer *la,
     fputc ('\n', out);
 }
 
-static void
-print_layers (FILE *out, const MlrtReport *a, const MlrtReport *b)
+MlrtLayerPair *
+mlrt_report_match_layers (const MlrtReport *a, const MlrtReport *b,
+                          size_t *n_pairs)
 {
+  MlrtLayerPair *pairs = calloc (a->n_layers + b->n_layers + 1,
+                                 sizeof *pairs);
   char *used = calloc (b->n_layers + 1, 1);
+  size_t n = 0;
 
-  if (used == NULL)
-    return;
-  fprintf (out, "\nPer layer, matched by name (measured us, median)\n");
-  fprintf (out, "%-20s %-14s %-4s %-4s %10s %10s %12s %9s\n", "layer", "op",
-           "A on", "B on", "A us", "B us", "B - A", "change");
+  if (pairs == NULL || used == NULL)
+    {
+      free (pairs);
+      free (used);
+      return NULL;
+    }
   for (size_t i = 0; i < a->n_layers; i++)
     {
-      const MlrtReportLayer *match = NULL;
-
-      for (size_t j = 0; j < b->n_layers && match == NULL; j++)
+      pairs[n].a = &a->layers[i];
+      for (size_t j = 0; j < b->n_layers && pairs[n].b == NULL; j++)
         if (!used[j] && strcmp (a->layers[i].name, b->layers[j].name) == 0)
           {
             used[j] = 1;
-            match = &b->layers[j];
+            pairs[n].b = &b->layers[j];
           }
-      print_layer_pair (out, &a->layers[i], match);
+      n++;
     }
   for (size_t j = 0; j < b->n_layers; j++)
     if (!used[j])
-      print_layer_pair (out, NULL, &b->layers[j]);
+      pairs[n++].b = &b->layers[j];
   free (used);
+  *n_pairs = n;
+  return pairs;
+}
+
+static int
+print_layers (FILE *out, const MlrtReport *a, const MlrtReport *b)
+{
+  size_t n;
+  MlrtLayerPair *pairs = mlrt_report_match_layers (a, b, &n);
+
+  if (pairs == NULL)
+    return -1;
+  fprintf (out, "\nPer layer, matched by name (measured us, median)\n");
+  fprintf (out, "%-20s %-14s %-4s %-4s %10s %10s %12s %9s\n", "layer", "op",
+           "A on", "B on", "A us", "B us", "B - A", "change");
+  for (size_t i = 0; i < n; i++)
+    print_layer_pair (out, pairs[i].a, pairs[i].b);
+  free (pairs);
+  return 0;
 }
 
 int
@@ -144,6 +198,7 @@ mlrt_report_write_compare (const MlrtReport *a, const char *a_label,
     fprintf (out, "Note: measured on different CPUs (%s; %s)\n",
              a->machine.cpu_model, b->machine.cpu_model);
   print_totals (out, a, b);
-  print_layers (out, a, b);
+  if (print_layers (out, a, b) != 0)
+    return -1;
   return ferror (out) ? -1 : 0;
 }

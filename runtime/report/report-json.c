@@ -188,8 +188,6 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
 {
   json_object *root = json_object_new_object ();
   json_object *layers = json_object_new_array ();
-  const char *text;
-  int result;
 
   json_object_object_add (root, "schema",
                           json_object_new_string (MLRT_REPORT_SCHEMA));
@@ -211,10 +209,24 @@ mlrt_report_write_json (const MlrtReport *r, MlrtReportSort sort, FILE *out)
     json_object_array_add (layers, layer_to_json (&r->layers[i]));
   json_object_object_add (root, "layers", layers);
 
-  text = json_object_to_json_string_ext (root, JSON_C_TO_STRING_PRETTY
-                                         | JSON_C_TO_STRING_SPACED
-                                         | JSON_C_TO_STRING_NOSLASHESCAPE);
-  result = write_utf8 (text, out) < 0 || fputc ('\n', out) == EOF ? -1 : 0;
+  return mlrt_report_json_print (root, out);
+}
+
+json_object *
+mlrt_report_json_double (double value, int decimals)
+{
+  return new_double (value, decimals);
+}
+
+int
+mlrt_report_json_print (struct json_object *root, FILE *out)
+{
+  const char *text = json_object_to_json_string_ext (
+    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+          | JSON_C_TO_STRING_NOSLASHESCAPE);
+  int result = write_utf8 (text, out) < 0 || fputc ('\n', out) == EOF
+               ? -1 : 0;
+
   json_object_put (root);
   return result;
 }

@@ -45,7 +45,8 @@ usage (FILE *out)
          "  -o, --output FILE          write the report to FILE, not stdout\n"
          "      --seed N               seed of the random example inputs\n"
          "  -c, --compare              compare two reports written with\n"
-         "                             --format json: A.json B.json\n"
+         "                             --format json: A.json B.json (as\n"
+         "                             text, or JSON with --format json)\n"
          "  -V, --version              print the version\n"
          "  -h, --help                 show this help\n", out);
 }
@@ -214,8 +215,11 @@ run_compare (const Options *o, const char *a_path, const char *b_path)
     fprintf (stderr, "mlrt-report: %s\n", error);
   else if ((out = open_output (o->output)) != NULL)
     status = close_output (out, o->output,
-                           mlrt_report_write_compare (a, a_path, b, b_path,
-                                                      out));
+                           o->format == FORMAT_JSON
+                           ? mlrt_report_write_compare_json (a, a_path, b,
+                                                             b_path, out)
+                           : mlrt_report_write_compare (a, a_path, b, b_path,
+                                                        out));
   mlrt_report_free (a);
   mlrt_report_free (b);
   return status;
@@ -267,6 +271,12 @@ main (int argc, char **argv)
         {
           fprintf (stderr, "mlrt-report: --compare needs two JSON reports:"
                    " mlrt-report --compare A.json B.json\n");
+          return 2;
+        }
+      if (o.format == FORMAT_CSV)
+        {
+          fprintf (stderr, "mlrt-report: --compare writes text or json, not"
+                   " csv\n");
           return 2;
         }
       return run_compare (&o, argv[optind], argv[optind + 1]);

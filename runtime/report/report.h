@@ -18,6 +18,8 @@
 
 #define MLRT_REPORT_SCHEMA "mlrt-report"
 #define MLRT_REPORT_SCHEMA_VERSION 1
+#define MLRT_REPORT_COMPARE_SCHEMA "mlrt-report-compare"
+#define MLRT_REPORT_COMPARE_SCHEMA_VERSION 1
 
 /* Summary statistics over a set of samples. */
 typedef struct {
@@ -138,15 +140,54 @@ int mlrt_report_write_csv (const MlrtReport *report, MlrtReportSort sort,
 int mlrt_report_write_json (const MlrtReport *report, MlrtReportSort sort,
                             FILE *out);
 
+/* JSON helpers the writers share (report-json.c): a double printed with
+ * `decimals` decimals, and a document written to `out` as UTF-8 (strings
+ * mended) and freed. */
+struct json_object;
+struct json_object *mlrt_report_json_double (double value, int decimals);
+int mlrt_report_json_print (struct json_object *root, FILE *out);
+
 /* Reads a report written by mlrt_report_write_json(). On failure returns
  * NULL and puts a message naming the file and the problem in `error`. */
 MlrtReport *mlrt_report_read_json (const char *path, char *error,
                                    size_t error_size);
 
+/* One figure of two reports compared: its JSON key, its label in the
+ * text table, its value in each and the decimals it is printed with. */
+typedef struct {
+  const char *key;
+  char label[40];
+  double a, b;
+  int decimals;
+} MlrtCompareFigure;
+
+#define MLRT_COMPARE_MAX_FIGURES 16
+
+/* Fills `figures` (MLRT_COMPARE_MAX_FIGURES of room) and returns how
+ * many: size, compile, loads, predictions, throughput, layer counts. */
+size_t mlrt_report_compare_figures (const MlrtReport *a, const MlrtReport *b,
+                                    MlrtCompareFigure *figures);
+
+/* A layer of A and the layer of B of the same name; either is NULL when
+ * the other report has no such layer. */
+typedef struct {
+  const MlrtReportLayer *a, *b;
+} MlrtLayerPair;
+
+/* The layers matched by name: A's in its order, then B's left over
+ * (free() the array); NULL when out of memory. */
+MlrtLayerPair *mlrt_report_match_layers (const MlrtReport *a,
+                                         const MlrtReport *b,
+                                         size_t *n_pairs);
+
 /* Prints two reports side by side with their differences. */
 int mlrt_report_write_compare (const MlrtReport *a, const char *a_label,
                                const MlrtReport *b, const char *b_label,
                                FILE *out);
+/* The same comparison as JSON (docs/report-json.md), for programs. */
+int mlrt_report_write_compare_json (const MlrtReport *a, const char *a_label,
+                                    const MlrtReport *b, const char *b_label,
+                                    FILE *out);
 
 /* Options for a measured run (report-measure.c). */
 typedef struct {

@@ -7,7 +7,8 @@
  * table then holds the report's layers, each marked as run on the CPU;
  * clicking the GPU and CPU column headers filters the layers to that
  * unit; Cancel ends a report that runs; a directory that is no model is
- * named in the window and on stderr. The window's own account of what
+ * named in the window and on stderr; two saved reports compared show
+ * mlrt-report's comparison and sort by a click on a header. The window's own account of what
  * it shows (MLSCOPE_VIEWER_STATE, mls-model-state.h) is read back; the
  * input is real X input through xdotool.
  */
@@ -417,6 +418,119 @@ test_inspect (void)
   g_object_unref (viewer);
 }
 
+/* A performance report of the model on the CPU, saved as path. */
+static json_object *
+save_report (const char *path)
+{
+  json_object *report = run_json ("runtime/report/mlrt-report",
+                                  (const char *[]) { model_path,
+                                                     "--compute-units",
+                                                     "cpu-only",
+                                                     "--iterations", "2",
+                                                     "--format", "json",
+                                                     NULL });
+
+  g_assert_cmpint (json_object_to_file (path, report), ==, 0);
+  return report;
+}
+
+/* The layers' names in the order the window shows them. */
+static GPtrArray *
+shown_layers (void)
+{
+  g_autofree char *count = state_value ("compared: layers");
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (count);
+  for (int i = 0; i < atoi (count); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("layer %d", i);
+      g_autofree char *row = state_value (key);
+
+      g_assert_nonnull (row);
+      g_ptr_array_add (names, g_strndup (row, strcspn (row, "|") - 1));
+    }
+  return names;
+}
+
+/* Two saved reports compared (`mlscope-viewer --compare A.json B.json`):
+ * the window shows mlrt-report's figures of both and the layers it
+ * matched by name, and a click on the A time header sorts the layers by
+ * A's time, slowest first. */
+static void
+test_reports_compared (void)
+{
+  g_autofree char *a = g_build_filename (tmpdir, "a.json", NULL);
+  g_autofree char *b = g_build_filename (tmpdir, "b.json", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "compare.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "compare.log", NULL);
+  json_object *ra = save_report (a), *rb = save_report (b);
+  json_object *compared = run_json ("runtime/report/mlrt-report",
+                                    (const char *[]) { "--compare", "--format",
+                                                       "json", a, b, NULL });
+  json_object *figures = jget (compared, "figures");
+  json_object *layers = jget (compared, "layers");
+  g_autoptr (GHashTable) a_us = g_hash_table_new_full (g_str_hash,
+                                                       g_str_equal, NULL,
+                                                       g_free);
+  g_autoptr (GPtrArray) order = NULL;
+  g_autofree char *count = NULL;
+  GSubprocess *viewer;
+  double slowest = 0;
+
+  g_unlink (state_path);
+  viewer = mls_test_viewer_start_with (b, (const char *[]) { "--compare", a,
+                                                             NULL },
+                                       snap, log);
+  wait_state ("compared: page", "tables", 60);
+  for (size_t i = 0; i < json_object_array_length (figures); i++)
+    {
+      json_object *f = json_object_array_get_idx (figures, i);
+      int decimals = json_object_get_int (jget (f, "decimals"));
+      g_autofree char *key = g_strdup_printf ("figure %zu", i);
+      g_autofree char *want = g_strdup_printf (
+        "%s |  |  |  | %.*f | %.*f | ", jstr (f, "label"), decimals,
+        json_object_get_double (jget (f, "a")), decimals,
+        json_object_get_double (jget (f, "b")));
+      g_autofree char *got = state_value (key);
+
+      g_assert_nonnull (got);
+      g_assert_true (g_str_has_prefix (got, want));
+    }
+  count = g_strdup_printf ("%zu", json_object_array_length (layers));
+  assert_state ("compared: layers", count);
+  for (size_t i = 0; i < json_object_array_length (layers); i++)
+    {
+      json_object *l = json_object_array_get_idx (layers, i);
+      double us = json_object_get_double (jget (l, "a_us"));
+
+      g_hash_table_insert (a_us, (char *) jstr (l, "name"),
+                           g_memdup2 (&us, sizeof us));
+      slowest = MAX (slowest, us);
+    }
+  order = shown_layers ();
+  g_assert_cmpstr (order->pdata[0], ==,
+                   jstr (json_object_array_get_idx (layers, 0), "name"));
+
+  click_part ("header A time", NULL, NULL, NULL, NULL);
+  for (int i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&order, g_ptr_array_unref);
+      order = shown_layers ();
+      if (*(double *) g_hash_table_lookup (a_us, order->pdata[0]) == slowest)
+        break;
+      g_usleep (100000);
+    }
+  g_assert_cmpfloat (*(double *) g_hash_table_lookup (a_us, order->pdata[0]),
+                     ==, slowest);
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  json_object_put (compared);
+  json_object_put (ra);
+  json_object_put (rb);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,6 +549,8 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/model-window/detector", test_detector);
   g_test_add_func ("/viewer/model-window/not-a-model", test_not_a_model);
   g_test_add_func ("/viewer/model-window/inspect", test_inspect);
+  g_test_add_func ("/viewer/model-window/reports-compared",
+                   test_reports_compared);
   status = g_test_run ();
   mls_test_xvfb_end ();
   if (status == 0)

@@ -458,6 +458,80 @@ test_compare (void)
   mlrt_report_free (b);
 }
 
+/* The JSON comparison holds what the text does: both values of every
+ * figure, each layer matched by name, null on the side without it. */
+static void
+test_compare_json (void)
+{
+  MlrtReport *a = make_report (1000.0);
+  MlrtReport *b = make_report (2000.0);
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  json_object *root, *figures, *layers, *o;
+
+  b->layers[0].measured_us = 100.0;
+  g_free (b->layers[3].name);
+  b->layers[3].name = g_strdup ("act2");
+  b->compute_units = MLRT_COMPUTE_CPU_AND_GPU;
+  mlrt_report_summarize (b);
+  g_assert_cmpint (mlrt_report_write_compare_json (a, "a.json", b, "b.json",
+                                                   out), ==, 0);
+  fclose (out);
+  root = json_tokener_parse (text);
+  g_assert_nonnull (root);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (root,
+                   "schema")), ==, "mlrt-report-compare");
+  o = json_object_object_get (root, "b");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (o,
+                   "compute_units")), ==, "cpu-and-gpu");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (o,
+                   "label")), ==, "b.json");
+
+  figures = json_object_object_get (root, "figures");
+  o = NULL;
+  for (size_t i = 0; i < json_object_array_length (figures); i++)
+    {
+      json_object *f = json_object_array_get_idx (figures, i);
+
+      if (g_strcmp0 (json_object_get_string (json_object_object_get (f,
+                     "key")), "prediction_ms") == 0)
+        o = f;
+    }
+  g_assert_nonnull (o);
+  g_assert_cmpfloat (json_object_get_double (json_object_object_get (o, "a")),
+                     ==, 1.0);
+  g_assert_cmpfloat (json_object_get_double (json_object_object_get (o, "b")),
+                     ==, 2.0);
+
+  /* enc1 400 us -> 100 us; act1 only in A, act2 only in B, last */
+  layers = json_object_object_get (root, "layers");
+  g_assert_cmpuint (json_object_array_length (layers), ==, 6);
+  o = json_object_array_get_idx (layers, 0);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (o,
+                   "name")), ==, "enc1");
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (o,
+                   "b_unit")), ==, "npu");
+  g_assert_cmpfloat (json_object_get_double (json_object_object_get (o,
+                     "a_us")), ==, 400.0);
+  g_assert_cmpfloat (json_object_get_double (json_object_object_get (o,
+                     "b_us")), ==, 100.0);
+  o = json_object_array_get_idx (layers, 3);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (o,
+                   "name")), ==, "act1");
+  g_assert_true (json_object_object_get_ex (o, "b_unit", NULL));
+  g_assert_null (json_object_object_get (o, "b_unit"));
+  g_assert_null (json_object_object_get (o, "b_us"));
+  o = json_object_array_get_idx (layers, 5);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (o,
+                   "name")), ==, "act2");
+  g_assert_null (json_object_object_get (o, "a_us"));
+  json_object_put (root);
+  g_free (text);
+  mlrt_report_free (a);
+  mlrt_report_free (b);
+}
+
 static void
 test_machine (void)
 {
@@ -486,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/json-round-trip", test_json_round_trip);
   g_test_add_func ("/report/json-bad", test_json_bad);
   g_test_add_func ("/report/compare", test_compare);
+  g_test_add_func ("/report/compare-json", test_compare_json);
   g_test_add_func ("/report/machine", test_machine);
   return g_test_run ();
 }

@@ -294,6 +294,21 @@ test_text_and_csv (void)
 }
 
 static void
+assert_fails (const char *const *args, char **env, int expected_status,
+              const char *expected_message)
+{
+  char *out, *err;
+  int status = run_report (args, env, &out, &err);
+
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, ==, expected_status);
+  if (strstr (err, expected_message) == NULL)
+    g_error ("stderr \"%s\" does not say \"%s\"", err, expected_message);
+  g_free (out);
+  g_free (err);
+}
+
+static void
 test_compare (void)
 {
   char *a = report_json (package, "cpu-only", "cmp-a.json");
@@ -310,23 +325,23 @@ test_compare (void)
   g_assert_nonnull (strstr (out, "conv1"));
   g_free (out);
   g_free (err);
-  g_free (a);
-  g_free (b);
-}
 
-static void
-assert_fails (const char *const *args, char **env, int expected_status,
-              const char *expected_message)
-{
-  char *out, *err;
-  int status = run_report (args, env, &out, &err);
-
-  g_test_message ("stderr: %s", err);
-  g_assert_cmpint (status, ==, expected_status);
-  if (strstr (err, expected_message) == NULL)
-    g_error ("stderr \"%s\" does not say \"%s\"", err, expected_message);
+  /* the same as JSON, for programs; CSV has no comparison */
+  const char *json_args[] = { "--compare", "--format", "json", a, b, NULL };
+  g_assert_cmpint (run_report (json_args, NULL, &out, &err), ==, 0);
+  json_object *root = json_tokener_parse (out);
+  g_assert_nonnull (root);
+  g_assert_cmpstr (json_object_get_string (json_object_object_get (
+    json_object_object_get (root, "a"), "compute_units")), ==, "cpu-only");
+  g_assert_cmpuint (json_object_array_length (json_object_object_get (
+    root, "layers")), >, 0);
+  json_object_put (root);
   g_free (out);
   g_free (err);
+  assert_fails ((const char *[]) { "--compare", "-f", "csv", a, b, NULL },
+                NULL, 2, "--compare writes text or json, not csv");
+  g_free (a);
+  g_free (b);
 }
 
 static void
