@@ -1,8 +1,8 @@
 /*
  * bench-cpu-vs-ort.c: mlrt's CPU unit against ONNX Runtime's CPU provider
  * on the same converted models and the same input (bench-models.h:
- * PaddleOCR's direction classifier and detector, a style-transfer
- * network), with the same thread count. ONNX Runtime runs in a node child
+ * PaddleOCR's direction classifier, detector and recogniser, a
+ * style-transfer network), with the same thread count. ONNX Runtime runs in a node child
  * process kept alive across the run (bench-ort.h); rounds alternate the
  * two, the order swapped every round, so both see the same neighbours.
  * Prints per model the median latency of each, their ratio (mlrt / ORT:

