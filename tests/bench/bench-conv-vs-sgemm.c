@@ -1,9 +1,10 @@
 /*
  * bench-conv-vs-sgemm.c: each distinct convolution of the CPU benchmarks'
  * models (bench-models.h: PaddleOCR's classifier, detector and
- * recogniser, the style network) run by mlrt's CPU kernel, against OpenBLAS's sgemm of the
- * matrix product the same convolution amounts to (per group: out_c/g x
- * in_c/g*kh*kw times that by out_h*out_w), on the same thread count.
+ * recogniser, the style network) run by mlrt's CPU kernel, against
+ * OpenBLAS's sgemm of the matrix product the same convolution amounts to
+ * (per group: out_c/g x in_c/g*kh*kw times that by out_h*out_w), on the
+ * same thread count.
  * Rounds alternate the two, the order swapped every round. Prints per
  * shape both rates in GFLOP/s (2 m n k per group), their ratio (conv /
  * sgemm: the goal is >= 0.8) by wall time and by CPU time, and the
