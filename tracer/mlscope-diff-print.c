@@ -87,7 +87,8 @@ one_sided_text (const MlsCompareRow *row, double before)
   return before == 0 ? g_strdup ("") : NULL;
 }
 
-/* The relative change of a figure: "+12.3%", "new", "gone", or empty. */
+/* The relative change of a figure: "+12.3%", "new", "gone", or empty;
+ * past +999.9% as a factor ("551x"), which fits the column. */
 static char *
 percent_text (const MlsCompareRow *row, MlsDiffStat stat)
 {
@@ -95,8 +96,11 @@ percent_text (const MlsCompareRow *row, MlsDiffStat stat)
   double after = mls_diff_stat_value (stat, &row->after);
   char *text = one_sided_text (row, before);
 
-  return text ? text : g_strdup_printf ("%+.1f%%",
-                                        100 * (after - before) / before);
+  if (text)
+    return text;
+  if (after / before >= 11)
+    return g_strdup_printf ("%.0fx", after / before);
+  return g_strdup_printf ("%+.1f%%", 100 * (after - before) / before);
 }
 
 /* The ratio of totals: "0.43x", "new", "gone", or empty. */

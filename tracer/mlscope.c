@@ -25,7 +25,7 @@ static const MlscopeCommand commands[] = {
   { "export", mlscope_export, "write a recording as Chrome / Perfetto JSON" },
   { "advise", mlscope_advise, "point at the known mistakes in a recording: what, where, why, what to do" },
   { "relay",  mlscope_relay,  "start, stop or show a relay daemon (lttng-relayd) that collects recordings" },
-  { "diff",   mlscope_diff,   "compare two recordings: what changed, beyond noise (exit 1 past --fail-if)" },
+  { "diff",   mlscope_diff,   "compare two recordings: what changed, beyond noise (exit 4 past --fail-if)" },
 };
 
 static void
