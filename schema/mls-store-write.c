@@ -251,6 +251,15 @@ check_span (MlsStore *store, const MlsSpan *span, MlsError *error)
                      (long long) span->end_ns, (long long) span->start_ns);
       return -1;
     }
+  /* span_kind_stats keys the row of all processes as pid -1. */
+  if (span->pid < 0 || span->tid < 0)
+    {
+      mls_error_set (error, "%s: a span of kind %d names process %lld, "
+                     "thread %lld: no process or thread id is negative",
+                     store->path, span->kind_id, (long long) span->pid,
+                     (long long) span->tid);
+      return -1;
+    }
   return 0;
 }
 

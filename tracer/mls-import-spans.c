@@ -80,6 +80,7 @@ struct MlsSpanBuilder {
   int64_t first_ts, last_ts;
   gboolean have_ts;
   int64_t spans, unmatched_ends;
+  int64_t impossible;       /* events naming a negative process id */
   gboolean warned_shared_pid;
   int64_t cut[MLS_CUT_UNKNOWN + 1];
   /* Set by the store only when adding a span fails: one for all spans,
@@ -423,6 +424,14 @@ add_end (MlsSpanBuilder *b, Process *p, const MlsEvent *ev, GError **error)
 gboolean
 mls_span_builder_add (MlsSpanBuilder *b, const MlsEvent *ev, GError **error)
 {
+  /* No process or thread id is negative: such an event is bytes of a
+   * damaged packet that babeltrace2 decoded before it found the damage
+   * (0xff bytes read as vpid -1). Counted, and left out. */
+  if (ev->pid < 0 || ev->tid < 0)
+    {
+      b->impossible++;
+      return TRUE;
+    }
   if (!b->have_ts)
     {
       b->first_ts = ev->ts;
@@ -610,6 +619,7 @@ mls_span_builder_finish (MlsSpanBuilder *b, MlsImportSummary *summary,
   summary->incomplete = b->spans - b->cut[MLS_CUT_NONE];
   memcpy (summary->cut, b->cut, sizeof summary->cut);
   summary->unmatched_ends = b->unmatched_ends;
+  summary->impossible_events = b->impossible;
   return TRUE;
 }
 

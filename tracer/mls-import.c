@@ -191,6 +191,11 @@ mls_import_warn_losses (const char *trace_dir, const MlsReadResult *read,
                 "packets: %" G_GSIZE_FORMAT " bytes left out, kept as lost "
                 "packets with their time ranges\n", trace_dir,
                 summary->salvaged_packets, summary->salvaged_bytes);
+  if (summary->impossible_events > 0)
+    g_printerr ("mlscope import: warning: %s: %" G_GINT64_FORMAT " events "
+                "named a negative process or thread id (damaged data read "
+                "as events): left out\n", trace_dir,
+                summary->impossible_events);
   if (summary->unmatched_ends > 0)
     g_printerr ("mlscope import: warning: %" G_GINT64_FORMAT " end events "
                 "had no begin in the trace (tracing started mid-span?)\n",

@@ -47,6 +47,8 @@ typedef struct {
   int64_t lost_events;
   int64_t lost_packets;
   int64_t unmatched_ends;   /* ends whose begin was not in the trace */
+  int64_t impossible_events; /* naming a negative process or thread id:
+                                damaged data, left out */
   gboolean partial;         /* some data could not be read (warned) */
   int64_t salvaged_packets; /* damaged packets the collector cut back */
   gsize salvaged_bytes;     /* and the bytes it left out of them */

@@ -362,11 +362,42 @@ test_migrate_v1 (void)
   test_dir_free (dir);
 }
 
+/* A negative pid or tid names no process (span_kind_stats keys the row
+ * of all processes as pid -1): refused when added, with a message, not
+ * a failed finish ("UNIQUE constraint failed"). */
+static void
+test_negative_pid (void)
+{
+  char *dir = test_dir_new ();
+  char *path = g_build_filename (dir, "negative-pid.mlscope", NULL);
+  MlsError error = { 0 };
+  MlsStore *store = mls_store_create (path, &error);
+  MlsSpan ok = { .kind_id = MLS_KIND_PREDICTION, .pid = 5, .tid = 5,
+                 .start_ns = TEST_T0, .end_ns = TEST_T0 + 100,
+                 .complete = 1 };
+  MlsSpan bad = ok;
+
+  g_assert_nonnull (store);
+  g_assert_cmpint (mls_store_add_span (store, &ok, &error), >, 0);
+  bad.pid = -1;
+  g_assert_cmpint (mls_store_add_span (store, &bad, &error), ==, -1);
+  g_assert_nonnull (strstr (error.message, "names process -1"));
+  bad.pid = 5;
+  bad.tid = -7;
+  g_assert_cmpint (mls_store_add_span (store, &bad, &error), ==, -1);
+  g_assert_nonnull (strstr (error.message, "thread -7"));
+  g_assert_cmpint (mls_store_finish (store, &error), ==, 0);
+  mls_store_close (store);
+  g_free (path);
+  test_dir_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/processes", test_processes);
   g_test_add_func ("/store/migrate-v1", test_migrate_v1);
+  g_test_add_func ("/store/negative-pid", test_negative_pid);
   return g_test_run ();
 }

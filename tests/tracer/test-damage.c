@@ -6,7 +6,8 @@
  * garbage in place of a stream, damage inside a packet, one of two
  * streams cut inside its only packet, a packet whose timestamps run
  * backwards, a packet missing from the middle of a stream, metadata
- * swapped for another recording's or made invalid. Each case checks the
+ * swapped for another recording's or made invalid, an event context read
+ * as a negative process id. Each case checks the
  * exact number of lost packets recorded, the warning, and the exit status
  * (3 when the collector left data out, unless --salvage; 1 when nothing
  * usable remains). A trace whose packet header has no stream_instance_id
@@ -16,6 +17,7 @@
  * LTTng's): a 32-byte header, then timestamp_begin, timestamp_end,
  * content_size and packet_size as 64-bit little-endian fields.
  */
+#define _GNU_SOURCE             /* memmem */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -289,6 +291,43 @@ test_corrupt_packet (void)
   damaged_clear (&d);
 }
 
+/* An event whose vpid reads -1, as the 0xff bytes of a damaged packet
+ * decode: no process id is negative, so the event is left out and said,
+ * and the rest imports (the import failed: "UNIQUE constraint failed" in
+ * span_kind_stats, which keys its row of all processes as pid -1). */
+static void
+test_negative_pid (void)
+{
+  Import good = import (good_ctf, "pid.mlscope", FALSE);
+  gint64 pid = mls_test_q_int (good.db, "SELECT min (pid) FROM process");
+  Damaged d = damaged_copy (good_ctf, "negative-pid");
+  gsize at = packet_offset (d.data, d.len, 1);
+  gsize end = packet_offset (d.data, d.len, 2);
+  guint32 le_pid = GUINT32_TO_LE ((guint32) pid);
+  guint8 *vpid = NULL;
+  Import i;
+
+  import_clear (&good);
+  /* The first event context in packet 1: vpid, vtid, then the thread's
+   * name (the emitter's "worker-N" threads). */
+  for (guint8 *from = d.data + at + 8, *name; !vpid; from = name + 1)
+    {
+      name = memmem (from, d.data + end - from, "worker-", 7);
+      g_assert_nonnull (name);
+      if (memcmp (name - 8, &le_pid, 4) == 0)
+        vpid = name - 8;
+    }
+  memset (vpid, 0xff, 4);
+  damaged_write (&d);
+  i = import (d.dir, "negative-pid.mlscope", FALSE);
+  expect (&i, 0, "1 events named a negative process or thread id");
+  g_assert_cmpint (mls_test_q_int (i.db, "SELECT count (*) FROM process "
+                                   "WHERE pid < 0"), ==, 0);
+  g_assert_cmpint (spans (&i), >=, good_spans - 1);
+  import_clear (&i);
+  damaged_clear (&d);
+}
+
 /* One of two streams cut in the middle of its only packet: the other
  * stream is kept whole, and the cut one up to the cut. */
 static void
@@ -514,6 +553,7 @@ main (int argc, char **argv)
   g_test_add_func ("/damage/garbage-stream", test_garbage_stream);
   g_test_add_func ("/damage/corrupt-packet", test_corrupt_packet);
   g_test_add_func ("/damage/cut-only-packet", test_cut_only_packet);
+  g_test_add_func ("/damage/negative-pid", test_negative_pid);
   g_test_add_func ("/damage/time-backwards", test_time_backwards);
   g_test_add_func ("/damage/missing-packet", test_missing_packet);
   g_test_add_func ("/damage/metadata-swapped", test_metadata_swapped);
