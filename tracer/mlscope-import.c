@@ -103,7 +103,8 @@ mlscope_import (int argc, char **argv)
       g_free (summary.read_error);
       status = MLS_EXIT_DATA_LOST;
     }
-  else if (summary.salvaged_packets > 0 && !salvage)
+  else if ((summary.salvaged_packets > 0 || summary.impossible_events > 0)
+           && !salvage)
     {
       g_printerr ("mlscope import: %s holds what was readable of a damaged "
                   "trace; pass --salvage to accept it\n", output);

@@ -279,7 +279,8 @@ report (const RecordOptions *o, MlsImportSummary *summary, int *status)
                   summary->read_error, o->output);
       g_free (summary->read_error);
     }
-  if ((summary->read_error || summary->salvaged_packets) && *status == 0)
+  if ((summary->read_error || summary->salvaged_packets
+       || summary->impossible_events) && *status == 0)
     *status = MLS_EXIT_DATA_LOST;
 }
 
