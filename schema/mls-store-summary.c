@@ -61,6 +61,10 @@ typedef struct {
   size_t n_sets, allocated_sets;
   sqlite3_stmt *insert;
   MlsBytes blob;
+  /* Working lists, kept from set to set and level to level: they reach
+   * a bucket per span at the finest levels, and allocating them afresh
+   * each time cost a page fault per 4 KiB. */
+  List scratch, merged, wider;
 } Summary;
 
 int64_t
@@ -106,10 +110,9 @@ push (List *l, Bucket b)
 /* Adds a run's spans to `out` (empty or earlier runs' buckets): merged in
  * bucket order. */
 static int
-add_run (Summary *sum, const MlsRun *run, int level, List *out,
-         List *scratch)
+add_run (Summary *sum, const MlsRun *run, int level, List *out)
 {
-  List merged = { 0 };
+  List *scratch = &sum->scratch, *merged = &sum->merged, t;
   size_t i = 0, j = 0;
 
   scratch->n = 0;
@@ -125,17 +128,18 @@ add_run (Summary *sum, const MlsRun *run, int level, List *out,
           scratch->b[scratch->n - 1].count++;
           scratch->b[scratch->n - 1].busy_ns += s->dur_ns;
         }
-      else if (push (scratch, (Bucket) { b, s->dur_ns, 1, run->kind }))
-        return -1;
+      else
+        scratch->b[scratch->n++] = (Bucket) { b, s->dur_ns, 1, run->kind };
     }
   if (out->n == 0)
     {
-      List t = *out;
+      t = *out;
       *out = *scratch;
       *scratch = t;
       return 0;
     }
-  if (reserve (&merged, out->n + scratch->n))
+  merged->n = 0;
+  if (reserve (merged, out->n + scratch->n))
     return -1;
   while (i < out->n || j < scratch->n)
     {
@@ -152,14 +156,11 @@ add_run (Summary *sum, const MlsRun *run, int level, List *out,
           b.count += scratch->b[j].count;
           b.busy_ns += scratch->b[j++].busy_ns;
         }
-      if (push (&merged, b))
-        {
-          free (merged.b);
-          return -1;
-        }
+      merged->b[merged->n++] = b;
     }
-  free (out->b);
-  *out = merged;
+  t = *out;
+  *out = *merged;
+  *merged = t;
   return 0;
 }
 
@@ -167,7 +168,7 @@ add_run (Summary *sum, const MlsRun *run, int level, List *out,
  * (four to one) and its runs of the level's class: each span is placed
  * once, at the first level it is shorter than a bucket of. */
 static int
-fill_finest (Summary *sum, Finest *f, int level, List *scratch)
+fill_finest (Summary *sum, Finest *f, int level)
 {
   List *l = &f->list;
   size_t n = 0;
@@ -190,7 +191,7 @@ fill_finest (Summary *sum, Finest *f, int level, List *scratch)
     {
       const MlsRun *run = &sum->w->runs[r];
 
-      if (run->dur_class == level && add_run (sum, run, level, l, scratch))
+      if (run->dur_class == level && add_run (sum, run, level, l))
         return -1;
     }
   return 0;
@@ -335,25 +336,25 @@ write_list (Summary *sum, int64_t set_id, int level, const List *l,
 static int
 write_level (Summary *sum, int level)
 {
-  List scratch = { 0 }, merged = { 0 };
   int rc = 0;
 
   for (size_t f = 0; f < sum->n_finest && rc == 0; f++)
-    rc = fill_finest (sum, &sum->finest[f], level, &scratch);
+    rc = fill_finest (sum, &sum->finest[f], level);
   for (size_t s = 0; s < sum->n_sets && rc == 0; s++)
     {
       Set *set = &sum->sets[s];
-      const List *l = &merged;
-      size_t members = 0;
+      const List *l = &sum->wider;
 
       if (set->finest != SIZE_MAX)
         l = &sum->finest[set->finest].list;
       else
         {
-          rc = merge_members (sum, set, &merged);
+          size_t members = 0;
+
+          rc = merge_members (sum, set, &sum->wider);
           for (size_t m = 0; m < set->n_members; m++)
             members += sum->finest[set->members[m]].list.n;
-          if (rc || merged.n * 2 > members)
+          if (rc || sum->wider.n * 2 > members)
             continue;
         }
       if (l->n == 0)
@@ -361,8 +362,6 @@ write_level (Summary *sum, int level)
       set->levels |= 1u << level;
       rc = write_list (sum, (int64_t) s + 1, level, l, set->key.kind < 0);
     }
-  free (scratch.b);
-  free (merged.b);
   return rc;
 }
 
@@ -550,6 +549,9 @@ mls_write_summary (MlsWrite *w, MlsError *error)
       free (sum->keys);
       free (sum->sets);
       mls_bytes_free (&sum->blob);
+      free (sum->scratch.b);
+      free (sum->merged.b);
+      free (sum->wider.b);
     }
   free (sum);
   return rc;
