@@ -23,7 +23,7 @@ mlrt_run_elem_size (const MlrtRun *run)
 void *
 mlrt_run_alloc (MlrtRun *run, size_t bytes)
 {
-  void *p = malloc (bytes ? bytes : 1);
+  void *p = mlrt_run_memory_take (run->model->run_memory, bytes);
 
   if (p == NULL)
     return NULL;
@@ -39,9 +39,13 @@ mlrt_run_alloc (MlrtRun *run, size_t bytes)
 void
 mlrt_run_free (MlrtRun *run, void *p, size_t bytes)
 {
+  size_t widest = atomic_load (&run->model->peak_run_bytes);
+
   if (p == NULL)
     return;
-  free (p);
+  if (run->peak_bytes > widest)
+    widest = run->peak_bytes;
+  mlrt_run_memory_give (run->model->run_memory, p, bytes, 2 * widest);
   run->live_buffers--;
   run->live_bytes -= bytes;
 }
