@@ -50,6 +50,9 @@ static const ConvCase conv_cases[] = {
   CONV ("direct-3x3-30ch", 24, 21, 37, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   CONV ("direct-stride2-20ch", 7, 33, 29, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
   CONV ("pointwise-direct-tail", 12, 17, 19, 18, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_RELU, TRUE),
+  /* the direct path over rows wider than a tile of segments (150: one
+   * of 128 and one of 22) and input channels in chunks (40: four) */
+  CONV ("direct-tiles-chunks", 40, 9, 150, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
 };
 
 /* Runs one convolution through the kernel and the reference; returns
