@@ -178,6 +178,10 @@ static const DeconvCase deconv_cases[] = {
   DECONV ("banded", 32, 40, 40, 64, 4, 4, 2, 2, 1, 1, 0, 0, MLRT_ACT_GELU, TRUE),
   /* on the pool, channel groups of 2 and a last one of 1 */
   DECONV ("parallel-13-channels", 24, 48, 40, 13, 2, 2, 2, 2, 0, 0, 0, 0, MLRT_ACT_RELU, TRUE),
+  /* kernel = stride, no padding: patches stored, not added; by bands of
+   * input rows (8 here, the last one short) and with a 3x3 stride */
+  DECONV ("no-overlap-bands", 24, 83, 60, 24, 2, 2, 2, 2, 0, 0, 0, 0, MLRT_ACT_RELU, TRUE),
+  DECONV ("no-overlap-k3", 5, 7, 9, 4, 3, 3, 3, 3, 0, 0, 0, 0, MLRT_ACT_HARD_SWISH, FALSE),
 };
 
 static gboolean
