@@ -167,6 +167,19 @@ deconv_task (void *ctx, int task, int worker)
                      1.0f, j->bias ? j->bias[oc] : 0.0f, j->out + oc * n_out);
 }
 
+/* dst = a[0] b[0] a[1] b[1] ...: the taps of a 2-wide kernel side by
+ * side, as a loop the vectoriser turns into unpacks (the strided stores
+ * of the general loop stay scalar). */
+static void
+interleave_2 (int n, const float *a, const float *b, float *dst)
+{
+  for (int i = 0; i < n; i++)
+    {
+      dst[2 * i] = a[i];
+      dst[2 * i + 1] = b[i];
+    }
+}
+
 /* A non-overlapping layer's patches of input rows [iy0, iy1), every
  * channel (row (oc, ki, kj) of `col`), stored at their places, then the
  * bias and the activation on each output row. */
@@ -183,14 +196,14 @@ place_band (const MlrtConvTransposeParams *p, const float *col,
         {
           float *dst = out + oc * n_out
                        + (size_t) (iy * p->sh + ki) * p->out_w;
-          for (int kj = 0; kj < p->kw; kj++)
-            {
-              const float *src = col + ((size_t) (oc * p->kh + ki) * p->kw
-                                        + kj) * n
-                                 + (size_t) (iy - iy0) * p->in_w;
+          const float *src = col + (size_t) (oc * p->kh + ki) * p->kw * n
+                             + (size_t) (iy - iy0) * p->in_w;
+          if (p->kw == 2)
+            interleave_2 (p->in_w, src, src + n, dst);
+          else
+            for (int kj = 0; kj < p->kw; kj++)
               for (int ix = 0; ix < p->in_w; ix++)
-                dst[ix * p->sw + kj] = src[ix];
-            }
+                dst[ix * p->kw + kj] = src[kj * n + ix];
           mlrt_act_affine (p->act, p->alpha, (size_t) p->out_w, dst, 0.0f,
                            1.0f, bias ? bias[oc] : 0.0f, dst);
         }
