@@ -408,8 +408,8 @@ typedef struct {
   float *scratch;
 } PadJob;
 
-/* Padded rows [y0, y1) of every channel, zeroed and filled while they
- * are in the cache. */
+/* Padded rows [y0, y1) of every channel, filled and their padding
+ * zeroed while they are in the cache. */
 static void
 pad_rows (void *ctx, size_t y0, size_t y1)
 {
@@ -417,15 +417,30 @@ pad_rows (void *ctx, size_t y0, size_t y1)
   const MlrtConvParams *p = j->p;
   size_t pitch = row_pitch (p, p->in_c), per_channel = row_pitch (p, 1);
 
-  memset (j->scratch + y0 * pitch, 0, (y1 - y0) * pitch * sizeof (float));
   for (size_t y = y0; y < y1; y++)
     {
       int iy = (int) y - p->ph;
+      float *row = j->scratch + y * pitch;
+
       if (iy < 0 || iy >= p->in_h)
-        continue;
+        {
+          memset (row, 0, pitch * sizeof (float));
+          continue;
+        }
+      /* stride 1: only the border is not written over */
+      if (p->sw == 1)
+        for (int c = 0; c < p->in_c; c++)
+          {
+            float *r = row + c * per_channel;
+            memset (r, 0, p->pw * sizeof (float));
+            memset (r + p->pw + p->in_w, 0,
+                    (per_channel - p->pw - p->in_w) * sizeof (float));
+          }
+      else
+        memset (row, 0, pitch * sizeof (float));
       for (int c = 0; c < p->in_c; c++)
         pad_row (p, j->in + ((size_t) c * p->in_h + iy) * p->in_w,
-                 j->scratch + y * pitch + c * per_channel);
+                 row + c * per_channel);
     }
 }
 
