@@ -150,22 +150,28 @@ segment_start (const MlrtConvParams *p, int channels, int oy, int x0)
  * sums in flight, enough to hide the multiply-add's latency. */
 typedef float Vec __attribute__ ((vector_size (DIRECT_SEG / 2 * sizeof (float))));
 
-/* acc[k] += the sum over the taps of w[t * block + k] * the input at src
- * + off[t], for DIRECT_SEG pixels, k < block. Inlined into one copy per
- * block and instruction set below, where `block` is a constant and the
- * accumulators unrolled into registers. */
+/* acc[k] = (with `add`, acc[k] plus) the sum over the taps of
+ * w[t * block + k] * the input at src + off[t], for DIRECT_SEG pixels,
+ * k < block. Inlined into one copy per block and instruction set below,
+ * where `block` is a constant and the accumulators unrolled into
+ * registers. */
 static inline __attribute__ ((always_inline)) void
 segment_body (int block, int taps, const float *src, const uint32_t *off,
-              const float *w, Vec acc[DIRECT_OC][2])
+              const float *w, Vec acc[DIRECT_OC][2], int add)
 {
   Vec a[DIRECT_OC], b[DIRECT_OC];
 
+  if (add)
 #pragma GCC unroll 6
-  for (int k = 0; k < block; k++)
-    {
-      a[k] = acc[k][0];
-      b[k] = acc[k][1];
-    }
+    for (int k = 0; k < block; k++)
+      {
+        a[k] = acc[k][0];
+        b[k] = acc[k][1];
+      }
+  else
+#pragma GCC unroll 6
+    for (int k = 0; k < block; k++)
+      a[k] = b[k] = (Vec) { 0 };
 
   for (int t = 0; t < taps; t++, w += block)
     {
@@ -219,34 +225,34 @@ dw_row_body (int taps, const float *src, const uint32_t *off, const float *w,
 }
 
 typedef void (*SegmentFn) (int taps, const float *src, const uint32_t *off,
-                           const float *w, Vec acc[DIRECT_OC][2]);
+                           const float *w, Vec acc[DIRECT_OC][2], int add);
 
 __attribute__ ((target ("avx2,fma"))) static void
 segment4_avx2 (int taps, const float *src, const uint32_t *off,
-               const float *w, Vec acc[DIRECT_OC][2])
+               const float *w, Vec acc[DIRECT_OC][2], int add)
 {
-  segment_body (4, taps, src, off, w, acc);
+  segment_body (4, taps, src, off, w, acc, add);
 }
 
 static void
 segment4_baseline (int taps, const float *src, const uint32_t *off,
-                   const float *w, Vec acc[DIRECT_OC][2])
+                   const float *w, Vec acc[DIRECT_OC][2], int add)
 {
-  segment_body (4, taps, src, off, w, acc);
+  segment_body (4, taps, src, off, w, acc, add);
 }
 
 __attribute__ ((target ("avx2,fma"))) static void
 segment6_avx2 (int taps, const float *src, const uint32_t *off,
-               const float *w, Vec acc[DIRECT_OC][2])
+               const float *w, Vec acc[DIRECT_OC][2], int add)
 {
-  segment_body (6, taps, src, off, w, acc);
+  segment_body (6, taps, src, off, w, acc, add);
 }
 
 static void
 segment6_baseline (int taps, const float *src, const uint32_t *off,
-                   const float *w, Vec acc[DIRECT_OC][2])
+                   const float *w, Vec acc[DIRECT_OC][2], int add)
 {
-  segment_body (6, taps, src, off, w, acc);
+  segment_body (6, taps, src, off, w, acc, add);
 }
 
 typedef void (*DwRowFn) (int taps, const float *src, const uint32_t *off,
@@ -513,8 +519,6 @@ rows_tile (const MlrtConvParams *p, const float *scratch, int oy, int x0,
                                         * taps * block (p));
   const float *src = scratch + segment_start (p, p->in_c, oy, x0);
 
-  for (int pass = 0; pass < passes (p); pass++)
-    memset (acc[pass], 0, segs * sizeof acc[pass][0]);
   for (int c0 = 0; c0 < p->in_c; c0 += cb)
     {
       int t0 = c0 * khw, nt = (p->in_c - c0 < cb ? p->in_c - c0 : cb) * khw;
@@ -522,7 +526,7 @@ rows_tile (const MlrtConvParams *p, const float *scratch, int oy, int x0,
         for (int s = 0; s < segs; s++)
           segment (nt, src + s * DIRECT_SEG, off + t0,
                    packed + ((size_t) pass * taps + t0) * block (p),
-                   acc[pass][s]);
+                   acc[pass][s], c0 > 0);
     }
 }
 
@@ -617,9 +621,8 @@ pointwise_tail (const MlrtConvParams *p, const float *in,
   for (int pass = 0; pass < passes (p); pass++)
     {
       int noc = p->out_c - pass * block (p);
-      memset (acc, 0, sizeof acc);
       segment (p->in_c, copy, off, packed + (size_t) pass * p->in_c
-               * block (p), acc);
+               * block (p), acc, 0);
       store_segment (p, acc, pass * block (p),
                      noc < block (p) ? noc : block (p), 0, x0, nx, out);
     }
@@ -649,9 +652,8 @@ mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
           for (int pass = 0; pass < passes (p); pass++)
             {
               int noc = p->out_c - pass * block (p);
-              memset (acc, 0, sizeof acc);
               segment (p->in_c, in + x, off, scratch + (size_t) pass
-                       * p->in_c * block (p), acc);
+                       * p->in_c * block (p), acc, 0);
               store_segment (p, acc, pass * block (p),
                              noc < block (p) ? noc : block (p), 0, x,
                              DIRECT_SEG, out);
