@@ -45,7 +45,10 @@ mlrt_run_free (MlrtRun *run, void *p, size_t bytes)
     return;
   if (run->peak_bytes > widest)
     widest = run->peak_bytes;
-  mlrt_run_memory_give (run->model->run_memory, p, bytes, 2 * widest);
+  /* a run without the plan (measuring at load) holds every tensor at
+   * once, in sizes no prediction asks for: nothing of it is kept */
+  mlrt_run_memory_give (run->model->run_memory, p, bytes,
+                        run->slots ? 2 * widest : 0);
   run->live_buffers--;
   run->live_bytes -= bytes;
 }

@@ -502,12 +502,11 @@ store_segment (const MlrtConvParams *p, Vec acc[DIRECT_OC][2], int oc0,
     }
 }
 
-/* The sums of a tile's segments, kept across chunks of input channels:
- * the first pass of a chunk is the last to read its inputs, so every tap
- * of a tile meets its input in the first-level cache, where a whole row
- * of every channel (a 3x3 layer from 96 channels at 120 pixels: 140 KB)
- * only fits the second (measured: 27-30 GFLOP/s, half the time waiting
- * on loads). */
+/* The sums of a tile's segments, every pass, kept across chunks of input
+ * channels: a chunk's inputs stay in the first-level cache while every
+ * pass and segment of the tile reads them, where a whole row of every
+ * channel (a 3x3 layer from 96 channels at 120 pixels: 140 KB) only fits
+ * the second (measured: 27-30 GFLOP/s, half the time waiting on loads). */
 static void
 rows_tile (const MlrtConvParams *p, const float *scratch, int oy, int x0,
            int segs, Vec acc[][DIRECT_TILE_SEGS][DIRECT_OC][2])

@@ -237,7 +237,6 @@ mlrt_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
   int tasks = (p->out_c + deconv_group (p) - 1) / deconv_group (p);
   double macs = (double) p->in_c * p->out_c * p->kh * p->kw * p->in_h
                 * p->in_w;
-
   MlrtCpuTask fn = deconv_task;
 
   if (deconv_no_overlap (p))

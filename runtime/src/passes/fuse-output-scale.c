@@ -22,9 +22,10 @@ targets (const MlrtOpDef *op)
 }
 
 /* Whether scale layer `next` only multiplies by one value and adds one
- * (or does one of the two); with `bias_only`, only adds. */
+ * (or does one of the two); with `bias_only`, only adds. Weights of a
+ * rank above `rank`, the input's, would broadcast it to a larger shape. */
 static int
-scalar_affine (const MlrtLayer *next, int bias_only)
+scalar_affine (const MlrtLayer *next, int bias_only, int rank)
 {
   if (!mlrt_op_is (next->op, MLRT_OP_SCALE) || next->act != MLRT_ACT_NONE
       || next->n_weights == 0)
@@ -35,7 +36,7 @@ scalar_affine (const MlrtLayer *next, int bias_only)
       int is_scale = strcmp (w->name, "scale") == 0;
 
       if ((is_scale && bias_only) || (!is_scale && strcmp (w->name, "bias"))
-          || mlrt_weight_count (w) != 1)
+          || mlrt_weight_count (w) != 1 || w->rank > rank)
         return 0;
     }
   return 1;
@@ -52,7 +53,8 @@ match (const MlrtFuseCtx *c, size_t i)
   return j >= 0 && l->act != MLRT_ACT_NONE
          && mlrt_layer_weight (l, "out_bias") == NULL
          && scalar_affine (&c->spec->layers[j],
-                           mlrt_layer_weight (l, "out_scale") != NULL)
+                           mlrt_layer_weight (l, "out_scale") != NULL,
+                           c->spec->tensors[l->output].rank)
          && l->n_weights + c->spec->layers[j].n_weights <= MLRT_MAX_WEIGHTS;
 }
 

@@ -224,6 +224,22 @@ test_text_checked_for_any_frontend (void)
   g_free (json);
 }
 
+/* Reads and compiles a model.json (every weight the float 1), failing
+ * the test on any error; returns the compiled spec (free() it). */
+static char *
+compile_json (const char *json, MlrtSpec *spec)
+{
+  const float one = 1.0f;
+  MlrtError error = { 0 };
+  char *compiled = NULL;
+
+  read_spec (json, &mlrt_op_table, spec);
+  if (mlrt_compile_spec (spec, (const uint8_t *) &one, sizeof one,
+                         "m.json", "m.bin", &compiled, &error) != MLRT_OK)
+    g_error ("%s", error.message);
+  return compiled;
+}
+
 /* conv -> batch_norm -> relu fuse into one layer that keeps the conv's
  * source node, through the compiled spec and back. */
 static void
@@ -244,15 +260,10 @@ test_origin_survives_fusion (void)
     "  \"beta\": {\"shape\": [1], \"encoding\": \"float32\", \"offset\": 0, \"size\": 4}}},"
     "{\"name\": \"r\", \"op\": \"relu\", \"inputs\": [\"t2\"],"
     " \"outputs\": [\"y\"]}");
-  const float one = 1.0f;
   MlrtSpec spec, back;
   MlrtError error = { 0 };
-  char *compiled = NULL;
+  char *compiled = compile_json (json, &spec);
 
-  read_spec (json, &mlrt_op_table, &spec);
-  if (mlrt_compile_spec (&spec, (const uint8_t *) &one, sizeof one,
-                         "m.json", "m.bin", &compiled, &error) != MLRT_OK)
-    g_error ("%s", error.message);
   g_assert_cmpuint (spec.n_layers, ==, 1);
   g_assert_cmpstr (spec.layers[0].origin, ==, "Conv_0");
   g_assert_cmpint (spec.layers[0].n_fused, ==, 2);
@@ -302,15 +313,9 @@ test_output_scale_fusion (void)
 #undef SCALAR
 #undef CONV
 #undef SCALE
-  const float one = 1.0f;
   MlrtSpec spec;
-  MlrtError error = { 0 };
-  char *compiled = NULL;
+  char *compiled = compile_json (json, &spec);
 
-  read_spec (json, &mlrt_op_table, &spec);
-  if (mlrt_compile_spec (&spec, (const uint8_t *) &one, sizeof one,
-                         "m.json", "m.bin", &compiled, &error) != MLRT_OK)
-    g_error ("%s", error.message);
   g_assert_cmpuint (spec.n_layers, ==, 4);
   g_assert_cmpstr (spec.layers[0].name, ==, "c");
   g_assert_cmpint (spec.layers[0].n_fused, ==, 3);
