@@ -22,19 +22,22 @@
  * 320x480 map took 1.5 ms). x = n ln 2 + r with |r| <= ln 2 / 2, e^r by
  * Cephes' degree-6 polynomial for expf, 2^(n-1) put into the exponent
  * bits and doubled (2^128 has none); within 2 ulp of expf down to
- * e^-86.6 (2.6e-38), 0 below, infinity past the largest float. */
+ * e^-86.6 (2.6e-38), 0 below, infinity past the largest float, NaN for
+ * NaN. */
 static inline float
 mlrt_act_exp (float x)
 {
   const float magic = 12582912.0f;      /* 1.5 * 2^23: rounds to integer */
   const float lo = -86.6f, hi = 88.7228394f;    /* ln FLT_MAX */
-  float c = x < lo ? lo : x > hi ? hi : x;
-  float n = (c * 1.44269504088896341f + magic) - magic;
-  float r = c - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  int32_t bits = ((int32_t) n + 126) << 23;
-  float scale;
+  /* NaN too becomes a number here: converting it to int is undefined */
+  float c = x > lo ? x : lo, n, r, p, scale;
+  int32_t bits;
 
+  c = c < hi ? c : hi;
+  n = (c * 1.44269504088896341f + magic) - magic;
+  r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  bits = ((int32_t) n + 126) << 23;
+  p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
   p = p * r + 4.1665795894e-2f;
@@ -43,7 +46,7 @@ mlrt_act_exp (float x)
   p = p * r * r + r + 1.0f;
   memcpy (&scale, &bits, sizeof scale);
   p = p * scale * 2.0f;
-  return x < lo ? 0.0f : x > hi ? INFINITY : p;
+  return x < lo ? 0.0f : x > hi ? INFINITY : x == x ? p : x;
 }
 
 static inline float
