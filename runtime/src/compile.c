@@ -20,7 +20,7 @@
 
 /* Part of the cache key: bump it when compiling changes its output (fusion
  * rules, compiled spec fields), so stale compiled models are not reused. */
-#define MLRT_COMPILER_VERSION "mlrt-compiler-2"
+#define MLRT_COMPILER_VERSION "mlrt-compiler-3"
 
 char *
 mlrt_path_stem (const char *path)

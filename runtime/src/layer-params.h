@@ -50,6 +50,14 @@ mlrt_layer_conv_params (const MlrtSpec *s, const MlrtLayer *l,
   p->groups = l->p.groups;
   p->act = l->act;
   p->alpha = l->act_alpha;
+  const MlrtWeight *scale = mlrt_layer_weight (l, "out_scale");
+  const MlrtWeight *shift = mlrt_layer_weight (l, "out_bias");
+  if ((scale && scale->data) || (shift && shift->data))
+    {
+      p->has_out_affine = 1;
+      p->out_scale = scale && scale->data ? scale->data[0] : 1.0f;
+      p->out_shift = shift && shift->data ? shift->data[0] : 0.0f;
+    }
 }
 
 static inline void

@@ -142,6 +142,7 @@ model_free (MlrtModel *m)
   mlrt_async_free (m->async);
   mlrt_plan_free (m);
   mlrt_memory_plan_clear (&m->memory);
+  mlrt_run_memory_free (m->run_memory);
   mlrt_spec_clear (&m->spec);
   free (m->input_descs);
   free (m->output_descs);
@@ -196,7 +197,9 @@ model_fill (MlrtModel *m, const char *origin, const MlrtCompiledView *view,
       && (m->cache_dir = strdup (config->cache_dir)) == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   m->async = mlrt_async_new (m, max_in_flight);
-  if (m->input_descs == NULL || m->output_descs == NULL || m->async == NULL)
+  m->run_memory = mlrt_run_memory_new ();
+  if (m->input_descs == NULL || m->output_descs == NULL || m->async == NULL
+      || m->run_memory == NULL)
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   st = mlrt_memory_plan_build (&m->spec, &m->memory, error);
   if (st != MLRT_OK)

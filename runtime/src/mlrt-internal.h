@@ -238,6 +238,7 @@ void mlrt_memory_plan_clear (MlrtMemoryPlan *plan);
 
 typedef struct MlrtModel MlrtModel;
 typedef struct MlrtRun MlrtRun;
+typedef struct MlrtRunMemory MlrtRunMemory;
 typedef struct MlrtAsync MlrtAsync;
 
 /* A run of consecutive layers placed on one unit. */
@@ -326,6 +327,8 @@ struct MlrtModel {
    * and bytes (tensors, slots and units' working copies): what the tests
    * check to know that memory follows the model's width. */
   atomic_size_t peak_run_buffers, peak_run_bytes;
+  /* The buffers its predictions gave back, for the next (run-memory.c). */
+  MlrtRunMemory *run_memory;
   MlrtAsync *async;         /* its asynchronous predictions */
   char *cache_stem;         /* where its placement cache files go (the
                                compiled model's path without extension),
@@ -446,6 +449,16 @@ void mlrt_run_layer_done (MlrtRun *run, int layer);
  * with the run's tensors. */
 void *mlrt_run_alloc (MlrtRun *run, size_t bytes);
 void mlrt_run_free (MlrtRun *run, void *p, size_t bytes);
+
+/* A model's kept prediction buffers (run-memory.c): take returns a kept
+ * buffer of exactly `bytes`, else a new one (NULL if out of memory); give
+ * keeps `p` while the kept total stays within `limit` bytes, else frees
+ * it. */
+MlrtRunMemory *mlrt_run_memory_new (void);
+void mlrt_run_memory_free (MlrtRunMemory *rm);
+void *mlrt_run_memory_take (MlrtRunMemory *rm, size_t bytes);
+void mlrt_run_memory_give (MlrtRunMemory *rm, void *p, size_t bytes,
+                           size_t limit);
 /* Whether a tensor is read outside layers first..last. */
 int mlrt_tensor_needed_outside (const MlrtSpec *spec, int t, int first,
                                 int last);

@@ -23,7 +23,7 @@ mlrt_run_elem_size (const MlrtRun *run)
 void *
 mlrt_run_alloc (MlrtRun *run, size_t bytes)
 {
-  void *p = malloc (bytes ? bytes : 1);
+  void *p = mlrt_run_memory_take (run->model->run_memory, bytes);
 
   if (p == NULL)
     return NULL;
@@ -39,9 +39,16 @@ mlrt_run_alloc (MlrtRun *run, size_t bytes)
 void
 mlrt_run_free (MlrtRun *run, void *p, size_t bytes)
 {
+  size_t widest = atomic_load (&run->model->peak_run_bytes);
+
   if (p == NULL)
     return;
-  free (p);
+  if (run->peak_bytes > widest)
+    widest = run->peak_bytes;
+  /* a run without the plan (measuring at load) holds every tensor at
+   * once, in sizes no prediction asks for: nothing of it is kept */
+  mlrt_run_memory_give (run->model->run_memory, p, bytes,
+                        run->slots ? 2 * widest : 0);
   run->live_buffers--;
   run->live_bytes -= bytes;
 }

@@ -9,16 +9,50 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "kernels.h"
 
 /* sqrt(2 / pi), the constant of the tanh approximation of GELU. */
 #define MLRT_GELU_K 0.7978845608028654f
 
+/* e^x in straight-line arithmetic the vectoriser turns into vector code
+ * (a call to expf keeps a loop scalar: a sigmoid over the detector's
+ * 320x480 map took 1.5 ms). x = n ln 2 + r with |r| <= ln 2 / 2, e^r by
+ * Cephes' degree-6 polynomial for expf, 2^(n-1) put into the exponent
+ * bits and doubled (2^128 has none); within 2 ulp of expf down to
+ * e^-86.6 (2.6e-38), 0 below, infinity past the largest float, NaN for
+ * NaN. */
+static inline float
+mlrt_act_exp (float x)
+{
+  const float magic = 12582912.0f;      /* 1.5 * 2^23: rounds to integer */
+  const float lo = -86.6f, hi = 88.7228394f;    /* ln FLT_MAX */
+  /* NaN too becomes a number here: converting it to int is undefined */
+  float c = x > lo ? x : lo, n, r, p, scale;
+  int32_t bits;
+
+  c = c < hi ? c : hi;
+  n = (c * 1.44269504088896341f + magic) - magic;
+  r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  bits = ((int32_t) n + 126) << 23;
+  p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  memcpy (&scale, &bits, sizeof scale);
+  p = p * scale * 2.0f;
+  return x < lo ? 0.0f : x > hi ? INFINITY : x == x ? p : x;
+}
+
 static inline float
 mlrt_act_sigmoid (float x)
 {
-  return 1.0f / (1.0f + expf (-x));
+  return 1.0f / (1.0f + mlrt_act_exp (-x));
 }
 
 /* 0.5 x (1 + tanh u) rewritten as x / (1 + exp(-2u)), the same function:
@@ -109,6 +143,9 @@ mlrt_act_affine (MlrtActivation act, float alpha, size_t n, const float *x,
         }
       break;
     case MLRT_ACT_SIGMOID:
+      for (i = 0; i < n; i++)
+        y[i] = mlrt_act_sigmoid ((x[i] - center) * scale + shift);
+      break;
     case MLRT_ACT_TANH:
     case MLRT_ACT_GELU:
     default:

@@ -14,10 +14,13 @@
 
 #include "kernels.h"
 
-/* o[i] = act (o[i] + bias), in place: every convolution's epilogue, in
- * AVX2 where the CPU has it. */
-void mlrt_conv_bias_act (MlrtActivation act, float alpha, size_t n,
-                         float bias, float *o);
+/* o[i] = act (o[i] + bias), then p's output affine if it has one, in
+ * place: every convolution's epilogue, in AVX2 where the CPU has it. */
+void mlrt_conv_bias_act (const MlrtConvParams *p, size_t n, float bias,
+                         float *o);
+/* Whether the epilogue changes anything: a bias, an activation or an
+ * output affine. */
+int mlrt_conv_has_epilogue (const MlrtConvParams *p, const float *bias);
 
 /* Whether the direct path takes this convolution. */
 int mlrt_conv_direct_fits (const MlrtConvParams *p);

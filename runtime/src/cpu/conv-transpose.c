@@ -7,6 +7,14 @@
  * scratch stays bounded whatever the image size. The output channels are
  * cut into groups, one task of the CPU pool each (a group's patches land
  * in its own channels only, so tasks never add into the same place).
+ *
+ * When the kernel equals the stride and nothing is padded (the 2x2
+ * stride-2 upsampling of segmentation heads), patches do not overlap:
+ * each output pixel is one tap of one input pixel. Then a task is a band
+ * of input rows for every channel, and col2im stores the patches, each
+ * output row with its bias and activation while in the cache, instead
+ * of zeroing the output, adding into it and passing over it again (the
+ * detector's two such layers took 4-7 ms of a 70 ms prediction).
  */
 #include <cblas.h>
 #include <string.h>
@@ -23,6 +31,27 @@
 #define MLRT_DECONV_TASKS 8
 /* Below this many multiply-adds a layer runs on the calling thread. */
 #define MLRT_DECONV_PARALLEL_MACS 2000000.0
+
+/* Patch band of a non-overlapping layer, in floats: within the
+ * second-level cache, so that the stores read it from there. */
+#define MLRT_DECONV_PLACE_FLOATS (1u << 16)
+
+static int
+deconv_no_overlap (const MlrtConvTransposeParams *p)
+{
+  return p->kh == p->sh && p->kw == p->sw && p->ph == 0 && p->pw == 0
+         && p->out_h == p->in_h * p->sh && p->out_w == p->in_w * p->sw;
+}
+
+/* Input rows per task of a non-overlapping layer. */
+static int
+place_band_rows (const MlrtConvTransposeParams *p)
+{
+  size_t row = (size_t) p->out_c * p->kh * p->kw * p->in_w;
+  size_t rows = row ? MLRT_DECONV_PLACE_FLOATS / row : 1;
+
+  return rows < 1 ? 1 : rows > (size_t) p->in_h ? p->in_h : (int) rows;
+}
 
 /* Output channels per task. */
 static int
@@ -47,6 +76,9 @@ deconv_band_rows (const MlrtConvTransposeParams *p)
 size_t
 mlrt_cpu_conv_transpose2d_scratch_size (const MlrtConvTransposeParams *p)
 {
+  if (deconv_no_overlap (p))
+    return (size_t) p->out_c * p->kh * p->kw * place_band_rows (p) * p->in_w
+           * mlrt_cpu_pool_workers () * sizeof (float);
   return (size_t) deconv_group (p) * p->kh * p->kw * deconv_band_rows (p)
          * p->in_w * mlrt_cpu_pool_workers () * sizeof (float);
 }
@@ -135,6 +167,67 @@ deconv_task (void *ctx, int task, int worker)
                      1.0f, j->bias ? j->bias[oc] : 0.0f, j->out + oc * n_out);
 }
 
+/* dst = a[0] b[0] a[1] b[1] ...: the taps of a 2-wide kernel side by
+ * side, as a loop the vectoriser turns into unpacks (the strided stores
+ * of the general loop stay scalar). */
+static void
+interleave_2 (int n, const float *a, const float *b, float *dst)
+{
+  for (int i = 0; i < n; i++)
+    {
+      dst[2 * i] = a[i];
+      dst[2 * i + 1] = b[i];
+    }
+}
+
+/* A non-overlapping layer's patches of input rows [iy0, iy1), every
+ * channel (row (oc, ki, kj) of `col`), stored at their places, then the
+ * bias and the activation on each output row. */
+static void
+place_band (const MlrtConvTransposeParams *p, const float *col,
+            const float *bias, int iy0, int iy1, float *out)
+{
+  size_t n = (size_t) (iy1 - iy0) * p->in_w;
+  size_t n_out = (size_t) p->out_h * p->out_w;
+
+  for (int oc = 0; oc < p->out_c; oc++)
+    for (int iy = iy0; iy < iy1; iy++)
+      for (int ki = 0; ki < p->kh; ki++)
+        {
+          float *dst = out + oc * n_out
+                       + (size_t) (iy * p->sh + ki) * p->out_w;
+          const float *src = col + (size_t) (oc * p->kh + ki) * p->kw * n
+                             + (size_t) (iy - iy0) * p->in_w;
+          if (p->kw == 2)
+            interleave_2 (p->in_w, src, src + n, dst);
+          else
+            for (int kj = 0; kj < p->kw; kj++)
+              for (int ix = 0; ix < p->in_w; ix++)
+                dst[ix * p->kw + kj] = src[kj * n + ix];
+          mlrt_act_affine (p->act, p->alpha, (size_t) p->out_w, dst, 0.0f,
+                           1.0f, bias ? bias[oc] : 0.0f, dst);
+        }
+}
+
+/* Input rows [task * band, ...) of a non-overlapping layer. */
+static void
+place_task (void *ctx, int task, int worker)
+{
+  const DeconvJob *j = ctx;
+  const MlrtConvTransposeParams *p = j->p;
+  int taps = p->kh * p->kw, band = place_band_rows (p);
+  int iy0 = task * band, iy1 = iy0 + band < p->in_h ? iy0 + band : p->in_h;
+  int nb = (iy1 - iy0) * p->in_w;
+  float *col = j->scratch + (size_t) p->out_c * taps * band * p->in_w
+                            * worker;
+
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, p->out_c * taps, nb,
+               p->in_c, 1.0f, j->weight, p->out_c * taps,
+               j->in + (size_t) iy0 * p->in_w, p->in_h * p->in_w, 0.0f, col,
+               nb);
+  place_band (p, col, j->bias, iy0, iy1, j->out);
+}
+
 void
 mlrt_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
                            const float *in, const float *weight,
@@ -144,10 +237,16 @@ mlrt_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
   int tasks = (p->out_c + deconv_group (p) - 1) / deconv_group (p);
   double macs = (double) p->in_c * p->out_c * p->kh * p->kw * p->in_h
                 * p->in_w;
+  MlrtCpuTask fn = deconv_task;
 
+  if (deconv_no_overlap (p))
+    {
+      fn = place_task;
+      tasks = (p->in_h + place_band_rows (p) - 1) / place_band_rows (p);
+    }
   if (macs < MLRT_DECONV_PARALLEL_MACS)
     for (int t = 0; t < tasks; t++)
-      deconv_task (&j, t, 0);
+      fn (&j, t, 0);
   else
-    mlrt_cpu_parallel (tasks, deconv_task, &j);
+    mlrt_cpu_parallel (tasks, fn, &j);
 }

@@ -239,18 +239,22 @@ epilogue (const ConvJob *j, int oc0, int oc1, size_t start, size_t count)
   const MlrtConvParams *p = j->p;
   size_t n = (size_t) p->out_h * p->out_w;
 
-  if (!j->bias && p->act == MLRT_ACT_NONE)
+  if (!mlrt_conv_has_epilogue (p, j->bias))
     return;
   if (n == 1)
     {
       /* one pixel (the squeeze-excite layers): the channels are one row */
       for (int oc = oc0; oc < oc1; oc++)
-        j->out[oc] = mlrt_act_apply (p->act, p->alpha, j->out[oc]
-                                     + (j->bias ? j->bias[oc] : 0.0f));
+        {
+          float v = mlrt_act_apply (p->act, p->alpha, j->out[oc]
+                                    + (j->bias ? j->bias[oc] : 0.0f));
+          j->out[oc] = p->has_out_affine ? v * p->out_scale + p->out_shift
+                                         : v;
+        }
       return;
     }
   for (int oc = oc0; oc < oc1; oc++)
-    mlrt_conv_bias_act (p->act, p->alpha, count, j->bias ? j->bias[oc] : 0.0f,
+    mlrt_conv_bias_act (p, count, j->bias ? j->bias[oc] : 0.0f,
                         j->out + oc * n + start);
 }
 

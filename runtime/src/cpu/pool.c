@@ -74,12 +74,34 @@ mlrt_cpu_pool2d (const MlrtPoolParams *p, const float *in, float *out)
     }
 }
 
+/* The sum of n values in POOL_LANES running sums, which the vectoriser
+ * turns into vector adds: one running sum is a chain of dependent adds
+ * at one per 3-4 cycles (the squeeze-excite layers' global averages took
+ * 1.5 ms of the detector's prediction). */
+#define POOL_LANES 16
+
+static float
+plane_sum (const float *x, int n)
+{
+  float lane[POOL_LANES] = { 0 }, sum = 0.0f;
+  int i = 0;
+
+  for (; i + POOL_LANES <= n; i += POOL_LANES)
+    for (int k = 0; k < POOL_LANES; k++)
+      lane[k] += x[i + k];
+  for (; i < n; i++)
+    sum += x[i];
+  for (int k = 0; k < POOL_LANES; k++)
+    sum += lane[k];
+  return sum;
+}
+
 void
 mlrt_cpu_global_pool (MlrtPoolKind kind, int c, int hw, const float *in,
                       float *out)
 {
-  int i;
-
-  for (i = 0; i < c; i++)
-    out[i] = pool_window (kind, in + (size_t) i * hw, hw, 0, 1, 0, hw, 0);
+  for (int i = 0; i < c; i++)
+    out[i] = kind == MLRT_POOL_AVG ? plane_sum (in + (size_t) i * hw, hw) / hw
+                                   : pool_window (kind, in + (size_t) i * hw,
+                                                  hw, 0, 1, 0, hw, 0);
 }

@@ -51,6 +51,12 @@ gpu_supports (const MlrtModel *model, const MlrtLayer *layer,
       *reason = "concat of too many inputs";
       return 0;
     }
+  if (mlrt_layer_weight (layer, "out_scale")
+      || mlrt_layer_weight (layer, "out_bias"))
+    {
+      *reason = "an output affine fused into it (cpu only)";
+      return 0;
+    }
   return 1;
 }
 

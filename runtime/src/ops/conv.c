@@ -1,7 +1,8 @@
 /*
  * conv.c: the rows of the convolutions, conv2d and conv_transpose2d: their
  * params, weights (a conv2d may also carry the bn_* weights of a batch
- * norm folded into it), shape rules and costs.
+ * norm folded into it, and the scalar out_scale / out_bias of an affine
+ * applied after its activation), shape rules and costs.
  */
 #include "mlrt-internal.h"
 
@@ -19,7 +20,8 @@ static const MlrtParamDesc conv2d_params[] = {
 };
 
 static const char *const conv2d_weights[] = {
-  "weight", "bias", "bn_mean", "bn_variance", "bn_gamma", "bn_beta", NULL,
+  "weight", "bias", "bn_mean", "bn_variance", "bn_gamma", "bn_beta",
+  "out_scale", "out_bias", NULL,
 };
 
 static MlrtStatus
@@ -43,6 +45,8 @@ conv2d_shape (MlrtShapeCtx *c, const MlrtTensor *const *in, MlrtTensor *out)
     for (int i = 2; st == MLRT_OK && i < 6; i++)
       st = mlrt_shape_want_weight (c, conv2d_weights[i], 1, 1,
                                    p->out_channels, 0, 0, 0);
+  for (int i = 6; st == MLRT_OK && i < 8; i++)
+    st = mlrt_shape_want_weight (c, conv2d_weights[i], 0, 1, 1, 0, 0, 0);
   mlrt_shape_set_chw (in[0], p->out_channels,
                       mlrt_shape_window (h, p->kernel[0], p->stride[0],
                                          p->padding[0], p->dilation[0]),

@@ -139,6 +139,11 @@ typedef struct {
   int groups;               /* in_c and out_c divisible by it */
   MlrtActivation act;
   float alpha;
+  /* After the activation, every output times out_scale plus out_shift
+   * (a scalar affine fused into the layer: fuse-output-scale.c); only
+   * when has_out_affine, so a zeroed block means none. */
+  int has_out_affine;
+  float out_scale, out_shift;
 } MlrtConvParams;
 
 typedef struct {

@@ -14,11 +14,13 @@
 #include "passes.h"
 
 /* In the order they are tried on a layer: a convolution takes its batch
- * norm, or a layer its bias, before the activation that follows. */
+ * norm, or a layer its bias, before the activation that follows, and a
+ * scalar affine after that activation last. */
 static const MlrtFusionRule *const rules[] = {
   &mlrt_rule_fold_batch_norm,
   &mlrt_rule_fuse_bias,
   &mlrt_rule_fuse_activation,
+  &mlrt_rule_fuse_output_scale,
 };
 
 long

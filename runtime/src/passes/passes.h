@@ -59,6 +59,7 @@ typedef struct {
 extern const MlrtFusionRule mlrt_rule_fold_batch_norm;
 extern const MlrtFusionRule mlrt_rule_fuse_bias;
 extern const MlrtFusionRule mlrt_rule_fuse_activation;
+extern const MlrtFusionRule mlrt_rule_fuse_output_scale;
 
 /* Applies the rules, in order, to every layer until none matches; the
  * spec must have been inferred, and is re-inferred after. */

@@ -224,6 +224,22 @@ test_text_checked_for_any_frontend (void)
   g_free (json);
 }
 
+/* Reads and compiles a model.json (every weight the float 1), failing
+ * the test on any error; returns the compiled spec (free() it). */
+static char *
+compile_json (const char *json, MlrtSpec *spec)
+{
+  const float one = 1.0f;
+  MlrtError error = { 0 };
+  char *compiled = NULL;
+
+  read_spec (json, &mlrt_op_table, spec);
+  if (mlrt_compile_spec (spec, (const uint8_t *) &one, sizeof one,
+                         "m.json", "m.bin", &compiled, &error) != MLRT_OK)
+    g_error ("%s", error.message);
+  return compiled;
+}
+
 /* conv -> batch_norm -> relu fuse into one layer that keeps the conv's
  * source node, through the compiled spec and back. */
 static void
@@ -244,15 +260,10 @@ test_origin_survives_fusion (void)
     "  \"beta\": {\"shape\": [1], \"encoding\": \"float32\", \"offset\": 0, \"size\": 4}}},"
     "{\"name\": \"r\", \"op\": \"relu\", \"inputs\": [\"t2\"],"
     " \"outputs\": [\"y\"]}");
-  const float one = 1.0f;
   MlrtSpec spec, back;
   MlrtError error = { 0 };
-  char *compiled = NULL;
+  char *compiled = compile_json (json, &spec);
 
-  read_spec (json, &mlrt_op_table, &spec);
-  if (mlrt_compile_spec (&spec, (const uint8_t *) &one, sizeof one,
-                         "m.json", "m.bin", &compiled, &error) != MLRT_OK)
-    g_error ("%s", error.message);
   g_assert_cmpuint (spec.n_layers, ==, 1);
   g_assert_cmpstr (spec.layers[0].origin, ==, "Conv_0");
   g_assert_cmpint (spec.layers[0].n_fused, ==, 2);
@@ -265,6 +276,58 @@ test_origin_survives_fusion (void)
     g_error ("%s", error.message);
   g_assert_cmpstr (back.layers[0].origin, ==, "Conv_0");
   mlrt_spec_clear (&back);
+  mlrt_spec_clear (&spec);
+  free (compiled);
+  g_free (json);
+}
+
+/* conv -> relu -> scale by one value -> add one value -> add one value:
+ * the first three fuse into the conv as its output affine (out_scale,
+ * out_bias, shape [1]); the second add stays, as nothing may follow a
+ * fused bias; a conv without an activation keeps its scale layer. */
+static void
+test_output_scale_fusion (void)
+{
+#define SCALAR(name) \
+    " \"" name "\": {\"shape\": [1], \"encoding\": \"float32\"," \
+    " \"offset\": 0, \"size\": 4}"
+#define CONV(name, in, out) \
+    "{\"name\": \"" name "\", \"op\": \"conv2d\"," \
+    " \"inputs\": [\"" in "\"], \"outputs\": [\"" out "\"]," \
+    " \"params\": {\"out_channels\": 1, \"kernel\": [1, 1]}," \
+    " \"weights\": {\"weight\": {\"shape\": [1, 1, 1, 1]," \
+    " \"encoding\": \"float32\", \"offset\": 0, \"size\": 4}}}"
+#define SCALE(name, in, out, weights) \
+    "{\"name\": \"" name "\", \"op\": \"scale\"," \
+    " \"inputs\": [\"" in "\"], \"outputs\": [\"" out "\"]," \
+    " \"weights\": {" weights "}}"
+  char *json = model_json ("[1, 2, 2]",
+    CONV ("c", "x", "t1") ","
+    "{\"name\": \"r\", \"op\": \"relu\", \"inputs\": [\"t1\"],"
+    " \"outputs\": [\"t2\"]},"
+    SCALE ("mul", "t2", "t3", SCALAR ("scale")) ","
+    SCALE ("add", "t3", "t4", SCALAR ("bias")) ","
+    SCALE ("add2", "t4", "t5", SCALAR ("bias")) ","
+    CONV ("c2", "t5", "t6") ","
+    SCALE ("mul2", "t6", "y", SCALAR ("scale") "," SCALAR ("bias")));
+#undef SCALAR
+#undef CONV
+#undef SCALE
+  MlrtSpec spec;
+  char *compiled = compile_json (json, &spec);
+
+  g_assert_cmpuint (spec.n_layers, ==, 4);
+  g_assert_cmpstr (spec.layers[0].name, ==, "c");
+  g_assert_cmpint (spec.layers[0].n_fused, ==, 3);
+  g_assert_cmpstr (spec.layers[0].fused[2], ==, "add");
+  g_assert_nonnull (mlrt_layer_weight (&spec.layers[0], "out_scale"));
+  g_assert_nonnull (mlrt_layer_weight (&spec.layers[0], "out_bias"));
+  g_assert_cmpint (mlrt_layer_weight (&spec.layers[0], "out_bias")->rank,
+                   ==, 1);
+  g_assert_cmpstr (spec.layers[1].name, ==, "add2");
+  g_assert_cmpstr (spec.layers[2].name, ==, "c2");
+  g_assert_null (mlrt_layer_weight (&spec.layers[2], "out_scale"));
+  g_assert_cmpstr (spec.layers[3].name, ==, "mul2");
   mlrt_spec_clear (&spec);
   free (compiled);
   g_free (json);
@@ -286,6 +349,8 @@ main (int argc, char **argv)
                    test_params_checked_for_any_frontend);
   g_test_add_func ("/core/op-table/text-checked-for-any-frontend",
                    test_text_checked_for_any_frontend);
+  g_test_add_func ("/core/op-table/output-scale-fusion",
+                   test_output_scale_fusion);
   g_test_add_func ("/core/op-table/origin-survives-fusion",
                    test_origin_survives_fusion);
   return g_test_run ();

@@ -65,7 +65,10 @@ ref_conv2d (const MlrtConvParams *p, const float *in, const float *weight,
                          * weight[((oc * cg + c) * p->kh + ki) * p->kw + kj];
                 }
           out[(oc * p->out_h + oy) * p->out_w + ox]
-            = (float) ref_activation (p->act, p->alpha, sum);
+            = (float) (p->has_out_affine
+                       ? ref_activation (p->act, p->alpha, sum) * p->out_scale
+                         + p->out_shift
+                       : ref_activation (p->act, p->alpha, sum));
         }
 }
 

@@ -17,6 +17,10 @@ typedef struct {
 
 #define CONV(n, ic, ih, iw, oc, kh, kw, sh, sw, ph, pw, dh, dw, g, act, b) \
   { n, { ic, ih, iw, oc, 0, 0, kh, kw, sh, sw, ph, pw, dh, dw, g, act, 0.1f }, b }
+/* The same with an output affine after the activation (x -0.75 + 0.5). */
+#define CONV_AFFINE(n, ic, ih, iw, oc, kh, kw, sh, sw, ph, pw, g, act) \
+  { n, { ic, ih, iw, oc, 0, 0, kh, kw, sh, sw, ph, pw, 1, 1, g, act, 0.1f, \
+         1, -0.75f, 0.5f }, TRUE }
 
 static const ConvCase conv_cases[] = {
   CONV ("3x3-pad1", 3, 13, 11, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
@@ -50,6 +54,19 @@ static const ConvCase conv_cases[] = {
   CONV ("direct-3x3-30ch", 24, 21, 37, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   CONV ("direct-stride2-20ch", 7, 33, 29, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
   CONV ("pointwise-direct-tail", 12, 17, 19, 18, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_RELU, TRUE),
+  /* the direct path over rows wider than a tile of segments (150: one
+   * of 128 and one of 22) and input channels in chunks (40: four) */
+  CONV ("direct-tiles-chunks", 40, 9, 150, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
+  /* an output affine fused after the activation, on every path: direct
+   * rows, pointwise direct and through sgemm, depthwise direct and plain,
+   * im2col, one pixel */
+  CONV_AFFINE ("affine-direct", 16, 20, 37, 12, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH),
+  CONV_AFFINE ("affine-pointwise-direct", 12, 17, 19, 18, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_RELU),
+  CONV_AFFINE ("affine-pointwise", 48, 10, 30, 40, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_HARD_SWISH),
+  CONV_AFFINE ("affine-depthwise", 24, 19, 23, 24, 3, 3, 2, 2, 1, 1, 24, MLRT_ACT_HARD_SWISH),
+  CONV_AFFINE ("affine-depthwise-big", 4, 9, 9, 4, 11, 11, 1, 1, 5, 5, 4, MLRT_ACT_NONE),
+  CONV_AFFINE ("affine-im2col", 40, 12, 14, 36, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_RELU),
+  CONV_AFFINE ("affine-one-pixel", 24, 1, 1, 6, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_RELU),
 };
 
 /* Runs one convolution through the kernel and the reference; returns
@@ -175,6 +192,10 @@ static const DeconvCase deconv_cases[] = {
   DECONV ("banded", 32, 40, 40, 64, 4, 4, 2, 2, 1, 1, 0, 0, MLRT_ACT_GELU, TRUE),
   /* on the pool, channel groups of 2 and a last one of 1 */
   DECONV ("parallel-13-channels", 24, 48, 40, 13, 2, 2, 2, 2, 0, 0, 0, 0, MLRT_ACT_RELU, TRUE),
+  /* kernel = stride, no padding: patches stored, not added; by bands of
+   * input rows (8 here, the last one short) and with a 3x3 stride */
+  DECONV ("no-overlap-bands", 24, 83, 60, 24, 2, 2, 2, 2, 0, 0, 0, 0, MLRT_ACT_RELU, TRUE),
+  DECONV ("no-overlap-k3", 5, 7, 9, 4, 3, 3, 3, 3, 0, 0, 0, 0, MLRT_ACT_HARD_SWISH, FALSE),
 };
 
 static gboolean

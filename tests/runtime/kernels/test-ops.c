@@ -15,6 +15,7 @@ test_upsample (void)
   static const struct { int c, h, w, sh, sw; } shapes[] = {
     { 3, 5, 7, 2, 2 }, { 2, 4, 3, 3, 1 }, { 1, 6, 5, 1, 4 },
     { 4, 9, 11, 4, 4 }, { 2, 1, 1, 3, 2 }, { 2, 1, 6, 2, 3 },
+    { 2, 5, 13, 8, 8 },
   };
   GRand *rng = g_rand_new_with_seed (3);
 

@@ -22,6 +22,7 @@ units_random_conv (MlrtConvParams *p, const MlrtActivation *acts, int n_acts)
 {
   int g = g_test_rand_int_range (1, 3);
 
+  *p = (MlrtConvParams) { 0 };
   do
     {
       p->groups = g;
