@@ -103,15 +103,23 @@ percent_text (const MlsCompareRow *row, MlsDiffStat stat)
   return g_strdup_printf ("%+.1f%%", 100 * (after - before) / before);
 }
 
-/* The ratio of totals: "0.43x", "new", "gone", or empty. */
+/* The ratio of totals: "0.43x", "11.9x", "600x", "new", "gone", or
+ * empty; fewer decimals as it grows, so it keeps a space before it in
+ * its column ("600.00x" ran into the total's change). */
 static char *
 ratio_text (const MlsCompareRow *row)
 {
   double before = (double) row->before.total_ns;
   char *text = one_sided_text (row, before);
+  double ratio = (double) row->after.total_ns / before;
 
-  return text ? text : g_strdup_printf ("%.2fx", (double) row->after.total_ns
-                                                 / before);
+  if (text)
+    return text;
+  if (ratio >= 99999.5)
+    return g_strdup_printf ("%.0ex", ratio);
+  return g_strdup_printf ("%.*fx", ratio >= 99.995 ? 0 : ratio >= 9.995 ? 1
+                                                                    : 2,
+                          ratio);
 }
 
 static char *

@@ -3,8 +3,10 @@
  * subprocesses on a database written through the store: the CSV header and
  * rows, JSON that parses and matches the store, --sort orders, --range,
  * the table's header, the exit status and message of bad input, a
- * Chrome trace whose events carry the spans' times, and JSON that is valid
- * UTF-8 from every command when the recording's names are not.
+ * Chrome trace whose events carry the spans' times, JSON that is valid
+ * UTF-8 from every command when the recording's names are not, and
+ * `mlscope diff`'s table keeping a change of hundreds of times in its
+ * column.
  */
 #include <json-c/json.h>
 #include <sqlite3.h>
@@ -507,6 +509,49 @@ test_json_not_utf8 (void)
   g_free (path);
 }
 
+/* A change of hundreds of times: the diff table gives it as a factor
+ * that fits its column ("+59900.0%" ran into the next one), and no cell
+ * runs into its neighbour. */
+static void
+test_diff_factor (void)
+{
+  TestSpan fast[10], slow[10];
+  char *a = g_build_filename (dir, "fast.mlscope", NULL);
+  char *b = g_build_filename (dir, "slow.mlscope", NULL);
+  char **lines;
+  const char *line = NULL;
+  Run r;
+
+  for (int i = 0; i < 10; i++)
+    {
+      fast[i] = (TestSpan) { MLS_KIND_PREDICTION, 1, i * 1000000000LL,
+                             1000000 };
+      slow[i] = (TestSpan) { MLS_KIND_PREDICTION, 1, i * 1000000000LL,
+                             600000000 };
+    }
+  test_write_db (a, fast, 10);
+  test_write_db (b, slow, 10);
+  r = run ("diff", a, b, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (r.out, "\n", -1);
+  for (int i = 0; lines[i] && !line; i++)
+    if (g_str_has_prefix (lines[i] + strspn (lines[i], " "), "Prediction "))
+      line = lines[i];
+  g_assert_nonnull (line);
+  g_test_message ("%s", line);
+  /* the ratio of totals and the median's and p90's changes */
+  g_assert_nonnull (strstr (line, " 600x "));
+  g_assert_nonnull (strstr (line, " 600x      1.00 ms"));
+  g_assert_nonnull (strstr (line, "  600.00 ms     600x "));
+  /* no value runs into the next: a unit, percent or factor is followed
+   * by a space */
+  g_assert_false (g_regex_match_simple ("(s|%|x)[0-9+-]", line, 0, 0));
+  g_strfreev (lines);
+  run_clear (&r);
+  g_free (a);
+  g_free (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -526,6 +571,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mlscope/export", test_export);
   g_test_add_func ("/mlscope/export-devices", test_export_devices);
   g_test_add_func ("/mlscope/json-not-utf8", test_json_not_utf8);
+  g_test_add_func ("/mlscope/diff-factor", test_diff_factor);
   status = g_test_run ();
   g_free (spans);
   g_free (db_path);
