@@ -89,11 +89,11 @@ compile_package (const char *package, const char *cache_dir,
   if (st == MLRT_OK)
     {
       uint64_t sizes[2] = { files.json_size, files.weights_size };
-      uint64_t h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, MLRT_COMPILER_VERSION,
+      uint64_t h = mlrt_hash64 (MLRT_HASH_START, MLRT_COMPILER_VERSION,
                                  sizeof MLRT_COMPILER_VERSION);
-      h = mlrt_fnv1a64 (h, sizes, sizeof sizes);
-      h = mlrt_fnv1a64 (h, files.json, files.json_size);
-      h = mlrt_fnv1a64 (h, files.weights, files.weights_size);
+      h = mlrt_hash64 (h, sizes, sizeof sizes);
+      h = mlrt_hash64 (h, files.json, files.json_size);
+      h = mlrt_hash64 (h, files.weights, files.weights_size);
       key_dir = mlrt_strdup_printf ("%s/%016llx", dir, (unsigned long long) h);
       out_path = mlrt_strdup_printf ("%s/%s.mlmodelc", key_dir, stem);
       if (access (out_path, R_OK) == 0)

@@ -39,7 +39,7 @@ describe_cpu (void)
 {
   FILE *f = fopen ("/proc/cpuinfo", "re");
   char line[4096], model[160] = "unknown processor";
-  uint64_t h = MLRT_FNV_OFFSET;
+  uint64_t h = MLRT_HASH_START;
   long cores = sysconf (_SC_NPROCESSORS_ONLN);
 
   while (f && fgets (line, sizeof line, f) && line[0] != '\n')
@@ -53,7 +53,7 @@ describe_cpu (void)
                   name);
       if (field (line, "cpu MHz") == NULL && field (line, "BogoMIPS") == NULL
           && field (line, "bogomips") == NULL)
-        h = mlrt_fnv1a64 (h, line, strlen (line));
+        h = mlrt_hash64 (h, line, strlen (line));
     }
   if (f)
     fclose (f);

@@ -235,7 +235,7 @@ placement_stem (const char *path, const uint8_t *data, size_t size,
 
   if (from_cache)
     return strndup (path, strlen (path) - strlen (".mlmodelc"));
-  h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, data, size);
+  h = mlrt_hash64 (MLRT_HASH_START, data, size);
   dir = config && config->cache_dir ? strdup (config->cache_dir)
                                     : mlrt_cache_dir_default ();
   stem = mlrt_path_stem (path);

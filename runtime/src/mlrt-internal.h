@@ -185,8 +185,10 @@ MlrtOpCost mlrt_layer_cost (const MlrtSpec *spec, const MlrtLayer *layer);
 /* ---- cache (cache.c) ---- */
 
 char *mlrt_cache_dir_default (void);
-uint64_t mlrt_fnv1a64 (uint64_t hash, const void *data, size_t len);
-#define MLRT_FNV_OFFSET 0xcbf29ce484222325ULL
+/* A 64-bit hash of data that goes on from `hash` (the previous piece's,
+ * or MLRT_HASH_START), for cache keys. */
+uint64_t mlrt_hash64 (uint64_t hash, const void *data, size_t len);
+#define MLRT_HASH_START 0xcbf29ce484222325ULL
 MlrtStatus mlrt_read_file (const char *path, uint8_t **data, size_t *size,
                            MlrtError *error);
 /* Writes `n` pieces to `path` through a temporary file and rename(). */

@@ -28,7 +28,7 @@
 uint64_t
 mlrt_describe_devices (MlrtComputeUnits units, char *buf, size_t len)
 {
-  uint64_t h = mlrt_fnv1a64 (MLRT_FNV_OFFSET, PLACEMENT_CACHE_FORMAT,
+  uint64_t h = mlrt_hash64 (MLRT_HASH_START, PLACEMENT_CACHE_FORMAT,
                              sizeof PLACEMENT_CACHE_FORMAT);
   size_t used = 0;
 
@@ -42,7 +42,7 @@ mlrt_describe_devices (MlrtComputeUnits units, char *buf, size_t len)
           || !mlrt_unit_available ((MlrtUnit) u))
         continue;
       device = ops->device ? ops->device () : mlrt_unit_name ((MlrtUnit) u);
-      h = mlrt_fnv1a64 (h, device, strlen (device) + 1);
+      h = mlrt_hash64 (h, device, strlen (device) + 1);
       if (used < len)
         used += (size_t) snprintf (buf + used, len - used, "device %s: %s\n",
                                    mlrt_unit_name ((MlrtUnit) u), device);
