@@ -272,69 +272,6 @@ dw_row_baseline (int taps, const float *src, const uint32_t *off,
   dw_row_body (taps, src, off, w, width, dst);
 }
 
-/* By the features the CPU has, not its model: GCC's arch= clones test the
- * model, and pass over AMD's AVX2 processors. MLRT_CPU_ISA=baseline turns
- * the AVX2 kernels off, so the path of a CPU without them is tested on one
- * that has them. */
-static int
-have_avx2_fma (void)
-{
-  static int known = -1;        /* every thread finds the same answer */
-  int have = __atomic_load_n (&known, __ATOMIC_RELAXED);
-
-  if (have < 0)
-    {
-      const char *isa = getenv ("MLRT_CPU_ISA");
-
-      __builtin_cpu_init ();
-      have = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma")
-             && !(isa && strcmp (isa, "baseline") == 0);
-      __atomic_store_n (&known, have, __ATOMIC_RELAXED);
-    }
-  return have;
-}
-
-/* o[i] = act (o[i] + bias), then the layer's output affine, built for
- * AVX2 with FMA and the baseline: after a product of few terms per
- * output this pass is a fifth of the time, and the baseline's 4-wide
- * loop makes it twice what it need be. The affine runs over the values
- * the first loop left in the cache. */
-static inline __attribute__ ((always_inline)) void
-epilogue_body (const MlrtConvParams *p, size_t n, float bias, float *o)
-{
-  mlrt_act_affine (p->act, p->alpha, n, o, 0.0f, 1.0f, bias, o);
-  if (p->has_out_affine)
-    mlrt_act_affine (MLRT_ACT_NONE, 0.0f, n, o, 0.0f, p->out_scale,
-                     p->out_shift, o);
-}
-
-__attribute__ ((target ("avx2,fma"))) static void
-bias_act_avx2 (const MlrtConvParams *p, size_t n, float bias, float *o)
-{
-  epilogue_body (p, n, bias, o);
-}
-
-static void
-bias_act_baseline (const MlrtConvParams *p, size_t n, float bias, float *o)
-{
-  epilogue_body (p, n, bias, o);
-}
-
-int
-mlrt_conv_has_epilogue (const MlrtConvParams *p, const float *bias)
-{
-  return bias || p->act != MLRT_ACT_NONE || p->has_out_affine;
-}
-
-void
-mlrt_conv_bias_act (const MlrtConvParams *p, size_t n, float bias, float *o)
-{
-  if (have_avx2_fma ())
-    bias_act_avx2 (p, n, bias, o);
-  else
-    bias_act_baseline (p, n, bias, o);
-}
-
 /* Bias and activation on output row oy of channels [oc0, oc1), while it
  * is still in the cache. */
 static void
@@ -394,8 +331,8 @@ static SegmentFn
 segment_fn (const MlrtConvParams *p)
 {
   if (block (p) == 6)
-    return have_avx2_fma () ? segment6_avx2 : segment6_baseline;
-  return have_avx2_fma () ? segment4_avx2 : segment4_baseline;
+    return mlrt_cpu_have_avx2_fma () ? segment6_avx2 : segment6_baseline;
+  return mlrt_cpu_have_avx2_fma () ? segment4_avx2 : segment4_baseline;
 }
 
 /* Packs weights w[oc * taps + t] pass by pass, tap by tap, the pass's
@@ -678,7 +615,7 @@ mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
                             const float *w, const float *bias, int oc,
                             float *scratch, int bordered, float *out)
 {
-  DwRowFn row = have_avx2_fma () ? dw_row_avx2 : dw_row_baseline;
+  DwRowFn row = mlrt_cpu_have_avx2_fma () ? dw_row_avx2 : dw_row_baseline;
   int taps = p->kh * p->kw;
   uint32_t off[DW_MAX_TAPS];
 

@@ -14,8 +14,13 @@
 
 #include "kernels.h"
 
+/* Whether the AVX2 and FMA builds of the kernels run here (the CPU's
+ * features; MLRT_CPU_ISA=baseline says no). */
+int mlrt_cpu_have_avx2_fma (void);
+
 /* o[i] = act (o[i] + bias), then p's output affine if it has one, in
- * place: every convolution's epilogue, in AVX2 where the CPU has it. */
+ * place: every convolution's epilogue, in AVX2 where the CPU has it
+ * (conv-epilogue.c). */
 void mlrt_conv_bias_act (const MlrtConvParams *p, size_t n, float bias,
                          float *o);
 /* Whether the epilogue changes anything: a bias, an activation or an
