@@ -8,7 +8,9 @@
  * clicking the GPU and CPU column headers filters the layers to that
  * unit; Cancel ends a report that runs; a directory that is no model is
  * named in the window and on stderr; two saved reports compared show
- * mlrt-report's comparison and sort by a click on a header. The window's own account of what
+ * mlrt-report's comparison and sort by a click on a header; the Report
+ * menu's choosers, from the keyboard, open a saved report, save the one
+ * shown under a typed name and compare it with a saved one. The window's own account of what
  * it shows (MLSCOPE_VIEWER_STATE, mls-model-state.h) is read back; the
  * input is real X input through xdotool.
  */
@@ -531,6 +533,48 @@ test_reports_compared (void)
   json_object_put (rb);
 }
 
+/* Ctrl+O opens a saved report, Ctrl+S saves the one shown (the same
+ * bytes) under a name typed over the proposed one, Ctrl+D compares it
+ * with a saved one; each through its real file chooser. */
+static void
+test_report_choosers (void)
+{
+  g_autofree char *chosen = g_build_filename (tmpdir, "chosen.json", NULL);
+  g_autofree char *saved = g_build_filename (tmpdir, "saved.json", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "choosers.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "choosers.log", NULL);
+  g_autofree char *status = NULL, *want = NULL, *got = NULL;
+  json_object *report = save_report (chosen);
+  GSubprocess *viewer;
+
+  g_unlink (state_path);
+  viewer = mls_test_viewer_start (model_path, snap, log);
+  wait_state ("window: page", "model", 30);
+  mls_test_xdotool ("key ctrl+o");
+  mls_test_choose ("Open Report", chosen);
+  status = g_strdup_printf ("Report of %s from %s",
+                            jstr (jget (report, "model"), "name"), chosen);
+  wait_state ("Performance: status", status, 20);
+
+  mls_test_xdotool ("key ctrl+s");
+  g_assert_true (mls_test_wait_window ("Save Report", TRUE, 20));
+  mls_test_xdotool ("key ctrl+a");
+  mls_test_choose ("Save Report", saved);
+  for (int i = 0; i < 100 && !g_file_test (saved, G_FILE_TEST_EXISTS); i++)
+    g_usleep (100000);
+  g_assert_true (g_file_get_contents (chosen, &want, NULL, NULL));
+  g_assert_true (g_file_get_contents (saved, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, want);
+
+  mls_test_xdotool ("key ctrl+d");
+  mls_test_choose ("Compare With Report", saved);
+  wait_state ("compared: page", "tables", 60);
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  json_object_put (report);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +593,8 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/model-window/detector", test_detector);
   g_test_add_func ("/viewer/model-window/not-a-model", test_not_a_model);
   g_test_add_func ("/viewer/model-window/inspect", test_inspect);
+  g_test_add_func ("/viewer/model-window/report-choosers",
+                   test_report_choosers);
   g_test_add_func ("/viewer/model-window/reports-compared",
                    test_reports_compared);
   status = g_test_run ();
