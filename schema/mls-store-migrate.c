@@ -12,9 +12,10 @@
  * and the store's finish writes them and everything computed from them;
  * the new file then replaces the old one under its name. The old file is
  * held for writing meanwhile (a program writing it makes the upgrade fail,
- * saying so), and is left untouched by any failure. Version 5 only adds
- * the host table (and process.host_id): a version 4 file gets them in
- * place, in one transaction, its one host taken from its meta facts.
+ * saying so), and is left untouched by any failure. Versions 5 and 6
+ * only add: the host table (and process.host_id), model.path. A version 4
+ * or 5 file gets what it lacks in place, in one transaction, its one host
+ * taken from its meta facts and no model's file known.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ copy_tables (MlsStore *fresh, MlsError *error)
     "INSERT INTO process (id, pid, name, cmdline, end_state, exit_status)"
     "  SELECT id, pid, name, %s FROM old.process;"
     "INSERT INTO thread SELECT id, tid, process_id, name FROM old.thread;"
-    "INSERT INTO model SELECT id, name FROM old.model;"
+    "INSERT INTO model (id, name) SELECT id, name FROM old.model;"
     "INSERT INTO lost_events SELECT id, start_ns, end_ns, count, packets,"
     "  stream FROM old.lost_events;",
     facts ? "cmdline, end_state, exit_status" : "NULL, NULL, NULL");
@@ -235,19 +236,23 @@ static const char host_sql[] =
   "  FROM meta WHERE key = 'host' AND value <> '';"
   "UPDATE process SET host_id = (SELECT id FROM host);";
 
-/* Version 4 to 5 in place: the host table and process.host_id, added as
- * schema.sql defines them. */
+/* Version 4 or 5 to this one in place: what each version added, as
+ * schema.sql defines it (version 5 the host table and process.host_id,
+ * version 6 model.path). */
 static int
-add_hosts (sqlite3 *db, MlsError *error)
+add_in_place (sqlite3 *db, int64_t version, MlsError *error)
 {
   char *sql = sqlite3_mprintf (
-    "CREATE TABLE host (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-    "  clock_offset_ns INTEGER, clock_shift_ns INTEGER NOT NULL DEFAULT 0);"
-    "ALTER TABLE process ADD COLUMN host_id INTEGER REFERENCES host (id);"
-    "%s"
+    "%s%s"
+    "ALTER TABLE model ADD COLUMN path TEXT;"
     "UPDATE meta SET value = %d WHERE key = 'schema_version';"
-    "PRAGMA user_version = %d; COMMIT;", host_sql, MLS_SCHEMA_VERSION,
-    MLS_SCHEMA_VERSION);
+    "PRAGMA user_version = %d; COMMIT;",
+    version < 5 ? "CREATE TABLE host (id INTEGER PRIMARY KEY, name TEXT NOT "
+                  "NULL UNIQUE, clock_offset_ns INTEGER, clock_shift_ns "
+                  "INTEGER NOT NULL DEFAULT 0);"
+                  "ALTER TABLE process ADD COLUMN host_id INTEGER REFERENCES "
+                  "host (id);" : "",
+    version < 5 ? host_sql : "", MLS_SCHEMA_VERSION, MLS_SCHEMA_VERSION);
   int rc = sql ? sqlite3_exec (db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
 
   if (rc != SQLITE_OK)
@@ -297,8 +302,8 @@ mls_store_migrate (MlsStore *store, int64_t version, MlsError *error)
     rc = sqlite3_exec (held, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     mls_error_set (&why, "%s", sqlite3_errmsg (held));
-  else if (version == 4)
-    rc = add_hosts (held, &why);
+  else if (version >= 4)
+    rc = add_in_place (held, version, &why);
   else
     rc = rebuild (store, &why);
   sqlite3_exec (held, "ROLLBACK", NULL, NULL, NULL);

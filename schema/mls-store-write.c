@@ -202,6 +202,19 @@ mls_store_intern_model (MlsStore *store, const char *name, MlsError *error)
   return id;
 }
 
+int
+mls_store_set_model_path (MlsStore *store, int64_t model_id,
+                          const char *path, MlsError *error)
+{
+  sqlite3_stmt *stmt = store->stmts[MLS_STMT_MODEL_PATH];
+
+  if (check_writing (store, error))
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  bind_text_or_null (stmt, 2, path);
+  return step (store, stmt, "cannot set a model's file", NULL, error);
+}
+
 int64_t
 mls_store_intern_host (MlsStore *store, const char *name,
                        int64_t clock_offset_ns, int64_t clock_shift_ns,

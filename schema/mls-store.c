@@ -353,6 +353,7 @@ static const char *const stmt_sql[MLS_N_STMTS] = {
   [MLS_STMT_MODEL] =
     "INSERT INTO model (name) VALUES (?1) "
     "ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+  [MLS_STMT_MODEL_PATH] = "UPDATE model SET path = ?2 WHERE id = ?1",
   [MLS_STMT_LOST] =
     "INSERT INTO lost_events (start_ns, end_ns, count, packets, stream) "
     "VALUES (?1, ?2, ?3, ?4, ?5)",

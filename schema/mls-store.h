@@ -17,7 +17,7 @@
 typedef struct sqlite3 sqlite3;
 
 /* Bump with every change to schema.sql, and add a migration. */
-#define MLS_SCHEMA_VERSION 5
+#define MLS_SCHEMA_VERSION 6
 
 #define MLS_ERROR_MESSAGE_MAX 1024
 
@@ -184,6 +184,10 @@ int mls_store_set_process_facts (MlsStore *store, int64_t pid,
                                  int exit_status, MlsError *error);
 int64_t mls_store_intern_model (MlsStore *store, const char *name,
                                 MlsError *error);
+/* The file model_id was loaded from (absolute, on its host), or NULL for
+ * none known. */
+int mls_store_set_model_path (MlsStore *store, int64_t model_id,
+                              const char *path, MlsError *error);
 /* A host (schema.sql's host table): its id, created when new. */
 int64_t mls_store_intern_host (MlsStore *store, const char *name,
                                int64_t clock_offset_ns,

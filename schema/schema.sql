@@ -61,9 +61,13 @@ CREATE TABLE thread (
 );
 
 -- One row per model name: loading the same package twice is one model.
+-- path: the file it was last loaded from (mlrt:model_source), absolute on
+-- the host that loaded it; NULL when loaded from memory or recorded
+-- before mlrt traced it.
 CREATE TABLE model (
   id    INTEGER PRIMARY KEY,
-  name  TEXT NOT NULL UNIQUE
+  name  TEXT NOT NULL UNIQUE,
+  path  TEXT
 );
 
 -- What a span is: the lane it is drawn in and the label people read.

@@ -91,6 +91,7 @@ mls_event_kind (const MlsEvent *ev, int *unit)
       return busy_kind (u);
     case MLS_EV_ACTIVITY_END:
     case MLS_EV_SPAN_END:
+    case MLS_EV_MODEL_SOURCE:
     case MLS_EV_OTHER:
     default:
       return 0;

@@ -48,6 +48,7 @@ static const FieldSlot field_slots[] = {
   { "what", -1, I (what) },
   { "index", I (index), -1 },
   { "name", -1, I (name) },
+  { "path", -1, I (path) },
 };
 #undef I
 
@@ -107,6 +108,7 @@ static const struct {
   { "mlrt:compute_end", MLS_EV_SPAN_END },
   { "mlrt:layer_end", MLS_EV_SPAN_END },
   { "mlrt:device_busy", MLS_EV_DEVICE_BUSY },
+  { "mlrt:model_source", MLS_EV_MODEL_SOURCE },
 };
 
 static int

@@ -203,6 +203,30 @@ model_id_for (MlsSpanBuilder *b, const char *name, GError **error)
   return id;
 }
 
+/* The model's file, as the loading process named it (mended if it is no
+ * UTF-8, as keep() does). A model loaded from several files under one
+ * name keeps the last. */
+static gboolean
+add_model_source (MlsSpanBuilder *b, const MlsEvent *ev, GError **error)
+{
+  int64_t model = model_id_for (b, ev->model_name, error);
+  g_autofree char *mended = NULL;
+  const char *path = ev->path;
+  MlsError err = { 0 };
+
+  if (model <= 0 || path == NULL || path[0] == '\0')
+    return model >= 0;
+  if (!g_utf8_validate (path, -1, NULL))
+    path = mended = g_utf8_make_valid (path, -1);
+  if (mls_store_set_model_path (b->store, model, path, &err) != 0)
+    {
+      g_set_error (error, MLS_IMPORT_ERROR, MLS_IMPORT_ERROR_FAILED, "%s",
+                   err.message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const char *
 or_unknown (const char *name)
 {
@@ -277,6 +301,7 @@ begin_args (MlsSpanBuilder *b, const MlsEvent *ev, MlsSpanArgs *a)
       break;
     case MLS_EV_ACTIVITY_END:
     case MLS_EV_SPAN_END:
+    case MLS_EV_MODEL_SOURCE:
     case MLS_EV_OTHER:
     default:
       break;
@@ -453,6 +478,8 @@ mls_span_builder_add (MlsSpanBuilder *b, const MlsEvent *ev, GError **error)
     case MLS_EV_ACTIVITY_END:
     case MLS_EV_SPAN_END:
       return add_end (b, p, ev, error);
+    case MLS_EV_MODEL_SOURCE:
+      return add_model_source (b, ev, error);
     case MLS_EV_OTHER:
     default:
       return TRUE;

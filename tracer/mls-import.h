@@ -105,6 +105,7 @@ typedef enum {
   MLS_EV_LAYER_BEGIN,
   MLS_EV_SPAN_END,          /* data_end, compute_end, layer_end */
   MLS_EV_DEVICE_BUSY,
+  MLS_EV_MODEL_SOURCE,      /* the file a load read its model from */
   MLS_EV_OTHER,             /* not an mlrt event: only its time counts */
 } MlsEventType;
 
@@ -125,6 +126,7 @@ typedef struct {
   int64_t start_ns, end_ns;
   const char *feature, *first_layer_name, *last_layer_name;
   const char *what, *name, *op;
+  const char *path;
   int64_t host_id;          /* the store's host, 0 when unknown */
 } MlsEvent;
 

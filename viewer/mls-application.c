@@ -39,6 +39,7 @@ static const struct {
   const char *accels[5];
 } accels[] = {
   { "win.open", { "<Control>o" } },
+  { "win.compare", { "<Control>d" } },
   { "win.zoom-in", { "w", "plus", "equal", "KP_Add" } },
   { "win.zoom-out", { "s", "minus", "KP_Subtract" } },
   { "win.pan-left", { "a", "Left" } },
@@ -58,6 +59,9 @@ static const struct {
   { "win.show-tab::predictions", { "<Alt>2" } },
   { "win.show-tab::performance", { "<Alt>3" } },
   { "win.run-report", { "<Control>r" } },
+  { "win.report::open", { "<Control>o" } },
+  { "win.report::save", { "<Control>s" } },
+  { "win.report::compare", { "<Control>d" } },
   { "win.inspect-model", { "<Control><Shift>m" } },
   { "win.show-help-overlay", { "question", "<Control>question" } },
 };

@@ -1,6 +1,6 @@
 /*
- * mls-file-chooser.c: a file chooser for models and reports (see
- * mls-file-chooser.h).
+ * mls-file-chooser.c: a file chooser for recordings, models and
+ * reports (see mls-file-chooser.h).
  */
 #include "mls-file-chooser.h"
 

@@ -1,6 +1,6 @@
 /*
- * mls-file-chooser.h: the model window's file choosers (a model, a
- * report), one way: GtkFileDialog arrived in GTK 4.10 and Debian 12 ships
+ * mls-file-chooser.h: the viewer's file choosers (a recording, a model,
+ * a report), one way: GtkFileDialog arrived in GTK 4.10 and Debian 12 ships
  * 4.8, so a GtkFileChooserNative with a filter for the files it is for
  * and one for all files.
  */

@@ -1,9 +1,12 @@
 /*
  * mls-model-open.c: the ways to a model window from a recording's window
  * (see mls-model-window.h): Open Model…, and Inspect Model on a model the
- * recording names. mlrt's tracepoints carry a model's name, never its
- * path (tracer/provider/mlrt-tp.h), so a recording's model is looked for
- * beside the recording, as NAME.mlpackage, NAME.mlmodelc or NAME.onnx.
+ * recording names. The recording holds the file each model was loaded
+ * from (model.path, from mlrt:model_source), but on the machine that ran
+ * it: when that file is not here (a recording from another machine, a
+ * model moved since, a recording made before mlrt traced paths), the
+ * model is looked for beside the recording, as NAME.mlpackage,
+ * NAME.mlmodelc or NAME.onnx.
  * Inspect Model is in the recording window's menu and in its table's
  * context menu.
  */
@@ -49,19 +52,21 @@ mls_model_window_choose (GtkWindow *parent)
                          G_CALLBACK (on_chosen), parent);
 }
 
-/* The model's name: model_id's, or (-1) the recording's only model's. */
+/* The model's name and file (*path, NULL if none): model_id's, or (-1)
+ * the recording's only model's. */
 static char *
-model_name (MlsStore *store, gint64 model_id, GError **error)
+model_name (MlsStore *store, gint64 model_id, char **path, GError **error)
 {
   sqlite3 *db = mls_store_db (store);
   sqlite3_stmt *stmt = NULL;
   char *name = NULL;
   int n = 0;
 
+  *path = NULL;
   if (sqlite3_prepare_v2 (db, model_id >= 0
-                          ? "SELECT name FROM model WHERE id = ?1"
-                          : "SELECT name FROM model LIMIT 2", -1, &stmt,
-                          NULL) != SQLITE_OK)
+                          ? "SELECT name, path FROM model WHERE id = ?1"
+                          : "SELECT name, path FROM model LIMIT 2", -1,
+                          &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s",
                    mls_store_path (store), sqlite3_errmsg (db));
@@ -70,14 +75,41 @@ model_name (MlsStore *store, gint64 model_id, GError **error)
   sqlite3_bind_int64 (stmt, 1, model_id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     if (n++ == 0)
-      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      {
+        name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        *path = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      }
   sqlite3_finalize (stmt);
   if (n == 1)
     return name;
   g_free (name);
+  g_clear_pointer (path, g_free);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, n == 0
                ? "The recording holds no model" : "Group the table by "
                "model (g) and select the model's row to inspect it");
+  return NULL;
+}
+
+/* The model's file on this machine: where it was loaded from, else
+ * NAME.mlpackage, .mlmodelc or .onnx beside the recording; NULL if none. */
+static char *
+find_model (const char *recording, const char *name, const char *loaded)
+{
+  static const char *const suffixes[] = { ".mlpackage", ".mlmodelc",
+                                          ".onnx" };
+  g_autofree char *dir = g_path_get_dirname (recording);
+
+  if (loaded && g_file_test (loaded, G_FILE_TEST_EXISTS))
+    return g_strdup (loaded);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *base = g_strconcat (name, suffixes[i], NULL);
+      char *path = g_build_filename (dir, base, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return path;
+      g_free (path);
+    }
   return NULL;
 }
 
@@ -85,32 +117,26 @@ MlsModelWindow *
 mls_model_window_inspect (GtkWindow *parent, MlsStore *store,
                           gint64 model_id, GError **error)
 {
-  static const char *const suffixes[] = { ".mlpackage", ".mlmodelc",
-                                          ".onnx" };
-  g_autofree char *name = model_name (store, model_id, error);
-  g_autofree char *dir = NULL;
+  g_autofree char *loaded = NULL, *found = NULL;
+  g_autofree char *name = model_name (store, model_id, &loaded, error);
+  g_autoptr (GFile) file = NULL;
 
   if (!name)
     return NULL;
-  dir = g_path_get_dirname (mls_store_path (store));
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+  found = find_model (mls_store_path (store), name, loaded);
+  if (!found)
     {
-      g_autofree char *base = g_strconcat (name, suffixes[i], NULL);
-      g_autofree char *path = g_build_filename (dir, base, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        {
-          g_autoptr (GFile) file = g_file_new_for_path (path);
-
-          return mls_model_window_new (gtk_window_get_application (parent),
-                                       file);
-        }
+      g_autofree char *from = loaded ? g_strdup_printf (
+        "was loaded from %s, which is not on this machine,", loaded)
+        : g_strdup ("names no file");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "The recording's model “%s” %s and no %s.mlpackage is "
+                   "beside the recording: open it with Open Model…", name,
+                   from, name);
+      return NULL;
     }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "The recording names the model “%s” but not its file (mlrt "
-               "traces no path) and no %s.mlpackage is beside it: open it "
-               "with Open Model…", name, name);
-  return NULL;
+  file = g_file_new_for_path (found);
+  return mls_model_window_new (gtk_window_get_application (parent), file);
 }
 
 /* A right click on the table: its menu, at the pointer. */

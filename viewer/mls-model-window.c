@@ -151,6 +151,21 @@ run_action (GtkWidget *widget, const char *action, GVariant *param)
   mls_model_performance_run (MLS_MODEL_PERFORMANCE (self->performance));
 }
 
+/* The Performance tab's Report menu from the keyboard: "open", "save" or
+ * "compare" runs perf.<that> once the tab is shown, so the chooser opens
+ * over what it acts on. */
+static void
+report_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  MlsModelWindow *self = MLS_MODEL_WINDOW (widget);
+  g_autofree char *name = g_strconcat ("perf.",
+    g_variant_get_string (param, NULL), NULL);
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (self->stack),
+                                         "performance");
+  gtk_widget_activate_action (self->performance, name, NULL);
+}
+
 static void
 on_map (GtkWidget *widget, gpointer data)
 {
@@ -195,6 +210,8 @@ mls_model_window_class_init (MlsModelWindowClass *klass)
                                    show_tab_action);
   gtk_widget_class_install_action (widget_class, "win.run-report", NULL,
                                    run_action);
+  gtk_widget_class_install_action (widget_class, "win.report", "s",
+                                   report_action);
 }
 
 static void

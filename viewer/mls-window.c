@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "mls-compare-window.h"
+#include "mls-file-chooser.h"
 #include "mls-findings-list.h"
 #include "mls-info-panel.h"
 #include "mls-legend.h"
@@ -335,24 +336,11 @@ on_open_response (GtkNativeDialog *dialog, int response, MlsWindow *self)
 static void
 choose_recording (MlsWindow *self, const char *title, GCallback response)
 {
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
+  static const char *const traces[] = { "*.mlscope", NULL };
 
-  /* GtkFileDialog arrived in GTK 4.10; Debian 12 ships 4.8. */
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         "_Open", "_Cancel");
-  gtk_file_filter_set_name (filter, "mlscope traces");
-  gtk_file_filter_add_pattern (filter, "*.mlscope");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "All files");
-  gtk_file_filter_add_pattern (filter, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  g_signal_connect (chooser, "response", response, self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  mls_file_chooser_show (GTK_WINDOW (self), title,
+                         GTK_FILE_CHOOSER_ACTION_OPEN, "mlscope traces",
+                         traces, response, self);
 }
 
 static void

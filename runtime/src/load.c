@@ -291,6 +291,7 @@ mlrt_model_load (const char *path, const MlrtConfiguration *config,
     return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "out of memory");
   span = mlrt_trace_activity_begin (0, m->id, m->name, MLRT_ACTIVITY_LOAD, 0);
   m->load_span = span;
+  mlrt_trace_model_source (m->id, m->name, path);
   if (stat (path, &st_buf) == 0 && S_ISDIR (st_buf.st_mode))
     {
       char *compiled = NULL;

@@ -8,6 +8,7 @@
 #define MLRT_TRACE_H
 
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "mlrt-tp.h"
 #include "layer-observer.h"
@@ -55,6 +56,22 @@ mlrt_trace_load_end (uint64_t id, int status, MlrtCacheResult cache,
 {
   if (id != 0)
     lttng_ust_tracepoint (mlrt, activity_end, id, status, cache, placement);
+}
+
+/* The file a load reads its model from, made absolute only when the
+ * event is recorded. */
+static inline void
+mlrt_trace_model_source (uint64_t model_id, const char *model_name,
+                         const char *path)
+{
+  if (lttng_ust_tracepoint_enabled (mlrt, model_source))
+    {
+      char *absolute = realpath (path, NULL);
+
+      lttng_ust_do_tracepoint (mlrt, model_source, model_id, model_name,
+                               absolute ? absolute : path);
+      free (absolute);
+    }
 }
 
 static inline uint64_t

@@ -6,8 +6,8 @@
  * mls-gen-trace's (threads predicting at once, GPU busy spans of several
  * threads overlapping), written fresh, and again as a version 3 file
  * (schema-v3.sql) upgraded when opened: the same spans, arguments,
- * statistics and overlaps; and as a version 4 file, given its host table
- * in place.
+ * statistics and overlaps; and as version 4 and 5 files, given what they
+ * lack (the host table, model.path) in place.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -160,7 +160,7 @@ write_v3 (const char *from, const char *path)
         "INSERT INTO process SELECT id, pid, name, cmdline, end_state,"
         "  exit_status FROM new.process;"
         "INSERT INTO thread SELECT * FROM new.thread;"
-        "INSERT INTO model SELECT * FROM new.model;"
+        "INSERT INTO model SELECT id, name FROM new.model;"
         "INSERT INTO lost_events SELECT * FROM new.lost_events;"
         "INSERT INTO span (id, kind_id, model_id, parent_id, depth, unit, pid,"
         "  tid, start_ns, end_ns, dur_ns, complete, status, args,"
@@ -202,49 +202,66 @@ test_migrated (void)
   g_rmdir (dir);
 }
 
-/* The recording of `from` as version 4 wrote it: version 5 less the host
- * table and process.host_id, its host named in meta only. */
+/* The recording of `from` as version 4 or 5 wrote it: version 6 less
+ * model.path, and for version 4 less the host table and process.host_id
+ * too, its host named in meta only. */
 static void
-write_v4 (const char *from, const char *path)
+write_old (const char *from, const char *path, int version)
 {
   g_autofree char *bytes = NULL;
+  g_autofree char *sql = g_strdup_printf (
+    "%sALTER TABLE model DROP COLUMN path;"
+    "UPDATE meta SET value = %d WHERE key = 'schema_version';"
+    "PRAGMA user_version = %d",
+    version < 5 ? "DROP TABLE host; ALTER TABLE process DROP COLUMN host_id;"
+                : "", version, version);
   gsize len;
   sqlite3 *db;
 
   g_assert_true (g_file_get_contents (from, &bytes, &len, NULL));
   g_assert_true (g_file_set_contents (path, bytes, len, NULL));
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  if (sqlite3_exec (db, "DROP TABLE host;"
-        "ALTER TABLE process DROP COLUMN host_id;"
-        "UPDATE meta SET value = 4 WHERE key = 'schema_version';"
-        "PRAGMA user_version = 4", NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
     g_error ("%s", sqlite3_errmsg (db));
   sqlite3_close (db);
 }
 
+/* A version 4 or 5 file upgraded in place: (version 4) its host from
+ * meta, its models with no file known, the same recording. */
 static void
-test_migrated_v4 (void)
+test_migrated_in_place (gconstpointer version)
 {
   g_autofree char *dir = g_dir_make_tmp ("mls-threads-XXXXXX", NULL);
   g_autofree char *path = write_trace (dir);
-  g_autofree char *v4 = g_build_filename (dir, "v4.mlscope", NULL);
+  g_autofree char *old = g_build_filename (dir, "old.mlscope", NULL);
+  g_autofree char *what = g_strdup_printf ("upgraded from version %d",
+                                           GPOINTER_TO_INT (version));
   sqlite3 *db;
 
-  write_v4 (path, v4);
-  upgrade (v4);
-  db = open_db (v4);
+  write_old (path, old, GPOINTER_TO_INT (version));
+  upgrade (old);
+  db = open_db (old);
   g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==,
                    MLS_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (db, "SELECT count (*) FROM host WHERE id = 1 "
-                              "AND name = (SELECT value FROM meta WHERE key "
-                              "= 'host')"), ==, 1);
-  g_assert_cmpint (query_int (db, "SELECT count (*) FROM process"), >, 0);
-  g_assert_cmpint (query_int (db, "SELECT count (*) FROM process WHERE "
-                              "host_id IS NOT 1"), ==, 0);
+  /* The generator names the host in meta only: version 4's upgrade
+   * makes it a host row, version 5's keeps the file's hosts. */
+  if (GPOINTER_TO_INT (version) == 4)
+    {
+      g_assert_cmpint (query_int (db, "SELECT count (*) FROM host WHERE id "
+                                  "= 1 AND name = (SELECT value FROM meta "
+                                  "WHERE key = 'host')"), ==, 1);
+      g_assert_cmpint (query_int (db, "SELECT count (*) FROM process"), >,
+                       0);
+      g_assert_cmpint (query_int (db, "SELECT count (*) FROM process WHERE "
+                                  "host_id IS NOT 1"), ==, 0);
+    }
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM model"), >, 0);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM model WHERE "
+                              "path IS NOT NULL"), ==, 0);
   sqlite3_close (db);
-  test_assert_same_recording (path, v4, "upgraded from version 4");
+  test_assert_same_recording (path, old, what);
   g_unlink (path);
-  g_unlink (v4);
+  g_unlink (old);
   g_rmdir (dir);
 }
 
@@ -256,6 +273,9 @@ main (int argc, char **argv)
                                     NULL);
   g_test_add_func ("/store/threads/fresh", test_fresh);
   g_test_add_func ("/store/threads/migrated", test_migrated);
-  g_test_add_func ("/store/threads/migrated-v4", test_migrated_v4);
+  g_test_add_data_func ("/store/threads/migrated-v4", GINT_TO_POINTER (4),
+                        test_migrated_in_place);
+  g_test_add_data_func ("/store/threads/migrated-v5", GINT_TO_POINTER (5),
+                        test_migrated_in_place);
   return g_test_run ();
 }

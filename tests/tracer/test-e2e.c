@@ -8,7 +8,8 @@
  *     than any other), the 35 others reusing it from the cache, as their
  *     spans say; without the flag 5 loads, 40 predictions.
  *   sharpen-demo --frames 20 (gray8 model): an input and an output
- *     conversion inside every prediction; with --fp16 --output-backing none.
+ *     conversion inside every prediction, the model's file named (absolute,
+ *     there); with --fp16 --output-backing none.
  *   detect-demo --threads 4: every span's parent, model and thread right,
  *     counts exact.
  *   Compute units, planned by unit priority (MLRT_PLACEMENT=priority: each
@@ -191,12 +192,21 @@ static void
 test_sharpen_gray8 (void)
 {
   AppRecording *r = record_app ("sharpen-demo", "--frames 20");
+  char *path;
+
   g_assert_cmpint (count_kind (r, "Prediction"), ==, 20);
   g_assert_cmpint (predictions_with (r, "Input Conversion"), ==, 20);
   g_assert_cmpint (predictions_with (r, "Output Conversion"), ==, 20);
   g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM span_view "
                    "WHERE pid = %d AND kind = 'Prediction' AND model = "
                    "'sharpen-gray8'", r->pid), ==, 20);
+  path = mls_test_q_text (r->db, "SELECT path FROM model WHERE name = "
+                          "'sharpen-gray8'");
+  g_assert_nonnull (path);
+  g_assert_true (g_path_is_absolute (path));
+  g_assert_true (g_str_has_suffix (path, "/sharpen-gray8.mlpackage"));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+  g_free (path);
   app_recording_free (r);
 }
 
@@ -463,6 +473,10 @@ test_style_encrypted (void)
                    "AND c.end_ns <= l.end_ns AND d.lane = 'data' AND "
                    "json_extract (c.args, '$.cache') IS NULL AND "
                    "json_extract (d.args, '$.bytes') > 10000", r->pid), ==, 2);
+  /* Loaded from memory: no file to name. */
+  g_assert_cmpint (mls_test_q_int (r->db, "SELECT count(*) FROM model WHERE "
+                   "name IN ('style-candy', 'style-mosaic') AND path IS "
+                   "NULL"), ==, 2);
   app_recording_free (r);
   g_free (args);
   g_free (tool);

@@ -237,6 +237,51 @@ is_viewable (const char *id)
   return strstr (info, "IsViewable") != NULL;
 }
 
+/* Whether a window titled as named (' "TITLE": (' in xwininfo's list)
+ * is shown. */
+static gboolean
+window_shown (const char *named)
+{
+  g_autofree char *tree = x_output ((const char *const[]) {
+                                      "xwininfo", "-root", "-children",
+                                      NULL });
+  g_auto (GStrv) lines = g_strsplit (tree, "\n", -1);
+
+  for (int i = 0; lines[i]; i++)
+    if (strstr (lines[i], named))
+      {
+        g_strstrip (lines[i]);
+        *strchr (lines[i], ' ') = '\0';
+        if (is_viewable (lines[i]))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+mls_test_wait_window (const char *title, gboolean shown, int seconds)
+{
+  g_autofree char *named = g_strdup_printf (" \"%s\": (", title);
+
+  for (int i = 0; i < seconds * 5; i++)
+    {
+      if (window_shown (named) == shown)
+        return TRUE;
+      g_usleep (200000);
+    }
+  return FALSE;
+}
+
+void
+mls_test_choose (const char *title, const char *path)
+{
+  g_autofree char *type = g_strdup_printf ("type --delay 10 %s", path);
+
+  g_assert_true (mls_test_wait_window (title, TRUE, 20));
+  mls_test_xdotool (type);
+  mls_test_xdotool ("key Return");
+}
+
 /* The viewer's largest shown popup window's id and place, or NULL. */
 static char *
 find_popup (int *x, int *y)

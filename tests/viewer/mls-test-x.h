@@ -32,6 +32,15 @@ GSubprocess *mls_test_viewer_start (const char *path, const char *snapshot,
 gboolean mls_test_is_running (GSubprocess *process);
 void mls_test_stop (GSubprocess *process);
 
+/* Waits up to seconds for a window titled title (a file chooser, a
+ * second window) to be shown, or with shown FALSE to be gone; FALSE if
+ * it did not come to that. */
+gboolean mls_test_wait_window (const char *title, gboolean shown,
+                               int seconds);
+/* Once the file chooser titled title shows, types path (no spaces) into
+ * it and takes it with Return, as a user would. */
+void mls_test_choose (const char *title, const char *path);
+
 /* The screen, after time for input to be handled and a frame drawn. */
 void mls_test_grab (MlsScreen *screen);
 void mls_test_xdotool (const char *args);

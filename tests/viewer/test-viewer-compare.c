@@ -5,7 +5,9 @@
  * 4 -> 1, the output conversions disappeared); `mlscope-viewer --compare
  * BEFORE AFTER` draws both recordings' tracks one above the other on one
  * time axis (each from its own start, zoomed together), and says which
- * file it cannot read, with a non-zero exit.
+ * file it cannot read, with a non-zero exit. From the keyboard, as a
+ * user would: Ctrl+O's chooser opens AFTER in place of BEFORE, Escape
+ * leaves it be, Ctrl+D's chooser compares it with BEFORE.
  */
 #include <glib/gstdio.h>
 
@@ -192,6 +194,35 @@ test_window (void)
   g_free (screen.pixels);
 }
 
+static void
+test_choosers (void)
+{
+  g_autofree char *snap = g_build_filename (tmpdir, "choosers.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "choosers.log", NULL);
+  g_autofree char *after = g_path_get_basename (after_path);
+  g_autofree char *compared = NULL;
+  GSubprocess *viewer = mls_test_viewer_start (before_path, snap, log);
+
+  mls_test_xdotool ("key ctrl+o");
+  mls_test_choose ("Open Trace", after_path);
+  g_assert_true (mls_test_wait_window (after, TRUE, 20));
+  g_assert_true (mls_test_wait_window ("before.mlscope", FALSE, 5));
+
+  mls_test_xdotool ("key ctrl+o");
+  g_assert_true (mls_test_wait_window ("Open Trace", TRUE, 20));
+  mls_test_xdotool ("key Escape");
+  g_assert_true (mls_test_wait_window ("Open Trace", FALSE, 20));
+  g_assert_true (mls_test_wait_window (after, TRUE, 1));
+
+  mls_test_xdotool ("key ctrl+d");
+  mls_test_choose ("Compare With", before_path);
+  compared = g_strdup_printf ("%s → before.mlscope", after);
+  g_assert_true (mls_test_wait_window (compared, TRUE, 20));
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+}
+
 /* A file that is no recording: named on stderr, exit status 1; --compare
  * with one recording only: exit status 2. */
 static void
@@ -234,6 +265,7 @@ main (int argc, char **argv)
   display = mls_test_xvfb_start (tmpdir);
   g_test_add_func ("/viewer/compare/table-rows", test_table_rows);
   g_test_add_func ("/viewer/compare/window", test_window);
+  g_test_add_func ("/viewer/compare/choosers", test_choosers);
   g_test_add_data_func ("/viewer/compare/bad-input", display,
                         test_bad_input);
   status = g_test_run ();

@@ -8,7 +8,9 @@
  * clicking the GPU and CPU column headers filters the layers to that
  * unit; Cancel ends a report that runs; a directory that is no model is
  * named in the window and on stderr; two saved reports compared show
- * mlrt-report's comparison and sort by a click on a header. The window's own account of what
+ * mlrt-report's comparison and sort by a click on a header; the Report
+ * menu's choosers, from the keyboard, open a saved report, save the one
+ * shown under a typed name and compare it with a saved one. The window's own account of what
  * it shows (MLSCOPE_VIEWER_STATE, mls-model-state.h) is read back; the
  * input is real X input through xdotool.
  */
@@ -360,9 +362,10 @@ test_not_a_model (void)
   g_object_unref (viewer);
 }
 
-/* A recording of one model's load and prediction, in dir. */
+/* A recording of one model's load and prediction, in dir; loaded: the
+ * file it names for the model, or NULL. */
 static char *
-write_recording (const char *dir, const char *model)
+write_recording (const char *dir, const char *model, const char *loaded)
 {
   char *path = g_build_filename (dir, "app.mlscope", NULL);
   MlsError err = { 0 };
@@ -373,6 +376,7 @@ write_recording (const char *dir, const char *model)
   store = mls_store_create (path, &err);
   g_assert_nonnull (store);
   id = mls_store_intern_model (store, model, &err);
+  g_assert_cmpint (mls_store_set_model_path (store, id, loaded, &err), ==, 0);
   mls_test_add_span (store, MLS_KIND_MODEL_LOAD, id, 0, 0, t0,
                      t0 + 5000000, TRUE);
   mls_test_add_span (store, MLS_KIND_PREDICTION, id, 0, 0, t0 + 10000000,
@@ -382,40 +386,61 @@ write_recording (const char *dir, const char *model)
   return path;
 }
 
-/* Inspect Model (Ctrl+Shift+M) in a recording's window: the recording
- * names its model but holds no path, so the model beside it opens; with
- * none beside it, no window opens and the viewer goes on. */
+/* Inspect Model (Ctrl+Shift+M) in a recording's window opens the model
+ * in a model window (a state file of its own), or does nothing and the
+ * viewer goes on; TRUE if it opened `want`. */
+static gboolean
+inspect (const char *recording, const char *want)
+{
+  g_autofree char *snap = g_build_filename (tmpdir, "inspect.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "inspect.log", NULL);
+  GSubprocess *viewer;
+  gboolean opened;
+
+  g_unlink (state_path);
+  viewer = mls_test_viewer_start (recording, snap, log);
+  mls_test_xdotool ("key ctrl+shift+m");
+  if (want)
+    {
+      wait_state ("window: model", want, 30);
+      wait_state ("window: page", "model", 30);
+      assert_state ("General: Model / Name", "detector");
+    }
+  else
+    g_usleep (2000000);
+  opened = g_file_test (state_path, G_FILE_TEST_EXISTS);
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  return opened;
+}
+
+/* The model's file as the recording names it (model.path) opens; a
+ * recording that names none, or a file not on this machine, opens the
+ * model beside it; with neither, no window opens. */
 static void
 test_inspect (void)
 {
   g_autofree char *dir = g_build_filename (tmpdir, "inspect", NULL);
+  g_autofree char *far = g_build_filename (tmpdir, "far", NULL);
   g_autofree char *lonely = g_build_filename (tmpdir, "lonely", NULL);
+  g_autofree char *gone = g_build_filename (tmpdir, "gone",
+                                            "detector.mlpackage", NULL);
   g_autofree char *package = g_build_filename (dir, "detector.mlpackage",
                                                NULL);
-  g_autofree char *rec = write_recording (dir, "detector");
-  g_autofree char *rec2 = write_recording (lonely, "detector");
-  g_autofree char *snap = g_build_filename (tmpdir, "inspect.png", NULL);
-  g_autofree char *log = g_build_filename (tmpdir, "inspect.log", NULL);
-  GSubprocess *viewer;
+  g_autofree char *beside = write_recording (dir, "detector", NULL);
+  g_autofree char *moved = g_build_filename (dir, "moved.mlscope", NULL);
+  g_autofree char *written = NULL, *named = NULL, *nothing = NULL;
 
   g_assert_cmpint (symlink (model_path, package), ==, 0);
-  g_unlink (state_path);
-  viewer = mls_test_viewer_start (rec, snap, log);
-  mls_test_xdotool ("key ctrl+shift+m");
-  wait_state ("window: model", package, 30);
-  wait_state ("window: page", "model", 30);
-  assert_state ("General: Model / Name", "detector");
-  mls_test_stop (viewer);
-  g_object_unref (viewer);
-
-  g_unlink (state_path);
-  viewer = mls_test_viewer_start (rec2, snap, log);
-  mls_test_xdotool ("key ctrl+shift+m");
-  g_usleep (2000000);
-  g_assert_false (g_file_test (state_path, G_FILE_TEST_EXISTS));
-  g_assert_true (mls_test_is_running (viewer));
-  mls_test_stop (viewer);
-  g_object_unref (viewer);
+  g_assert_true (inspect (beside, package));
+  written = write_recording (far, "detector", gone);
+  g_assert_cmpint (g_rename (written, moved), ==, 0);
+  g_assert_true (inspect (moved, package));
+  named = write_recording (far, "detector", model_path);
+  g_assert_true (inspect (named, model_path));
+  nothing = write_recording (lonely, "detector", gone);
+  g_assert_false (inspect (nothing, NULL));
 }
 
 /* A performance report of the model on the CPU, saved as path. */
@@ -531,6 +556,48 @@ test_reports_compared (void)
   json_object_put (rb);
 }
 
+/* Ctrl+O opens a saved report, Ctrl+S saves the one shown (the same
+ * bytes) under a name typed over the proposed one, Ctrl+D compares it
+ * with a saved one; each through its real file chooser. */
+static void
+test_report_choosers (void)
+{
+  g_autofree char *chosen = g_build_filename (tmpdir, "chosen.json", NULL);
+  g_autofree char *saved = g_build_filename (tmpdir, "saved.json", NULL);
+  g_autofree char *snap = g_build_filename (tmpdir, "choosers.png", NULL);
+  g_autofree char *log = g_build_filename (tmpdir, "choosers.log", NULL);
+  g_autofree char *status = NULL, *want = NULL, *got = NULL;
+  json_object *report = save_report (chosen);
+  GSubprocess *viewer;
+
+  g_unlink (state_path);
+  viewer = mls_test_viewer_start (model_path, snap, log);
+  wait_state ("window: page", "model", 30);
+  mls_test_xdotool ("key ctrl+o");
+  mls_test_choose ("Open Report", chosen);
+  status = g_strdup_printf ("Report of %s from %s",
+                            jstr (jget (report, "model"), "name"), chosen);
+  wait_state ("Performance: status", status, 20);
+
+  mls_test_xdotool ("key ctrl+s");
+  g_assert_true (mls_test_wait_window ("Save Report", TRUE, 20));
+  mls_test_xdotool ("key ctrl+a");
+  mls_test_choose ("Save Report", saved);
+  for (int i = 0; i < 100 && !g_file_test (saved, G_FILE_TEST_EXISTS); i++)
+    g_usleep (100000);
+  g_assert_true (g_file_get_contents (chosen, &want, NULL, NULL));
+  g_assert_true (g_file_get_contents (saved, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, want);
+
+  mls_test_xdotool ("key ctrl+d");
+  mls_test_choose ("Compare With Report", saved);
+  wait_state ("compared: page", "tables", 60);
+  g_assert_true (mls_test_is_running (viewer));
+  mls_test_stop (viewer);
+  g_object_unref (viewer);
+  json_object_put (report);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +616,8 @@ main (int argc, char **argv)
   g_test_add_func ("/viewer/model-window/detector", test_detector);
   g_test_add_func ("/viewer/model-window/not-a-model", test_not_a_model);
   g_test_add_func ("/viewer/model-window/inspect", test_inspect);
+  g_test_add_func ("/viewer/model-window/report-choosers",
+                   test_report_choosers);
   g_test_add_func ("/viewer/model-window/reports-compared",
                    test_reports_compared);
   status = g_test_run ();

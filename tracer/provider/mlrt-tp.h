@@ -77,6 +77,18 @@ LTTNG_UST_TRACEPOINT_EVENT(mlrt, activity_end,
         lttng_ust_field_enum(mlrt, cache, int, cache, cache)
         lttng_ust_field_enum(mlrt, placement, int, placement, placement)))
 
+/* Where a model was loaded from: its file, absolute as the loading
+ * process resolved it, once per load from a file (after the load's
+ * activity_begin), so a recording leads back to the model it ran. A model
+ * loaded from memory has none. */
+LTTNG_UST_TRACEPOINT_EVENT(mlrt, model_source,
+    LTTNG_UST_TP_ARGS(uint64_t, model_id, const char *, model_name,
+        const char *, path),
+    LTTNG_UST_TP_FIELDS(
+        lttng_ust_field_integer(uint64_t, model_id, model_id)
+        lttng_ust_field_string(model_name, model_name)
+        lttng_ust_field_string(path, path)))
+
 /* Data: validation, conversions, copies between units, backing fills. */
 LTTNG_UST_TRACEPOINT_EVENT(mlrt, data_begin,
     LTTNG_UST_TP_ARGS(uint64_t, span_id, uint64_t, parent_id,
