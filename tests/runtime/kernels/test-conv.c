@@ -67,6 +67,16 @@ static const ConvCase conv_cases[] = {
   CONV_AFFINE ("affine-depthwise-big", 4, 9, 9, 4, 11, 11, 1, 1, 5, 5, 4, MLRT_ACT_NONE),
   CONV_AFFINE ("affine-im2col", 40, 12, 14, 36, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_RELU),
   CONV_AFFINE ("affine-one-pixel", 24, 1, 1, 6, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_RELU),
+  /* Winograd (3x3, stride 1, 16 channels or more each side): odd output
+   * sizes (a last tile half outside), padding 0, 1 and 2, channel counts
+   * off the vector width, bands of tiles on the pool, a last band
+   * shorter than the others, an image of one tile */
+  CONV ("winograd-odd-pool", 19, 45, 53, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_RELU, TRUE),
+  CONV ("winograd-pad0", 16, 20, 17, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_NONE, FALSE),
+  CONV ("winograd-pad2", 24, 9, 10, 17, 3, 3, 1, 1, 2, 2, 1, 1, 1, MLRT_ACT_LEAKY_RELU, TRUE),
+  CONV ("winograd-one-tile", 16, 2, 2, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
+  CONV ("winograd-wide", 33, 7, 301, 18, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_SIGMOID, TRUE),
+  CONV_AFFINE ("affine-winograd", 17, 37, 31, 20, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH),
 };
 
 /* Runs one convolution through the kernel and the reference; returns
@@ -85,7 +95,7 @@ static gboolean
 check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
 {
   size_t n_in, n_w, n_out, scratch_bytes;
-  float *in, *w, *bias, *out, *want, *scratch;
+  float *in, *w, *bias, *out, *want, *scratch, *packed;
   gboolean ok;
   char *what;
 
@@ -105,7 +115,9 @@ check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
   g_assert_cmpuint (scratch_bytes % sizeof (float), ==, 0);
   scratch = guarded_new (scratch_bytes / sizeof (float), NAN);
 
-  mlrt_cpu_conv2d (&p, in, w, bias, out, scratch);
+  packed = g_new (float, mlrt_cpu_conv2d_packed_floats (&p) + 1);
+  mlrt_cpu_conv2d_pack (&p, w, packed);
+  mlrt_cpu_conv2d (&p, in, w, packed, bias, out, scratch);
   ref_conv2d (&p, in, w, bias, want);
 
   what = g_strdup_printf ("conv2d %s (in %dx%dx%d out %d k %dx%d s %d,%d "
@@ -122,6 +134,7 @@ check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
   g_free (out);
   g_free (want);
   g_free (scratch);
+  g_free (packed);
   return ok;
 }
 
