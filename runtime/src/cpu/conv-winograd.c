@@ -1,21 +1,24 @@
 /*
  * conv-winograd.c: 3x3 stride-1 convolutions by Winograd's minimal
- * filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+ * filtering F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for
  * Convolutional Neural Networks", 2015). The PaddleOCR detector's 3x3
- * layers from 96 channels to 24 are half its prediction time (issue 13),
- * and im2col + sgemm or the direct kernel cannot beat sgemm's rate on the
- * 9 multiply-adds per tap; Winograd does each 2x2 block of outputs with
- * 16 multiply-adds per channel pair instead of 36, as 16 matrix products
- * (one per position of the 4x4 transformed tile) of the weights
- * transformed once at load, [out_c, in_c], by the input tiles
- * transformed per prediction, [in_c, tiles].
+ * layers from 96 channels to 24 were half its prediction time (issue 13)
+ * and ran level with sgemm of their im2col matrix, direct or through
+ * im2col: 9 multiply-adds per output and channel pair. Winograd does each
+ * 4x4 block of outputs with 36 instead of 144, as 36 matrix products (one
+ * per position of the 6x6 transformed tile) of the weights transformed
+ * once per load, [out_c, in_c], by the input tiles transformed per
+ * prediction, [in_c, tiles]. F(2x2, 3x3) (16 products for 2x2 outputs)
+ * measured 1.2-1.6x slower on the detector's and the style model's
+ * shapes; F(4x4)'s error stays within the kernel tests' bound against
+ * the direct sum (its transforms scale by at most 8 and 1/24).
  *
- * A task is a band of output rows: its input tiles are transformed into
+ * A task is a band of tile rows: its input tiles are transformed into
  * the worker's scratch, multiplied by sgemm, and transformed back into
  * the output with the bias, the activation and the output affine while
- * the band is in the cache. The transforms add and subtract only; the
- * weights' transform divides by two, exactly, so the error against the
- * direct sum stays that of a few more float additions.
+ * the band is in the cache. Rows are split into the four phases of their
+ * columns first, so that every transform loop reads and writes
+ * contiguous memory and vectorises.
  */
 #include <cblas.h>
 #include <string.h>
@@ -24,15 +27,28 @@
 #include "conv-direct.h"
 #include "conv-winograd.h"
 
-#define WINO_POS 16             /* a 4x4 transformed tile */
+/* Before the loops of the transforms: their rows, offsets of one array,
+ * never overlap, which GCC cannot prove (six stores past the limit of
+ * its run-time alias checks) and so kept them scalar. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define WINO_DISJOINT _Pragma ("GCC ivdep")
+#elif defined(__clang__)
+#define WINO_DISJOINT _Pragma ("clang loop vectorize(assume_safety)")
+#else
+#define WINO_DISJOINT
+#endif
+
+#define WINO_M 4                /* outputs per tile side */
+#define WINO_T 6                /* inputs per tile side: m + 3 - 1 */
+#define WINO_POS 36             /* a 6x6 transformed tile */
 /* Fewer channels than this on either side, the products are too thin for
  * sgemm to run at its rate and the transforms cost what they save. */
 #define WINO_MIN_CHANNELS 16
 /* Tiles per task: at least enough for sgemm to run at its rate, at most
  * what keeps one position's [in_c, tiles] slice in the L2 cache; about
  * 16 tasks a layer between the two, as conv.c cuts its other paths. */
-#define WINO_MIN_TILES 96
-#define WINO_MAX_TILES 256
+#define WINO_MIN_TILES 48
+#define WINO_MAX_TILES 128
 #define WINO_TASK_SPLIT 16
 
 int
@@ -50,6 +66,20 @@ mlrt_conv_winograd_packed_floats (const MlrtConvParams *p)
   return (size_t) WINO_POS * p->out_c * p->in_c;
 }
 
+/* G g, g three values at `stride`, into t[0..5] at `tstride`. */
+static void
+kernel_column (const float *g, int stride, float *t, int tstride)
+{
+  float a = g[0], b = g[stride], c = g[2 * stride];
+
+  t[0] = a / 4;
+  t[tstride] = -(a + b + c) / 6;
+  t[2 * tstride] = -(a - b + c) / 6;
+  t[3 * tstride] = a / 24 + b / 12 + c / 6;
+  t[4 * tstride] = a / 24 - b / 12 + c / 6;
+  t[5 * tstride] = c;
+}
+
 /* U = G g G^T for each (out, in) pair, stored [position][out][in] so that
  * each position's weights are the left operand of its product. */
 void
@@ -62,35 +92,27 @@ mlrt_conv_winograd_pack (const MlrtConvParams *p, const float *weight,
     for (int c = 0; c < p->in_c; c++)
       {
         const float *g = weight + ((size_t) k * p->in_c + c) * 9;
-        float t[4][3];
+        float t[WINO_T][3], u[WINO_T][WINO_T];
 
         for (int j = 0; j < 3; j++)
-          {
-            t[0][j] = g[j];
-            t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-            t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-            t[3][j] = g[6 + j];
-          }
-        for (int i = 0; i < 4; i++)
-          {
-            float u[4] = { t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]),
-                           0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2] };
-            for (int j = 0; j < 4; j++)
-              packed[(i * 4 + j) * plane + (size_t) k * p->in_c + c] = u[j];
-          }
+          kernel_column (g + j, 3, &t[0][j], 3);
+        for (int i = 0; i < WINO_T; i++)
+          kernel_column (t[i], 1, u[i], 1);
+        for (int i = 0; i < WINO_POS; i++)
+          packed[i * plane + (size_t) k * p->in_c + c] = u[i / WINO_T][i % WINO_T];
       }
 }
 
 static int
 tiles_x (const MlrtConvParams *p)
 {
-  return (p->out_w + 1) / 2;
+  return (p->out_w + WINO_M - 1) / WINO_M;
 }
 
 static int
 tiles_y (const MlrtConvParams *p)
 {
-  return (p->out_h + 1) / 2;
+  return (p->out_h + WINO_M - 1) / WINO_M;
 }
 
 /* Rows of tiles per task. */
@@ -111,22 +133,30 @@ band_rows (const MlrtConvParams *p)
   return rows < ty ? rows : ty;
 }
 
-/* Columns of a deinterleaved input row: even or odd padded columns, one
- * per tile and one past the last. */
+/* Columns of one phase of a split input row (padded columns 4 x + k for
+ * phase k): one per tile and one past the last. */
 static size_t
-half_width (const MlrtConvParams *p)
+phase_width (const MlrtConvParams *p)
 {
   return (size_t) tiles_x (p) + 1;
+}
+
+/* Input rows a band of tiles reads. */
+static size_t
+band_input_rows (int band)
+{
+  return (size_t) WINO_M * band + WINO_T - WINO_M;
 }
 
 size_t
 mlrt_conv_winograd_floats (const MlrtConvParams *p)
 {
   size_t tiles = (size_t) band_rows (p) * tiles_x (p);
+  size_t pw = phase_width (p);
 
   return WINO_POS * tiles * ((size_t) p->in_c + p->out_c)
-         + (2 * (size_t) band_rows (p) + 2) * 2 * half_width (p)
-         + 8 * half_width (p);
+         + band_input_rows (band_rows (p)) * WINO_M * pw
+         + (WINO_T * WINO_M + WINO_M * WINO_T + WINO_M * WINO_M) * pw;
 }
 
 int
@@ -137,149 +167,238 @@ mlrt_conv_winograd_tasks (const MlrtConvParams *p)
   return (tiles_y (p) + band - 1) / band;
 }
 
-/* dst[x] = src[2 x + first] where that lies in [0, n), for x < hw. */
+/* dst[x] = src[4 x + first] where that lies in [0, n), for x < pw. */
 static inline __attribute__ ((always_inline)) void
-every_other (const float *restrict src, int first, int n, float *restrict dst,
-             int hw)
+every_fourth (const float *restrict src, int first, int n,
+              float *restrict dst, int pw)
 {
-  int lo = first >= 0 ? 0 : (1 - first) / 2;
-  int hi = n - 1 - first >= 0 ? (n - 1 - first) / 2 + 1 : 0;
+  int lo = first >= 0 ? 0 : (3 - first) / 4;
+  int hi = n - 1 - first >= 0 ? (n - 1 - first) / 4 + 1 : 0;
 
-  if (hi > hw)
-    hi = hw;
+  if (hi > pw)
+    hi = pw;
   for (int x = lo; x < hi; x++)
-    dst[x] = src[2 * x + first];
+    dst[x] = src[4 * x + first];
 }
 
-/* Input row iy of `plane` split into its even and odd padded columns
- * (zero outside the image), so that each tile's four columns are
- * e[t], o[t], e[t + 1], o[t + 1] and the transform reads contiguous
- * memory. */
+/* Input row iy of `plane` split into the four phases of its padded
+ * columns (zero outside the image), so that each tile's six columns are
+ * q0[t], q1[t], q2[t], q3[t], q0[t + 1], q1[t + 1] and the transforms
+ * read contiguous memory. */
 static inline __attribute__ ((always_inline)) void
-split_row (const MlrtConvParams *p, const float *plane, int iy, float *e,
-           float *o)
+split_row (const MlrtConvParams *p, const float *plane, int iy, float *q)
 {
-  int hw = (int) half_width (p);
+  int pw = (int) phase_width (p);
 
-  memset (e, 0, sizeof (float) * hw);
-  memset (o, 0, sizeof (float) * hw);
+  memset (q, 0, sizeof (float) * WINO_M * pw);
   if (iy < 0 || iy >= p->in_h)
     return;
   /* padded column x of the row is input column x - pw */
-  every_other (plane + (size_t) iy * p->in_w, -p->pw, p->in_w, e, hw);
-  every_other (plane + (size_t) iy * p->in_w, 1 - p->pw, p->in_w, o, hw);
+  for (int k = 0; k < WINO_M; k++)
+    every_fourth (plane + (size_t) iy * p->in_w, k - p->pw, p->in_w,
+                  q + k * pw, pw);
 }
 
-/* One row of transformed tiles from four rows combined down the columns,
- * as even and odd columns: the (.. B) half of B^T d B. */
+/* The B^T d half of B^T d B: six rows combined down the columns. */
 static inline __attribute__ ((always_inline)) void
-across (const float *restrict e, const float *restrict o, int n,
-        float *restrict v0, float *restrict v1, float *restrict v2,
-        float *restrict v3)
+down (const float *restrict r, size_t stride, size_t n, float *restrict u)
 {
-  for (int t = 0; t < n; t++)
-    {
-      v0[t] = e[t] - e[t + 1];
-      v1[t] = o[t] + e[t + 1];
-      v2[t] = e[t + 1] - o[t];
-      v3[t] = o[t] - o[t + 1];
-    }
-}
+  const float *restrict r0 = r, *restrict r1 = r + stride;
+  const float *restrict r2 = r1 + stride, *restrict r3 = r2 + stride;
+  const float *restrict r4 = r3 + stride, *restrict r5 = r4 + stride;
+  float *restrict u0 = u, *restrict u1 = u + n, *restrict u2 = u1 + n;
+  float *restrict u3 = u2 + n, *restrict u4 = u3 + n, *restrict u5 = u4 + n;
 
-/* The B^T d half: four rows combined down the columns. */
-static inline __attribute__ ((always_inline)) void
-down (const float *restrict r0, const float *restrict r1,
-      const float *restrict r2, const float *restrict r3, size_t n,
-      float *restrict u0, float *restrict u1, float *restrict u2,
-      float *restrict u3)
-{
+  WINO_DISJOINT
   for (size_t x = 0; x < n; x++)
     {
-      u0[x] = r0[x] - r2[x];
-      u1[x] = r1[x] + r2[x];
-      u2[x] = r2[x] - r1[x];
-      u3[x] = r1[x] - r3[x];
+      u0[x] = 4 * r0[x] - 5 * r2[x] + r4[x];
+      u1[x] = r3[x] + r4[x] - 4 * (r1[x] + r2[x]);
+      u2[x] = 4 * (r1[x] - r2[x]) - r3[x] + r4[x];
+      u3[x] = 2 * (r3[x] - r1[x]) - r2[x] + r4[x];
+      u4[x] = 2 * (r1[x] - r3[x]) - r2[x] + r4[x];
+      u5[x] = 4 * r1[x] - 5 * r3[x] + r5[x];
     }
+}
+
+/* The loops across tiles run in blocks of WINO_BLOCK tiles, the last
+ * block moved back to end at the last tile (computing a few twice, the
+ * same values): a row of 30 tiles is then four vector blocks rather than
+ * three and six scalar tiles, which were a third of the time. */
+#define WINO_BLOCK 8
+#define FOR_TILE_BLOCKS(n, t0, block)                                   \
+  do                                                                    \
+    {                                                                   \
+      if ((n) < WINO_BLOCK)                                             \
+        for (int t0 = 0, t_n_ = (n); t0 < t_n_; t0++)                   \
+          block (1);                                                    \
+      else                                                              \
+        for (int t0 = 0, t_n_ = (n); t0 < t_n_; t0 += WINO_BLOCK)       \
+          {                                                             \
+            if (t0 + WINO_BLOCK > t_n_)                                 \
+              t0 = t_n_ - WINO_BLOCK;                                   \
+            block (WINO_BLOCK);                                         \
+          }                                                             \
+    }                                                                   \
+  while (0)
+
+/* The (.. B) half: tiles [t0, t0 + count) of a row of transformed tiles,
+ * six positions, from a row combined down the columns, as four phases. */
+static inline __attribute__ ((always_inline)) void
+across_block (const float *restrict q, size_t pw, int t0, int count,
+              float *restrict v, size_t stride)
+{
+  const float *restrict q0 = q + t0, *restrict q1 = q0 + pw;
+  const float *restrict q2 = q1 + pw, *restrict q3 = q2 + pw;
+  float *restrict v0 = v + t0, *restrict v1 = v0 + stride;
+  float *restrict v2 = v1 + stride, *restrict v3 = v2 + stride;
+  float *restrict v4 = v3 + stride, *restrict v5 = v4 + stride;
+
+  WINO_DISJOINT
+  for (int t = 0; t < count; t++)
+    {
+      float d0 = q0[t], d1 = q1[t], d2 = q2[t], d3 = q3[t];
+      float d4 = q0[t + 1], d5 = q1[t + 1];
+
+      v0[t] = 4 * d0 - 5 * d2 + d4;
+      v1[t] = d3 + d4 - 4 * (d1 + d2);
+      v2[t] = 4 * (d1 - d2) - d3 + d4;
+      v3[t] = 2 * (d3 - d1) - d2 + d4;
+      v4[t] = 2 * (d1 - d3) - d2 + d4;
+      v5[t] = 4 * d1 - 5 * d3 + d5;
+    }
+}
+
+static inline __attribute__ ((always_inline)) void
+across (const float *q, size_t pw, int n, float *v, size_t stride)
+{
+#define ACROSS(count) across_block (q, pw, t0, count, v, stride)
+  FOR_TILE_BLOCKS (n, t0, ACROSS);
+#undef ACROSS
 }
 
 /* B^T d B of every tile of tile rows [ty0, ty1) of one channel, into
  * v[position * pos_stride + tile]. `rows` holds the band's input rows
- * split, `u` four of them combined down the columns. */
+ * split, `u` six of them combined down the columns. */
 static inline __attribute__ ((always_inline)) void
 input_tiles_body (const MlrtConvParams *p, const float *plane, int ty0,
                   int ty1, float *rows, float *u, float *v,
                   size_t pos_stride)
 {
-  size_t hw = half_width (p);
-  int tx_n = tiles_x (p), iy0 = 2 * ty0 - p->ph;
+  size_t pw = phase_width (p), row = WINO_M * pw;
+  int tx_n = tiles_x (p), iy0 = WINO_M * ty0 - p->ph;
 
-  for (int r = 0; r < 2 * (ty1 - ty0) + 2; r++)
-    split_row (p, plane, iy0 + r, rows + 2 * r * hw, rows + (2 * r + 1) * hw);
+  for (size_t r = 0; r < band_input_rows (ty1 - ty0); r++)
+    split_row (p, plane, iy0 + (int) r, rows + r * row);
   for (int ty = ty0; ty < ty1; ty++)
     {
-      const float *r0 = rows + 4 * (size_t) (ty - ty0) * hw;
       float *vt = v + (size_t) (ty - ty0) * tx_n;
 
-      /* even and odd columns alike: x over both halves of each row */
-      down (r0, r0 + 2 * hw, r0 + 4 * hw, r0 + 6 * hw, 2 * hw, u, u + 2 * hw,
-            u + 4 * hw, u + 6 * hw);
-      for (int i = 0; i < 4; i++)
-        {
-          float *v0 = vt + (size_t) (4 * i) * pos_stride;
+      /* the four phases alike: x over the whole split row */
+      down (rows + (size_t) WINO_M * (ty - ty0) * row, row, row, u);
+      for (int i = 0; i < WINO_T; i++)
+        across (u + i * row, pw, tx_n, vt + (size_t) (WINO_T * i)
+                * pos_stride, pos_stride);
+    }
+}
 
-          across (u + 2 * i * hw, u + (2 * i + 1) * hw, tx_n, v0,
-                  v0 + pos_stride, v0 + 2 * pos_stride, v0 + 3 * pos_stride);
+/* The A^T m half of A^T m A, tiles [t0, t0 + count): six rows of
+ * products, `stride` apart, combined into four, s[row * WINO_T +
+ * column][t]. */
+static inline __attribute__ ((always_inline)) void
+out_down_block (const float *restrict m, size_t stride, int t0, int count,
+                float *restrict s, size_t pw)
+{
+  for (int j = 0; j < WINO_T; j++)
+    {
+      const float *restrict m0 = m + j * stride + t0;
+      const float *restrict m1 = m0 + WINO_T * stride;
+      const float *restrict m2 = m1 + WINO_T * stride;
+      const float *restrict m3 = m2 + WINO_T * stride;
+      const float *restrict m4 = m3 + WINO_T * stride;
+      const float *restrict m5 = m4 + WINO_T * stride;
+      float *restrict s0 = s + j * pw + t0, *restrict s1 = s0 + WINO_T * pw;
+      float *restrict s2 = s1 + WINO_T * pw, *restrict s3 = s2 + WINO_T * pw;
+
+      WINO_DISJOINT
+      for (int t = 0; t < count; t++)
+        {
+          float a = m1[t] + m2[t], b = m1[t] - m2[t];
+          float c = m3[t] + m4[t], d = m3[t] - m4[t];
+
+          s0[t] = m0[t] + a + c;
+          s1[t] = b + 2 * d;
+          s2[t] = a + 4 * c;
+          s3[t] = b + 8 * d + m5[t];
         }
     }
 }
 
+/* The (.. A) half, tiles [t0, t0 + count): one row of s into the four
+ * phases of an output row. */
+static inline __attribute__ ((always_inline)) void
+out_across_block (const float *restrict s, size_t pw, int t0, int count,
+                  float *restrict q)
+{
+  const float *restrict s0 = s + t0, *restrict s1 = s0 + pw;
+  const float *restrict s2 = s1 + pw, *restrict s3 = s2 + pw;
+  const float *restrict s4 = s3 + pw, *restrict s5 = s4 + pw;
+  float *restrict q0 = q + t0, *restrict q1 = q0 + pw;
+  float *restrict q2 = q1 + pw, *restrict q3 = q2 + pw;
+
+  WINO_DISJOINT
+  for (int t = 0; t < count; t++)
+    {
+      float a = s1[t] + s2[t], b = s1[t] - s2[t];
+      float c = s3[t] + s4[t], d = s3[t] - s4[t];
+
+      q0[t] = s0[t] + a + c;
+      q1[t] = b + 2 * d;
+      q2[t] = a + 4 * c;
+      q3[t] = b + 8 * d + s5[t];
+    }
+}
+
+/* The four phases of an output row interleaved into it. */
+static inline __attribute__ ((always_inline)) void
+interleave (const float *restrict q, size_t pw, int width, float *restrict o)
+{
+  const float *restrict q0 = q, *restrict q1 = q + pw;
+  const float *restrict q2 = q1 + pw, *restrict q3 = q2 + pw;
+
+  WINO_DISJOINT
+  for (int t = 0; t < width / WINO_M; t++)
+    {
+      o[4 * t] = q0[t];
+      o[4 * t + 1] = q1[t];
+      o[4 * t + 2] = q2[t];
+      o[4 * t + 3] = q3[t];
+    }
+  for (int x = width / WINO_M * WINO_M; x < width; x++)
+    o[x] = q[(x % WINO_M) * pw + x / WINO_M];
+}
+
 /* A^T m A of every tile of one row of output channel k, m[position *
- * pos_stride + tile], into output rows oy and oy + 1 (the second only
- * when `two`): even and odd columns apart in `eo`, then interleaved. */
+ * pos_stride + tile], into output rows oy .. oy + rows - 1. */
 static inline __attribute__ ((always_inline)) void
 output_tiles_body (const MlrtConvParams *p, const float *m,
-                   size_t pos_stride, int two, float *eo, float *o0)
+                   size_t pos_stride, int rows, float *work, float *o)
 {
   int tx_n = tiles_x (p);
-  size_t hw = half_width (p);
-  float *e0 = eo, *od0 = eo + hw, *e1 = eo + 2 * hw, *od1 = eo + 3 * hw;
-  float *o1 = o0 + p->out_w;
+  size_t pw = phase_width (p);
+  float *s = work, *q = s + WINO_M * WINO_T * pw;
 
-  for (int t = 0; t < tx_n; t++)
+#define DOWN(count) out_down_block (m, pos_stride, t0, count, s, pw)
+  FOR_TILE_BLOCKS (tx_n, t0, DOWN);
+#undef DOWN
+  for (int r = 0; r < rows; r++)
     {
-      float s[4], d[4];
-
-      for (int j = 0; j < 4; j++)
-        {
-          float m0 = m[j * pos_stride + t];
-          float m1 = m[(4 + j) * pos_stride + t];
-          float m2 = m[(8 + j) * pos_stride + t];
-          float m3 = m[(12 + j) * pos_stride + t];
-
-          s[j] = m0 + m1 + m2;
-          d[j] = m1 - m2 - m3;
-        }
-      e0[t] = s[0] + s[1] + s[2];
-      od0[t] = s[1] - s[2] - s[3];
-      e1[t] = d[0] + d[1] + d[2];
-      od1[t] = d[1] - d[2] - d[3];
+      const float *sr = s + r * WINO_T * pw;
+#define ACROSS(count) out_across_block (sr, pw, t0, count, q)
+      FOR_TILE_BLOCKS (tx_n, t0, ACROSS);
+#undef ACROSS
+      interleave (q, pw, p->out_w, o + (size_t) r * p->out_w);
     }
-  for (int t = 0; t < p->out_w / 2; t++)
-    {
-      o0[2 * t] = e0[t];
-      o0[2 * t + 1] = od0[t];
-    }
-  if (p->out_w % 2)
-    o0[p->out_w - 1] = e0[tx_n - 1];
-  if (!two)
-    return;
-  for (int t = 0; t < p->out_w / 2; t++)
-    {
-      o1[2 * t] = e1[t];
-      o1[2 * t + 1] = od1[t];
-    }
-  if (p->out_w % 2)
-    o1[p->out_w - 1] = e1[tx_n - 1];
 }
 
 /* The transforms, built for AVX2 with FMA and for the baseline, like
@@ -302,16 +421,16 @@ input_tiles_baseline (const MlrtConvParams *p, const float *plane, int ty0,
 
 __attribute__ ((target ("avx2,fma"))) static void
 output_tiles_avx2 (const MlrtConvParams *p, const float *m,
-                   size_t pos_stride, int two, float *eo, float *o0)
+                   size_t pos_stride, int rows, float *work, float *o)
 {
-  output_tiles_body (p, m, pos_stride, two, eo, o0);
+  output_tiles_body (p, m, pos_stride, rows, work, o);
 }
 
 static void
 output_tiles_baseline (const MlrtConvParams *p, const float *m,
-                       size_t pos_stride, int two, float *eo, float *o0)
+                       size_t pos_stride, int rows, float *work, float *o)
 {
-  output_tiles_body (p, m, pos_stride, two, eo, o0);
+  output_tiles_body (p, m, pos_stride, rows, work, o);
 }
 
 void
@@ -319,22 +438,23 @@ mlrt_conv_winograd_task (const MlrtConvParams *p, const float *in,
                          const float *packed, const float *bias, int task,
                          float *scratch, float *out)
 {
-  int band = band_rows (p), tx_n = tiles_x (p), avx2 = mlrt_cpu_have_avx2_fma ();
+  int band = band_rows (p), tx_n = tiles_x (p);
+  int avx2 = mlrt_cpu_have_avx2_fma ();
   int ty0 = task * band;
   int ty1 = ty0 + band < tiles_y (p) ? ty0 + band : tiles_y (p);
   size_t tiles = (size_t) (ty1 - ty0) * tx_n;
-  size_t most = (size_t) band * tx_n, hw = half_width (p);
+  size_t most = (size_t) band * tx_n, pw = phase_width (p);
   float *v = scratch, *m = v + WINO_POS * most * p->in_c;
   float *rows = m + WINO_POS * most * p->out_c;
-  float *u = rows + (2 * (size_t) band + 2) * 2 * hw;
+  float *work = rows + band_input_rows (band) * WINO_M * pw;
   size_t in_plane = (size_t) p->in_h * p->in_w;
   size_t out_plane = (size_t) p->out_h * p->out_w;
-  int oy0 = 2 * ty0;
-  int oy1 = 2 * ty1 < p->out_h ? 2 * ty1 : p->out_h;
+  int oy0 = WINO_M * ty0;
+  int oy1 = WINO_M * ty1 < p->out_h ? WINO_M * ty1 : p->out_h;
 
   for (int c = 0; c < p->in_c; c++)
     (avx2 ? input_tiles_avx2 : input_tiles_baseline)
-      (p, in + c * in_plane, ty0, ty1, rows, u, v + c * tiles,
+      (p, in + c * in_plane, ty0, ty1, rows, work, v + c * tiles,
        (size_t) p->in_c * tiles);
   for (int pos = 0; pos < WINO_POS; pos++)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, p->out_c,
@@ -347,10 +467,15 @@ mlrt_conv_winograd_task (const MlrtConvParams *p, const float *in,
       float *o = out + k * out_plane;
 
       for (int ty = ty0; ty < ty1; ty++)
-        (avx2 ? output_tiles_avx2 : output_tiles_baseline)
-          (p, m + k * tiles + (size_t) (ty - ty0) * tx_n,
-           (size_t) p->out_c * tiles, 2 * ty + 1 < p->out_h, u,
-           o + (size_t) 2 * ty * p->out_w);
+        {
+          int oy = WINO_M * ty;
+
+          (avx2 ? output_tiles_avx2 : output_tiles_baseline)
+            (p, m + k * tiles + (size_t) (ty - ty0) * tx_n,
+             (size_t) p->out_c * tiles,
+             oy + WINO_M <= p->out_h ? WINO_M : p->out_h - oy, work,
+             o + (size_t) oy * p->out_w);
+        }
       if (mlrt_conv_has_epilogue (p, bias))
         mlrt_conv_bias_act (p, (size_t) (oy1 - oy0) * p->out_w,
                             bias ? bias[k] : 0.0f,

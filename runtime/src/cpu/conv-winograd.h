@@ -1,6 +1,6 @@
 /*
  * conv-winograd.h: 3x3 stride-1 convolutions by Winograd's minimal
- * filtering, F(2x2, 3x3) (conv-winograd.c says why). Private to conv.c.
+ * filtering, F(4x4, 3x3) (conv-winograd.c says why). Private to conv.c.
  */
 #ifndef MLRT_CPU_CONV_WINOGRAD_H
 #define MLRT_CPU_CONV_WINOGRAD_H
