@@ -9,9 +9,10 @@
  *    turn each channel into a GEMM too thin for BLAS to pay off; by
  *    segments in registers (conv-direct.c), or a plain loop for the shapes
  *    those do not take;
- *  - 3x3 stride 1 with 16 channels or more each side (conv-winograd.c):
- *    Winograd's F(2x2, 3x3), 16 multiply-adds per 2x2 outputs and
- *    channel pair instead of 36, on weights transformed at load;
+ *  - 3x3 stride 1 from 32 channels or more to 16 or more
+ *    (conv-winograd.c): Winograd's F(4x4, 3x3), 36 multiply-adds per 4x4
+ *    outputs and channel pair instead of 144, on weights transformed at
+ *    load;
  *  - few output channels (conv-direct.c): a direct convolution over a
  *    padded copy of the input, since a GEMM of 1-8 rows runs at a fraction
  *    of BLAS's rate (the style models' last 9x9 layer);
