@@ -203,26 +203,42 @@ split_row (const MlrtConvParams *p, const float *plane, int iy, float *q)
                   q + k * pw, pw);
 }
 
-/* The B^T d half of B^T d B: six rows combined down the columns. */
+/* y = B^T x over n columns: six rows x[0..5] into six rows y[0..5],
+ * the one-dimensional input transform, down the columns of a tile (B^T
+ * d) or across them (.. B). */
 static inline __attribute__ ((always_inline)) void
-down (const float *restrict r, size_t stride, size_t n, float *restrict u)
+b_transpose (const float *const x[WINO_T], size_t n, float *const y[WINO_T])
 {
-  const float *restrict r0 = r, *restrict r1 = r + stride;
-  const float *restrict r2 = r1 + stride, *restrict r3 = r2 + stride;
-  const float *restrict r4 = r3 + stride, *restrict r5 = r4 + stride;
-  float *restrict u0 = u, *restrict u1 = u + n, *restrict u2 = u1 + n;
-  float *restrict u3 = u2 + n, *restrict u4 = u3 + n, *restrict u5 = u4 + n;
+  const float *restrict x0 = x[0], *restrict x1 = x[1];
+  const float *restrict x2 = x[2], *restrict x3 = x[3];
+  const float *restrict x4 = x[4], *restrict x5 = x[5];
+  float *restrict y0 = y[0], *restrict y1 = y[1], *restrict y2 = y[2];
+  float *restrict y3 = y[3], *restrict y4 = y[4], *restrict y5 = y[5];
 
   WINO_DISJOINT
-  for (size_t x = 0; x < n; x++)
+  for (size_t t = 0; t < n; t++)
     {
-      u0[x] = 4 * r0[x] - 5 * r2[x] + r4[x];
-      u1[x] = r3[x] + r4[x] - 4 * (r1[x] + r2[x]);
-      u2[x] = 4 * (r1[x] - r2[x]) - r3[x] + r4[x];
-      u3[x] = 2 * (r3[x] - r1[x]) - r2[x] + r4[x];
-      u4[x] = 2 * (r1[x] - r3[x]) - r2[x] + r4[x];
-      u5[x] = 4 * r1[x] - 5 * r3[x] + r5[x];
+      y0[t] = 4 * x0[t] - 5 * x2[t] + x4[t];
+      y1[t] = x3[t] + x4[t] - 4 * (x1[t] + x2[t]);
+      y2[t] = 4 * (x1[t] - x2[t]) - x3[t] + x4[t];
+      y3[t] = 2 * (x3[t] - x1[t]) - x2[t] + x4[t];
+      y4[t] = 2 * (x1[t] - x3[t]) - x2[t] + x4[t];
+      y5[t] = 4 * x1[t] - 5 * x3[t] + x5[t];
     }
+}
+
+/* The B^T d half of B^T d B: six rows `stride` apart combined down the
+ * columns into six rows n apart. */
+static inline __attribute__ ((always_inline)) void
+down (const float *r, size_t stride, size_t n, float *u)
+{
+  const float *const x[WINO_T] = { r, r + stride, r + 2 * stride,
+                                   r + 3 * stride, r + 4 * stride,
+                                   r + 5 * stride };
+  float *const y[WINO_T] = { u, u + n, u + 2 * n, u + 3 * n, u + 4 * n,
+                             u + 5 * n };
+
+  b_transpose (x, n, y);
 }
 
 /* The loops across tiles run in blocks of WINO_BLOCK tiles, the last
@@ -247,30 +263,21 @@ down (const float *restrict r, size_t stride, size_t n, float *restrict u)
   while (0)
 
 /* The (.. B) half: tiles [t0, t0 + count) of a row of transformed tiles,
- * six positions, from a row combined down the columns, as four phases. */
+ * six positions `stride` apart, from a row combined down the columns, as
+ * four phases: a tile's six columns are q0[t], q1[t], q2[t], q3[t],
+ * q0[t + 1], q1[t + 1]. */
 static inline __attribute__ ((always_inline)) void
-across_block (const float *restrict q, size_t pw, int t0, int count,
-              float *restrict v, size_t stride)
+across_block (const float *q, size_t pw, int t0, int count, float *v,
+              size_t stride)
 {
-  const float *restrict q0 = q + t0, *restrict q1 = q0 + pw;
-  const float *restrict q2 = q1 + pw, *restrict q3 = q2 + pw;
-  float *restrict v0 = v + t0, *restrict v1 = v0 + stride;
-  float *restrict v2 = v1 + stride, *restrict v3 = v2 + stride;
-  float *restrict v4 = v3 + stride, *restrict v5 = v4 + stride;
+  const float *const x[WINO_T] = { q + t0, q + pw + t0, q + 2 * pw + t0,
+                                   q + 3 * pw + t0, q + t0 + 1,
+                                   q + pw + t0 + 1 };
+  float *const y[WINO_T] = { v + t0, v + stride + t0, v + 2 * stride + t0,
+                             v + 3 * stride + t0, v + 4 * stride + t0,
+                             v + 5 * stride + t0 };
 
-  WINO_DISJOINT
-  for (int t = 0; t < count; t++)
-    {
-      float d0 = q0[t], d1 = q1[t], d2 = q2[t], d3 = q3[t];
-      float d4 = q0[t + 1], d5 = q1[t + 1];
-
-      v0[t] = 4 * d0 - 5 * d2 + d4;
-      v1[t] = d3 + d4 - 4 * (d1 + d2);
-      v2[t] = 4 * (d1 - d2) - d3 + d4;
-      v3[t] = 2 * (d3 - d1) - d2 + d4;
-      v4[t] = 2 * (d1 - d3) - d2 + d4;
-      v5[t] = 4 * d1 - 5 * d3 + d5;
-    }
+  b_transpose (x, (size_t) count, y);
 }
 
 static inline __attribute__ ((always_inline)) void
@@ -306,61 +313,49 @@ input_tiles_body (const MlrtConvParams *p, const float *plane, int ty0,
     }
 }
 
-/* The A^T m half of A^T m A, tiles [t0, t0 + count): six rows of
- * products, `stride` apart, combined into four, s[row * WINO_T +
- * column][t]. */
+/* y = A^T x over `count` columns: six rows x[0..5], `xs` apart, into
+ * four, `ys` apart: the one-dimensional output transform, down the
+ * columns of a tile of products (A^T m) or across them (.. A). */
 static inline __attribute__ ((always_inline)) void
-out_down_block (const float *restrict m, size_t stride, int t0, int count,
-                float *restrict s, size_t pw)
+a_transpose (const float *x, size_t xs, int count, float *y, size_t ys)
+{
+  const float *restrict x0 = x, *restrict x1 = x + xs;
+  const float *restrict x2 = x1 + xs, *restrict x3 = x2 + xs;
+  const float *restrict x4 = x3 + xs, *restrict x5 = x4 + xs;
+  float *restrict y0 = y, *restrict y1 = y + ys;
+  float *restrict y2 = y1 + ys, *restrict y3 = y2 + ys;
+
+  WINO_DISJOINT
+  for (int t = 0; t < count; t++)
+    {
+      float a = x1[t] + x2[t], b = x1[t] - x2[t];
+      float c = x3[t] + x4[t], d = x3[t] - x4[t];
+
+      y0[t] = x0[t] + a + c;
+      y1[t] = b + 2 * d;
+      y2[t] = a + 4 * c;
+      y3[t] = b + 8 * d + x5[t];
+    }
+}
+
+/* The A^T m half of A^T m A, tiles [t0, t0 + count): for each of the six
+ * columns of the tiles, six rows of products (positions `stride` apart)
+ * into four rows of s, s[row * WINO_T + column][t]. */
+static inline __attribute__ ((always_inline)) void
+out_down_block (const float *m, size_t stride, int t0, int count, float *s,
+                size_t pw)
 {
   for (int j = 0; j < WINO_T; j++)
-    {
-      const float *restrict m0 = m + j * stride + t0;
-      const float *restrict m1 = m0 + WINO_T * stride;
-      const float *restrict m2 = m1 + WINO_T * stride;
-      const float *restrict m3 = m2 + WINO_T * stride;
-      const float *restrict m4 = m3 + WINO_T * stride;
-      const float *restrict m5 = m4 + WINO_T * stride;
-      float *restrict s0 = s + j * pw + t0, *restrict s1 = s0 + WINO_T * pw;
-      float *restrict s2 = s1 + WINO_T * pw, *restrict s3 = s2 + WINO_T * pw;
-
-      WINO_DISJOINT
-      for (int t = 0; t < count; t++)
-        {
-          float a = m1[t] + m2[t], b = m1[t] - m2[t];
-          float c = m3[t] + m4[t], d = m3[t] - m4[t];
-
-          s0[t] = m0[t] + a + c;
-          s1[t] = b + 2 * d;
-          s2[t] = a + 4 * c;
-          s3[t] = b + 8 * d + m5[t];
-        }
-    }
+    a_transpose (m + j * stride + t0, WINO_T * stride, count,
+                 s + j * pw + t0, WINO_T * pw);
 }
 
 /* The (.. A) half, tiles [t0, t0 + count): one row of s into the four
  * phases of an output row. */
 static inline __attribute__ ((always_inline)) void
-out_across_block (const float *restrict s, size_t pw, int t0, int count,
-                  float *restrict q)
+out_across_block (const float *s, size_t pw, int t0, int count, float *q)
 {
-  const float *restrict s0 = s + t0, *restrict s1 = s0 + pw;
-  const float *restrict s2 = s1 + pw, *restrict s3 = s2 + pw;
-  const float *restrict s4 = s3 + pw, *restrict s5 = s4 + pw;
-  float *restrict q0 = q + t0, *restrict q1 = q0 + pw;
-  float *restrict q2 = q1 + pw, *restrict q3 = q2 + pw;
-
-  WINO_DISJOINT
-  for (int t = 0; t < count; t++)
-    {
-      float a = s1[t] + s2[t], b = s1[t] - s2[t];
-      float c = s3[t] + s4[t], d = s3[t] - s4[t];
-
-      q0[t] = s0[t] + a + c;
-      q1[t] = b + 2 * d;
-      q2[t] = a + 4 * c;
-      q3[t] = b + 8 * d + s5[t];
-    }
+  a_transpose (s + t0, pw, count, q + t0, pw);
 }
 
 /* The four phases of an output row interleaved into it. */
