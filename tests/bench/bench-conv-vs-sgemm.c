@@ -93,7 +93,7 @@ random_floats (size_t n, GRand *rng)
 
 typedef struct {
   const MlrtConvParams *p;
-  float *in, *weight, *bias, *out, *scratch;  /* the convolution's */
+  float *in, *weight, *packed, *bias, *out, *scratch; /* the conv's */
   float *a, *b, *c;                           /* sgemm's */
   int m, n, k;                                /* per group */
 } Work;
@@ -101,7 +101,8 @@ typedef struct {
 static void
 run_conv (Work *w)
 {
-  mlrt_cpu_conv2d (w->p, w->in, w->weight, w->bias, w->out, w->scratch);
+  mlrt_cpu_conv2d (w->p, w->in, w->weight, w->packed, w->bias, w->out,
+                   w->scratch);
 }
 
 static void
@@ -140,6 +141,8 @@ bench_shape (const char *model, const Shape *s, int rounds, GRand *rng,
   w.k = p->in_c / p->groups * p->kh * p->kw;
   w.in = random_floats ((size_t) p->in_c * p->in_h * p->in_w, rng);
   w.weight = random_floats ((size_t) p->groups * w.m * w.k, rng);
+  w.packed = g_new (float, mlrt_cpu_conv2d_packed_floats (p) + 1);
+  mlrt_cpu_conv2d_pack (p, w.weight, w.packed);
   w.bias = random_floats ((size_t) p->out_c, rng);
   w.out = g_malloc ((size_t) p->out_c * w.n * sizeof (float));
   w.scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (p) + 1);
@@ -185,6 +188,7 @@ bench_shape (const char *model, const Shape *s, int rounds, GRand *rng,
   g_free (w.out);
   g_free (w.bias);
   g_free (w.weight);
+  g_free (w.packed);
   g_free (w.in);
 }
 

@@ -9,6 +9,10 @@
  *    turn each channel into a GEMM too thin for BLAS to pay off; by
  *    segments in registers (conv-direct.c), or a plain loop for the shapes
  *    those do not take;
+ *  - 3x3 stride 1 from 32 channels or more to 16 or more
+ *    (conv-winograd.c): Winograd's F(4x4, 3x3), 36 multiply-adds per 4x4
+ *    outputs and channel pair instead of 144, on weights transformed at
+ *    load;
  *  - few output channels (conv-direct.c): a direct convolution over a
  *    padded copy of the input, since a GEMM of 1-8 rows runs at a fraction
  *    of BLAS's rate (the style models' last 9x9 layer);
@@ -25,6 +29,7 @@
 #include "vectorize.h"
 #include "activation-inline.h"
 #include "conv-direct.h"
+#include "conv-winograd.h"
 #include "cpu-pool.h"
 #include "kernels.h"
 
@@ -130,6 +135,9 @@ mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p)
     return mlrt_conv_direct_pointwise_floats (p) * sizeof (float);
   if (conv_is_pointwise (p))
     return 0;
+  if (mlrt_conv_winograd_fits (p))
+    return mlrt_conv_winograd_floats (p) * mlrt_cpu_pool_workers ()
+           * sizeof (float);
   if (mlrt_conv_direct_fits (p))
     return mlrt_conv_direct_scratch_floats (p) * sizeof (float);
   return band_floats (p) * mlrt_cpu_pool_workers () * sizeof (float);
@@ -229,6 +237,7 @@ typedef struct {
   int col_tasks;                /* such tasks per group */
   /* depthwise: the workers whose scratch has its zero border already */
   char bordered[MLRT_CPU_MAX_WORKERS];
+  const float *packed;          /* mlrt_cpu_conv2d_pack's weights */
 } ConvJob;
 
 /* Bias and activation on channels [oc0, oc1) at pixels [start, start +
@@ -331,6 +340,16 @@ depthwise_task (void *ctx, int oc, int worker)
 }
 
 static void
+winograd_task (void *ctx, int task, int worker)
+{
+  const ConvJob *j = ctx;
+
+  mlrt_conv_winograd_task (j->p, j->in, j->packed, j->bias, task,
+                           j->scratch + mlrt_conv_winograd_floats (j->p)
+                                        * worker, j->out);
+}
+
+static void
 direct_task (void *ctx, int task, int worker)
 {
   const ConvJob *j = ctx;
@@ -355,12 +374,28 @@ run_tasks (const MlrtConvParams *p, int n, MlrtCpuTask fn, ConvJob *j)
     mlrt_cpu_parallel (n, fn, j);
 }
 
+size_t
+mlrt_cpu_conv2d_packed_floats (const MlrtConvParams *p)
+{
+  return mlrt_conv_winograd_fits (p) ? mlrt_conv_winograd_packed_floats (p)
+                                     : 0;
+}
+
+void
+mlrt_cpu_conv2d_pack (const MlrtConvParams *p, const float *weight,
+                      float *packed)
+{
+  if (mlrt_conv_winograd_fits (p))
+    mlrt_conv_winograd_pack (p, weight, packed);
+}
+
 void
 mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
-                 const float *weight, const float *bias, float *out,
-                 float *scratch)
+                 const float *weight, const float *packed, const float *bias,
+                 float *out, float *scratch)
 {
-  ConvJob j = { p, in, weight, bias, out, scratch, 0, 0, 0, 0, { 0 } };
+  ConvJob j = { p, in, weight, bias, out, scratch, 0, 0, 0, 0, { 0 },
+                packed };
   int n = p->out_h * p->out_w;
 
   if (conv_is_depthwise (p))
@@ -382,6 +417,8 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
       else
         run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
     }
+  else if (mlrt_conv_winograd_fits (p))
+    run_tasks (p, mlrt_conv_winograd_tasks (p), winograd_task, &j);
   else if (mlrt_conv_direct_fits (p))
     {
       mlrt_conv_direct_prepare (p, in, weight, scratch);

@@ -40,13 +40,29 @@ conv2d_scratch (const MlrtSpec *s, const MlrtLayer *l)
   return mlrt_cpu_conv2d_scratch_size (&p);
 }
 
-static void
-conv2d_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-            float *scratch)
+static size_t
+conv2d_packed (const MlrtSpec *s, const MlrtLayer *l)
 {
   MlrtConvParams p;
   mlrt_layer_conv_params (s, l, &p);
-  mlrt_cpu_conv2d (&p, f[l->inputs[0]], weight (l, "weight"),
+  return mlrt_cpu_conv2d_packed_floats (&p);
+}
+
+static void
+conv2d_pack (const MlrtSpec *s, const MlrtLayer *l, float *packed)
+{
+  MlrtConvParams p;
+  mlrt_layer_conv_params (s, l, &p);
+  mlrt_cpu_conv2d_pack (&p, weight (l, "weight"), packed);
+}
+
+static void
+conv2d_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
+            float *scratch, const float *packed)
+{
+  MlrtConvParams p;
+  mlrt_layer_conv_params (s, l, &p);
+  mlrt_cpu_conv2d (&p, f[l->inputs[0]], weight (l, "weight"), packed,
                    weight (l, "bias"), f[l->output], scratch);
 }
 
@@ -60,7 +76,7 @@ conv_transpose2d_scratch (const MlrtSpec *s, const MlrtLayer *l)
 
 static void
 conv_transpose2d_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-                      float *scratch)
+                      float *scratch, const float *packed)
 {
   MlrtConvTransposeParams p;
   mlrt_layer_conv_t_params (s, l, &p);
@@ -70,7 +86,7 @@ conv_transpose2d_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 upsample_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-              float *scratch)
+              float *scratch, const float *packed)
 {
   int c, h, w;
   mlrt_layer_chw (s, l->inputs[0], &c, &h, &w);
@@ -82,7 +98,7 @@ upsample_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 batch_norm_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-                float *scratch)
+                float *scratch, const float *packed)
 {
   int c, hw;
   input_chw (s, l, &c, &hw);
@@ -93,7 +109,7 @@ batch_norm_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 instance_norm_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-                   float *scratch)
+                   float *scratch, const float *packed)
 {
   int c, hw;
   input_chw (s, l, &c, &hw);
@@ -104,7 +120,7 @@ instance_norm_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 activation_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-                float *scratch)
+                float *scratch, const float *packed)
 {
   float alpha;
   MlrtActivation act = mlrt_layer_activation (l, &alpha);
@@ -115,7 +131,7 @@ activation_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 clamp_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-           float *scratch)
+           float *scratch, const float *packed)
 {
   const MlrtParams *p = &l->p;
 
@@ -129,7 +145,7 @@ clamp_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 binary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-            float *scratch)
+            float *scratch, const float *packed)
 {
   MlrtBroadcast b;
 
@@ -140,7 +156,7 @@ binary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 scale_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-           float *scratch)
+           float *scratch, const float *packed)
 {
   MlrtBroadcast b;
 
@@ -151,7 +167,7 @@ scale_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 unary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-           float *scratch)
+           float *scratch, const float *packed)
 {
   mlrt_cpu_unary ((MlrtUnaryOp) l->op->function, output_count (s, l),
                   f[l->inputs[0]], f[l->output]);
@@ -159,7 +175,7 @@ unary_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 concat_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-            float *scratch)
+            float *scratch, const float *packed)
 {
   const MlrtTensor *t = &s->tensors[l->inputs[0]];
   size_t chunk[MLRT_MAX_LAYER_INPUTS], outer = 1;
@@ -177,7 +193,7 @@ concat_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 gather_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-            float *scratch)
+            float *scratch, const float *packed)
 {
   MlrtGather g;
 
@@ -187,7 +203,7 @@ gather_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 reduce_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-            float *scratch)
+            float *scratch, const float *packed)
 {
   MlrtReduce r;
 
@@ -197,7 +213,7 @@ reduce_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 matmul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-            float *scratch)
+            float *scratch, const float *packed)
 {
   MlrtMatmul m;
   const float *b = weight (l, "weight");
@@ -209,7 +225,7 @@ matmul_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 pool_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-          float *scratch)
+          float *scratch, const float *packed)
 {
   MlrtPoolParams p;
   mlrt_layer_pool_params (s, l, &p);
@@ -218,7 +234,7 @@ pool_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 global_pool_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-                 float *scratch)
+                 float *scratch, const float *packed)
 {
   int c, hw;
   input_chw (s, l, &c, &hw);
@@ -228,7 +244,7 @@ global_pool_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 inner_product_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-                   float *scratch)
+                   float *scratch, const float *packed)
 {
   mlrt_cpu_inner_product ((int) mlrt_tensor_count (&s->tensors[l->inputs[0]]),
                           (int) output_count (s, l), f[l->inputs[0]],
@@ -238,7 +254,7 @@ inner_product_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 softmax_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-             float *scratch)
+             float *scratch, const float *packed)
 {
   size_t outer, n, inner;
 
@@ -249,12 +265,13 @@ softmax_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
 
 static void
 copy_run (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-          float *scratch)
+          float *scratch, const float *packed)
 {
   memcpy (f[l->output], f[l->inputs[0]], output_count (s, l) * sizeof (float));
 }
 
-static const MlrtCpuKernel cpu_conv2d = { conv2d_run, conv2d_scratch };
+static const MlrtCpuKernel cpu_conv2d = { conv2d_run, conv2d_scratch,
+                                          conv2d_packed, conv2d_pack };
 static const MlrtCpuKernel cpu_conv_transpose2d = { conv_transpose2d_run,
                                                     conv_transpose2d_scratch };
 static const MlrtCpuKernel cpu_upsample = { upsample_run, NULL };

@@ -9,10 +9,15 @@
 
 typedef struct {
   /* Runs layer l: f[t] is tensor t as float32 (inputs read, output
-   * written); scratch holds at least scratch(s, l) bytes. */
+   * written); scratch holds at least scratch(s, l) bytes; packed is what
+   * pack made at load, or NULL. */
   void (*run) (const MlrtSpec *s, const MlrtLayer *l, float *const *f,
-               float *scratch);
+               float *scratch, const float *packed);
   size_t (*scratch) (const MlrtSpec *s, const MlrtLayer *l); /* or NULL */
+  /* Weights rearranged once per load rather than per prediction (or
+   * NULL): how many floats layer l's take (0: none), and making them. */
+  size_t (*packed) (const MlrtSpec *s, const MlrtLayer *l);
+  void (*pack) (const MlrtSpec *s, const MlrtLayer *l, float *packed);
 } MlrtCpuKernel;
 
 /* The kernel for op, or NULL for an op outside the built-in table. */

@@ -7,7 +7,9 @@
  * first reads it, and narrows an output read after it as soon as it is
  * made (copy_to_unit / copy_from_unit spans). Whatever no later layer
  * reads is let go after each layer (the model's liveness plan), so a long
- * segment holds memory for its widest point only.
+ * segment holds memory for its widest point only. Weights a kernel
+ * rearranges (Winograd's transformed kernels) are made once, when the
+ * segment is prepared at load, and kept with it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,49 @@ layer_scratch (const MlrtSpec *s, const MlrtLayer *l)
   const MlrtCpuKernel *k = mlrt_cpu_kernel (l->op);
 
   return k->scratch ? k->scratch (s, l) : 0;
+}
+
+/* The segment's packed weights, one array per layer (NULL: none). */
+static void
+cpu_release (MlrtModel *model, MlrtSegment *seg)
+{
+  float **packed = seg->unit_data;
+
+  for (int li = seg->first; li <= seg->last; li++)
+    free (packed[li - seg->first]);
+  free (packed);
+  seg->unit_data = NULL;
+}
+
+static MlrtStatus
+cpu_prepare (MlrtModel *model, MlrtSegment *seg, MlrtError *error)
+{
+  const MlrtSpec *s = &model->spec;
+  float **packed = calloc (seg->last - seg->first + 1, sizeof *packed);
+
+  if (packed == NULL)
+    return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY, "%s: out of memory",
+                           model->name);
+  seg->unit_data = packed;
+  for (int li = seg->first; li <= seg->last; li++)
+    {
+      const MlrtLayer *l = &s->layers[li];
+      const MlrtCpuKernel *k = mlrt_cpu_kernel (l->op);
+      size_t n = k->packed ? k->packed (s, l) : 0;
+
+      if (n == 0)
+        continue;
+      packed[li - seg->first] = malloc (n * sizeof (float));
+      if (packed[li - seg->first] == NULL)
+        {
+          cpu_release (model, seg);
+          return mlrt_set_error (error, MLRT_ERROR_NO_MEMORY,
+                                 "%s: out of memory packing the weights of "
+                                 "layer '%s'", model->name, l->name);
+        }
+      k->pack (s, l, packed[li - seg->first]);
+    }
+  return MLRT_OK;
 }
 
 /* Float16 models: the float32 copy of tensor t, made before the segment,
@@ -182,6 +227,7 @@ cpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
 {
   const MlrtModel *m = run->model;
   const MlrtSpec *s = &m->spec;
+  float *const *packed = seg->unit_data;
   float *scratch = NULL;
   size_t scratch_size = 0;
   MlrtStatus st = MLRT_OK;
@@ -209,7 +255,8 @@ cpu_run_segment (MlrtRun *run, const MlrtSegment *seg, MlrtError *error)
       span = mlrt_trace_layer_begin (run->compute_span, m->id, m->name,
                                      MLRT_UNIT_CPU, (uint32_t) li, l->name,
                                      l->op->name);
-      mlrt_cpu_kernel (l->op)->run (s, l, run->views, scratch);
+      mlrt_cpu_kernel (l->op)->run (s, l, run->views, scratch,
+                                    packed ? packed[li - seg->first] : NULL);
       mlrt_trace_layer_end (span, MLRT_OK);
       st = layer_done (run, seg, li, error);
     }
@@ -224,8 +271,8 @@ const MlrtUnitOps mlrt_cpu_unit_ops = {
   .has_kernel = cpu_has_kernel,
   .supports = NULL,
   .estimate_us = cpu_estimate_us,
-  .prepare = NULL,
-  .release = NULL,
+  .prepare = cpu_prepare,
+  .release = cpu_release,
   .run_segment = cpu_run_segment,
   .device = mlrt_cpu_device,
 };

@@ -26,11 +26,17 @@
 int mlrt_conv_output_size (int in, int kernel, int stride, int pad,
                            int dilation);
 
-/* weight [out_c, in_c / groups, kh, kw]; bias [out_c] or NULL. */
+/* weight [out_c, in_c / groups, kh, kw]; bias [out_c] or NULL. Some
+ * shapes take their weights rearranged once per layer (Winograd's
+ * transformed kernels): packed_floats says how many floats (0: none, then
+ * `packed` may be NULL), pack fills them, and conv2d reads them. */
 size_t mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p);
+size_t mlrt_cpu_conv2d_packed_floats (const MlrtConvParams *p);
+void mlrt_cpu_conv2d_pack (const MlrtConvParams *p, const float *weight,
+                           float *packed);
 void mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
-                      const float *weight, const float *bias, float *out,
-                      float *scratch);
+                      const float *weight, const float *packed,
+                      const float *bias, float *out, float *scratch);
 
 /* weight [in_c, out_c, kh, kw]; bias [out_c] or NULL. */
 size_t mlrt_cpu_conv_transpose2d_scratch_size (const MlrtConvTransposeParams *p);

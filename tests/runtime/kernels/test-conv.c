@@ -1,8 +1,8 @@
 /*
  * test-conv.c: convolution and transposed convolution against the
  * reference, on named shapes that each hit one path of the kernels
- * (stride, padding, dilation, groups, depthwise, pointwise, im2col split
- * into bands, output padding) and on seeded random shapes.
+ * (stride, padding, dilation, groups, depthwise, pointwise, Winograd,
+ * im2col split into bands, output padding) and on seeded random shapes.
  */
 #include <math.h>
 
@@ -56,7 +56,7 @@ static const ConvCase conv_cases[] = {
   CONV ("pointwise-direct-tail", 12, 17, 19, 18, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_RELU, TRUE),
   /* the direct path over rows wider than a tile of segments (150: one
    * of 128 and one of 22) and input channels in chunks (40: four) */
-  CONV ("direct-tiles-chunks", 40, 9, 150, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
+  CONV ("direct-tiles-chunks", 40, 9, 150, 24, 3, 5, 1, 1, 1, 2, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   /* an output affine fused after the activation, on every path: direct
    * rows, pointwise direct and through sgemm, depthwise direct and plain,
    * im2col, one pixel */
@@ -65,8 +65,18 @@ static const ConvCase conv_cases[] = {
   CONV_AFFINE ("affine-pointwise", 48, 10, 30, 40, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_HARD_SWISH),
   CONV_AFFINE ("affine-depthwise", 24, 19, 23, 24, 3, 3, 2, 2, 1, 1, 24, MLRT_ACT_HARD_SWISH),
   CONV_AFFINE ("affine-depthwise-big", 4, 9, 9, 4, 11, 11, 1, 1, 5, 5, 4, MLRT_ACT_NONE),
-  CONV_AFFINE ("affine-im2col", 40, 12, 14, 36, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_RELU),
+  CONV_AFFINE ("affine-im2col", 40, 12, 14, 36, 3, 5, 1, 1, 1, 2, 1, MLRT_ACT_RELU),
   CONV_AFFINE ("affine-one-pixel", 24, 1, 1, 6, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_RELU),
+  /* Winograd (3x3, stride 1, from 32 channels to 16 or more): odd output
+   * sizes (a last tile half outside), padding 0, 1 and 2, channel counts
+   * off the vector width, bands of tiles on the pool, a last band
+   * shorter than the others, an image of one tile */
+  CONV ("winograd-odd-pool", 35, 49, 53, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_RELU, TRUE),
+  CONV ("winograd-pad0", 33, 20, 17, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_NONE, FALSE),
+  CONV ("winograd-pad2", 40, 9, 10, 17, 3, 3, 1, 1, 2, 2, 1, 1, 1, MLRT_ACT_LEAKY_RELU, TRUE),
+  CONV ("winograd-one-tile", 32, 2, 2, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
+  CONV ("winograd-wide", 33, 7, 301, 18, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_SIGMOID, TRUE),
+  CONV_AFFINE ("affine-winograd", 37, 37, 31, 20, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH),
 };
 
 /* Runs one convolution through the kernel and the reference; returns
@@ -85,7 +95,7 @@ static gboolean
 check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
 {
   size_t n_in, n_w, n_out, scratch_bytes;
-  float *in, *w, *bias, *out, *want, *scratch;
+  float *in, *w, *bias, *out, *want, *scratch, *packed;
   gboolean ok;
   char *what;
 
@@ -105,7 +115,9 @@ check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
   g_assert_cmpuint (scratch_bytes % sizeof (float), ==, 0);
   scratch = guarded_new (scratch_bytes / sizeof (float), NAN);
 
-  mlrt_cpu_conv2d (&p, in, w, bias, out, scratch);
+  packed = g_new (float, mlrt_cpu_conv2d_packed_floats (&p) + 1);
+  mlrt_cpu_conv2d_pack (&p, w, packed);
+  mlrt_cpu_conv2d (&p, in, w, packed, bias, out, scratch);
   ref_conv2d (&p, in, w, bias, want);
 
   what = g_strdup_printf ("conv2d %s (in %dx%dx%d out %d k %dx%d s %d,%d "
@@ -122,6 +134,7 @@ check_conv (GRand *rng, const char *name, MlrtConvParams p, gboolean has_bias)
   g_free (out);
   g_free (want);
   g_free (scratch);
+  g_free (packed);
   return ok;
 }
 

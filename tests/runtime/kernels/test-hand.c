@@ -37,7 +37,7 @@ test_conv_box (void)
   float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (&p));
   float *out = guarded_new (16, NAN);
 
-  mlrt_cpu_conv2d (&p, image4, w, NULL, out, scratch);
+  mlrt_cpu_conv2d (&p, image4, w, NULL, NULL, out, scratch);
   assert_close ("3x3 box conv", out, want, 16, 1);
   g_free (scratch);
   g_free (out);
@@ -57,7 +57,7 @@ test_conv_shift_stride (void)
   float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (&p));
   float *out = guarded_new (4, NAN);
 
-  mlrt_cpu_conv2d (&p, image4, w, &bias, out, scratch);
+  mlrt_cpu_conv2d (&p, image4, w, NULL, &bias, out, scratch);
   assert_close ("shift conv, stride 2, bias, relu", out, want, 4, 1);
   g_free (scratch);
   g_free (out);
@@ -81,7 +81,7 @@ test_conv_depthwise (void)
   for (int i = 0; i < 32; i++)
     in[i] = image4[i % 16];
   float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (&p) + 1);
-  mlrt_cpu_conv2d (&p, in, w, NULL, out, scratch);
+  mlrt_cpu_conv2d (&p, in, w, NULL, NULL, out, scratch);
   assert_close ("depthwise conv", out, want, 32, 1);
   g_free (scratch);
   g_free (out);

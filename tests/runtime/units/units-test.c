@@ -72,8 +72,11 @@ units_cpu_conv2d (const MlrtConvParams *p, const float *in, const float *w,
                   const float *bias, float *out)
 {
   void *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (p) + 1);
+  float *packed = g_new (float, mlrt_cpu_conv2d_packed_floats (p) + 1);
 
-  mlrt_cpu_conv2d (p, in, w, bias, out, scratch);
+  mlrt_cpu_conv2d_pack (p, w, packed);
+  mlrt_cpu_conv2d (p, in, w, packed, bias, out, scratch);
+  g_free (packed);
   g_free (scratch);
 }
 
