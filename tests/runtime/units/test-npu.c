@@ -131,6 +131,10 @@ test_conv2d (void)
       uint16_t *w16, *b16;
 
       units_random_conv (&p, npu_acts, N_ACTS);
+      /* the affine's scalars are fp16 weights too (npu-layers.c) */
+      units_random_out_affine (&p, r / 2 % 2);
+      p.out_scale = (float) (_Float16) p.out_scale;
+      p.out_shift = (float) (_Float16) p.out_shift;
       size_t ni = (size_t) p.in_c * p.in_h * p.in_w;
       size_t nw = (size_t) p.out_c * (p.in_c / p.groups) * p.kh * p.kw;
       size_t no = (size_t) p.out_c * p.out_h * p.out_w;
