@@ -1,9 +1,9 @@
 /*
  * test-gpu.c: the GPU unit (OpenCL, PoCL's CPU driver here) against the
  * CPU kernels, on random shapes: every op, fused activations, grouped
- * and dilated convolutions (some with a fused output affine), zero-copy shared host memory, and device busy
- * intervals landing on CLOCK_MONOTONIC inside the span that waited for
- * them.
+ * and dilated convolutions (half with a fused output affine), zero-copy
+ * shared host memory, and device busy intervals landing on
+ * CLOCK_MONOTONIC inside the span that waited for them.
  */
 #include <math.h>
 #include <stdlib.h>
