@@ -1,8 +1,9 @@
 /*
  * test-npu.c: the emulated NPU against the CPU kernels: fp16 conversion
  * (exhaustively, against the compiler's _Float16), every supported op on
- * random shapes (half the convolutions with a fused output affine), the refusal rules and their reasons, asynchronous
- * requests from several threads, busy intervals, and bad requests.
+ * random shapes (half the convolutions with a fused output affine), the
+ * refusal rules and their reasons, asynchronous requests from several
+ * threads, busy intervals, and bad requests.
  *
  * The CPU kernels run on the same fp16-rounded inputs and weights, so the
  * tolerance measures the NPU's own arithmetic: fp32 accumulation, one
