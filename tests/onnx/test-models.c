@@ -10,8 +10,9 @@
  * drawn lines (as many, each box within a few pixels of cairo's), the
  * recogniser (attention layers: matmul, transpose, reductions, softmax)
  * reads the drawn text as ONNX Runtime does. And
- * mlrt-report reports on a converted model: per layer where it ran and,
- * for the detector's transposed convolutions, why the NPU did not.
+ * mlrt-report reports on a converted model: per layer where it ran (every
+ * convolution of the detector on the NPU, those with a fused output
+ * affine too) and, for its transposed convolutions, why the NPU did not.
  *
  * Tolerances, from the units' arithmetic: the CPU and the GPU compute in
  * float32 like ONNX Runtime, in other orders of summation; the NPU stores
@@ -372,7 +373,7 @@ test_report (void)
   const char *report = g_getenv ("MLRT_REPORT");
   json_object *root, *layers;
   GError *error = NULL;
-  int status, refused = 0;
+  int status, refused = 0, convs = 0;
 
   if (onnx == NULL)
     return;
@@ -410,6 +411,14 @@ test_report (void)
       const char *op = json_object_get_string (member (l, "op"));
       const char *reason = json_object_get_string (member (npu, "reason"));
 
+      /* every convolution, the backbone's with a fused output affine
+       * too, runs on the NPU: the first unit of priority placement */
+      if (strcmp (op, "conv2d") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string (member (l, "unit")), ==,
+                           "npu");
+          convs++;
+        }
       if (strcmp (op, "conv_transpose2d") != 0)
         continue;
       g_print ("# report: layer %s (%s) on the %s; npu: %s\n",
@@ -421,6 +430,8 @@ test_report (void)
       refused++;
     }
   g_assert_cmpint (refused, ==, 2);
+  g_print ("# report: %d conv2d layers on the npu\n", convs);
+  g_assert_cmpint (convs, >, 50);
   json_object_put (root);
 }
 

@@ -5,7 +5,8 @@
  * work-items read neighbouring input pixels.
  */
 
-/* weight [out_c, in_c / groups, kh, kw]; bias [out_c] when has_bias. */
+/* weight [out_c, in_c / groups, kh, kw]; bias [out_c] when has_bias; the
+ * output affine, if any, after the activation as the CPU's epilogue. */
 __kernel void
 conv2d (ConvP p, __global const float *in, __global const float *weight,
         __global const float *bias, __global float *out)
@@ -37,8 +38,10 @@ conv2d (ConvP p, __global const float *in, __global const float *weight,
             }
         }
     }
-  out[((size_t) oc * p.out_h + oy) * p.out_w + ox]
-    = act_apply (p.act, p.alpha, acc);
+  acc = act_apply (p.act, p.alpha, acc);
+  if (p.has_out_affine)
+    acc = acc * p.out_scale + p.out_shift;
+  out[((size_t) oc * p.out_h + oy) * p.out_w + ox] = acc;
 }
 
 /* weight [in_c, out_c, kh, kw]. Output pixel (oy, ox) gathers every input

@@ -15,6 +15,8 @@ typedef struct {
   cl_int groups, act;
   cl_float alpha;
   cl_int has_bias;
+  cl_int has_out_affine;
+  cl_float out_scale, out_shift;
 } GpuConvP;
 
 typedef struct {
@@ -59,7 +61,8 @@ mlrt_gpu_conv2d (MlrtGpuRun *run, const char *what, const MlrtConvParams *p,
 {
   GpuConvP q = { p->in_c, p->in_h, p->in_w, p->out_c, p->out_h, p->out_w,
                  p->kh, p->kw, p->sh, p->sw, p->ph, p->pw, p->dh, p->dw,
-                 p->groups, p->act, p->alpha, bias != NULL };
+                 p->groups, p->act, p->alpha, bias != NULL,
+                 p->has_out_affine, p->out_scale, p->out_shift };
   size_t global[3] = { p->out_w, p->out_h, p->out_c };
   MlrtGpuArg args[] = { MLRT_GPU_ARG (q), MLRT_GPU_MEM (in),
                         MLRT_GPU_MEM (weight), MLRT_GPU_MEM (bias),

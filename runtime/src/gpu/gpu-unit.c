@@ -51,12 +51,6 @@ gpu_supports (const MlrtModel *model, const MlrtLayer *layer,
       *reason = "concat of too many inputs";
       return 0;
     }
-  if (mlrt_layer_weight (layer, "out_scale")
-      || mlrt_layer_weight (layer, "out_bias"))
-    {
-      *reason = "an output affine fused into it (cpu only)";
-      return 0;
-    }
   return 1;
 }
 
@@ -110,8 +104,11 @@ upload_layer (const MlrtLayer *l, MlrtGpuBuffer *bufs, MlrtError *error)
       const MlrtWeight *w = &l->weights[j];
       size_t bytes = mlrt_weight_count (w) * sizeof (float);
 
-      if (!w->data || strncmp (w->name, "bn_", 3) == 0)
-        continue;               /* folded into weight and bias at load */
+      /* bn_: folded into weight and bias at load; out_: the output
+       * affine's two scalars travel in the kernel's parameters */
+      if (!w->data || strncmp (w->name, "bn_", 3) == 0
+          || strncmp (w->name, "out_", 4) == 0)
+        continue;
       st = mlrt_gpu_buffer_alloc (&bufs[j], bytes, error);
       if (st == MLRT_OK)
         st = mlrt_gpu_write (run, &bufs[j], w->data, bytes, error);

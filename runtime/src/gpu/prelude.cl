@@ -60,6 +60,10 @@ typedef struct {
   int groups, act;
   float alpha;
   int has_bias;
+  /* conv2d only: after the activation, out_scale * v + out_shift (the
+   * scalar affine fuse-output-scale.c moved into the layer) */
+  int has_out_affine;
+  float out_scale, out_shift;
 } ConvP;
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "layer-params.h"
+#include "npu-half.h"
 #include "npu-layers.h"
 
 typedef void (*Describe) (const MlrtSpec *s, const MlrtLayer *l,
@@ -23,6 +24,9 @@ conv2d (const MlrtSpec *s, const MlrtLayer *l, MlrtNpuOp *op)
 {
   op->kind = MLRT_NPU_CONV2D;
   mlrt_layer_conv_params (s, l, &op->p.conv);
+  /* the output affine's scalars are weights, kept as fp16 like the rest */
+  op->p.conv.out_scale = mlrt_npu_round (op->p.conv.out_scale);
+  op->p.conv.out_shift = mlrt_npu_round (op->p.conv.out_shift);
 }
 
 static void

@@ -69,6 +69,19 @@ store (size_t n, const float *x, float scale, float shift, MlrtActivation act,
                                                   x[i] * scale + shift));
 }
 
+/* Stores act(x[i]) * scale + shift as fp16: the activation unit's output
+ * stage taking a convolution's fused output affine (fuse-output-scale.c)
+ * before the one rounding, as the CPU's epilogue applies it after the
+ * activation in fp32. */
+static void
+store_scaled (size_t n, const float *x, MlrtActivation act, float alpha,
+              float scale, float shift, uint16_t *out)
+{
+  for (size_t i = 0; i < n; i++)
+    out[i] = mlrt_npu_half_from_float (act_apply (act, alpha, x[i]) * scale
+                                       + shift);
+}
+
 /* Output positions [lo, hi) whose input o * stride + off is in [0, in). */
 static void
 valid_range (int out, int in, int stride, int off, int *lo, int *hi)
@@ -136,7 +149,11 @@ conv2d (const MlrtConvParams *p, const uint16_t *in, const uint16_t *w16,
                   }
               }
         }
-      store (ohw, acc, 1.0f, 0.0f, p->act, p->alpha, out + oc * ohw);
+      if (p->has_out_affine)
+        store_scaled (ohw, acc, p->act, p->alpha, p->out_scale, p->out_shift,
+                      out + oc * ohw);
+      else
+        store (ohw, acc, 1.0f, 0.0f, p->act, p->alpha, out + oc * ohw);
     }
   return NULL;
 }

@@ -57,12 +57,6 @@ npu_supports (const MlrtModel *model, const MlrtLayer *layer,
 {
   MlrtNpuOp op;
 
-  if (mlrt_layer_weight (layer, "out_scale")
-      || mlrt_layer_weight (layer, "out_bias"))
-    {
-      *reason = "an output affine fused into it (cpu only)";
-      return 0;
-    }
   if (!mlrt_npu_describe (&model->spec, layer, &op))
     {
       *reason = "the npu has no kernel for this op";

@@ -1,9 +1,9 @@
 /*
  * test-gpu.c: the GPU unit (OpenCL, PoCL's CPU driver here) against the
  * CPU kernels, on random shapes: every op, fused activations, grouped
- * and dilated convolutions, zero-copy shared host memory, and device busy
- * intervals landing on CLOCK_MONOTONIC inside the span that waited for
- * them.
+ * and dilated convolutions (half with a fused output affine), zero-copy
+ * shared host memory, and device busy intervals landing on
+ * CLOCK_MONOTONIC inside the span that waited for them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -76,6 +76,7 @@ test_conv2d (void)
       Ctx c;
 
       units_random_conv (&p, all_acts, N_ACTS);
+      units_random_out_affine (&p, r / 2 % 2);
       size_t ni = (size_t) p.in_c * p.in_h * p.in_w;
       size_t nw = (size_t) p.out_c * (p.in_c / p.groups) * p.kh * p.kw;
       size_t no = (size_t) p.out_c * p.out_h * p.out_w;

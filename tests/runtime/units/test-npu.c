@@ -1,8 +1,9 @@
 /*
  * test-npu.c: the emulated NPU against the CPU kernels: fp16 conversion
  * (exhaustively, against the compiler's _Float16), every supported op on
- * random shapes, the refusal rules and their reasons, asynchronous
- * requests from several threads, busy intervals, and bad requests.
+ * random shapes (half the convolutions with a fused output affine), the
+ * refusal rules and their reasons, asynchronous requests from several
+ * threads, busy intervals, and bad requests.
  *
  * The CPU kernels run on the same fp16-rounded inputs and weights, so the
  * tolerance measures the NPU's own arithmetic: fp32 accumulation, one
@@ -131,6 +132,10 @@ test_conv2d (void)
       uint16_t *w16, *b16;
 
       units_random_conv (&p, npu_acts, N_ACTS);
+      /* the affine's scalars are fp16 weights too (npu-layers.c) */
+      units_random_out_affine (&p, r / 2 % 2);
+      p.out_scale = (float) (_Float16) p.out_scale;
+      p.out_shift = (float) (_Float16) p.out_shift;
       size_t ni = (size_t) p.in_c * p.in_h * p.in_w;
       size_t nw = (size_t) p.out_c * (p.in_c / p.groups) * p.kh * p.kw;
       size_t no = (size_t) p.out_c * p.out_h * p.out_w;

@@ -47,6 +47,17 @@ units_random_conv (MlrtConvParams *p, const MlrtActivation *acts, int n_acts)
 }
 
 void
+units_random_out_affine (MlrtConvParams *p, int on)
+{
+  double sign = g_test_rand_bit () ? 1.0 : -1.0;
+
+  p->has_out_affine = on;
+  p->out_scale = on ? (float) (sign * g_test_rand_double_range (0.3, 0.7))
+                    : 0.0f;
+  p->out_shift = on ? (float) g_test_rand_double_range (0.5, 1.0) : 0.0f;
+}
+
+void
 units_random_pool (MlrtPoolParams *p, MlrtPoolKind kind)
 {
   do
@@ -100,8 +111,8 @@ units_check (const char *label, const float *got, const float *ref, size_t n,
 }
 
 double
-units_check_abs (const char *label, const float *got, const float *ref,
-                 size_t n, double rtol, double atol)
+units_error (const float *got, const float *ref, size_t n, double atol,
+             size_t *worst_at)
 {
   double sq = 0, rms, worst = 0;
   size_t worst_i = 0;
@@ -121,6 +132,18 @@ units_check_abs (const char *label, const float *got, const float *ref,
           worst_i = i;
         }
     }
+  if (worst_at)
+    *worst_at = worst_i;
+  return worst;
+}
+
+double
+units_check_abs (const char *label, const float *got, const float *ref,
+                 size_t n, double rtol, double atol)
+{
+  size_t worst_i;
+  double worst = units_error (got, ref, n, atol, &worst_i);
+
   if (!figures)
     figures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   {

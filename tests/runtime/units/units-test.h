@@ -19,6 +19,10 @@ float *units_random (size_t n, float lo, float hi);
  * activation among `acts`). */
 void units_random_conv (MlrtConvParams *p, const MlrtActivation *acts,
                         int n_acts);
+/* With `on`, a scalar affine after the activation (what
+ * fuse-output-scale.c fuses), its scale far enough from 1 and its shift
+ * from 0 that a unit leaving it out fails any tolerance; else none. */
+void units_random_out_affine (MlrtConvParams *p, int on);
 void units_random_pool (MlrtPoolParams *p, MlrtPoolKind kind);
 
 void units_cpu_conv2d (const MlrtConvParams *p, const float *in,
@@ -26,6 +30,11 @@ void units_cpu_conv2d (const MlrtConvParams *p, const float *in,
 void units_cpu_conv_transpose2d (const MlrtConvTransposeParams *p,
                                  const float *in, const float *w,
                                  const float *bias, float *out);
+
+/* The worst error units_check_abs judges, without judging it; the index
+ * of the worst element in *worst_at (may be NULL). */
+double units_error (const float *got, const float *ref, size_t n,
+                    double atol, size_t *worst_at);
 
 /* Worst error of `got` against `ref`, relative to |ref| plus the RMS of
  * ref (so an output that cancels to near zero is judged at the tensor's
