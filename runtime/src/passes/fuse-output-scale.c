@@ -2,11 +2,12 @@
  * fuse-output-scale.c: the rule that applies a scalar affine after a
  * convolution's activation inside the convolution: a scale layer whose
  * scale and bias are one value each (PP-LCNetV3's learnable affine
- * blocks: Mul and Add of a constant after every hard-swish, 25 layers of
+ * blocks: Mul and Add of a constant after every hard-swish, 24 layers of
  * PaddleOCR's detector, each a pass of its own over up to 1.2 M values).
  * The weights move as they are stored, as out_scale and out_bias of
- * shape [1], and the CPU's epilogues apply them while each row is in the
- * cache. Only after an activation: a convolution without one takes a
+ * shape [1], and every unit applies them after the activation, the CPU's
+ * epilogues while each row is in the cache, the GPU's and the NPU's
+ * convolution kernels before they store. Only after an activation: a convolution without one takes a
  * following bias, batch norm or activation first (the other rules), and
  * none of those may come after the affine.
  */
