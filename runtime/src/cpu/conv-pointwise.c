@@ -1,0 +1,343 @@
+/*
+ * conv-pointwise.c: pointwise (1x1) convolutions that sgemm serves badly
+ * (issue 13: 0.65-0.79 of sgemm's rate on the same matrix).
+ *  - One pixel (the squeeze-excite blocks): a matrix-vector product of a
+ *    few hundred to a few thousand multiply-adds, where sgemm's set-up
+ *    and the epilogue's second call cost about as much as the product.
+ *    Here a dot product per output channel, the bias, the activation and
+ *    the output affine applied to the sum before it is stored.
+ *  - Few input channels (up to 64): each output takes so few
+ *    multiply-adds that the bias, activation and affine, a second pass
+ *    over the whole output after sgemm, cost a fifth to a third of the
+ *    product. Here the input of 64 pixels is copied into one contiguous
+ *    block (the channels' planes, a whole image apart, otherwise meet in
+ *    the same cache sets), and blocks of 4 or 6 output channels by 16
+ *    pixels are summed in registers, each input vector loaded once per
+ *    block, and finished (bias, activation, affine) before the store.
+ * Built twice, for AVX2 with FMA and for the baseline, the better picked
+ * at run time (conv-epilogue.c).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "vectorize.h"
+#include "activation-inline.h"
+#include "conv-direct.h"
+#include "conv-pointwise.h"
+
+/* Pixels whose input is packed together. */
+#define PW_CHUNK 64
+/* Input channels at most: a chunk of them (16 KiB) stays in the
+ * first-level cache while every block of output channels reads it. */
+#define PW_MAX_IN 64
+/* Pixels per block: two vectors, enough independent sums per channel to
+ * hide the multiply-add's latency. */
+#define PW_SEG 16
+/* Output channels per block at most. */
+#define PW_OC 6
+
+/* 8 floats: one AVX register, two SSE ones on the baseline. */
+typedef float Vec __attribute__ ((vector_size (PW_SEG / 2 * sizeof (float))));
+typedef int32_t IVec __attribute__ ((vector_size (sizeof (Vec))));
+
+/* The larger and the smaller of a and b, lane by lane, as masks GCC and
+ * clang both turn into vector code (C has no ?: on vectors). Macros: a
+ * function taking or returning a vector of 32 bytes has two ABIs. */
+#define VEC_PICK(m, a, b) ((Vec) (((m) & (IVec) (a)) | (~(m) & (IVec) (b))))
+#define VEC_MAX(a, b) VEC_PICK ((a) > (b), a, b)
+#define VEC_MIN(a, b) VEC_PICK ((a) < (b), a, b)
+
+/* act (v + bias), then the output affine, on 8 outputs: straight-line
+ * vector code for the activations the models fuse into pointwise layers,
+ * lane by lane for the others. */
+static inline __attribute__ ((always_inline)) void
+finish_vec (MlrtActivation act, const MlrtConvParams *p, float bias, Vec *x)
+{
+  const Vec zero = { 0 }, six = zero + 6.0f;
+  Vec v = *x + bias, r;
+
+  switch (act)
+    {
+    case MLRT_ACT_NONE:
+      break;
+    case MLRT_ACT_RELU:
+      v = VEC_MAX (v, zero);
+      break;
+    case MLRT_ACT_RELU6:
+      r = VEC_MAX (v, zero);
+      v = VEC_MIN (r, six);
+      break;
+    case MLRT_ACT_HARD_SWISH:
+      r = v + 3.0f;
+      r = VEC_MAX (r, zero);
+      v = v * VEC_MIN (r, six) * (1.0f / 6.0f);
+      break;
+    case MLRT_ACT_LEAKY_RELU:
+    case MLRT_ACT_SIGMOID:
+    case MLRT_ACT_TANH:
+    case MLRT_ACT_GELU:
+    default:
+      for (int i = 0; i < PW_SEG / 2; i++)
+        v[i] = mlrt_act_apply (act, p->alpha, v[i]);
+      break;
+    }
+  *x = p->has_out_affine ? v * p->out_scale + p->out_shift : v;
+}
+
+int
+mlrt_conv_pointwise_fits (const MlrtConvParams *p)
+{
+  if (p->groups != 1 || p->kh != 1 || p->kw != 1 || p->sh != 1
+      || p->sw != 1 || p->ph != 0 || p->pw != 0)
+    return 0;
+  return p->out_h * p->out_w == 1 || p->in_c <= PW_MAX_IN;
+}
+
+/* act (v + bias), then the output affine: on one output. */
+static inline __attribute__ ((always_inline)) float
+finish (const MlrtConvParams *p, float v, float bias)
+{
+  v = mlrt_act_apply (p->act, p->alpha, v + bias);
+  return p->has_out_affine ? v * p->out_scale + p->out_shift : v;
+}
+
+/* ---- one pixel ---- */
+
+static inline __attribute__ ((always_inline)) void
+matvec_body (const MlrtConvParams *p, const float *in, const float *weight,
+             const float *bias, float *out)
+{
+  int k_in = p->in_c;
+
+  for (int oc = 0; oc < p->out_c; oc++)
+    {
+      const float *w = weight + (size_t) oc * k_in;
+      Vec acc = { 0 };
+      float s = 0.0f;
+      int k = 0;
+
+      for (; k + PW_SEG / 2 <= k_in; k += PW_SEG / 2)
+        {
+          Vec a, b;
+          memcpy (&a, w + k, sizeof a);
+          memcpy (&b, in + k, sizeof b);
+          acc += a * b;
+        }
+      for (int i = 0; i < PW_SEG / 2; i++)
+        s += acc[i];
+      for (; k < k_in; k++)
+        s += w[k] * in[k];
+      out[oc] = finish (p, s, bias ? bias[oc] : 0.0f);
+    }
+}
+
+__attribute__ ((target ("avx2,fma"))) static void
+matvec_avx2 (const MlrtConvParams *p, const float *in, const float *weight,
+             const float *bias, float *out)
+{
+  matvec_body (p, in, weight, bias, out);
+}
+
+static void
+matvec_baseline (const MlrtConvParams *p, const float *in,
+                 const float *weight, const float *bias, float *out)
+{
+  matvec_body (p, in, weight, bias, out);
+}
+
+/* ---- few input channels ---- */
+
+/* Output channels [oc0, oc0 + rows) of a chunk's block of pixels: the
+ * sums over the packed input x (rows of PW_CHUNK pixels), finished and
+ * stored at out, nx of them. Rows past `rows` repeat the last one's
+ * weights and are dropped. Inlined into one copy per block size,
+ * activation and instruction set, where the accumulators are registers
+ * and the epilogue straight-line vector code. */
+static inline __attribute__ ((always_inline)) void
+block_body (int block, MlrtActivation act, const MlrtConvParams *p,
+            const float *x, const float *weight, const float *bias, int oc0,
+            int rows, int nx, float *out)
+{
+  size_t n = (size_t) p->out_h * p->out_w, row[PW_OC];
+  Vec acc[PW_OC][2];
+  int k_in = p->in_c;
+
+#pragma GCC unroll 6
+  for (int j = 0; j < block; j++)
+    {
+      row[j] = (size_t) (oc0 + (j < rows ? j : rows - 1));
+      acc[j][0] = acc[j][1] = (Vec) { 0 };
+    }
+  for (int k = 0; k < k_in; k++, x += PW_CHUNK)
+    {
+      Vec u, v;
+      memcpy (&u, x, sizeof u);
+      memcpy (&v, x + PW_SEG / 2, sizeof v);
+#pragma GCC unroll 6
+      for (int j = 0; j < block; j++)
+        {
+          float w = weight[row[j] * k_in + k];
+          acc[j][0] += w * u;
+          acc[j][1] += w * v;
+        }
+    }
+  for (int j = 0; j < rows; j++)
+    {
+      float *o = out + row[j] * n, b = bias ? bias[row[j]] : 0.0f;
+
+      finish_vec (act, p, b, &acc[j][0]);
+      finish_vec (act, p, b, &acc[j][1]);
+      if (nx >= PW_SEG)
+        memcpy (o, acc[j], sizeof acc[j]);
+      else
+        for (int i = 0; i < nx; i++)
+          o[i] = acc[j][i / (PW_SEG / 2)][i % (PW_SEG / 2)];
+    }
+}
+
+static inline __attribute__ ((always_inline)) void
+chunk_loop (int block, MlrtActivation act, const MlrtConvParams *p,
+            const float *x, const float *weight, const float *bias, int nx,
+            float *out)
+{
+  for (int oc0 = 0; oc0 < p->out_c; oc0 += block)
+    {
+      int rows = p->out_c - oc0 < block ? p->out_c - oc0 : block;
+      for (int s = 0; s < nx; s += PW_SEG)
+        block_body (block, act, p, x + s, weight, bias, oc0, rows, nx - s,
+                    out + s);
+    }
+}
+
+/* Copies pixels [x0, x0 + nx) of every input channel into rows of
+ * PW_CHUNK, zero past nx up to the end of its last block. */
+static inline __attribute__ ((always_inline)) void
+pack_chunk (const MlrtConvParams *p, const float *in, int x0, int nx,
+            float *x)
+{
+  size_t n = (size_t) p->out_h * p->out_w;
+  int padded = (nx + PW_SEG - 1) / PW_SEG * PW_SEG;
+
+  in += x0;
+  for (int c = 0; c < p->in_c; c++, x += PW_CHUNK, in += n)
+    {
+      if (nx < PW_CHUNK)
+        {
+          memcpy (x, in, sizeof (float) * nx);
+          memset (x + nx, 0, sizeof (float) * (padded - nx));
+          continue;
+        }
+#pragma GCC unroll 8
+      for (int i = 0; i < PW_CHUNK; i += PW_SEG / 2)
+        {
+          Vec v;
+          memcpy (&v, in + i, sizeof v);
+          memcpy (x + i, &v, sizeof v);
+        }
+    }
+}
+
+/* Every output channel at pixels [x0, x1), a packed chunk at a time,
+ * `block` channels at a time; a copy of the loop for each activation the
+ * models fuse into pointwise layers, one for the others. */
+static inline __attribute__ ((always_inline)) void
+range_body (int block, const MlrtConvParams *p, const float *in,
+            const float *weight, const float *bias, int x0, int x1,
+            float *out)
+{
+  float x[PW_MAX_IN * PW_CHUNK] __attribute__ ((aligned (32)));
+
+  for (int c0 = x0; c0 < x1; c0 += PW_CHUNK)
+    {
+      int nx = x1 - c0 < PW_CHUNK ? x1 - c0 : PW_CHUNK;
+
+      pack_chunk (p, in, c0, nx, x);
+      switch (p->act)
+        {
+        case MLRT_ACT_NONE:
+          chunk_loop (block, MLRT_ACT_NONE, p, x, weight, bias, nx,
+                      out + c0);
+          break;
+        case MLRT_ACT_RELU:
+          chunk_loop (block, MLRT_ACT_RELU, p, x, weight, bias, nx,
+                      out + c0);
+          break;
+        case MLRT_ACT_RELU6:
+          chunk_loop (block, MLRT_ACT_RELU6, p, x, weight, bias, nx,
+                      out + c0);
+          break;
+        case MLRT_ACT_HARD_SWISH:
+          chunk_loop (block, MLRT_ACT_HARD_SWISH, p, x, weight, bias, nx,
+                      out + c0);
+          break;
+        case MLRT_ACT_LEAKY_RELU:
+        case MLRT_ACT_SIGMOID:
+        case MLRT_ACT_TANH:
+        case MLRT_ACT_GELU:
+        default:
+          chunk_loop (block, p->act, p, x, weight, bias, nx, out + c0);
+          break;
+        }
+    }
+}
+
+typedef void (*RangeFn) (const MlrtConvParams *p, const float *in,
+                         const float *weight, const float *bias, int x0,
+                         int x1, float *out);
+
+__attribute__ ((target ("avx2,fma"))) static void
+range4_avx2 (const MlrtConvParams *p, const float *in, const float *weight,
+             const float *bias, int x0, int x1, float *out)
+{
+  range_body (4, p, in, weight, bias, x0, x1, out);
+}
+
+static void
+range4_baseline (const MlrtConvParams *p, const float *in,
+                 const float *weight, const float *bias, int x0, int x1,
+                 float *out)
+{
+  range_body (4, p, in, weight, bias, x0, x1, out);
+}
+
+__attribute__ ((target ("avx2,fma"))) static void
+range6_avx2 (const MlrtConvParams *p, const float *in, const float *weight,
+             const float *bias, int x0, int x1, float *out)
+{
+  range_body (6, p, in, weight, bias, x0, x1, out);
+}
+
+static void
+range6_baseline (const MlrtConvParams *p, const float *in,
+                 const float *weight, const float *bias, int x0, int x1,
+                 float *out)
+{
+  range_body (6, p, in, weight, bias, x0, x1, out);
+}
+
+/* The kernel for this layer and CPU: blocks of 6 channels where that
+ * wastes at most a fifth more lanes than blocks of 4 (a block of 6 loads
+ * each input vector once for 12 multiply-adds, one of 4 for 8). */
+static RangeFn
+range_fn (const MlrtConvParams *p)
+{
+  int by4 = (p->out_c + 3) / 4 * 4, by6 = (p->out_c + 5) / 6 * 6;
+  int avx2 = mlrt_cpu_have_avx2_fma ();
+
+  if (p->out_c >= 12 && by6 * 4 <= by4 * 5)
+    return avx2 ? range6_avx2 : range6_baseline;
+  return avx2 ? range4_avx2 : range4_baseline;
+}
+
+void
+mlrt_conv_pointwise (const MlrtConvParams *p, const float *in,
+                     const float *weight, const float *bias, int x0, int x1,
+                     float *out)
+{
+  if (p->out_h * p->out_w > 1)
+    range_fn (p) (p, in, weight, bias, x0, x1, out);
+  else if (mlrt_cpu_have_avx2_fma ())
+    matvec_avx2 (p, in, weight, bias, out);
+  else
+    matvec_baseline (p, in, weight, bias, out);
+}
