@@ -87,6 +87,10 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* a pool of several workers whatever this machine's cores, so the
+   * layers big enough to be cut into tasks run on it (unless the caller
+   * chose) */
+  g_setenv ("MLRT_CPU_THREADS", "3", FALSE);
   register_conv_tests ();
   register_ops_tests ();
   register_hand_tests ();
