@@ -9,7 +9,7 @@
  *  - Few input channels (up to 64): each output takes so few
  *    multiply-adds that the bias, activation and affine, a second pass
  *    over the whole output after sgemm, cost a fifth to a third of the
- *    product. Here the input of 64 pixels is copied into one contiguous
+ *    product. Here the input of 64-256 pixels is copied into one contiguous
  *    block (the channels' planes, a whole image apart, otherwise meet in
  *    the same cache sets), and blocks of 4 or 6 output channels by 16
  *    pixels are summed in registers, each input vector loaded once per
@@ -25,10 +25,13 @@
 #include "conv-direct.h"
 #include "conv-pointwise.h"
 
-/* Pixels whose input is packed together. */
-#define PW_CHUNK 64
-/* Input channels at most: a chunk of them (16 KiB) stays in the
- * first-level cache while every block of output channels reads it. */
+/* The packed input of a chunk of pixels, in floats (16 KiB): it stays in
+ * the first-level cache while every block of output channels reads it. A
+ * chunk has as many pixels as fit, up to PW_MAX_CHUNK: longer, the rows
+ * of output each block writes at a time (one per channel) are fewer. */
+#define PW_PACK_FLOATS 4096
+#define PW_MAX_CHUNK 256
+/* Input channels at most: chunks of 64 pixels. */
 #define PW_MAX_IN 64
 /* Pixels per block: two vectors, enough independent sums per channel to
  * hide the multiply-add's latency. */
@@ -148,15 +151,15 @@ matvec_baseline (const MlrtConvParams *p, const float *in,
 /* ---- few input channels ---- */
 
 /* Output channels [oc0, oc0 + rows) of a chunk's block of pixels: the
- * sums over the packed input x (rows of PW_CHUNK pixels), finished and
+ * sums over the packed input x (rows of `pitch` pixels), finished and
  * stored at out, nx of them. Rows past `rows` repeat the last one's
  * weights and are dropped. Inlined into one copy per block size,
  * activation and instruction set, where the accumulators are registers
  * and the epilogue straight-line vector code. */
 static inline __attribute__ ((always_inline)) void
 block_body (int block, MlrtActivation act, const MlrtConvParams *p,
-            const float *x, const float *weight, const float *bias, int oc0,
-            int rows, int nx, float *out)
+            const float *x, int pitch, const float *weight,
+            const float *bias, int oc0, int rows, int nx, float *out)
 {
   size_t n = (size_t) p->out_h * p->out_w, row[PW_OC];
   Vec acc[PW_OC][2];
@@ -168,7 +171,7 @@ block_body (int block, MlrtActivation act, const MlrtConvParams *p,
       row[j] = (size_t) (oc0 + (j < rows ? j : rows - 1));
       acc[j][0] = acc[j][1] = (Vec) { 0 };
     }
-  for (int k = 0; k < k_in; k++, x += PW_CHUNK)
+  for (int k = 0; k < k_in; k++, x += pitch)
     {
       Vec u, v;
       memcpy (&u, x, sizeof u);
@@ -197,38 +200,38 @@ block_body (int block, MlrtActivation act, const MlrtConvParams *p,
 
 static inline __attribute__ ((always_inline)) void
 chunk_loop (int block, MlrtActivation act, const MlrtConvParams *p,
-            const float *x, const float *weight, const float *bias, int nx,
-            float *out)
+            const float *x, int pitch, const float *weight,
+            const float *bias, int nx, float *out)
 {
   for (int oc0 = 0; oc0 < p->out_c; oc0 += block)
     {
       int rows = p->out_c - oc0 < block ? p->out_c - oc0 : block;
       for (int s = 0; s < nx; s += PW_SEG)
-        block_body (block, act, p, x + s, weight, bias, oc0, rows, nx - s,
-                    out + s);
+        block_body (block, act, p, x + s, pitch, weight, bias, oc0, rows,
+                    nx - s, out + s);
     }
 }
 
 /* Copies pixels [x0, x0 + nx) of every input channel into rows of
- * PW_CHUNK, zero past nx up to the end of its last block. */
+ * `pitch`, zero past nx up to the end of its last block. */
 static inline __attribute__ ((always_inline)) void
 pack_chunk (const MlrtConvParams *p, const float *in, int x0, int nx,
-            float *x)
+            int pitch, float *x)
 {
   size_t n = (size_t) p->out_h * p->out_w;
   int padded = (nx + PW_SEG - 1) / PW_SEG * PW_SEG;
 
   in += x0;
-  for (int c = 0; c < p->in_c; c++, x += PW_CHUNK, in += n)
+  for (int c = 0; c < p->in_c; c++, x += pitch, in += n)
     {
-      if (nx < PW_CHUNK)
+      if (nx < pitch)
         {
           memcpy (x, in, sizeof (float) * nx);
           memset (x + nx, 0, sizeof (float) * (padded - nx));
           continue;
         }
 #pragma GCC unroll 8
-      for (int i = 0; i < PW_CHUNK; i += PW_SEG / 2)
+      for (int i = 0; i < pitch; i += PW_SEG / 2)
         {
           Vec v;
           memcpy (&v, in + i, sizeof v);
@@ -245,29 +248,32 @@ range_body (int block, const MlrtConvParams *p, const float *in,
             const float *weight, const float *bias, int x0, int x1,
             float *out)
 {
-  float x[PW_MAX_IN * PW_CHUNK] __attribute__ ((aligned (32)));
+  float x[PW_PACK_FLOATS] __attribute__ ((aligned (32)));
+  int chunk = PW_PACK_FLOATS / p->in_c / PW_SEG * PW_SEG;
 
-  for (int c0 = x0; c0 < x1; c0 += PW_CHUNK)
+  if (chunk > PW_MAX_CHUNK)
+    chunk = PW_MAX_CHUNK;
+  for (int c0 = x0; c0 < x1; c0 += chunk)
     {
-      int nx = x1 - c0 < PW_CHUNK ? x1 - c0 : PW_CHUNK;
+      int nx = x1 - c0 < chunk ? x1 - c0 : chunk;
 
-      pack_chunk (p, in, c0, nx, x);
+      pack_chunk (p, in, c0, nx, chunk, x);
       switch (p->act)
         {
         case MLRT_ACT_NONE:
-          chunk_loop (block, MLRT_ACT_NONE, p, x, weight, bias, nx,
+          chunk_loop (block, MLRT_ACT_NONE, p, x, chunk, weight, bias, nx,
                       out + c0);
           break;
         case MLRT_ACT_RELU:
-          chunk_loop (block, MLRT_ACT_RELU, p, x, weight, bias, nx,
+          chunk_loop (block, MLRT_ACT_RELU, p, x, chunk, weight, bias, nx,
                       out + c0);
           break;
         case MLRT_ACT_RELU6:
-          chunk_loop (block, MLRT_ACT_RELU6, p, x, weight, bias, nx,
+          chunk_loop (block, MLRT_ACT_RELU6, p, x, chunk, weight, bias, nx,
                       out + c0);
           break;
         case MLRT_ACT_HARD_SWISH:
-          chunk_loop (block, MLRT_ACT_HARD_SWISH, p, x, weight, bias, nx,
+          chunk_loop (block, MLRT_ACT_HARD_SWISH, p, x, chunk, weight, bias, nx,
                       out + c0);
           break;
         case MLRT_ACT_LEAKY_RELU:
@@ -275,7 +281,8 @@ range_body (int block, const MlrtConvParams *p, const float *in,
         case MLRT_ACT_TANH:
         case MLRT_ACT_GELU:
         default:
-          chunk_loop (block, p->act, p, x, weight, bias, nx, out + c0);
+          chunk_loop (block, p->act, p, x, chunk, weight, bias, nx,
+                      out + c0);
           break;
         }
     }
