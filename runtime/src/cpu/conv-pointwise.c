@@ -184,17 +184,25 @@ block_body (int block, MlrtActivation act, const MlrtConvParams *p,
           acc[j][1] += w * v;
         }
     }
-  for (int j = 0; j < rows; j++)
+  /* over constant indices, so the sums stay in registers */
+#pragma GCC unroll 6
+  for (int j = 0; j < block && j < rows; j++)
     {
       float *o = out + row[j] * n, b = bias ? bias[row[j]] : 0.0f;
+      Vec lo = acc[j][0], hi = acc[j][1];
+      float part[PW_SEG];
 
-      finish_vec (act, p, b, &acc[j][0]);
-      finish_vec (act, p, b, &acc[j][1]);
+      finish_vec (act, p, b, &lo);
+      finish_vec (act, p, b, &hi);
       if (nx >= PW_SEG)
-        memcpy (o, acc[j], sizeof acc[j]);
-      else
-        for (int i = 0; i < nx; i++)
-          o[i] = acc[j][i / (PW_SEG / 2)][i % (PW_SEG / 2)];
+        {
+          memcpy (o, &lo, sizeof lo);
+          memcpy (o + PW_SEG / 2, &hi, sizeof hi);
+          continue;
+        }
+      memcpy (part, &lo, sizeof lo);
+      memcpy (part + PW_SEG / 2, &hi, sizeof hi);
+      memcpy (o, part, sizeof (float) * nx);
     }
 }
 
