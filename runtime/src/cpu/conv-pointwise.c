@@ -266,33 +266,20 @@ range_body (int block, const MlrtConvParams *p, const float *in,
       int nx = x1 - c0 < chunk ? x1 - c0 : chunk;
 
       pack_chunk (p, in, c0, nx, chunk, x);
-      switch (p->act)
-        {
-        case MLRT_ACT_NONE:
-          chunk_loop (block, MLRT_ACT_NONE, p, x, chunk, weight, bias, nx,
-                      out + c0);
-          break;
-        case MLRT_ACT_RELU:
-          chunk_loop (block, MLRT_ACT_RELU, p, x, chunk, weight, bias, nx,
-                      out + c0);
-          break;
-        case MLRT_ACT_RELU6:
-          chunk_loop (block, MLRT_ACT_RELU6, p, x, chunk, weight, bias, nx,
-                      out + c0);
-          break;
-        case MLRT_ACT_HARD_SWISH:
-          chunk_loop (block, MLRT_ACT_HARD_SWISH, p, x, chunk, weight, bias, nx,
-                      out + c0);
-          break;
-        case MLRT_ACT_LEAKY_RELU:
-        case MLRT_ACT_SIGMOID:
-        case MLRT_ACT_TANH:
-        case MLRT_ACT_GELU:
-        default:
-          chunk_loop (block, p->act, p, x, chunk, weight, bias, nx,
-                      out + c0);
-          break;
-        }
+      /* a constant activation, so each copy inlines its own */
+#define CHUNK(act) chunk_loop (block, act, p, x, chunk, weight, bias, nx, \
+                               out + c0)
+      if (p->act == MLRT_ACT_NONE)
+        CHUNK (MLRT_ACT_NONE);
+      else if (p->act == MLRT_ACT_RELU)
+        CHUNK (MLRT_ACT_RELU);
+      else if (p->act == MLRT_ACT_RELU6)
+        CHUNK (MLRT_ACT_RELU6);
+      else if (p->act == MLRT_ACT_HARD_SWISH)
+        CHUNK (MLRT_ACT_HARD_SWISH);
+      else
+        CHUNK (p->act);
+#undef CHUNK
     }
 }
 
@@ -300,35 +287,26 @@ typedef void (*RangeFn) (const MlrtConvParams *p, const float *in,
                          const float *weight, const float *bias, int x0,
                          int x1, float *out);
 
-__attribute__ ((target ("avx2,fma"))) static void
-range4_avx2 (const MlrtConvParams *p, const float *in, const float *weight,
-             const float *bias, int x0, int x1, float *out)
-{
-  range_body (4, p, in, weight, bias, x0, x1, out);
-}
+/* range<block>_avx2 and range<block>_baseline: range_body built for AVX2
+ * with FMA and for the baseline, with `block` channels per block. */
+#define RANGE_CLONES(block)                                                 \
+  __attribute__ ((target ("avx2,fma"))) static void                         \
+  range##block##_avx2 (const MlrtConvParams *p, const float *in,            \
+                       const float *weight, const float *bias, int x0,      \
+                       int x1, float *out)                                  \
+  {                                                                         \
+    range_body (block, p, in, weight, bias, x0, x1, out);                   \
+  }                                                                         \
+  static void                                                               \
+  range##block##_baseline (const MlrtConvParams *p, const float *in,        \
+                           const float *weight, const float *bias, int x0,  \
+                           int x1, float *out)                              \
+  {                                                                         \
+    range_body (block, p, in, weight, bias, x0, x1, out);                   \
+  }
 
-static void
-range4_baseline (const MlrtConvParams *p, const float *in,
-                 const float *weight, const float *bias, int x0, int x1,
-                 float *out)
-{
-  range_body (4, p, in, weight, bias, x0, x1, out);
-}
-
-__attribute__ ((target ("avx2,fma"))) static void
-range6_avx2 (const MlrtConvParams *p, const float *in, const float *weight,
-             const float *bias, int x0, int x1, float *out)
-{
-  range_body (6, p, in, weight, bias, x0, x1, out);
-}
-
-static void
-range6_baseline (const MlrtConvParams *p, const float *in,
-                 const float *weight, const float *bias, int x0, int x1,
-                 float *out)
-{
-  range_body (6, p, in, weight, bias, x0, x1, out);
-}
+RANGE_CLONES (4)
+RANGE_CLONES (6)
 
 /* The kernel for this layer and CPU: blocks of 6 channels where that
  * wastes at most a fifth more lanes than blocks of 4 (a block of 6 loads
