@@ -32,7 +32,7 @@
  * of output each block writes at a time (one per channel) are fewer. */
 #define PW_PACK_FLOATS 4096
 #define PW_MAX_CHUNK 256
-/* Input channels at most: chunks of 64 pixels. */
+/* Input channels at most: a chunk of them still has 64 pixels. */
 #define PW_MAX_IN 64
 /* Pixels per block: two vectors, enough independent sums per channel to
  * hide the multiply-add's latency. */
@@ -44,12 +44,10 @@
 typedef float Vec __attribute__ ((vector_size (PW_SEG / 2 * sizeof (float))));
 typedef int32_t IVec __attribute__ ((vector_size (sizeof (Vec))));
 
-/* The larger and the smaller of a and b, lane by lane, as masks GCC and
- * clang both turn into vector code (C has no ?: on vectors). Macros: a
- * function taking or returning a vector of 32 bytes has two ABIs. */
+/* m ? a : b lane by lane, m a comparison's mask, in code GCC and clang
+ * both turn into vector instructions (C has no ?: on vectors). A macro:
+ * a function taking or returning a vector of 32 bytes has two ABIs. */
 #define VEC_PICK(m, a, b) ((Vec) (((m) & (IVec) (a)) | (~(m) & (IVec) (b))))
-#define VEC_MAX(a, b) VEC_PICK ((a) > (b), a, b)
-#define VEC_MIN(a, b) VEC_PICK ((a) < (b), a, b)
 
 /* act (v + bias), then the output affine, on 8 outputs: straight-line
  * vector code for the activations the models fuse into pointwise layers,
@@ -64,17 +62,20 @@ finish_vec (MlrtActivation act, const MlrtConvParams *p, float bias, Vec *x)
     {
     case MLRT_ACT_NONE:
       break;
+    /* the same comparisons as activation-inline.h's, so NaN goes the
+     * same way */
     case MLRT_ACT_RELU:
-      v = VEC_MAX (v, zero);
+      v = VEC_PICK (v > zero, v, zero);
       break;
     case MLRT_ACT_RELU6:
-      r = VEC_MAX (v, zero);
-      v = VEC_MIN (r, six);
+      r = VEC_PICK (v > six, six, v);
+      v = VEC_PICK (v < zero, zero, r);
       break;
     case MLRT_ACT_HARD_SWISH:
       r = v + 3.0f;
-      r = VEC_MAX (r, zero);
-      v = v * VEC_MIN (r, six) * (1.0f / 6.0f);
+      r = VEC_PICK (r > six, six, r);
+      r = VEC_PICK (r < zero, zero, r);
+      v = v * r * (1.0f / 6.0f);
       break;
     case MLRT_ACT_LEAKY_RELU:
     case MLRT_ACT_SIGMOID:
