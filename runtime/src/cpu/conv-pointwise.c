@@ -193,23 +193,27 @@ block_body (int block, MlrtActivation act, const MlrtConvParams *p,
     }
   /* over constant indices, so the sums stay in registers */
 #pragma GCC unroll 6
-  for (int j = 0; j < block && j < rows; j++)
+  for (int j = 0; j < block; j++)
     {
       float *o = out + row[j] * n, b = bias ? bias[row[j]] : 0.0f;
       Vec lo = acc[j][0], hi = acc[j][1];
       float part[PW_SEG];
 
+      if (j >= rows)
+        break;
       finish_vec (act, p, b, &lo);
       finish_vec (act, p, b, &hi);
       if (nx >= PW_SEG)
         {
           memcpy (o, &lo, sizeof lo);
           memcpy (o + PW_SEG / 2, &hi, sizeof hi);
-          continue;
         }
-      memcpy (part, &lo, sizeof lo);
-      memcpy (part + PW_SEG / 2, &hi, sizeof hi);
-      memcpy (o, part, sizeof (float) * nx);
+      else
+        {
+          memcpy (part, &lo, sizeof lo);
+          memcpy (part + PW_SEG / 2, &hi, sizeof hi);
+          memcpy (o, part, sizeof (float) * nx);
+        }
     }
 }
 
