@@ -29,6 +29,7 @@
 #include "vectorize.h"
 #include "activation-inline.h"
 #include "conv-direct.h"
+#include "conv-pointwise.h"
 #include "conv-winograd.h"
 #include "cpu-pool.h"
 #include "kernels.h"
@@ -297,6 +298,17 @@ direct_pointwise_task (void *ctx, int task, int worker)
 }
 
 static void
+pointwise_blocked_task (void *ctx, int task, int worker)
+{
+  const ConvJob *j = ctx;
+  int n = j->p->out_h * j->p->out_w;
+  int c0 = task * j->cols;
+  int c1 = c0 + j->cols < n ? c0 + j->cols : n;
+
+  mlrt_conv_pointwise (j->p, j->in, j->weight, j->bias, c0, c1, j->out);
+}
+
+static void
 im2col_task (void *ctx, int task, int worker)
 {
   const ConvJob *j = ctx;
@@ -414,6 +426,8 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
           mlrt_conv_direct_pointwise_prepare (p, weight, scratch);
           run_tasks (p, j.col_tasks, direct_pointwise_task, &j);
         }
+      else if (mlrt_conv_pointwise_fits (p))
+        run_tasks (p, j.col_tasks, pointwise_blocked_task, &j);
       else
         run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
     }

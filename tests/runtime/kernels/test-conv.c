@@ -77,6 +77,27 @@ static const ConvCase conv_cases[] = {
   CONV ("winograd-one-tile", 32, 2, 2, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
   CONV ("winograd-wide", 33, 7, 301, 18, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_SIGMOID, TRUE),
   CONV_AFFINE ("affine-winograd", 37, 37, 31, 20, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH),
+  /* pointwise from up to 64 channels, blocked in registers
+   * (conv-pointwise.c): input channels not a multiple of the vector
+   * width, pixel counts that end in a partial chunk, block and segment
+   * (chunks of 256 pixels from 9 channels: 323 = 256 + 67; of 64 from 64:
+   * 1927 in two tasks; 15, less than one segment), blocks of 6 channels
+   * with a partial last one (22, 50) and of 4 (7), each activation with
+   * its own code and one of the others, with and without the affine; on
+   * the pool (64 > 50 at 41x47 is 6 M multiply-adds) */
+  CONV ("pointwise-blocked-odd", 13, 7, 23, 22, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
+  CONV ("pointwise-blocked-4", 5, 3, 5, 7, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_LEAKY_RELU, FALSE),
+  CONV ("pointwise-blocked-none", 9, 17, 19, 40, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_NONE, TRUE),
+  CONV_AFFINE ("affine-pointwise-blocked", 40, 9, 11, 30, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_RELU6),
+  CONV_AFFINE ("affine-pointwise-blocked-relu", 17, 5, 29, 12, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_RELU),
+  CONV_AFFINE ("pointwise-blocked-parallel", 64, 41, 47, 50, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_SIGMOID),
+  /* one pixel: a dot product per output channel, over whole vectors and
+   * a rest (61 = 7 * 8 + 5) or a rest alone (3) */
+  CONV_AFFINE ("affine-one-pixel-61", 61, 1, 1, 37, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_HARD_SWISH),
+  CONV ("one-pixel-3", 3, 1, 1, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_RELU6, TRUE),
+  CONV ("one-pixel-wide", 200, 1, 1, 50, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_NONE, FALSE),
+  /* past 64 input channels: sgemm, then the epilogue */
+  CONV_AFFINE ("affine-pointwise-sgemm", 72, 6, 7, 20, 1, 1, 1, 1, 0, 0, 1, MLRT_ACT_HARD_SWISH),
 };
 
 /* Runs one convolution through the kernel and the reference; returns
