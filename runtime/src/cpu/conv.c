@@ -1,10 +1,14 @@
 /*
  * conv.c: 2-D convolution on the CPU.
  *
- * Four paths, picked from the shape alone (so the scratch size and the
+ * Five paths, picked from the shape alone (so the scratch size and the
  * kernel always agree):
  *  - pointwise (1x1, stride 1, no padding): the input already is the
- *    [in_c, h * w] matrix GEMM wants, so no copy at all;
+ *    [in_c, h * w] matrix GEMM wants, so no copy at all; but from few
+ *    channels, or of one pixel, too few multiply-adds an output for
+ *    sgemm's rate to pay for a second pass of bias and activation: direct
+ *    kernels that finish each block in registers (conv-direct.c,
+ *    conv-pointwise.c);
  *  - depthwise (one input channel per group): direct, since im2col would
  *    turn each channel into a GEMM too thin for BLAS to pay off; by
  *    segments in registers (conv-direct.c), or a plain loop for the shapes
