@@ -359,6 +359,22 @@ mlrt_conv_direct_scratch_floats (const MlrtConvParams *p)
   return padded_floats (p, p->in_c) + passes (p) * taps * block (p) + taps;
 }
 
+/* Zeroes the padded columns of one channel's row at `row`, the only
+ * ones pad_row does not write: clearing the whole copy instead cost a
+ * twelfth of a 3-channel stride-2 layer. */
+static void
+zero_border (const MlrtConvParams *p, float *row)
+{
+  size_t width = phase_width (p);
+  int end = p->sw * (int) width;
+
+  /* padded column px sits in phase px % sw, at px / sw */
+  for (int px = 0; px < p->pw; px++)
+    row[(size_t) (px % p->sw) * width + px / p->sw] = 0;
+  for (int px = p->pw + p->in_w; px < end; px++)
+    row[(size_t) (px % p->sw) * width + px / p->sw] = 0;
+}
+
 typedef struct {
   const MlrtConvParams *p;
   const float *in;
@@ -384,17 +400,8 @@ pad_rows (void *ctx, size_t y0, size_t y1)
           memset (row, 0, pitch * sizeof (float));
           continue;
         }
-      /* stride 1: only the border is not written over */
-      if (p->sw == 1)
-        for (int c = 0; c < p->in_c; c++)
-          {
-            float *r = row + c * per_channel;
-            memset (r, 0, p->pw * sizeof (float));
-            memset (r + p->pw + p->in_w, 0,
-                    (per_channel - p->pw - p->in_w) * sizeof (float));
-          }
-      else
-        memset (row, 0, pitch * sizeof (float));
+      for (int c = 0; c < p->in_c; c++)
+        zero_border (p, row + c * per_channel);
       for (int c = 0; c < p->in_c; c++)
         pad_row (p, j->in + ((size_t) c * p->in_h + iy) * p->in_w,
                  row + c * per_channel);
