@@ -369,7 +369,8 @@ direct_task (void *ctx, int task, int worker)
   int oy0 = task * j->band;
   int oy1 = oy0 + j->band < p->out_h ? oy0 + j->band : p->out_h;
 
-  mlrt_conv_direct_rows (p, j->scratch, j->bias, oy0, oy1, j->out);
+  mlrt_conv_direct_rows (p, j->scratch, j->packed, j->bias, oy0, oy1,
+                         j->out);
 }
 
 /* Runs `n` tasks, on the pool when the layer is big enough to pay. */
@@ -389,8 +390,9 @@ run_tasks (const MlrtConvParams *p, int n, MlrtCpuTask fn, ConvJob *j)
 size_t
 mlrt_cpu_conv2d_packed_floats (const MlrtConvParams *p)
 {
-  return mlrt_conv_winograd_fits (p) ? mlrt_conv_winograd_packed_floats (p)
-                                     : 0;
+  if (mlrt_conv_winograd_fits (p))
+    return mlrt_conv_winograd_packed_floats (p);
+  return mlrt_conv_direct_fits (p) ? mlrt_conv_direct_packed_floats (p) : 0;
 }
 
 void
@@ -399,6 +401,8 @@ mlrt_cpu_conv2d_pack (const MlrtConvParams *p, const float *weight,
 {
   if (mlrt_conv_winograd_fits (p))
     mlrt_conv_winograd_pack (p, weight, packed);
+  else if (mlrt_conv_direct_fits (p))
+    mlrt_conv_direct_pack (p, weight, packed);
 }
 
 void
@@ -435,9 +439,11 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
     run_tasks (p, mlrt_conv_winograd_tasks (p), winograd_task, &j);
   else if (mlrt_conv_direct_fits (p))
     {
-      mlrt_conv_direct_prepare (p, in, weight, scratch);
+      j.packed = mlrt_conv_direct_prepare (p, in, weight, packed, scratch);
       j.band = (p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
                / (4 * MLRT_CONV_MAX_TASK_SPLIT);
+      if (j.band < mlrt_conv_direct_tile_rows (p))
+        j.band = mlrt_conv_direct_tile_rows (p);
       run_tasks (p, (p->out_h + j.band - 1) / j.band, direct_task, &j);
     }
   else
