@@ -306,27 +306,16 @@ passes (const MlrtConvParams *p)
   return (p->out_c + block (p) - 1) / block (p);
 }
 
-int
-mlrt_conv_direct_tile_rows (const MlrtConvParams *p)
-{
-  int segs = (p->out_w + DIRECT_SEG - 1) / DIRECT_SEG;
-  int rows = segs < DIRECT_TILE_SEGS ? DIRECT_TILE_SEGS / segs : 1;
-  int quarter = (p->out_h + 3) / 4;
-
-  return rows < quarter ? rows : quarter;
-}
-
-/* Input channels per chunk: as many as keep what a tile's taps read (the
- * kh rows of each of its output rows, every phase, as wide as the tile
- * or the image) within DIRECT_CHUNK_BYTES, split evenly. */
+/* Input channels per chunk: as many as keep what a tile's taps read (kh
+ * rows of each, every phase, as wide as the tile or the image) within
+ * DIRECT_CHUNK_BYTES, split evenly. */
 static int
 chunk_channels (const MlrtConvParams *p)
 {
   int tile = DIRECT_TILE_SEGS * DIRECT_SEG;
   int width = p->out_w < tile ? (p->out_w + DIRECT_SEG - 1) / DIRECT_SEG
                                 * DIRECT_SEG : tile;
-  int rows = p->kh + (mlrt_conv_direct_tile_rows (p) - 1) * p->sh;
-  size_t per_channel = (size_t) rows * p->sw * (width + p->kw)
+  size_t per_channel = (size_t) p->kh * p->sw * (width + p->kw)
                        * sizeof (float);
   size_t most = DIRECT_CHUNK_BYTES / per_channel;
   size_t chunks;
@@ -480,24 +469,22 @@ store_segment (const MlrtConvParams *p, Vec acc[DIRECT_OC][2], int oc0,
  * the second (measured: 27-30 GFLOP/s, half the time waiting on loads). */
 static void
 rows_tile (const MlrtConvParams *p, const float *scratch,
-           const float *packed, int oy, int rows, int x0, int segs,
+           const float *packed, int oy, int x0, int segs,
            Vec acc[][DIRECT_TILE_SEGS][DIRECT_OC][2])
 {
   SegmentFn segment = segment_fn (p);
   int khw = p->kh * p->kw, taps = p->in_c * khw, cb = chunk_channels (p);
   const uint32_t *off = (const void *) (scratch + padded_floats (p, p->in_c)
                                         + mlrt_conv_direct_packed_floats (p));
-
+  const float *src = scratch + segment_start (p, p->in_c, oy, x0);
 
   for (int c0 = 0; c0 < p->in_c; c0 += cb)
     {
       int t0 = c0 * khw, nt = (p->in_c - c0 < cb ? p->in_c - c0 : cb) * khw;
       for (int pass = 0; pass < passes (p); pass++)
-        for (int s = 0; s < rows * segs; s++)
-          segment (nt, scratch + segment_start (p, p->in_c, oy + s / segs,
-                                                x0 + s % segs * DIRECT_SEG),
-                   off + t0, packed + ((size_t) pass * taps + t0)
-                                      * block (p),
+        for (int s = 0; s < segs; s++)
+          segment (nt, src + s * DIRECT_SEG, off + t0,
+                   packed + ((size_t) pass * taps + t0) * block (p),
                    acc[pass][s], c0 > 0);
     }
 }
@@ -510,31 +497,26 @@ mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
   Vec acc[DIRECT_MAX_OC / 4][DIRECT_TILE_SEGS][DIRECT_OC][2];
   int tile = DIRECT_TILE_SEGS * DIRECT_SEG;
 
-  int most_rows = mlrt_conv_direct_tile_rows (p);
-
-  for (int oy = oy0; oy < oy1; oy += most_rows)
+  for (int oy = oy0; oy < oy1; oy++)
     {
-      int rows = oy1 - oy < most_rows ? oy1 - oy : most_rows;
       for (int x0 = 0; x0 < p->out_w; x0 += tile)
         {
           int nx = p->out_w - x0 < tile ? p->out_w - x0 : tile;
           int segs = (nx + DIRECT_SEG - 1) / DIRECT_SEG;
 
-          rows_tile (p, scratch, packed, oy, rows, x0, segs, acc);
+          rows_tile (p, scratch, packed, oy, x0, segs, acc);
           for (int pass = 0; pass < passes (p); pass++)
-            for (int s = 0; s < rows * segs; s++)
+            for (int s = 0; s < segs; s++)
               {
-                int oc0 = pass * block (p), x = s % segs * DIRECT_SEG;
+                int oc0 = pass * block (p), x = s * DIRECT_SEG;
                 int noc = p->out_c - oc0 < block (p) ? p->out_c - oc0
                                                      : block (p);
-                store_segment (p, acc[pass][s], oc0, noc, oy + s / segs,
-                               x0 + x, nx - x < DIRECT_SEG ? nx - x
-                                                           : DIRECT_SEG,
+                store_segment (p, acc[pass][s], oc0, noc, oy, x0 + x,
+                               nx - x < DIRECT_SEG ? nx - x : DIRECT_SEG,
                                out);
               }
         }
-      for (int r = 0; r < rows; r++)
-        row_epilogue (p, bias, 0, p->out_c, oy + r, out);
+      row_epilogue (p, bias, 0, p->out_c, oy, out);
     }
 }
 

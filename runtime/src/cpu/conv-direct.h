@@ -44,12 +44,6 @@ size_t mlrt_conv_direct_scratch_floats (const MlrtConvParams *p);
 const float *mlrt_conv_direct_prepare (const MlrtConvParams *p,
                                        const float *in, const float *weight,
                                        const float *packed, float *scratch);
-/* Output rows a tile computes together: rows narrower than a tile of
- * 8 segments go several to one, so that each packed weight the tile
- * streams feeds several segments (a 3x3 layer from 96 to 24 channels
- * packs 83 KB, past the first-level cache); at most a quarter of the
- * image, which conv.c still cuts into four bands or more. */
-int mlrt_conv_direct_tile_rows (const MlrtConvParams *p);
 /* Output rows [oy0, oy1) of every channel, from the prepared scratch,
  * the bias (or NULL) and the activation applied row by row. */
 void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,

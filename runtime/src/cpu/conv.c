@@ -456,8 +456,6 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
       j.packed = mlrt_conv_direct_prepare (p, in, weight, packed, scratch);
       j.band = (p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
                / (4 * MLRT_CONV_MAX_TASK_SPLIT);
-      if (j.band < mlrt_conv_direct_tile_rows (p))
-        j.band = mlrt_conv_direct_tile_rows (p);
       run_tasks (p, (p->out_h + j.band - 1) / j.band, direct_task, &j);
     }
   else

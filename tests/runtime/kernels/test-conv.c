@@ -57,9 +57,6 @@ static const ConvCase conv_cases[] = {
   /* the direct path over rows wider than a tile of segments (150: one
    * of 128 and one of 22) and input channels in chunks (40: four) */
   CONV ("direct-tiles-chunks", 40, 9, 150, 24, 3, 5, 1, 1, 1, 2, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
-  /* the direct path over rows narrower than a tile, several to a tile
-   * (15 wide: three), the last band shorter (11 rows) */
-  CONV ("direct-rows-per-tile", 20, 22, 30, 24, 3, 3, 2, 2, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   /* an output affine fused after the activation, on every path: direct
    * rows, pointwise direct and through sgemm, depthwise direct and plain,
    * im2col, one pixel */
