@@ -272,24 +272,6 @@ dw_row_baseline (int taps, const float *src, const uint32_t *off,
   dw_row_body (taps, src, off, w, width, dst);
 }
 
-/* Bias and activation on output row oy of channels [oc0, oc1), while it
- * is still in the cache. */
-static void
-row_epilogue (const MlrtConvParams *p, const float *bias, int oc0, int oc1,
-              int oy, float *out)
-{
-  size_t n = (size_t) p->out_h * p->out_w;
-
-  if (!mlrt_conv_has_epilogue (p, bias))
-    return;
-  for (int oc = oc0; oc < oc1; oc++)
-    {
-      mlrt_conv_bias_act (p, (size_t) p->out_w,
-                          bias ? bias[oc] : 0.0f,
-                          out + oc * n + (size_t) oy * p->out_w);
-    }
-}
-
 /* ---- few output channels ---- */
 
 /* Output channels per pass. */
@@ -496,6 +478,7 @@ mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
 {
   Vec acc[DIRECT_MAX_OC / 4][DIRECT_TILE_SEGS][DIRECT_OC][2];
   int tile = DIRECT_TILE_SEGS * DIRECT_SEG;
+  int epilogue = mlrt_conv_has_epilogue (p, bias);
 
   for (int oy = oy0; oy < oy1; oy++)
     {
@@ -511,12 +494,15 @@ mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
                 int oc0 = pass * block (p), x = s * DIRECT_SEG;
                 int noc = p->out_c - oc0 < block (p) ? p->out_c - oc0
                                                      : block (p);
+                if (epilogue)
+                  mlrt_conv_segment_epilogue (p, bias, oc0, noc,
+                                              (float *) (void *)
+                                              acc[pass][s]);
                 store_segment (p, acc[pass][s], oc0, noc, oy, x0 + x,
                                nx - x < DIRECT_SEG ? nx - x : DIRECT_SEG,
                                out);
               }
         }
-      row_epilogue (p, bias, 0, p->out_c, oy, out);
     }
 }
 

@@ -23,6 +23,10 @@ int mlrt_cpu_have_avx2_fma (void);
  * (conv-epilogue.c). */
 void mlrt_conv_bias_act (const MlrtConvParams *p, size_t n, float bias,
                          float *o);
+/* The epilogue of output channels [oc0, oc0 + noc) on 16 values each,
+ * channel oc0 + k at o + 16 k. */
+void mlrt_conv_segment_epilogue (const MlrtConvParams *p, const float *bias,
+                                 int oc0, int noc, float *o);
 /* Whether the epilogue changes anything: a bias, an activation or an
  * output affine. */
 int mlrt_conv_has_epilogue (const MlrtConvParams *p, const float *bias);
