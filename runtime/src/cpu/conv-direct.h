@@ -49,7 +49,8 @@ const float *mlrt_conv_direct_prepare (const MlrtConvParams *p,
                                        const float *in, const float *weight,
                                        const float *packed, float *scratch);
 /* Output rows [oy0, oy1) of every channel, from the prepared scratch,
- * the bias (or NULL) and the activation applied row by row. */
+ * the bias (or NULL), the activation and the output affine applied to
+ * each segment's sums before they are stored. */
 void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
                             const float *packed, const float *bias, int oy0,
                             int oy1, float *out);
