@@ -59,6 +59,41 @@ bias_act_baseline (const MlrtConvParams *p, size_t n, float bias, float *o)
   epilogue_body (p, n, bias, o);
 }
 
+/* The same on `noc` blocks of 16 values, block k of channel oc0 + k: a
+ * segment's sums before they are stored, n a constant the compiler
+ * unrolls into two vectors. */
+static inline __attribute__ ((always_inline)) void
+segment_epilogue_body (const MlrtConvParams *p, const float *bias, int oc0,
+                       int noc, float *o)
+{
+  for (int k = 0; k < noc; k++)
+    epilogue_body (p, 16, bias ? bias[oc0 + k] : 0.0f, o + 16 * k);
+}
+
+__attribute__ ((target ("avx2,fma"))) static void
+segment_epilogue_avx2 (const MlrtConvParams *p, const float *bias, int oc0,
+                       int noc, float *o)
+{
+  segment_epilogue_body (p, bias, oc0, noc, o);
+}
+
+static void
+segment_epilogue_baseline (const MlrtConvParams *p, const float *bias,
+                           int oc0, int noc, float *o)
+{
+  segment_epilogue_body (p, bias, oc0, noc, o);
+}
+
+void
+mlrt_conv_segment_epilogue (const MlrtConvParams *p, const float *bias,
+                            int oc0, int noc, float *o)
+{
+  if (mlrt_cpu_have_avx2_fma ())
+    segment_epilogue_avx2 (p, bias, oc0, noc, o);
+  else
+    segment_epilogue_baseline (p, bias, oc0, noc, o);
+}
+
 int
 mlrt_conv_has_epilogue (const MlrtConvParams *p, const float *bias)
 {

@@ -122,6 +122,12 @@ tiles_y (const MlrtConvParams *p)
   return (p->out_h + WINO_M - 1) / WINO_M;
 }
 
+int
+mlrt_conv_winograd_tiles (const MlrtConvParams *p)
+{
+  return tiles_x (p) * tiles_y (p);
+}
+
 /* Rows of tiles per task. */
 static int
 band_rows (const MlrtConvParams *p)

@@ -9,8 +9,10 @@
 
 #include "kernels.h"
 
-/* Whether the Winograd path takes this convolution. */
+/* Whether the Winograd path takes this convolution, and the 4x4 tiles
+ * of its output. */
 int mlrt_conv_winograd_fits (const MlrtConvParams *p);
+int mlrt_conv_winograd_tiles (const MlrtConvParams *p);
 
 /* The transformed weights, computed once per layer: how many floats
  * they take, and filling them from weight [out_c, in_c, 3, 3]. */

@@ -16,10 +16,11 @@
  *  - 3x3 stride 1 from 32 channels or more to 16 or more
  *    (conv-winograd.c): Winograd's F(4x4, 3x3), 36 multiply-adds per 4x4
  *    outputs and channel pair instead of 144, on weights transformed at
- *    load;
+ *    load; on images of few tiles only where the direct path cannot;
  *  - few output channels (conv-direct.c): a direct convolution over a
- *    padded copy of the input, since a GEMM of 1-8 rows runs at a fraction
- *    of BLAS's rate (the style models' last 9x9 layer);
+ *    padded copy of the input, on weights packed at load, since a GEMM of
+ *    1-8 rows runs at a fraction of BLAS's rate (the style models' last
+ *    9x9 layer);
  *  - everything else: im2col into the caller's scratch, then sgemm, a band
  *    of output rows at a time so scratch stays bounded whatever the image.
  * Each path cuts its work into tasks for the CPU pool (cpu-pool.h): bands
@@ -51,6 +52,11 @@
 /* Below this many multiply-adds a layer runs on the calling thread: waking
  * helpers would cost more than they save. */
 #define MLRT_CONV_PARALLEL_MACS 2000000.0
+/* Fewer 4x4 output tiles than this, Winograd's transforms cost more than
+ * they save where the direct path takes the layer: 3x3 from 96 channels
+ * to 24 on 10x15 (12 tiles) ran at 0.6-0.7 of sgemm, direct at 1.1;
+ * on 20x30 (40 tiles) Winograd was ahead. */
+#define MLRT_CONV_WINOGRAD_MIN_TILES 24
 
 int
 mlrt_conv_output_size (int in, int kernel, int stride, int pad, int dilation)
@@ -87,6 +93,14 @@ conv_is_pointwise (const MlrtConvParams *p)
 {
   return p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1
          && p->ph == 0 && p->pw == 0;
+}
+
+static int
+conv_is_winograd (const MlrtConvParams *p)
+{
+  return mlrt_conv_winograd_fits (p)
+         && (mlrt_conv_winograd_tiles (p) >= MLRT_CONV_WINOGRAD_MIN_TILES
+             || !mlrt_conv_direct_fits (p));
 }
 
 static int
@@ -140,7 +154,7 @@ mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p)
     return mlrt_conv_direct_pointwise_floats (p) * sizeof (float);
   if (conv_is_pointwise (p))
     return 0;
-  if (mlrt_conv_winograd_fits (p))
+  if (conv_is_winograd (p))
     return mlrt_conv_winograd_floats (p) * mlrt_cpu_pool_workers ()
            * sizeof (float);
   if (mlrt_conv_direct_fits (p))
@@ -373,7 +387,8 @@ direct_task (void *ctx, int task, int worker)
   int oy0 = task * j->band;
   int oy1 = oy0 + j->band < p->out_h ? oy0 + j->band : p->out_h;
 
-  mlrt_conv_direct_rows (p, j->scratch, j->bias, oy0, oy1, j->out);
+  mlrt_conv_direct_rows (p, j->scratch, j->packed, j->bias, oy0, oy1,
+                         j->out);
 }
 
 /* Runs `n` tasks, on the pool when the layer is big enough to pay. */
@@ -393,16 +408,19 @@ run_tasks (const MlrtConvParams *p, int n, MlrtCpuTask fn, ConvJob *j)
 size_t
 mlrt_cpu_conv2d_packed_floats (const MlrtConvParams *p)
 {
-  return mlrt_conv_winograd_fits (p) ? mlrt_conv_winograd_packed_floats (p)
-                                     : 0;
+  if (conv_is_winograd (p))
+    return mlrt_conv_winograd_packed_floats (p);
+  return mlrt_conv_direct_fits (p) ? mlrt_conv_direct_packed_floats (p) : 0;
 }
 
 void
 mlrt_cpu_conv2d_pack (const MlrtConvParams *p, const float *weight,
                       float *packed)
 {
-  if (mlrt_conv_winograd_fits (p))
+  if (conv_is_winograd (p))
     mlrt_conv_winograd_pack (p, weight, packed);
+  else if (mlrt_conv_direct_fits (p))
+    mlrt_conv_direct_pack (p, weight, packed);
 }
 
 void
@@ -435,11 +453,11 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
       else
         run_tasks (p, p->groups * j.col_tasks, pointwise_task, &j);
     }
-  else if (mlrt_conv_winograd_fits (p))
+  else if (conv_is_winograd (p))
     run_tasks (p, mlrt_conv_winograd_tasks (p), winograd_task, &j);
   else if (mlrt_conv_direct_fits (p))
     {
-      mlrt_conv_direct_prepare (p, in, weight, scratch);
+      j.packed = mlrt_conv_direct_prepare (p, in, weight, packed, scratch);
       j.band = (p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
                / (4 * MLRT_CONV_MAX_TASK_SPLIT);
       run_tasks (p, (p->out_h + j.band - 1) / j.band, direct_task, &j);

@@ -70,11 +70,14 @@ static const ConvCase conv_cases[] = {
   /* Winograd (3x3, stride 1, from 32 channels to 16 or more): odd output
    * sizes (a last tile half outside), padding 0, 1 and 2, channel counts
    * off the vector width, bands of tiles on the pool, a last band
-   * shorter than the others, an image of one tile */
+   * shorter than the others, an image of one tile (under 24 tiles, only
+   * past 32 output channels, which the direct path does not take) */
   CONV ("winograd-odd-pool", 35, 49, 53, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_RELU, TRUE),
-  CONV ("winograd-pad0", 33, 20, 17, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_NONE, FALSE),
-  CONV ("winograd-pad2", 40, 9, 10, 17, 3, 3, 1, 1, 2, 2, 1, 1, 1, MLRT_ACT_LEAKY_RELU, TRUE),
-  CONV ("winograd-one-tile", 32, 2, 2, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
+  CONV ("winograd-pad0", 33, 20, 17, 34, 3, 3, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_NONE, FALSE),
+  CONV ("winograd-pad2", 40, 9, 10, 37, 3, 3, 1, 1, 2, 2, 1, 1, 1, MLRT_ACT_LEAKY_RELU, TRUE),
+  CONV ("winograd-one-tile", 32, 2, 2, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
+  /* ... and below that, where the direct path takes it */
+  CONV ("winograd-few-tiles-direct", 48, 10, 15, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_RELU, TRUE),
   CONV ("winograd-wide", 33, 7, 301, 18, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_SIGMOID, TRUE),
   CONV_AFFINE ("affine-winograd", 37, 37, 31, 20, 3, 3, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH),
   /* pointwise from up to 64 channels, blocked in registers
