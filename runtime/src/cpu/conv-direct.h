@@ -34,26 +34,27 @@ int mlrt_conv_has_epilogue (const MlrtConvParams *p, const float *bias);
 /* Whether the direct path takes this convolution. */
 int mlrt_conv_direct_fits (const MlrtConvParams *p);
 /* The weights packed tap by tap, four or six output channels side by
- * side, once at load: packing them per prediction took a fifth of a 3x3
- * layer from 96 to 24 channels on a 10x15 image. */
+ * side, and where each tap reads, once at load: packing them per
+ * prediction took a fifth of a 3x3 layer from 96 to 24 channels on a
+ * 10x15 image. */
 size_t mlrt_conv_direct_packed_floats (const MlrtConvParams *p);
 void mlrt_conv_direct_pack (const MlrtConvParams *p, const float *weight,
                             float *packed);
-/* Scratch it needs, in floats: the padded input, room for the packed
- * weights and the taps' offsets. */
-size_t mlrt_conv_direct_scratch_floats (const MlrtConvParams *p);
-/* Fills the scratch: the input with its padding made explicit and where
- * each tap reads; returns the packed weights, `packed` or, if NULL,
- * `weight` packed into the scratch. */
-const float *mlrt_conv_direct_prepare (const MlrtConvParams *p,
-                                       const float *in, const float *weight,
-                                       const float *packed, float *scratch);
-/* Output rows [oy0, oy1) of every channel, from the prepared scratch,
- * the bias (or NULL), the activation and the output affine applied to
- * each segment's sums before they are stored. */
-void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
+/* Output rows [oy0, oy1) of every channel, in bands a task at a time:
+ * the padded copy of the input rows the band reads (conv-pad.h), made in
+ * `scratch` (of the size below, per worker) where it stays in the cache,
+ * then each segment's sums with the bias (or NULL), the activation and
+ * the output affine applied before they are stored. A copy of the whole
+ * input first (the detector's first layer: 1.8 MB) went out to memory
+ * and back. */
+/* Output rows per band for about `tasks` bands: as many as keep the
+ * band's copy in the cache, and enough that the rows two bands both read
+ * are a small part of each. */
+int mlrt_conv_direct_band_rows (const MlrtConvParams *p, int tasks);
+size_t mlrt_conv_direct_band_floats (const MlrtConvParams *p, int rows);
+void mlrt_conv_direct_band (const MlrtConvParams *p, const float *in,
                             const float *packed, const float *bias, int oy0,
-                            int oy1, float *out);
+                            int oy1, float *scratch, float *out);
 
 /* Pointwise (1x1) convolutions from at most 32 input channels to at
  * most 24, on images of 256 pixels or more: the same segments straight
