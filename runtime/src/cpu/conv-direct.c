@@ -18,10 +18,8 @@
 #include "vec-act.h"
 #include "cpu-pool.h"
 
-/* Output channels per pass at most: 4, or 6 where that wastes at most a
- * fifth more lanes (a pass of 6 loads each input vector once for 12
- * multiply-adds, one of 4 for 8, and the loads, not the multiply-adds,
- * bound the shorter one). */
+/* Output channels per pass at most (passes_of_6 splits them into passes
+ * of 6 and 4). */
 #define DIRECT_OC 6
 #define DIRECT_SEG 16
 #define DW_MAX_TAPS 64

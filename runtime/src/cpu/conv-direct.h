@@ -40,18 +40,19 @@ int mlrt_conv_direct_fits (const MlrtConvParams *p);
 size_t mlrt_conv_direct_packed_floats (const MlrtConvParams *p);
 void mlrt_conv_direct_pack (const MlrtConvParams *p, const float *weight,
                             float *packed);
-/* Output rows [oy0, oy1) of every channel, in bands a task at a time:
- * the padded copy of the input rows the band reads (conv-pad.h), made in
- * `scratch` (of the size below, per worker) where it stays in the cache,
- * then each segment's sums with the bias (or NULL), the activation and
- * the output affine applied before they are stored. A copy of the whole
- * input first (the detector's first layer: 1.8 MB) went out to memory
- * and back. */
 /* Output rows per band for about `tasks` bands: as many as keep the
  * band's copy in the cache, and enough that the rows two bands both read
  * are a small part of each. */
 int mlrt_conv_direct_band_rows (const MlrtConvParams *p, int tasks);
+/* Scratch of one band of `rows` output rows, in floats. */
 size_t mlrt_conv_direct_band_floats (const MlrtConvParams *p, int rows);
+/* Output rows [oy0, oy1) of every channel, a band of a task: the padded
+ * copy of the input rows the band reads (conv-pad.h), made in `scratch`
+ * where it stays in the cache, then each segment's sums with the bias
+ * (or NULL), the activation and the output affine applied before they
+ * are stored. `packed`: mlrt_conv_direct_pack's. A copy of the whole
+ * input first (the detector's first layer: 1.8 MB) went out to memory
+ * and back. */
 void mlrt_conv_direct_band (const MlrtConvParams *p, const float *in,
                             const float *packed, const float *bias, int oy0,
                             int oy1, float *scratch, float *out);

@@ -134,7 +134,15 @@ conv_band_rows (const MlrtConvParams *p)
   return (int) rows;
 }
 
-static int conv_runs_parallel (const MlrtConvParams *p);
+/* Whether the layer is big enough to pay for the pool. */
+static int
+conv_runs_parallel (const MlrtConvParams *p)
+{
+  double macs = (double) p->out_c * p->out_h * p->out_w
+                * (p->in_c / p->groups) * p->kh * p->kw;
+
+  return macs >= MLRT_CONV_PARALLEL_MACS;
+}
 
 /* Output rows per direct task: two tasks per worker, or one band when
  * the layer runs on the caller alone. */
@@ -402,16 +410,6 @@ direct_task (void *ctx, int task, int worker)
   mlrt_conv_direct_band (p, j->in, j->packed, j->bias, oy0, oy1,
                          j->scratch + mlrt_conv_direct_band_floats (p, j->band)
                                       * worker, j->out);
-}
-
-/* Whether the layer is big enough to pay for the pool. */
-static int
-conv_runs_parallel (const MlrtConvParams *p)
-{
-  double macs = (double) p->out_c * p->out_h * p->out_w
-                * (p->in_c / p->groups) * p->kh * p->kw;
-
-  return macs >= MLRT_CONV_PARALLEL_MACS;
 }
 
 /* Runs `n` tasks, on the pool when the layer is big enough to pay. */
