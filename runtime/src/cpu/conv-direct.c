@@ -22,7 +22,6 @@
  * of 6 and 4). */
 #define DIRECT_OC 6
 #define DIRECT_SEG 16
-#define DW_MAX_TAPS 64
 /* Past this many output channels im2col's copy is a small part of the
  * product, and sgemm's blocking beats passes of four or six channels. */
 #define DIRECT_MAX_OC 32
@@ -39,21 +38,6 @@ mlrt_conv_direct_fits (const MlrtConvParams *p)
 {
   return p->groups == 1 && p->dw == 1 && p->kh * p->kw > 1
          && p->out_c <= DIRECT_MAX_OC;
-}
-
-int
-mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p)
-{
-  return p->groups == p->in_c && p->dw == 1 && p->kh * p->kw <= DW_MAX_TAPS;
-}
-
-/* Floats of a padded copy of `channels` channels, with room for the last
- * segment to read past the last row. */
-static size_t
-padded_floats (const MlrtConvParams *p, int channels)
-{
-  return ((size_t) p->in_h + 2 * p->ph) * mlrt_conv_pad_pitch (p, channels)
-         + DIRECT_SEG;
 }
 
 /* Half a segment, 8 floats: one AVX register, two SSE ones on the
@@ -174,37 +158,6 @@ segment_body (int block, int taps, const float *src, const uint32_t *off,
     }
 }
 
-/* Output row of one channel, w[t] its taps, src the row's first input
- * pixel: segment by segment, stored straight into the row. */
-static inline __attribute__ ((always_inline)) void
-dw_row_body (int taps, const float *src, const uint32_t *off, const float *w,
-             int width, float *dst)
-{
-  for (int x0 = 0; x0 < width; x0 += DIRECT_SEG)
-    {
-      Vec a = { 0 }, b = { 0 };
-      float tail[DIRECT_SEG];
-
-      for (int t = 0; t < taps; t++)
-        {
-          Vec x, y;
-          memcpy (&x, src + x0 + off[t], sizeof x);
-          memcpy (&y, src + x0 + off[t] + DIRECT_SEG / 2, sizeof y);
-          a += w[t] * x;
-          b += w[t] * y;
-        }
-      if (width - x0 >= DIRECT_SEG)
-        {
-          memcpy (dst + x0, &a, sizeof a);
-          memcpy (dst + x0 + DIRECT_SEG / 2, &b, sizeof b);
-          continue;
-        }
-      memcpy (tail, &a, sizeof a);
-      memcpy (tail + DIRECT_SEG / 2, &b, sizeof b);
-      memcpy (dst + x0, tail, sizeof (float) * (width - x0));
-    }
-}
-
 typedef void (*SegmentFn) (int taps, const float *src, const uint32_t *off,
                            const float *w, Vec acc[DIRECT_OC][2], int add,
                            const SegmentEpilogue *ep);
@@ -241,23 +194,6 @@ segment6_baseline (int taps, const float *src, const uint32_t *off,
   segment_body (6, taps, src, off, w, acc, add, ep);
 }
 
-typedef void (*DwRowFn) (int taps, const float *src, const uint32_t *off,
-                         const float *w, int width, float *dst);
-
-__attribute__ ((target ("avx2,fma"))) static void
-dw_row_avx2 (int taps, const float *src, const uint32_t *off, const float *w,
-             int width, float *dst)
-{
-  dw_row_body (taps, src, off, w, width, dst);
-}
-
-static void
-dw_row_baseline (int taps, const float *src, const uint32_t *off,
-                 const float *w, int width, float *dst)
-{
-  dw_row_body (taps, src, off, w, width, dst);
-}
-
 /* ---- few output channels ---- */
 
 /* Passes of 6 output channels, the rest in passes of 4: the split that
@@ -292,30 +228,33 @@ padded_out (const MlrtConvParams *p)
   return 6 * n6 + (rest > 0 ? (rest + 3) / 4 * 4 : 0);
 }
 
-static int
-passes (const MlrtConvParams *p)
-{
-  int n6 = passes_of_6 (p);
-
-  return n6 + (padded_out (p) - 6 * n6) / 4;
-}
-
 /* One pass: its first output channel, its width (4 or 6) and how many of
  * its channels are real. */
 typedef struct {
   int oc0, block, noc;
 } Pass;
 
-static Pass
-pass_of (const MlrtConvParams *p, int pass)
-{
-  int n6 = passes_of_6 (p);
-  Pass r;
+/* The passes of a layer, planned once per call rather than per segment
+ * (finding them per segment cost a pointwise layer of 8 channels a
+ * fifth of its time). */
+typedef struct {
+  int n;
+  Pass at[DIRECT_MAX_OC / 4];
+} PassPlan;
 
-  r.block = pass < n6 ? 6 : 4;
-  r.oc0 = pass < n6 ? 6 * pass : 6 * n6 + 4 * (pass - n6);
-  r.noc = p->out_c - r.oc0 < r.block ? p->out_c - r.oc0 : r.block;
-  return r;
+static void
+plan_passes (const MlrtConvParams *p, PassPlan *plan)
+{
+  int n6 = passes_of_6 (p), oc0 = 0;
+
+  for (plan->n = 0; oc0 < p->out_c; plan->n++)
+    {
+      Pass *ps = &plan->at[plan->n];
+      ps->block = plan->n < n6 ? 6 : 4;
+      ps->oc0 = oc0;
+      ps->noc = p->out_c - oc0 < ps->block ? p->out_c - oc0 : ps->block;
+      oc0 += ps->block;
+    }
 }
 
 /* Input channels per chunk: as many as keep what a tile's taps read (kh
@@ -354,12 +293,15 @@ static float *
 pack_weights (const MlrtConvParams *p, size_t taps, const float *weight,
               float *packed)
 {
-  for (int pass = 0; pass < passes (p); pass++)
+  PassPlan plan;
+
+  plan_passes (p, &plan);
+  for (int pass = 0; pass < plan.n; pass++)
     {
-      Pass ps = pass_of (p, pass);
+      const Pass *ps = &plan.at[pass];
       for (size_t t = 0; t < taps; t++)
-        for (int k = 0; k < ps.block; k++)
-          *packed++ = k < ps.noc ? weight[(ps.oc0 + k) * taps + t] : 0;
+        for (int k = 0; k < ps->block; k++)
+          *packed++ = k < ps->noc ? weight[(ps->oc0 + k) * taps + t] : 0;
     }
   return packed;
 }
@@ -446,8 +388,9 @@ store_segment (const MlrtConvParams *p, Vec acc[DIRECT_OC][2], int oc0,
  * channel (a 3x3 layer from 96 channels at 120 pixels: 140 KB) only fits
  * the second (measured: 27-30 GFLOP/s, half the time waiting on loads). */
 static void
-rows_tile (const MlrtConvParams *p, const float *src, const uint32_t *off,
-           const float *packed, const SegmentEpilogue *eps, int segs,
+rows_tile (const MlrtConvParams *p, const PassPlan *plan, const float *src,
+           const uint32_t *off, const float *packed,
+           const SegmentEpilogue *eps, int segs,
            Vec acc[][DIRECT_TILE_SEGS][DIRECT_OC][2])
 {
   int khw = p->kh * p->kw, taps = p->in_c * khw, cb = chunk_channels (p);
@@ -455,12 +398,12 @@ rows_tile (const MlrtConvParams *p, const float *src, const uint32_t *off,
   for (int c0 = 0; c0 < p->in_c; c0 += cb)
     {
       int t0 = c0 * khw, nt = (p->in_c - c0 < cb ? p->in_c - c0 : cb) * khw;
-      for (int pass = 0; pass < passes (p); pass++)
+      for (int pass = 0; pass < plan->n; pass++)
         {
-          Pass ps = pass_of (p, pass);
-          SegmentFn segment = segment_fn (ps.block);
-          const float *w = packed + (size_t) ps.oc0 * taps
-                           + (size_t) t0 * ps.block;
+          const Pass *ps = &plan->at[pass];
+          SegmentFn segment = segment_fn (ps->block);
+          const float *w = packed + (size_t) ps->oc0 * taps
+                           + (size_t) t0 * ps->block;
           const SegmentEpilogue *ep = eps && c0 + cb >= p->in_c ? &eps[pass]
                                                                 : NULL;
           for (int s = 0; s < segs; s++)
@@ -473,17 +416,17 @@ rows_tile (const MlrtConvParams *p, const float *src, const uint32_t *off,
 /* Each pass's epilogue in registers, or NULL when it has none or its
  * activation is not a few vector operations. */
 static const SegmentEpilogue *
-segment_epilogues (const MlrtConvParams *p, const float *bias,
-                   SegmentEpilogue eps[DIRECT_MAX_OC / 4])
+segment_epilogues (const MlrtConvParams *p, const PassPlan *plan,
+                   const float *bias, SegmentEpilogue eps[DIRECT_MAX_OC / 4])
 {
   if (!mlrt_conv_has_epilogue (p, bias) || !mlrt_vec_act_fits (p->act))
     return NULL;
-  for (int pass = 0; pass < passes (p); pass++)
+  for (int pass = 0; pass < plan->n; pass++)
     {
-      Pass ps = pass_of (p, pass);
+      const Pass *ps = &plan->at[pass];
       SegmentEpilogue *ep = &eps[pass];
       for (int k = 0; k < DIRECT_OC; k++)
-        ep->bias[k] = bias && k < ps.noc ? bias[ps.oc0 + k] : 0.0f;
+        ep->bias[k] = bias && k < ps->noc ? bias[ps->oc0 + k] : 0.0f;
       ep->act = p->act;
       ep->alpha = p->alpha;
       ep->affine = p->has_out_affine;
@@ -502,10 +445,15 @@ band_rows (const MlrtConvParams *p, const float *band, const uint32_t *off,
 {
   Vec acc[DIRECT_MAX_OC / 4][DIRECT_TILE_SEGS][DIRECT_OC][2];
   SegmentEpilogue eps_storage[DIRECT_MAX_OC / 4];
-  const SegmentEpilogue *eps = segment_epilogues (p, bias, eps_storage);
+  PassPlan plan;
+  const SegmentEpilogue *eps;
   int tile = DIRECT_TILE_SEGS * DIRECT_SEG;
+  int epilogue;
+
+  plan_passes (p, &plan);
+  eps = segment_epilogues (p, &plan, bias, eps_storage);
   /* an activation without a vector form: on the stored sums */
-  int epilogue = !eps && mlrt_conv_has_epilogue (p, bias);
+  epilogue = !eps && mlrt_conv_has_epilogue (p, bias);
 
   for (int oy = oy0; oy < oy1; oy++)
     {
@@ -514,18 +462,18 @@ band_rows (const MlrtConvParams *p, const float *band, const uint32_t *off,
           int nx = p->out_w - x0 < tile ? p->out_w - x0 : tile;
           int segs = (nx + DIRECT_SEG - 1) / DIRECT_SEG;
 
-          rows_tile (p, band + segment_start (p, p->in_c, y0, oy, x0), off,
-                     packed, eps, segs, acc);
-          for (int pass = 0; pass < passes (p); pass++)
+          rows_tile (p, &plan, band + segment_start (p, p->in_c, y0, oy, x0),
+                     off, packed, eps, segs, acc);
+          for (int pass = 0; pass < plan.n; pass++)
             for (int s = 0; s < segs; s++)
               {
-                Pass ps = pass_of (p, pass);
+                const Pass *ps = &plan.at[pass];
                 int x = s * DIRECT_SEG;
                 if (epilogue)
-                  mlrt_conv_segment_epilogue (p, bias, ps.oc0, ps.noc,
+                  mlrt_conv_segment_epilogue (p, bias, ps->oc0, ps->noc,
                                               (float *) (void *)
                                               acc[pass][s]);
-                store_segment (p, acc[pass][s], ps.oc0, ps.noc, oy, x0 + x,
+                store_segment (p, acc[pass][s], ps->oc0, ps->noc, oy, x0 + x,
                                nx - x < DIRECT_SEG ? nx - x : DIRECT_SEG,
                                out);
               }
@@ -591,27 +539,27 @@ mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
 /* Every pass over one segment of `nx` output pixels at x0, read from
  * src at the input channels' offsets `off`. */
 static void
-pointwise_segment (const MlrtConvParams *p, const float *src,
-                   const uint32_t *off, const float *packed, int x0, int nx,
-                   float *out)
+pointwise_segment (const MlrtConvParams *p, const PassPlan *plan,
+                   const float *src, const uint32_t *off, const float *packed,
+                   int x0, int nx, float *out)
 {
   Vec acc[DIRECT_OC][2];
 
-  for (int pass = 0; pass < passes (p); pass++)
+  for (int pass = 0; pass < plan->n; pass++)
     {
-      Pass ps = pass_of (p, pass);
-      segment_fn (ps.block) (p->in_c, src, off,
-                             packed + (size_t) ps.oc0 * p->in_c, acc, 0,
-                             NULL);
-      store_segment (p, acc, ps.oc0, ps.noc, 0, x0, nx, out);
+      const Pass *ps = &plan->at[pass];
+      segment_fn (ps->block) (p->in_c, src, off,
+                              packed + (size_t) ps->oc0 * p->in_c, acc, 0,
+                              NULL);
+      store_segment (p, acc, ps->oc0, ps->noc, 0, x0, nx, out);
     }
 }
 
 /* The last, partial segment: its pixels copied into a block of whole
  * segments, so that no load reads past the input. */
 static void
-pointwise_tail (const MlrtConvParams *p, const float *in,
-                const float *packed, int x0, float *out)
+pointwise_tail (const MlrtConvParams *p, const PassPlan *plan,
+                const float *in, const float *packed, int x0, float *out)
 {
   size_t n = (size_t) p->out_h * p->out_w;
   int nx = (int) n - x0;
@@ -624,7 +572,7 @@ pointwise_tail (const MlrtConvParams *p, const float *in,
       memcpy (copy + c * DIRECT_SEG, in + c * n + x0, sizeof (float) * nx);
       off[c] = (uint32_t) (c * DIRECT_SEG);
     }
-  pointwise_segment (p, copy, off, packed, x0, nx, out);
+  pointwise_segment (p, plan, copy, off, packed, x0, nx, out);
 }
 
 void
@@ -635,7 +583,9 @@ mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
   const uint32_t *off = (const void *) (scratch + (size_t) padded_out (p)
                                         * p->in_c);
   size_t n = (size_t) p->out_h * p->out_w;
+  PassPlan plan;
 
+  plan_passes (p, &plan);
   for (int c0 = x0; c0 < x1; c0 += POINTWISE_CHUNK)
     {
       int c1 = c0 + POINTWISE_CHUNK < x1 ? c0 + POINTWISE_CHUNK : x1;
@@ -643,52 +593,15 @@ mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
         {
           if (c1 - x < DIRECT_SEG)
             {
-              pointwise_tail (p, in, scratch, x, out);
+              pointwise_tail (p, &plan, in, scratch, x, out);
               break;
             }
-          pointwise_segment (p, in + x, off, scratch, x, DIRECT_SEG, out);
+          pointwise_segment (p, &plan, in + x, off, scratch, x, DIRECT_SEG,
+                             out);
         }
       if (mlrt_conv_has_epilogue (p, bias))
         for (int oc = 0; oc < p->out_c; oc++)
           mlrt_conv_bias_act (p, (size_t) (c1 - c0),
                               bias ? bias[oc] : 0.0f, out + oc * n + c0);
-    }
-}
-
-/* ---- depthwise ---- */
-
-size_t
-mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p)
-{
-  return padded_floats (p, 1);
-}
-
-void
-mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
-                            const float *w, const float *bias, int oc,
-                            float *scratch, int bordered, float *out)
-{
-  DwRowFn row = mlrt_cpu_have_avx2_fma () ? dw_row_avx2 : dw_row_baseline;
-  int taps = p->kh * p->kw;
-  uint32_t off[DW_MAX_TAPS];
-
-  /* each channel overwrites the same interior: the border stays zero */
-  if (!bordered)
-    memset (scratch, 0, padded_floats (p, 1) * sizeof (float));
-  for (int y = 0; y < p->in_h; y++)
-    mlrt_conv_pad_row (p, plane + (size_t) y * p->in_w,
-                       scratch + (size_t) (y + p->ph)
-                                 * mlrt_conv_pad_pitch (p, 1));
-  for (int ki = 0; ki < p->kh; ki++)
-    for (int kj = 0; kj < p->kw; kj++)
-      off[ki * p->kw + kj] = (uint32_t) mlrt_conv_pad_tap (p, 1, 0, ki, kj);
-  for (int oy = 0; oy < p->out_h; oy++)
-    {
-      float *o = out + (size_t) oy * p->out_w;
-      row (taps, scratch + segment_start (p, 1, 0, oy, 0), off, w, p->out_w,
-           o);
-      if (mlrt_conv_has_epilogue (p, bias))
-        mlrt_conv_bias_act (p, (size_t) p->out_w,
-                            bias ? bias[oc] : 0.0f, o);
     }
 }

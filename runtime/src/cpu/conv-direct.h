@@ -5,7 +5,7 @@
  * from 8 channels back to 3 ran at 6 GFLOP/s), or where the im2col copy
  * (9 times the input for a 3x3 kernel) costs more than a product of so
  * few rows gains (the 3x3 layers of 16-32 channels ran at 0.5-0.8 of
- * sgemm); and for depthwise convolutions. Private to conv.c.
+ * sgemm). Depthwise ones are conv-depthwise.h's. Private to conv.c.
  */
 #ifndef MLRT_CPU_CONV_DIRECT_H
 #define MLRT_CPU_CONV_DIRECT_H
@@ -72,19 +72,5 @@ void mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
 void mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
                                  const float *scratch, const float *bias,
                                  int x0, int x1, float *out);
-
-/* Depthwise convolutions (no dilation across, at most 64 taps), one
- * channel at a time from a padded copy of its plane in `scratch` (of the
- * size below, per worker): the baseline loop of conv.c runs at 1-3
- * GFLOP/s, a fraction of what the segments reach. */
-int mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p);
-size_t mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p);
-/* Output channel oc from input `plane` and its kh * kw taps `w`, the
- * bias (or NULL) and the activation applied row by row. `bordered`: the
- * scratch holds the previous channel of the same layer, whose zero
- * border (what the taps read outside the input) is kept. */
-void mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
-                                 const float *w, const float *bias, int oc,
-                                 float *scratch, int bordered, float *out);
 
 #endif /* MLRT_CPU_CONV_DIRECT_H */

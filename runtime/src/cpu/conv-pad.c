@@ -19,20 +19,22 @@ typedef float Vec8 __attribute__ ((vector_size (8 * sizeof (float))));
 typedef int32_t Index8 __attribute__ ((vector_size (8 * sizeof (float))));
 
 /* Phases of stride 2 from one input row: the split most strided layers
- * need, 16 floats at a time in two loads and two shuffles (the
- * vectoriser's loop for it, after a scalar first column when the padding
- * is odd, cost three times a copy of the row). Input column 2q sits at
- * padded column 2q + pw, so in phase pw % 2 at q + pw / 2, and column
- * 2q + 1 in the other phase at q + (pw + 1) / 2. */
+ * need. With `avx`, 16 floats at a time in two loads and two shuffles
+ * (the vectoriser's loop for it, after a scalar first column when the
+ * padding is odd, cost three times a copy of the row); without, the
+ * plain loop, which the vectoriser turns into SSE shuffles where GCC
+ * lowers the 8-float shuffles element by element (10 times slower).
+ * Input column 2q sits at padded column 2q + pw, so in phase pw % 2 at
+ * q + pw / 2, and column 2q + 1 in the other phase at q + (pw + 1) / 2. */
 static inline __attribute__ ((always_inline)) void
-split_row_2 (const MlrtConvParams *p, const float *src, float *row)
+split_row_2 (int avx, const MlrtConvParams *p, const float *src, float *row)
 {
   size_t width = mlrt_conv_pad_phase_width (p);
   float *even = row + (p->pw % 2) * width + p->pw / 2;
   float *odd = row + (1 - p->pw % 2) * width + (p->pw + 1) / 2;
   int pairs = p->in_w / 2, q = 0;
 
-  for (; q + 8 <= pairs; q += 8)
+  for (; avx && q + 8 <= pairs; q += 8)
     {
       Vec8 a, b, ev, od;
       memcpy (&a, src + 2 * q, sizeof a);
@@ -52,7 +54,7 @@ split_row_2 (const MlrtConvParams *p, const float *src, float *row)
 }
 
 static inline __attribute__ ((always_inline)) void
-pad_row (const MlrtConvParams *p, const float *src, float *row)
+pad_row (int avx, const MlrtConvParams *p, const float *src, float *row)
 {
   if (p->sw == 1)
     {
@@ -61,7 +63,7 @@ pad_row (const MlrtConvParams *p, const float *src, float *row)
     }
   if (p->sw == 2)
     {
-      split_row_2 (p, src, row);
+      split_row_2 (avx, p, src, row);
       return;
     }
   /* phase f holds input columns x = q sw + f - pw */
@@ -115,8 +117,8 @@ zero_border (const MlrtConvParams *p, const uint32_t *border, int n,
 /* Each row's padding zeroed and its values copied while it is in the
  * cache. */
 static inline __attribute__ ((always_inline)) void
-pad_rows_body (const MlrtConvParams *p, const float *in, int y0, int y1,
-               float *dst)
+pad_rows_body (int avx, const MlrtConvParams *p, const float *in, int y0,
+               int y1, float *dst)
 {
   size_t pitch = mlrt_conv_pad_pitch (p, p->in_c);
   size_t per_channel = mlrt_conv_pad_pitch (p, 1);
@@ -135,7 +137,7 @@ pad_rows_body (const MlrtConvParams *p, const float *in, int y0, int y1,
       for (int c = 0; c < p->in_c; c++)
         zero_border (p, border, n_border, dst + c * per_channel);
       for (int c = 0; c < p->in_c; c++)
-        pad_row (p, in + ((size_t) c * p->in_h + iy) * p->in_w,
+        pad_row (avx, p, in + ((size_t) c * p->in_h + iy) * p->in_w,
                  dst + c * per_channel);
     }
 }
@@ -144,14 +146,14 @@ __attribute__ ((target ("avx2,fma"))) static void
 pad_rows_avx2 (const MlrtConvParams *p, const float *in, int y0, int y1,
                float *dst)
 {
-  pad_rows_body (p, in, y0, y1, dst);
+  pad_rows_body (1, p, in, y0, y1, dst);
 }
 
 static void
 pad_rows_baseline (const MlrtConvParams *p, const float *in, int y0, int y1,
                    float *dst)
 {
-  pad_rows_body (p, in, y0, y1, dst);
+  pad_rows_body (0, p, in, y0, y1, dst);
 }
 
 void
@@ -164,8 +166,17 @@ mlrt_conv_pad_rows (const MlrtConvParams *p, const float *in, int y0,
     pad_rows_baseline (p, in, y0, y1, dst);
 }
 
+__attribute__ ((target ("avx2,fma"))) static void
+pad_row_avx2 (const MlrtConvParams *p, const float *src, float *row)
+{
+  pad_row (1, p, src, row);
+}
+
 void
 mlrt_conv_pad_row (const MlrtConvParams *p, const float *src, float *row)
 {
-  pad_row (p, src, row);
+  if (mlrt_cpu_have_avx2_fma ())
+    pad_row_avx2 (p, src, row);
+  else
+    pad_row (0, p, src, row);
 }

@@ -33,6 +33,7 @@
 
 #include "vectorize.h"
 #include "activation-inline.h"
+#include "conv-depthwise.h"
 #include "conv-direct.h"
 #include "conv-pointwise.h"
 #include "conv-winograd.h"
