@@ -145,13 +145,14 @@ conv_runs_parallel (const MlrtConvParams *p)
   return macs >= MLRT_CONV_PARALLEL_MACS;
 }
 
-/* Output rows per direct task: two tasks per worker, or one band when
- * the layer runs on the caller alone. */
+/* Output rows per direct task: about as many tasks as the other paths
+ * cut a layer into, whatever the core count, or one band when the layer
+ * runs on the caller alone. */
 static int
 direct_band_rows (const MlrtConvParams *p)
 {
   return mlrt_conv_direct_band_rows (p, conv_runs_parallel (p)
-                                        ? 2 * mlrt_cpu_pool_workers () : 1);
+                                        ? 4 * MLRT_CONV_MAX_TASK_SPLIT : 1);
 }
 
 /* Floats of im2col scratch one worker needs. */
