@@ -16,7 +16,6 @@
 #define BORDER_MAX 32
 
 typedef float Vec8 __attribute__ ((vector_size (8 * sizeof (float))));
-typedef int32_t Index8 __attribute__ ((vector_size (8 * sizeof (float))));
 
 /* Phases of stride 2 from one input row: the split most strided layers
  * need. With `avx`, 16 floats at a time in two loads and two shuffles
@@ -39,8 +38,8 @@ split_row_2 (int avx, const MlrtConvParams *p, const float *src, float *row)
       Vec8 a, b, ev, od;
       memcpy (&a, src + 2 * q, sizeof a);
       memcpy (&b, src + 2 * q + 8, sizeof b);
-      ev = __builtin_shuffle (a, b, (Index8) { 0, 2, 4, 6, 8, 10, 12, 14 });
-      od = __builtin_shuffle (a, b, (Index8) { 1, 3, 5, 7, 9, 11, 13, 15 });
+      ev = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+      od = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15);
       memcpy (even + q, &ev, sizeof ev);
       memcpy (odd + q, &od, sizeof od);
     }

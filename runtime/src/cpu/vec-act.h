@@ -25,19 +25,26 @@ mlrt_vec_act_fits (MlrtActivation act)
          || act == MLRT_ACT_RELU6;
 }
 
-/* *v = m ? a : b, lane by lane. In place rather than returned: a vector
- * return changes the ABI of the baseline build. */
+/* Lanes of *v where `keep` is set stay, the others take `other`'s. By
+ * pointer: a vector passed by value changes the ABI of the baseline
+ * build (clang refuses it). */
 static inline __attribute__ ((always_inline)) void
-mlrt_vec_select (MlrtVec8 *v, MlrtMask8 m, MlrtVec8 a, MlrtVec8 b)
+mlrt_vec_keep (MlrtVec8 *v, const MlrtMask8 *keep, const MlrtVec8 *other)
 {
-  *v = (MlrtVec8) ((m & (MlrtMask8) a) | (~m & (MlrtMask8) b));
+  *v = (MlrtVec8) ((*keep & (MlrtMask8) *v) | (~*keep & (MlrtMask8) *other));
 }
 
+/* Clamped to [lo, hi]; NaN stays NaN, as in activation-inline.h. */
 static inline __attribute__ ((always_inline)) void
 mlrt_vec_clamp (MlrtVec8 *v, float lo, float hi)
 {
-  mlrt_vec_select (v, *v < lo, (MlrtVec8) { 0 } + lo, *v);
-  mlrt_vec_select (v, *v > hi, (MlrtVec8) { 0 } + hi, *v);
+  MlrtMask8 keep = ~(*v < lo);
+  MlrtVec8 bound = (MlrtVec8) { 0 } + lo;
+
+  mlrt_vec_keep (v, &keep, &bound);
+  keep = ~(*v > hi);
+  bound = (MlrtVec8) { 0 } + hi;
+  mlrt_vec_keep (v, &keep, &bound);
 }
 
 /* The activation, in place; act a constant in each inlined copy, which
@@ -45,15 +52,18 @@ mlrt_vec_clamp (MlrtVec8 *v, float lo, float hi)
 static inline __attribute__ ((always_inline)) void
 mlrt_vec_act (MlrtActivation act, float alpha, MlrtVec8 *v)
 {
+  MlrtMask8 positive = *v > 0.0f;
   MlrtVec8 r;
 
   switch (act)
     {
     case MLRT_ACT_RELU:
-      mlrt_vec_select (v, *v > 0.0f, *v, (MlrtVec8) { 0 });
+      r = (MlrtVec8) { 0 };
+      mlrt_vec_keep (v, &positive, &r);
       break;
     case MLRT_ACT_LEAKY_RELU:
-      mlrt_vec_select (v, *v > 0.0f, *v, alpha * *v);
+      r = alpha * *v;
+      mlrt_vec_keep (v, &positive, &r);
       break;
     case MLRT_ACT_HARD_SWISH:
       r = *v + 3.0f;
