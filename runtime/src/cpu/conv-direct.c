@@ -8,15 +8,12 @@
  * at run time.
  */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "vectorize.h"
-#include "activation-inline.h"
 #include "conv-direct.h"
 #include "conv-pad.h"
 #include "vec-act.h"
-#include "cpu-pool.h"
 
 /* Output channels per pass at most (passes_of_6 splits them into passes
  * of 6 and 4). */
@@ -84,6 +81,8 @@ finish_act (int block, MlrtActivation act, const SegmentEpilogue *ep,
     }
 }
 
+/* One inlined copy of finish_act per activation, so that each copy holds
+ * only its own operations and no branch runs per channel. */
 static inline __attribute__ ((always_inline)) void
 finish (int block, const SegmentEpilogue *ep, Vec a[DIRECT_OC],
         Vec b[DIRECT_OC])
@@ -234,9 +233,9 @@ typedef struct {
   int oc0, block, noc;
 } Pass;
 
-/* The passes of a layer, planned once per call rather than per segment
- * (finding them per segment cost a pointwise layer of 8 channels a
- * fifth of its time). */
+/* The passes of a layer, planned once per call rather than found again
+ * per segment (the classifier's 8>8 pointwise layer went from 0.72-0.78
+ * of sgemm to 0.82-0.87). */
 typedef struct {
   int n;
   Pass at[DIRECT_MAX_OC / 4];
