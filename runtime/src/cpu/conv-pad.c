@@ -22,7 +22,7 @@ typedef float Vec8 __attribute__ ((vector_size (8 * sizeof (float))));
  * (the vectoriser's loop for it, after a scalar first column when the
  * padding is odd, cost three times a copy of the row); without, the
  * plain loop, which the vectoriser turns into SSE shuffles where GCC
- * lowers the 8-float shuffles element by element (10 times slower).
+ * lowers the 8-float shuffles element by element (5 times slower).
  * Input column 2q sits at padded column 2q + pw, so in phase pw % 2 at
  * q + pw / 2, and column 2q + 1 in the other phase at q + (pw + 1) / 2. */
 static inline __attribute__ ((always_inline)) void
