@@ -1,32 +1,24 @@
 /*
- * conv-direct.c: the direct convolutions of conv-direct.h. The input is
- * copied once with its padding made explicit, the rows of all channels
- * interleaved, and each row split into as many phases as the stride
- * across, phase f holding padded columns f, f + s, f + 2s, ...: the input
- * pixels a kernel tap meets along an output row are then contiguous,
- * whatever the stride. Each output row is computed in segments of
- * DIRECT_SEG pixels: for every tap, one load of input pixels feeds a
- * multiply-add into the accumulators of 4 or 6 output channels, which
- * stay in registers for the whole sum.
+ * conv-direct.c: the direct convolutions of conv-direct.h, reading the
+ * padded, phase-split copy of conv-pad.h: each output row is computed in
+ * segments of DIRECT_SEG pixels: for every tap, one load of input pixels
+ * feeds a multiply-add into the accumulators of 4 or 6 output channels,
+ * which stay in registers for the whole sum.
  * Built twice, for AVX2 with FMA and for the baseline, the better picked
  * at run time.
  */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "vectorize.h"
-#include "activation-inline.h"
 #include "conv-direct.h"
-#include "cpu-pool.h"
+#include "conv-pad.h"
+#include "vec-act.h"
 
-/* Output channels per pass at most: 4, or 6 where that wastes at most a
- * fifth more lanes (a pass of 6 loads each input vector once for 12
- * multiply-adds, one of 4 for 8, and the loads, not the multiply-adds,
- * bound the shorter one). */
+/* Output channels per pass at most (passes_of_6 splits them into passes
+ * of 6 and 4). */
 #define DIRECT_OC 6
 #define DIRECT_SEG 16
-#define DW_MAX_TAPS 64
 /* Past this many output channels im2col's copy is a small part of the
  * product, and sgemm's blocking beats passes of four or six channels. */
 #define DIRECT_MAX_OC 32
@@ -35,8 +27,8 @@
  * the packed weights, within a 32 KiB first-level cache. */
 #define DIRECT_TILE_SEGS 8
 #define DIRECT_CHUNK_BYTES 16384
-/* Below this many floats per task the padded copy stays on the caller. */
-#define PAD_MIN_TASK 65536
+/* The padded rows of a band at most, to stay in a second-level cache. */
+#define DIRECT_BAND_BYTES (128 * 1024)
 
 int
 mlrt_conv_direct_fits (const MlrtConvParams *p)
@@ -45,119 +37,89 @@ mlrt_conv_direct_fits (const MlrtConvParams *p)
          && p->out_c <= DIRECT_MAX_OC;
 }
 
-int
-mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p)
-{
-  return p->groups == p->in_c && p->dw == 1 && p->kh * p->kw <= DW_MAX_TAPS;
-}
-
-/* Width of one phase of a padded row. */
-static size_t
-phase_width (const MlrtConvParams *p)
-{
-  return ((size_t) p->in_w + 2 * p->pw + p->sw - 1) / p->sw;
-}
-
-/* Floats between a channel's padded row y and row y + 1: the rows of
- * all `channels` channels, each split into its phases, interleave, so
- * that the rows a segment's taps read across every channel are one
- * contiguous stretch of memory rather than one page per channel. */
-static size_t
-row_pitch (const MlrtConvParams *p, int channels)
-{
-  return (size_t) channels * p->sw * phase_width (p);
-}
-
-/* Floats of `channels` padded channels, with room for the last segment to
- * read past the last row. */
-static size_t
-padded_floats (const MlrtConvParams *p, int channels)
-{
-  return ((size_t) p->in_h + 2 * p->ph) * row_pitch (p, channels)
-         + DIRECT_SEG;
-}
-
-/* Phases of stride 2 from one input row: the split most strided layers
- * need, as plain loops the vectoriser turns into loads and shuffles. */
-static void
-split_row_2 (const MlrtConvParams *p, const float *src, float *row)
-{
-  float *even = row, *odd = row + phase_width (p);
-  int x = 0;
-
-  /* padded column px = x + pw goes to phase px % 2, at px / 2 */
-  if (p->pw % 2)
-    {
-      odd[p->pw / 2] = src[0];
-      x = 1;
-    }
-  float *e = even + (x + p->pw) / 2, *o = odd + (x + p->pw) / 2;
-  int pairs = (p->in_w - x) / 2;
-  for (int q = 0; q < pairs; q++)
-    {
-      e[q] = src[x + 2 * q];
-      o[q] = src[x + 2 * q + 1];
-    }
-  if ((p->in_w - x) % 2)
-    e[pairs] = src[p->in_w - 1];
-}
-
-/* Copies input row `src` into its phases at `row`, inside the border. */
-static void
-pad_row (const MlrtConvParams *p, const float *src, float *row)
-{
-  if (p->sw == 1)
-    {
-      memcpy (row + p->pw, src, sizeof (float) * p->in_w);
-      return;
-    }
-  if (p->sw == 2)
-    {
-      split_row_2 (p, src, row);
-      return;
-    }
-  /* phase f holds input columns x = q sw + f - pw */
-  for (int f = 0; f < p->sw; f++)
-    {
-      float *out = row + (size_t) f * phase_width (p);
-      int q0 = (p->pw - f + p->sw - 1) / p->sw;
-      if (p->pw < f)
-        q0 = 0;
-      for (int q = q0, x = q0 * p->sw + f - p->pw; x < p->in_w;
-           q++, x += p->sw)
-        out[q] = src[x];
-    }
-}
-
-/* Where tap (c, ki, kj) reads, from the first input pixel of a segment,
- * in a copy of `channels` channels. */
-static size_t
-tap_offset (const MlrtConvParams *p, int channels, int c, int ki, int kj)
-{
-  return (size_t) ki * p->dh * row_pitch (p, channels)
-         + ((size_t) c * p->sw + kj % p->sw) * phase_width (p) + kj / p->sw;
-}
-
-/* Where output row oy's segment at x0 starts reading. */
-static size_t
-segment_start (const MlrtConvParams *p, int channels, int oy, int x0)
-{
-  return (size_t) oy * p->sh * row_pitch (p, channels) + x0;
-}
-
 /* Half a segment, 8 floats: one AVX register, two SSE ones on the
  * baseline (GCC's vector extension). Two per channel keep 8 independent
  * sums in flight, enough to hide the multiply-add's latency. */
-typedef float Vec __attribute__ ((vector_size (DIRECT_SEG / 2 * sizeof (float))));
+typedef MlrtVec8 Vec;
+
+/* What a pass's segments do to their sums before they are stored, when
+ * it is a few vector operations (vec-act.h): in registers, where a call
+ * per segment on the stored sums took a fifth of a 3-channel layer. */
+typedef struct {
+  float bias[DIRECT_OC];        /* the pass's channels', zero past out_c */
+  MlrtActivation act;
+  float alpha;
+  int affine;
+  float scale, shift;
+} SegmentEpilogue;
+
+/* Where output row oy's segment at x0 starts reading, in a copy of
+ * `channels` channels from padded row y0. */
+static size_t
+segment_start (const MlrtConvParams *p, int channels, int y0, int oy, int x0)
+{
+  return (size_t) (oy * p->sh - y0) * mlrt_conv_pad_pitch (p, channels) + x0;
+}
+
+/* The epilogue on the sums of `block` channels, for one activation. */
+static inline __attribute__ ((always_inline)) void
+finish_act (int block, MlrtActivation act, const SegmentEpilogue *ep,
+            Vec a[DIRECT_OC], Vec b[DIRECT_OC])
+{
+#pragma GCC unroll 6
+  for (int k = 0; k < block; k++)
+    {
+      a[k] += ep->bias[k];
+      b[k] += ep->bias[k];
+      mlrt_vec_act (act, ep->alpha, &a[k]);
+      mlrt_vec_act (act, ep->alpha, &b[k]);
+      if (ep->affine)
+        {
+          a[k] = a[k] * ep->scale + ep->shift;
+          b[k] = b[k] * ep->scale + ep->shift;
+        }
+    }
+}
+
+/* One inlined copy of finish_act per activation, so that each copy holds
+ * only its own operations and no branch runs per channel. */
+static inline __attribute__ ((always_inline)) void
+finish (int block, const SegmentEpilogue *ep, Vec a[DIRECT_OC],
+        Vec b[DIRECT_OC])
+{
+  switch (ep->act)
+    {
+    case MLRT_ACT_RELU:
+      finish_act (block, MLRT_ACT_RELU, ep, a, b);
+      break;
+    case MLRT_ACT_LEAKY_RELU:
+      finish_act (block, MLRT_ACT_LEAKY_RELU, ep, a, b);
+      break;
+    case MLRT_ACT_HARD_SWISH:
+      finish_act (block, MLRT_ACT_HARD_SWISH, ep, a, b);
+      break;
+    case MLRT_ACT_RELU6:
+      finish_act (block, MLRT_ACT_RELU6, ep, a, b);
+      break;
+    case MLRT_ACT_NONE:
+    case MLRT_ACT_SIGMOID:
+    case MLRT_ACT_TANH:
+    case MLRT_ACT_GELU:
+    default:
+      finish_act (block, MLRT_ACT_NONE, ep, a, b);
+      break;
+    }
+}
 
 /* acc[k] = (with `add`, acc[k] plus) the sum over the taps of
  * w[t * block + k] * the input at src + off[t], for DIRECT_SEG pixels,
- * k < block. Inlined into one copy per block and instruction set below,
- * where `block` is a constant and the accumulators unrolled into
- * registers. */
+ * k < block, then `ep`'s epilogue if there is one. Inlined into one copy
+ * per block and instruction set below, where `block` is a constant and
+ * the accumulators unrolled into registers. */
 static inline __attribute__ ((always_inline)) void
 segment_body (int block, int taps, const float *src, const uint32_t *off,
-              const float *w, Vec acc[DIRECT_OC][2], int add)
+              const float *w, Vec acc[DIRECT_OC][2], int add,
+              const SegmentEpilogue *ep)
 {
   Vec a[DIRECT_OC], b[DIRECT_OC];
 
@@ -185,6 +147,8 @@ segment_body (int block, int taps, const float *src, const uint32_t *off,
           b[k] += w[k] * y;
         }
     }
+  if (ep)
+    finish (block, ep, a, b);
 #pragma GCC unroll 6
   for (int k = 0; k < block; k++)
     {
@@ -193,99 +157,103 @@ segment_body (int block, int taps, const float *src, const uint32_t *off,
     }
 }
 
-/* Output row of one channel, w[t] its taps, src the row's first input
- * pixel: segment by segment, stored straight into the row. */
-static inline __attribute__ ((always_inline)) void
-dw_row_body (int taps, const float *src, const uint32_t *off, const float *w,
-             int width, float *dst)
-{
-  for (int x0 = 0; x0 < width; x0 += DIRECT_SEG)
-    {
-      Vec a = { 0 }, b = { 0 };
-      float tail[DIRECT_SEG];
-
-      for (int t = 0; t < taps; t++)
-        {
-          Vec x, y;
-          memcpy (&x, src + x0 + off[t], sizeof x);
-          memcpy (&y, src + x0 + off[t] + DIRECT_SEG / 2, sizeof y);
-          a += w[t] * x;
-          b += w[t] * y;
-        }
-      if (width - x0 >= DIRECT_SEG)
-        {
-          memcpy (dst + x0, &a, sizeof a);
-          memcpy (dst + x0 + DIRECT_SEG / 2, &b, sizeof b);
-          continue;
-        }
-      memcpy (tail, &a, sizeof a);
-      memcpy (tail + DIRECT_SEG / 2, &b, sizeof b);
-      memcpy (dst + x0, tail, sizeof (float) * (width - x0));
-    }
-}
-
 typedef void (*SegmentFn) (int taps, const float *src, const uint32_t *off,
-                           const float *w, Vec acc[DIRECT_OC][2], int add);
+                           const float *w, Vec acc[DIRECT_OC][2], int add,
+                           const SegmentEpilogue *ep);
 
 __attribute__ ((target ("avx2,fma"))) static void
 segment4_avx2 (int taps, const float *src, const uint32_t *off,
-               const float *w, Vec acc[DIRECT_OC][2], int add)
+               const float *w, Vec acc[DIRECT_OC][2], int add,
+               const SegmentEpilogue *ep)
 {
-  segment_body (4, taps, src, off, w, acc, add);
+  segment_body (4, taps, src, off, w, acc, add, ep);
 }
 
 static void
 segment4_baseline (int taps, const float *src, const uint32_t *off,
-                   const float *w, Vec acc[DIRECT_OC][2], int add)
+                   const float *w, Vec acc[DIRECT_OC][2], int add,
+                   const SegmentEpilogue *ep)
 {
-  segment_body (4, taps, src, off, w, acc, add);
+  segment_body (4, taps, src, off, w, acc, add, ep);
 }
 
 __attribute__ ((target ("avx2,fma"))) static void
 segment6_avx2 (int taps, const float *src, const uint32_t *off,
-               const float *w, Vec acc[DIRECT_OC][2], int add)
+               const float *w, Vec acc[DIRECT_OC][2], int add,
+               const SegmentEpilogue *ep)
 {
-  segment_body (6, taps, src, off, w, acc, add);
+  segment_body (6, taps, src, off, w, acc, add, ep);
 }
 
 static void
 segment6_baseline (int taps, const float *src, const uint32_t *off,
-                   const float *w, Vec acc[DIRECT_OC][2], int add)
+                   const float *w, Vec acc[DIRECT_OC][2], int add,
+                   const SegmentEpilogue *ep)
 {
-  segment_body (6, taps, src, off, w, acc, add);
-}
-
-typedef void (*DwRowFn) (int taps, const float *src, const uint32_t *off,
-                         const float *w, int width, float *dst);
-
-__attribute__ ((target ("avx2,fma"))) static void
-dw_row_avx2 (int taps, const float *src, const uint32_t *off, const float *w,
-             int width, float *dst)
-{
-  dw_row_body (taps, src, off, w, width, dst);
-}
-
-static void
-dw_row_baseline (int taps, const float *src, const uint32_t *off,
-                 const float *w, int width, float *dst)
-{
-  dw_row_body (taps, src, off, w, width, dst);
+  segment_body (6, taps, src, off, w, acc, add, ep);
 }
 
 /* ---- few output channels ---- */
 
-/* Output channels per pass. */
+/* Passes of 6 output channels, the rest in passes of 4: the split that
+ * pads out_c the least, with as many passes of 6 as that allows (a pass
+ * of 6 loads each input vector once for 12 multiply-adds, one of 4 for
+ * 8). 16 channels as 6 + 6 + 4 rather than three passes of 6 saves the
+ * ninth of the multiply-adds two zero channels cost. */
 static int
-block (const MlrtConvParams *p)
+passes_of_6 (const MlrtConvParams *p)
 {
-  int by4 = (p->out_c + 3) / 4 * 4, by6 = (p->out_c + 5) / 6 * 6;
-  return p->out_c >= 12 && by6 * 4 <= by4 * 5 ? 6 : 4;
+  int best = 0, least = -1;
+
+  for (int n6 = 0; n6 <= (p->out_c + 5) / 6; n6++)
+    {
+      int rest = p->out_c - 6 * n6 > 0 ? p->out_c - 6 * n6 : 0;
+      int padded = 6 * n6 + (rest + 3) / 4 * 4;
+      if (least < 0 || padded <= least)
+        {
+          best = n6;
+          least = padded;
+        }
+    }
+  return best;
 }
 
+/* Output channels the passes compute, past out_c zero. */
 static int
-passes (const MlrtConvParams *p)
+padded_out (const MlrtConvParams *p)
 {
-  return (p->out_c + block (p) - 1) / block (p);
+  int n6 = passes_of_6 (p), rest = p->out_c - 6 * n6;
+
+  return 6 * n6 + (rest > 0 ? (rest + 3) / 4 * 4 : 0);
+}
+
+/* One pass: its first output channel, its width (4 or 6) and how many of
+ * its channels are real. */
+typedef struct {
+  int oc0, block, noc;
+} Pass;
+
+/* The passes of a layer, planned once per call rather than found again
+ * per segment (the classifier's 8>8 pointwise layer went from 0.72-0.78
+ * of sgemm to 0.82-0.87). */
+typedef struct {
+  int n;
+  Pass at[DIRECT_MAX_OC / 4];
+} PassPlan;
+
+static void
+plan_passes (const MlrtConvParams *p, PassPlan *plan)
+{
+  int n6 = passes_of_6 (p), oc0 = 0;
+
+  for (plan->n = 0; oc0 < p->out_c; plan->n++)
+    {
+      Pass *ps = &plan->at[plan->n];
+      ps->block = plan->n < n6 ? 6 : 4;
+      ps->oc0 = oc0;
+      ps->noc = p->out_c - oc0 < ps->block ? p->out_c - oc0 : ps->block;
+      oc0 += ps->block;
+    }
 }
 
 /* Input channels per chunk: as many as keep what a tile's taps read (kh
@@ -310,120 +278,89 @@ chunk_channels (const MlrtConvParams *p)
 
 /* The segment kernel of a pass, for this CPU. */
 static SegmentFn
-segment_fn (const MlrtConvParams *p)
+segment_fn (int block)
 {
-  if (block (p) == 6)
+  if (block == 6)
     return mlrt_cpu_have_avx2_fma () ? segment6_avx2 : segment6_baseline;
   return mlrt_cpu_have_avx2_fma () ? segment4_avx2 : segment4_baseline;
 }
 
 /* Packs weights w[oc * taps + t] pass by pass, tap by tap, the pass's
- * channels side by side (zero past the last one). */
+ * channels side by side (zero past the last one): pass k's from
+ * packed + taps * its first channel. */
 static float *
 pack_weights (const MlrtConvParams *p, size_t taps, const float *weight,
               float *packed)
 {
-  for (int pass = 0; pass < passes (p); pass++)
-    for (size_t t = 0; t < taps; t++)
-      for (int k = 0; k < block (p); k++)
-        {
-          int oc = pass * block (p) + k;
-          *packed++ = oc < p->out_c ? weight[oc * taps + t] : 0;
-        }
+  PassPlan plan;
+
+  plan_passes (p, &plan);
+  for (int pass = 0; pass < plan.n; pass++)
+    {
+      const Pass *ps = &plan.at[pass];
+      for (size_t t = 0; t < taps; t++)
+        for (int k = 0; k < ps->block; k++)
+          *packed++ = k < ps->noc ? weight[(ps->oc0 + k) * taps + t] : 0;
+    }
   return packed;
 }
 
 size_t
 mlrt_conv_direct_packed_floats (const MlrtConvParams *p)
 {
-  return (size_t) passes (p) * p->in_c * p->kh * p->kw * block (p);
+  /* the weights, then where each tap reads in the padded copy */
+  return (size_t) (padded_out (p) + 1) * p->in_c * p->kh * p->kw;
 }
 
 void
 mlrt_conv_direct_pack (const MlrtConvParams *p, const float *weight,
                        float *packed)
 {
-  pack_weights (p, (size_t) p->in_c * p->kh * p->kw, weight, packed);
-}
+  uint32_t *off = (void *) pack_weights (p, (size_t) p->in_c * p->kh * p->kw,
+                                         weight, packed);
 
-size_t
-mlrt_conv_direct_scratch_floats (const MlrtConvParams *p)
-{
-  size_t taps = (size_t) p->in_c * p->kh * p->kw;
-  /* the padded input, the packed weights, the taps' offsets */
-  return padded_floats (p, p->in_c) + passes (p) * taps * block (p) + taps;
-}
-
-/* Zeroes the padded columns of one channel's row at `row`, the only
- * ones pad_row does not write: clearing the whole copy instead cost a
- * twelfth of a 3-channel stride-2 layer. */
-static void
-zero_border (const MlrtConvParams *p, float *row)
-{
-  size_t width = phase_width (p);
-  int end = p->sw * (int) width;
-
-  /* padded column px sits in phase px % sw, at px / sw */
-  for (int px = 0; px < p->pw; px++)
-    row[(size_t) (px % p->sw) * width + px / p->sw] = 0;
-  for (int px = p->pw + p->in_w; px < end; px++)
-    row[(size_t) (px % p->sw) * width + px / p->sw] = 0;
-}
-
-typedef struct {
-  const MlrtConvParams *p;
-  const float *in;
-  float *scratch;
-} PadJob;
-
-/* Padded rows [y0, y1) of every channel, filled and their padding
- * zeroed while they are in the cache. */
-static void
-pad_rows (void *ctx, size_t y0, size_t y1)
-{
-  const PadJob *j = ctx;
-  const MlrtConvParams *p = j->p;
-  size_t pitch = row_pitch (p, p->in_c), per_channel = row_pitch (p, 1);
-
-  for (size_t y = y0; y < y1; y++)
-    {
-      int iy = (int) y - p->ph;
-      float *row = j->scratch + y * pitch;
-
-      if (iy < 0 || iy >= p->in_h)
-        {
-          memset (row, 0, pitch * sizeof (float));
-          continue;
-        }
-      for (int c = 0; c < p->in_c; c++)
-        zero_border (p, row + c * per_channel);
-      for (int c = 0; c < p->in_c; c++)
-        pad_row (p, j->in + ((size_t) c * p->in_h + iy) * p->in_w,
-                 row + c * per_channel);
-    }
-}
-
-const float *
-mlrt_conv_direct_prepare (const MlrtConvParams *p, const float *in,
-                          const float *weight, const float *packed,
-                          float *scratch)
-{
-  size_t rows = (size_t) p->in_h + 2 * p->ph, pitch = row_pitch (p, p->in_c);
-  float *own = scratch + padded_floats (p, p->in_c);
-  uint32_t *off = (void *) (own + mlrt_conv_direct_packed_floats (p));
-  PadJob pad = { p, in, scratch };
-
-  mlrt_cpu_parallel_range (rows, (PAD_MIN_TASK + pitch - 1) / pitch,
-                           pad_rows, &pad);
-  memset (scratch + rows * pitch, 0, DIRECT_SEG * sizeof (float));
   for (int c = 0; c < p->in_c; c++)
     for (int ki = 0; ki < p->kh; ki++)
       for (int kj = 0; kj < p->kw; kj++)
-        *off++ = (uint32_t) tap_offset (p, p->in_c, c, ki, kj);
-  if (packed)
-    return packed;
-  mlrt_conv_direct_pack (p, weight, own);
-  return own;
+        *off++ = (uint32_t) mlrt_conv_pad_tap (p, p->in_c, c, ki, kj);
+}
+
+/* Padded rows a band of `rows` output rows reads. */
+static int
+band_padded_rows (const MlrtConvParams *p, int rows)
+{
+  return (rows - 1) * p->sh + (p->kh - 1) * p->dh + 1;
+}
+
+int
+mlrt_conv_direct_band_rows (const MlrtConvParams *p, int tasks)
+{
+  size_t pitch = mlrt_conv_pad_pitch (p, p->in_c) * sizeof (float);
+  int overlap = band_padded_rows (p, 1) - p->sh;
+  int fit = (int) (DIRECT_BAND_BYTES / pitch) - overlap;
+  int rows = (p->out_h + tasks - 1) / tasks, bands;
+
+  /* padded rows read twice at most a quarter of the band's own */
+  if (rows < 4 * overlap / p->sh)
+    rows = 4 * overlap / p->sh;
+  if (rows > fit / p->sh)
+    rows = fit / p->sh;
+  if (rows < 1)
+    rows = 1;
+  if (rows > p->out_h)
+    rows = p->out_h;
+  /* as many bands, of even heights */
+  bands = (p->out_h + rows - 1) / rows;
+  return (p->out_h + bands - 1) / bands;
+}
+
+size_t
+mlrt_conv_direct_band_floats (const MlrtConvParams *p, int rows)
+{
+  /* the band's padded rows and room for the last segment to read past
+   * them */
+  return (size_t) band_padded_rows (p, rows) * mlrt_conv_pad_pitch (p, p->in_c)
+         + DIRECT_SEG;
 }
 
 /* Stores the accumulators of channels [oc0, oc0 + noc) at pixels [x0,
@@ -450,35 +387,72 @@ store_segment (const MlrtConvParams *p, Vec acc[DIRECT_OC][2], int oc0,
  * channel (a 3x3 layer from 96 channels at 120 pixels: 140 KB) only fits
  * the second (measured: 27-30 GFLOP/s, half the time waiting on loads). */
 static void
-rows_tile (const MlrtConvParams *p, const float *scratch,
-           const float *packed, int oy, int x0, int segs,
+rows_tile (const MlrtConvParams *p, const PassPlan *plan, const float *src,
+           const uint32_t *off, const float *packed,
+           const SegmentEpilogue *eps, int segs,
            Vec acc[][DIRECT_TILE_SEGS][DIRECT_OC][2])
 {
-  SegmentFn segment = segment_fn (p);
   int khw = p->kh * p->kw, taps = p->in_c * khw, cb = chunk_channels (p);
-  const uint32_t *off = (const void *) (scratch + padded_floats (p, p->in_c)
-                                        + mlrt_conv_direct_packed_floats (p));
-  const float *src = scratch + segment_start (p, p->in_c, oy, x0);
 
   for (int c0 = 0; c0 < p->in_c; c0 += cb)
     {
       int t0 = c0 * khw, nt = (p->in_c - c0 < cb ? p->in_c - c0 : cb) * khw;
-      for (int pass = 0; pass < passes (p); pass++)
-        for (int s = 0; s < segs; s++)
-          segment (nt, src + s * DIRECT_SEG, off + t0,
-                   packed + ((size_t) pass * taps + t0) * block (p),
-                   acc[pass][s], c0 > 0);
+      for (int pass = 0; pass < plan->n; pass++)
+        {
+          const Pass *ps = &plan->at[pass];
+          SegmentFn segment = segment_fn (ps->block);
+          const float *w = packed + (size_t) ps->oc0 * taps
+                           + (size_t) t0 * ps->block;
+          const SegmentEpilogue *ep = eps && c0 + cb >= p->in_c ? &eps[pass]
+                                                                : NULL;
+          for (int s = 0; s < segs; s++)
+            segment (nt, src + s * DIRECT_SEG, off + t0, w, acc[pass][s],
+                     c0 > 0, ep);
+        }
     }
 }
 
-void
-mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
-                       const float *packed, const float *bias, int oy0,
-                       int oy1, float *out)
+/* Each pass's epilogue in registers, or NULL when it has none or its
+ * activation is not a few vector operations. */
+static const SegmentEpilogue *
+segment_epilogues (const MlrtConvParams *p, const PassPlan *plan,
+                   const float *bias, SegmentEpilogue eps[DIRECT_MAX_OC / 4])
+{
+  if (!mlrt_conv_has_epilogue (p, bias) || !mlrt_vec_act_fits (p->act))
+    return NULL;
+  for (int pass = 0; pass < plan->n; pass++)
+    {
+      const Pass *ps = &plan->at[pass];
+      SegmentEpilogue *ep = &eps[pass];
+      for (int k = 0; k < DIRECT_OC; k++)
+        ep->bias[k] = bias && k < ps->noc ? bias[ps->oc0 + k] : 0.0f;
+      ep->act = p->act;
+      ep->alpha = p->alpha;
+      ep->affine = p->has_out_affine;
+      ep->scale = p->out_scale;
+      ep->shift = p->out_shift;
+    }
+  return eps;
+}
+
+/* Output rows [oy0, oy1) from the band's padded rows (from row y0 on)
+ * and the taps' offsets in it. */
+static void
+band_rows (const MlrtConvParams *p, const float *band, const uint32_t *off,
+           int y0, const float *packed, const float *bias, int oy0, int oy1,
+           float *out)
 {
   Vec acc[DIRECT_MAX_OC / 4][DIRECT_TILE_SEGS][DIRECT_OC][2];
+  SegmentEpilogue eps_storage[DIRECT_MAX_OC / 4];
+  PassPlan plan;
+  const SegmentEpilogue *eps;
   int tile = DIRECT_TILE_SEGS * DIRECT_SEG;
-  int epilogue = mlrt_conv_has_epilogue (p, bias);
+  int epilogue;
+
+  plan_passes (p, &plan);
+  eps = segment_epilogues (p, &plan, bias, eps_storage);
+  /* an activation without a vector form: on the stored sums */
+  epilogue = !eps && mlrt_conv_has_epilogue (p, bias);
 
   for (int oy = oy0; oy < oy1; oy++)
     {
@@ -487,23 +461,38 @@ mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
           int nx = p->out_w - x0 < tile ? p->out_w - x0 : tile;
           int segs = (nx + DIRECT_SEG - 1) / DIRECT_SEG;
 
-          rows_tile (p, scratch, packed, oy, x0, segs, acc);
-          for (int pass = 0; pass < passes (p); pass++)
+          rows_tile (p, &plan, band + segment_start (p, p->in_c, y0, oy, x0),
+                     off, packed, eps, segs, acc);
+          for (int pass = 0; pass < plan.n; pass++)
             for (int s = 0; s < segs; s++)
               {
-                int oc0 = pass * block (p), x = s * DIRECT_SEG;
-                int noc = p->out_c - oc0 < block (p) ? p->out_c - oc0
-                                                     : block (p);
+                const Pass *ps = &plan.at[pass];
+                int x = s * DIRECT_SEG;
                 if (epilogue)
-                  mlrt_conv_segment_epilogue (p, bias, oc0, noc,
+                  mlrt_conv_segment_epilogue (p, bias, ps->oc0, ps->noc,
                                               (float *) (void *)
                                               acc[pass][s]);
-                store_segment (p, acc[pass][s], oc0, noc, oy, x0 + x,
+                store_segment (p, acc[pass][s], ps->oc0, ps->noc, oy, x0 + x,
                                nx - x < DIRECT_SEG ? nx - x : DIRECT_SEG,
                                out);
               }
         }
     }
+}
+
+void
+mlrt_conv_direct_band (const MlrtConvParams *p, const float *in,
+                       const float *packed, const float *bias, int oy0,
+                       int oy1, float *scratch, float *out)
+{
+  int y0 = oy0 * p->sh, y1 = y0 + band_padded_rows (p, oy1 - oy0);
+  const uint32_t *off = (const void *) (packed + (size_t) padded_out (p)
+                                        * p->in_c * p->kh * p->kw);
+
+  mlrt_conv_pad_rows (p, in, y0, y1, scratch);
+  memset (scratch + (size_t) (y1 - y0) * mlrt_conv_pad_pitch (p, p->in_c), 0,
+          DIRECT_SEG * sizeof (float));
+  band_rows (p, scratch, off, y0, packed, bias, oy0, oy1, out);
 }
 
 /* ---- pointwise from few input channels ---- */
@@ -531,7 +520,7 @@ mlrt_conv_direct_pointwise_fits (const MlrtConvParams *p)
 size_t
 mlrt_conv_direct_pointwise_floats (const MlrtConvParams *p)
 {
-  return (size_t) passes (p) * p->in_c * block (p) + p->in_c;
+  return (size_t) padded_out (p) * p->in_c + p->in_c;
 }
 
 void
@@ -546,17 +535,35 @@ mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
     off[c] = (uint32_t) (c * n);
 }
 
+/* Every pass over one segment of `nx` output pixels at x0, read from
+ * src at the input channels' offsets `off`. */
+static void
+pointwise_segment (const MlrtConvParams *p, const PassPlan *plan,
+                   const float *src, const uint32_t *off, const float *packed,
+                   int x0, int nx, float *out)
+{
+  Vec acc[DIRECT_OC][2];
+
+  for (int pass = 0; pass < plan->n; pass++)
+    {
+      const Pass *ps = &plan->at[pass];
+      segment_fn (ps->block) (p->in_c, src, off,
+                              packed + (size_t) ps->oc0 * p->in_c, acc, 0,
+                              NULL);
+      store_segment (p, acc, ps->oc0, ps->noc, 0, x0, nx, out);
+    }
+}
+
 /* The last, partial segment: its pixels copied into a block of whole
  * segments, so that no load reads past the input. */
 static void
-pointwise_tail (const MlrtConvParams *p, const float *in,
-                const float *packed, SegmentFn segment, int x0, float *out)
+pointwise_tail (const MlrtConvParams *p, const PassPlan *plan,
+                const float *in, const float *packed, int x0, float *out)
 {
   size_t n = (size_t) p->out_h * p->out_w;
   int nx = (int) n - x0;
   float copy[POINTWISE_MAX_IN * DIRECT_SEG];
   uint32_t off[POINTWISE_MAX_IN];
-  Vec acc[DIRECT_OC][2];
 
   memset (copy, 0, sizeof copy);
   for (int c = 0; c < p->in_c; c++)
@@ -564,14 +571,7 @@ pointwise_tail (const MlrtConvParams *p, const float *in,
       memcpy (copy + c * DIRECT_SEG, in + c * n + x0, sizeof (float) * nx);
       off[c] = (uint32_t) (c * DIRECT_SEG);
     }
-  for (int pass = 0; pass < passes (p); pass++)
-    {
-      int noc = p->out_c - pass * block (p);
-      segment (p->in_c, copy, off, packed + (size_t) pass * p->in_c
-               * block (p), acc, 0);
-      store_segment (p, acc, pass * block (p),
-                     noc < block (p) ? noc : block (p), 0, x0, nx, out);
-    }
+  pointwise_segment (p, plan, copy, off, packed, x0, nx, out);
 }
 
 void
@@ -579,12 +579,12 @@ mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
                             const float *scratch, const float *bias,
                             int x0, int x1, float *out)
 {
-  SegmentFn segment = segment_fn (p);
-  const uint32_t *off = (const void *) (scratch + (size_t) passes (p)
-                                        * p->in_c * block (p));
+  const uint32_t *off = (const void *) (scratch + (size_t) padded_out (p)
+                                        * p->in_c);
   size_t n = (size_t) p->out_h * p->out_w;
-  Vec acc[DIRECT_OC][2];
+  PassPlan plan;
 
+  plan_passes (p, &plan);
   for (int c0 = x0; c0 < x1; c0 += POINTWISE_CHUNK)
     {
       int c1 = c0 + POINTWISE_CHUNK < x1 ? c0 + POINTWISE_CHUNK : x1;
@@ -592,58 +592,15 @@ mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
         {
           if (c1 - x < DIRECT_SEG)
             {
-              pointwise_tail (p, in, scratch, segment, x, out);
+              pointwise_tail (p, &plan, in, scratch, x, out);
               break;
             }
-          for (int pass = 0; pass < passes (p); pass++)
-            {
-              int noc = p->out_c - pass * block (p);
-              segment (p->in_c, in + x, off, scratch + (size_t) pass
-                       * p->in_c * block (p), acc, 0);
-              store_segment (p, acc, pass * block (p),
-                             noc < block (p) ? noc : block (p), 0, x,
-                             DIRECT_SEG, out);
-            }
+          pointwise_segment (p, &plan, in + x, off, scratch, x, DIRECT_SEG,
+                             out);
         }
       if (mlrt_conv_has_epilogue (p, bias))
         for (int oc = 0; oc < p->out_c; oc++)
           mlrt_conv_bias_act (p, (size_t) (c1 - c0),
                               bias ? bias[oc] : 0.0f, out + oc * n + c0);
-    }
-}
-
-/* ---- depthwise ---- */
-
-size_t
-mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p)
-{
-  return padded_floats (p, 1);
-}
-
-void
-mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
-                            const float *w, const float *bias, int oc,
-                            float *scratch, int bordered, float *out)
-{
-  DwRowFn row = mlrt_cpu_have_avx2_fma () ? dw_row_avx2 : dw_row_baseline;
-  int taps = p->kh * p->kw;
-  uint32_t off[DW_MAX_TAPS];
-
-  /* each channel overwrites the same interior: the border stays zero */
-  if (!bordered)
-    memset (scratch, 0, padded_floats (p, 1) * sizeof (float));
-  for (int y = 0; y < p->in_h; y++)
-    pad_row (p, plane + (size_t) y * p->in_w,
-             scratch + (size_t) (y + p->ph) * row_pitch (p, 1));
-  for (int ki = 0; ki < p->kh; ki++)
-    for (int kj = 0; kj < p->kw; kj++)
-      off[ki * p->kw + kj] = (uint32_t) tap_offset (p, 1, 0, ki, kj);
-  for (int oy = 0; oy < p->out_h; oy++)
-    {
-      float *o = out + (size_t) oy * p->out_w;
-      row (taps, scratch + segment_start (p, 1, oy, 0), off, w, p->out_w, o);
-      if (mlrt_conv_has_epilogue (p, bias))
-        mlrt_conv_bias_act (p, (size_t) p->out_w,
-                            bias ? bias[oc] : 0.0f, o);
     }
 }

@@ -5,7 +5,7 @@
  * from 8 channels back to 3 ran at 6 GFLOP/s), or where the im2col copy
  * (9 times the input for a 3x3 kernel) costs more than a product of so
  * few rows gains (the 3x3 layers of 16-32 channels ran at 0.5-0.8 of
- * sgemm); and for depthwise convolutions. Private to conv.c.
+ * sgemm). Depthwise ones are conv-depthwise.h's. Private to conv.c.
  */
 #ifndef MLRT_CPU_CONV_DIRECT_H
 #define MLRT_CPU_CONV_DIRECT_H
@@ -34,26 +34,28 @@ int mlrt_conv_has_epilogue (const MlrtConvParams *p, const float *bias);
 /* Whether the direct path takes this convolution. */
 int mlrt_conv_direct_fits (const MlrtConvParams *p);
 /* The weights packed tap by tap, four or six output channels side by
- * side, once at load: packing them per prediction took a fifth of a 3x3
- * layer from 96 to 24 channels on a 10x15 image. */
+ * side, and where each tap reads, once at load: packing them per
+ * prediction took a fifth of a 3x3 layer from 96 to 24 channels on a
+ * 10x15 image. */
 size_t mlrt_conv_direct_packed_floats (const MlrtConvParams *p);
 void mlrt_conv_direct_pack (const MlrtConvParams *p, const float *weight,
                             float *packed);
-/* Scratch it needs, in floats: the padded input, room for the packed
- * weights and the taps' offsets. */
-size_t mlrt_conv_direct_scratch_floats (const MlrtConvParams *p);
-/* Fills the scratch: the input with its padding made explicit and where
- * each tap reads; returns the packed weights, `packed` or, if NULL,
- * `weight` packed into the scratch. */
-const float *mlrt_conv_direct_prepare (const MlrtConvParams *p,
-                                       const float *in, const float *weight,
-                                       const float *packed, float *scratch);
-/* Output rows [oy0, oy1) of every channel, from the prepared scratch,
- * the bias (or NULL), the activation and the output affine applied to
- * each segment's sums before they are stored. */
-void mlrt_conv_direct_rows (const MlrtConvParams *p, const float *scratch,
+/* Output rows per band for about `tasks` bands: as many as keep the
+ * band's copy in the cache, and enough that the rows two bands both read
+ * are a small part of each. */
+int mlrt_conv_direct_band_rows (const MlrtConvParams *p, int tasks);
+/* Scratch of one band of `rows` output rows, in floats. */
+size_t mlrt_conv_direct_band_floats (const MlrtConvParams *p, int rows);
+/* Output rows [oy0, oy1) of every channel, a band of a task: the padded
+ * copy of the input rows the band reads (conv-pad.h), made in `scratch`
+ * where it stays in the cache, then each segment's sums with the bias
+ * (or NULL), the activation and the output affine applied before they
+ * are stored. `packed`: mlrt_conv_direct_pack's. A copy of the whole
+ * input first (the detector's first layer: 1.8 MB) went out to memory
+ * and back. */
+void mlrt_conv_direct_band (const MlrtConvParams *p, const float *in,
                             const float *packed, const float *bias, int oy0,
-                            int oy1, float *out);
+                            int oy1, float *scratch, float *out);
 
 /* Pointwise (1x1) convolutions from at most 32 input channels to at
  * most 24, on images of 256 pixels or more: the same segments straight
@@ -70,19 +72,5 @@ void mlrt_conv_direct_pointwise_prepare (const MlrtConvParams *p,
 void mlrt_conv_direct_pointwise (const MlrtConvParams *p, const float *in,
                                  const float *scratch, const float *bias,
                                  int x0, int x1, float *out);
-
-/* Depthwise convolutions (no dilation across, at most 64 taps), one
- * channel at a time from a padded copy of its plane in `scratch` (of the
- * size below, per worker): the baseline loop of conv.c runs at 1-3
- * GFLOP/s, a fraction of what the segments reach. */
-int mlrt_conv_direct_depthwise_fits (const MlrtConvParams *p);
-size_t mlrt_conv_direct_depthwise_floats (const MlrtConvParams *p);
-/* Output channel oc from input `plane` and its kh * kw taps `w`, the
- * bias (or NULL) and the activation applied row by row. `bordered`: the
- * scratch holds the previous channel of the same layer, whose zero
- * border (what the taps read outside the input) is kept. */
-void mlrt_conv_direct_depthwise (const MlrtConvParams *p, const float *plane,
-                                 const float *w, const float *bias, int oc,
-                                 float *scratch, int bordered, float *out);
 
 #endif /* MLRT_CPU_CONV_DIRECT_H */

@@ -61,7 +61,8 @@ bias_act_baseline (const MlrtConvParams *p, size_t n, float bias, float *o)
 
 /* The same on `noc` blocks of 16 values, block k of channel oc0 + k: a
  * segment's sums before they are stored, n a constant the compiler
- * unrolls into two vectors. */
+ * unrolls into two vectors. For the activations without a vector form
+ * (vec-act.h); the others run on the sums in registers. */
 static inline __attribute__ ((always_inline)) void
 segment_epilogue_body (const MlrtConvParams *p, const float *bias, int oc0,
                        int noc, float *o)

@@ -33,6 +33,7 @@
 
 #include "vectorize.h"
 #include "activation-inline.h"
+#include "conv-depthwise.h"
 #include "conv-direct.h"
 #include "conv-pointwise.h"
 #include "conv-winograd.h"
@@ -134,6 +135,26 @@ conv_band_rows (const MlrtConvParams *p)
   return (int) rows;
 }
 
+/* Whether the layer is big enough to pay for the pool. */
+static int
+conv_runs_parallel (const MlrtConvParams *p)
+{
+  double macs = (double) p->out_c * p->out_h * p->out_w
+                * (p->in_c / p->groups) * p->kh * p->kw;
+
+  return macs >= MLRT_CONV_PARALLEL_MACS;
+}
+
+/* Output rows per direct task: about as many tasks as the other paths
+ * cut a layer into, whatever the core count, or one band when the layer
+ * runs on the caller alone. */
+static int
+direct_band_rows (const MlrtConvParams *p)
+{
+  return mlrt_conv_direct_band_rows (p, conv_runs_parallel (p)
+                                        ? 4 * MLRT_CONV_MAX_TASK_SPLIT : 1);
+}
+
 /* Floats of im2col scratch one worker needs. */
 static size_t
 band_floats (const MlrtConvParams *p)
@@ -158,7 +179,8 @@ mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p)
     return mlrt_conv_winograd_floats (p) * mlrt_cpu_pool_workers ()
            * sizeof (float);
   if (mlrt_conv_direct_fits (p))
-    return mlrt_conv_direct_scratch_floats (p) * sizeof (float);
+    return mlrt_conv_direct_band_floats (p, direct_band_rows (p))
+           * mlrt_cpu_pool_workers () * sizeof (float);
   return band_floats (p) * mlrt_cpu_pool_workers () * sizeof (float);
 }
 
@@ -387,18 +409,16 @@ direct_task (void *ctx, int task, int worker)
   int oy0 = task * j->band;
   int oy1 = oy0 + j->band < p->out_h ? oy0 + j->band : p->out_h;
 
-  mlrt_conv_direct_rows (p, j->scratch, j->packed, j->bias, oy0, oy1,
-                         j->out);
+  mlrt_conv_direct_band (p, j->in, j->packed, j->bias, oy0, oy1,
+                         j->scratch + mlrt_conv_direct_band_floats (p, j->band)
+                                      * worker, j->out);
 }
 
 /* Runs `n` tasks, on the pool when the layer is big enough to pay. */
 static void
 run_tasks (const MlrtConvParams *p, int n, MlrtCpuTask fn, ConvJob *j)
 {
-  double macs = (double) p->out_c * p->out_h * p->out_w
-                * (p->in_c / p->groups) * p->kh * p->kw;
-
-  if (macs < MLRT_CONV_PARALLEL_MACS)
+  if (!conv_runs_parallel (p))
     for (int t = 0; t < n; t++)
       fn (j, t, 0);
   else
@@ -457,9 +477,7 @@ mlrt_cpu_conv2d (const MlrtConvParams *p, const float *in,
     run_tasks (p, mlrt_conv_winograd_tasks (p), winograd_task, &j);
   else if (mlrt_conv_direct_fits (p))
     {
-      j.packed = mlrt_conv_direct_prepare (p, in, weight, packed, scratch);
-      j.band = (p->out_h + 4 * MLRT_CONV_MAX_TASK_SPLIT - 1)
-               / (4 * MLRT_CONV_MAX_TASK_SPLIT);
+      j.band = direct_band_rows (p);
       run_tasks (p, (p->out_h + j.band - 1) / j.band, direct_task, &j);
     }
   else

@@ -30,8 +30,7 @@ int mlrt_conv_output_size (int in, int kernel, int stride, int pad,
  * shapes take their weights rearranged once per layer (Winograd's
  * transformed kernels, the direct path's taps packed by output channel
  * blocks): packed_floats says how many floats (0: none, then `packed`
- * may be NULL), pack fills them, and conv2d reads them. The direct path
- * also takes NULL, and then packs per call. */
+ * may be NULL), pack fills them, and conv2d reads them. */
 size_t mlrt_cpu_conv2d_scratch_size (const MlrtConvParams *p);
 size_t mlrt_cpu_conv2d_packed_floats (const MlrtConvParams *p);
 void mlrt_cpu_conv2d_pack (const MlrtConvParams *p, const float *weight,

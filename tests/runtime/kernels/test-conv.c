@@ -48,12 +48,19 @@ static const ConvCase conv_cases[] = {
   CONV ("direct-stride2-dil2", 5, 40, 37, 2, 3, 5, 2, 1, 2, 4, 2, 1, 1, MLRT_ACT_RELU, TRUE),
   CONV ("pointwise-parallel", 32, 48, 50, 24, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   CONV ("depthwise-parallel", 48, 60, 60, 48, 3, 3, 1, 1, 1, 1, 1, 1, 48, MLRT_ACT_RELU6, TRUE),
-  /* the direct path's passes of 6 channels (30), of 4 (20, stride 2,
-   * odd padding), and pointwise from few channels with a partial last
-   * segment */
+  /* the direct path's passes of 6 channels (30), of 6 and 4 (20 as
+   * 6 + 6 + 4 + 4, stride 2, odd padding), and pointwise from few
+   * channels with a partial last segment */
   CONV ("direct-3x3-30ch", 24, 21, 37, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
   CONV ("direct-stride2-20ch", 7, 33, 29, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, MLRT_ACT_NONE, TRUE),
   CONV ("pointwise-direct-tail", 12, 17, 19, 18, 1, 1, 1, 1, 0, 0, 1, 1, 1, MLRT_ACT_RELU, TRUE),
+  /* the direct path in bands of rows padded per task (3 channels at
+   * stride 2, 16 channels as 6 + 6 + 4, 100 rows in several bands), with
+   * an even padding at stride 2 (32 as 6 + 6 + 6 + 6 + 4 + 4), and a
+   * border too wide to list (a 1x41 kernel padded by 20) */
+  CONV ("direct-stride2-bands", 3, 200, 160, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),
+  CONV ("direct-stride2-even-pad", 16, 40, 48, 32, 3, 3, 2, 2, 2, 2, 1, 1, 1, MLRT_ACT_RELU6, TRUE),
+  CONV ("direct-wide-border", 2, 12, 30, 5, 1, 41, 1, 1, 0, 20, 1, 1, 1, MLRT_ACT_LEAKY_RELU, TRUE),
   /* the direct path over rows wider than a tile of segments (150: one
    * of 128 and one of 22) and input channels in chunks (40: four) */
   CONV ("direct-tiles-chunks", 40, 9, 150, 24, 3, 5, 1, 1, 1, 2, 1, 1, 1, MLRT_ACT_HARD_SWISH, TRUE),

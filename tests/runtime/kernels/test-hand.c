@@ -34,12 +34,10 @@ test_conv_box (void)
   MlrtConvParams p = { 1, 4, 4, 1, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1,
                        MLRT_ACT_NONE, 0 };
   float w[9] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-  float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (&p));
   float *out = guarded_new (16, NAN);
 
-  mlrt_cpu_conv2d (&p, image4, w, NULL, NULL, out, scratch);
+  conv2d_packed (&p, image4, w, NULL, out);
   assert_close ("3x3 box conv", out, want, 16, 1);
-  g_free (scratch);
   g_free (out);
 }
 
@@ -54,12 +52,10 @@ test_conv_shift_stride (void)
                        MLRT_ACT_RELU, 0 };
   float w[9] = { 0, 0, 0, 0, 0, 1, 0, 0, 0 };
   float bias = -3;
-  float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (&p));
   float *out = guarded_new (4, NAN);
 
-  mlrt_cpu_conv2d (&p, image4, w, NULL, &bias, out, scratch);
+  conv2d_packed (&p, image4, w, &bias, out);
   assert_close ("shift conv, stride 2, bias, relu", out, want, 4, 1);
-  g_free (scratch);
   g_free (out);
 }
 
@@ -80,10 +76,8 @@ test_conv_depthwise (void)
 
   for (int i = 0; i < 32; i++)
     in[i] = image4[i % 16];
-  float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (&p) + 1);
-  mlrt_cpu_conv2d (&p, in, w, NULL, NULL, out, scratch);
+  conv2d_packed (&p, in, w, NULL, out);
   assert_close ("depthwise conv", out, want, 32, 1);
-  g_free (scratch);
   g_free (out);
 }
 

@@ -95,3 +95,16 @@ main (int argc, char **argv)
   register_hand_tests ();
   return g_test_run ();
 }
+
+void
+conv2d_packed (const MlrtConvParams *p, const float *in, const float *w,
+               const float *bias, float *out)
+{
+  float *scratch = g_malloc (mlrt_cpu_conv2d_scratch_size (p) + 1);
+  float *packed = g_new (float, mlrt_cpu_conv2d_packed_floats (p) + 1);
+
+  mlrt_cpu_conv2d_pack (p, w, packed);
+  mlrt_cpu_conv2d (p, in, w, packed, bias, out, scratch);
+  g_free (packed);
+  g_free (scratch);
+}

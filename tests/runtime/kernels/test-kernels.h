@@ -24,6 +24,11 @@ float *random_new (GRand *rng, size_t n, double lo, double hi);
 gboolean assert_close (const char *what, const float *got, const float *want,
                        size_t n, size_t reduction);
 
+/* mlrt_cpu_conv2d as the CPU unit calls it: its weights packed first
+ * (mlrt_cpu_conv2d_pack), scratch of the size it asks for. */
+void conv2d_packed (const MlrtConvParams *p, const float *in, const float *w,
+                    const float *bias, float *out);
+
 /* Every activation, for tests that sweep them. */
 extern const MlrtActivation all_acts[];
 #define N_ACTS 8
