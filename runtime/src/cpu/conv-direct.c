@@ -53,12 +53,12 @@ typedef struct {
   float scale, shift;
 } SegmentEpilogue;
 
-/* Where output row oy's segment at x0 starts reading, in a copy of
- * `channels` channels from padded row y0. */
+/* Where output row oy's segment at x0 starts reading, in a band's copy
+ * of the input from padded row y0. */
 static size_t
-segment_start (const MlrtConvParams *p, int channels, int y0, int oy, int x0)
+segment_start (const MlrtConvParams *p, int y0, int oy, int x0)
 {
-  return (size_t) (oy * p->sh - y0) * mlrt_conv_pad_pitch (p, channels) + x0;
+  return (size_t) (oy * p->sh - y0) * mlrt_conv_pad_pitch (p, p->in_c) + x0;
 }
 
 /* The epilogue on the sums of `block` channels, for one activation. */
@@ -218,15 +218,6 @@ passes_of_6 (const MlrtConvParams *p)
   return best;
 }
 
-/* Output channels the passes compute, past out_c zero. */
-static int
-padded_out (const MlrtConvParams *p)
-{
-  int n6 = passes_of_6 (p), rest = p->out_c - 6 * n6;
-
-  return 6 * n6 + (rest > 0 ? (rest + 3) / 4 * 4 : 0);
-}
-
 /* One pass: its first output channel, its width (4 or 6) and how many of
  * its channels are real. */
 typedef struct {
@@ -254,6 +245,16 @@ plan_passes (const MlrtConvParams *p, PassPlan *plan)
       ps->noc = p->out_c - oc0 < ps->block ? p->out_c - oc0 : ps->block;
       oc0 += ps->block;
     }
+}
+
+/* Output channels the passes compute, past out_c zero. */
+static int
+padded_out (const MlrtConvParams *p)
+{
+  PassPlan plan;
+
+  plan_passes (p, &plan);
+  return plan.at[plan.n - 1].oc0 + plan.at[plan.n - 1].block;
 }
 
 /* Input channels per chunk: as many as keep what a tile's taps read (kh
@@ -461,7 +462,7 @@ band_rows (const MlrtConvParams *p, const float *band, const uint32_t *off,
           int nx = p->out_w - x0 < tile ? p->out_w - x0 : tile;
           int segs = (nx + DIRECT_SEG - 1) / DIRECT_SEG;
 
-          rows_tile (p, &plan, band + segment_start (p, p->in_c, y0, oy, x0),
+          rows_tile (p, &plan, band + segment_start (p, y0, oy, x0),
                      off, packed, eps, segs, acc);
           for (int pass = 0; pass < plan.n; pass++)
             for (int s = 0; s < segs; s++)
